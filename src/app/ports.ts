@@ -1,0 +1,192 @@
+/**
+ * The ports the use cases need. Adapters (src/store, src/evidence, src/identity) implement them;
+ * nothing here knows of PostgreSQL, Graph, Fastify or botbuilder.
+ */
+import type { Readable } from 'node:stream';
+import type { EvidenceMetadata } from '../domain/forms';
+import type { InvestigationRequest } from '../domain/request';
+import type { Person, Role } from '../domain/roles';
+import type { RequestState } from '../domain/states';
+import type { NotificationKind } from '../domain/workflow';
+
+export interface Clock {
+  now(): Date;
+}
+
+export interface Directory {
+  get(id: string): Promise<Person | null>;
+  byAadObjectId(aadObjectId: string): Promise<Person | null>;
+  withRole(role: Role): Promise<Person[]>;
+  all(): Promise<Person[]>;
+}
+
+/** What a use case asks the audit trail to record; the store adds sequence, hashes and id. */
+export interface AuditEntryInput {
+  at: string;
+  actorId: string;
+  /** The part the actor took ("team_manager", …) or "system". */
+  actorRole: string;
+  action: string;
+  requestId: string | null;
+  fromState: RequestState | null;
+  toState: RequestState | null;
+  reason: string | null;
+  detail: Record<string, unknown> | null;
+  /** The id of the HTTP call (or bot activity) that caused it. */
+  httpRequestId: string | null;
+}
+
+export interface AuditEntry extends AuditEntryInput {
+  seq: number;
+  id: string;
+  prevHash: string;
+  hash: string;
+}
+
+export interface OutboxMessageInput {
+  requestId: string | null;
+  /** A person id; null for messages addressed to the request's cards rather than a person. */
+  recipientId: string | null;
+  kind: NotificationKind;
+  payload: Record<string, unknown>;
+}
+
+export type OutboxStatus = 'pending' | 'sent' | 'failed';
+
+export interface OutboxMessage extends OutboxMessageInput {
+  id: string;
+  createdAt: string;
+  status: OutboxStatus;
+  attempts: number;
+  nextAttemptAt: string;
+  lastError: string | null;
+  sentAt: string | null;
+}
+
+export interface RequestFilter {
+  states?: RequestState[];
+  /** Requests in which this person plays any part. */
+  involving?: string;
+  limit?: number;
+}
+
+export interface RequestRepository {
+  get(id: string): Promise<InvestigationRequest | null>;
+  /** Reads and locks the row until the transaction ends (SELECT … FOR UPDATE). */
+  getForUpdate(id: string): Promise<InvestigationRequest | null>;
+  insert(request: InvestigationRequest): Promise<void>;
+  /** Writes the request if its stored version is still `expectedVersion`; false when it is not. */
+  update(request: InvestigationRequest, expectedVersion: number): Promise<boolean>;
+  list(filter: RequestFilter): Promise<InvestigationRequest[]>;
+  /** Requests whose time-based expiry may be due (authorised, assigned, searching, on hold). */
+  listWithLiveAuthorisation(): Promise<InvestigationRequest[]>;
+  /** A new human-readable reference, e.g. SMC-2026-000042. */
+  nextReference(year: number): Promise<string>;
+}
+
+export interface SearchSession {
+  id: string;
+  requestId: string;
+  accessWorkerId: string;
+  startedAt: string;
+  endedAt: string | null;
+  durationSeconds: number | null;
+}
+
+export interface SearchSessionRepository {
+  insert(session: SearchSession): Promise<void>;
+  get(id: string): Promise<SearchSession | null>;
+  end(id: string, endedAt: string, durationSeconds: number): Promise<void>;
+  listForRequest(requestId: string): Promise<SearchSession[]>;
+}
+
+export type UploadStatus = 'stored' | 'upload_pending';
+
+export interface EvidenceItem {
+  id: string;
+  requestId: string;
+  subjectId: string;
+  fileName: string;
+  contentType: string;
+  size: number;
+  sha256: string;
+  storageKey: string;
+  webUrl: string | null;
+  sourceUrl: string;
+  capturedAt: string;
+  capturedBy: string;
+  description: string;
+  publiclyVisible: boolean;
+  correctsEvidenceId: string | null;
+  correctionReason: string | null;
+  uploadStatus: UploadStatus;
+  createdAt: string;
+}
+
+export interface EvidenceRepository {
+  insert(item: EvidenceItem): Promise<void>;
+  get(id: string): Promise<EvidenceItem | null>;
+  listForRequest(requestId: string): Promise<EvidenceItem[]>;
+  listAll(): Promise<EvidenceItem[]>;
+  setUploadStatus(id: string, status: UploadStatus, storageKey: string, webUrl: string | null): Promise<void>;
+}
+
+export interface AuditLog {
+  append(entry: AuditEntryInput): Promise<AuditEntry>;
+  listForRequest(requestId: string): Promise<AuditEntry[]>;
+}
+
+export interface Outbox {
+  add(messages: OutboxMessageInput[]): Promise<void>;
+  listForRequest(requestId: string): Promise<OutboxMessage[]>;
+}
+
+/** Everything a use case may read or write inside one database transaction. */
+export interface UnitOfWork {
+  requests: RequestRepository;
+  searchSessions: SearchSessionRepository;
+  evidence: EvidenceRepository;
+  audit: AuditLog;
+  outbox: Outbox;
+  directory: Directory;
+}
+
+export interface Store {
+  /** Runs `work` in one transaction: all of it commits, or none of it. */
+  transaction<T>(work: (uow: UnitOfWork) => Promise<T>): Promise<T>;
+  /** Reads outside a transaction. */
+  read: UnitOfWork;
+  close(): Promise<void>;
+}
+
+/** Where evidence files live: local disk by default, SharePoint when configured. */
+export interface EvidencePutInput {
+  requestId: string;
+  requestReference: string;
+  caseReference: string;
+  /** Made by the server, never the user's path. */
+  fileName: string;
+  contentType: string;
+  content: Readable;
+  metadata: EvidenceMetadata & { capturedBy: string };
+}
+
+export interface StoredEvidence {
+  storageKey: string;
+  size: number;
+  sha256: string;
+  webUrl: string | null;
+  status: UploadStatus;
+}
+
+export interface EvidenceStore {
+  put(input: EvidencePutInput): Promise<StoredEvidence>;
+  get(storageKey: string): Promise<Readable>;
+}
+
+/** Who is calling, as established by the identity middleware. */
+export interface Caller {
+  person: Person;
+  /** The id of the HTTP call or bot activity, recorded in the audit trail. */
+  requestId: string;
+}

@@ -1,0 +1,31 @@
+/**
+ * Typed errors. The code says what went wrong; the HTTP status is decided at the edge
+ * (src/server/errors.ts) so the domain stays free of transport.
+ */
+export type ErrorCode =
+  | 'validation'
+  | 'unauthenticated'
+  | 'forbidden'
+  | 'not_found'
+  | 'stale_version'
+  | 'invalid_state'
+  | 'too_large'
+  | 'unsupported_type'
+  | 'unavailable';
+
+export class AppError extends Error {
+  constructor(
+    readonly code: ErrorCode,
+    message: string,
+    readonly fields?: Record<string, string>,
+  ) {
+    super(message);
+    this.name = 'AppError';
+  }
+}
+
+export const validationError = (fields: Record<string, string>, message = 'Some answers need attention.'): AppError =>
+  new AppError('validation', message, fields);
+export const forbidden = (message: string): AppError => new AppError('forbidden', message);
+export const notFound = (message: string): AppError => new AppError('not_found', message);
+export const invalidState = (message: string): AppError => new AppError('invalid_state', message);

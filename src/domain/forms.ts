@@ -1,0 +1,266 @@
+/**
+ * The forms of DESIGN.md §3, defined once and used by the API, the tab and the cards.
+ * Messages are UK English and written for the person filling the form.
+ */
+import { z } from 'zod';
+import { AppError } from './errors';
+
+const required = (what: string) => ({ error: `Enter ${what}.` });
+const text = (what: string, max = 4000) =>
+  z
+    .string(required(what))
+    .trim()
+    .min(1, required(what))
+    .max(max, { error: `${capitalise(what)} must be ${max} characters or fewer.` });
+const optionalText = (what: string, max = 500) =>
+  z
+    .string()
+    .trim()
+    .max(max, { error: `${capitalise(what)} must be ${max} characters or fewer.` })
+    .optional()
+    .nullable()
+    .transform((v) => (v ? v : undefined));
+const isoDate = (what: string) =>
+  z.iso.date({ error: `Enter ${what} as a real date (YYYY-MM-DD).` });
+const url = z
+  .url({ error: 'Enter a full web address starting with https://', protocol: /^https?$/ })
+  .max(2000, { error: 'The web address is too long.' });
+
+function capitalise(s: string): string {
+  return s.charAt(0).toUpperCase() + s.slice(1);
+}
+
+export const CONCERN_CATEGORIES = [
+  'misleading_information',
+  'relationship_with_abusive_adult',
+  'risky_behaviour',
+  'person_posing_risk',
+  'other',
+] as const;
+export type ConcernCategory = (typeof CONCERN_CATEGORIES)[number];
+export const CONCERN_LABELS: Record<ConcernCategory, string> = {
+  misleading_information: 'Information given may be misleading or untrue',
+  relationship_with_abusive_adult: 'Possible relationship between a child and a known or suspected abusive adult',
+  risky_behaviour: 'Known risky behaviour (drugs, drinking, …)',
+  person_posing_risk: 'A person posing a risk said to be present in family relationships',
+  other: 'Other',
+};
+
+export const SUBJECT_KINDS = [
+  'service_user',
+  'family_member',
+  'known_associate',
+  'suspected_associate',
+  'unknown_associate',
+] as const;
+export type SubjectKind = (typeof SUBJECT_KINDS)[number];
+export const SUBJECT_KIND_LABELS: Record<SubjectKind, string> = {
+  service_user: 'Service user',
+  family_member: 'Family member',
+  known_associate: 'Known associate',
+  suspected_associate: 'Suspected associate',
+  unknown_associate: 'Unknown associate',
+};
+
+export const childSchema = z.object({
+  name: text("the child's name", 200),
+  dateOfBirth: isoDate("the child's date of birth").optional().nullable().transform((v) => v ?? undefined),
+});
+
+export const subjectSchema = z
+  .object({
+    id: z.string().max(64).optional(),
+    kind: z.enum(SUBJECT_KINDS, { error: 'Choose what kind of person this is.' }),
+    name: optionalText('name', 200),
+    otherNames: optionalText('other names', 500),
+    dateOfBirth: optionalText('date of birth or age', 40),
+    area: optionalText('address or area', 500),
+    relationshipToChild: optionalText('relationship to the child', 300),
+    profileUrl: url.optional().nullable().transform((v) => v ?? undefined),
+    description: optionalText('description', 4000),
+  })
+  .superRefine((s, ctx) => {
+    if (s.kind === 'unknown_associate') {
+      if (!s.description) ctx.addIssue({ code: 'custom', path: ['description'], message: 'Describe the unknown associate in as much detail as you can.' });
+      if (s.name) ctx.addIssue({ code: 'custom', path: ['name'], message: 'An unknown associate has no name: describe them instead.' });
+    } else if (!s.name) {
+      ctx.addIssue({ code: 'custom', path: ['name'], message: 'Enter the person’s name.' });
+    }
+  });
+export type SubjectInput = z.input<typeof subjectSchema>;
+export type Subject = z.output<typeof subjectSchema> & { id: string };
+
+export const MONITORING_FREQUENCIES = ['weekly', 'fortnightly', 'monthly'] as const;
+
+export const monitoringSchema = z.object({
+  justification: text('why monitoring (rather than a one-off check) is needed'),
+  frequency: z.enum(MONITORING_FREQUENCIES, { error: 'Choose how often the profile would be looked at.' }),
+  endDate: isoDate('the date monitoring would end'),
+});
+export type MonitoringRequest = z.output<typeof monitoringSchema>;
+
+export const periodSchema = z
+  .object({ from: isoDate('the start of the period'), to: isoDate('the end of the period') })
+  .refine((p) => p.from <= p.to, { path: ['to'], message: 'The end of the period must be on or after its start.' });
+
+export const URGENCIES = ['routine', 'urgent'] as const;
+
+export const investigationRequestSchema = z
+  .object({
+    caseReference: text('the case reference', 64),
+    team: optionalText('team', 200),
+    children: z.array(childSchema, { error: 'Add the child or children concerned.' }).min(1, { error: 'Add at least one child.' }).max(20),
+    concernCategories: z
+      .array(z.enum(CONCERN_CATEGORIES, { error: 'Choose a listed concern.' }), { error: 'Choose at least one concern.' })
+      .min(1, { error: 'Choose at least one concern.' }),
+    concernOther: optionalText('the other concern', 1000),
+    concernDetails: text('the concern'),
+    justification: text('why a check is needed and proportionate'),
+    subjects: z.array(subjectSchema, { error: 'Add at least one person to check.' }).min(1, { error: 'Add at least one person to check.' }).max(20, { error: 'A request may name at most 20 people.' }),
+    period: periodSchema,
+    monitoring: monitoringSchema.nullable().optional().transform((v) => v ?? null),
+    urgency: z.enum(URGENCIES).optional().default('routine'),
+    neededBy: isoDate('the date the information is needed by'),
+    linkedFromRequestId: z.string().max(64).optional().nullable().transform((v) => v ?? undefined),
+  })
+  .superRefine((r, ctx) => {
+    if (r.concernCategories.includes('other') && !r.concernOther) {
+      ctx.addIssue({ code: 'custom', path: ['concernOther'], message: 'Describe the other concern.' });
+    }
+    if (r.monitoring && r.monitoring.endDate < r.period.from) {
+      ctx.addIssue({ code: 'custom', path: ['monitoring', 'endDate'], message: 'Monitoring must end after the period starts.' });
+    }
+  });
+export type InvestigationRequestInput = z.input<typeof investigationRequestSchema>;
+export type InvestigationRequestForm = z.output<typeof investigationRequestSchema>;
+
+/** Action bodies. `version` is always required so a stale screen cannot act. */
+const version = z.number({ error: 'Send the version of the request you are looking at.' }).int().min(1);
+const reason = text('a reason', 4000);
+
+export const actionBodySchemas = {
+  submit: z.object({ version }),
+  agree: z.object({ version, note: optionalText('supervision note', 4000) }),
+  decline: z.object({ version, reason }),
+  return: z.object({ version, reason }),
+  authorise: z.object({
+    version,
+    subjectIds: z.array(z.string().max(64)).min(1, { error: 'Choose at least one person in scope.' }).optional(),
+    conditions: optionalText('conditions', 4000),
+    accessWorkerId: z.string().max(64).optional().nullable().transform((v) => v ?? undefined),
+    reviewDates: z.array(isoDate('each review date')).max(26).optional(),
+  }),
+  refuse: z.object({ version, reason }),
+  claim: z.object({ version }),
+  assign: z.object({ version, accessWorkerId: z.string({ error: 'Choose an access worker.' }).min(1, { error: 'Choose an access worker.' }).max(64) }),
+  'confirm-legitimacy': z.object({ version }),
+  'raise-doubt': z.object({ version, reason }),
+  'resolve-doubt': z.object({ version, outcome: z.enum(['resume', 'cancel'], { error: 'Choose resume or cancel.' }), reason }),
+  'complete-log': z.object({ version }),
+  finalise: z.object({ version }),
+  share: z.object({ version }),
+  withdraw: z.object({ version, reason }),
+  cancel: z.object({ version, reason }),
+  'review-monitoring': z
+    .object({
+      version,
+      decision: z.enum(['continue', 'end'], { error: 'Choose continue or end.' }),
+      nextReviewOn: isoDate('the next review date').optional(),
+      note: optionalText('note', 4000),
+    })
+    .superRefine((b, ctx) => {
+      if (b.decision === 'continue' && !b.nextReviewOn) {
+        ctx.addIssue({ code: 'custom', path: ['nextReviewOn'], message: 'Enter the date of the next review.' });
+      }
+    }),
+} as const;
+export type ActionBodies = { [K in keyof typeof actionBodySchemas]: z.output<(typeof actionBodySchemas)[K]> };
+
+export const VISIBILITIES = ['public', 'restricted', 'not_found'] as const;
+export const CONTRIBUTIONS = ['little', 'some', 'considerable', 'significant'] as const;
+export type Contribution = (typeof CONTRIBUTIONS)[number];
+
+export const findingSchema = z.object({
+  subjectId: z.string({ error: 'Say which person this finding is about.' }).min(1).max(64),
+  visibility: z.enum(VISIBILITIES, { error: 'Choose public, restricted or not found.' }),
+  profileUrl: url.optional().nullable().transform((v) => v ?? undefined),
+  summary: text('what was seen', 8000),
+});
+
+export const assessmentSchema = z.object({
+  summary: text('what the information adds', 8000),
+  usefulPieces: z.number({ error: 'Enter how many useful pieces of information were found.' }).int().min(0).max(1000),
+  uniquePieces: z.number({ error: 'Enter how many pieces were not otherwise available.' }).int().min(0).max(1000),
+  contribution: z.enum(CONTRIBUTIONS, { error: 'Choose how much the information contributed.' }),
+  actionsTaken: text('the actions taken', 8000),
+});
+
+export const investigationLogSchema = z
+  .object({
+    findings: z.array(findingSchema).max(50).default([]),
+    furtherPersons: z.array(z.object({ description: text('a description of the further person', 2000) })).max(20).default([]),
+    accessWorkerComments: optionalText('comments', 8000),
+    assessment: assessmentSchema.optional(),
+  })
+  .superRefine((log, ctx) => {
+    const seen = new Set<string>();
+    log.findings.forEach((f, i) => {
+      if (seen.has(f.subjectId)) ctx.addIssue({ code: 'custom', path: ['findings', i, 'subjectId'], message: 'Record one finding per person.' });
+      seen.add(f.subjectId);
+      if (f.visibility === 'public' && !f.profileUrl) {
+        ctx.addIssue({ code: 'custom', path: ['findings', i, 'profileUrl'], message: 'Enter the link to the public profile.' });
+      }
+    });
+  });
+export type InvestigationLog = z.output<typeof investigationLogSchema>;
+
+export const evidenceMetadataSchema = z.object({
+  subjectId: z.string({ error: 'Say which person this evidence is about.' }).min(1).max(64),
+  sourceUrl: url,
+  capturedAt: z.iso.datetime({ offset: true, error: 'Enter when it was captured, as a date and time.' }),
+  description: text('what the item shows and why it is relevant', 4000),
+  publiclyVisible: z.literal(true, {
+    error: 'Only information visible without being a “friend” may be recorded: confirm it was publicly visible.',
+  }),
+  correctsEvidenceId: z.string().max(64).optional(),
+  correctionReason: optionalText('the reason for the correction', 2000),
+});
+export type EvidenceMetadata = z.output<typeof evidenceMetadataSchema>;
+
+export const feedbackSchema = z.object({
+  timesUsed: z.number({ error: 'Enter how many times the system was used.' }).int().min(0).max(1000),
+  searchMinutes: z.number({ error: 'Enter the time taken to search, in minutes.' }).int().min(0).max(100000).optional(),
+  usefulPieces: z.number({ error: 'Enter how many useful pieces of information were found.' }).int().min(0).max(1000),
+  uniquePieces: z.number({ error: 'Enter how many pieces were not otherwise available.' }).int().min(0).max(1000),
+  contribution: z.enum(CONTRIBUTIONS, { error: 'Choose how much the information contributed.' }),
+  comments: optionalText('comments', 4000),
+  followUp: z
+    .object({
+      longerTermUsefulness: z.enum(CONTRIBUTIONS, { error: 'Choose how useful it proved in the longer term.' }),
+      comments: optionalText('comments', 4000),
+    })
+    .optional(),
+});
+export type Feedback = z.output<typeof feedbackSchema>;
+
+export const surveySchema = z.object({
+  easeOfAuthorisation: z.number().int().min(1, { error: 'Choose a rating from 1 to 5.' }).max(5, { error: 'Choose a rating from 1 to 5.' }),
+  effectiveness: z.number().int().min(1, { error: 'Choose a rating from 1 to 5.' }).max(5, { error: 'Choose a rating from 1 to 5.' }),
+  comments: optionalText('comments', 4000),
+});
+
+/** Turns a zod failure into the API's `fields` map: dotted path → message. */
+export function fieldErrors(error: z.ZodError, prefix = ''): Record<string, string> {
+  const fields: Record<string, string> = {};
+  for (const issue of error.issues) {
+    const path = [prefix, ...issue.path.map(String)].filter(Boolean).join('.') || '(body)';
+    if (!(path in fields)) fields[path] = issue.message;
+  }
+  return fields;
+}
+
+export function parseForm<S extends z.ZodType>(schema: S, input: unknown, prefix = ''): z.output<S> {
+  const result = schema.safeParse(input);
+  if (!result.success) throw new AppError('validation', 'Some answers need attention.', fieldErrors(result.error, prefix));
+  return result.data;
+}

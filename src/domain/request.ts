@@ -1,0 +1,70 @@
+/** The Investigation Request as the workflow sees it, and the scope an authorisation fixes. */
+import type { Feedback, InvestigationLog, InvestigationRequestForm, Subject } from './forms';
+import type { RequestState } from './states';
+
+export type RequestForm = Omit<InvestigationRequestForm, 'subjects'> & { subjects: Subject[] };
+
+export interface Decision {
+  by: string;
+  at: string;
+  note?: string;
+  reason?: string;
+}
+
+export interface MonitoringScope {
+  frequency: string;
+  endDate: string;
+  reviewDates: string[];
+  /** The next date by which the service director must review; missed → the authorisation lapses. */
+  nextReviewOn: string;
+  endedOn?: string;
+}
+
+/** What the service director authorised. Later steps are checked against it. */
+export interface Scope {
+  subjectIds: string[];
+  period: { from: string; to: string };
+  kind: 'one_off' | 'monitoring';
+  monitoring?: MonitoringScope;
+  conditions?: string;
+  /** An authorisation not acted on (no search started) by this time expires. */
+  useBy: string;
+}
+
+export interface InvestigationRequest {
+  id: string;
+  reference: string;
+  state: RequestState;
+  version: number;
+  form: RequestForm;
+  originatingWorkerId: string;
+  teamManagerId: string | null;
+  agreement: Decision | null;
+  authorisation: (Decision & { scope: Scope }) | null;
+  /** An access worker the service director chose; only they may take the request. */
+  designatedAccessWorkerId: string | null;
+  accessWorkerId: string | null;
+  /** Service managers and directors who resolved a doubt on this request. */
+  doubtResolvers: { personId: string; role: 'service_manager' | 'service_director' }[];
+  stateBeforeHold: RequestState | null;
+  lastReason: Decision | null;
+  firstSearchStartedAt: string | null;
+  log: InvestigationLog | null;
+  feedback: Feedback | null;
+  linkedFromRequestId: string | null;
+  sharedWith: { personId: string; at: string }[];
+  createdAt: string;
+  updatedAt: string;
+  submittedAt: string | null;
+  closedAt: string | null;
+}
+
+export function subjectsInScope(request: InvestigationRequest): Subject[] {
+  const ids = request.authorisation?.scope.subjectIds;
+  if (!ids) return [];
+  return request.form.subjects.filter((s) => ids.includes(s.id));
+}
+
+export function subjectLabel(subject: Subject): string {
+  return subject.name ?? `Unknown associate: ${(subject.description ?? '').slice(0, 80)}`;
+}

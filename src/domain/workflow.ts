@@ -1,0 +1,389 @@
+/**
+ * The workflow engine: given a request, a person, an action and its validated body, it decides
+ * the next state, what changes, what the audit trail records and whom to notify. No I/O: the
+ * use case loads the facts it needs and writes the outcome in one transaction.
+ */
+import { addDays, formatDate, londonDate } from './dates';
+import { AppError, forbidden, invalidState, validationError } from './errors';
+import type { ActionBodies } from './forms';
+import { ACTION_RULES, type RequestRole, partFor } from './policy';
+import type { InvestigationRequest, Scope } from './request';
+import { hasRole, type Person, type Role } from './roles';
+import { STATE_LABELS, WORKFLOW_ACTIONS, type RequestState, type WorkflowAction } from './states';
+
+export interface WorkflowSettings {
+  /** Days an authorisation stays usable if no search has started. */
+  authorisationValidDays: number;
+}
+export const DEFAULT_WORKFLOW_SETTINGS: WorkflowSettings = { authorisationValidDays: 28 };
+
+export const NOTIFICATION_KINDS = [
+  'agree_request',
+  'authorise_request',
+  'linked_request_flag',
+  'claim_request',
+  'assigned',
+  'resolve_doubt',
+  'log_ready',
+  'log_shared',
+  'status_changed',
+  'request_updated',
+] as const;
+export type NotificationKind = (typeof NOTIFICATION_KINDS)[number];
+
+/** Whom a notification is for: one person, or everyone holding a role (less those named). */
+export type Recipient = { personId: string } | { role: Role; except: string[] } | { cards: true };
+
+export interface NotificationIntent {
+  kind: NotificationKind;
+  to: Recipient;
+}
+
+export interface ActionFacts {
+  /** The access worker named by `authorise` or `assign`, looked up by the use case. */
+  accessWorker?: Person | null;
+  /** For `submit`: the originating worker's line manager in the directory. */
+  teamManagerId?: string | null;
+  /** For `complete-log` and evidence: search sessions held on this request. */
+  searchSessions?: { held: number; open: number };
+}
+
+export interface Outcome {
+  request: InvestigationRequest;
+  part: RequestRole | 'system';
+  audit: { action: string; fromState: RequestState; toState: RequestState; reason?: string; detail?: Record<string, unknown> };
+  notifications: NotificationIntent[];
+}
+
+type Body<A extends WorkflowAction> = ActionBodies[A];
+
+/** Checks the person and the state, without the body: used for `allowedActions` and before deciding. */
+export function check(action: WorkflowAction, request: InvestigationRequest, actor: Person, now: Date): { ok: true; part: RequestRole } | { ok: false; error: AppError } {
+  const part = partFor(action, request, actor);
+  if (!part.ok) return { ok: false, error: forbidden(part.message) };
+  const rule = ACTION_RULES[action];
+  if (!rule.from.includes(request.state)) {
+    return { ok: false, error: invalidState(`This request is “${STATE_LABELS[request.state]}”: it cannot be given the action “${action}” now.`) };
+  }
+  if (part.part === 'access_worker') {
+    const until = actor.accessWorkerAuthorisedUntil;
+    if (until && until < londonDate(now)) {
+      return { ok: false, error: forbidden(`Your authorisation as an access worker ended on ${formatDate(until)}.`) };
+    }
+    if (action === 'claim' && request.designatedAccessWorkerId && request.designatedAccessWorkerId !== actor.id) {
+      return { ok: false, error: forbidden('The service director chose another access worker for this request.') };
+    }
+  }
+  if (action === 'review-monitoring' && request.authorisation?.scope.kind !== 'monitoring') {
+    return { ok: false, error: invalidState('This is a one-off check: there is no monitoring to review.') };
+  }
+  return { ok: true, part: part.part };
+}
+
+export function allowedActions(request: InvestigationRequest, actor: Person, now: Date): WorkflowAction[] {
+  return WORKFLOW_ACTIONS.filter((a) => check(a, request, actor, now).ok);
+}
+
+/** Decides one action. Throws AppError when the person, the state or the body does not allow it. */
+export function decide<A extends WorkflowAction>(
+  action: A,
+  body: Body<A>,
+  request: InvestigationRequest,
+  actor: Person,
+  now: Date,
+  facts: ActionFacts = {},
+  settings: WorkflowSettings = DEFAULT_WORKFLOW_SETTINGS,
+): Outcome {
+  const allowed = check(action, request, actor, now);
+  if (!allowed.ok) throw allowed.error;
+  const at = now.toISOString();
+  const today = londonDate(now);
+  const next: InvestigationRequest = { ...request, updatedAt: at };
+  const from = request.state;
+  const notes: NotificationIntent[] = [];
+  const reason = 'reason' in body && typeof body.reason === 'string' ? body.reason : undefined;
+  let detail: Record<string, unknown> | undefined;
+  const close = (state: RequestState) => {
+    next.state = state;
+    next.closedAt = at;
+  };
+  const participants = () => participantIds(request).filter((id) => id !== actor.id);
+
+  switch (action) {
+    case 'submit': {
+      const managerId = facts.teamManagerId;
+      if (!managerId) throw forbidden('You have no team manager recorded in the directory: ask the administrator to add one before submitting.');
+      if (managerId === actor.id) throw forbidden('You cannot agree your own request: your team manager must.');
+      next.state = 'awaiting_team_manager';
+      next.teamManagerId = managerId;
+      next.submittedAt = at;
+      next.lastReason = null;
+      notes.push({ kind: 'agree_request', to: { personId: managerId } });
+      if (request.linkedFromRequestId) {
+        notes.push({ kind: 'linked_request_flag', to: { role: 'service_director', except: [actor.id, managerId] } });
+      }
+      break;
+    }
+    case 'agree': {
+      const { note } = body as Body<'agree'>;
+      next.state = 'awaiting_service_director';
+      next.agreement = { by: actor.id, at, ...(note ? { note } : {}) };
+      notes.push({ kind: 'authorise_request', to: { role: 'service_director', except: participantIds(next) } });
+      notes.push({ kind: 'status_changed', to: { personId: request.originatingWorkerId } });
+      detail = note ? { note } : undefined;
+      break;
+    }
+    case 'decline':
+      close('declined');
+      next.lastReason = { by: actor.id, at, reason };
+      notes.push({ kind: 'status_changed', to: { personId: request.originatingWorkerId } });
+      break;
+    case 'return':
+      next.state = 'draft';
+      next.agreement = null;
+      next.lastReason = { by: actor.id, at, reason };
+      for (const id of participants()) notes.push({ kind: 'status_changed', to: { personId: id } });
+      break;
+    case 'authorise': {
+      const b = body as Body<'authorise'>;
+      const scope = authorisedScope(request, b, now, today, settings);
+      if (b.accessWorkerId) assertEligibleAccessWorker(request, facts.accessWorker, b.accessWorkerId, actor, today);
+      next.authorisation = { by: actor.id, at, scope, ...(b.conditions ? { note: b.conditions } : {}) };
+      detail = { scope };
+      if (b.accessWorkerId) {
+        next.state = 'assigned';
+        next.designatedAccessWorkerId = b.accessWorkerId;
+        next.accessWorkerId = b.accessWorkerId;
+        notes.push({ kind: 'assigned', to: { personId: b.accessWorkerId } });
+      } else {
+        next.state = 'authorised';
+        notes.push({ kind: 'claim_request', to: { role: 'access_worker', except: participantIds(next) } });
+      }
+      for (const id of participantIds(request)) notes.push({ kind: 'status_changed', to: { personId: id } });
+      break;
+    }
+    case 'refuse':
+      close('refused');
+      next.lastReason = { by: actor.id, at, reason };
+      for (const id of participants()) notes.push({ kind: 'status_changed', to: { personId: id } });
+      break;
+    case 'claim':
+      next.state = 'assigned';
+      next.accessWorkerId = actor.id;
+      notes.push({ kind: 'status_changed', to: { personId: request.originatingWorkerId } });
+      break;
+    case 'assign': {
+      const { accessWorkerId } = body as Body<'assign'>;
+      assertEligibleAccessWorker(next, facts.accessWorker, accessWorkerId, actor, today);
+      next.state = 'assigned';
+      next.accessWorkerId = accessWorkerId;
+      next.designatedAccessWorkerId = accessWorkerId;
+      notes.push({ kind: 'assigned', to: { personId: accessWorkerId } });
+      detail = { accessWorkerId };
+      break;
+    }
+    case 'confirm-legitimacy':
+      next.state = 'searching';
+      detail = { corporateAccount: true };
+      notes.push({ kind: 'status_changed', to: { personId: request.originatingWorkerId } });
+      break;
+    case 'raise-doubt':
+      next.state = 'on_hold';
+      next.stateBeforeHold = request.state;
+      next.lastReason = { by: actor.id, at, reason };
+      notes.push({ kind: 'resolve_doubt', to: { role: 'service_manager', except: participantIds(request) } });
+      notes.push({ kind: 'resolve_doubt', to: { role: 'service_director', except: participantIds(request).filter((id) => id !== request.authorisation?.by) } });
+      break;
+    case 'resolve-doubt': {
+      const b = body as Body<'resolve-doubt'>;
+      const part = allowed.part === 'service_manager' ? 'service_manager' : 'service_director';
+      next.doubtResolvers = [...request.doubtResolvers.filter((r) => r.personId !== actor.id), { personId: actor.id, role: part }];
+      next.lastReason = { by: actor.id, at, reason: b.reason };
+      if (b.outcome === 'resume') {
+        next.state = request.stateBeforeHold ?? 'assigned';
+      } else {
+        close('cancelled');
+      }
+      next.stateBeforeHold = null;
+      detail = { outcome: b.outcome };
+      for (const id of participants()) notes.push({ kind: 'status_changed', to: { personId: id } });
+      break;
+    }
+    case 'complete-log': {
+      assertLogComplete(request, facts.searchSessions);
+      next.state = 'with_originating_worker';
+      notes.push({ kind: 'log_ready', to: { personId: request.originatingWorkerId } });
+      break;
+    }
+    case 'finalise':
+      if (!request.log?.assessment) {
+        throw validationError({ 'log.assessment': 'Record your assessment of the information before finalising the log.' }, 'The log has no assessment yet.');
+      }
+      next.state = 'finalised';
+      break;
+    case 'share': {
+      close('shared');
+      const recipients = [request.teamManagerId, request.authorisation?.by].filter((id): id is string => Boolean(id));
+      next.sharedWith = recipients.map((personId) => ({ personId, at }));
+      for (const personId of recipients) notes.push({ kind: 'log_shared', to: { personId } });
+      notes.push({ kind: 'log_shared', to: { role: 'service_manager', except: participantIds(request) } });
+      break;
+    }
+    case 'withdraw':
+    case 'cancel':
+      close('cancelled');
+      next.lastReason = { by: actor.id, at, reason };
+      for (const id of participants()) notes.push({ kind: 'status_changed', to: { personId: id } });
+      break;
+    case 'review-monitoring': {
+      const b = body as Body<'review-monitoring'>;
+      const auth = request.authorisation;
+      const monitoring = auth?.scope.monitoring;
+      if (!auth || !monitoring) throw invalidState('This is a one-off check: there is no monitoring to review.');
+      if (monitoring.endedOn) throw invalidState(`Monitoring ended on ${formatDate(monitoring.endedOn)}.`);
+      let updated = { ...monitoring };
+      if (b.decision === 'continue') {
+        const nextReviewOn = b.nextReviewOn ?? '';
+        if (nextReviewOn <= today) throw validationError({ nextReviewOn: 'The next review must be after today.' });
+        if (nextReviewOn > monitoring.endDate) {
+          throw validationError({ nextReviewOn: `The next review must be on or before the end of monitoring (${formatDate(monitoring.endDate)}).` });
+        }
+        updated = { ...updated, nextReviewOn };
+      } else {
+        updated = { ...updated, endedOn: today };
+      }
+      next.authorisation = { ...auth, scope: { ...auth.scope, monitoring: updated } };
+      detail = { decision: b.decision, nextReviewOn: b.nextReviewOn, note: b.note };
+      for (const id of participants()) notes.push({ kind: 'status_changed', to: { personId: id } });
+      break;
+    }
+  }
+  next.version = request.version + 1;
+  notes.push({ kind: 'request_updated', to: { cards: true } });
+  return {
+    request: next,
+    part: allowed.part,
+    audit: { action, fromState: from, toState: next.state, ...(reason ? { reason } : {}), ...(detail ? { detail } : {}) },
+    notifications: notes,
+  };
+}
+
+function participantIds(request: InvestigationRequest): string[] {
+  return [
+    request.originatingWorkerId,
+    request.teamManagerId,
+    request.authorisation?.by,
+    request.accessWorkerId,
+    ...request.doubtResolvers.map((r) => r.personId),
+  ].filter((id, i, all): id is string => Boolean(id) && all.indexOf(id) === i);
+}
+
+function authorisedScope(request: InvestigationRequest, b: Body<'authorise'>, now: Date, today: string, settings: WorkflowSettings): Scope {
+  const known = new Set(request.form.subjects.map((s) => s.id));
+  const subjectIds = b.subjectIds ? [...new Set(b.subjectIds)] : [...known];
+  const unknown = subjectIds.filter((id) => !known.has(id));
+  if (unknown.length > 0) {
+    throw validationError({ subjectIds: 'Choose people named in this request: a further person needs a new, linked request.' });
+  }
+  const useBy = addDays(now, settings.authorisationValidDays).toISOString();
+  const monitoring = request.form.monitoring;
+  if (!monitoring) {
+    if (b.reviewDates && b.reviewDates.length > 0) {
+      throw validationError({ reviewDates: 'A one-off check has no review dates. Monitoring must be asked for in the request.' });
+    }
+    return { subjectIds, period: request.form.period, kind: 'one_off', useBy, ...(b.conditions ? { conditions: b.conditions } : {}) };
+  }
+  const reviewDates = [...new Set(b.reviewDates ?? [])].sort();
+  const first = reviewDates[0];
+  if (!first) throw validationError({ reviewDates: 'Monitoring needs at least one review date.' });
+  if (first <= today) throw validationError({ reviewDates: 'Review dates must be after today.' });
+  const last = reviewDates[reviewDates.length - 1] ?? first;
+  if (last > monitoring.endDate) {
+    throw validationError({ reviewDates: `Review dates must fall on or before the end of monitoring (${formatDate(monitoring.endDate)}).` });
+  }
+  return {
+    subjectIds,
+    period: request.form.period,
+    kind: 'monitoring',
+    monitoring: { frequency: monitoring.frequency, endDate: monitoring.endDate, reviewDates, nextReviewOn: first },
+    useBy,
+    ...(b.conditions ? { conditions: b.conditions } : {}),
+  };
+}
+
+function assertEligibleAccessWorker(request: InvestigationRequest, worker: Person | null | undefined, id: string, actor: Person, today: string): void {
+  if (!worker || worker.id !== id || !worker.active || !hasRole(worker, 'access_worker')) {
+    throw validationError({ accessWorkerId: 'Choose a person on the access worker register.' });
+  }
+  if (worker.accessWorkerAuthorisedUntil && worker.accessWorkerAuthorisedUntil < today) {
+    throw validationError({ accessWorkerId: `${worker.displayName}'s access worker authorisation has ended.` });
+  }
+  const taken = participantIds(request).concat(actor.id);
+  if (taken.includes(worker.id)) {
+    throw validationError({ accessWorkerId: `${worker.displayName} already holds another role on this request: choose someone else.` });
+  }
+}
+
+function assertLogComplete(request: InvestigationRequest, sessions: ActionFacts['searchSessions']): void {
+  const fields: Record<string, string> = {};
+  if (!sessions || sessions.held === 0) fields.searchSessions = 'Hold at least one timed search session before completing the log.';
+  if (sessions && sessions.open > 0) fields.searchSessions = 'End the search session that is still running.';
+  const inScope = request.authorisation?.scope.subjectIds ?? [];
+  const found = new Set((request.log?.findings ?? []).map((f) => f.subjectId));
+  inScope.forEach((id) => {
+    if (!found.has(id)) fields[`findings.${id}`] = 'Record what was found (or not found) for every person in scope.';
+  });
+  if (Object.keys(fields).length > 0) throw validationError(fields, 'The log is not complete yet.');
+}
+
+/**
+ * A change that time makes without anyone acting: an unused authorisation expires, and an
+ * unreviewed monitoring authorisation lapses. Returns null when nothing is due.
+ */
+export function dueExpiry(request: InvestigationRequest, now: Date): { reason: string } | null {
+  const auth = request.authorisation;
+  if (!auth) return null;
+  const today = londonDate(now);
+  if ((request.state === 'authorised' || request.state === 'assigned') && !request.firstSearchStartedAt && auth.scope.useBy <= now.toISOString()) {
+    return { reason: `The authorisation was not used by ${formatDate(auth.scope.useBy)}.` };
+  }
+  const monitoring = auth.scope.monitoring;
+  if (monitoring && !monitoring.endedOn && ['authorised', 'assigned', 'searching', 'on_hold'].includes(request.state) && monitoring.nextReviewOn < today) {
+    return { reason: `Monitoring was not reviewed by ${formatDate(monitoring.nextReviewOn)}, so the authorisation lapsed.` };
+  }
+  return null;
+}
+
+export function expire(request: InvestigationRequest, now: Date, reason: string): Outcome {
+  const at = now.toISOString();
+  const next: InvestigationRequest = { ...request, state: 'expired', closedAt: at, updatedAt: at, version: request.version + 1, lastReason: { by: 'system', at, reason } };
+  return {
+    request: next,
+    part: 'system',
+    audit: { action: 'expire', fromState: request.state, toState: 'expired', reason },
+    notifications: [
+      ...participantIds(request).map((personId) => ({ kind: 'status_changed' as const, to: { personId } })),
+      { kind: 'request_updated', to: { cards: true } },
+    ],
+  };
+}
+
+/** Whether the access worker may search or record evidence on this request now. */
+export function assertSearchAllowed(request: InvestigationRequest, actor: Person, now: Date): void {
+  if (request.accessWorkerId !== actor.id) throw forbidden('Only the access worker assigned to this request may search for it.');
+  if (request.state !== 'searching') {
+    throw invalidState(`This request is “${STATE_LABELS[request.state]}”: searching is possible only after legitimacy is confirmed.`);
+  }
+  const monitoring = request.authorisation?.scope.monitoring;
+  const today = londonDate(now);
+  if (monitoring?.endedOn) throw forbidden(`Monitoring ended on ${formatDate(monitoring.endedOn)}: no further searches are authorised.`);
+  if (monitoring && monitoring.endDate < today) throw forbidden(`Monitoring was authorised until ${formatDate(monitoring.endDate)} only.`);
+}
+
+export function assertSubjectInScope(request: InvestigationRequest, subjectId: string, field: string): void {
+  if (!request.authorisation?.scope.subjectIds.includes(subjectId)) {
+    throw new AppError('forbidden', 'That person is outside the authorised scope: a further person needs a new, linked request.', {
+      [field]: 'Not in the authorised scope.',
+    });
+  }
+}

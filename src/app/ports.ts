@@ -151,11 +151,30 @@ export interface UnitOfWork {
   directory: Directory;
 }
 
+/** The dispatcher's side of the outbox: claim due work safely across several server instances. */
+export interface OutboxQueue {
+  /**
+   * Claims up to `limit` pending messages whose nextAttemptAt has come, locking them with
+   * FOR UPDATE SKIP LOCKED and leasing them (nextAttemptAt moved `leaseSeconds` ahead, attempts + 1)
+   * so that another instance, or this one after a crash, picks them up again only when the lease ends.
+   */
+  claimDue(now: Date, limit: number, leaseSeconds: number): Promise<OutboxMessage[]>;
+  markSent(id: string, at: Date): Promise<void>;
+  /** Records a failed attempt: retry at `retryAt`, or give up (status failed) when it is null. */
+  markFailed(id: string, error: string, retryAt: Date | null): Promise<void>;
+}
+
+export interface PeopleAdmin {
+  upsert(person: Person): Promise<void>;
+}
+
 export interface Store {
   /** Runs `work` in one transaction: all of it commits, or none of it. */
   transaction<T>(work: (uow: UnitOfWork) => Promise<T>): Promise<T>;
   /** Reads outside a transaction. */
   read: UnitOfWork;
+  outboxQueue: OutboxQueue;
+  people: PeopleAdmin;
   close(): Promise<void>;
 }
 

@@ -1,0 +1,62 @@
+import { randomUUID } from 'node:crypto';
+import { forbidden, invalidState } from '../../domain/errors';
+import { investigationRequestSchema, parseForm, type InvestigationRequestForm } from '../../domain/forms';
+import type { InvestigationRequest, RequestForm } from '../../domain/request';
+import { hasRole } from '../../domain/roles';
+import type { AppDeps } from '../deps';
+import type { Caller, UnitOfWork } from '../ports';
+import { auditEvent, loadVisible } from './shared';
+import { toView } from './view';
+
+/** Gives every subject a stable id, keeping ids the form already carries from the stored draft. */
+export function withSubjectIds(form: InvestigationRequestForm, known: Set<string> = new Set()): RequestForm {
+  return { ...form, subjects: form.subjects.map((s) => ({ ...s, id: s.id && known.has(s.id) ? s.id : randomUUID() })) };
+}
+
+/** A linked request names a further person found during another request; only its originator raises it. */
+async function assertLinkable(uow: UnitOfWork, caller: Caller, linkedFromRequestId: string): Promise<void> {
+  const original = await loadVisible(uow, caller, linkedFromRequestId);
+  if (original.originatingWorkerId !== caller.person.id) {
+    throw forbidden('Only the originating social worker of the first request may raise a linked request.');
+  }
+  if (original.state === 'draft') throw invalidState('A linked request can follow only a submitted request.');
+}
+
+export async function createRequest(deps: AppDeps, caller: Caller, input: unknown) {
+  if (!hasRole(caller.person, 'social_worker')) throw forbidden('Only a social worker may raise an Investigation Request.');
+  const form = parseForm(investigationRequestSchema, input);
+  const now = deps.clock.now();
+  const at = now.toISOString();
+  const created = await deps.store.transaction(async (uow) => {
+    if (form.linkedFromRequestId) await assertLinkable(uow, caller, form.linkedFromRequestId);
+    const request: InvestigationRequest = {
+      id: randomUUID(),
+      reference: await uow.requests.nextReference(now.getUTCFullYear()),
+      state: 'draft',
+      version: 1,
+      form: withSubjectIds(form),
+      originatingWorkerId: caller.person.id,
+      teamManagerId: null,
+      agreement: null,
+      authorisation: null,
+      designatedAccessWorkerId: null,
+      accessWorkerId: null,
+      doubtResolvers: [],
+      stateBeforeHold: null,
+      lastReason: null,
+      firstSearchStartedAt: null,
+      log: null,
+      feedback: null,
+      linkedFromRequestId: form.linkedFromRequestId ?? null,
+      sharedWith: [],
+      createdAt: at,
+      updatedAt: at,
+      submittedAt: null,
+      closedAt: null,
+    };
+    await uow.requests.insert(request);
+    await auditEvent(uow, caller, request, 'create', 'originating_worker', now, request.linkedFromRequestId ? { linkedFromRequestId: request.linkedFromRequestId } : null);
+    return request;
+  });
+  return toView(created, caller.person, now, deps.store.read.directory);
+}

@@ -1,0 +1,114 @@
+/**
+ * Evidence items: a copy of publicly visible information, kept with its source, capture time,
+ * public-visibility attestation and SHA-256. Viewing it is audited.
+ */
+import { randomUUID } from 'node:crypto';
+import type { Readable } from 'node:stream';
+import { AppError, forbidden, notFound } from '../../domain/errors';
+import { evidenceMetadataSchema, parseForm } from '../../domain/forms';
+import type { InvestigationRequest } from '../../domain/request';
+import { assertSearchAllowed, assertSubjectInScope } from '../../domain/workflow';
+import type { AppDeps } from '../deps';
+import type { Caller, EvidenceItem, UnitOfWork } from '../ports';
+import { auditEvent, loadVisible, UUID } from './shared';
+
+export interface EvidenceFile {
+  content: Readable;
+  contentType: string;
+  extension: string;
+}
+
+function parseMetadata(input: unknown) {
+  if (typeof input === 'string') {
+    try {
+      return parseForm(evidenceMetadataSchema, JSON.parse(input), 'metadata');
+    } catch (error) {
+      if (error instanceof AppError) throw error;
+      throw new AppError('validation', 'The metadata part is not valid JSON.', { metadata: 'Send the metadata as JSON.' });
+    }
+  }
+  return parseForm(evidenceMetadataSchema, input, 'metadata');
+}
+
+async function assertMayRecord(uow: UnitOfWork, caller: Caller, request: InvestigationRequest, subjectId: string, now: Date): Promise<void> {
+  assertSearchAllowed(request, caller.person, now);
+  assertSubjectInScope(request, subjectId, 'metadata.subjectId');
+  const sessions = await uow.searchSessions.listForRequest(request.id);
+  if (sessions.length === 0) {
+    throw new AppError('invalid_state', 'Start a timed search session before recording evidence.', { searchSession: 'No search session has been held.' });
+  }
+}
+
+/** Checks everything about an upload before the file is stored, so a refusal stores nothing. */
+export async function checkEvidenceUpload(deps: AppDeps, caller: Caller, requestId: string, metadataInput: unknown) {
+  const metadata = parseMetadata(metadataInput);
+  const request = await loadVisible(deps.store.read, caller, requestId);
+  await assertMayRecord(deps.store.read, caller, request, metadata.subjectId, deps.clock.now());
+  if (metadata.correctsEvidenceId) {
+    const corrected = UUID.test(metadata.correctsEvidenceId) ? await deps.store.read.evidence.get(metadata.correctsEvidenceId) : null;
+    if (!corrected || corrected.requestId !== requestId) throw notFound('The item to correct is not part of this request.');
+    if (!metadata.correctionReason) throw new AppError('validation', 'Some answers need attention.', { 'metadata.correctionReason': 'Say why the item is being corrected.' });
+  }
+  return { request, metadata };
+}
+
+export async function addEvidence(deps: AppDeps, caller: Caller, requestId: string, metadataInput: unknown, file: EvidenceFile): Promise<EvidenceItem> {
+  const { request, metadata } = await checkEvidenceUpload(deps, caller, requestId, metadataInput);
+  const id = randomUUID();
+  const stored = await deps.evidence.put({
+    requestId,
+    requestReference: request.reference,
+    caseReference: request.form.caseReference,
+    fileName: `${request.reference}-${id.slice(0, 8)}.${file.extension}`,
+    contentType: file.contentType,
+    content: file.content,
+    metadata: { ...metadata, capturedBy: caller.person.id },
+  });
+  const now = deps.clock.now();
+  return deps.store.transaction(async (uow) => {
+    const current = await loadVisible(uow, caller, requestId, true);
+    await assertMayRecord(uow, caller, current, metadata.subjectId, now);
+    const item: EvidenceItem = {
+      id,
+      requestId,
+      subjectId: metadata.subjectId,
+      fileName: `${request.reference}-${id.slice(0, 8)}.${file.extension}`,
+      contentType: file.contentType,
+      size: stored.size,
+      sha256: stored.sha256,
+      storageKey: stored.storageKey,
+      webUrl: stored.webUrl,
+      sourceUrl: metadata.sourceUrl,
+      capturedAt: new Date(metadata.capturedAt).toISOString(),
+      capturedBy: caller.person.id,
+      description: metadata.description,
+      publiclyVisible: metadata.publiclyVisible,
+      correctsEvidenceId: metadata.correctsEvidenceId ?? null,
+      correctionReason: metadata.correctionReason ?? null,
+      uploadStatus: stored.status,
+      createdAt: now.toISOString(),
+    };
+    await uow.evidence.insert(item);
+    await auditEvent(uow, caller, current, 'add_evidence', 'access_worker', now, { evidenceId: id, sha256: stored.sha256, size: stored.size, subjectId: metadata.subjectId });
+    return item;
+  });
+}
+
+export async function listEvidence(deps: AppDeps, caller: Caller, requestId: string): Promise<EvidenceItem[]> {
+  await loadVisible(deps.store.read, caller, requestId);
+  return deps.store.read.evidence.listForRequest(requestId);
+}
+
+/** Streams an item back; every view is written to the audit trail before a byte is sent. */
+export async function readEvidence(deps: AppDeps, caller: Caller, requestId: string, evidenceId: string): Promise<{ item: EvidenceItem; content: Readable }> {
+  const now = deps.clock.now();
+  const item = await deps.store.transaction(async (uow) => {
+    const request = await loadVisible(uow, caller, requestId);
+    const found = UUID.test(evidenceId) ? await uow.evidence.get(evidenceId) : null;
+    if (!found || found.requestId !== requestId) throw notFound('No such evidence item on this request.');
+    if (request.state === 'draft') throw forbidden('This request is a draft.');
+    await auditEvent(uow, caller, request, 'view_evidence', 'viewer', now, { evidenceId });
+    return found;
+  });
+  return { item, content: await deps.evidence.get(item.storageKey) };
+}

@@ -1,0 +1,123 @@
+/** Steps several use cases share: finding a request the caller may see, and writing an outcome. */
+import { AppError, notFound } from '../../domain/errors';
+import { maySee } from '../../domain/policy';
+import type { InvestigationRequest } from '../../domain/request';
+import type { Person } from '../../domain/roles';
+import { STATE_LABELS } from '../../domain/states';
+import type { NotificationIntent, Outcome } from '../../domain/workflow';
+import type { Caller, OutboxMessageInput, UnitOfWork } from '../ports';
+
+/** Deny by default: a request the caller may not see is reported as not found. */
+export const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+export async function loadVisible(uow: UnitOfWork, caller: Caller, id: string, lock = false): Promise<InvestigationRequest> {
+  if (!UUID.test(id)) throw notFound('No request with that id is visible to you.');
+  const request = lock ? await uow.requests.getForUpdate(id) : await uow.requests.get(id);
+  if (!request || !maySee(request, caller.person)) throw notFound('No request with that id is visible to you.');
+  return request;
+}
+
+export function assertVersion(request: InvestigationRequest, version: number | undefined): void {
+  if (version !== undefined && version !== request.version) {
+    throw new AppError(
+      'stale_version',
+      `This request has changed since you opened it: it is now version ${request.version} (“${STATE_LABELS[request.state]}”). Reload it and try again.`,
+    );
+  }
+}
+
+/** Resolves "everyone holding a role" into people, leaving out those who play another part. */
+async function recipients(uow: UnitOfWork, intent: NotificationIntent): Promise<(string | null)[]> {
+  const to = intent.to;
+  if ('cards' in to) return [null];
+  if ('personId' in to) return [to.personId];
+  const holders = await uow.directory.withRole(to.role);
+  return holders.filter((p) => p.active && !to.except.includes(p.id)).map((p) => p.id);
+}
+
+/**
+ * Writes an outcome: the request (only if its version is still the one read), its audit entry
+ * and its outbox messages — all inside the caller's transaction.
+ */
+export async function recordOutcome(
+  uow: UnitOfWork,
+  before: InvestigationRequest,
+  outcome: Outcome,
+  actor: { id: string } | 'system',
+  httpRequestId: string | null,
+): Promise<void> {
+  const written = await uow.requests.update(outcome.request, before.version);
+  if (!written) {
+    throw new AppError('stale_version', 'Someone else acted on this request at the same moment. Reload it to see what happened.');
+  }
+  await uow.audit.append({
+    at: outcome.request.updatedAt,
+    actorId: actor === 'system' ? 'system' : actor.id,
+    actorRole: outcome.part,
+    action: outcome.audit.action,
+    requestId: before.id,
+    fromState: outcome.audit.fromState,
+    toState: outcome.audit.toState,
+    reason: outcome.audit.reason ?? null,
+    detail: outcome.audit.detail ?? null,
+    httpRequestId,
+  });
+  const messages: OutboxMessageInput[] = [];
+  const seen = new Set<string>();
+  for (const intent of outcome.notifications) {
+    for (const recipientId of await recipients(uow, intent)) {
+      const key = `${intent.kind}:${recipientId ?? '*'}`;
+      if (seen.has(key)) continue;
+      seen.add(key);
+      messages.push({
+        requestId: before.id,
+        recipientId,
+        kind: intent.kind,
+        payload: {
+          reference: before.reference,
+          action: outcome.audit.action,
+          fromState: outcome.audit.fromState,
+          state: outcome.request.state,
+          version: outcome.request.version,
+          actorId: actor === 'system' ? 'system' : actor.id,
+        },
+      });
+    }
+  }
+  if (messages.length > 0) await uow.outbox.add(messages);
+}
+
+/** Appends an audit entry for something that is not a state change (a view, a session, a draft edit). */
+export async function auditEvent(
+  uow: UnitOfWork,
+  caller: Caller,
+  request: InvestigationRequest,
+  action: string,
+  part: string,
+  at: Date,
+  detail: Record<string, unknown> | null = null,
+): Promise<void> {
+  await uow.audit.append({
+    at: at.toISOString(),
+    actorId: caller.person.id,
+    actorRole: part,
+    action,
+    requestId: request.id,
+    fromState: request.state,
+    toState: request.state,
+    reason: null,
+    detail,
+    httpRequestId: caller.requestId,
+  });
+}
+
+export function personHasPart(request: InvestigationRequest, person: Person): boolean {
+  return (
+    request.originatingWorkerId === person.id ||
+    request.teamManagerId === person.id ||
+    request.agreement?.by === person.id ||
+    request.authorisation?.by === person.id ||
+    request.accessWorkerId === person.id ||
+    request.doubtResolvers.some((r) => r.personId === person.id)
+  );
+}

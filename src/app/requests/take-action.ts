@@ -1,0 +1,52 @@
+/**
+ * Every workflow action goes through here — from the API and from cards alike — so the same
+ * rules, the same audit entry and the same notifications apply whatever the surface.
+ */
+import { AppError } from '../../domain/errors';
+import { actionBodySchemas, parseForm, type ActionBodies } from '../../domain/forms';
+import { isWorkflowAction, type WorkflowAction } from '../../domain/states';
+import { decide, type ActionFacts } from '../../domain/workflow';
+import type { AppDeps } from '../deps';
+import type { Caller, UnitOfWork } from '../ports';
+import type { InvestigationRequest } from '../../domain/request';
+import { expireIfDue } from './expire-due';
+import { assertVersion, loadVisible, recordOutcome } from './shared';
+import { toView } from './view';
+
+async function factsFor<A extends WorkflowAction>(uow: UnitOfWork, action: A, body: ActionBodies[A], request: InvestigationRequest): Promise<ActionFacts> {
+  switch (action) {
+    case 'submit': {
+      const originator = await uow.directory.get(request.originatingWorkerId);
+      return { teamManagerId: originator?.managerId ?? null };
+    }
+    case 'authorise':
+    case 'assign': {
+      const id = (body as ActionBodies['authorise' | 'assign']).accessWorkerId;
+      return { accessWorker: id ? await uow.directory.get(id) : null };
+    }
+    case 'complete-log': {
+      const sessions = await uow.searchSessions.listForRequest(request.id);
+      return { searchSessions: { held: sessions.length, open: sessions.filter((s) => s.endedAt === null).length } };
+    }
+    default:
+      return {};
+  }
+}
+
+export async function takeAction(deps: AppDeps, caller: Caller, requestId: string, actionName: string, input: unknown) {
+  if (!isWorkflowAction(actionName)) {
+    throw new AppError('not_found', `There is no action “${actionName}”.`);
+  }
+  const action: WorkflowAction = actionName;
+  const body = parseForm(actionBodySchemas[action], input ?? {});
+  await expireIfDue(deps, requestId);
+  const now = deps.clock.now();
+  const after = await deps.store.transaction(async (uow) => {
+    const request = await loadVisible(uow, caller, requestId, true);
+    assertVersion(request, body.version);
+    const outcome = decide(action, body, request, caller.person, now, await factsFor(uow, action, body, request), deps.settings.workflow);
+    await recordOutcome(uow, request, outcome, caller.person, caller.requestId);
+    return outcome.request;
+  });
+  return toView(after, caller.person, now, deps.store.read.directory);
+}

@@ -1,0 +1,61 @@
+/** The request as the API shows it to one person: the form at top level, plus state and allowed actions. */
+import { londonDate } from '../../domain/dates';
+import type { InvestigationRequest } from '../../domain/request';
+import type { Person } from '../../domain/roles';
+import { STATE_LABELS, type WorkflowAction } from '../../domain/states';
+import { allowedActions } from '../../domain/workflow';
+import type { Directory } from '../ports';
+
+export type RequestView = ReturnType<typeof toView> extends Promise<infer V> ? V : never;
+
+const NEXT_STEP: Record<InvestigationRequest['state'], string> = {
+  draft: 'The originating social worker completes and submits the request.',
+  awaiting_team_manager: 'The team manager agrees, returns or declines the request.',
+  awaiting_service_director: 'The service director authorises, returns or refuses the request.',
+  authorised: 'An access worker on the register claims the request.',
+  assigned: 'The access worker confirms the search is legitimate.',
+  searching: 'The access worker searches and completes the log.',
+  on_hold: 'The service manager or service director resolves the doubt.',
+  with_originating_worker: 'The originating social worker assesses and finalises the log.',
+  finalised: 'The originating social worker shares the log.',
+  shared: 'Closed: the log has been shared.',
+  declined: 'Closed: declined.',
+  refused: 'Closed: refused.',
+  cancelled: 'Closed: cancelled.',
+  expired: 'Closed: the authorisation expired.',
+};
+
+export async function toView(request: InvestigationRequest, viewer: Person, now: Date, directory: Directory) {
+  const { form, ...rest } = request;
+  const ids = new Set<string>(
+    [
+      request.originatingWorkerId,
+      request.teamManagerId,
+      request.agreement?.by,
+      request.authorisation?.by,
+      request.accessWorkerId,
+      request.designatedAccessWorkerId,
+      request.lastReason?.by,
+      ...request.doubtResolvers.map((r) => r.personId),
+      ...request.sharedWith.map((s) => s.personId),
+    ].filter((id): id is string => Boolean(id) && id !== 'system'),
+  );
+  const people: Record<string, string> = {};
+  await Promise.all(
+    [...ids].map(async (id) => {
+      const person = await directory.get(id);
+      if (person) people[id] = person.displayName;
+    }),
+  );
+  const actions: WorkflowAction[] = allowedActions(request, viewer, now);
+  return {
+    ...form,
+    ...rest,
+    stateLabel: STATE_LABELS[request.state],
+    nextStep: NEXT_STEP[request.state],
+    allowedActions: actions,
+    people,
+    ageDays: Math.max(0, Math.floor((now.getTime() - new Date(request.createdAt).getTime()) / 86_400_000)),
+    today: londonDate(now),
+  };
+}

@@ -1,0 +1,133 @@
+/**
+ * The composition root: builds the store, the evidence store, identity and the HTTP routes.
+ * Everything the server does is wired here and nowhere else.
+ */
+import { randomUUID } from 'node:crypto';
+import { existsSync } from 'node:fs';
+import path from 'node:path';
+import Fastify, { type FastifyInstance, type FastifyRequest } from 'fastify';
+import multipart from '@fastify/multipart';
+import fastifyStatic from '@fastify/static';
+import type { AppDeps } from '../app/deps';
+import { systemClock } from '../app/deps';
+import type { Caller, Clock, EvidenceStore } from '../app/ports';
+import { expireDueRequests } from '../app/requests/expire-due';
+import { AppError } from '../domain/errors';
+import { LocalDiskEvidenceStore } from '../evidence/local-disk';
+import { createAuthenticator, type TeamsSsoVerifier } from '../identity/authenticate';
+import { DEMO_PEOPLE } from '../identity/demo-directory';
+import { createLocalTokens, loadLocalSigningKey } from '../identity/local-tokens';
+import { createTeamsSsoVerifier } from '../identity/teams-sso';
+import { createStore, type SqlStore } from '../store';
+import type { ServerConfig } from './config';
+import { errorBody, handleError } from './errors';
+import { openApiDocument } from './openapi';
+import { registerDevRoutes } from './routes/dev';
+import { makeTmpDir, registerRequestRoutes } from './routes/requests';
+import { securityHeaders } from './security';
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    caller?: Caller;
+  }
+}
+
+export interface BuildOptions {
+  /** Replace parts for tests: a store already open, a fixed clock, another evidence store. */
+  store?: SqlStore;
+  clock?: Clock;
+  evidence?: EvidenceStore;
+  teamsSso?: TeamsSsoVerifier;
+  /** Run the periodic expiry sweep (off in tests, which call it directly). */
+  sweepIntervalMs?: number;
+}
+
+export interface BuiltServer {
+  app: FastifyInstance;
+  deps: AppDeps;
+  store: SqlStore;
+  close(): Promise<void>;
+}
+
+const TAB_DIST = path.resolve(__dirname, '../../tab/dist');
+const PUBLIC_PATHS = ['/api/health', '/api/openapi.json', '/api/dev/', '/api/messages'];
+
+export async function buildServer(config: ServerConfig, options: BuildOptions = {}): Promise<BuiltServer> {
+  const store = options.store ?? (await createStore({ dataDir: config.dataDir, ...(config.databaseUrl ? { databaseUrl: config.databaseUrl } : {}) }));
+  const deps: AppDeps = {
+    store,
+    evidence: options.evidence ?? new LocalDiskEvidenceStore(config.evidenceDir),
+    clock: options.clock ?? systemClock,
+    settings: { workflow: { authorisationValidDays: config.authorisationValidDays }, maxEvidenceBytes: config.maxEvidenceBytes },
+  };
+  const localTokens = config.localSignIn ? createLocalTokens(await loadLocalSigningKey(config.dataDir)) : undefined;
+  if (config.localSignIn) {
+    for (const person of DEMO_PEOPLE) await store.people.upsert(person);
+  }
+  const teamsSso = options.teamsSso ?? (config.teamsSso ? createTeamsSsoVerifier(config.teamsSso) : undefined);
+  const authenticate = createAuthenticator({ directory: store.read.directory, ...(localTokens ? { local: localTokens } : {}), ...(teamsSso ? { teamsSso } : {}) });
+
+  const app = Fastify({
+    logger: { level: config.logLevel, redact: ['req.headers.authorization'] },
+    genReqId: () => randomUUID(),
+    bodyLimit: 1024 * 1024,
+    trustProxy: config.production,
+  });
+  app.setErrorHandler(handleError);
+  app.addHook('onSend', async (request, reply, payload) => {
+    void reply.header('x-request-id', request.id);
+    for (const [name, value] of Object.entries(securityHeaders())) void reply.header(name, value);
+    return payload;
+  });
+  await app.register(multipart, { limits: { files: 1, fields: 4, fieldSize: 64 * 1024, fileSize: config.maxEvidenceBytes + 1 } });
+
+  app.addHook('preHandler', async (request) => {
+    const url = request.url.split('?')[0] ?? '';
+    if (!url.startsWith('/api/') || PUBLIC_PATHS.some((p) => url === p || (p.endsWith('/') && url.startsWith(p)))) return;
+    const person = await authenticate(request.headers.authorization);
+    request.caller = { person, requestId: request.id };
+  });
+  const caller = (request: FastifyRequest): Caller => {
+    if (!request.caller) throw new AppError('unauthenticated', 'Sign in first.');
+    return request.caller;
+  };
+
+  app.get('/api/health', async () => ({ status: 'ok' }));
+  app.get('/api/openapi.json', async () => openApiDocument());
+  app.get('/api/me', async (request) => {
+    const { person } = caller(request);
+    return { id: person.id, displayName: person.displayName, roles: person.roles, managerId: person.managerId ?? null, aadObjectId: person.aadObjectId, team: person.team ?? null, email: person.email ?? null };
+  });
+  if (localTokens) await registerDevRoutes(app, store.read.directory, localTokens);
+  await registerRequestRoutes(app, { deps, caller, tmpDir: await makeTmpDir(config.dataDir) });
+
+  if (existsSync(TAB_DIST)) {
+    await app.register(fastifyStatic, { root: TAB_DIST, prefix: '/', wildcard: false, index: ['index.html'] });
+  }
+  app.setNotFoundHandler(async (request, reply) => {
+    const url = request.url.split('?')[0] ?? '';
+    if (request.method === 'GET' && !url.startsWith('/api/') && existsSync(path.join(TAB_DIST, 'index.html'))) {
+      return reply.type('text/html').sendFile('index.html');
+    }
+    return reply.status(404).send(errorBody('not_found', `Nothing at ${request.method} ${url}.`));
+  });
+
+  let sweep: NodeJS.Timeout | undefined;
+  if (options.sweepIntervalMs) {
+    sweep = setInterval(() => {
+      expireDueRequests(deps).catch((error: unknown) => app.log.error({ err: error }, 'expiry sweep failed'));
+    }, options.sweepIntervalMs);
+    sweep.unref();
+  }
+
+  return {
+    app,
+    deps,
+    store,
+    async close() {
+      if (sweep) clearInterval(sweep);
+      await app.close();
+      await store.close();
+    },
+  };
+}

@@ -1,0 +1,89 @@
+/**
+ * Configuration from the environment, checked once at start. Embedded defaults run everything on
+ * one machine; production must name its identity settings and can never use local sign-in.
+ */
+import path from 'node:path';
+import { z } from 'zod';
+
+const envSchema = z.object({
+  NODE_ENV: z.string().optional(),
+  PORT: z.coerce.number().int().min(0).max(65535).default(3978),
+  HOST: z.string().default('127.0.0.1'),
+  DATA_DIR: z.string().default('./data'),
+  DATABASE_URL: z.string().optional(),
+  AUTH_MODE: z.enum(['local', 'teams']).optional(),
+  PUBLIC_URL: z.string().optional(),
+  TEAMS_APP_CLIENT_ID: z.string().optional(),
+  TEAMS_APP_ID_URI: z.string().optional(),
+  TEAMS_ALLOWED_TENANT_IDS: z.string().optional(),
+  TEAMS_JWKS_URI: z.string().optional(),
+  BOT_APP_ID: z.string().optional(),
+  BOT_APP_PASSWORD: z.string().optional(),
+  BOT_TENANT_ID: z.string().optional(),
+  BOT_OPENID_METADATA_URL: z.string().optional(),
+  EVIDENCE_DIR: z.string().optional(),
+  MAX_EVIDENCE_MB: z.coerce.number().int().min(1).max(10_240).default(250),
+  AUTHORISATION_VALID_DAYS: z.coerce.number().int().min(1).max(365).default(28),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+});
+
+export interface ServerConfig {
+  production: boolean;
+  port: number;
+  host: string;
+  dataDir: string;
+  databaseUrl?: string;
+  localSignIn: boolean;
+  publicUrl: string;
+  teamsSso?: { clientId: string; applicationIdUri?: string; allowedTenantIds: string[]; jwksUri?: string };
+  bot: { appId?: string; appPassword?: string; tenantId?: string; openIdMetadataUrl?: string };
+  evidenceDir: string;
+  maxEvidenceBytes: number;
+  authorisationValidDays: number;
+  logLevel: z.output<typeof envSchema>['LOG_LEVEL'];
+}
+
+export class ConfigError extends Error {}
+
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): ServerConfig {
+  const parsed = envSchema.safeParse(env);
+  if (!parsed.success) {
+    throw new ConfigError(parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; '));
+  }
+  const e = parsed.data;
+  const production = e.NODE_ENV === 'production';
+  const authMode = e.AUTH_MODE ?? (production ? 'teams' : 'local');
+  if (production && authMode === 'local') {
+    throw new ConfigError('Local sign-in cannot be used when NODE_ENV=production. Set AUTH_MODE=teams and the TEAMS_* settings.');
+  }
+  let teamsSso: ServerConfig['teamsSso'];
+  if (e.TEAMS_APP_CLIENT_ID) {
+    const tenants = (e.TEAMS_ALLOWED_TENANT_IDS ?? '').split(',').map((t) => t.trim()).filter(Boolean);
+    if (tenants.length === 0) throw new ConfigError('TEAMS_ALLOWED_TENANT_IDS must list the tenant ids allowed to sign in.');
+    teamsSso = { clientId: e.TEAMS_APP_CLIENT_ID, allowedTenantIds: tenants, ...(e.TEAMS_APP_ID_URI ? { applicationIdUri: e.TEAMS_APP_ID_URI } : {}), ...(e.TEAMS_JWKS_URI ? { jwksUri: e.TEAMS_JWKS_URI } : {}) };
+  }
+  if (authMode === 'teams' && !teamsSso) {
+    throw new ConfigError('AUTH_MODE=teams needs TEAMS_APP_CLIENT_ID and TEAMS_ALLOWED_TENANT_IDS.');
+  }
+  const dataDir = e.DATA_DIR === ':memory:' ? e.DATA_DIR : path.resolve(e.DATA_DIR);
+  return {
+    production,
+    port: e.PORT,
+    host: e.HOST,
+    dataDir,
+    ...(e.DATABASE_URL ? { databaseUrl: e.DATABASE_URL } : {}),
+    localSignIn: authMode === 'local',
+    publicUrl: e.PUBLIC_URL ?? `http://localhost:${e.PORT}`,
+    ...(teamsSso ? { teamsSso } : {}),
+    bot: {
+      ...(e.BOT_APP_ID ? { appId: e.BOT_APP_ID } : {}),
+      ...(e.BOT_APP_PASSWORD ? { appPassword: e.BOT_APP_PASSWORD } : {}),
+      ...(e.BOT_TENANT_ID ? { tenantId: e.BOT_TENANT_ID } : {}),
+      ...(e.BOT_OPENID_METADATA_URL ? { openIdMetadataUrl: e.BOT_OPENID_METADATA_URL } : {}),
+    },
+    evidenceDir: e.EVIDENCE_DIR ? path.resolve(e.EVIDENCE_DIR) : path.join(dataDir === ':memory:' ? path.resolve('data') : dataDir, 'evidence'),
+    maxEvidenceBytes: e.MAX_EVIDENCE_MB * 1024 * 1024,
+    authorisationValidDays: e.AUTHORISATION_VALID_DAYS,
+    logLevel: e.LOG_LEVEL,
+  };
+}

@@ -1,0 +1,49 @@
+/** The one place where error codes become HTTP statuses and the API's error body. */
+import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
+import { AppError, type ErrorCode } from '../domain/errors';
+
+export const STATUS_BY_CODE: Record<ErrorCode, number> = {
+  validation: 400,
+  unauthenticated: 401,
+  forbidden: 403,
+  not_found: 404,
+  stale_version: 409,
+  invalid_state: 409,
+  too_large: 413,
+  unsupported_type: 415,
+  unavailable: 503,
+};
+
+export interface ErrorBody {
+  error: { code: string; message: string; fields?: Record<string, string> };
+}
+
+export function errorBody(code: string, message: string, fields?: Record<string, string>): ErrorBody {
+  return { error: { code, message, ...(fields ? { fields } : {}) } };
+}
+
+/** Framework errors that are really the client's: malformed JSON, wrong media type, body too large. */
+function clientError(error: FastifyError): { status: number; body: ErrorBody } | null {
+  const status = error.statusCode ?? 0;
+  if (status < 400 || status >= 500) return null;
+  if (status === 413) return { status, body: errorBody('too_large', 'The request is larger than allowed.') };
+  if (status === 415) return { status, body: errorBody('unsupported_type', 'Send JSON (or multipart/form-data for evidence).') };
+  if (error.code === 'FST_ERR_CTP_INVALID_JSON_BODY' || error.code === 'FST_ERR_CTP_EMPTY_JSON_BODY' || error instanceof SyntaxError) {
+    return { status: 400, body: errorBody('validation', 'The request body is not valid JSON.', { '(body)': 'Send a valid JSON object.' }) };
+  }
+  return { status, body: errorBody(status === 404 ? 'not_found' : 'validation', error.message) };
+}
+
+export function handleError(error: FastifyError | AppError | Error, request: FastifyRequest, reply: FastifyReply): void {
+  if (error instanceof AppError) {
+    void reply.status(STATUS_BY_CODE[error.code]).send(errorBody(error.code, error.message, error.fields));
+    return;
+  }
+  const client = clientError(error as FastifyError);
+  if (client) {
+    void reply.status(client.status).send(client.body);
+    return;
+  }
+  request.log.error({ err: error }, 'unexpected error');
+  void reply.status(500).send(errorBody('internal', 'Something went wrong on our side. Nothing was changed; please try again.'));
+}

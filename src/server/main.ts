@@ -1,0 +1,32 @@
+/** Starts the server: `npm start`. With no configuration it runs the embedded local mode. */
+import { ConfigError, loadConfig } from './config';
+import { buildServer } from './app';
+
+async function main(): Promise<void> {
+  let config;
+  try {
+    config = loadConfig();
+  } catch (error) {
+    if (error instanceof ConfigError) {
+      console.error(`Social Media Checks cannot start: ${error.message}`);
+      process.exit(2);
+    }
+    throw error;
+  }
+  const server = await buildServer(config, { sweepIntervalMs: 60_000 });
+  const shutdown = async (signal: string) => {
+    server.app.log.info(`${signal}: shutting down`);
+    await server.close();
+    process.exit(0);
+  };
+  process.once('SIGINT', () => void shutdown('SIGINT'));
+  process.once('SIGTERM', () => void shutdown('SIGTERM'));
+  await server.app.listen({ port: config.port, host: config.host });
+  const mode = config.localSignIn ? 'local mode (embedded PGlite unless DATABASE_URL is set, local sign-in)' : 'Teams mode';
+  server.app.log.info(`Social Media Checks is running in ${mode} at ${config.publicUrl}`);
+}
+
+main().catch((error: unknown) => {
+  console.error('Social Media Checks failed to start:', error);
+  process.exit(1);
+});

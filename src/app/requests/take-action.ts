@@ -41,12 +41,39 @@ export async function takeAction(deps: AppDeps, caller: Caller, requestId: strin
   const body = parseForm(actionBodySchemas[action], input ?? {});
   await expireIfDue(deps, requestId);
   const now = deps.clock.now();
-  const after = await deps.store.transaction(async (uow) => {
-    const request = await loadVisible(uow, caller, requestId, true);
-    assertVersion(request, body.version);
-    const outcome = decide(action, body, request, caller.person, now, await factsFor(uow, action, body, request), deps.settings.workflow);
-    await recordOutcome(uow, request, outcome, caller.person, caller.requestId);
-    return outcome.request;
+  try {
+    const after = await deps.store.transaction(async (uow) => {
+      const request = await loadVisible(uow, caller, requestId, true);
+      assertVersion(request, body.version);
+      const outcome = decide(action, body, request, caller.person, now, await factsFor(uow, action, body, request), deps.settings.workflow);
+      await recordOutcome(uow, request, outcome, caller.person, caller.requestId);
+      return outcome.request;
+    });
+    return toView(after, caller.person, now, deps.store.read.directory);
+  } catch (error) {
+    if (error instanceof AppError && REFUSALS.includes(error.code)) await auditRefusal(deps, caller, requestId, action, error, now);
+    throw error;
+  }
+}
+
+const REFUSALS: AppError['code'][] = ['forbidden', 'invalid_state', 'stale_version'];
+
+/** Every refusal is recorded with its reason, in a transaction of its own since the action's rolled back. */
+async function auditRefusal(deps: AppDeps, caller: Caller, requestId: string, action: WorkflowAction, error: AppError, now: Date): Promise<void> {
+  await deps.store.transaction(async (uow) => {
+    const request = await uow.requests.get(requestId);
+    if (!request) return;
+    await uow.audit.append({
+      at: now.toISOString(),
+      actorId: caller.person.id,
+      actorRole: 'refused',
+      action: `refused:${action}`,
+      requestId,
+      fromState: request.state,
+      toState: request.state,
+      reason: error.message,
+      detail: { code: error.code },
+      httpRequestId: caller.requestId,
+    });
   });
-  return toView(after, caller.person, now, deps.store.read.directory);
 }

@@ -1,0 +1,221 @@
+/** Each rule of DESIGN.md §2 that the engine and the forms enforce, one test (or more) per rule. */
+import { AppError } from '../../../src/domain/errors';
+import { actionBodySchemas, evidenceMetadataSchema, investigationRequestSchema, parseForm } from '../../../src/domain/forms';
+import { partsOnRequest } from '../../../src/domain/policy';
+import { assertSearchAllowed, assertSubjectInScope, decide, dueExpiry, expire } from '../../../src/domain/workflow';
+import { NOW, PEOPLE, requestIn } from './fixtures';
+
+function refusal(run: () => unknown): AppError {
+  try {
+    run();
+  } catch (error) {
+    if (error instanceof AppError) return error;
+    throw error;
+  }
+  throw new Error('expected a refusal');
+}
+
+const validRequest = {
+  caseReference: 'CM-42',
+  children: [{ name: 'Child A' }],
+  concernCategories: ['misleading_information'],
+  concernDetails: 'Claimed separation',
+  justification: 'To triangulate',
+  subjects: [{ kind: 'service_user', name: 'Jane Doe' }],
+  period: { from: '2026-06-01', to: '2026-11-01' },
+  monitoring: null,
+  neededBy: '2026-12-20',
+};
+
+describe('one person never holds two roles on the same request', () => {
+  test('the team manager who agreed cannot authorise, though they hold the director role', () => {
+    const error = refusal(() => decide('authorise', { version: 7, reviewDates: ['2026-12-15'] }, requestIn('awaiting_service_director'), PEOPLE.tm, NOW));
+    expect(error.code).toBe('forbidden');
+    expect(error.message).toBe('You cannot authorise a request you agreed as team manager: one person never holds two roles on the same request.');
+  });
+  test('the originating worker cannot claim their own request, though they are an access worker', () => {
+    const error = refusal(() => decide('claim', { version: 7 }, requestIn('authorised'), PEOPLE.osw, NOW));
+    expect(error.message).toBe('You cannot claim a request you raised: one person never holds two roles on the same request.');
+  });
+  test('the authorising director cannot be assigned as the access worker', () => {
+    const error = refusal(() => decide('assign', { version: 7, accessWorkerId: 'sd' }, requestIn('authorised'), PEOPLE.sd2, NOW, { accessWorker: { ...PEOPLE.sd, roles: ['service_director', 'access_worker'] } }));
+    expect(error.code).toBe('validation');
+    expect(error.fields).toEqual({ accessWorkerId: 'sd already holds another role on this request: choose someone else.' });
+  });
+  test('after a claim the request records exactly one part per person', () => {
+    const outcome = decide('claim', { version: 7 }, requestIn('authorised'), PEOPLE.aaw2, NOW);
+    expect([...partsOnRequest(outcome.request).entries()]).toEqual([
+      ['osw', 'originating_worker'],
+      ['tm', 'team_manager'],
+      ['sd', 'service_director'],
+      ['aaw2', 'access_worker'],
+    ]);
+  });
+  test('only the originator’s own line manager may agree', () => {
+    const otherManager = { ...PEOPLE.tm, id: 'tm-other' };
+    expect(refusal(() => decide('agree', { version: 7 }, requestIn('awaiting_team_manager'), otherManager, NOW)).message).toBe(
+      "Only the originating social worker's team manager may agree this request.",
+    );
+  });
+  test('submitting without a line manager in the directory is refused with the reason', () => {
+    const error = refusal(() => decide('submit', { version: 7 }, requestIn('draft'), PEOPLE.osw, NOW, { teamManagerId: null }));
+    expect(error.message).toMatch(/no team manager recorded/);
+  });
+});
+
+describe('decisions that return, decline, refuse, cancel or raise doubt require a written reason', () => {
+  test.each(['decline', 'return', 'refuse', 'withdraw', 'cancel', 'raise-doubt', 'resolve-doubt'] as const)('%s without a reason is a 400 naming “reason”', (action) => {
+    const error = refusal(() => parseForm(actionBodySchemas[action], { version: 3, outcome: 'resume' }));
+    expect(error.code).toBe('validation');
+    expect(error.fields?.reason).toBe('Enter a reason.');
+    expect(refusal(() => parseForm(actionBodySchemas[action], { version: 3, outcome: 'resume', reason: '   ' })).fields?.reason).toBe('Enter a reason.');
+  });
+  test('the reason is kept on the request and in the audit entry', () => {
+    const outcome = decide('decline', { version: 7, reason: 'Not proportionate' }, requestIn('awaiting_team_manager'), PEOPLE.tm, NOW);
+    expect(outcome.request.lastReason).toEqual({ by: 'tm', at: NOW.toISOString(), reason: 'Not proportionate' });
+    expect(outcome.audit.reason).toBe('Not proportionate');
+  });
+});
+
+describe('the authorisation fixes the scope', () => {
+  test('narrowing to some subjects leaves the others out of scope', () => {
+    const outcome = decide('authorise', { version: 7, subjectIds: ['s1'], conditions: 'Photos only', reviewDates: ['2026-12-15'] }, requestIn('awaiting_service_director'), PEOPLE.sd, NOW);
+    expect(outcome.request.authorisation?.scope).toMatchObject({ subjectIds: ['s1'], period: { from: '2026-06-01', to: '2026-11-01' }, conditions: 'Photos only' });
+    const searching = { ...requestIn('searching'), authorisation: outcome.request.authorisation };
+    expect(() => assertSubjectInScope(searching, 's1', 'subjectId')).not.toThrow();
+    const error = refusal(() => assertSubjectInScope(searching, 's2', 'metadata.subjectId'));
+    expect(error.code).toBe('forbidden');
+    expect(error.fields).toEqual({ 'metadata.subjectId': 'Not in the authorised scope.' });
+  });
+  test('a person not named in the request cannot be authorised: that needs a linked request', () => {
+    const error = refusal(() => decide('authorise', { version: 7, subjectIds: ['someone-else'], reviewDates: ['2026-12-15'] }, requestIn('awaiting_service_director'), PEOPLE.sd, NOW));
+    expect(error.fields?.subjectIds).toMatch(/new, linked request/);
+  });
+  test('searching outside the request’s state or by another access worker is refused', () => {
+    expect(refusal(() => assertSearchAllowed(requestIn('assigned'), PEOPLE.aaw, NOW)).code).toBe('invalid_state');
+    expect(refusal(() => assertSearchAllowed(requestIn('searching'), PEOPLE.aaw2, NOW)).code).toBe('forbidden');
+  });
+  test('an authorisation open to the register notifies the access workers; a designated one goes to that worker only', () => {
+    const open = decide('authorise', { version: 7, reviewDates: ['2026-12-15'] }, requestIn('awaiting_service_director'), PEOPLE.sd, NOW);
+    expect(open.notifications).toContainEqual({ kind: 'claim_request', to: { role: 'access_worker', except: ['osw', 'tm', 'sd'] } });
+    const designated = decide('authorise', { version: 7, accessWorkerId: 'aaw2', reviewDates: ['2026-12-15'] }, requestIn('awaiting_service_director'), PEOPLE.sd, NOW, { accessWorker: PEOPLE.aaw2 });
+    expect(designated.request.state).toBe('assigned');
+    expect(designated.request.accessWorkerId).toBe('aaw2');
+    expect(designated.notifications).toContainEqual({ kind: 'assigned', to: { personId: 'aaw2' } });
+  });
+});
+
+describe('one-off by default; monitoring only when asked for, with review dates', () => {
+  test('a request without monitoring is authorised as a one-off check', () => {
+    const form = parseForm(investigationRequestSchema, validRequest);
+    expect(form.monitoring).toBeNull();
+    const outcome = decide('authorise', { version: 7 }, requestIn('awaiting_service_director', { monitoring: false }), PEOPLE.sd, NOW);
+    expect(outcome.request.authorisation?.scope.kind).toBe('one_off');
+    expect(outcome.request.authorisation?.scope.monitoring).toBeUndefined();
+  });
+  test('review dates on a one-off check are refused', () => {
+    const error = refusal(() => decide('authorise', { version: 7, reviewDates: ['2026-12-15'] }, requestIn('awaiting_service_director', { monitoring: false }), PEOPLE.sd, NOW));
+    expect(error.fields?.reviewDates).toMatch(/one-off check has no review dates/);
+  });
+  test('monitoring needs a justification, frequency and end date in the request', () => {
+    const error = refusal(() => parseForm(investigationRequestSchema, { ...validRequest, monitoring: { justification: '' } }));
+    expect(Object.keys(error.fields ?? {}).sort()).toEqual(['monitoring.endDate', 'monitoring.frequency', 'monitoring.justification']);
+  });
+  test('monitoring is authorised only with review dates, after today and before its end', () => {
+    const request = requestIn('awaiting_service_director');
+    expect(refusal(() => decide('authorise', { version: 7 }, request, PEOPLE.sd, NOW)).fields?.reviewDates).toBe('Monitoring needs at least one review date.');
+    expect(refusal(() => decide('authorise', { version: 7, reviewDates: ['2026-11-01'] }, request, PEOPLE.sd, NOW)).fields?.reviewDates).toBe('Review dates must be after today.');
+    expect(refusal(() => decide('authorise', { version: 7, reviewDates: ['2027-06-01'] }, request, PEOPLE.sd, NOW)).fields?.reviewDates).toMatch(/on or before the end of monitoring \(01\/03\/2027\)/);
+    const outcome = decide('authorise', { version: 7, reviewDates: ['2027-01-15', '2026-12-15'] }, request, PEOPLE.sd, NOW);
+    expect(outcome.request.authorisation?.scope.monitoring).toEqual({ frequency: 'monthly', endDate: '2027-03-01', reviewDates: ['2026-12-15', '2027-01-15'], nextReviewOn: '2026-12-15' });
+  });
+  test('each review is a new director decision; ending monitoring stops further searches', () => {
+    const searching = requestIn('searching');
+    const reviewed = decide('review-monitoring', { version: 7, decision: 'continue', nextReviewOn: '2027-01-10' }, searching, PEOPLE.sd2, NOW);
+    expect(reviewed.request.authorisation?.scope.monitoring?.nextReviewOn).toBe('2027-01-10');
+    expect(reviewed.audit).toMatchObject({ action: 'review-monitoring', detail: { decision: 'continue', nextReviewOn: '2027-01-10' } });
+    const ended = decide('review-monitoring', { version: 7, decision: 'end' }, searching, PEOPLE.sd, NOW);
+    expect(ended.request.authorisation?.scope.monitoring?.endedOn).toBe('2026-11-25');
+    expect(refusal(() => assertSearchAllowed(ended.request, PEOPLE.aaw, NOW)).message).toBe('Monitoring ended on 25/11/2026: no further searches are authorised.');
+  });
+  test('an unreviewed monitoring authorisation lapses', () => {
+    const searching = requestIn('searching');
+    expect(dueExpiry(searching, new Date('2026-12-15T12:00:00Z'))).toBeNull();
+    const due = dueExpiry(searching, new Date('2026-12-16T12:00:00Z'));
+    expect(due?.reason).toBe('Monitoring was not reviewed by 15/12/2026, so the authorisation lapsed.');
+    const outcome = expire(searching, new Date('2026-12-16T12:00:00Z'), due?.reason ?? '');
+    expect(outcome.request.state).toBe('expired');
+    expect(outcome.audit).toMatchObject({ action: 'expire', fromState: 'searching', toState: 'expired' });
+  });
+  test('an authorisation not used within its time limit expires', () => {
+    const authorised = decide('authorise', { version: 7 }, requestIn('awaiting_service_director', { monitoring: false }), PEOPLE.sd, NOW, {}, { authorisationValidDays: 28 }).request;
+    expect(authorised.authorisation?.scope.useBy).toBe('2026-12-23T10:00:00.000Z');
+    expect(dueExpiry(authorised, new Date('2026-12-23T09:59:59Z'))).toBeNull();
+    expect(dueExpiry(authorised, new Date('2026-12-23T10:00:00Z'))?.reason).toBe('The authorisation was not used by 23/12/2026.');
+    const used = { ...authorised, state: 'searching' as const, firstSearchStartedAt: '2026-11-26T10:00:00Z' };
+    expect(dueExpiry(used, new Date('2027-01-30T10:00:00Z'))).toBeNull();
+    const shorter = decide('authorise', { version: 7 }, requestIn('awaiting_service_director', { monitoring: false }), PEOPLE.sd, NOW, {}, { authorisationValidDays: 7 }).request;
+    expect(shorter.authorisation?.scope.useBy).toBe('2026-12-02T10:00:00.000Z');
+  });
+});
+
+describe('a further person is a new, linked request, flagged to the director', () => {
+  test('submitting a linked request flags it to the service directors', () => {
+    const linked = { ...requestIn('draft'), linkedFromRequestId: '22222222-2222-4222-8222-222222222222' };
+    const outcome = decide('submit', { version: 7 }, linked, PEOPLE.osw, NOW, { teamManagerId: 'tm' });
+    expect(outcome.notifications).toContainEqual({ kind: 'linked_request_flag', to: { role: 'service_director', except: ['osw', 'tm'] } });
+  });
+});
+
+describe('only publicly visible information may be recorded', () => {
+  const metadata = { subjectId: 's1', sourceUrl: 'https://www.facebook.com/jane/photos/1', capturedAt: '2026-11-25T10:00:00Z', description: 'Photo at a party' };
+  test.each([false, undefined, 'true'])('publiclyVisible %p is refused', (publiclyVisible) => {
+    const error = refusal(() => parseForm(evidenceMetadataSchema, { ...metadata, publiclyVisible }));
+    expect(error.fields?.publiclyVisible).toMatch(/visible without being a “friend”/);
+  });
+  test('publiclyVisible true is accepted', () => {
+    expect(parseForm(evidenceMetadataSchema, { ...metadata, publiclyVisible: true }).publiclyVisible).toBe(true);
+  });
+});
+
+describe('the log must be complete before it goes to the originating worker', () => {
+  test('a person in scope without a finding, or no search session, blocks completion', () => {
+    const searching = requestIn('searching');
+    const partial = { ...searching, log: { findings: [], furtherPersons: [], accessWorkerComments: undefined } };
+    const error = refusal(() => decide('complete-log', { version: 7 }, partial, PEOPLE.aaw, NOW, { searchSessions: { held: 0, open: 0 } }));
+    expect(error.fields).toEqual({
+      searchSessions: 'Hold at least one timed search session before completing the log.',
+      'findings.s1': 'Record what was found (or not found) for every person in scope.',
+      'findings.s2': 'Record what was found (or not found) for every person in scope.',
+    });
+    expect(refusal(() => decide('complete-log', { version: 7 }, searching, PEOPLE.aaw, NOW, { searchSessions: { held: 1, open: 1 } })).fields?.searchSessions).toBe(
+      'End the search session that is still running.',
+    );
+  });
+  test('finalising needs the originating worker’s assessment', () => {
+    const withWorker = requestIn('with_originating_worker');
+    const noAssessment = { ...withWorker, log: { findings: withWorker.log?.findings ?? [], furtherPersons: [], accessWorkerComments: undefined } };
+    expect(refusal(() => decide('finalise', { version: 7 }, noAssessment, PEOPLE.osw, NOW)).fields).toEqual({
+      'log.assessment': 'Record your assessment of the information before finalising the log.',
+    });
+  });
+});
+
+describe('forms', () => {
+  test('an unknown associate is described, not named; others are named', () => {
+    const error = refusal(() =>
+      parseForm(investigationRequestSchema, { ...validRequest, subjects: [{ kind: 'unknown_associate', name: 'Bob' }, { kind: 'family_member' }] }),
+    );
+    expect(error.fields).toEqual({
+      'subjects.0.description': 'Describe the unknown associate in as much detail as you can.',
+      'subjects.0.name': 'An unknown associate has no name: describe them instead.',
+      'subjects.1.name': 'Enter the person’s name.',
+    });
+  });
+  test('“other” concern needs a description; the period must run forwards', () => {
+    const error = refusal(() => parseForm(investigationRequestSchema, { ...validRequest, concernCategories: ['other'], period: { from: '2026-06-01', to: '2026-05-01' } }));
+    expect(error.fields?.['period.to']).toBe('The end of the period must be on or after its start.');
+    const other = refusal(() => parseForm(investigationRequestSchema, { ...validRequest, concernCategories: ['other'] }));
+    expect(other.fields).toEqual({ concernOther: 'Describe the other concern.' });
+  });
+});

@@ -1,0 +1,112 @@
+/**
+ * The API over real HTTP: one request walked from draft to shared by the seeded people, on
+ * embedded PGlite and on a PostgreSQL server.
+ */
+import { createHash } from 'node:crypto';
+import { BACKENDS } from '../../support/databases';
+import { startApi, type ApiHarness } from '../../support/api-server';
+import { PNG_BYTES, requestBody, uploadEvidence } from './helpers';
+
+describe.each(BACKENDS)('walk-through on %s', (backend) => {
+  let api: ApiHarness;
+  beforeAll(async () => {
+    api = await startApi(backend);
+  });
+  afterAll(async () => api.close());
+
+  test('draft → shared by the seeded people, with audit, outbox and evidence', async () => {
+    const [osw, tm, sd, aaw, sm] = await Promise.all(['amelia.hart', 'tom.reid', 'sarah.mitchell', 'hannah.cole', 'grace.lee'].map((id) => api.token(id)));
+    const health = await api.call('GET', '/api/health');
+    expect(health).toMatchObject({ status: 200, body: { status: 'ok' } });
+
+    const me = await api.call('GET', '/api/me', { token: osw });
+    expect(me.body).toMatchObject({ id: 'amelia.hart', roles: ['social_worker'], managerId: 'tom.reid' });
+
+    const created = await api.call('POST', '/api/requests', { token: osw, body: requestBody() });
+    expect(created.status).toBe(201);
+    expect(created.body).toMatchObject({ state: 'draft', version: 1, caseReference: 'CM-1001', allowedActions: ['submit', 'withdraw'] });
+    expect(created.body.reference).toMatch(/^SMC-\d{4}-\d{6}$/);
+    const id = created.body.id as string;
+    const subjects = created.body.subjects ?? [];
+    expect(subjects).toHaveLength(2);
+
+    const edited = await api.call('PUT', `/api/requests/${id}`, { token: osw, body: { ...requestBody(), subjects, version: 1, concernDetails: 'Updated details' } });
+    expect(edited.body).toMatchObject({ version: 2, concernDetails: 'Updated details' });
+    expect(edited.body.subjects?.map((s) => s.id)).toEqual(subjects.map((s) => s.id));
+
+    const act = async (token: string, action: string, body: Record<string, unknown>) => {
+      const current = await api.call('GET', `/api/requests/${id}`, { token });
+      const response = await api.call('POST', `/api/requests/${id}/actions/${action}`, { token, body: { version: current.body.version, ...body } });
+      expect({ action, status: response.status, error: response.body.error }).toEqual({ action, status: 200, error: undefined });
+      return response.body;
+    };
+
+    expect((await act(osw, 'submit', {})).state).toBe('awaiting_team_manager');
+    const tmView = await api.call('GET', `/api/requests/${id}`, { token: tm });
+    expect(tmView.body.allowedActions).toEqual(['agree', 'decline', 'return', 'withdraw']);
+    expect((await act(tm, 'agree', { note: 'Discussed in supervision on 24/11' })).state).toBe('awaiting_service_director');
+    const firstSubject = subjects[0]?.id ?? '';
+    const authorised = await act(sd, 'authorise', { subjectIds: [firstSubject], conditions: 'Public photographs only' });
+    expect(authorised).toMatchObject({ state: 'authorised', authorisation: { by: 'sarah.mitchell', scope: { subjectIds: [firstSubject], kind: 'one_off', conditions: 'Public photographs only' } } });
+    expect((await act(aaw, 'claim', {})).state).toBe('assigned');
+    expect((await act(aaw, 'confirm-legitimacy', {})).state).toBe('searching');
+
+    const started = await api.call('POST', `/api/requests/${id}/search-sessions`, { token: aaw });
+    expect(started.status).toBe(201);
+    expect(Object.keys(started.body).sort()).toEqual(expect.arrayContaining(['id', 'startedAt']));
+    const upload = await uploadEvidence(api, aaw, id, { subjectId: firstSubject }, PNG_BYTES, 'screenshot.png');
+    expect(upload.status).toBe(201);
+    expect(upload.body).toMatchObject({ size: PNG_BYTES.length, sha256: createHash('sha256').update(PNG_BYTES).digest('hex'), contentType: 'image/png', publiclyVisible: true });
+    const ended = await api.call('POST', `/api/requests/${id}/search-sessions/${started.body.id as string}/end`, { token: aaw });
+    expect(ended.status).toBe(200);
+    expect(ended.body).toMatchObject({ id: started.body.id, startedAt: started.body.startedAt });
+    expect(typeof ended.body.durationSeconds).toBe('number');
+
+    const content = await fetch(`${api.url}/api/requests/${id}/evidence/${upload.body.id as string}/content`, { headers: { authorization: `Bearer ${sd}` } });
+    expect(content.status).toBe(200);
+    expect(Buffer.from(await content.arrayBuffer()).equals(PNG_BYTES)).toBe(true);
+
+    const log = await api.call('PUT', `/api/requests/${id}/log`, {
+      token: aaw,
+      body: {
+        findings: [{ subjectId: firstSubject, visibility: 'public', profileUrl: 'https://www.facebook.com/jane.doe', summary: 'Public photographs with the named adult' }],
+        furtherPersons: [{ description: 'A man tagged in several photographs' }],
+        accessWorkerComments: 'Corporate account used throughout',
+      },
+    });
+    expect(log.status).toBe(200);
+    expect((await act(aaw, 'complete-log', {})).state).toBe('with_originating_worker');
+    const assessed = await api.call('PUT', `/api/requests/${id}/log`, {
+      token: osw,
+      body: { assessment: { summary: 'Confirms contact continues', usefulPieces: 3, uniquePieces: 2, contribution: 'considerable', actionsTaken: 'Safety plan reviewed' } },
+    });
+    expect(assessed.status).toBe(200);
+    expect(assessed.body.log).toMatchObject({ findings: [{ subjectId: firstSubject }], assessment: { contribution: 'considerable' } });
+    expect((await act(osw, 'finalise', {})).state).toBe('finalised');
+    const shared = await act(osw, 'share', {});
+    expect(shared.state).toBe('shared');
+    expect(shared.allowedActions).toEqual([]);
+
+    const feedback = await api.call('PUT', `/api/requests/${id}/feedback`, { token: osw, body: { timesUsed: 1, searchMinutes: 25, usefulPieces: 3, uniquePieces: 2, contribution: 'considerable' } });
+    expect(feedback.status).toBe(200);
+
+    const smView = await api.call('GET', `/api/requests/${id}`, { token: sm });
+    expect(smView.body).toMatchObject({ state: 'shared', sharedWith: [{ personId: 'tom.reid' }, { personId: 'sarah.mitchell' }] });
+
+    const timeline = await api.call('GET', `/api/requests/${id}/audit`, { token: osw });
+    const actions = (timeline.body as unknown as { action: string; toState: string; actorName: string }[]).map((e) => e.action);
+    expect(actions).toEqual([
+      'create', 'edit_draft', 'submit', 'agree', 'authorise', 'claim', 'confirm-legitimacy', 'start_search_session', 'add_evidence',
+      'end_search_session', 'view_evidence', 'save_log', 'complete-log', 'save_log', 'finalise', 'share', 'save_feedback',
+    ]);
+    const notifications = await api.call('GET', `/api/requests/${id}/notifications`, { token: osw });
+    const kinds = (notifications.body as unknown as { kind: string; recipientId: string; status: string }[]).map((n) => `${n.kind}:${n.recipientId}`);
+    expect(kinds).toEqual(expect.arrayContaining(['agree_request:tom.reid', 'authorise_request:sarah.mitchell', 'authorise_request:robert.hale', 'claim_request:hannah.cole', 'log_ready:amelia.hart', 'log_shared:grace.lee']));
+    expect(kinds).not.toContain('claim_request:amelia.hart');
+
+    const list = await api.call('GET', '/api/requests?mine=true&state=shared', { token: osw });
+    expect((list.body as unknown as { id: string }[]).map((r) => r.id)).toEqual([id]);
+    const strangers = await api.call('GET', '/api/requests', { token: await api.token('ben.okafor') });
+    expect(strangers.body).toEqual([]);
+  });
+});

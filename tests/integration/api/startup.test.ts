@@ -1,0 +1,81 @@
+/** Local sign-in exists only in local mode and can never start in production. */
+import { execFile } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { buildServer } from '../../../src/server/app';
+import { loadConfig } from '../../../src/server/config';
+import { createStore } from '../../../src/store';
+
+const run = promisify(execFile);
+
+/** Real HTTP against a listening server (light-my-request's injection is not used anywhere). */
+async function listen(server: Awaited<ReturnType<typeof buildServer>>) {
+  const base = await server.app.listen({ port: 0, host: '127.0.0.1' });
+  return async (method: string, path: string, init: { headers?: Record<string, string>; json?: unknown } = {}) => {
+    const response = await fetch(`${base}${path}`, {
+      method,
+      headers: { ...(init.json !== undefined ? { 'content-type': 'application/json' } : {}), ...init.headers },
+      ...(init.json !== undefined ? { body: JSON.stringify(init.json) } : {}),
+    });
+    return { statusCode: response.status, headers: Object.fromEntries(response.headers), json: <T>() => response.json() as Promise<T> };
+  };
+}
+
+async function start(env: Record<string, string>): Promise<{ code: number; stderr: string }> {
+  return run('npx', ['tsx', 'src/server/main.ts'], { env: { ...process.env, PORT: '0', LOG_LEVEL: 'silent', ...env }, timeout: 60_000 }).then(
+    () => ({ code: 0, stderr: '' }),
+    (error: { code: number; stderr: string }) => ({ code: error.code, stderr: error.stderr }),
+  );
+}
+
+describe('start-up', () => {
+  test('refuses local sign-in when NODE_ENV=production', async () => {
+    const result = await start({ NODE_ENV: 'production', AUTH_MODE: 'local' });
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain('Local sign-in cannot be used when NODE_ENV=production');
+  });
+
+  test('refuses to start in production without Teams sign-in settings', async () => {
+    const result = await start({ NODE_ENV: 'production' });
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain('AUTH_MODE=teams needs TEAMS_APP_CLIENT_ID and TEAMS_ALLOWED_TENANT_IDS');
+  });
+
+  test('in Teams mode the dev sign-in endpoints do not exist and local tokens are refused', async () => {
+    const dataDir = mkdtempSync(join(tmpdir(), 'smc-teams-'));
+    const config = loadConfig({ DATA_DIR: dataDir, AUTH_MODE: 'teams', TEAMS_APP_CLIENT_ID: 'client', TEAMS_ALLOWED_TENANT_IDS: 'tenant', LOG_LEVEL: 'silent' });
+    const server = await buildServer(config, { store: await createStore({ dataDir: ':memory:' }) });
+    try {
+      const call = await listen(server);
+      const users = await call('GET', '/api/dev/users');
+      expect(users.statusCode).toBe(404);
+      const token = await call('POST', '/api/dev/token', { json: { userId: 'amelia.hart' } });
+      expect(token.statusCode).toBe(404);
+      const hs256 = 'eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJzdWIiOiJhbWVsaWEuaGFydCJ9.c2ln';
+      const me = await call('GET', '/api/me', { headers: { authorization: `Bearer ${hs256}` } });
+      expect(me.statusCode).toBe(401);
+      expect(await me.json()).toEqual({ error: { code: 'unauthenticated', message: 'This kind of token is not accepted here.' } });
+    } finally {
+      await server.close();
+      rmSync(dataDir, { recursive: true, force: true });
+    }
+  });
+
+  test('security headers limit framing to Teams hosts; the OpenAPI document describes the contract', async () => {
+    const server = await buildServer(loadConfig({ DATA_DIR: ':memory:', LOG_LEVEL: 'silent' }), { store: await createStore({ dataDir: ':memory:' }) });
+    try {
+      const call = await listen(server);
+      const health = await call('GET', '/api/health');
+      expect(await health.json()).toEqual({ status: 'ok' });
+      expect(health.headers['content-security-policy']).toContain('frame-ancestors \'self\' https://teams.microsoft.com');
+      expect(health.headers['x-content-type-options']).toBe('nosniff');
+      const doc = await (await call('GET', '/api/openapi.json')).json<{ openapi: string; paths: Record<string, unknown> }>();
+      expect(doc.openapi).toBe('3.0.3');
+      expect(Object.keys(doc.paths)).toEqual(expect.arrayContaining(['/api/requests', '/api/requests/{id}/actions/{action}', '/api/requests/{id}/evidence', '/api/requests/{id}/audit']));
+    } finally {
+      await server.close();
+    }
+  });
+});

@@ -1,0 +1,63 @@
+/**
+ * Every step is one transaction: state change + audit entry + outbox messages, all or nothing.
+ * A failure at the last write (the outbox) must leave no trace of the step.
+ */
+import type { Store, UnitOfWork } from '../../../src/app/ports';
+import type { AppDeps } from '../../../src/app/deps';
+import { createRequest } from '../../../src/app/requests/create-request';
+import { takeAction } from '../../../src/app/requests/take-action';
+import { LocalDiskEvidenceStore } from '../../../src/evidence/local-disk';
+import { DEMO_PEOPLE } from '../../../src/identity/demo-directory';
+import { BACKENDS, openFreshStore } from '../../support/databases';
+import { requestBody } from '../api/helpers';
+
+const person = (id: string) => {
+  const found = DEMO_PEOPLE.find((p) => p.id === id);
+  if (!found) throw new Error(`no ${id}`);
+  return found;
+};
+
+describe.each(BACKENDS)('all or nothing on %s', (backend) => {
+  test('a failure writing the outbox rolls back the state change and its audit entry', async () => {
+    const real = await openFreshStore(backend);
+    try {
+      for (const p of DEMO_PEOPLE) await real.people.upsert(p);
+      let failOutbox = false;
+      const failing: Store = {
+        ...real,
+        transaction: (work) =>
+          real.transaction((uow) => {
+            const wrapped: UnitOfWork = {
+              ...uow,
+              outbox: {
+                ...uow.outbox,
+                add: async (messages) => {
+                  if (failOutbox) throw new Error('disk full');
+                  return uow.outbox.add(messages);
+                },
+              },
+            };
+            return work(wrapped);
+          }),
+      };
+      const deps: AppDeps = { store: failing, evidence: new LocalDiskEvidenceStore('/nonexistent'), clock: { now: () => new Date() }, settings: { workflow: { authorisationValidDays: 28 }, maxEvidenceBytes: 1024 } };
+      const caller = { person: person('amelia.hart'), requestId: 'test-call' };
+      const created = await createRequest(deps, caller, requestBody());
+      failOutbox = true;
+      await expect(takeAction(deps, caller, created.id, 'submit', { version: 1 })).rejects.toThrow('disk full');
+      const after = await real.read.requests.get(created.id);
+      expect(after).toMatchObject({ state: 'draft', version: 1, teamManagerId: null, submittedAt: null });
+      expect((await real.read.audit.listForRequest(created.id)).map((e) => e.action)).toEqual(['create']);
+      expect(await real.read.outbox.listForRequest(created.id)).toEqual([]);
+      failOutbox = false;
+      const submitted = await takeAction(deps, caller, created.id, 'submit', { version: 1 });
+      expect(submitted.state).toBe('awaiting_team_manager');
+      expect((await real.read.outbox.listForRequest(created.id)).map((m) => [m.kind, m.recipientId, m.status])).toEqual([
+        ['agree_request', 'tom.reid', 'pending'],
+        ['request_updated', null, 'pending'],
+      ]);
+    } finally {
+      await real.close();
+    }
+  });
+});

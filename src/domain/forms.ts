@@ -17,9 +17,9 @@ const optionalText = (what: string, max = 500) =>
     .string()
     .trim()
     .max(max, { error: `${capitalise(what)} must be ${max} characters or fewer.` })
-    .optional()
     .nullable()
-    .transform((v) => (v ? v : undefined));
+    .transform((v) => (v ? v : undefined))
+    .optional();
 const isoDate = (what: string) =>
   z.iso.date({ error: `Enter ${what} as a real date (YYYY-MM-DD).` });
 const url = z
@@ -64,7 +64,7 @@ export const SUBJECT_KIND_LABELS: Record<SubjectKind, string> = {
 
 export const childSchema = z.object({
   name: text("the child's name", 200),
-  dateOfBirth: isoDate("the child's date of birth").optional().nullable().transform((v) => v ?? undefined),
+  dateOfBirth: isoDate("the child's date of birth").nullable().transform((v) => v ?? undefined).optional(),
 });
 
 export const subjectSchema = z
@@ -76,7 +76,7 @@ export const subjectSchema = z
     dateOfBirth: optionalText('date of birth or age', 40),
     area: optionalText('address or area', 500),
     relationshipToChild: optionalText('relationship to the child', 300),
-    profileUrl: url.optional().nullable().transform((v) => v ?? undefined),
+    profileUrl: url.nullable().transform((v) => v ?? undefined).optional(),
     description: optionalText('description', 4000),
   })
   .superRefine((s, ctx) => {
@@ -121,7 +121,7 @@ export const investigationRequestSchema = z
     monitoring: monitoringSchema.nullable().optional().transform((v) => v ?? null),
     urgency: z.enum(URGENCIES).optional().default('routine'),
     neededBy: isoDate('the date the information is needed by'),
-    linkedFromRequestId: z.string().max(64).optional().nullable().transform((v) => v ?? undefined),
+    linkedFromRequestId: z.string().max(64).nullable().transform((v) => v ?? undefined).optional(),
   })
   .superRefine((r, ctx) => {
     if (r.concernCategories.includes('other') && !r.concernOther) {
@@ -147,7 +147,7 @@ export const actionBodySchemas = {
     version,
     subjectIds: z.array(z.string().max(64)).min(1, { error: 'Choose at least one person in scope.' }).optional(),
     conditions: optionalText('conditions', 4000),
-    accessWorkerId: z.string().max(64).optional().nullable().transform((v) => v ?? undefined),
+    accessWorkerId: z.string().max(64).nullable().transform((v) => v ?? undefined).optional(),
     reviewDates: z.array(isoDate('each review date')).max(26).optional(),
   }),
   refuse: z.object({ version, reason }),
@@ -183,7 +183,7 @@ export type Contribution = (typeof CONTRIBUTIONS)[number];
 export const findingSchema = z.object({
   subjectId: z.string({ error: 'Say which person this finding is about.' }).min(1).max(64),
   visibility: z.enum(VISIBILITIES, { error: 'Choose public, restricted or not found.' }),
-  profileUrl: url.optional().nullable().transform((v) => v ?? undefined),
+  profileUrl: url.nullable().transform((v) => v ?? undefined).optional(),
   summary: text('what was seen', 8000),
 });
 

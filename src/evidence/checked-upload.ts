@@ -1,50 +1,73 @@
 /**
- * Checks an upload while it streams: the type by its first bytes, the size by counting. Nothing
- * is buffered beyond the first few hundred bytes, and a failing check stops the stream so the
- * partial file is discarded by whoever is writing it.
+ * The gate every evidence upload passes before a store sees it: the type is decided by the
+ * first bytes (never the name or the browser's claim) and the size is counted while the bytes
+ * stream, so an over-size or disguised file fails before anything is kept.
  */
 import { Readable } from 'node:stream';
 import { AppError } from '../domain/errors';
 import { ACCEPTED_TYPES_DESCRIPTION, SNIFF_BYTES, sniffEvidenceType, type EvidenceType } from './content-type';
 
-export function tooLarge(maxBytes: number): AppError {
-  return new AppError('too_large', `The file is larger than the ${Math.floor(maxBytes / (1024 * 1024))} MB allowed.`, { file: 'File too large.' });
+/** Default upload limit (issue 5): 250 MB. */
+export const DEFAULT_MAX_EVIDENCE_BYTES = 250 * 1000 * 1000;
+
+export interface CheckedUpload {
+  type: EvidenceType;
+  /** The same bytes, from the first; errors with AppError('too_large') past the limit. */
+  content: Readable;
 }
 
-export async function checkedUpload(source: Readable, maxBytes: number): Promise<{ type: EvidenceType; content: Readable }> {
-  const iterator: AsyncIterator<Buffer> = source[Symbol.asyncIterator]();
-  const chunks: Buffer[] = [];
-  let length = 0;
-  while (length < SNIFF_BYTES) {
-    const next = await iterator.next();
-    if (next.done) break;
-    chunks.push(next.value);
-    length += next.value.length;
-  }
-  const head = Buffer.concat(chunks);
-  if (head.length === 0) throw new AppError('validation', 'The file is empty.', { file: 'The file is empty.' });
-  const type = sniffEvidenceType(head.subarray(0, SNIFF_BYTES));
-  if (!type) {
-    source.destroy();
-    throw new AppError('unsupported_type', `This kind of file cannot be kept as evidence. Use ${ACCEPTED_TYPES_DESCRIPTION}.`, { file: 'Unsupported file type.' });
-  }
-  if (head.length > maxBytes) {
-    source.destroy();
-    throw tooLarge(maxBytes);
-  }
-  async function* whole(): AsyncGenerator<Buffer> {
-    let total = head.length;
-    yield head;
-    for (;;) {
+export async function checkedUpload(source: Readable, options: { maxBytes?: number } = {}): Promise<CheckedUpload> {
+  const maxBytes = options.maxBytes ?? DEFAULT_MAX_EVIDENCE_BYTES;
+  const iterator = (source as AsyncIterable<Buffer | string>)[Symbol.asyncIterator]();
+  const headChunks: Buffer[] = [];
+  let headLength = 0;
+  let ended = false;
+  try {
+    while (headLength < SNIFF_BYTES) {
       const next = await iterator.next();
-      if (next.done) return;
-      total += next.value.length;
-      if (total > maxBytes) {
-        source.destroy();
-        throw tooLarge(maxBytes);
+      if (next.done) {
+        ended = true;
+        break;
       }
-      yield next.value;
+      const chunk = Buffer.isBuffer(next.value) ? next.value : Buffer.from(next.value);
+      headChunks.push(chunk);
+      headLength += chunk.length;
     }
+    const head = Buffer.concat(headChunks);
+    if (head.length === 0) throw new AppError('unsupported_type', 'The file is empty.');
+    const type = sniffEvidenceType(head.subarray(0, SNIFF_BYTES));
+    if (!type) throw new AppError('unsupported_type', `This kind of file cannot be kept as evidence. Upload ${ACCEPTED_TYPES_DESCRIPTION}.`);
+    if (head.length > maxBytes) throw tooLarge(maxBytes);
+    return { type, content: Readable.from(limited(head, ended ? null : iterator, maxBytes), { objectMode: false }) };
+  } catch (error) {
+    // Refused: stop reading the rest, so the sender's stream is released at once.
+    await iterator.return?.();
+    throw error;
   }
-  return { type, content: Readable.from(whole(), { objectMode: false }) };
+}
+
+async function* limited(head: Buffer, rest: AsyncIterator<Buffer | string> | null, maxBytes: number): AsyncGenerator<Buffer> {
+  yield head;
+  if (!rest) return;
+  let total = head.length;
+  try {
+    for (;;) {
+      const next = await rest.next();
+      if (next.done) return;
+      const chunk = Buffer.isBuffer(next.value) ? next.value : Buffer.from(next.value);
+      total += chunk.length;
+      if (total > maxBytes) throw tooLarge(maxBytes);
+      yield chunk;
+    }
+  } finally {
+    await rest.return?.();
+  }
+}
+
+function tooLarge(maxBytes: number): AppError {
+  return new AppError('too_large', `The file is larger than the ${formatBytes(maxBytes)} limit.`);
+}
+
+function formatBytes(bytes: number): string {
+  return bytes >= 1000 * 1000 ? `${Math.round(bytes / (1000 * 1000))} MB` : `${Math.round(bytes / 1000)} KB`;
 }

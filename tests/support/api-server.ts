@@ -13,6 +13,8 @@ export interface ApiHarness {
   database: TestDatabase;
   dataDir: string;
   token(userId: string): Promise<string>;
+  /** Tokens for several people at once, by id. */
+  tokens<K extends string>(...userIds: K[]): Promise<Record<K, string>>;
   call(method: string, path: string, options?: { token?: string; body?: unknown; headers?: Record<string, string> }): Promise<{ status: number; body: ApiBody; headers: Headers }>;
   close(): Promise<void>;
 }
@@ -59,6 +61,10 @@ export async function startApi(backend: BackendName, options: { env?: Record<str
     async token(userId) {
       const { body } = await call('POST', '/api/dev/token', { body: { userId } });
       return body.token as string;
+    },
+    async tokens(...userIds) {
+      const entries = await Promise.all(userIds.map(async (id) => [id, (await call('POST', '/api/dev/token', { body: { userId: id } })).body.token as string] as const));
+      return Object.fromEntries(entries) as Record<(typeof userIds)[number], string>;
     },
     async close() {
       await server.close();

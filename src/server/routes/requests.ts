@@ -96,7 +96,7 @@ export async function registerRequestRoutes(app: FastifyInstance, ctx: RouteCont
           if (spooled) throw new AppError('validation', 'Send one file per upload.', { file: 'Only one file may be sent.' });
           continue;
         }
-        const { type, content } = await checkedUpload(part.file, deps.settings.maxEvidenceBytes);
+        const { type, content } = await checkedUpload(part.file, { maxBytes: deps.settings.maxEvidenceBytes });
         const file = path.join(workDir, 'content');
         await pipeline(content, createWriteStream(file));
         spooled = { file, type };

@@ -30,7 +30,7 @@ export async function uploadEvidence(api: ApiHarness, token: string, requestId: 
     'metadata',
     JSON.stringify({ sourceUrl: 'https://www.facebook.com/jane.doe/photos/1', capturedAt: '2026-11-25T10:30:00Z', description: 'Photograph with the named adult', publiclyVisible: true, ...metadata }),
   );
-  form.append('file', new Blob([bytes]), name);
+  form.append('file', new Blob([new Uint8Array(bytes)]), name);
   const response = await fetch(`${api.url}/api/requests/${requestId}/evidence`, { method: 'POST', headers: { authorization: `Bearer ${token}` }, body: form });
   const text = await response.text();
   return { status: response.status, body: (text ? JSON.parse(text) : {}) as Record<string, unknown> & { error?: { code: string; fields?: Record<string, string> } } };

@@ -15,7 +15,8 @@ describe.each(BACKENDS)('walk-through on %s', (backend) => {
   afterAll(async () => api.close());
 
   test('draft → shared by the seeded people, with audit, outbox and evidence', async () => {
-    const [osw, tm, sd, aaw, sm] = await Promise.all(['amelia.hart', 'tom.reid', 'sarah.mitchell', 'hannah.cole', 'grace.lee'].map((id) => api.token(id)));
+    const t = await api.tokens('amelia.hart', 'tom.reid', 'sarah.mitchell', 'hannah.cole', 'grace.lee');
+    const [osw, tm, sd, aaw, sm] = [t['amelia.hart'], t['tom.reid'], t['sarah.mitchell'], t['hannah.cole'], t['grace.lee']];
     const health = await api.call('GET', '/api/health');
     expect(health).toMatchObject({ status: 200, body: { status: 'ok' } });
 

@@ -1,0 +1,187 @@
+/**
+ * Decisions over HTTP: 100 concurrent clients each take requests through submit → agree →
+ * authorise, against a real PostgreSQL server (and against embedded PGlite); in the same run the
+ * database's bare rate for the same statements without the application.
+ */
+import { randomUUID } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { PGlite } from '@electric-sql/pglite';
+import pg from 'pg';
+import { startPostgres, stopPostgres } from '../tests/support/postgres';
+import { pool, startServer, stats, type LatencyStats } from './support';
+
+const CONCURRENCY = 100;
+
+const BODY = {
+  caseReference: 'CM-BENCH',
+  children: [{ name: 'Child A' }],
+  concernCategories: ['risky_behaviour'],
+  concernDetails: 'Benchmark',
+  justification: 'Benchmark',
+  subjects: [{ kind: 'service_user', name: 'Jane Doe' }],
+  period: { from: '2026-06-01', to: '2026-11-01' },
+  monitoring: null,
+  neededBy: '2026-12-20',
+};
+
+async function post(url: string, token: string, body: unknown): Promise<{ status: number; json: { id?: string; token?: string } }> {
+  const response = await fetch(url, { method: 'POST', headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' }, body: JSON.stringify(body) });
+  return { status: response.status, json: (await response.json()) as { id?: string } };
+}
+
+async function token(base: string, userId: string): Promise<string> {
+  const response = await fetch(`${base}/api/dev/token`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ userId }) });
+  return ((await response.json()) as { token: string }).token;
+}
+
+/** The application's rate: every decision is an HTTP call through the whole stack. */
+async function overHttp(base: string, requests: number): Promise<LatencyStats> {
+  const [osw, tm, sd] = await Promise.all([token(base, 'amelia.hart'), token(base, 'tom.reid'), token(base, 'sarah.mitchell')]);
+  const ids: string[] = [];
+  await pool(Array.from({ length: requests }, (_, i) => i), CONCURRENCY, async () => {
+    const created = await post(`${base}/api/requests`, osw, BODY);
+    if (created.status !== 201 || !created.json.id) throw new Error(`create failed: ${created.status}`);
+    ids.push(created.json.id);
+  });
+  const latencies: number[] = [];
+  const steps: [string, string][] = [
+    [osw, 'submit'],
+    [tm, 'agree'],
+    [sd, 'authorise'],
+  ];
+  const started = performance.now();
+  await pool(ids, CONCURRENCY, async (id) => {
+    let version = 1;
+    for (const [who, action] of steps) {
+      const t0 = performance.now();
+      const r = await post(`${base}/api/requests/${id}/actions/${action}`, who, { version });
+      latencies.push(performance.now() - t0);
+      if (r.status !== 200) throw new Error(`${action} failed: ${r.status} ${JSON.stringify(r.json)}`);
+      version += 1;
+    }
+  });
+  return stats(latencies, (performance.now() - started) / 1000);
+}
+
+const SEED = `INSERT INTO investigation_requests (id, reference, state, version, case_reference, originating_worker_id, form, created_at, updated_at)
+  VALUES ($1, $2, 'draft', 1, 'CM-BARE', 'amelia.hart', '{}'::jsonb, now(), now())`;
+const STEP = [
+  `UPDATE investigation_requests SET state = $2, version = version + 1, updated_at = now() WHERE id = $1 AND version = $3`,
+  `INSERT INTO audit_entries (seq, id, at, actor_id, actor_role, action, request_id, from_state, to_state, prev_hash, hash)
+     VALUES (nextval('bench_audit_seq'), $1, now(), 'bench', 'bench', $2, $3, 'a', 'b', repeat('0', 64), repeat('0', 64))`,
+  `INSERT INTO outbox (id, request_id, recipient_id, kind, payload) VALUES ($1, $2, 'tom.reid', 'status_changed', '{}'::jsonb)`,
+];
+const STATES = ['awaiting_team_manager', 'awaiting_service_director', 'authorised'];
+
+interface Sql {
+  query(text: string, params?: unknown[]): Promise<unknown>;
+}
+
+async function bareDecision(client: Sql, id: string, step: number): Promise<void> {
+  await client.query('BEGIN');
+  await client.query(STEP[0] ?? '', [id, STATES[step], step + 1]);
+  await client.query(STEP[1] ?? '', [randomUUID(), `bench_${step}`, id]);
+  await client.query(STEP[2] ?? '', [randomUUID(), id]);
+  await client.query('COMMIT');
+}
+
+/** The database alone: the same three statements in one transaction, from the same number of clients. */
+async function bareOnServer(url: string, requests: number): Promise<LatencyStats> {
+  const db = new pg.Pool({ connectionString: url, max: CONCURRENCY });
+  await db.query(`CREATE SEQUENCE IF NOT EXISTS bench_audit_seq START 100000000`);
+  const ids = Array.from({ length: requests }, () => randomUUID());
+  await pool(ids, 20, async (id) => {
+    await db.query(SEED, [id, `BARE-${id}`]);
+  });
+  const latencies: number[] = [];
+  const started = performance.now();
+  await pool(ids, CONCURRENCY, async (id) => {
+    const client = await db.connect();
+    try {
+      for (let step = 0; step < 3; step++) {
+        const t0 = performance.now();
+        await bareDecision(client, id, step);
+        latencies.push(performance.now() - t0);
+      }
+    } finally {
+      client.release();
+    }
+  });
+  const result = stats(latencies, (performance.now() - started) / 1000);
+  await db.end();
+  return result;
+}
+
+async function bareOnPglite(dataDir: string, requests: number): Promise<LatencyStats> {
+  const db = new PGlite(join(dataDir, 'pglite'));
+  await db.query(`CREATE SEQUENCE IF NOT EXISTS bench_audit_seq START 100000000`);
+  const ids = Array.from({ length: requests }, () => randomUUID());
+  for (const id of ids) await db.query(SEED, [id, `BARE-${id}`]);
+  const latencies: number[] = [];
+  const started = performance.now();
+  // PGlite is one connection: clients queue one behind another, as they do in the application.
+  for (const id of ids) {
+    for (let step = 0; step < 3; step++) {
+      const t0 = performance.now();
+      await bareDecision(db, id, step);
+      latencies.push(performance.now() - t0);
+    }
+  }
+  const result = stats(latencies, (performance.now() - started) / 1000);
+  await db.close();
+  return result;
+}
+
+export interface DecisionResults {
+  postgres: { app: LatencyStats; bare: LatencyStats };
+  pglite: { app: LatencyStats; bare: LatencyStats };
+}
+
+export async function benchDecisions(requests = 1000): Promise<DecisionResults> {
+  const server = await startPostgres();
+  const admin = new pg.Client({ connectionString: server.url });
+  await admin.connect();
+  await admin.query('CREATE DATABASE bench_app');
+  await admin.end();
+  const appUrl = new URL(server.url);
+  appUrl.pathname = '/bench_app';
+  const dataDir = mkdtempSync(join(tmpdir(), 'smc-bench-'));
+  try {
+    const running = await startServer({ DATABASE_URL: appUrl.toString(), DATA_DIR: dataDir });
+    let app: LatencyStats;
+    try {
+      app = await overHttp(running.url, requests);
+    } finally {
+      await running.stop();
+    }
+    const bare = await bareOnServer(appUrl.toString(), requests);
+
+    const liteDir = mkdtempSync(join(tmpdir(), 'smc-bench-lite-'));
+    const lite = await startServer({ DATA_DIR: liteDir });
+    let liteApp: LatencyStats;
+    try {
+      liteApp = await overHttp(lite.url, Math.min(requests, 300));
+    } finally {
+      await lite.stop();
+    }
+    const liteBare = await bareOnPglite(liteDir, Math.min(requests, 300));
+    rmSync(liteDir, { recursive: true, force: true });
+    return { postgres: { app, bare }, pglite: { app: liteApp, bare: liteBare } };
+  } finally {
+    rmSync(dataDir, { recursive: true, force: true });
+    await stopPostgres(server);
+  }
+}
+
+if (require.main === module) {
+  benchDecisions(Number(process.argv[2] ?? 1000)).then(
+    (r) => console.log(JSON.stringify(r, null, 2)),
+    (error: unknown) => {
+      console.error(error);
+      process.exit(1);
+    },
+  );
+}

@@ -1,0 +1,152 @@
+/**
+ * Opens the database: a PostgreSQL server through node-postgres when a URL is given, otherwise
+ * PGlite persisted under the data directory. Both return timestamps as ISO 8601 strings
+ * (`2026-01-02T03:04:05.678Z`), dates as `yyyy-mm-dd` and bigints as numbers, which is how the
+ * domain types carry them.
+ */
+import { AsyncLocalStorage } from 'node:async_hooks';
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { PGlite } from '@electric-sql/pglite';
+import { Kysely, Migrator, PostgresDialect, type Dialect, type Driver } from 'kysely';
+import pg from 'pg';
+import { migrations } from './migrations';
+import { PGliteDialect } from './pglite-dialect';
+import type { Database } from './schema';
+
+export interface DatabaseOptions {
+  /** A PostgreSQL server (`postgres://…`); when absent, embedded PGlite is used. */
+  databaseUrl?: string;
+  /** PGlite's home: `${dataDir}/pglite`. `':memory:'` keeps it in memory (tests). */
+  dataDir: string;
+  /** Connections in the pool (PostgreSQL server only). */
+  poolSize?: number;
+}
+
+export interface OpenedDatabase {
+  db: Kysely<Database>;
+  /**
+   * Runs transaction work so that any attempt to take another connection from inside it fails at
+   * once: on PGlite (one session) that would wait for the transaction forever, and on a server it
+   * would read outside the transaction.
+   */
+  insideTransaction<T>(work: () => Promise<T>): Promise<T>;
+}
+
+const OID = { int8: 20, date: 1082, timestamptz: 1184 } as const;
+
+/**
+ * `2026-01-02 03:04:05.678+00` (or with any session time zone's offset, e.g. `+05:30`) → ISO 8601
+ * in UTC. Parsed by hand because the session time zone cannot always be set (connection poolers).
+ */
+const TIMESTAMPTZ = /^(\d{4,})-(\d\d)-(\d\d) (\d\d):(\d\d):(\d\d)(?:\.(\d+))?([+-])(\d\d)(?::(\d\d))?(?::(\d\d))?$/;
+function parseTimestamptz(value: string): string {
+  const m = TIMESTAMPTZ.exec(value);
+  if (!m) return value; // infinity, -infinity and BC dates: left as PostgreSQL wrote them
+  const n = (i: number): number => Number(m[i] ?? 0);
+  const millis = Number((m[7] ?? '').padEnd(3, '0').slice(0, 3));
+  const offsetSeconds = (m[8] === '-' ? -1 : 1) * (n(9) * 3600 + n(10) * 60 + n(11));
+  return new Date(Date.UTC(n(1), n(2) - 1, n(3), n(4), n(5), n(6), millis) - offsetSeconds * 1000).toISOString();
+}
+
+const TEXT_PARSERS: Record<number, (value: string) => unknown> = {
+  [OID.int8]: Number,
+  [OID.date]: (value: string) => value,
+  [OID.timestamptz]: parseTimestamptz,
+};
+
+const pgTypes: pg.CustomTypesConfig = {
+  getTypeParser: ((oid: number, format?: 'text' | 'binary') =>
+    (format ?? 'text') === 'text' && TEXT_PARSERS[oid] ? TEXT_PARSERS[oid] : pg.types.getTypeParser(oid, format)) as typeof pg.types.getTypeParser,
+};
+
+const transactionScope = new AsyncLocalStorage<object>();
+
+/** Wraps a driver so that taking a connection inside this database's transaction work throws. */
+function guardedDialect(inner: Dialect, token: object): Dialect {
+  const guard = (driver: Driver): Driver => ({
+    init: () => driver.init(),
+    acquireConnection: () => {
+      if (transactionScope.getStore() === token) {
+        return Promise.reject(
+          new Error('A query ran outside the unit of work while a transaction was open: use the transaction’s unit of work.'),
+        );
+      }
+      return driver.acquireConnection();
+    },
+    beginTransaction: (connection, settings) => driver.beginTransaction(connection, settings),
+    commitTransaction: (connection) => driver.commitTransaction(connection),
+    rollbackTransaction: (connection) => driver.rollbackTransaction(connection),
+    releaseConnection: (connection) => driver.releaseConnection(connection),
+    destroy: () => driver.destroy(),
+    ...(driver.savepoint && driver.rollbackToSavepoint && driver.releaseSavepoint
+      ? {
+          savepoint: driver.savepoint.bind(driver),
+          rollbackToSavepoint: driver.rollbackToSavepoint.bind(driver),
+          releaseSavepoint: driver.releaseSavepoint.bind(driver),
+        }
+      : {}),
+  });
+  return {
+    createAdapter: () => inner.createAdapter(),
+    createDriver: () => guard(inner.createDriver()),
+    createIntrospector: (db) => inner.createIntrospector(db),
+    createQueryCompiler: () => inner.createQueryCompiler(),
+  };
+}
+
+async function openPGlite(dataDir: string): Promise<PGlite> {
+  let pglite: PGlite;
+  if (dataDir === ':memory:') {
+    pglite = new PGlite({ parsers: TEXT_PARSERS });
+  } else {
+    const dir = join(dataDir, 'pglite');
+    mkdirSync(dir, { recursive: true });
+    pglite = new PGlite(dir, { parsers: TEXT_PARSERS });
+  }
+  try {
+    await pglite.waitReady;
+  } catch (error) {
+    // PGlite loads parts of itself with import(), which jest's sandbox allows only with this flag.
+    if (error instanceof TypeError && error.message.includes('--experimental-vm-modules')) {
+      throw new Error('PGlite under jest needs NODE_OPTIONS=--experimental-vm-modules: run the tests with `npm test`.', { cause: error });
+    }
+    throw error;
+  }
+  return pglite;
+}
+
+/** Opens the database without migrating it (the audit verifier must not change what it checks). */
+export async function openDatabase(options: DatabaseOptions): Promise<OpenedDatabase> {
+  let dialect: Dialect;
+  if (options.databaseUrl) {
+    const pool = new pg.Pool({
+      connectionString: options.databaseUrl,
+      max: options.poolSize ?? 10,
+      types: pgTypes,
+    });
+    // An idle connection dropped by the server is discarded by the pool; without a listener the
+    // 'error' event would end the process.
+    pool.on('error', () => {});
+    dialect = new PostgresDialect({ pool });
+  } else {
+    dialect = new PGliteDialect(await openPGlite(options.dataDir));
+  }
+  const token = {};
+  return {
+    db: new Kysely<Database>({ dialect: guardedDialect(dialect, token) }),
+    insideTransaction: (work) => transactionScope.run(token, work),
+  };
+}
+
+/** Brings the schema up to date; safe to run from several instances at once (migration lock). */
+export async function migrate(db: Kysely<Database>): Promise<void> {
+  const migrator = new Migrator({ db, provider: { getMigrations: async () => migrations } });
+  const { error, results } = await migrator.migrateToLatest();
+  if (error) {
+    const failed = results?.find((r) => r.status === 'Error')?.migrationName;
+    throw new Error(`Database migration ${failed ?? ''} failed: ${error instanceof Error ? error.message : String(error)}`, {
+      cause: error,
+    });
+  }
+}

@@ -1,0 +1,57 @@
+/**
+ * The PostgreSQL store: the `Store` port over a PostgreSQL server (DATABASE_URL) or embedded PGlite
+ * (DATA_DIR). Every unit of work is one database transaction.
+ */
+import type { Kysely } from 'kysely';
+import type { Store, UnitOfWork } from '../app/ports';
+import { createAuditLog } from '../audit/log';
+import { migrate, openDatabase, type DatabaseOptions } from './database';
+import { createEvidenceRepository } from './repositories/evidence';
+import { createOutbox, createOutboxQueue } from './repositories/outbox';
+import { createDirectory, createPeopleAdmin } from './repositories/people';
+import { createRequestRepository } from './repositories/requests';
+import { createSearchSessionRepository } from './repositories/search-sessions';
+import type { Database } from './schema';
+
+export { migrate, openDatabase, type DatabaseOptions } from './database';
+export type { Database } from './schema';
+
+export interface StoreOptions extends DatabaseOptions {
+  /** Audit checkpoints are written automatically every this many entries (default 100). */
+  auditCheckpointEvery?: number;
+}
+
+export type SqlStore = Store & { db: Kysely<Database> };
+
+/**
+ * Opens the database, brings its schema up to date and returns the store. On PGlite, transactions
+ * queue one behind another; inside transaction work use only the unit of work it is given (using
+ * `read` or starting another transaction there fails at once rather than waiting forever).
+ */
+export async function createStore(options: StoreOptions): Promise<SqlStore> {
+  const { db, insideTransaction } = await openDatabase(options);
+  try {
+    await migrate(db);
+  } catch (error) {
+    await db.destroy();
+    throw error;
+  }
+
+  const unitOfWork = (executor: Kysely<Database>): UnitOfWork => ({
+    requests: createRequestRepository(executor),
+    searchSessions: createSearchSessionRepository(executor),
+    evidence: createEvidenceRepository(executor),
+    audit: createAuditLog(executor, { checkpointEvery: options.auditCheckpointEvery }),
+    outbox: createOutbox(executor),
+    directory: createDirectory(executor),
+  });
+
+  return {
+    db,
+    transaction: (work) => db.transaction().execute((trx) => insideTransaction(() => work(unitOfWork(trx)))),
+    read: unitOfWork(db),
+    outboxQueue: createOutboxQueue(db),
+    people: createPeopleAdmin(db),
+    close: () => db.destroy(),
+  };
+}

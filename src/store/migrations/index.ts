@@ -1,0 +1,14 @@
+/**
+ * Every migration, in order. Append new ones at the end with the next number; never edit or
+ * reorder one that has shipped.
+ */
+import type { Migration } from 'kysely';
+import { schema } from './001_schema';
+import { auditAppendOnly } from './002_audit_append_only';
+import { bot } from './003_bot';
+
+export const migrations: Record<string, Migration> = {
+  '001_schema': schema,
+  '002_audit_append_only': auditAppendOnly,
+  '003_bot': bot,
+};

@@ -1,0 +1,80 @@
+import { randomUUID } from 'node:crypto';
+import { sql, type Kysely, type Selectable } from 'kysely';
+import type { Outbox, OutboxMessage, OutboxQueue, OutboxStatus } from '../../app/ports';
+import type { NotificationKind } from '../../domain/workflow';
+import type { Database, OutboxTable } from '../schema';
+
+function toMessage(row: Selectable<OutboxTable>): OutboxMessage {
+  return {
+    id: row.id,
+    createdAt: row.created_at,
+    requestId: row.request_id,
+    recipientId: row.recipient_id,
+    kind: row.kind as NotificationKind,
+    payload: row.payload,
+    status: row.status as OutboxStatus,
+    attempts: row.attempts,
+    nextAttemptAt: row.next_attempt_at,
+    lastError: row.last_error,
+    sentAt: row.sent_at,
+  };
+}
+
+/** The writing side, used inside a unit of work: messages become due when it commits. */
+export function createOutbox(db: Kysely<Database>): Outbox {
+  return {
+    async add(messages) {
+      if (messages.length === 0) return;
+      await db
+        .insertInto('outbox')
+        .values(
+          messages.map((m) => ({
+            id: randomUUID(),
+            request_id: m.requestId,
+            recipient_id: m.recipientId,
+            kind: m.kind,
+            payload: JSON.stringify(m.payload),
+          })),
+        )
+        .execute();
+    },
+    async listForRequest(requestId) {
+      const rows = await db.selectFrom('outbox').selectAll().where('request_id', '=', requestId).orderBy('position').execute();
+      return rows.map(toMessage);
+    },
+  };
+}
+
+export function createOutboxQueue(db: Kysely<Database>): OutboxQueue {
+  return {
+    async claimDue(now, limit, leaseSeconds) {
+      const leaseUntil = new Date(now.getTime() + leaseSeconds * 1000).toISOString();
+      // Selecting, locking and leasing in one statement: SKIP LOCKED passes over rows another
+      // instance is claiming, and the re-check PostgreSQL makes on a locked row drops any row
+      // whose lease another instance has just moved past `now`.
+      const { rows } = await sql<Selectable<OutboxTable>>`
+        WITH due AS (
+          SELECT id FROM outbox
+          WHERE status = 'pending' AND next_attempt_at <= ${now.toISOString()}
+          ORDER BY next_attempt_at, position
+          LIMIT ${limit}
+          FOR UPDATE SKIP LOCKED
+        )
+        UPDATE outbox SET next_attempt_at = ${leaseUntil}, attempts = outbox.attempts + 1
+        FROM due
+        WHERE outbox.id = due.id
+        RETURNING outbox.*`.execute(db);
+      return [...rows].sort((a, b) => a.position - b.position).map(toMessage);
+    },
+    async markSent(id, at) {
+      await db.updateTable('outbox').set({ status: 'sent', sent_at: at.toISOString() }).where('id', '=', id).execute();
+    },
+    async markFailed(id, error, retryAt) {
+      await db
+        .updateTable('outbox')
+        .set(retryAt ? { status: 'pending', last_error: error, next_attempt_at: retryAt.toISOString() } : { status: 'failed', last_error: error })
+        .where('id', '=', id)
+        .execute();
+    },
+  };
+}

@@ -1,0 +1,72 @@
+import { sql, type Kysely, type Selectable } from 'kysely';
+import type { Directory, PeopleAdmin } from '../../app/ports';
+import type { Person, Role } from '../../domain/roles';
+import type { Database, PeopleTable } from '../schema';
+
+function toPerson(row: Selectable<PeopleTable>): Person {
+  return {
+    id: row.id,
+    displayName: row.display_name,
+    email: row.email,
+    aadObjectId: row.aad_object_id,
+    roles: row.roles as Role[],
+    managerId: row.manager_id,
+    team: row.team,
+    accessWorkerTrainedOn: row.access_worker_trained_on,
+    accessWorkerAuthorisedUntil: row.access_worker_authorised_until,
+    active: row.active,
+  };
+}
+
+/** The directory as the register in the database holds it. */
+export function createDirectory(db: Kysely<Database>): Directory {
+  return {
+    async get(id) {
+      const row = await db.selectFrom('people').selectAll().where('id', '=', id).executeTakeFirst();
+      return row ? toPerson(row) : null;
+    },
+    async byAadObjectId(aadObjectId) {
+      const row = await db.selectFrom('people').selectAll().where('aad_object_id', '=', aadObjectId).executeTakeFirst();
+      return row ? toPerson(row) : null;
+    },
+    /** Active people only: those who have left must not be asked to act. */
+    async withRole(role) {
+      const rows = await db
+        .selectFrom('people')
+        .selectAll()
+        .where('active', '=', true)
+        .where(sql<boolean>`${role} = ANY(roles)`)
+        .orderBy('display_name')
+        .orderBy('id')
+        .execute();
+      return rows.map(toPerson);
+    },
+    async all() {
+      const rows = await db.selectFrom('people').selectAll().orderBy('display_name').orderBy('id').execute();
+      return rows.map(toPerson);
+    },
+  };
+}
+
+export function createPeopleAdmin(db: Kysely<Database>): PeopleAdmin {
+  return {
+    async upsert(person) {
+      const row = {
+        display_name: person.displayName,
+        email: person.email ?? null,
+        aad_object_id: person.aadObjectId,
+        roles: person.roles,
+        manager_id: person.managerId ?? null,
+        team: person.team ?? null,
+        access_worker_trained_on: person.accessWorkerTrainedOn ?? null,
+        access_worker_authorised_until: person.accessWorkerAuthorisedUntil ?? null,
+        active: person.active,
+      };
+      await db
+        .insertInto('people')
+        .values({ id: person.id, ...row })
+        .onConflict((oc) => oc.column('id').doUpdateSet(row))
+        .execute();
+    },
+  };
+}

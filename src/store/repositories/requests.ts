@@ -1,0 +1,145 @@
+import { sql, type Kysely, type Selectable } from 'kysely';
+import type { RequestRepository } from '../../app/ports';
+import type { InvestigationRequest } from '../../domain/request';
+import type { RequestState } from '../../domain/states';
+import type { Database, InvestigationRequestsTable } from '../schema';
+
+/** States in which an authorisation is live and may expire or lapse with time. */
+const LIVE_AUTHORISATION_STATES: RequestState[] = ['authorised', 'assigned', 'searching', 'on_hold'];
+
+function toRequest(row: Selectable<InvestigationRequestsTable>): InvestigationRequest {
+  return {
+    id: row.id,
+    reference: row.reference,
+    state: row.state as RequestState,
+    version: row.version,
+    form: row.form,
+    originatingWorkerId: row.originating_worker_id,
+    teamManagerId: row.team_manager_id,
+    agreement: row.agreement,
+    authorisation: row.authorisation,
+    designatedAccessWorkerId: row.designated_access_worker_id,
+    accessWorkerId: row.access_worker_id,
+    doubtResolvers: row.doubt_resolvers,
+    stateBeforeHold: row.state_before_hold as RequestState | null,
+    lastReason: row.last_reason,
+    firstSearchStartedAt: row.first_search_started_at,
+    log: row.log,
+    feedback: row.feedback,
+    linkedFromRequestId: row.linked_from_request_id,
+    sharedWith: row.shared_with,
+    createdAt: row.created_at,
+    updatedAt: row.updated_at,
+    submittedAt: row.submitted_at,
+    closedAt: row.closed_at,
+  };
+}
+
+const json = (value: unknown): string => JSON.stringify(value);
+const jsonOrNull = (value: unknown): string | null => (value === null || value === undefined ? null : JSON.stringify(value));
+
+/** Every column a request's write sets, except the id and the version check. */
+function toRow(request: InvestigationRequest) {
+  return {
+    reference: request.reference,
+    state: request.state,
+    version: request.version,
+    case_reference: request.form.caseReference,
+    originating_worker_id: request.originatingWorkerId,
+    team_manager_id: request.teamManagerId,
+    designated_access_worker_id: request.designatedAccessWorkerId,
+    access_worker_id: request.accessWorkerId,
+    linked_from_request_id: request.linkedFromRequestId,
+    form: json(request.form),
+    agreement: jsonOrNull(request.agreement),
+    authorisation: jsonOrNull(request.authorisation),
+    doubt_resolvers: json(request.doubtResolvers),
+    state_before_hold: request.stateBeforeHold,
+    last_reason: jsonOrNull(request.lastReason),
+    first_search_started_at: request.firstSearchStartedAt,
+    log: jsonOrNull(request.log),
+    feedback: jsonOrNull(request.feedback),
+    shared_with: json(request.sharedWith),
+    created_at: request.createdAt,
+    updated_at: request.updatedAt,
+    submitted_at: request.submittedAt,
+    closed_at: request.closedAt,
+  };
+}
+
+export function createRequestRepository(db: Kysely<Database>): RequestRepository {
+  return {
+    async get(id) {
+      const row = await db.selectFrom('investigation_requests').selectAll().where('id', '=', id).executeTakeFirst();
+      return row ? toRequest(row) : null;
+    },
+
+    async getForUpdate(id) {
+      const row = await db.selectFrom('investigation_requests').selectAll().where('id', '=', id).forUpdate().executeTakeFirst();
+      return row ? toRequest(row) : null;
+    },
+
+    async insert(request) {
+      await db
+        .insertInto('investigation_requests')
+        .values({ id: request.id, ...toRow(request) })
+        .execute();
+    },
+
+    async update(request, expectedVersion) {
+      const result = await db
+        .updateTable('investigation_requests')
+        .set(toRow(request))
+        .where('id', '=', request.id)
+        .where('version', '=', expectedVersion)
+        .executeTakeFirst();
+      return result.numUpdatedRows === 1n;
+    },
+
+    async list(filter) {
+      if (filter.states && filter.states.length === 0) return [];
+      let query = db.selectFrom('investigation_requests').selectAll();
+      if (filter.states) query = query.where('state', 'in', filter.states);
+      const person = filter.involving;
+      if (person !== undefined) {
+        const asMember = JSON.stringify([{ personId: person }]);
+        query = query.where((eb) =>
+          eb.or([
+            eb('originating_worker_id', '=', person),
+            eb('team_manager_id', '=', person),
+            eb('designated_access_worker_id', '=', person),
+            eb('access_worker_id', '=', person),
+            eb('agreement_by', '=', person),
+            eb('authorisation_by', '=', person),
+            sql<boolean>`doubt_resolvers @> ${asMember}::jsonb`,
+            sql<boolean>`shared_with @> ${asMember}::jsonb`,
+          ]),
+        );
+      }
+      query = query.orderBy('created_at', 'desc').orderBy('id', 'desc');
+      if (filter.limit !== undefined) query = query.limit(filter.limit);
+      return (await query.execute()).map(toRequest);
+    },
+
+    async listWithLiveAuthorisation() {
+      const rows = await db
+        .selectFrom('investigation_requests')
+        .selectAll()
+        .where('state', 'in', LIVE_AUTHORISATION_STATES)
+        .orderBy('created_at')
+        .execute();
+      return rows.map(toRequest);
+    },
+
+    async nextReference(year) {
+      // One statement, so two requests raised at once cannot get the same number.
+      const { last_number } = await db
+        .insertInto('request_reference_counters')
+        .values({ year, last_number: 1 })
+        .onConflict((oc) => oc.column('year').doUpdateSet({ last_number: sql<number>`request_reference_counters.last_number + 1` }))
+        .returning('last_number')
+        .executeTakeFirstOrThrow();
+      return `SMC-${year}-${String(last_number).padStart(6, '0')}`;
+    },
+  };
+}

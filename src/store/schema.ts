@@ -1,0 +1,140 @@
+/**
+ * Row types of the PostgreSQL schema, as Kysely sees them. Both backends read timestamps back as
+ * ISO 8601 strings, dates as `yyyy-mm-dd` and bigints as numbers (see database.ts), so the
+ * selected types here are plain strings and numbers. jsonb columns are written as JSON text.
+ */
+import type { ColumnType, Generated, GeneratedAlways } from 'kysely';
+import type { Feedback, InvestigationLog } from '../domain/forms';
+import type { Decision, InvestigationRequest, RequestForm, Scope } from '../domain/request';
+
+/** A jsonb column: selected as the parsed value, written as JSON text (or null where allowed). */
+type JsonText<T> = null extends T ? string | null : string;
+export type Json<T> = ColumnType<T, JsonText<T>, JsonText<T>>;
+
+export interface PeopleTable {
+  id: string;
+  display_name: string;
+  email: string | null;
+  aad_object_id: string;
+  roles: string[];
+  manager_id: string | null;
+  team: string | null;
+  access_worker_trained_on: string | null;
+  access_worker_authorised_until: string | null;
+  active: boolean;
+}
+
+export interface InvestigationRequestsTable {
+  id: string;
+  reference: string;
+  state: string;
+  version: number;
+  case_reference: string;
+  originating_worker_id: string;
+  team_manager_id: string | null;
+  designated_access_worker_id: string | null;
+  access_worker_id: string | null;
+  linked_from_request_id: string | null;
+  /** Kept by PostgreSQL from `agreement` and `authorisation`, for the "involving" filter. */
+  agreement_by: GeneratedAlways<string | null>;
+  authorisation_by: GeneratedAlways<string | null>;
+  form: Json<RequestForm>;
+  agreement: Json<Decision | null>;
+  authorisation: Json<(Decision & { scope: Scope }) | null>;
+  doubt_resolvers: Json<InvestigationRequest['doubtResolvers']>;
+  state_before_hold: string | null;
+  last_reason: Json<Decision | null>;
+  first_search_started_at: string | null;
+  log: Json<InvestigationLog | null>;
+  feedback: Json<Feedback | null>;
+  shared_with: Json<InvestigationRequest['sharedWith']>;
+  created_at: string;
+  updated_at: string;
+  submitted_at: string | null;
+  closed_at: string | null;
+}
+
+export interface RequestReferenceCountersTable {
+  year: number;
+  last_number: number;
+}
+
+export interface SearchSessionsTable {
+  id: string;
+  request_id: string;
+  access_worker_id: string;
+  started_at: string;
+  ended_at: string | null;
+  duration_seconds: number | null;
+}
+
+export interface EvidenceItemsTable {
+  id: string;
+  request_id: string;
+  subject_id: string;
+  file_name: string;
+  content_type: string;
+  size: number;
+  sha256: string;
+  storage_key: string;
+  web_url: string | null;
+  source_url: string;
+  captured_at: string;
+  captured_by: string;
+  description: string;
+  publicly_visible: boolean;
+  corrects_evidence_id: string | null;
+  correction_reason: string | null;
+  upload_status: string;
+  created_at: string;
+}
+
+export interface AuditEntriesTable {
+  seq: number;
+  id: string;
+  at: string;
+  actor_id: string;
+  actor_role: string;
+  action: string;
+  request_id: string | null;
+  from_state: string | null;
+  to_state: string | null;
+  reason: string | null;
+  detail: Json<Record<string, unknown> | null>;
+  http_request_id: string | null;
+  prev_hash: string;
+  hash: string;
+}
+
+export interface AuditCheckpointsTable {
+  seq: number;
+  hash: string;
+  at: string;
+}
+
+export interface OutboxTable {
+  /** Insertion order, so messages written together are delivered in the order written. */
+  position: GeneratedAlways<number>;
+  id: string;
+  created_at: Generated<string>;
+  request_id: string | null;
+  recipient_id: string | null;
+  kind: string;
+  payload: Json<Record<string, unknown>>;
+  status: Generated<string>;
+  attempts: Generated<number>;
+  next_attempt_at: Generated<string>;
+  last_error: string | null;
+  sent_at: string | null;
+}
+
+export interface Database {
+  people: PeopleTable;
+  investigation_requests: InvestigationRequestsTable;
+  request_reference_counters: RequestReferenceCountersTable;
+  search_sessions: SearchSessionsTable;
+  evidence_items: EvidenceItemsTable;
+  audit_entries: AuditEntriesTable;
+  audit_checkpoints: AuditCheckpointsTable;
+  outbox: OutboxTable;
+}

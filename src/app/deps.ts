@@ -1,5 +1,5 @@
 import type { WorkflowSettings } from '../domain/workflow';
-import type { Clock, EvidenceStore, Store } from './ports';
+import type { Clock, Directory, EvidenceStore, Store } from './ports';
 
 export interface AppSettings {
   workflow: WorkflowSettings;
@@ -10,6 +10,8 @@ export interface AppSettings {
 /** What every use case is given: its ports and settings, never a framework. */
 export interface AppDeps {
   store: Store;
+  /** The directory for names and sign-in outside transactions; may be cached. */
+  directory: Directory;
   evidence: EvidenceStore;
   clock: Clock;
   settings: AppSettings;

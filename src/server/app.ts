@@ -15,6 +15,7 @@ import { expireDueRequests } from '../app/requests/expire-due';
 import { AppError } from '../domain/errors';
 import { LocalDiskEvidenceStore } from '../evidence/local-disk';
 import { createAuthenticator, type TeamsSsoVerifier } from '../identity/authenticate';
+import { cachedDirectory } from '../identity/cached-directory';
 import { DEMO_PEOPLE } from '../identity/demo-directory';
 import { createLocalTokens, loadLocalSigningKey } from '../identity/local-tokens';
 import { createTeamsSsoVerifier } from '../identity/teams-sso';
@@ -53,9 +54,11 @@ const TAB_DIST = path.resolve(__dirname, '../../tab/dist');
 const PUBLIC_PATHS = ['/api/health', '/api/openapi.json', '/api/dev/', '/api/messages'];
 
 export async function buildServer(config: ServerConfig, options: BuildOptions = {}): Promise<BuiltServer> {
-  const store = options.store ?? (await createStore({ dataDir: config.dataDir, ...(config.databaseUrl ? { databaseUrl: config.databaseUrl } : {}) }));
+  const store = options.store ?? (await createStore({ dataDir: config.dataDir, poolSize: config.databasePoolSize, ...(config.databaseUrl ? { databaseUrl: config.databaseUrl } : {}) }));
+  const directory = cachedDirectory(store.read.directory);
   const deps: AppDeps = {
     store,
+    directory,
     evidence: options.evidence ?? new LocalDiskEvidenceStore(config.evidenceDir),
     clock: options.clock ?? systemClock,
     settings: { workflow: { authorisationValidDays: config.authorisationValidDays }, maxEvidenceBytes: config.maxEvidenceBytes },
@@ -65,7 +68,7 @@ export async function buildServer(config: ServerConfig, options: BuildOptions = 
     for (const person of DEMO_PEOPLE) await store.people.upsert(person);
   }
   const teamsSso = options.teamsSso ?? (config.teamsSso ? createTeamsSsoVerifier(config.teamsSso) : undefined);
-  const authenticate = createAuthenticator({ directory: store.read.directory, ...(localTokens ? { local: localTokens } : {}), ...(teamsSso ? { teamsSso } : {}) });
+  const authenticate = createAuthenticator({ directory, ...(localTokens ? { local: localTokens } : {}), ...(teamsSso ? { teamsSso } : {}) });
 
   const app = Fastify({
     logger: { level: config.logLevel, redact: ['req.headers.authorization'] },
@@ -98,7 +101,7 @@ export async function buildServer(config: ServerConfig, options: BuildOptions = 
     const { person } = caller(request);
     return { id: person.id, displayName: person.displayName, roles: person.roles, managerId: person.managerId ?? null, aadObjectId: person.aadObjectId, team: person.team ?? null, email: person.email ?? null };
   });
-  if (localTokens) await registerDevRoutes(app, store.read.directory, localTokens);
+  if (localTokens) await registerDevRoutes(app, directory, localTokens);
   await registerRequestRoutes(app, { deps, caller, tmpDir: await makeTmpDir(config.dataDir) });
 
   if (existsSync(TAB_DIST)) {

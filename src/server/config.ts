@@ -11,6 +11,7 @@ const envSchema = z.object({
   HOST: z.string().default('127.0.0.1'),
   DATA_DIR: z.string().default('./data'),
   DATABASE_URL: z.string().optional(),
+  DATABASE_POOL_SIZE: z.coerce.number().int().min(1).max(200).default(20),
   AUTH_MODE: z.enum(['local', 'teams']).optional(),
   PUBLIC_URL: z.string().optional(),
   TEAMS_APP_CLIENT_ID: z.string().optional(),
@@ -33,6 +34,7 @@ export interface ServerConfig {
   host: string;
   dataDir: string;
   databaseUrl?: string;
+  databasePoolSize: number;
   localSignIn: boolean;
   publicUrl: string;
   teamsSso?: { clientId: string; applicationIdUri?: string; allowedTenantIds: string[]; jwksUri?: string };
@@ -72,6 +74,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): ServerConfig {
     host: e.HOST,
     dataDir,
     ...(e.DATABASE_URL ? { databaseUrl: e.DATABASE_URL } : {}),
+    databasePoolSize: e.DATABASE_POOL_SIZE,
     localSignIn: authMode === 'local',
     publicUrl: e.PUBLIC_URL ?? `http://localhost:${e.PORT}`,
     ...(teamsSso ? { teamsSso } : {}),

@@ -18,5 +18,5 @@ export async function saveFeedback(deps: AppDeps, caller: Caller, requestId: str
     await auditEvent(uow, caller, request, 'save_feedback', 'originating_worker', now, { contribution: feedback.contribution, followUp: Boolean(feedback.followUp) });
     return updated;
   });
-  return toView(saved, caller.person, now, deps.store.read.directory);
+  return toView(saved, caller.person, now, deps.directory);
 }

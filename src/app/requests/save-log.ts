@@ -41,5 +41,5 @@ export async function saveLog(deps: AppDeps, caller: Caller, requestId: string, 
     await auditEvent(uow, caller, request, 'save_log', part, now, { findings: next.findings.length, furtherPersons: next.furtherPersons.length, assessment: Boolean(next.assessment) });
     return updated;
   });
-  return toView(saved, caller.person, now, deps.store.read.directory);
+  return toView(saved, caller.person, now, deps.directory);
 }

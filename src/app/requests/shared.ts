@@ -50,18 +50,6 @@ export async function recordOutcome(
   if (!written) {
     throw new AppError('stale_version', 'Someone else acted on this request at the same moment. Reload it to see what happened.');
   }
-  await uow.audit.append({
-    at: outcome.request.updatedAt,
-    actorId: actor === 'system' ? 'system' : actor.id,
-    actorRole: outcome.part,
-    action: outcome.audit.action,
-    requestId: before.id,
-    fromState: outcome.audit.fromState,
-    toState: outcome.audit.toState,
-    reason: outcome.audit.reason ?? null,
-    detail: outcome.audit.detail ?? null,
-    httpRequestId,
-  });
   const messages: OutboxMessageInput[] = [];
   const seen = new Set<string>();
   for (const intent of outcome.notifications) {
@@ -85,6 +73,19 @@ export async function recordOutcome(
     }
   }
   if (messages.length > 0) await uow.outbox.add(messages);
+  // The audit entry goes last: appending holds the chain's lock until commit, so keep that short.
+  await uow.audit.append({
+    at: outcome.request.updatedAt,
+    actorId: actor === 'system' ? 'system' : actor.id,
+    actorRole: outcome.part,
+    action: outcome.audit.action,
+    requestId: before.id,
+    fromState: outcome.audit.fromState,
+    toState: outcome.audit.toState,
+    reason: outcome.audit.reason ?? null,
+    detail: outcome.audit.detail ?? null,
+    httpRequestId,
+  });
 }
 
 /** Appends an audit entry for something that is not a state change (a view, a session, a draft edit). */

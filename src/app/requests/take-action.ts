@@ -2,14 +2,13 @@
  * Every workflow action goes through here — from the API and from cards alike — so the same
  * rules, the same audit entry and the same notifications apply whatever the surface.
  */
-import { AppError } from '../../domain/errors';
+import { AppError, invalidState } from '../../domain/errors';
 import { actionBodySchemas, parseForm, type ActionBodies } from '../../domain/forms';
 import { isWorkflowAction, type WorkflowAction } from '../../domain/states';
-import { decide, type ActionFacts } from '../../domain/workflow';
+import { decide, dueExpiry, expire, type ActionFacts } from '../../domain/workflow';
 import type { AppDeps } from '../deps';
 import type { Caller, UnitOfWork } from '../ports';
 import type { InvestigationRequest } from '../../domain/request';
-import { expireIfDue } from './expire-due';
 import { assertVersion, loadVisible, recordOutcome } from './shared';
 import { toView } from './view';
 
@@ -39,17 +38,23 @@ export async function takeAction(deps: AppDeps, caller: Caller, requestId: strin
   }
   const action: WorkflowAction = actionName;
   const body = parseForm(actionBodySchemas[action], input ?? {});
-  await expireIfDue(deps, requestId);
   const now = deps.clock.now();
   try {
     const after = await deps.store.transaction(async (uow) => {
       const request = await loadVisible(uow, caller, requestId, true);
+      const due = dueExpiry(request, now);
+      if (due) {
+        // Time ran out before this action: the expiry is committed, then the action refused.
+        await recordOutcome(uow, request, expire(request, now, due.reason), 'system', null);
+        return { expired: due.reason };
+      }
       assertVersion(request, body.version);
       const outcome = decide(action, body, request, caller.person, now, await factsFor(uow, action, body, request), deps.settings.workflow);
       await recordOutcome(uow, request, outcome, caller.person, caller.requestId);
       return outcome.request;
     });
-    return toView(after, caller.person, now, deps.store.read.directory);
+    if ('expired' in after) throw invalidState(`This request has expired: ${after.expired}`);
+    return toView(after, caller.person, now, deps.directory);
   } catch (error) {
     if (error instanceof AppError && REFUSALS.includes(error.code)) await auditRefusal(deps, caller, requestId, action, error, now);
     throw error;

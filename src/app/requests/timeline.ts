@@ -9,7 +9,7 @@ export async function getTimeline(deps: AppDeps, caller: Caller, requestId: stri
   const names = new Map<string, string>();
   for (const entry of entries) {
     if (!names.has(entry.actorId)) {
-      const person = entry.actorId === 'system' ? null : await deps.store.read.directory.get(entry.actorId);
+      const person = entry.actorId === 'system' ? null : await deps.directory.get(entry.actorId);
       names.set(entry.actorId, person?.displayName ?? (entry.actorId === 'system' ? 'System' : entry.actorId));
     }
   }
@@ -40,7 +40,7 @@ export async function listNotifications(deps: AppDeps, caller: Caller, requestId
         id: m.id,
         kind: m.kind,
         recipientId: m.recipientId,
-        recipientName: m.recipientId ? ((await deps.store.read.directory.get(m.recipientId))?.displayName ?? m.recipientId) : null,
+        recipientName: m.recipientId ? ((await deps.directory.get(m.recipientId))?.displayName ?? m.recipientId) : null,
         status: m.status,
         attempts: m.attempts,
         createdAt: m.createdAt,

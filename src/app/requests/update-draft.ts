@@ -32,5 +32,5 @@ export async function updateDraft(deps: AppDeps, caller: Caller, requestId: stri
     await auditEvent(uow, caller, next, 'edit_draft', 'originating_worker', now);
     return next;
   });
-  return toView(updated, caller.person, now, deps.store.read.directory);
+  return toView(updated, caller.person, now, deps.directory);
 }

@@ -143,8 +143,11 @@ describe.each(BACKENDS)('errors on %s', (backend) => {
     now = new Date(real.getTime() + 29 * 86_400_000);
     try {
       const claim = await api.call('POST', `/api/requests/${id}/actions/claim`, { token: tokens.aaw, body: { version: version + 1 } });
+      expect(claim.status).toBe(409);
+      expect(claim.body.error?.message).toBe(`This request has expired: The authorisation was not used by ${new Intl.DateTimeFormat('en-GB', { timeZone: 'Europe/London' }).format(new Date(real.getTime() + 28 * 86_400_000))}.`);
+      const again = await api.call('POST', `/api/requests/${id}/actions/claim`, { token: tokens.aaw, body: { version: version + 2 } });
       // Once expired it is no longer open to the register, so the access worker cannot even see it.
-      expect(claim.status).toBe(404);
+      expect(again.status).toBe(404);
       const cancel = await api.call('POST', `/api/requests/${id}/actions/cancel`, { token: tokens.sd, body: { version: version + 2, reason: 'Too late' } });
       expect(cancel.status).toBe(409);
       expect(cancel.body.error?.code).toBe('invalid_state');

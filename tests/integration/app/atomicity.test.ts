@@ -40,7 +40,7 @@ describe.each(BACKENDS)('all or nothing on %s', (backend) => {
             return work(wrapped);
           }),
       };
-      const deps: AppDeps = { store: failing, evidence: new LocalDiskEvidenceStore('/nonexistent'), clock: { now: () => new Date() }, settings: { workflow: { authorisationValidDays: 28 }, maxEvidenceBytes: 1024 } };
+      const deps: AppDeps = { store: failing, directory: real.read.directory, evidence: new LocalDiskEvidenceStore('/nonexistent'), clock: { now: () => new Date() }, settings: { workflow: { authorisationValidDays: 28 }, maxEvidenceBytes: 1024 } };
       const caller = { person: person('amelia.hart'), requestId: 'test-call' };
       const created = await createRequest(deps, caller, requestBody());
       failOutbox = true;

@@ -140,24 +140,29 @@ export interface DecisionResults {
   pglite: { app: LatencyStats; bare: LatencyStats };
 }
 
-export async function benchDecisions(requests = 1000): Promise<DecisionResults> {
-  const server = await startPostgres();
-  const admin = new pg.Client({ connectionString: server.url });
+/** A new database on the PostgreSQL server at `serverUrl`; returns its URL. */
+export async function createDatabase(serverUrl: string, name: string): Promise<string> {
+  const admin = new pg.Client({ connectionString: serverUrl });
   await admin.connect();
-  await admin.query('CREATE DATABASE bench_app');
+  await admin.query(`CREATE DATABASE ${name}`);
   await admin.end();
-  const appUrl = new URL(server.url);
-  appUrl.pathname = '/bench_app';
+  const url = new URL(serverUrl);
+  url.pathname = `/${name}`;
+  return url.toString();
+}
+
+export async function benchDecisions(serverUrl: string, requests = 1000): Promise<DecisionResults> {
+  const appUrl = await createDatabase(serverUrl, 'bench_app');
   const dataDir = mkdtempSync(join(tmpdir(), 'smc-bench-'));
   try {
-    const running = await startServer({ DATABASE_URL: appUrl.toString(), DATA_DIR: dataDir });
+    const running = await startServer({ DATABASE_URL: appUrl, DATA_DIR: dataDir, DATABASE_POOL_SIZE: String(CONCURRENCY) });
     let app: LatencyStats;
     try {
       app = await overHttp(running.url, requests);
     } finally {
       await running.stop();
     }
-    const bare = await bareOnServer(appUrl.toString(), requests);
+    const bare = await bareOnServer(appUrl, requests);
 
     const liteDir = mkdtempSync(join(tmpdir(), 'smc-bench-lite-'));
     const lite = await startServer({ DATA_DIR: liteDir });
@@ -172,16 +177,16 @@ export async function benchDecisions(requests = 1000): Promise<DecisionResults> 
     return { postgres: { app, bare }, pglite: { app: liteApp, bare: liteBare } };
   } finally {
     rmSync(dataDir, { recursive: true, force: true });
-    await stopPostgres(server);
   }
 }
 
 if (require.main === module) {
-  benchDecisions(Number(process.argv[2] ?? 1000)).then(
-    (r) => console.log(JSON.stringify(r, null, 2)),
-    (error: unknown) => {
-      console.error(error);
-      process.exit(1);
-    },
-  );
+  void (async () => {
+    const server = await startPostgres();
+    try {
+      console.log(JSON.stringify(await benchDecisions(server.url, Number(process.argv[2] ?? 1000)), null, 2));
+    } finally {
+      await stopPostgres(server);
+    }
+  })();
 }

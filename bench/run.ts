@@ -1,0 +1,124 @@
+/**
+ * `npm run bench`: every benchmark in one run, results written to docs/benchmarks.md with the
+ * machine they ran on. Speed is measured here, never in tests.
+ */
+import { existsSync, writeFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { join } from 'node:path';
+import { startPostgres, stopPostgres } from '../tests/support/postgres';
+import { measureFirstPage } from '../tab/scripts/size';
+import { benchCardDecisions } from './card-decisions';
+import { benchDecisions, createDatabase } from './decisions';
+import { benchEvidenceUpload } from './evidence-upload';
+import { machine, type LatencyStats } from './support';
+
+const DECISION_REQUESTS = Number(process.env.BENCH_REQUESTS ?? 1000);
+const UPLOAD_BYTES = Number(process.env.BENCH_UPLOAD_BYTES ?? 1024 * 1024 * 1024);
+
+const ms = (n: number) => `${n.toFixed(1)} ms`;
+const rate = (n: number) => n.toFixed(0);
+const pct = (n: number) => `${(n * 100).toFixed(0)} %`;
+const row = (label: string, s: LatencyStats) => `| ${label} | ${s.count} | ${rate(s.perSecond)} | ${ms(s.p50)} | ${ms(s.p99)} |`;
+const verdict = (ok: boolean) => (ok ? 'met' : '**not met**');
+
+function postgresVersion(): string {
+  try {
+    return execFileSync('psql', ['--version'], { encoding: 'utf8' }).trim();
+  } catch {
+    return 'PostgreSQL (version unknown)';
+  }
+}
+
+async function main(): Promise<void> {
+  const started = new Date();
+  const log = (message: string) => console.log(`[bench] ${message}`);
+  const server = await startPostgres();
+  let decisions;
+  let cards;
+  try {
+    log(`decisions over HTTP: ${DECISION_REQUESTS} requests × 3 decisions, 100 clients`);
+    decisions = await benchDecisions(server.url, DECISION_REQUESTS);
+    log('card decisions through /api/messages');
+    cards = await benchCardDecisions(await createDatabase(server.url, 'bench_cards'), DECISION_REQUESTS);
+  } finally {
+    await stopPostgres(server);
+  }
+  log(`evidence upload: ${(UPLOAD_BYTES / 2 ** 20).toFixed(0)} MiB through the SharePoint adapter`);
+  const upload = await benchEvidenceUpload(UPLOAD_BYTES);
+  const tabDist = join(__dirname, '..', 'tab', 'dist');
+  if (!existsSync(join(tabDist, 'index.html'))) {
+    log('building the tab');
+    execFileSync('npx', ['vite', 'build', '--config', 'tab/vite.config.ts', '--logLevel', 'warn'], { stdio: 'inherit' });
+  }
+  const size = measureFirstPage(tabDist);
+
+  const pgRatio = decisions.postgres.app.perSecond / decisions.postgres.bare.perSecond;
+  const liteRatio = decisions.pglite.app.perSecond / decisions.pglite.bare.perSecond;
+  const cardRatio = cards.perSecond / decisions.postgres.bare.perSecond;
+  const doc = `# Benchmarks
+
+Written by \`npm run bench\` (\`bench/run.ts\`) on ${started.toISOString().slice(0, 16).replace('T', ' ')} UTC.
+Machine: ${machine()}; ${postgresVersion()}. The load generator runs on the same machine as the
+server and the database, so every figure shares two cores between them.
+
+## Decisions over HTTP (issue 2)
+
+100 concurrent clients; each takes requests through submit → agree → authorise over HTTP
+(\`POST /api/requests/{id}/actions/{action}\`, the server in its own process as \`npm start\` runs
+it). The bare rate is the same database doing the same writes without the application: one
+transaction that updates the request, inserts the audit entry and inserts the outbox row, from
+the same number of clients.
+
+| run | decisions | per second | p50 | p99 |
+| --- | ---: | ---: | ---: | ---: |
+${row('application on PostgreSQL', decisions.postgres.app)}
+${row('bare PostgreSQL, same statements', decisions.postgres.bare)}
+${row('application on PGlite (embedded)', decisions.pglite.app)}
+${row('bare PGlite, same statements', decisions.pglite.bare)}
+
+- PostgreSQL: the application reaches ${pct(pgRatio)} of the bare rate (goal ≥ 30 %: ${verdict(pgRatio >= 0.3)}); p99 ${ms(decisions.postgres.app.p99)} (goal < 50 ms: ${verdict(decisions.postgres.app.p99 < 50)}).
+- PGlite: ${pct(liteRatio)} of its bare rate. PGlite is one connection, so transactions queue one behind another; it is the local default, not the deployment.
+
+## Card decisions through the bot (issue 3)
+
+\`adaptiveCard/action\` invokes posted to \`/api/messages\` by 100 concurrent clients against
+PostgreSQL (agree by the team manager, authorise by the service director), each answered with its
+refreshed card.
+
+| run | decisions | per second | p50 | p99 |
+| --- | ---: | ---: | ---: | ---: |
+${row('card decisions on PostgreSQL', cards)}
+
+- ${pct(cardRatio)} of the bare PostgreSQL rate above (goal ≥ 15 %: ${verdict(cardRatio >= 0.15)}); p99 ${ms(cards.p99)} (goal < 50 ms: ${verdict(cards.p99 < 50)}).
+
+## Evidence upload to SharePoint (issue 5)
+
+${(upload.bytes / 2 ** 20).toFixed(0)} MiB through the SharePoint adapter (upload session, ${(upload.chunkSize / 2 ** 20).toFixed(0)} MiB ranges)
+to the local Graph stand-in, against a plain stream copy of the same bytes over loopback in the same run.
+
+| run | MB/s | peak RSS growth |
+| --- | ---: | ---: |
+| plain copy (${upload.plainCopy.transport}) | ${upload.plainCopy.megabytesPerSecond.toFixed(0)} | ${upload.plainCopy.peakRssGrowthMiB.toFixed(0)} MiB |
+| adapter, size declared | ${upload.adapter.megabytesPerSecond.toFixed(0)} | ${upload.adapter.peakRssGrowthMiB.toFixed(0)} MiB |
+| adapter, size not declared (spooled first) | ${upload.adapterSpoolFirst.megabytesPerSecond.toFixed(0)} | ${upload.adapterSpoolFirst.peakRssGrowthMiB.toFixed(0)} MiB |
+
+- Throughput ${pct(upload.ratio)} of the plain copy (goal ≥ 70 %: ${verdict(upload.ratio >= 0.7)}); peak memory growth ${upload.adapter.peakRssGrowthMiB.toFixed(0)} MiB (goal < 64 MiB: ${verdict(upload.adapter.peakRssGrowthMiB < 64)}).
+
+## The tab's first page (issue 4)
+
+| what | gzipped |
+| --- | ---: |
+| entry chunk(s) | ${(size.entryGzipBytes / 1024).toFixed(0)} KB |
+| entry + shell + first page | ${(size.firstPageGzipBytes / 1024).toFixed(0)} KB |
+
+- Budget ${(size.budgetBytes / 1024).toFixed(0)} KB: ${verdict(size.withinBudget)}.
+`;
+  writeFileSync(join(__dirname, '..', 'docs', 'benchmarks.md'), doc);
+  log('written docs/benchmarks.md');
+  console.log(doc);
+}
+
+main().catch((error: unknown) => {
+  console.error(error);
+  process.exit(1);
+});

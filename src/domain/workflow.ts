@@ -57,25 +57,31 @@ export interface Outcome {
 
 type Body<A extends WorkflowAction> = ActionBodies[A];
 
+/** Why an action is refused; an AppError is made only when the refusal is thrown (stacks cost). */
+export interface Refusal {
+  code: 'forbidden' | 'invalid_state';
+  message: string;
+}
+
 /** Checks the person and the state, without the body: used for `allowedActions` and before deciding. */
-export function check(action: WorkflowAction, request: InvestigationRequest, actor: Person, now: Date): { ok: true; part: RequestRole } | { ok: false; error: AppError } {
+export function check(action: WorkflowAction, request: InvestigationRequest, actor: Person, now: Date): { ok: true; part: RequestRole } | ({ ok: false } & Refusal) {
   const part = partFor(action, request, actor);
-  if (!part.ok) return { ok: false, error: forbidden(part.message) };
+  if (!part.ok) return { ok: false, code: 'forbidden', message: part.message };
   const rule = ACTION_RULES[action];
   if (!rule.from.includes(request.state)) {
-    return { ok: false, error: invalidState(`This request is “${STATE_LABELS[request.state]}”: it cannot be given the action “${action}” now.`) };
+    return { ok: false, code: 'invalid_state', message: `This request is “${STATE_LABELS[request.state]}”: it cannot be given the action “${action}” now.` };
   }
   if (part.part === 'access_worker') {
     const until = actor.accessWorkerAuthorisedUntil;
     if (until && until < londonDate(now)) {
-      return { ok: false, error: forbidden(`Your authorisation as an access worker ended on ${formatDate(until)}.`) };
+      return { ok: false, code: 'forbidden', message: `Your authorisation as an access worker ended on ${formatDate(until)}.` };
     }
     if (action === 'claim' && request.designatedAccessWorkerId && request.designatedAccessWorkerId !== actor.id) {
-      return { ok: false, error: forbidden('The service director chose another access worker for this request.') };
+      return { ok: false, code: 'forbidden', message: 'The service director chose another access worker for this request.' };
     }
   }
   if (action === 'review-monitoring' && request.authorisation?.scope.kind !== 'monitoring') {
-    return { ok: false, error: invalidState('This is a one-off check: there is no monitoring to review.') };
+    return { ok: false, code: 'invalid_state', message: 'This is a one-off check: there is no monitoring to review.' };
   }
   return { ok: true, part: part.part };
 }
@@ -95,7 +101,7 @@ export function decide<A extends WorkflowAction>(
   settings: WorkflowSettings = DEFAULT_WORKFLOW_SETTINGS,
 ): Outcome {
   const allowed = check(action, request, actor, now);
-  if (!allowed.ok) throw allowed.error;
+  if (!allowed.ok) throw new AppError(allowed.code, allowed.message);
   const at = now.toISOString();
   const today = londonDate(now);
   const next: InvestigationRequest = { ...request, updatedAt: at };

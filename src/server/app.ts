@@ -20,6 +20,8 @@ import { DEMO_PEOPLE } from '../identity/demo-directory';
 import { createLocalTokens, loadLocalSigningKey } from '../identity/local-tokens';
 import { createTeamsSsoVerifier } from '../identity/teams-sso';
 import { createStore, type SqlStore } from '../store';
+import { createDispatcher } from '../notify/dispatcher';
+import { createTeamsBot } from '../../bot';
 import type { ServerConfig } from './config';
 import { errorBody, handleError } from './errors';
 import { openApiDocument } from './openapi';
@@ -41,10 +43,13 @@ export interface BuildOptions {
   teamsSso?: TeamsSsoVerifier;
   /** Run the periodic expiry sweep (off in tests, which call it directly). */
   sweepIntervalMs?: number;
+  /** Deliver the outbox in the background (default on; tests drain it themselves). */
+  dispatch?: boolean;
 }
 
 export interface BuiltServer {
   app: FastifyInstance;
+  dispatcher: ReturnType<typeof createDispatcher>;
   deps: AppDeps;
   store: SqlStore;
   close(): Promise<void>;
@@ -104,6 +109,46 @@ export async function buildServer(config: ServerConfig, options: BuildOptions = 
   if (localTokens) await registerDevRoutes(app, directory, localTokens);
   await registerRequestRoutes(app, { deps, caller, tmpDir: await makeTmpDir(config.dataDir) });
 
+  const bot = createTeamsBot({
+    deps,
+    db: store.db,
+    tabUrl: config.publicUrl,
+    allowUnauthenticatedLoopback: config.localSignIn,
+    ...config.bot,
+    onError: (error) => app.log.error({ err: error }, 'bot'),
+  });
+  // The socket's address, never a forwarded header: loopback-only local mode depends on it.
+  app.post('/api/messages', async (request, reply) => {
+    const result = await bot.handleActivity({ headers: request.headers, body: request.body, remoteAddress: request.socket.remoteAddress ?? '' });
+    return reply.status(result.status).send(result.body ?? '');
+  });
+  const preview = bot.preview;
+  if (preview) {
+    app.get('/preview', async (_request, reply) => reply.redirect('/preview/'));
+    app.all('/preview/*', async (request, reply) => {
+      const url = new URL(request.url, 'http://localhost');
+      const result = await preview.handle({
+        method: request.method,
+        path: url.pathname.slice('/preview'.length) || '/',
+        query: url.searchParams,
+        body: request.body,
+        remoteAddress: request.socket.remoteAddress ?? '',
+      });
+      return reply.status(result.status).headers(result.headers ?? {}).send(result.body);
+    });
+  }
+  const dispatcher = createDispatcher({
+    queue: store.outboxQueue,
+    sender: bot.sender,
+    clock: deps.clock,
+    onError: (error) => app.log.warn({ err: error }, 'notification delivery'),
+  });
+  if (options.dispatch ?? true) dispatcher.start();
+  app.addHook('onResponse', async (request, reply) => {
+    // Cards go out as soon as a change commits, rather than at the next poll.
+    if (request.method !== 'GET' && reply.statusCode < 400 && request.url.startsWith('/api/requests/')) dispatcher.nudge();
+  });
+
   if (existsSync(TAB_DIST)) {
     await app.register(fastifyStatic, { root: TAB_DIST, prefix: '/', wildcard: false, index: ['index.html'] });
   }
@@ -127,8 +172,10 @@ export async function buildServer(config: ServerConfig, options: BuildOptions = 
     app,
     deps,
     store,
+    dispatcher,
     async close() {
       if (sweep) clearInterval(sweep);
+      await dispatcher.stop();
       await app.close();
       await store.close();
     },

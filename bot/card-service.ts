@@ -1,0 +1,75 @@
+/**
+ * Renders a request's card for one person from the same use cases the API uses, so a card
+ * never shows a button the API would refuse. Someone who can no longer open the request (an
+ * access worker whose colleague claimed it) but was sent a card about it still gets the outcome
+ * on their copy, and nothing else.
+ */
+import { randomUUID } from 'node:crypto';
+import type { AppDeps } from '../src/app/deps';
+import type { Caller } from '../src/app/ports';
+import { getRequest } from '../src/app/requests/get-request';
+import { toView, type RequestView } from '../src/app/requests/view';
+import { londonDate } from '../src/domain/dates';
+import { AppError } from '../src/domain/errors';
+import type { Person } from '../src/domain/roles';
+import { buildRequestCard, type CardPurpose } from './cards/request-card';
+import type { AdaptiveCard } from './cards/render';
+import type { ConversationStore } from './conversations';
+
+export interface CardServiceOptions {
+  deps: AppDeps;
+  conversations: ConversationStore;
+  tabUrl: string;
+}
+
+export class CardService {
+  constructor(private readonly options: CardServiceOptions) {}
+
+  callerFor(person: Person, activityId?: string | null): Caller {
+    return { person, requestId: activityId || `bot-${randomUUID()}` };
+  }
+
+  /** The current card for this person, with an optional explanation on top. */
+  async render(person: Person, requestId: string, purpose: CardPurpose, notice: string | null = null, teamsUserId: string | null = null): Promise<AdaptiveCard> {
+    const { deps } = this.options;
+    let view: RequestView;
+    let statusOnly = false;
+    try {
+      view = await getRequest(deps, this.callerFor(person), requestId);
+    } catch (error) {
+      if (!(error instanceof AppError) || error.code !== 'not_found') throw error;
+      // Only someone who was sent a card about it learns how it ended; anyone else, nothing.
+      const copies = await this.options.conversations.cardsForRequest(requestId);
+      if (!copies.some((c) => c.personId === person.id)) throw error;
+      const request = await deps.store.read.requests.get(requestId);
+      if (!request) throw error;
+      view = await toView(request, person, deps.clock.now(), deps.directory);
+      statusOnly = true;
+    }
+    return this.cardFor(person, view, purpose, notice, statusOnly, teamsUserId);
+  }
+
+  async cardFor(person: Person, view: RequestView, purpose: CardPurpose, notice: string | null, statusOnly = false, teamsUserId: string | null = null): Promise<AdaptiveCard> {
+    const viewerTeamsId = teamsUserId ?? (await this.options.conversations.find(person.aadObjectId))?.teamsUserId ?? null;
+    return buildRequestCard({
+      view,
+      purpose,
+      viewerTeamsId,
+      accessWorkers: !statusOnly && view.allowedActions.includes('authorise') ? await this.eligibleAccessWorkers(view, person) : [],
+      tabUrl: this.options.tabUrl,
+      notice,
+      statusOnly,
+    });
+  }
+
+  /** Access workers the director may choose: active, still authorised, playing no other part. */
+  private async eligibleAccessWorkers(view: RequestView, director: Person): Promise<{ id: string; displayName: string }[]> {
+    const today = londonDate(this.options.deps.clock.now());
+    const taken = new Set([view.originatingWorkerId, view.teamManagerId, director.id].filter(Boolean));
+    const workers = await this.options.deps.directory.withRole('access_worker');
+    return workers
+      .filter((w) => w.active && !taken.has(w.id) && (!w.accessWorkerAuthorisedUntil || w.accessWorkerAuthorisedUntil >= today))
+      .sort((a, b) => a.displayName.localeCompare(b.displayName))
+      .map((w) => ({ id: w.id, displayName: w.displayName }));
+  }
+}

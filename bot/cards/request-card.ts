@@ -1,0 +1,166 @@
+/**
+ * Builds the request card for one person: what they may decide (inputs and buttons for the
+ * actions allowed to them now), or the status and the latest outcome for everyone else.
+ * Only what the decision needs is shown — no dates of birth, addresses or descriptions.
+ */
+import { formatDate, formatDateTime } from '../../src/domain/dates';
+import { CONCERN_LABELS, SUBJECT_KIND_LABELS, type ConcernCategory, type SubjectKind } from '../../src/domain/forms';
+import type { NotificationKind } from '../../src/domain/workflow';
+import type { RequestView } from '../../src/app/requests/view';
+import { clip, renderCard, type AdaptiveCard } from './render';
+
+/** Actions a person can take on the card itself; the rest are done in the tab. */
+export const CARD_ACTIONS = ['agree', 'return', 'decline', 'authorise', 'refuse', 'claim', 'resolve-doubt'] as const;
+export type CardAction = (typeof CARD_ACTIONS)[number];
+
+export type CardPurpose = NotificationKind | 'current';
+
+export interface RequestCardInput {
+  view: RequestView;
+  purpose: CardPurpose;
+  /** The viewer's Teams user id, for refresh.userIds when they may act. */
+  viewerTeamsId: string | null;
+  /** Access workers the service director may choose (active, on the register, no other part). */
+  accessWorkers: { id: string; displayName: string }[];
+  tabUrl: string;
+  /** A short explanation shown on top, e.g. why an action was not taken. */
+  notice?: string | null;
+  /** The viewer can no longer open the request: show its reference, state and outcome only. */
+  statusOnly?: boolean;
+}
+
+const HEADLINES: Record<CardPurpose, string> = {
+  agree_request: 'A social media check for you to agree',
+  authorise_request: 'A social media check for your authorisation',
+  linked_request_flag: 'Flagged: a linked request about a further person',
+  claim_request: 'An authorised social media check to claim',
+  assigned: 'You have been chosen as the access worker',
+  resolve_doubt: 'An access worker has raised a doubt',
+  log_ready: 'The Investigation Log is ready for your assessment',
+  log_shared: 'A finalised Investigation Log has been shared with you',
+  status_changed: 'A social media check you are part of has moved on',
+  request_updated: 'Social media check',
+  current: 'Social media check',
+};
+
+/** When a card is shown for the request as it stands, the headline says what the viewer may do now. */
+const ACTION_HEADLINES: Partial<Record<CardAction, string>> = {
+  agree: HEADLINES.agree_request,
+  authorise: HEADLINES.authorise_request,
+  claim: HEADLINES.claim_request,
+  'resolve-doubt': HEADLINES.resolve_doubt,
+};
+
+function headline(purpose: CardPurpose, actions: CardAction[]): string {
+  if (purpose !== 'current' && purpose !== 'request_updated') return HEADLINES[purpose];
+  const first = actions.find((a) => ACTION_HEADLINES[a]);
+  return first ? (ACTION_HEADLINES[first] ?? HEADLINES.current) : HEADLINES.current;
+}
+
+const CLIP = 600;
+
+export function requestUrl(tabUrl: string, requestId: string, page?: 'workspace' | 'assess'): string {
+  const base = tabUrl.endsWith('/') ? tabUrl : `${tabUrl}/`;
+  return `${base}requests/${encodeURIComponent(requestId)}${page ? `/${page}` : ''}`;
+}
+
+export function cardActionsFor(view: RequestView): CardAction[] {
+  return CARD_ACTIONS.filter((a) => (view.allowedActions as readonly string[]).includes(a));
+}
+
+function name(view: RequestView, id: string | null | undefined): string {
+  if (!id) return 'someone';
+  if (id === 'system') return 'the system';
+  return view.people[id] ?? 'a former member of staff';
+}
+
+/** The latest decision in one sentence, with who and when. */
+function outcome(view: RequestView): { text: string; style: 'good' | 'attention' | 'default' } | null {
+  const when = (at: string) => formatDateTime(at);
+  const by = (d: { by: string; at: string }) => `${name(view, d.by)} on ${when(d.at)}`;
+  const last = view.lastReason;
+  switch (view.state) {
+    case 'draft':
+      return last ? { text: `Returned to the social worker by ${by(last)}.`, style: 'attention' } : null;
+    case 'awaiting_team_manager':
+      return null;
+    case 'awaiting_service_director':
+      return view.agreement ? { text: `Agreed by ${by(view.agreement)}.`, style: 'good' } : null;
+    case 'declined':
+    case 'refused':
+    case 'cancelled':
+    case 'expired':
+      return { text: `${view.stateLabel}${last ? ` — ${by(last)}` : ''}.`, style: 'attention' };
+    default: {
+      if (!view.authorisation) return { text: `${view.stateLabel}.`, style: 'default' };
+      const taken = view.accessWorkerId ? ` Access worker: ${name(view, view.accessWorkerId)}.` : ' Open to the register.';
+      return { text: `Authorised by ${by(view.authorisation)}.${taken} Now: ${view.stateLabel.toLowerCase()}.`, style: 'good' };
+    }
+  }
+}
+
+export function buildRequestCard(input: RequestCardInput): AdaptiveCard {
+  const { view } = input;
+  const actions = input.statusOnly ? [] : cardActionsFor(view);
+  const can = (a: CardAction) => actions.includes(a);
+  const scope = view.authorisation?.scope;
+  const inScope = scope ? view.subjects.filter((s) => scope.subjectIds.includes(s.id)) : view.subjects;
+  const subjectLabel = (s: RequestView['subjects'][number]) =>
+    s.kind === 'unknown_associate' ? 'Unknown associate (described in the request)' : `${s.name ?? ''} — ${SUBJECT_KIND_LABELS[s.kind as SubjectKind]}`;
+  const monitoring = view.monitoring;
+  const facts: { label: string; value: string }[] = [
+    { label: 'Case', value: view.caseReference },
+    { label: 'Concern', value: view.concernCategories.map((c) => CONCERN_LABELS[c as ConcernCategory]).join('; ') },
+    { label: 'Period to look at', value: `${formatDate(view.period.from)} to ${formatDate(view.period.to)}` },
+    {
+      label: 'Kind of check',
+      value: monitoring ? `Monitoring (${monitoring.frequency}) until ${formatDate(monitoring.endDate)}` : 'One-off review',
+    },
+    { label: 'Needed by', value: `${formatDate(view.neededBy)}${view.urgency === 'urgent' ? ' (urgent)' : ''}` },
+    { label: 'Social worker', value: name(view, view.originatingWorkerId) },
+  ];
+  if (scope?.conditions) facts.push({ label: 'Conditions', value: clip(scope.conditions, CLIP).text });
+  const details = can('agree') || can('authorise') || input.purpose === 'linked_request_flag';
+  const concern = clip(view.concernDetails, CLIP);
+  const justification = clip(view.justification, CLIP);
+  const monitoringJustification = monitoring ? clip(monitoring.justification, CLIP) : null;
+  const last = view.lastReason?.reason ? clip(view.lastReason.reason, CLIP).text : null;
+  const result = outcome(view);
+  const openTitle = view.state === 'with_originating_worker' ? 'Open the log to assess' : 'Open the request';
+
+  return renderCard('request', {
+    requestId: view.id,
+    version: view.version,
+    reference: view.reference,
+    stateLabel: view.stateLabel,
+    headline: headline(input.purpose, actions),
+    notice: input.notice ?? null,
+    outcome: result?.text ?? null,
+    outcomeStyle: result?.style ?? 'default',
+    lastReason: input.statusOnly ? null : last,
+    facts: input.statusOnly ? [] : facts,
+    showSubjects: !input.statusOnly,
+    subjectsHeading: scope ? 'People in the authorised scope' : 'People to check',
+    subjects: inScope.map((s) => ({ label: subjectLabel(s) })),
+    monitoringWarning: Boolean(monitoring) && (can('authorise') || can('agree')),
+    showDetails: details,
+    concernDetails: concern.text,
+    justification: justification.text,
+    monitoringJustification: monitoringJustification?.text ?? null,
+    truncated: concern.clipped || justification.clipped || Boolean(monitoringJustification?.clipped),
+    canAgree: can('agree'),
+    canDecline: can('decline'),
+    canReturn: can('return'),
+    canAuthorise: can('authorise'),
+    canRefuse: can('refuse'),
+    canClaim: can('claim'),
+    canResolveDoubt: can('resolve-doubt'),
+    isMonitoring: Boolean(monitoring),
+    allSubjectIds: view.subjects.map((s) => s.id).join(','),
+    subjectChoices: view.subjects.map((s) => ({ title: subjectLabel(s), value: s.id })),
+    accessWorkerChoices: input.accessWorkers.map((w) => ({ title: w.displayName, value: w.id })),
+    refreshUserIds: actions.length > 0 && input.viewerTeamsId ? [input.viewerTeamsId] : [],
+    openTitle,
+    requestUrl: requestUrl(input.tabUrl, view.id, view.state === 'with_originating_worker' ? 'assess' : undefined),
+  });
+}

@@ -1,0 +1,25 @@
+/** The answers to the chat commands: a short list of requests, and help. */
+import { formatDate } from '../../src/domain/dates';
+import type { RequestView } from '../../src/app/requests/view';
+import { requestUrl } from './request-card';
+import { renderCard, type AdaptiveCard } from './render';
+
+const MAX_ITEMS = 15;
+
+export function buildSummaryCard(title: string, emptyText: string, views: RequestView[], tabUrl: string): AdaptiveCard {
+  const items = views.slice(0, MAX_ITEMS).map((v) => ({
+    reference: v.reference,
+    stateLabel: v.stateLabel,
+    detail: `Case ${v.caseReference} · needed by ${formatDate(v.neededBy)} · ${v.nextStep}`,
+    url: requestUrl(tabUrl, v.id),
+  }));
+  return renderCard('summary', { title, emptyText, items, more: Math.max(0, views.length - MAX_ITEMS), tabUrl });
+}
+
+export function buildHelpCard(tabUrl: string, notRegistered: boolean): AdaptiveCard {
+  return renderCard('help', { tabUrl, notRegistered });
+}
+
+export function buildNoticeCard(title: string, text: string, tabUrl: string): AdaptiveCard {
+  return renderCard('notice', { title, text, tabUrl });
+}

@@ -1,0 +1,117 @@
+/**
+ * Where the bot keeps what it needs to reach people and to update its cards: the personal
+ * conversation of each person (by Entra object id) and the cards posted about each request.
+ * Tables are created by src/store/migrations/003_bot.ts.
+ */
+import { sql, type QueryExecutorProvider } from 'kysely';
+
+export interface ConversationRecord {
+  aadObjectId: string;
+  teamsUserId: string;
+  conversationId: string;
+  serviceUrl: string;
+  channelId: string;
+  tenantId: string | null;
+  botId: string;
+  botName: string | null;
+}
+
+export interface CardActivityRecord {
+  requestId: string;
+  personId: string;
+  conversationId: string;
+  serviceUrl: string;
+  activityId: string;
+  outboxMessageId: string | null;
+  kind: string;
+}
+
+export interface ConversationStore {
+  save(record: ConversationRecord, at: Date): Promise<void>;
+  markUninstalled(aadObjectId: string, at: Date): Promise<void>;
+  /** The person's personal conversation, or null if they have not installed the app (or removed it). */
+  find(aadObjectId: string): Promise<ConversationRecord | null>;
+  recordCard(card: CardActivityRecord, at: Date): Promise<void>;
+  cardForMessage(outboxMessageId: string): Promise<CardActivityRecord | null>;
+  cardsForRequest(requestId: string): Promise<CardActivityRecord[]>;
+  touchCard(conversationId: string, activityId: string, at: Date): Promise<void>;
+}
+
+interface CardRow {
+  request_id: string;
+  person_id: string;
+  conversation_id: string;
+  service_url: string;
+  activity_id: string;
+  outbox_message_id: string | null;
+  kind: string;
+}
+
+const toCard = (r: CardRow): CardActivityRecord => ({
+  requestId: r.request_id,
+  personId: r.person_id,
+  conversationId: r.conversation_id,
+  serviceUrl: r.service_url,
+  activityId: r.activity_id,
+  outboxMessageId: r.outbox_message_id,
+  kind: r.kind,
+});
+
+export function createSqlConversationStore(db: QueryExecutorProvider): ConversationStore {
+  return {
+    async save(c, at) {
+      await sql`
+        INSERT INTO bot_conversations (aad_object_id, teams_user_id, conversation_id, service_url, channel_id, tenant_id, bot_id, bot_name, installed_at, updated_at)
+        VALUES (${c.aadObjectId}, ${c.teamsUserId}, ${c.conversationId}, ${c.serviceUrl}, ${c.channelId}, ${c.tenantId}, ${c.botId}, ${c.botName}, ${at.toISOString()}, ${at.toISOString()})
+        ON CONFLICT (aad_object_id) DO UPDATE SET
+          teams_user_id = excluded.teams_user_id, conversation_id = excluded.conversation_id, service_url = excluded.service_url,
+          channel_id = excluded.channel_id, tenant_id = excluded.tenant_id, bot_id = excluded.bot_id, bot_name = excluded.bot_name,
+          updated_at = excluded.updated_at, uninstalled_at = NULL`.execute(db);
+    },
+    async markUninstalled(aadObjectId, at) {
+      await sql`UPDATE bot_conversations SET uninstalled_at = ${at.toISOString()}, updated_at = ${at.toISOString()} WHERE aad_object_id = ${aadObjectId}`.execute(db);
+    },
+    async find(aadObjectId) {
+      const { rows } = await sql<{
+        aad_object_id: string;
+        teams_user_id: string;
+        conversation_id: string;
+        service_url: string;
+        channel_id: string;
+        tenant_id: string | null;
+        bot_id: string;
+        bot_name: string | null;
+      }>`SELECT * FROM bot_conversations WHERE aad_object_id = ${aadObjectId} AND uninstalled_at IS NULL`.execute(db);
+      const r = rows[0];
+      return r
+        ? {
+            aadObjectId: r.aad_object_id,
+            teamsUserId: r.teams_user_id,
+            conversationId: r.conversation_id,
+            serviceUrl: r.service_url,
+            channelId: r.channel_id,
+            tenantId: r.tenant_id,
+            botId: r.bot_id,
+            botName: r.bot_name,
+          }
+        : null;
+    },
+    async recordCard(c, at) {
+      await sql`
+        INSERT INTO bot_card_activities (request_id, person_id, conversation_id, service_url, activity_id, outbox_message_id, kind, created_at, updated_at)
+        VALUES (${c.requestId}, ${c.personId}, ${c.conversationId}, ${c.serviceUrl}, ${c.activityId}, ${c.outboxMessageId}, ${c.kind}, ${at.toISOString()}, ${at.toISOString()})
+        ON CONFLICT DO NOTHING`.execute(db);
+    },
+    async cardForMessage(outboxMessageId) {
+      const { rows } = await sql<CardRow>`SELECT * FROM bot_card_activities WHERE outbox_message_id = ${outboxMessageId}`.execute(db);
+      return rows[0] ? toCard(rows[0]) : null;
+    },
+    async cardsForRequest(requestId) {
+      const { rows } = await sql<CardRow>`SELECT * FROM bot_card_activities WHERE request_id = ${requestId} ORDER BY id`.execute(db);
+      return rows.map(toCard);
+    },
+    async touchCard(conversationId, activityId, at) {
+      await sql`UPDATE bot_card_activities SET updated_at = ${at.toISOString()} WHERE conversation_id = ${conversationId} AND activity_id = ${activityId}`.execute(db);
+    },
+  };
+}

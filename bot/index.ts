@@ -1,0 +1,175 @@
+/**
+ * The Teams bot, framework-neutral for the server: `handleActivity` takes what arrived at
+ * POST /api/messages and returns the status and body to answer; `sender` delivers outbox
+ * messages for the dispatcher; `preview` (local mode only) serves the Teams chat preview and
+ * its in-process Bot Connector stand-in under /preview. botbuilder stays inside this folder.
+ */
+import { readFile } from 'node:fs/promises';
+import path from 'node:path';
+import { CloudAdapter, type Activity, type InvokeResponse, type TurnContext } from 'botbuilder';
+import type { AuthenticateRequestResult } from 'botframework-connector';
+import type { QueryExecutorProvider } from 'kysely';
+import type { AppDeps } from '../src/app/deps';
+import { AppError } from '../src/domain/errors';
+import { createBotTokenValidator } from '../src/identity/bot-token';
+import type { NotificationSender } from '../src/notify/ports';
+import { ClientCredentials, isLoopbackUrl, SmcBotFrameworkAuthentication } from './auth';
+import { CardService } from './card-service';
+import { createSqlConversationStore, type ConversationStore } from './conversations';
+import { LocalConnector, type HttpReply } from './local-connector';
+import { BotNotificationSender } from './sender';
+import { SmcTeamsBot } from './teams-bot';
+
+export interface CreateTeamsBotOptions {
+  deps: AppDeps;
+  /** The database holding the bot's tables (the store's Kysely instance). */
+  db: QueryExecutorProvider;
+  /** The Microsoft app id of the Azure Bot; without it the bot runs unauthenticated, loopback only. */
+  appId?: string;
+  appPassword?: string;
+  /** For a single-tenant bot: its tenant, used to obtain outbound tokens. */
+  tenantId?: string;
+  openIdMetadataUrl?: string;
+  /** Entra ID token endpoint override (tests); defaults from tenantId. */
+  tokenUrl?: string;
+  /** Where the tab is served; cards link to `${tabUrl}/requests/{id}`. */
+  tabUrl: string;
+  /** Local mode: accept unauthenticated activities from loopback when there is no app id. */
+  allowUnauthenticatedLoopback: boolean;
+  onError?: (error: unknown) => void;
+}
+
+export interface ActivityInput {
+  headers: Record<string, string | string[] | undefined>;
+  body: unknown;
+  remoteAddress: string;
+}
+
+export interface PreviewInput {
+  method: string;
+  /** The path below /preview, starting with "/" ("/" for the page itself). */
+  path: string;
+  query: URLSearchParams;
+  body: unknown;
+  remoteAddress: string;
+}
+
+export interface TeamsBot {
+  handleActivity(input: ActivityInput): Promise<{ status: number; body?: unknown }>;
+  sender: NotificationSender;
+  conversations: ConversationStore;
+  /** Present only in local mode. */
+  preview: { handle(input: PreviewInput): Promise<HttpReply> } | null;
+}
+
+/** Exposes CloudAdapter's turn processing with an authentication result decided by us. */
+class SmcCloudAdapter extends CloudAdapter {
+  run(auth: AuthenticateRequestResult, activity: Activity, logic: (context: TurnContext) => Promise<void>): Promise<InvokeResponse | undefined> {
+    return this.processActivity(auth, activity, logic);
+  }
+}
+
+const LOOPBACK_ADDRESSES = new Set(['127.0.0.1', '::1', '::ffff:127.0.0.1']);
+
+function header(headers: ActivityInput['headers'], name: string): string | undefined {
+  const value = headers[name] ?? headers[name.toLowerCase()];
+  return Array.isArray(value) ? value[0] : value;
+}
+
+function error(status: number, code: string, message: string): { status: number; body: unknown } {
+  return { status, body: { error: { code, message } } };
+}
+
+/** The minimum every activity from Teams carries; anything else is refused before it reaches botbuilder. */
+function asActivity(body: unknown): Activity | null {
+  if (typeof body !== 'object' || body === null) return null;
+  const a = body as Partial<Activity>;
+  const ok =
+    typeof a.type === 'string' &&
+    typeof a.channelId === 'string' &&
+    typeof a.serviceUrl === 'string' &&
+    /^https?:\/\//.test(a.serviceUrl) &&
+    typeof a.conversation?.id === 'string' &&
+    typeof a.from?.id === 'string' &&
+    typeof a.recipient?.id === 'string';
+  return ok ? (a as Activity) : null;
+}
+
+export function createTeamsBot(options: CreateTeamsBotOptions): TeamsBot {
+  const appId = options.appId || null;
+  if (appId && !options.appPassword) throw new Error('BOT_APP_PASSWORD is needed with BOT_APP_ID.');
+  const credentials = appId ? new ClientCredentials({ appId, appPassword: options.appPassword ?? '', tenantId: options.tenantId ?? null, ...(options.tokenUrl ? { tokenUrl: options.tokenUrl } : {}) }) : null;
+  const validateToken = appId ? createBotTokenValidator({ appId, ...(options.openIdMetadataUrl ? { openIdMetadataUrl: options.openIdMetadataUrl } : {}) }) : null;
+  const authentication = new SmcBotFrameworkAuthentication({ appId, credentials, validateToken });
+  const adapter = new SmcCloudAdapter(authentication);
+  const onError = options.onError ?? (() => undefined);
+  adapter.onTurnError = async (_context, turnError) => {
+    onError(turnError);
+    throw turnError;
+  };
+
+  const conversations = createSqlConversationStore(options.db);
+  const cards = new CardService({ deps: options.deps, conversations, tabUrl: options.tabUrl });
+  const bot = new SmcTeamsBot({
+    deps: options.deps,
+    conversations,
+    cards,
+    tabUrl: options.tabUrl,
+    onCardPosted: async ({ requestId, person, context, activityId, kind }) => {
+      await conversations.recordCard(
+        { requestId, personId: person.id, conversationId: context.activity.conversation.id, serviceUrl: context.activity.serviceUrl, activityId, outboxMessageId: null, kind },
+        options.deps.clock.now(),
+      );
+    },
+  });
+  const sender = new BotNotificationSender({ deps: options.deps, adapter, appId, conversations, cards });
+  const local = !appId && options.allowUnauthenticatedLoopback;
+
+  async function handleActivity(input: ActivityInput): Promise<{ status: number; body?: unknown }> {
+    const activity = asActivity(input.body);
+    if (!activity) return error(400, 'validation', 'The body is not a Bot Framework activity.');
+    let auth: AuthenticateRequestResult;
+    if (validateToken) {
+      try {
+        auth = authentication.resultFor(await validateToken(header(input.headers, 'authorization'), activity));
+      } catch (failure) {
+        if (failure instanceof AppError) return error(401, 'unauthenticated', failure.message);
+        throw failure;
+      }
+    } else if (local && LOOPBACK_ADDRESSES.has(input.remoteAddress) && isLoopbackUrl(activity.serviceUrl)) {
+      auth = authentication.resultFor(null);
+    } else {
+      return error(401, 'unauthenticated', 'This bot accepts activities only from the Bot Connector.');
+    }
+    try {
+      const response = await adapter.run(auth, activity, (context) => bot.run(context));
+      return response ? { status: response.status, body: response.body } : { status: 200 };
+    } catch (failure) {
+      onError(failure);
+      return error(500, 'internal', 'The bot could not handle this activity.');
+    }
+  }
+
+  return { handleActivity, sender, conversations, preview: local ? createPreview() : null };
+}
+
+const PREVIEW_DIR = path.join(__dirname, 'preview');
+const PREVIEW_FILES: Record<string, { file: string; type: string }> = {
+  '/': { file: path.join(PREVIEW_DIR, 'index.html'), type: 'text/html; charset=utf-8' },
+  '/preview.js': { file: path.join(PREVIEW_DIR, 'preview.js'), type: 'text/javascript; charset=utf-8' },
+  '/preview.css': { file: path.join(PREVIEW_DIR, 'preview.css'), type: 'text/css; charset=utf-8' },
+  '/adaptivecards.js': { file: require.resolve('adaptivecards/dist/adaptivecards.min.js'), type: 'text/javascript; charset=utf-8' },
+};
+
+function createPreview(): { handle(input: PreviewInput): Promise<HttpReply> } {
+  const connector = new LocalConnector();
+  return {
+    async handle(input) {
+      if (!LOOPBACK_ADDRESSES.has(input.remoteAddress)) return { status: 403, body: { error: { code: 'forbidden', message: 'The chat preview is for this machine only.' } } };
+      if (input.path.startsWith('/connector/')) return connector.handle(input.method, input.path.slice('/connector'.length), input.query, input.body);
+      const asset = input.method === 'GET' ? PREVIEW_FILES[input.path === '' ? '/' : input.path] : undefined;
+      if (!asset) return { status: 404, body: { error: { code: 'not_found', message: 'Nothing here.' } } };
+      return { status: 200, headers: { 'content-type': asset.type }, body: await readFile(asset.file, 'utf8') };
+    },
+  };
+}

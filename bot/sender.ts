@@ -1,0 +1,113 @@
+/**
+ * Delivers outbox messages through the bot: a request card to the person it names, or — for
+ * `request_updated` — the current card into every copy already posted about that request.
+ * Idempotent per message: the activity posted for a message is recorded with the message id, so a
+ * redelivery after a crash updates that card instead of posting a second one.
+ */
+import { CardFactory, type CloudAdapter, type ConversationReference, type TurnContext } from 'botbuilder';
+import type { AppDeps } from '../src/app/deps';
+import type { OutboxMessage } from '../src/app/ports';
+import type { Person } from '../src/domain/roles';
+import { PermanentDeliveryError, type DeliveryResult, type NotificationSender } from '../src/notify/ports';
+import type { CardService } from './card-service';
+import type { CardPurpose } from './cards/request-card';
+import type { CardActivityRecord, ConversationRecord, ConversationStore } from './conversations';
+
+export interface BotSenderOptions {
+  deps: AppDeps;
+  adapter: CloudAdapter;
+  appId: string | null;
+  conversations: ConversationStore;
+  cards: CardService;
+}
+
+export function referenceFor(c: ConversationRecord): Partial<ConversationReference> {
+  return {
+    channelId: c.channelId,
+    serviceUrl: c.serviceUrl,
+    conversation: { id: c.conversationId, conversationType: 'personal', isGroup: false, name: '', ...(c.tenantId ? { tenantId: c.tenantId } : {}) },
+    bot: { id: c.botId, name: c.botName ?? '' },
+    user: { id: c.teamsUserId, name: '', aadObjectId: c.aadObjectId },
+  };
+}
+
+/** A Bot Connector answer meaning the activity is gone (deleted by the person): nothing left to update. */
+function isGone(error: unknown): boolean {
+  const status = (error as { statusCode?: unknown }).statusCode;
+  return status === 404 || status === 410;
+}
+
+export class BotNotificationSender implements NotificationSender {
+  constructor(private readonly options: BotSenderOptions) {}
+
+  async deliver(message: OutboxMessage): Promise<DeliveryResult> {
+    if (!message.requestId) throw new PermanentDeliveryError('The notification names no request.');
+    if (message.recipientId === null) return this.updateEveryCopy(message.requestId);
+    return this.postCard(message, message.requestId, message.recipientId);
+  }
+
+  private async person(id: string): Promise<Person> {
+    const person = await this.options.deps.directory.get(id);
+    if (!person || !person.active) throw new PermanentDeliveryError(`No active person ${id} in the directory.`);
+    return person;
+  }
+
+  private async postCard(message: OutboxMessage, requestId: string, recipientId: string): Promise<DeliveryResult> {
+    const { conversations, cards } = this.options;
+    const person = await this.person(recipientId);
+    const earlier = await conversations.cardForMessage(message.id);
+    if (earlier) {
+      await this.update(earlier, person);
+      return { status: 'skipped', reason: 'posted by an earlier attempt; updated instead' };
+    }
+    const conversation = await conversations.find(person.aadObjectId);
+    if (!conversation) {
+      // Shown with the request in the tab (a failed notification); cards owed are sent when the app is installed.
+      throw new PermanentDeliveryError(`${person.displayName} has not installed the Social Media Checks app in Teams.`);
+    }
+    const card = await cards.render(person, requestId, message.kind as CardPurpose, null, conversation.teamsUserId);
+    let activityId = '';
+    await this.continue(conversation, async (context) => {
+      const sent = await context.sendActivity({ attachments: [CardFactory.adaptiveCard(card)] });
+      activityId = sent?.id ?? '';
+    });
+    if (!activityId) throw new Error('The Bot Connector did not return an activity id.');
+    await conversations.recordCard(
+      { requestId, personId: person.id, conversationId: conversation.conversationId, serviceUrl: conversation.serviceUrl, activityId, outboxMessageId: message.id, kind: message.kind },
+      this.options.deps.clock.now(),
+    );
+    return { status: 'sent' };
+  }
+
+  private async updateEveryCopy(requestId: string): Promise<DeliveryResult> {
+    const copies = await this.options.conversations.cardsForRequest(requestId);
+    if (copies.length === 0) return { status: 'skipped', reason: 'no card posted about this request' };
+    const people = new Map<string, Person | null>();
+    for (const copy of copies) {
+      if (!people.has(copy.personId)) people.set(copy.personId, await this.options.deps.directory.get(copy.personId));
+      const person = people.get(copy.personId);
+      if (person) await this.update(copy, person);
+    }
+    return { status: 'sent' };
+  }
+
+  private async update(copy: CardActivityRecord, person: Person): Promise<void> {
+    const conversation = await this.options.conversations.find(person.aadObjectId);
+    // An uninstalled app cannot update its old messages; nothing more to do for this copy.
+    if (!conversation || conversation.conversationId !== copy.conversationId) return;
+    const card = await this.options.cards.render(person, copy.requestId, 'current', null, conversation.teamsUserId);
+    try {
+      await this.continue(conversation, async (context) => {
+        await context.updateActivity({ id: copy.activityId, type: 'message', attachments: [CardFactory.adaptiveCard(card)] });
+      });
+    } catch (error) {
+      if (isGone(error)) return;
+      throw error;
+    }
+    await this.options.conversations.touchCard(copy.conversationId, copy.activityId, this.options.deps.clock.now());
+  }
+
+  private continue(conversation: ConversationRecord, logic: (context: TurnContext) => Promise<void>): Promise<void> {
+    return this.options.adapter.continueConversationAsync(this.options.appId ?? '', referenceFor(conversation), logic);
+  }
+}

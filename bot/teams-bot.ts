@@ -1,0 +1,168 @@
+/**
+ * The Teams activity handler: remembers each person's personal conversation when they install
+ * the app, answers the chat commands, and turns Action.Execute invokes into the same use cases
+ * the API calls, answering with the refreshed card. Refusals, stale cards and repeated invokes
+ * come back as the current card with a short explanation — never a second transition.
+ */
+import { CardFactory, TeamsActivityHandler, type AdaptiveCardInvokeResponse, type AdaptiveCardInvokeValue, type TurnContext } from 'botbuilder';
+import type { AppDeps } from '../src/app/deps';
+import { listRequests } from '../src/app/requests/list-requests';
+import { takeAction } from '../src/app/requests/take-action';
+import { AppError } from '../src/domain/errors';
+import type { Person } from '../src/domain/roles';
+import type { CardService } from './card-service';
+import { actionBody } from './card-actions';
+import { CARD_ACTIONS, type CardAction } from './cards/request-card';
+import type { AdaptiveCard } from './cards/render';
+import { buildHelpCard, buildNoticeCard, buildSummaryCard } from './cards/summary-card';
+import type { ConversationStore } from './conversations';
+
+export interface TeamsBotOptions {
+  deps: AppDeps;
+  conversations: ConversationStore;
+  cards: CardService;
+  tabUrl: string;
+  /** Records the cards the bot posts so every copy can be updated later. */
+  onCardPosted: (card: { requestId: string; person: Person; context: TurnContext; activityId: string; kind: string }) => Promise<void>;
+}
+
+const NOT_WAITING = new Set<string>(['withdraw', 'cancel']);
+const STALE_NOTICE = 'This card was out of date, so nothing was changed. It now shows the request as it stands.';
+
+function isCardAction(verb: string): verb is CardAction {
+  return (CARD_ACTIONS as readonly string[]).includes(verb);
+}
+
+export function cardResponse(card: AdaptiveCard): AdaptiveCardInvokeResponse {
+  return { statusCode: 200, type: 'application/vnd.microsoft.card.adaptive', value: card };
+}
+
+export class SmcTeamsBot extends TeamsActivityHandler {
+  constructor(private readonly options: TeamsBotOptions) {
+    super();
+    this.onInstallationUpdateAdd(async (context, next) => {
+      const person = await this.remember(context);
+      await this.welcome(context, person);
+      await next();
+    });
+    this.onInstallationUpdateRemove(async (context, next) => {
+      const aad = context.activity.from?.aadObjectId;
+      if (aad && context.activity.conversation?.conversationType === 'personal') {
+        await this.options.conversations.markUninstalled(aad, this.options.deps.clock.now());
+      }
+      await next();
+    });
+    // Teams also sends conversationUpdate on install; it refreshes the reference without a second welcome.
+    this.onMembersAdded(async (context, next) => {
+      await this.remember(context);
+      await next();
+    });
+    this.onMessage(async (context, next) => {
+      const person = await this.remember(context);
+      await this.command(context, person);
+      await next();
+    });
+  }
+
+  /** The active person speaking, matched to the directory by Entra object id. */
+  private async personOf(context: TurnContext): Promise<Person | null> {
+    const aad = context.activity.from?.aadObjectId;
+    const person = aad ? await this.options.deps.directory.byAadObjectId(aad) : null;
+    return person && person.active ? person : null;
+  }
+
+  /** Stores the personal conversation of the person speaking, keyed by Entra object id. */
+  private async remember(context: TurnContext): Promise<Person | null> {
+    const { activity } = context;
+    const aad = activity.from?.aadObjectId;
+    if (!aad) return null;
+    if (activity.conversation?.conversationType === 'personal' && activity.serviceUrl && activity.recipient?.id) {
+      await this.options.conversations.save(
+        {
+          aadObjectId: aad,
+          teamsUserId: activity.from.id,
+          conversationId: activity.conversation.id,
+          serviceUrl: activity.serviceUrl,
+          channelId: activity.channelId,
+          tenantId: activity.conversation.tenantId ?? null,
+          botId: activity.recipient.id,
+          botName: activity.recipient.name ?? null,
+        },
+        this.options.deps.clock.now(),
+      );
+    }
+    return this.personOf(context);
+  }
+
+  /** On install: help, then every request already waiting for this person (cards owed while they had no chat with the bot). */
+  private async welcome(context: TurnContext, person: Person | null): Promise<void> {
+    await context.sendActivity({ attachments: [CardFactory.adaptiveCard(buildHelpCard(this.options.tabUrl, !person))] });
+    // Request cards go only to a person's own chat, never to a team's channel.
+    if (!person || context.activity.conversation?.conversationType !== 'personal') return;
+    const waiting = await listRequests(this.options.deps, this.options.cards.callerFor(person, context.activity.id), { waiting: true });
+    for (const view of waiting.filter((v) => v.allowedActions.some((a) => !NOT_WAITING.has(a)))) {
+      const card = await this.options.cards.cardFor(person, view, 'current', null, false, context.activity.from.id);
+      const sent = await context.sendActivity({ attachments: [CardFactory.adaptiveCard(card)] });
+      if (sent?.id) await this.options.onCardPosted({ requestId: view.id, person, context, activityId: sent.id, kind: 'current' });
+    }
+  }
+
+  private async command(context: TurnContext, person: Person | null): Promise<void> {
+    const said = (context.activity.text ?? '').replace(/<at>[^<]*<\/at>/g, '').trim().toLowerCase();
+    // Lists of requests are answered only in personal chat: a channel would show them to the whole team.
+    const personal = context.activity.conversation?.conversationType === 'personal';
+    const card = person && personal ? await this.commandCard(said, person, context.activity.id) : buildHelpCard(this.options.tabUrl, !person);
+    await context.sendActivity({ attachments: [CardFactory.adaptiveCard(card)] });
+  }
+
+  private async commandCard(said: string, person: Person, activityId: string | undefined): Promise<AdaptiveCard> {
+    const caller = this.options.cards.callerFor(person, activityId);
+    if (/^(waiting( for me)?|waitingforme|inbox)$/.test(said)) {
+      // Waiting means a decision or a task of theirs; being able to withdraw or cancel is not one.
+      const views = (await listRequests(this.options.deps, caller, { waiting: true })).filter((v) => v.allowedActions.some((a) => !NOT_WAITING.has(a)));
+      return buildSummaryCard('Waiting for you', 'Nothing is waiting for your decision.', views, this.options.tabUrl);
+    }
+    if (/^(my requests|myrequests|mine)$/.test(said)) {
+      const views = await listRequests(this.options.deps, caller, { mine: true });
+      return buildSummaryCard('Your requests', 'You have no requests yet.', views, this.options.tabUrl);
+    }
+    return buildHelpCard(this.options.tabUrl, false);
+  }
+
+  protected override async onAdaptiveCardInvoke(context: TurnContext, invokeValue: AdaptiveCardInvokeValue): Promise<AdaptiveCardInvokeResponse> {
+    // The conversation was stored on install and is refreshed by messages; a decision only needs the person.
+    const person = await this.personOf(context);
+    const verb = invokeValue.action?.verb ?? '';
+    const data = (invokeValue.action?.data ?? {}) as Record<string, unknown>;
+    const { tabUrl } = this.options;
+    if (!person) {
+      return cardResponse(buildNoticeCard('You are not registered', 'You are not on the council’s register for this service: ask the administrator to add you.', tabUrl));
+    }
+    if (verb === 'myRequests' || verb === 'waitingForMe') {
+      return cardResponse(await this.commandCard(verb === 'myRequests' ? 'my requests' : 'waiting for me', person, context.activity.id));
+    }
+    const requestId = typeof data.requestId === 'string' ? data.requestId : '';
+    const teamsId = context.activity.from.id;
+    const current = (notice: string | null) => this.options.cards.render(person, requestId, 'current', notice, teamsId);
+    try {
+      if (verb === 'refreshCard') return cardResponse(await current(null));
+      if (!isCardAction(verb)) return cardResponse(buildNoticeCard('Not done', `This card asked for “${verb}”, which the bot does not know.`, tabUrl));
+      const caller = this.options.cards.callerFor(person, context.activity.id);
+      const view = await takeAction(this.options.deps, caller, requestId, verb, actionBody(verb, data));
+      return cardResponse(await this.options.cards.cardFor(person, view, 'current', null, false, teamsId));
+    } catch (error) {
+      if (!(error instanceof AppError)) throw error;
+      if (error.code === 'not_found') {
+        // A colleague took the request first and it left this person's view: show how it ended.
+        return cardResponse(await current(STALE_NOTICE).catch(() => buildNoticeCard('Not found', error.message, tabUrl)));
+      }
+      const notice =
+        error.code === 'stale_version'
+          ? STALE_NOTICE
+          : error.code === 'validation'
+            ? `${error.message} ${Object.values(error.fields ?? {}).join(' ')}`.trim()
+            : `Not done: ${error.message}`;
+      return cardResponse(await current(notice));
+    }
+  }
+}

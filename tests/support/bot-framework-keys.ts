@@ -1,0 +1,80 @@
+/**
+ * A local stand-in for the Bot Framework's OpenID metadata and signing keys, and a signer of
+ * tokens as the Bot Connector issues them, so token validation is tested without Microsoft's cloud.
+ */
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { exportJWK, generateKeyPair, SignJWT, type JWTPayload, type KeyLike } from 'jose';
+
+export interface SigningKey {
+  kid: string;
+  privateKey: KeyLike;
+  publicKey: KeyLike;
+  endorsements: string[];
+}
+
+export async function makeSigningKey(kid: string, endorsements = ['msteams', 'webchat']): Promise<SigningKey> {
+  const { privateKey, publicKey } = await generateKeyPair('RS256');
+  return { kid, privateKey, publicKey, endorsements };
+}
+
+export interface BotFrameworkKeyServer {
+  metadataUrl: string;
+  metadataRequests: number;
+  close(): Promise<void>;
+}
+
+/** Serves /v1/.well-known/openidconfiguration and /v1/keys with the given (published) keys. */
+export async function startKeyServer(published: SigningKey[]): Promise<BotFrameworkKeyServer> {
+  const jwks = { keys: await Promise.all(published.map(async (k) => ({ ...(await exportJWK(k.publicKey)), kid: k.kid, kty: 'RSA', use: 'sig', endorsements: k.endorsements }))) };
+  let base = '';
+  const state = { metadataRequests: 0 };
+  const server: Server = createServer((req, res) => {
+    res.setHeader('content-type', 'application/json');
+    if (req.url === '/v1/.well-known/openidconfiguration') {
+      state.metadataRequests += 1;
+      res.end(JSON.stringify({ issuer: 'https://api.botframework.com', jwks_uri: `${base}/v1/keys`, id_token_signing_alg_values_supported: ['RS256'] }));
+    } else if (req.url === '/v1/keys') {
+      res.end(JSON.stringify(jwks));
+    } else {
+      res.statusCode = 404;
+      res.end('{}');
+    }
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  return {
+    metadataUrl: `${base}/v1/.well-known/openidconfiguration`,
+    get metadataRequests() {
+      return state.metadataRequests;
+    },
+    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
+  };
+}
+
+export interface TokenSpec {
+  key: SigningKey;
+  appId: string;
+  serviceUrl?: string | null;
+  issuer?: string;
+  audience?: string;
+  /** Seconds from now; negative for a token already expired. */
+  expiresIn?: number;
+  kid?: string;
+  extra?: JWTPayload;
+}
+
+/** A token shaped as the Bot Connector sends it (issuer, audience = app id, serviceUrl claim). */
+export async function signConnectorToken(spec: TokenSpec): Promise<string> {
+  const nowSeconds = Math.floor(Date.now() / 1000);
+  const claims: JWTPayload = { ...spec.extra };
+  if (spec.serviceUrl !== null) claims.serviceUrl = spec.serviceUrl ?? 'https://smba.trafficmanager.net/uk/';
+  return new SignJWT(claims)
+    .setProtectedHeader({ alg: 'RS256', kid: spec.kid ?? spec.key.kid, typ: 'JWT' })
+    .setIssuer(spec.issuer ?? 'https://api.botframework.com')
+    .setAudience(spec.audience ?? spec.appId)
+    .setIssuedAt(nowSeconds - 60)
+    .setNotBefore(nowSeconds - 60)
+    .setExpirationTime(nowSeconds + (spec.expiresIn ?? 3600))
+    .sign(spec.key.privateKey);
+}

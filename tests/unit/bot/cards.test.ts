@@ -1,0 +1,131 @@
+/**
+ * Every card the bot can send, for every state and every person, validates against the
+ * Adaptive Card 1.5 schema, stays under 40 KB, and shows user text inert.
+ */
+import { NOTIFICATION_KINDS } from '../../../src/domain/workflow';
+import { buildRequestCard, type CardPurpose } from '../../../bot/cards/request-card';
+import { buildHelpCard, buildNoticeCard, buildSummaryCard } from '../../../bot/cards/summary-card';
+import type { AdaptiveCard } from '../../../bot/cards/render';
+import { HOSTILE, PEOPLE, viewFor, walk } from '../../support/bot-fixtures';
+import { compileSharedSchema } from '../../support/json-schemas';
+
+const validate = compileSharedSchema('adaptive-card-1.5.json');
+
+const TAB = 'https://smc.example.gov.uk/tab';
+const workers = [{ id: PEOPLE.aaw1.id, displayName: PEOPLE.aaw1.displayName }, { id: PEOPLE.aaw2.id, displayName: PEOPLE.aaw2.displayName }];
+
+function expectValid(card: AdaptiveCard): void {
+  const ok = validate(card);
+  if (!ok) throw new Error(`${JSON.stringify(validate.errors?.slice(0, 5), null, 1)}\n${JSON.stringify(card).slice(0, 2000)}`);
+  expect(Buffer.byteLength(JSON.stringify(card))).toBeLessThan(40 * 1024);
+}
+
+/** Every string on the card that a client would treat as markdown. */
+function markdownStrings(node: unknown, out: string[] = []): string[] {
+  if (Array.isArray(node)) node.forEach((n) => markdownStrings(n, out));
+  else if (node && typeof node === 'object') {
+    const o = node as Record<string, unknown>;
+    if (o.type === 'TextBlock' && typeof o.text === 'string') out.push(o.text);
+    if (typeof o.title === 'string' && typeof o.value === 'string' && !('type' in o)) out.push(o.value); // FactSet facts
+    Object.values(o).forEach((v) => markdownStrings(v, out));
+  }
+  return out;
+}
+
+async function allCards(): Promise<{ label: string; card: AdaptiveCard }[]> {
+  const cards: { label: string; card: AdaptiveCard }[] = [];
+  const purposes: CardPurpose[] = [...NOTIFICATION_KINDS, 'current'];
+  for (const monitoring of [false, true]) {
+    for (const request of walk(monitoring)) {
+      for (const viewer of Object.values(PEOPLE)) {
+        const view = await viewFor(request, viewer);
+        for (const purpose of purposes) {
+          for (const statusOnly of purpose === 'request_updated' ? [false, true] : [false]) {
+            cards.push({
+              label: `${request.state}/${viewer.id}/${purpose}/${monitoring}/${statusOnly}`,
+              card: buildRequestCard({ view, purpose, viewerTeamsId: `29:${viewer.id}`, accessWorkers: workers, tabUrl: TAB, notice: statusOnly ? HOSTILE : null, statusOnly }),
+            });
+          }
+        }
+      }
+    }
+  }
+  const views = await Promise.all(walk(true).map((r) => viewFor(r, PEOPLE.sd)));
+  cards.push({ label: 'summary', card: buildSummaryCard('Waiting for you', 'Nothing is waiting for you.', views, TAB) });
+  cards.push({ label: 'summary-empty', card: buildSummaryCard('Your requests', 'You have no requests.', [], TAB) });
+  cards.push({ label: 'help', card: buildHelpCard(TAB, false) });
+  cards.push({ label: 'help-unregistered', card: buildHelpCard(TAB, true) });
+  cards.push({ label: 'notice', card: buildNoticeCard('Not done', HOSTILE, TAB) });
+  return cards;
+}
+
+let cache: Promise<{ label: string; card: AdaptiveCard }[]> | null = null;
+const everyCard = () => (cache ??= allCards());
+
+describe('Adaptive Cards', () => {
+  it('validate against the 1.5 schema and stay under 40 KB', async () => {
+    const cards = await everyCard();
+    expect(cards.length).toBeGreaterThan(400);
+    for (const { label, card } of cards) {
+      try {
+        expectValid(card);
+      } catch (error) {
+        throw new Error(`${label}: ${(error as Error).message}`);
+      }
+    }
+  });
+
+  it('never put user text where markdown is interpreted', async () => {
+    for (const { card } of await everyCard()) {
+      for (const text of markdownStrings(card)) {
+        expect(text).not.toContain('evil.example');
+        expect(text).not.toContain('<at>');
+        expect(text).not.toContain('**bold**');
+      }
+    }
+  });
+
+  it('keep user text verbatim in TextRuns, never evaluated as a template', async () => {
+    const [, submitted] = walk(false);
+    if (!submitted) throw new Error('no submitted request');
+    const card = buildRequestCard({ view: await viewFor(submitted, PEOPLE.tm), purpose: 'agree_request', viewerTeamsId: '29:tm', accessWorkers: [], tabUrl: TAB });
+    const json = JSON.stringify(card);
+    expect(json).toContain(JSON.stringify(`Claimed separation. ${HOSTILE}`).slice(1, -1));
+    expect(json).not.toContain('SMC-2026-000042 # heading');
+  });
+
+  it('show the team manager the decision and its inputs, and everyone else only the status', async () => {
+    const [, submitted] = walk(false);
+    if (!submitted) throw new Error('no submitted request');
+    const tmCard = JSON.stringify(buildRequestCard({ view: await viewFor(submitted, PEOPLE.tm), purpose: 'agree_request', viewerTeamsId: '29:tm', accessWorkers: [], tabUrl: TAB }));
+    expect(tmCard).toContain('"verb":"agree"');
+    expect(tmCard).toContain('"verb":"decline"');
+    expect(tmCard).toContain('"verb":"return"');
+    expect(tmCard).toContain('"userIds":["29:tm"]');
+    expect(tmCard).toContain('Unknown associate (described in the request)');
+    expect(tmCard).toContain('— Service user');
+    const oswCard = JSON.stringify(buildRequestCard({ view: await viewFor(submitted, PEOPLE.osw), purpose: 'status_changed', viewerTeamsId: '29:osw', accessWorkers: [], tabUrl: TAB }));
+    expect(oswCard).not.toContain('"verb":"agree"');
+    expect(oswCard).toContain('"userIds":[]');
+  });
+
+  it('carry no dates of birth, addresses or descriptions of people', async () => {
+    for (const { card } of await everyCard()) {
+      const json = JSON.stringify(card);
+      expect(json).not.toContain('1990-01-01');
+      expect(json).not.toContain('01/01/1990');
+      expect(json).not.toContain('Secret Street');
+      expect(json).not.toContain('2015-03-02');
+    }
+  });
+
+  it('warn the service director about directed surveillance when monitoring is asked for', async () => {
+    const agreed = walk(true)[2];
+    if (!agreed) throw new Error('no agreed request');
+    const json = JSON.stringify(buildRequestCard({ view: await viewFor(agreed, PEOPLE.sd), purpose: 'authorise_request', viewerTeamsId: '29:sd', accessWorkers: workers, tabUrl: TAB }));
+    expect(json).toContain('directed surveillance');
+    expect(json).toContain('"id":"reviewDate1"');
+    expect(json).toContain('Open to the register');
+    expect(json).toContain('Ben Access');
+  });
+});

@@ -40,6 +40,10 @@ const HEADLINES: Record<CardPurpose, string> = {
   log_shared: 'A finalised Investigation Log has been shared with you',
   status_changed: 'A social media check you are part of has moved on',
   request_updated: 'Social media check',
+  reminder_decision_waiting: 'Reminder: a social media check is waiting for your decision',
+  reminder_feedback_due: 'Reminder: pilot feedback is due for a social media check',
+  reminder_follow_up_due: 'Reminder: the six-month follow-up is due for a social media check',
+  reminder_monitoring_review_due: 'Reminder: a monitoring authorisation is due for review',
   current: 'Social media check',
 };
 

@@ -28,6 +28,10 @@ export const NOTIFICATION_KINDS = [
   'log_shared',
   'status_changed',
   'request_updated',
+  'reminder_decision_waiting',
+  'reminder_feedback_due',
+  'reminder_follow_up_due',
+  'reminder_monitoring_review_due',
 ] as const;
 export type NotificationKind = (typeof NOTIFICATION_KINDS)[number];
 

@@ -12,6 +12,7 @@ import type { AppDeps } from '../app/deps';
 import { systemClock } from '../app/deps';
 import type { Caller, Clock, EvidenceStore } from '../app/ports';
 import { expireDueRequests } from '../app/requests/expire-due';
+import { sendDueReminders } from '../app/requests/send-reminders';
 import { AppError } from '../domain/errors';
 import { LocalDiskEvidenceStore } from '../evidence/local-disk';
 import { createAuthenticator, type TeamsSsoVerifier } from '../identity/authenticate';
@@ -163,7 +164,12 @@ export async function buildServer(config: ServerConfig, options: BuildOptions = 
   let sweep: NodeJS.Timeout | undefined;
   if (options.sweepIntervalMs) {
     sweep = setInterval(() => {
-      expireDueRequests(deps).catch((error: unknown) => app.log.error({ err: error }, 'expiry sweep failed'));
+      expireDueRequests(deps)
+        .then(() => sendDueReminders(deps, config.reminders))
+        .then((written) => {
+          if (written > 0) dispatcher.nudge();
+        })
+        .catch((error: unknown) => app.log.error({ err: error }, 'expiry and reminder sweep failed'));
     }, options.sweepIntervalMs);
     sweep.unref();
   }

@@ -4,6 +4,7 @@
  */
 import path from 'node:path';
 import { z } from 'zod';
+import type { ReminderSettings } from '../domain/reminders';
 
 const envSchema = z.object({
   NODE_ENV: z.string().optional(),
@@ -25,6 +26,10 @@ const envSchema = z.object({
   EVIDENCE_DIR: z.string().optional(),
   MAX_EVIDENCE_MB: z.coerce.number().int().min(1).max(10_240).default(250),
   AUTHORISATION_VALID_DAYS: z.coerce.number().int().min(1).max(365).default(28),
+  REMINDER_DECISION_WORKING_DAYS: z.coerce.number().int().min(1).max(60).default(2),
+  REMINDER_FEEDBACK_DAYS: z.coerce.number().int().min(0).max(365).default(5),
+  REMINDER_FOLLOW_UP_DAYS: z.coerce.number().int().min(1).max(730).default(182),
+  REMINDER_MONITORING_NOTICE_DAYS: z.coerce.number().int().min(0).max(60).default(3),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
 
@@ -42,6 +47,7 @@ export interface ServerConfig {
   evidenceDir: string;
   maxEvidenceBytes: number;
   authorisationValidDays: number;
+  reminders: ReminderSettings;
   logLevel: z.output<typeof envSchema>['LOG_LEVEL'];
 }
 
@@ -87,6 +93,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): ServerConfig {
     evidenceDir: e.EVIDENCE_DIR ? path.resolve(e.EVIDENCE_DIR) : path.join(dataDir === ':memory:' ? path.resolve('data') : dataDir, 'evidence'),
     maxEvidenceBytes: e.MAX_EVIDENCE_MB * 1024 * 1024,
     authorisationValidDays: e.AUTHORISATION_VALID_DAYS,
+    reminders: {
+      decisionWorkingDays: e.REMINDER_DECISION_WORKING_DAYS,
+      feedbackDays: e.REMINDER_FEEDBACK_DAYS,
+      followUpDays: e.REMINDER_FOLLOW_UP_DAYS,
+      monitoringReviewNoticeDays: e.REMINDER_MONITORING_NOTICE_DAYS,
+    },
     logLevel: e.LOG_LEVEL,
   };
 }

@@ -38,7 +38,7 @@ export async function startApi(backend: BackendName, options: { env?: Record<str
   const database = await freshDatabase(backend);
   const store = await database.open();
   const config = loadConfig({ DATA_DIR: dataDir, PORT: '0', LOG_LEVEL: 'silent', ...('DATABASE_URL' in database.env ? { DATABASE_URL: database.env.DATABASE_URL } : {}), ...options.env });
-  const server = await buildServer(config, { store, ...(options.clock ? { clock: options.clock } : {}) });
+  const server = await buildServer(config, { store, dispatch: false, ...(options.clock ? { clock: options.clock } : {}) });
   const address = await server.app.listen({ port: 0, host: '127.0.0.1' });
   const call: ApiHarness['call'] = async (method, path, o = {}) => {
     const headers: Record<string, string> = { ...(o.headers ?? {}) };

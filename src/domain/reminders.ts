@@ -1,0 +1,56 @@
+/**
+ * Reminders the protocol needs: a decision left waiting, feedback due after access, the pilot's
+ * six-month follow-up, and a monitoring review coming up. Pure: given a request and the time, which
+ * reminders are due, for whom, and under which key (so each is sent once).
+ */
+import { addDays, londonDate, workingDaysBetween } from './dates';
+import type { InvestigationRequest } from './request';
+import type { NotificationIntent } from './workflow';
+
+export interface ReminderSettings {
+  /** A decision waiting longer than this many working days is chased. */
+  decisionWorkingDays: number;
+  /** Feedback is due this many days after the log is shared. */
+  feedbackDays: number;
+  /** The follow-up on longer-term usefulness is due this many days after sharing. */
+  followUpDays: number;
+  /** The director is reminded this many days before a monitoring review date. */
+  monitoringReviewNoticeDays: number;
+}
+
+export const DEFAULT_REMINDER_SETTINGS: ReminderSettings = { decisionWorkingDays: 2, feedbackDays: 5, followUpDays: 182, monitoringReviewNoticeDays: 3 };
+
+export interface DueReminder extends NotificationIntent {
+  /** The same key is never sent twice for the same request and kind. */
+  key: string;
+}
+
+export function dueReminders(request: InvestigationRequest, now: Date, settings: ReminderSettings = DEFAULT_REMINDER_SETTINGS): DueReminder[] {
+  const due: DueReminder[] = [];
+  const waitingSince = (since: string | null | undefined) => (since ? workingDaysBetween(new Date(since), now) > settings.decisionWorkingDays : false);
+  if (request.state === 'awaiting_team_manager' && request.teamManagerId && waitingSince(request.submittedAt)) {
+    due.push({ kind: 'reminder_decision_waiting', to: { personId: request.teamManagerId }, key: `tm:${request.submittedAt ?? ''}` });
+  }
+  if (request.state === 'awaiting_service_director' && waitingSince(request.agreement?.at)) {
+    const except = [...new Set([request.originatingWorkerId, request.teamManagerId, request.agreement?.by])].filter((id): id is string => Boolean(id));
+    due.push({ kind: 'reminder_decision_waiting', to: { role: 'service_director', except }, key: `sd:${request.agreement?.at ?? ''}` });
+  }
+  if (request.state === 'shared' && request.closedAt) {
+    const shared = new Date(request.closedAt);
+    if (!request.feedback && now >= addDays(shared, settings.feedbackDays)) {
+      due.push({ kind: 'reminder_feedback_due', to: { personId: request.originatingWorkerId }, key: 'feedback' });
+    }
+    if (request.feedback && !request.feedback.followUp && now >= addDays(shared, settings.followUpDays)) {
+      due.push({ kind: 'reminder_follow_up_due', to: { personId: request.originatingWorkerId }, key: 'follow-up' });
+    }
+  }
+  const monitoring = request.authorisation?.scope.monitoring;
+  if (monitoring && !monitoring.endedOn && ['authorised', 'assigned', 'searching', 'on_hold'].includes(request.state)) {
+    const noticeFrom = londonDate(addDays(new Date(`${monitoring.nextReviewOn}T12:00:00Z`), -settings.monitoringReviewNoticeDays));
+    if (londonDate(now) >= noticeFrom) {
+      const except = [request.originatingWorkerId, request.teamManagerId, request.accessWorkerId].filter((id): id is string => Boolean(id));
+      due.push({ kind: 'reminder_monitoring_review_due', to: { role: 'service_director', except }, key: `review:${monitoring.nextReviewOn}` });
+    }
+  }
+  return due;
+}

@@ -1,0 +1,35 @@
+import { DEFAULT_REMINDER_SETTINGS, dueReminders } from '../../../src/domain/reminders';
+import { requestIn } from './fixtures';
+
+describe('reminders', () => {
+  test('a team manager is chased after more than two working days', () => {
+    const waiting = { ...requestIn('awaiting_team_manager'), submittedAt: '2026-11-20T09:00:00.000Z' }; // a Friday
+    expect(dueReminders(waiting, new Date('2026-11-24T09:00:00Z'))).toEqual([]); // Mon, Tue: two working days
+    expect(dueReminders(waiting, new Date('2026-11-25T09:00:00Z'))).toEqual([
+      { kind: 'reminder_decision_waiting', to: { personId: 'tm' }, key: 'tm:2026-11-20T09:00:00.000Z' },
+    ]);
+  });
+  test('the directors are chased when an agreed request waits', () => {
+    const waiting = { ...requestIn('awaiting_service_director'), agreement: { by: 'tm', at: '2026-11-18T09:00:00.000Z' } };
+    expect(dueReminders(waiting, new Date('2026-11-25T09:00:00Z'))).toEqual([
+      { kind: 'reminder_decision_waiting', to: { role: 'service_director', except: ['osw', 'tm'] }, key: 'sd:2026-11-18T09:00:00.000Z' },
+    ]);
+  });
+  test('feedback is due after sharing, then the six-month follow-up', () => {
+    const shared = { ...requestIn('shared'), closedAt: '2026-06-01T09:00:00.000Z' };
+    expect(dueReminders(shared, new Date('2026-06-03T09:00:00Z'))).toEqual([]);
+    expect(dueReminders(shared, new Date('2026-06-06T09:00:00Z')).map((r) => r.kind)).toEqual(['reminder_feedback_due']);
+    const withFeedback = { ...shared, feedback: { timesUsed: 1, usefulPieces: 1, uniquePieces: 1, contribution: 'some' as const } };
+    expect(dueReminders(withFeedback, new Date('2026-11-25T09:00:00Z'))).toEqual([]);
+    expect(dueReminders(withFeedback, new Date('2026-11-30T09:00:00Z')).map((r) => r.kind)).toEqual(['reminder_follow_up_due']);
+    const followedUp = { ...withFeedback, feedback: { ...withFeedback.feedback, followUp: { longerTermUsefulness: 'some' as const } } };
+    expect(dueReminders(followedUp, new Date('2026-12-30T09:00:00Z'))).toEqual([]);
+  });
+  test('a monitoring review is announced to the directors three days ahead', () => {
+    const searching = requestIn('searching'); // next review 15/12/2026
+    expect(dueReminders(searching, new Date('2026-12-11T09:00:00Z'), DEFAULT_REMINDER_SETTINGS)).toEqual([]);
+    expect(dueReminders(searching, new Date('2026-12-12T09:00:00Z'))).toEqual([
+      { kind: 'reminder_monitoring_review_due', to: { role: 'service_director', except: ['osw', 'tm', 'aaw'] }, key: 'review:2026-12-15' },
+    ]);
+  });
+});

@@ -44,6 +44,7 @@ const HEADLINES: Record<CardPurpose, string> = {
   reminder_feedback_due: 'Reminder: pilot feedback is due for a social media check',
   reminder_follow_up_due: 'Reminder: the six-month follow-up is due for a social media check',
   reminder_monitoring_review_due: 'Reminder: a monitoring authorisation is due for review',
+  record_documents: 'The Investigation Request and Log have been filed',
   current: 'Social media check',
 };
 

@@ -127,8 +127,44 @@ export interface EvidenceRepository {
   insert(item: EvidenceItem): Promise<void>;
   get(id: string): Promise<EvidenceItem | null>;
   listForRequest(requestId: string): Promise<EvidenceItem[]>;
+  getByStorageKey(storageKey: string): Promise<EvidenceItem | null>;
   listAll(): Promise<EvidenceItem[]>;
   setUploadStatus(id: string, status: UploadStatus, storageKey: string, webUrl: string | null): Promise<void>;
+}
+
+/** A generated record document (the Investigation Request or Log as .docx) filed beside the evidence. */
+export interface RecordDocumentItem {
+  id: string;
+  requestId: string;
+  kind: 'investigation_request' | 'investigation_log';
+  fileName: string;
+  contentType: string;
+  size: number;
+  sha256: string;
+  storageKey: string;
+  webUrl: string | null;
+  createdAt: string;
+}
+
+export interface RecordDocumentRepository {
+  /** Files the document, replacing an earlier one of the same kind for the request. */
+  upsert(document: RecordDocumentItem): Promise<void>;
+  get(id: string): Promise<RecordDocumentItem | null>;
+  listForRequest(requestId: string): Promise<RecordDocumentItem[]>;
+}
+
+export interface RecordDocumentsSource {
+  request: InvestigationRequest;
+  evidence: EvidenceItem[];
+  searchSessions: SearchSession[];
+  /** Display names by person id. */
+  people: Record<string, string>;
+  generatedAt: Date;
+}
+
+/** Generates the request's record documents and files them beside its evidence. */
+export interface RecordDocumentWriter {
+  write(source: RecordDocumentsSource): Promise<Omit<RecordDocumentItem, 'id' | 'requestId' | 'createdAt'>[]>;
 }
 
 export interface AuditLog {
@@ -146,6 +182,7 @@ export interface UnitOfWork {
   requests: RequestRepository;
   searchSessions: SearchSessionRepository;
   evidence: EvidenceRepository;
+  documents: RecordDocumentRepository;
   audit: AuditLog;
   outbox: Outbox;
   directory: Directory;
@@ -199,7 +236,8 @@ export interface StoredEvidence {
 }
 
 export interface EvidenceStore {
-  put(input: EvidencePutInput): Promise<StoredEvidence>;
+  /** `expectedSize`, when known, lets a remote store start uploading at once; another size is refused. */
+  put(input: EvidencePutInput, options?: { expectedSize?: number }): Promise<StoredEvidence>;
   get(storageKey: string): Promise<Readable>;
 }
 

@@ -32,11 +32,15 @@ export const NOTIFICATION_KINDS = [
   'reminder_feedback_due',
   'reminder_follow_up_due',
   'reminder_monitoring_review_due',
+  'record_documents',
 ] as const;
 export type NotificationKind = (typeof NOTIFICATION_KINDS)[number];
 
-/** Whom a notification is for: one person, or everyone holding a role (less those named). */
-export type Recipient = { personId: string } | { role: Role; except: string[] } | { cards: true };
+/**
+ * Whom a notification is for: one person, everyone holding a role (less those named), every card
+ * already posted about the request, or the system itself (work to do after commit, e.g. filing documents).
+ */
+export type Recipient = { personId: string } | { role: Role; except: string[] } | { cards: true } | { system: true };
 
 export interface NotificationIntent {
   kind: NotificationKind;
@@ -230,6 +234,8 @@ export function decide<A extends WorkflowAction>(
         throw validationError({ 'log.assessment': 'Record your assessment of the information before finalising the log.' }, 'The log has no assessment yet.');
       }
       next.state = 'finalised';
+      // The request and log are filed as documents after the change commits, through the outbox.
+      notes.push({ kind: 'record_documents', to: { system: true } });
       break;
     case 'share': {
       close('shared');

@@ -14,7 +14,8 @@ import type { Caller, Clock, EvidenceStore } from '../app/ports';
 import { expireDueRequests } from '../app/requests/expire-due';
 import { sendDueReminders } from '../app/requests/send-reminders';
 import { AppError } from '../domain/errors';
-import { LocalDiskEvidenceStore } from '../evidence/local-disk';
+import { createEvidenceStore } from '../evidence';
+import { recordPendingUploadStored } from '../app/requests/evidence';
 import { createAuthenticator, type TeamsSsoVerifier } from '../identity/authenticate';
 import { cachedDirectory } from '../identity/cached-directory';
 import { DEMO_PEOPLE } from '../identity/demo-directory';
@@ -22,6 +23,10 @@ import { createLocalTokens, loadLocalSigningKey } from '../identity/local-tokens
 import { createTeamsSsoVerifier } from '../identity/teams-sso';
 import { createStore, type SqlStore } from '../store';
 import { createDispatcher } from '../notify/dispatcher';
+import { PermanentDeliveryError, type NotificationSender } from '../notify/ports';
+import { routeByKind } from '../notify/route-by-kind';
+import { fileRecordDocuments } from '../app/requests/record-documents';
+import { recordDocumentWriter } from './record-documents';
 import { createTeamsBot } from '../../bot';
 import type { ServerConfig } from './config';
 import { errorBody, handleError } from './errors';
@@ -62,10 +67,12 @@ const PUBLIC_PATHS = ['/api/health', '/api/openapi.json', '/api/dev/', '/api/mes
 export async function buildServer(config: ServerConfig, options: BuildOptions = {}): Promise<BuiltServer> {
   const store = options.store ?? (await createStore({ dataDir: config.dataDir, poolSize: config.databasePoolSize, ...(config.databaseUrl ? { databaseUrl: config.databaseUrl } : {}) }));
   const directory = cachedDirectory(store.read.directory);
+  const configured = createEvidenceStore(config.evidence);
+  const evidence = options.evidence ?? configured;
   const deps: AppDeps = {
     store,
     directory,
-    evidence: options.evidence ?? new LocalDiskEvidenceStore(config.evidenceDir),
+    evidence,
     clock: options.clock ?? systemClock,
     settings: { workflow: { authorisationValidDays: config.authorisationValidDays }, maxEvidenceBytes: config.maxEvidenceBytes },
   };
@@ -138,9 +145,17 @@ export async function buildServer(config: ServerConfig, options: BuildOptions = 
       return reply.status(result.status).headers(result.headers ?? {}).send(result.body);
     });
   }
+  const documentWriter = recordDocumentWriter(configured);
+  const filing: NotificationSender = {
+    async deliver(message) {
+      if (!message.requestId) throw new PermanentDeliveryError('The message names no request.');
+      const filed = await fileRecordDocuments(deps, documentWriter, message.requestId);
+      return filed ? { status: 'sent' } : { status: 'skipped', reason: 'the request is not finalised' };
+    },
+  };
   const dispatcher = createDispatcher({
     queue: store.outboxQueue,
-    sender: bot.sender,
+    sender: routeByKind({ record_documents: filing }, bot.sender),
     clock: deps.clock,
     onError: (error) => app.log.warn({ err: error }, 'notification delivery'),
   });
@@ -165,6 +180,7 @@ export async function buildServer(config: ServerConfig, options: BuildOptions = 
   if (options.sweepIntervalMs) {
     sweep = setInterval(() => {
       expireDueRequests(deps)
+        .then(() => configured.retryPendingUploads((pendingKey, stored) => recordPendingUploadStored(deps, pendingKey, stored)))
         .then(() => sendDueReminders(deps, config.reminders))
         .then((written) => {
           if (written > 0) dispatcher.nudge();
@@ -183,6 +199,7 @@ export async function buildServer(config: ServerConfig, options: BuildOptions = 
       if (sweep) clearInterval(sweep);
       await dispatcher.stop();
       await app.close();
+      configured.close();
       await store.close();
     },
   };

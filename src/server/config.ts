@@ -5,6 +5,8 @@
 import path from 'node:path';
 import { z } from 'zod';
 import type { ReminderSettings } from '../domain/reminders';
+import { AppError } from '../domain/errors';
+import { evidenceConfigFromEnv, type EvidenceStoreConfig } from '../evidence/config';
 
 const envSchema = z.object({
   NODE_ENV: z.string().optional(),
@@ -45,6 +47,8 @@ export interface ServerConfig {
   teamsSso?: { clientId: string; applicationIdUri?: string; allowedTenantIds: string[]; jwksUri?: string };
   bot: { appId?: string; appPassword?: string; tenantId?: string; openIdMetadataUrl?: string };
   evidenceDir: string;
+  /** Local disk, or SharePoint when EVIDENCE_STORE=sharepoint (docs/sharepoint.md). */
+  evidence: EvidenceStoreConfig;
   maxEvidenceBytes: number;
   authorisationValidDays: number;
   reminders: ReminderSettings;
@@ -74,6 +78,18 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): ServerConfig {
     throw new ConfigError('AUTH_MODE=teams needs TEAMS_APP_CLIENT_ID and TEAMS_ALLOWED_TENANT_IDS.');
   }
   const dataDir = e.DATA_DIR === ':memory:' ? e.DATA_DIR : path.resolve(e.DATA_DIR);
+  const evidenceDir = e.EVIDENCE_DIR ? path.resolve(e.EVIDENCE_DIR) : path.join(dataDir === ':memory:' ? path.resolve('data') : dataDir, 'evidence');
+  const maxEvidenceBytes = e.MAX_EVIDENCE_MB * 1024 * 1024;
+  let evidence: EvidenceStoreConfig;
+  try {
+    // One upload limit (MAX_EVIDENCE_MB) and one evidence folder for every store.
+    evidence = evidenceConfigFromEnv({ ...env, DATA_DIR: dataDir === ':memory:' ? path.resolve('data') : dataDir, EVIDENCE_DIR: evidenceDir, EVIDENCE_MAX_BYTES: String(maxEvidenceBytes) });
+  } catch (error) {
+    if (error instanceof AppError) {
+      throw new ConfigError(`${error.message} ${Object.entries(error.fields ?? {}).map(([k, v]) => `${k}: ${v}`).join('; ')}`.trim());
+    }
+    throw error;
+  }
   return {
     production,
     port: e.PORT,
@@ -90,8 +106,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): ServerConfig {
       ...(e.BOT_TENANT_ID ? { tenantId: e.BOT_TENANT_ID } : {}),
       ...(e.BOT_OPENID_METADATA_URL ? { openIdMetadataUrl: e.BOT_OPENID_METADATA_URL } : {}),
     },
-    evidenceDir: e.EVIDENCE_DIR ? path.resolve(e.EVIDENCE_DIR) : path.join(dataDir === ':memory:' ? path.resolve('data') : dataDir, 'evidence'),
-    maxEvidenceBytes: e.MAX_EVIDENCE_MB * 1024 * 1024,
+    evidenceDir,
+    evidence,
+    maxEvidenceBytes,
     authorisationValidDays: e.AUTHORISATION_VALID_DAYS,
     reminders: {
       decisionWorkingDays: e.REMINDER_DECISION_WORKING_DAYS,

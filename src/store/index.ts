@@ -7,6 +7,7 @@ import type { Store, UnitOfWork } from '../app/ports';
 import { createAuditLog } from '../audit/log';
 import { migrate, openDatabase, type DatabaseOptions } from './database';
 import { createEvidenceRepository } from './repositories/evidence';
+import { createRecordDocumentRepository } from './repositories/documents';
 import { createOutbox, createOutboxQueue } from './repositories/outbox';
 import { createDirectory, createPeopleAdmin } from './repositories/people';
 import { createRequestRepository } from './repositories/requests';
@@ -41,6 +42,7 @@ export async function createStore(options: StoreOptions): Promise<SqlStore> {
     requests: createRequestRepository(executor),
     searchSessions: createSearchSessionRepository(executor),
     evidence: createEvidenceRepository(executor),
+    documents: createRecordDocumentRepository(executor),
     audit: createAuditLog(executor, { checkpointEvery: options.auditCheckpointEvery }),
     outbox: createOutbox(executor),
     directory: createDirectory(executor),

@@ -128,6 +128,19 @@ export interface OutboxTable {
   sent_at: string | null;
 }
 
+export interface RecordDocumentsTable {
+  id: string;
+  request_id: string;
+  kind: string;
+  file_name: string;
+  content_type: string;
+  size: number;
+  sha256: string;
+  storage_key: string;
+  web_url: string | null;
+  created_at: string;
+}
+
 export interface Database {
   people: PeopleTable;
   investigation_requests: InvestigationRequestsTable;
@@ -137,4 +150,5 @@ export interface Database {
   audit_entries: AuditEntriesTable;
   audit_checkpoints: AuditCheckpointsTable;
   outbox: OutboxTable;
+  record_documents: RecordDocumentsTable;
 }

@@ -16,6 +16,8 @@ export interface EvidenceFile {
   content: Readable;
   contentType: string;
   extension: string;
+  /** Bytes in the file when known before it is stored. */
+  size?: number;
 }
 
 function parseMetadata(input: unknown) {
@@ -63,7 +65,7 @@ export async function addEvidence(deps: AppDeps, caller: Caller, requestId: stri
     contentType: file.contentType,
     content: file.content,
     metadata: { ...metadata, capturedBy: caller.person.id },
-  });
+  }, file.size !== undefined ? { expectedSize: file.size } : {});
   const now = deps.clock.now();
   return deps.store.transaction(async (uow) => {
     const current = await loadVisible(uow, caller, requestId, true);
@@ -91,6 +93,32 @@ export async function addEvidence(deps: AppDeps, caller: Caller, requestId: stri
     await uow.evidence.insert(item);
     await auditEvent(uow, caller, current, 'add_evidence', 'access_worker', now, { evidenceId: id, sha256: stored.sha256, size: stored.size, subjectId: metadata.subjectId });
     return item;
+  });
+}
+
+/**
+ * A background upload that SharePoint has now confirmed: the item points at its new place. Called
+ * by the evidence store's retry job before it removes the local copy.
+ */
+export async function recordPendingUploadStored(deps: AppDeps, pendingKey: string, stored: { storageKey: string; webUrl: string | null; sha256: string }): Promise<void> {
+  const now = deps.clock.now();
+  await deps.store.transaction(async (uow) => {
+    const item = await uow.evidence.getByStorageKey(pendingKey);
+    if (!item) throw notFound(`No evidence item is waiting for upload ${pendingKey}.`);
+    if (stored.sha256 !== item.sha256) throw new AppError('validation', 'The stored copy does not match the evidence item’s SHA-256.');
+    await uow.evidence.setUploadStatus(item.id, 'stored', stored.storageKey, stored.webUrl);
+    await uow.audit.append({
+      at: now.toISOString(),
+      actorId: 'system',
+      actorRole: 'system',
+      action: 'evidence_uploaded',
+      requestId: item.requestId,
+      fromState: null,
+      toState: null,
+      reason: null,
+      detail: { evidenceId: item.id, storageKey: stored.storageKey },
+      httpRequestId: null,
+    });
   });
 }
 

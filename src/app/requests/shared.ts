@@ -29,7 +29,7 @@ export function assertVersion(request: InvestigationRequest, version: number | u
 /** Resolves "everyone holding a role" into people, leaving out those who play another part. */
 async function recipients(uow: UnitOfWork, intent: NotificationIntent): Promise<(string | null)[]> {
   const to = intent.to;
-  if ('cards' in to) return [null];
+  if ('cards' in to || 'system' in to) return [null];
   if ('personId' in to) return [to.personId];
   const holders = await uow.directory.withRole(to.role);
   return holders.filter((p) => p.active && !to.except.includes(p.id)).map((p) => p.id);

@@ -1,6 +1,6 @@
 /** The /api/requests routes: thin adapters from HTTP to the use cases. */
 import { createWriteStream } from 'node:fs';
-import { mkdir, mkdtemp, rm } from 'node:fs/promises';
+import { mkdir, mkdtemp, rm, stat } from 'node:fs/promises';
 import { createReadStream } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -13,6 +13,7 @@ import type { Caller } from '../../app/ports';
 import { createRequest } from '../../app/requests/create-request';
 import { addEvidence, checkEvidenceUpload, listEvidence, readEvidence } from '../../app/requests/evidence';
 import { getRequest } from '../../app/requests/get-request';
+import { listRecordDocuments, readRecordDocument } from '../../app/requests/record-documents';
 import { listRequests } from '../../app/requests/list-requests';
 import { saveFeedback } from '../../app/requests/save-feedback';
 import { saveLog } from '../../app/requests/save-log';
@@ -57,6 +58,22 @@ export async function registerRequestRoutes(app: FastifyInstance, ctx: RouteCont
   app.get('/api/requests/:id/audit', async (request) => getTimeline(deps, ctx.caller(request), p(request).id ?? ''));
   app.get('/api/requests/:id/notifications', async (request) => listNotifications(deps, ctx.caller(request), p(request).id ?? ''));
 
+  app.get('/api/requests/:id/documents', async (request) => listRecordDocuments(deps, ctx.caller(request), p(request).id ?? ''));
+  app.get('/api/requests/:id/documents/:did/content', async (request, reply) => {
+    const { item, content } = await readRecordDocument(deps, ctx.caller(request), p(request).id ?? '', p(request).did ?? '');
+    return reply
+      .header('content-type', item.contentType)
+      .header('content-length', String(item.size))
+      .header('content-disposition', `attachment; filename="${item.fileName}"`)
+      .header('cache-control', 'no-store')
+      .send(content);
+  });
+
+  // Evidence is part of the formal record: it is never deleted or replaced, only corrected by a new item.
+  app.delete('/api/requests/:id/evidence/:eid', async () => {
+    throw new AppError('forbidden', 'Evidence is part of the formal record and cannot be deleted or replaced. Upload a correction that names this item and says why.');
+  });
+
   app.get('/api/requests/:id/evidence', async (request) => listEvidence(deps, ctx.caller(request), p(request).id ?? ''));
   app.get('/api/requests/:id/evidence/:eid/content', async (request, reply) => {
     const { item, content } = await readEvidence(deps, ctx.caller(request), p(request).id ?? '', p(request).eid ?? '');
@@ -78,7 +95,7 @@ export async function registerRequestRoutes(app: FastifyInstance, ctx: RouteCont
     }
     let metadata: unknown;
     let checked = false;
-    let spooled: { file: string; type: EvidenceType } | undefined;
+    let spooled: { file: string; type: EvidenceType; size: number } | undefined;
     const workDir = await mkdtemp(path.join(ctx.tmpDir, 'upload-'));
     try {
       for await (const part of request.parts()) {
@@ -99,7 +116,7 @@ export async function registerRequestRoutes(app: FastifyInstance, ctx: RouteCont
         const { type, content } = await checkedUpload(part.file, { maxBytes: deps.settings.maxEvidenceBytes });
         const file = path.join(workDir, 'content');
         await pipeline(content, createWriteStream(file));
-        spooled = { file, type };
+        spooled = { file, type, size: (await stat(file)).size };
       }
       if (metadata === undefined) throw new AppError('validation', 'Some answers need attention.', { metadata: 'Send the evidence metadata.' });
       if (!spooled) throw new AppError('validation', 'Some answers need attention.', { file: 'Choose a file to upload.' });
@@ -108,6 +125,7 @@ export async function registerRequestRoutes(app: FastifyInstance, ctx: RouteCont
         content: createReadStream(spooled.file),
         contentType: spooled.type.contentType,
         extension: spooled.type.extension,
+        size: spooled.size,
       });
       return reply.status(201).send(item);
     } finally {

@@ -6,9 +6,11 @@ import type { Migration } from 'kysely';
 import { schema } from './001_schema';
 import { auditAppendOnly } from './002_audit_append_only';
 import { bot } from './003_bot';
+import { recordDocuments } from './004_record_documents';
 
 export const migrations: Record<string, Migration> = {
   '001_schema': schema,
   '002_audit_append_only': auditAppendOnly,
   '003_bot': bot,
+  '004_record_documents': recordDocuments,
 };

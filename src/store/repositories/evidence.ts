@@ -60,6 +60,10 @@ export function createEvidenceRepository(db: Kysely<Database>): EvidenceReposito
       const rows = await db.selectFrom('evidence_items').selectAll().where('request_id', '=', requestId).orderBy('created_at').orderBy('id').execute();
       return rows.map(toItem);
     },
+    async getByStorageKey(storageKey) {
+      const row = await db.selectFrom('evidence_items').selectAll().where('storage_key', '=', storageKey).executeTakeFirst();
+      return row ? toItem(row) : null;
+    },
     async listAll() {
       const rows = await db.selectFrom('evidence_items').selectAll().orderBy('created_at').orderBy('id').execute();
       return rows.map(toItem);

@@ -3,6 +3,7 @@
  * embedded PGlite and on a PostgreSQL server.
  */
 import { createHash } from 'node:crypto';
+import JSZip from 'jszip';
 import { BACKENDS } from '../../support/databases';
 import { startApi, type ApiHarness } from '../../support/api-server';
 import { PNG_BYTES, requestBody, uploadEvidence } from './helpers';
@@ -84,6 +85,22 @@ describe.each(BACKENDS)('walk-through on %s', (backend) => {
     expect(assessed.status).toBe(200);
     expect(assessed.body.log).toMatchObject({ findings: [{ subjectId: firstSubject }], assessment: { contribution: 'considerable' } });
     expect((await act(osw, 'finalise', {})).state).toBe('finalised');
+    // The request and the log are filed as .docx after the finalise commits, through the outbox.
+    await api.server.dispatcher.drainOnce();
+    const documents = await api.call('GET', `/api/requests/${id}/documents`, { token: sd });
+    const filed = documents.body as unknown as { id: string; kind: string; fileName: string; sha256: string }[];
+    expect(filed.map((d) => d.kind)).toEqual(['investigation_log', 'investigation_request']);
+    const logDoc = filed.find((d) => d.kind === 'investigation_log');
+    const docx = await fetch(`${api.url}/api/requests/${id}/documents/${logDoc?.id ?? ''}/content`, { headers: { authorization: `Bearer ${sd}` } });
+    expect(docx.status).toBe(200);
+    const bytes = Buffer.from(await docx.arrayBuffer());
+    expect(createHash('sha256').update(bytes).digest('hex')).toBe(logDoc?.sha256);
+    const xml = await (await JSZip.loadAsync(bytes)).file('word/document.xml')?.async('string');
+    expect(xml).toContain('Public photographs with the named adult');
+    expect(xml).toContain('Confirms contact continues');
+    const removal = await api.call('DELETE', `/api/requests/${id}/evidence/${upload.body.id as string}`, { token: aaw });
+    expect(removal.status).toBe(403);
+    expect(removal.body.error?.message).toMatch(/cannot be deleted or replaced/);
     const shared = await act(osw, 'share', {});
     expect(shared.state).toBe('shared');
     expect(shared.allowedActions).toEqual([]);
@@ -98,7 +115,7 @@ describe.each(BACKENDS)('walk-through on %s', (backend) => {
     const actions = (timeline.body as unknown as { action: string; toState: string; actorName: string }[]).map((e) => e.action);
     expect(actions).toEqual([
       'create', 'edit_draft', 'submit', 'agree', 'authorise', 'claim', 'confirm-legitimacy', 'start_search_session', 'add_evidence',
-      'end_search_session', 'view_evidence', 'save_log', 'complete-log', 'save_log', 'finalise', 'share', 'save_feedback',
+      'end_search_session', 'view_evidence', 'save_log', 'complete-log', 'save_log', 'finalise', 'file_record_documents', 'view_record_document', 'share', 'save_feedback',
     ]);
     const notifications = await api.call('GET', `/api/requests/${id}/notifications`, { token: osw });
     const kinds = (notifications.body as unknown as { kind: string; recipientId: string; status: string }[]).map((n) => `${n.kind}:${n.recipientId}`);

@@ -1,0 +1,62 @@
+/**
+ * On finalise the Investigation Request and Log are filed as documents beside the evidence, ready
+ * for the case record. This runs after the finalise commits (an outbox message), so a failure is
+ * retried and never undoes the decision; filing again replaces the earlier documents.
+ */
+import { randomUUID } from 'node:crypto';
+import { notFound } from '../../domain/errors';
+import type { AppDeps } from '../deps';
+import type { Caller, RecordDocumentItem, RecordDocumentWriter } from '../ports';
+import { auditEvent, loadVisible, UUID } from './shared';
+import type { Readable } from 'node:stream';
+
+export async function fileRecordDocuments(deps: AppDeps, writer: RecordDocumentWriter, requestId: string): Promise<RecordDocumentItem[] | null> {
+  const read = deps.store.read;
+  const request = await read.requests.get(requestId);
+  if (!request || (request.state !== 'finalised' && request.state !== 'shared')) return null;
+  const people: Record<string, string> = {};
+  for (const person of await deps.directory.all()) people[person.id] = person.displayName;
+  const now = deps.clock.now();
+  const written = await writer.write({
+    request,
+    evidence: await read.evidence.listForRequest(requestId),
+    searchSessions: await read.searchSessions.listForRequest(requestId),
+    people,
+    generatedAt: now,
+  });
+  const items: RecordDocumentItem[] = written.map((w) => ({ ...w, id: randomUUID(), requestId, createdAt: now.toISOString() }));
+  await deps.store.transaction(async (uow) => {
+    for (const item of items) await uow.documents.upsert(item);
+    await uow.audit.append({
+      at: now.toISOString(),
+      actorId: 'system',
+      actorRole: 'system',
+      action: 'file_record_documents',
+      requestId,
+      fromState: request.state,
+      toState: request.state,
+      reason: null,
+      detail: { documents: items.map((i) => ({ kind: i.kind, sha256: i.sha256, storageKey: i.storageKey })) },
+      httpRequestId: null,
+    });
+  });
+  return items;
+}
+
+export async function listRecordDocuments(deps: AppDeps, caller: Caller, requestId: string): Promise<RecordDocumentItem[]> {
+  await loadVisible(deps.store.read, caller, requestId);
+  return deps.store.read.documents.listForRequest(requestId);
+}
+
+/** Streams a record document back; every read is audited, as for evidence. */
+export async function readRecordDocument(deps: AppDeps, caller: Caller, requestId: string, documentId: string): Promise<{ item: RecordDocumentItem; content: Readable }> {
+  const now = deps.clock.now();
+  const item = await deps.store.transaction(async (uow) => {
+    const request = await loadVisible(uow, caller, requestId);
+    const found = UUID.test(documentId) ? await uow.documents.get(documentId) : null;
+    if (!found || found.requestId !== requestId) throw notFound('No such document on this request.');
+    await auditEvent(uow, caller, request, 'view_record_document', 'viewer', now, { documentId, kind: found.kind });
+    return found;
+  });
+  return { item, content: await deps.evidence.get(item.storageKey) };
+}

@@ -1,0 +1,301 @@
+/**
+ * Evidence in the restricted SharePoint library. `put` spools the content to the pending
+ * directory (hashing it in the same pass), uploads it, sets the library columns and the
+ * retention label, and only then deletes the local copy. When SharePoint cannot be reached
+ * within the retry bound the item stays pending on disk and `retryPendingUploads` finishes it.
+ */
+import { randomUUID } from 'node:crypto';
+import { Readable } from 'node:stream';
+import type { EvidencePutInput, EvidenceStore, StoredEvidence } from '../../app/ports';
+import type { RecordDocumentPutInput } from '../documents';
+import { AppError } from '../../domain/errors';
+import { safeSegment } from '../local-disk';
+import { createTokenProvider, type TokenProvider } from './auth';
+import { EVIDENCE_COLUMNS } from './columns';
+import { resolveSharePointConfig, type ResolvedSharePointConfig, type SharePointStoreConfig } from './config';
+import { errorFromResponse, GraphApi, GraphHttpError, withRetry } from './graph';
+import { PendingDir, SpoolProgress, type PendingRecord } from './pending';
+import { uploadFile, type DriveItem } from './upload';
+
+const SHAREPOINT_PREFIX = 'sharepoint:';
+const PENDING_PREFIX = 'pending:';
+
+/** A person to be given read access to a request's folder: by Entra object id, else by email. */
+export interface FolderReader {
+  aadObjectId?: string;
+  email?: string;
+}
+
+/** Called with the storage key `put` returned and where the item now is in SharePoint. */
+export type RecordStored = (pendingKey: string, stored: StoredEvidence) => Promise<void>;
+
+/** What a retry run did for one pending item; `pendingKey` is the storage key `put` returned. */
+export interface PendingUploadOutcome {
+  pendingKey: string;
+  result: StoredEvidence;
+  lastError: string | null;
+}
+
+export class SharePointEvidenceStore implements EvidenceStore {
+  readonly config: ResolvedSharePointConfig;
+  private readonly api: GraphApi;
+  private readonly pending: PendingDir;
+  /** Items an upload is working on in this process, so the retry job leaves them alone. */
+  private readonly inFlight = new Set<string>();
+
+  constructor(config: SharePointStoreConfig, tokenProvider?: TokenProvider) {
+    this.config = resolveSharePointConfig(config);
+    const policy = { maxAttempts: this.config.maxAttempts, baseDelayMs: this.config.retryBaseDelayMs, maxDelayMs: this.config.maxRetryDelayMs };
+    this.api = new GraphApi(this.config.graphBaseUrl, tokenProvider ?? createTokenProvider(this.config), policy, this.config.caCertificate);
+    this.pending = new PendingDir(this.config.pendingDir);
+  }
+
+  /**
+   * With `expectedSize` (the size the client declared), the upload session starts at once and
+   * each range follows the spool to disk, instead of waiting for the whole file: Graph needs the
+   * total size in every range, so this is only possible when it is known in advance. A file that
+   * turns out to be another size is refused (AppError 'validation') and nothing is kept.
+   */
+  async put(input: EvidencePutInput, options: { expectedSize?: number } = {}): Promise<StoredEvidence> {
+    if (options.expectedSize !== undefined) return this.storeFollowing(input, options.expectedSize);
+    return this.store(input, input.metadata);
+  }
+
+  /** Files a generated document (the request or the log) in the request's folder. */
+  async putRecordDocument(input: RecordDocumentPutInput): Promise<StoredEvidence> {
+    return this.store({ ...input, content: Readable.from([input.content]) }, null);
+  }
+
+  private async store(input: Omit<EvidencePutInput, 'metadata'>, metadata: EvidencePutInput['metadata'] | null): Promise<StoredEvidence> {
+    const drivePath = drivePathFor(input);
+    // Nothing reaches SharePoint until the whole file is on disk: a refused or broken stream stores nothing.
+    const spooled = await this.pending.spool(input.content);
+    const record = this.newRecord(spooled.key, input, metadata, drivePath, spooled);
+    await this.pending.save(record);
+    return (await this.attempt(record)).result;
+  }
+
+  private async storeFollowing(input: EvidencePutInput, expectedSize: number): Promise<StoredEvidence> {
+    const drivePath = drivePathFor(input);
+    if (!Number.isSafeInteger(expectedSize) || expectedSize <= 0) {
+      throw new AppError('validation', 'The declared file size is not a positive whole number.', { size: 'Send the size of the file in bytes.' });
+    }
+    const key = randomUUID();
+    const progress = new SpoolProgress();
+    this.inFlight.add(key);
+    try {
+      const upload = uploadFile(
+        this.api,
+        { driveId: this.config.driveId, drivePath, file: this.pending.contentPath(key), size: expectedSize, contentType: input.contentType, available: (n) => progress.until(n) },
+        { chunkSize: this.config.chunkSize, simpleUploadLimit: this.config.simpleUploadLimit },
+      );
+      // Its failure is handled after the spool; this only keeps it from being reported as unhandled meanwhile.
+      upload.catch(() => undefined);
+      let spooled: { size: number; sha256: string };
+      try {
+        spooled = await this.pending.spool(input.content, { key, expectedSize, progress });
+      } catch (error) {
+        await upload.catch(() => undefined);
+        throw error;
+      }
+      const record = this.newRecord(key, input, input.metadata, drivePath, spooled);
+      await this.pending.save(record);
+      return (await this.attempt(record, upload)).result;
+    } finally {
+      this.inFlight.delete(key);
+    }
+  }
+
+  async get(storageKey: string): Promise<Readable> {
+    if (storageKey.startsWith(PENDING_PREFIX)) {
+      const key = storageKey.slice(PENDING_PREFIX.length);
+      const record = await this.pending.load(key);
+      if (!record) throw new AppError('not_found', 'The pending evidence file is not on this server.');
+      return this.pending.read(key);
+    }
+    if (!storageKey.startsWith(SHAREPOINT_PREFIX)) throw new AppError('not_found', 'No such evidence item.');
+    const itemId = storageKey.slice(SHAREPOINT_PREFIX.length);
+    if (!/^[A-Za-z0-9!_-]+$/.test(itemId)) throw new AppError('not_found', 'No such evidence item.');
+    return this.download(itemId);
+  }
+
+  /**
+   * Tries every pending item again (oldest first). For each item SharePoint confirms, `recordStored`
+   * is called (to point the evidence row at its new storage key) before the local copy is deleted;
+   * if it throws, the copy stays and the next run calls it again, so no crash in between can leave
+   * a row pointing at a file that is gone.
+   */
+  async retryPendingUploads(recordStored: RecordStored): Promise<PendingUploadOutcome[]> {
+    const outcomes: PendingUploadOutcome[] = [];
+    for (const record of await this.pending.list()) {
+      if (this.inFlight.has(record.key)) continue;
+      outcomes.push(await this.attempt(record, undefined, recordStored));
+    }
+    return outcomes;
+  }
+
+  /**
+   * Lets the request's originating social worker and team manager read its folder (DESIGN.md §4)
+   * with a sharing invitation: SharePoint gives the folder its own permissions, keeping what it
+   * inherits from the library (service directors, service managers, access workers). Asking again
+   * is harmless. The folder exists once the request's first evidence is stored.
+   */
+  async grantRequestFolder(caseReference: string, requestReference: string, readers: FolderReader[]): Promise<void> {
+    const recipients = readers.map((r) => (r.aadObjectId ? { objectId: r.aadObjectId } : { email: r.email ?? '' })).filter((r) => 'objectId' in r || r.email);
+    if (!recipients.length) return;
+    const folder = [safeSegment(caseReference), safeSegment(requestReference)].map(encodeURIComponent).join('/');
+    try {
+      await this.api.call('POST', `/drives/${encodeURIComponent(this.config.driveId)}/root:/${folder}:/invite`, {
+        requireSignIn: true,
+        sendInvitation: false,
+        retainInheritedPermissions: true,
+        roles: ['read'],
+        recipients,
+      });
+    } catch (error) {
+      if (error instanceof GraphHttpError && error.status === 404) throw new AppError('not_found', 'The request has no folder in SharePoint yet.');
+      throw error;
+    }
+  }
+
+  /** Items still waiting for SharePoint, for monitoring. */
+  async pendingUploads(): Promise<PendingRecord[]> {
+    return this.pending.list();
+  }
+
+  close(): void {
+    this.api.close();
+  }
+
+  private newRecord(
+    key: string,
+    input: Omit<EvidencePutInput, 'metadata' | 'content'>,
+    metadata: EvidencePutInput['metadata'] | null,
+    drivePath: string,
+    spooled: { size: number; sha256: string },
+  ): PendingRecord {
+    return {
+      key,
+      requestId: input.requestId,
+      requestReference: input.requestReference,
+      caseReference: input.caseReference,
+      drivePath,
+      contentType: input.contentType,
+      metadata,
+      size: spooled.size,
+      sha256: spooled.sha256,
+      createdAt: new Date().toISOString(),
+      driveItemId: null,
+      webUrl: null,
+      attempts: 0,
+      lastError: null,
+    };
+  }
+
+  /** One try at delivering a spooled item; `upload` is an upload already under way for it. */
+  private async attempt(record: PendingRecord, upload?: Promise<DriveItem>, recordStored?: RecordStored): Promise<PendingUploadOutcome> {
+    const pendingKey = `${PENDING_PREFIX}${record.key}`;
+    this.inFlight.add(record.key);
+    try {
+      const result = await this.deliver(record, upload);
+      await recordStored?.(pendingKey, result);
+      await this.pending.remove(record.key);
+      return { pendingKey, result, lastError: null };
+    } catch (error) {
+      // Whatever went wrong, the file and its record stay on disk for the next retry.
+      record.attempts += 1;
+      record.lastError = error instanceof Error ? error.message : String(error);
+      await this.pending.save(record);
+      await this.pending.sync(record.key);
+      const result: StoredEvidence = { storageKey: pendingKey, size: record.size, sha256: record.sha256, webUrl: null, status: 'upload_pending' };
+      return { pendingKey, result, lastError: record.lastError };
+    } finally {
+      this.inFlight.delete(record.key);
+    }
+  }
+
+  private async deliver(record: PendingRecord, upload?: Promise<DriveItem>): Promise<StoredEvidence> {
+    const driveId = encodeURIComponent(this.config.driveId);
+    if (!record.driveItemId) {
+      const item = await (upload ?? uploadFile(
+        this.api,
+        { driveId: this.config.driveId, drivePath: record.drivePath, file: this.pending.contentPath(record.key), size: record.size, contentType: record.contentType },
+        { chunkSize: this.config.chunkSize, simpleUploadLimit: this.config.simpleUploadLimit },
+      ));
+      if (item.size !== record.size) throw new GraphHttpError(0, 'size_mismatch', `SharePoint holds ${item.size} bytes, not ${record.size}.`, null);
+      record.driveItemId = item.id;
+      record.webUrl = item.webUrl;
+      // Remembered at once: a later failure must not upload the bytes a second time.
+      await this.pending.save(record);
+    }
+    await this.api.call('PATCH', `/drives/${driveId}/items/${encodeURIComponent(record.driveItemId)}/listItem/fields`, this.fields(record));
+    if (this.config.retentionLabel) {
+      await this.api.call('PATCH', `/drives/${driveId}/items/${encodeURIComponent(record.driveItemId)}/retentionLabel`, { name: this.config.retentionLabel });
+    }
+    return { storageKey: `${SHAREPOINT_PREFIX}${record.driveItemId}`, size: record.size, sha256: record.sha256, webUrl: record.webUrl, status: 'stored' };
+  }
+
+  private fields(record: PendingRecord): Record<string, string | boolean> {
+    const c = EVIDENCE_COLUMNS;
+    const references = {
+      [c.requestReference.name]: record.requestReference,
+      [c.caseReference.name]: record.caseReference,
+      [c.sha256.name]: record.sha256,
+    };
+    const m = record.metadata;
+    if (!m) return references;
+    const retainUntil = new Date(m.capturedAt);
+    retainUntil.setUTCFullYear(retainUntil.getUTCFullYear() + this.config.retentionYears);
+    return {
+      ...references,
+      [c.subject.name]: m.subjectId,
+      [c.sourceUrl.name]: m.sourceUrl,
+      [c.capturedAt.name]: new Date(m.capturedAt).toISOString(),
+      [c.capturedBy.name]: m.capturedBy,
+      [c.publiclyVisible.name]: m.publiclyVisible,
+      [c.retainUntil.name]: retainUntil.toISOString(),
+    };
+  }
+
+  /** Graph answers the content request with a redirect to a pre-authenticated URL. */
+  private async download(itemId: string): Promise<Readable> {
+    const url = this.api.url(`/drives/${encodeURIComponent(this.config.driveId)}/items/${encodeURIComponent(itemId)}/content`);
+    try {
+      return await withRetry(this.api.policy, async () => {
+        const first = await this.api.transport.open({ method: 'GET', url, headers: await this.api.authorisedHeaders() });
+        if (first.statusCode === 200) return first;
+        if (first.statusCode !== 302 || !first.headers.location) {
+          const body = await collect(first);
+          throw errorFromResponse({ status: first.statusCode ?? 0, headers: first.headers, body });
+        }
+        first.resume();
+        const content = await this.api.transport.open({ method: 'GET', url: new URL(first.headers.location, url).toString() });
+        if (content.statusCode === 200) return content;
+        throw errorFromResponse({ status: content.statusCode ?? 0, headers: content.headers, body: await collect(content) });
+      });
+    } catch (error) {
+      if (error instanceof GraphHttpError && error.status === 404) throw new AppError('not_found', 'The evidence file is no longer in SharePoint.');
+      if (error instanceof GraphHttpError) throw new AppError('unavailable', `SharePoint could not return the evidence: ${error.message}`);
+      throw error;
+    }
+  }
+}
+
+async function collect(stream: Readable): Promise<Buffer> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of stream as AsyncIterable<Buffer>) chunks.push(chunk);
+  return Buffer.concat(chunks);
+}
+
+/** `{case}/{request}/{name}`: the folder per case and request, every segment safe. */
+function drivePathFor(input: Pick<EvidencePutInput, 'caseReference' | 'requestReference' | 'fileName'>): string {
+  return [safeSegment(input.caseReference), safeSegment(input.requestReference), checkedFileName(input.fileName)].join('/');
+}
+
+/** The server makes file names; this refuses anything that could be read as a path. */
+export function checkedFileName(name: string): string {
+  if (!/^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$/.test(name) || name.includes('..')) {
+    throw new AppError('validation', 'The evidence file name is not one the server makes.', { fileName: 'Use a server-made file name.' });
+  }
+  return name;
+}

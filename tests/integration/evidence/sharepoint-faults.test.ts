@@ -1,0 +1,167 @@
+/**
+ * Each fault Graph can throw at an upload: the evidence arrives whole (same SHA-256) or is
+ * left pending on local disk, and is never lost.
+ */
+import { existsSync, readdirSync } from 'node:fs';
+import path from 'node:path';
+import type { SharePointEvidenceStore } from '../../../src/evidence/sharepoint';
+import { RANGE_UNIT, startGraphServer, type GraphServer } from '../../support/graph-server';
+import { pngBytes, putInput, readAll, sha256, storeFor } from './helpers';
+
+let server: GraphServer;
+let store: SharePointEvidenceStore;
+const large = pngBytes(4_000_001 + 3 * RANGE_UNIT, 7);
+
+beforeEach(async () => {
+  server = await startGraphServer();
+  store = storeFor(server);
+});
+
+afterEach(async () => {
+  store.close();
+  await server.stop();
+});
+
+async function expectWhole(storageKey: string, content: Buffer): Promise<void> {
+  expect(storageKey).toMatch(/^sharepoint:/);
+  const item = server.items.get(storageKey.slice('sharepoint:'.length));
+  expect(item?.sha256).toBe(sha256(content));
+  expect(sha256(await readAll(await store.get(storageKey)))).toBe(sha256(content));
+  expect(readdirSync(store.config.pendingDir)).toEqual([]);
+}
+
+describe('SharePoint evidence store under faults', () => {
+  test('429 with Retry-After on a range: waits as told, then completes', async () => {
+    server.inject({ target: 'range', kind: 'status', status: 429, retryAfter: 1 });
+    const started = Date.now();
+    const stored = await store.put(putInput(large));
+    expect(Date.now() - started).toBeGreaterThanOrEqual(1000);
+    expect(stored.status).toBe('stored');
+    expect(server.callsTo('range').filter((c) => c.status === 429)).toHaveLength(1);
+    // It asked the session where it stood before sending again.
+    expect(server.callsTo('status').length).toBeGreaterThanOrEqual(1);
+    await expectWhole(stored.storageKey, large);
+  });
+
+  test('503 without Retry-After on a simple upload and on the metadata: backs off and completes', async () => {
+    const small = pngBytes(50_000, 3);
+    server.inject({ target: 'simple', kind: 'status', status: 503, times: 2 });
+    server.inject({ target: 'fields', kind: 'status', status: 503 });
+    const stored = await store.put(putInput(small));
+    expect(stored.status).toBe('stored');
+    expect(server.callsTo('simple').map((c) => c.status)).toEqual([503, 503, 201]);
+    expect(server.items.get(stored.storageKey.slice('sharepoint:'.length))?.fields.SmcSha256).toBe(sha256(small));
+    await expectWhole(stored.storageKey, small);
+  });
+
+  test('429 on createUploadSession is retried', async () => {
+    server.inject({ target: 'createSession', kind: 'status', status: 429, retryAfter: 0 });
+    const stored = await store.put(putInput(large));
+    expect(stored.status).toBe('stored');
+    expect(server.callsTo('createSession').map((c) => c.status)).toEqual([429, 200]);
+    await expectWhole(stored.storageKey, large);
+  });
+
+  test('the token endpoint unavailable: pending, and delivered after a restart from the same pending directory', async () => {
+    server.inject({ target: 'token', kind: 'status', status: 503, retryAfter: 1 });
+    const small = pngBytes(20_000, 5);
+    const pending = await store.put(putInput(small));
+    expect(pending.status).toBe('upload_pending');
+    expect(server.items.size).toBe(0);
+    // MSAL itself refuses further token calls for a while after a 5xx; a restarted process starts afresh.
+    store.close();
+    store = storeFor(server, { pendingDir: store.config.pendingDir });
+    const [outcome] = await store.retryPendingUploads(async () => undefined);
+    expect(outcome?.pendingKey).toBe(pending.storageKey);
+    expect(outcome?.result.status).toBe('stored');
+    await expectWhole(outcome?.result.storageKey ?? '', small);
+  });
+
+  test('a connection reset in the middle of a range: resumes from nextExpectedRanges', async () => {
+    server.inject({ target: 'range', kind: 'reset', afterBytes: RANGE_UNIT + 1000 });
+    // Chunks of two units, so the reset lands inside a range and one unit survives it.
+    store.close();
+    store = storeFor(server, { chunkSize: 2 * RANGE_UNIT });
+    const stored = await store.put(putInput(large));
+    expect(stored.status).toBe('stored');
+    const ranges = server.callsTo('range').map((c) => c.contentRange);
+    expect(ranges[0]).toBe(`bytes 0-${2 * RANGE_UNIT - 1}/${large.length}`);
+    // The server kept one whole unit of the dropped range, so the next range starts there.
+    expect(ranges[1]).toBe(`bytes ${RANGE_UNIT}-${3 * RANGE_UNIT - 1}/${large.length}`);
+    expect(server.callsTo('createSession')).toHaveLength(1);
+    await expectWhole(stored.storageKey, large);
+  });
+
+  test('a lost upload session (404): starts a new session and uploads whole', async () => {
+    server.inject({ target: 'range', kind: 'lose-session' });
+    const stored = await store.put(putInput(large));
+    expect(stored.status).toBe('stored');
+    expect(server.callsTo('createSession')).toHaveLength(2);
+    await expectWhole(stored.storageKey, large);
+  });
+
+  test('throttled past the bound: kept pending on disk, readable, and delivered by the retry job', async () => {
+    server.inject({ target: 'range', kind: 'status', status: 503, times: 50 });
+    const pending = await store.put(putInput(large));
+    expect(pending).toMatchObject({ status: 'upload_pending', sha256: sha256(large), size: large.length, webUrl: null });
+    expect(pending.storageKey).toMatch(/^pending:/);
+    const key = pending.storageKey.slice('pending:'.length);
+    expect(existsSync(path.join(store.config.pendingDir, `${key}.bin`))).toBe(true);
+    expect(sha256(await readAll(await store.get(pending.storageKey)))).toBe(sha256(large));
+    expect(server.items.size).toBe(0);
+
+    server.clearFaults();
+    const recorded: [string, string][] = [];
+    const outcomes = await store.retryPendingUploads(async (pendingKey, stored) => {
+      recorded.push([pendingKey, stored.storageKey]);
+    });
+    expect(recorded).toEqual([[pending.storageKey, outcomes[0]?.result.storageKey]]);
+    expect(outcomes).toHaveLength(1);
+    expect(outcomes[0]?.pendingKey).toBe(pending.storageKey);
+    expect(outcomes[0]?.result.status).toBe('stored');
+    await expectWhole(outcomes[0]?.result.storageKey ?? '', large);
+  });
+
+  test('if recording the new storage key fails, the local copy stays and the next run records it', async () => {
+    server.inject({ target: 'simple', kind: 'status', status: 503, times: 4 });
+    const small = pngBytes(2000, 4);
+    const pending = await store.put(putInput(small));
+    expect(pending.status).toBe('upload_pending');
+    const [failed] = await store.retryPendingUploads(async () => {
+      throw new Error('database unavailable');
+    });
+    expect(failed?.result.status).toBe('upload_pending');
+    expect(failed?.lastError).toBe('database unavailable');
+    expect(sha256(await readAll(await store.get(pending.storageKey)))).toBe(sha256(small));
+    const recorded: string[] = [];
+    const [outcome] = await store.retryPendingUploads(async (key) => {
+      recorded.push(key);
+    });
+    expect(recorded).toEqual([pending.storageKey]);
+    expect(outcome?.result.status).toBe('stored');
+    // Uploaded once: the second run only set the columns again and recorded the key.
+    expect(server.callsTo('simple').filter((c) => c.status === 201)).toHaveLength(1);
+    await expectWhole(outcome?.result.storageKey ?? '', small);
+  });
+
+  test('a Retry-After longer than the policy allows is not waited for: pending at once', async () => {
+    server.inject({ target: 'simple', kind: 'status', status: 429, retryAfter: 3600 });
+    const started = Date.now();
+    const pending = await store.put(putInput(pngBytes(1000)));
+    expect(Date.now() - started).toBeLessThan(3000);
+    expect(pending.status).toBe('upload_pending');
+    expect(await store.pendingUploads()).toHaveLength(1);
+  });
+
+  test('uploaded but the metadata failed: the retry only sets the metadata, never uploads twice', async () => {
+    server.inject({ target: 'fields', kind: 'status', status: 503, times: 4 });
+    const pending = await store.put(putInput(pngBytes(1000)));
+    expect(pending.status).toBe('upload_pending');
+    expect(server.items.size).toBe(1);
+    const outcomes = await store.retryPendingUploads(async () => undefined);
+    expect(outcomes[0]?.result.status).toBe('stored');
+    expect(server.items.size).toBe(1);
+    expect(server.callsTo('simple')).toHaveLength(1);
+    expect([...server.items.values()][0]?.fields.SmcCaseReference).toBe('CASE-77');
+  });
+});

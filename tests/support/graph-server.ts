@@ -1,0 +1,716 @@
+/**
+ * A local HTTPS server that answers as Microsoft Entra ID and Microsoft Graph document for the
+ * calls the SharePoint evidence store and the provisioning script make, with faults a test can
+ * inject. HTTPS because MSAL refuses an authority that is not https; the certificate is made
+ * with openssl for 127.0.0.1 and handed to the client as its trusted CA.
+ */
+import { execFileSync } from 'node:child_process';
+import { createHash, randomUUID } from 'node:crypto';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { createServer, type Server } from 'node:https';
+import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+
+export const RANGE_UNIT = 320 * 1024;
+
+export type FaultTarget = 'token' | 'simple' | 'createSession' | 'range' | 'status' | 'fields' | 'retentionLabel' | 'download';
+
+export type Fault =
+  /** Answer with this status (429 or 503 usually), with Retry-After in seconds when given. */
+  | { target: FaultTarget; kind: 'status'; status: number; retryAfter?: number; times?: number }
+  /** Read this many bytes of the request body, then destroy the socket. Whole 320 KiB units already read are kept. */
+  | { target: 'range'; kind: 'reset'; afterBytes: number; times?: number }
+  /** Forget the upload session, so it answers 404 from now on. */
+  | { target: 'range' | 'status'; kind: 'lose-session'; times?: number };
+
+export interface RecordedCall {
+  method: string;
+  path: string;
+  target: FaultTarget | 'discovery' | 'other';
+  authorization: string | undefined;
+  contentRange: string | undefined;
+  status: number;
+}
+
+export interface StoredItem {
+  id: string;
+  driveId: string;
+  /** Folder path inside the drive, without leading slash. */
+  folder: string;
+  name: string;
+  size: number;
+  sha256: string;
+  content: Buffer | null;
+  fields: Record<string, unknown>;
+  retentionLabel: string | null;
+}
+
+interface UploadSession {
+  id: string;
+  driveId: string;
+  folder: string;
+  name: string;
+  conflictBehavior: string;
+  size: number | null;
+  received: number;
+  hash: ReturnType<typeof createHash>;
+  chunks: Buffer[] | null;
+  expires: Date;
+}
+
+export interface SiteList {
+  id: string;
+  displayName: string;
+  template: string;
+  contentTypes: { id: string; name: string; parentId: string }[];
+  hasUniqueRoleAssignments: boolean;
+  /** `principalId:roleDefinitionId` */
+  roleAssignments: Set<string>;
+}
+
+/** SharePoint's built-in role definitions by RoleType (Reader 2, Contributor 3, Administrator 5, Editor 6). */
+export const ROLE_DEFINITION_IDS: Record<number, number> = { 2: 1073741826, 3: 1073741827, 5: 1073741829, 6: 1073741830 };
+
+export interface GraphServerOptions {
+  tenantId?: string;
+  /** Keep uploaded bytes in memory (tests); off for the benchmark, which keeps only hash and size. */
+  keepContent?: boolean;
+}
+
+interface Certificate {
+  key: string;
+  cert: string;
+}
+
+let certificate: Certificate | null = null;
+
+/** One self-signed certificate per process: generating keys is the slow part. */
+function localCertificate(): Certificate {
+  if (certificate) return certificate;
+  const dir = mkdtempSync(path.join(tmpdir(), 'graph-cert-'));
+  try {
+    execFileSync(
+      'openssl',
+      ['req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes', '-days', '2', '-subj', '/CN=127.0.0.1',
+        '-addext', 'subjectAltName=IP:127.0.0.1,DNS:localhost', '-keyout', path.join(dir, 'key.pem'), '-out', path.join(dir, 'cert.pem')],
+      { stdio: 'ignore' },
+    );
+    certificate = { key: readFileSync(path.join(dir, 'key.pem'), 'utf8'), cert: readFileSync(path.join(dir, 'cert.pem'), 'utf8') };
+    return certificate;
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+export class GraphServer {
+  readonly tenantId: string;
+  readonly calls: RecordedCall[] = [];
+  readonly items = new Map<string, StoredItem>();
+  readonly issuedTokens = new Set<string>();
+  /** Sharing invitations on folders: `recipient:roles` by folder path. */
+  readonly folderPermissions = new Map<string, Set<string>>();
+  readonly tokenRequests: Record<string, string>[] = [];
+  /** The site's provisioning state: site columns, content types, libraries and their permissions. */
+  readonly siteColumns = new Map<string, Record<string, unknown> & { id: string; name: string }>();
+  readonly contentTypes = new Map<string, { id: string; name: string; columns: string[] }>();
+  readonly lists = new Map<string, SiteList>();
+  readonly siteUsers = new Map<string, number>();
+  /** Every change provisioning made, in order; a second run must add none. */
+  readonly changes: string[] = [];
+  private faults: (Fault & { left: number })[] = [];
+  private sessions = new Map<string, UploadSession>();
+  private server: Server;
+  private port = 0;
+  private readonly keepContent: boolean;
+  readonly ca: string;
+
+  constructor(options: GraphServerOptions = {}) {
+    this.tenantId = options.tenantId ?? '11111111-2222-3333-4444-555555555555';
+    this.keepContent = options.keepContent ?? true;
+    const { key, cert } = localCertificate();
+    this.ca = cert;
+    this.server = createServer({ key, cert }, (req, res) => {
+      this.handle(req, res).catch((error: unknown) => {
+        if (!res.headersSent) this.json(res, 500, { error: { code: 'generalException', message: String(error) } });
+        else res.destroy();
+      });
+    });
+  }
+
+  async start(): Promise<this> {
+    await new Promise<void>((resolve) => this.server.listen(0, '127.0.0.1', resolve));
+    this.port = (this.server.address() as AddressInfo).port;
+    return this;
+  }
+
+  async stop(): Promise<void> {
+    this.server.closeAllConnections();
+    await new Promise<void>((resolve) => this.server.close(() => resolve()));
+  }
+
+  get origin(): string {
+    return `https://127.0.0.1:${this.port}`;
+  }
+
+  get graphBaseUrl(): string {
+    return `${this.origin}/v1.0`;
+  }
+
+  /** The authority host MSAL is pointed at; the tenant goes after it. */
+  get authorityHost(): string {
+    return this.origin;
+  }
+
+  /** The SharePoint site's REST root, for breaking inheritance and granting groups. */
+  get sharePointRestUrl(): string {
+    return `${this.origin}/sites/evidence`;
+  }
+
+  inject(fault: Fault): void {
+    this.faults.push({ ...fault, left: fault.times ?? 1 });
+  }
+
+  clearFaults(): void {
+    this.faults = [];
+  }
+
+  callsTo(target: RecordedCall['target']): RecordedCall[] {
+    return this.calls.filter((c) => c.target === target);
+  }
+
+  itemAt(folder: string, name: string): StoredItem | undefined {
+    return [...this.items.values()].find((i) => i.folder === folder && i.name === name);
+  }
+
+  /** Adds a file directly, to set up a name conflict. */
+  seedItem(driveId: string, folder: string, name: string, content: Buffer): StoredItem | null {
+    return this.saveItem(driveId, folder, name, 'fail', content.length, createHash('sha256').update(content).digest('hex'), content);
+  }
+
+  private record(req: IncomingMessage, target: RecordedCall['target'], status: number): void {
+    this.calls.push({
+      method: req.method ?? '',
+      path: req.url ?? '',
+      target,
+      authorization: req.headers.authorization,
+      contentRange: req.headers['content-range'],
+      status,
+    });
+  }
+
+  private json(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
+    const text = JSON.stringify(body);
+    res.writeHead(status, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(text), ...headers });
+    res.end(text);
+  }
+
+  private graphError(res: ServerResponse, status: number, code: string, message: string, headers: Record<string, string> = {}): void {
+    this.json(res, status, { error: { code, message, innerError: { 'request-id': randomUUID(), date: new Date().toISOString() } } }, headers);
+  }
+
+  /** Answers a status fault if one is due; true when it did. */
+  private async statusFault(req: IncomingMessage, res: ServerResponse, target: FaultTarget): Promise<boolean> {
+    const fault = this.faults.find((f) => f.target === target && f.left > 0 && f.kind === 'status');
+    if (!fault || fault.kind !== 'status') return false;
+    fault.left -= 1;
+    await drain(req);
+    this.record(req, target, fault.status);
+    const headers: Record<string, string> = fault.retryAfter !== undefined ? { 'retry-after': String(fault.retryAfter) } : {};
+    if (target === 'token') {
+      // Entra ID answers in OAuth's error shape, not Graph's.
+      this.json(res, fault.status, { error: 'temporarily_unavailable', error_description: 'AADSTS50196: Injected fault.' }, headers);
+    } else {
+      this.graphError(res, fault.status, fault.status === 429 ? 'activityLimitReached' : 'serviceNotAvailable', 'Injected fault.', headers);
+    }
+    return true;
+  }
+
+  private authorised(req: IncomingMessage, res: ServerResponse, target: RecordedCall['target']): boolean {
+    const token = /^Bearer (.+)$/.exec(req.headers.authorization ?? '')?.[1];
+    if (token && this.issuedTokens.has(token)) return true;
+    this.record(req, target, 401);
+    this.graphError(res, 401, 'InvalidAuthenticationToken', 'Access token is empty or invalid.');
+    return false;
+  }
+
+  private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const url = new URL(req.url ?? '/', this.origin);
+    const p = decodeURIComponent(url.pathname);
+    const method = req.method ?? 'GET';
+
+    // Entra ID: OpenID discovery and the v2.0 token endpoint for client credentials.
+    const tenant = this.tenantId;
+    if (method === 'GET' && p === `/${tenant}/v2.0/.well-known/openid-configuration`) {
+      this.record(req, 'discovery', 200);
+      return this.json(res, 200, {
+        token_endpoint: `${this.origin}/${tenant}/oauth2/v2.0/token`,
+        authorization_endpoint: `${this.origin}/${tenant}/oauth2/v2.0/authorize`,
+        end_session_endpoint: `${this.origin}/${tenant}/oauth2/v2.0/logout`,
+        jwks_uri: `${this.origin}/${tenant}/discovery/v2.0/keys`,
+        issuer: `${this.origin}/${tenant}/v2.0`,
+        token_endpoint_auth_methods_supported: ['client_secret_post', 'private_key_jwt', 'client_secret_basic'],
+        response_types_supported: ['code', 'id_token', 'code id_token', 'id_token token'],
+        scopes_supported: ['openid', 'profile', 'email', 'offline_access'],
+        tenant_region_scope: 'EU',
+      });
+    }
+    if (method === 'POST' && p === `/${tenant}/oauth2/v2.0/token`) return this.token(req, res);
+
+    // Upload session URLs are pre-authenticated: Graph rejects an Authorization header on them.
+    const upload = /^\/upload\/([^/]+)$/.exec(p);
+    if (upload?.[1]) return this.uploadUrl(req, res, upload[1]);
+    const download = /^\/download\/([^/]+)$/.exec(p);
+    if (download?.[1] && method === 'GET') return this.download(req, res, download[1]);
+    if (method === 'PUT' && p === '/sink') return this.sink(req, res);
+
+    if (p.startsWith('/v1.0/')) return this.graph(req, res, method, p.slice('/v1.0'.length), url);
+    if (p.startsWith('/sites/evidence/_api/')) return this.sharePointRest(req, res, method, p.slice('/sites/evidence/_api'.length));
+    this.record(req, 'other', 404);
+    this.graphError(res, 404, 'itemNotFound', `No route for ${method} ${p}`);
+  }
+
+  private async token(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    if (await this.statusFault(req, res, 'token')) return;
+    const form = Object.fromEntries(new URLSearchParams((await readBody(req)).toString('utf8')));
+    this.tokenRequests.push(form);
+    const hasCredential =
+      Boolean(form.client_secret) ||
+      (form.client_assertion_type === 'urn:ietf:params:oauth:client-assertion-type:jwt-bearer' && Boolean(form.client_assertion));
+    if (form.grant_type !== 'client_credentials' || !form.client_id || !hasCredential || !form.scope?.endsWith('/.default')) {
+      this.record(req, 'token', 400);
+      return this.json(res, 400, { error: 'invalid_request', error_description: 'AADSTS900144: The request body must contain client credentials.' });
+    }
+    const accessToken = randomUUID();
+    this.issuedTokens.add(accessToken);
+    this.record(req, 'token', 200);
+    this.json(res, 200, { token_type: 'Bearer', expires_in: 3599, ext_expires_in: 3599, access_token: accessToken });
+  }
+
+  private async graph(req: IncomingMessage, res: ServerResponse, method: string, p: string, url: URL): Promise<void> {
+    const simple = /^\/drives\/([^/]+)\/root:\/(.+):\/content$/.exec(p);
+    if (simple?.[1] && simple[2] && method === 'PUT') {
+      if (!this.authorised(req, res, 'simple')) return;
+      if (await this.statusFault(req, res, 'simple')) return;
+      const body = await readBody(req);
+      const { folder, name } = splitPath(simple[2]);
+      const behaviour = url.searchParams.get('@microsoft.graph.conflictBehavior') ?? 'fail';
+      const item = this.saveItem(simple[1], folder, name, behaviour, body.length, createHash('sha256').update(body).digest('hex'), body);
+      if (!item) return this.conflict(req, res, 'simple');
+      this.record(req, 'simple', 201);
+      return this.json(res, 201, this.driveItem(item));
+    }
+    const create = /^\/drives\/([^/]+)\/root:\/(.+):\/createUploadSession$/.exec(p);
+    if (create?.[1] && create[2] && method === 'POST') {
+      if (!this.authorised(req, res, 'createSession')) return;
+      if (await this.statusFault(req, res, 'createSession')) return;
+      const body = JSON.parse((await readBody(req)).toString('utf8') || '{}') as { item?: Record<string, unknown> };
+      const { folder, name } = splitPath(create[2]);
+      const session: UploadSession = {
+        id: randomUUID(),
+        driveId: create[1],
+        folder,
+        name,
+        conflictBehavior: String(body.item?.['@microsoft.graph.conflictBehavior'] ?? 'fail'),
+        size: null,
+        received: 0,
+        hash: createHash('sha256'),
+        chunks: this.keepContent ? [] : null,
+        expires: new Date(Date.now() + 3600_000),
+      };
+      this.sessions.set(session.id, session);
+      this.record(req, 'createSession', 200);
+      return this.json(res, 200, {
+        uploadUrl: `${this.origin}/upload/${session.id}`,
+        expirationDateTime: session.expires.toISOString(),
+        nextExpectedRanges: ['0-'],
+      });
+    }
+    const invite = /^\/drives\/([^/]+)\/root:\/(.+):\/invite$/.exec(p);
+    if (invite?.[2] && method === 'POST') {
+      if (!this.authorised(req, res, 'other')) return;
+      const folder = invite[2];
+      const body = JSON.parse((await readBody(req)).toString('utf8')) as { roles?: string[]; recipients?: Record<string, string>[]; requireSignIn?: boolean };
+      if (![...this.items.values()].some((i) => i.folder === folder || i.folder.startsWith(`${folder}/`))) return this.notFound(req, res, 'other');
+      const granted = this.folderPermissions.get(folder) ?? new Set<string>();
+      for (const recipient of body.recipients ?? []) granted.add(`${recipient.objectId ?? recipient.email}:${(body.roles ?? []).join('+')}`);
+      this.folderPermissions.set(folder, granted);
+      this.record(req, 'other', 200);
+      return this.json(res, 200, { value: (body.recipients ?? []).map((r) => ({ id: randomUUID(), roles: body.roles, grantedTo: { user: { id: r.objectId, email: r.email } } })) });
+    }
+    const fields = /^\/drives\/([^/]+)\/items\/([^/]+)\/listItem\/fields$/.exec(p);
+    if (fields?.[2] && method === 'PATCH') {
+      if (!this.authorised(req, res, 'fields')) return;
+      if (await this.statusFault(req, res, 'fields')) return;
+      const item = this.items.get(fields[2]);
+      const body = JSON.parse((await readBody(req)).toString('utf8')) as Record<string, unknown>;
+      if (!item) return this.notFound(req, res, 'fields');
+      Object.assign(item.fields, body);
+      this.record(req, 'fields', 200);
+      return this.json(res, 200, { '@odata.etag': `"${randomUUID()},2"`, id: '1', ...item.fields });
+    }
+    const label = /^\/drives\/([^/]+)\/items\/([^/]+)\/retentionLabel$/.exec(p);
+    if (label?.[2] && method === 'PATCH') {
+      if (!this.authorised(req, res, 'retentionLabel')) return;
+      if (await this.statusFault(req, res, 'retentionLabel')) return;
+      const item = this.items.get(label[2]);
+      const body = JSON.parse((await readBody(req)).toString('utf8')) as { name?: string };
+      if (!item) return this.notFound(req, res, 'retentionLabel');
+      const first = item.retentionLabel === null;
+      item.retentionLabel = body.name ?? null;
+      this.record(req, 'retentionLabel', first ? 201 : 200);
+      return this.json(res, first ? 201 : 200, { name: item.retentionLabel, isLabelAppliedExplicitly: true, labelAppliedDateTime: new Date().toISOString() });
+    }
+    const content = /^\/drives\/([^/]+)\/items\/([^/]+)\/content$/.exec(p);
+    if (content?.[2] && method === 'GET') {
+      if (!this.authorised(req, res, 'download')) return;
+      if (await this.statusFault(req, res, 'download')) return;
+      if (!this.items.has(content[2])) return this.notFound(req, res, 'download');
+      // Graph answers with a redirect to a short-lived pre-authenticated URL.
+      this.record(req, 'download', 302);
+      res.writeHead(302, { location: `${this.origin}/download/${content[2]}`, 'content-length': 0 });
+      return void res.end();
+    }
+    const item = /^\/drives\/([^/]+)\/items\/([^/]+)$/.exec(p);
+    if (item?.[2] && method === 'GET') {
+      if (!this.authorised(req, res, 'other')) return;
+      const found = this.items.get(item[2]);
+      if (!found) return this.notFound(req, res, 'other');
+      this.record(req, 'other', 200);
+      return this.json(res, 200, this.driveItem(found));
+    }
+    if (p.startsWith('/sites/')) return this.sites(req, res, method, p);
+    this.notFound(req, res, 'other');
+  }
+
+  private notFound(req: IncomingMessage, res: ServerResponse, target: RecordedCall['target']): void {
+    this.record(req, target, 404);
+    this.graphError(res, 404, 'itemNotFound', 'The resource could not be found.');
+  }
+
+  private conflict(req: IncomingMessage, res: ServerResponse, target: RecordedCall['target']): void {
+    this.record(req, target, 409);
+    this.graphError(res, 409, 'nameAlreadyExists', 'The specified item name already exists.');
+  }
+
+  private saveItem(
+    driveId: string,
+    folder: string,
+    name: string,
+    behaviour: string,
+    size: number,
+    sha256: string,
+    content: Buffer | null,
+  ): StoredItem | null {
+    let finalName = name;
+    if (this.itemAt(folder, name)) {
+      if (behaviour !== 'rename') return null;
+      const ext = path.extname(name);
+      const stem = name.slice(0, name.length - ext.length);
+      for (let n = 1; this.itemAt(folder, finalName); n += 1) finalName = `${stem} ${n}${ext}`;
+    }
+    const item: StoredItem = {
+      id: `01${randomUUID().replace(/-/g, '').toUpperCase()}`,
+      driveId,
+      folder,
+      name: finalName,
+      size,
+      sha256,
+      content: this.keepContent ? content : null,
+      fields: {},
+      retentionLabel: null,
+    };
+    this.items.set(item.id, item);
+    return item;
+  }
+
+  private driveItem(item: StoredItem): Record<string, unknown> {
+    return {
+      id: item.id,
+      name: item.name,
+      size: item.size,
+      webUrl: `${this.origin}/sites/evidence/Evidence/${item.folder}/${encodeURIComponent(item.name)}`,
+      parentReference: { driveId: item.driveId, path: `/drives/${item.driveId}/root:/${item.folder}` },
+      file: { mimeType: 'application/octet-stream', hashes: {} },
+    };
+  }
+
+  private async uploadUrl(req: IncomingMessage, res: ServerResponse, id: string): Promise<void> {
+    const method = req.method ?? 'GET';
+    const target: FaultTarget = method === 'PUT' ? 'range' : 'status';
+    if (req.headers.authorization) {
+      await drain(req);
+      this.record(req, target, 401);
+      return this.graphError(res, 401, 'invalidRequest', 'Do not send an Authorization header to the upload URL.');
+    }
+    const lose = this.faults.find((f) => f.target === target && f.kind === 'lose-session' && f.left > 0);
+    if (lose) {
+      lose.left -= 1;
+      this.sessions.delete(id);
+    }
+    if (await this.statusFault(req, res, target)) return;
+    const session = this.sessions.get(id);
+    if (!session) {
+      await drain(req);
+      return this.notFound(req, res, target);
+    }
+    if (method === 'DELETE') {
+      this.sessions.delete(id);
+      this.record(req, 'status', 204);
+      res.writeHead(204);
+      return void res.end();
+    }
+    if (method === 'GET') {
+      this.record(req, 'status', 200);
+      return this.json(res, 200, { expirationDateTime: session.expires.toISOString(), nextExpectedRanges: [`${session.received}-`] });
+    }
+    if (method !== 'PUT') return this.notFound(req, res, 'range');
+    return this.range(req, res, session);
+  }
+
+  private async range(req: IncomingMessage, res: ServerResponse, session: UploadSession): Promise<void> {
+    const match = /^bytes (\d+)-(\d+)\/(\d+)$/.exec(req.headers['content-range'] ?? '');
+    const length = Number(req.headers['content-length']);
+    if (!match) {
+      await drain(req);
+      this.record(req, 'range', 400);
+      return this.graphError(res, 400, 'invalidRequest', 'Content-Range is required.');
+    }
+    const [start, end, total] = [Number(match[1]), Number(match[2]), Number(match[3])];
+    const last = end === total - 1;
+    const problem =
+      session.size !== null && total !== session.size ? 'The total size changed.'
+      : start !== session.received ? 'Fragments must be uploaded in order from nextExpectedRanges.'
+      : end - start + 1 !== length ? 'Content-Length does not match Content-Range.'
+      : !last && length % RANGE_UNIT !== 0 ? 'Each fragment must be a multiple of 320 KiB.'
+      : null;
+    if (problem) {
+      await drain(req);
+      this.record(req, 'range', start !== session.received ? 416 : 400);
+      return this.graphError(res, start !== session.received ? 416 : 400, 'invalidRange', problem);
+    }
+    session.size = total;
+    const reset = this.takeResetFault();
+    if (reset) return this.resetMidRange(req, session, reset.afterBytes);
+    let got = 0;
+    for await (const chunk of req as AsyncIterable<Buffer>) {
+      session.hash.update(chunk);
+      session.chunks?.push(chunk);
+      got += chunk.length;
+    }
+    if (got !== length) {
+      this.record(req, 'range', 400);
+      return this.graphError(res, 400, 'invalidRequest', 'The body was shorter than Content-Length.');
+    }
+    session.received = end + 1;
+    if (!last) {
+      this.record(req, 'range', 202);
+      return this.json(res, 202, { expirationDateTime: session.expires.toISOString(), nextExpectedRanges: [`${session.received}-`] });
+    }
+    this.sessions.delete(session.id);
+    const content = session.chunks ? Buffer.concat(session.chunks) : null;
+    const item = this.saveItem(session.driveId, session.folder, session.name, session.conflictBehavior, total, session.hash.digest('hex'), content);
+    if (!item) return this.conflict(req, res, 'range');
+    this.record(req, 'range', 201);
+    this.json(res, 201, this.driveItem(item));
+  }
+
+  private takeResetFault(): { afterBytes: number } | undefined {
+    const fault = this.faults.find((f) => f.target === 'range' && f.kind === 'reset' && f.left > 0);
+    if (!fault || fault.kind !== 'reset') return undefined;
+    fault.left -= 1;
+    return { afterBytes: fault.afterBytes };
+  }
+
+  private resetMidRange(req: IncomingMessage, session: UploadSession, afterBytes: number): Promise<void> {
+    return new Promise<void>((resolve) => {
+      const kept: Buffer[] = [];
+      let got = 0;
+      const onData = (chunk: Buffer): void => {
+        kept.push(chunk);
+        got += chunk.length;
+        if (got < afterBytes) return;
+        req.off('data', onData);
+        // Whole 320 KiB units that arrived before the drop count, as Graph may report them received.
+        const keep = Math.floor(afterBytes / RANGE_UNIT) * RANGE_UNIT;
+        const bytes = Buffer.concat(kept).subarray(0, keep);
+        session.hash.update(bytes);
+        session.chunks?.push(Buffer.from(bytes));
+        session.received += keep;
+        this.record(req, 'range', 0);
+        req.socket.destroy();
+        resolve();
+      };
+      req.on('data', onData);
+      req.on('close', () => resolve());
+    });
+  }
+
+  private download(req: IncomingMessage, res: ServerResponse, id: string): void {
+    const item = this.items.get(id);
+    if (req.headers.authorization) {
+      this.record(req, 'download', 401);
+      return this.graphError(res, 401, 'invalidRequest', 'The download URL is pre-authenticated.');
+    }
+    if (!item?.content) return this.notFound(req, res, 'download');
+    this.record(req, 'download', 200);
+    res.writeHead(200, { 'content-type': 'application/octet-stream', 'content-length': item.content.length });
+    res.end(item.content);
+  }
+
+  /** The benchmark's baseline: a plain streamed PUT of the same bytes, hashed and discarded. */
+  private async sink(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const hash = createHash('sha256');
+    let size = 0;
+    for await (const chunk of req as AsyncIterable<Buffer>) {
+      hash.update(chunk);
+      size += chunk.length;
+    }
+    this.json(res, 201, { size, sha256: hash.digest('hex') });
+  }
+
+  private async sites(req: IncomingMessage, res: ServerResponse, method: string, p: string): Promise<void> {
+    if (!this.authorised(req, res, 'other')) return;
+    const body = method === 'GET' ? {} : (JSON.parse((await readBody(req)).toString('utf8') || '{}') as Record<string, unknown>);
+    const rest = /^\/sites\/[^/]+\/(.*)$/.exec(p)?.[1] ?? '';
+    this.record(req, 'other', 200);
+    const created = (what: string, value: unknown): void => {
+      this.changes.push(what);
+      this.json(res, 201, value);
+    };
+
+    if (rest === 'columns' && method === 'GET') return this.json(res, 200, { value: [...this.siteColumns.values()] });
+    if (rest === 'columns' && method === 'POST') {
+      const column = { ...body, id: randomUUID(), name: String(body.name) };
+      this.siteColumns.set(column.name, column);
+      return created(`site column ${column.name}`, column);
+    }
+    const column = /^columns\/([^/]+)$/.exec(rest);
+    if (column?.[1] && method === 'PATCH') {
+      const found = [...this.siteColumns.values()].find((c) => c.id === column[1]);
+      if (!found) return this.graphError(res, 404, 'itemNotFound', 'No such column.');
+      Object.assign(found, body);
+      this.changes.push(`update site column ${found.name}`);
+      return this.json(res, 200, found);
+    }
+    if (rest === 'contentTypes' && method === 'GET') return this.json(res, 200, { value: [...this.contentTypes.values()].map(({ id, name }) => ({ id, name })) });
+    if (rest === 'contentTypes' && method === 'POST') {
+      const ct = { id: `0x0101${randomUUID().replace(/-/g, '').toUpperCase()}`, name: String(body.name), columns: [] as string[] };
+      this.contentTypes.set(ct.id, ct);
+      return created(`content type ${ct.name}`, { id: ct.id, name: ct.name });
+    }
+    const ctColumns = /^contentTypes\/([^/]+)\/columns$/.exec(rest);
+    if (ctColumns?.[1]) {
+      const ct = this.contentTypes.get(ctColumns[1]);
+      if (!ct) return this.graphError(res, 404, 'itemNotFound', 'No such content type.');
+      if (method === 'GET') return this.json(res, 200, { value: ct.columns.map((name) => this.siteColumns.get(name)) });
+      const columnId = String(body['sourceColumn@odata.bind'] ?? '').split('/').pop() ?? '';
+      const source = [...this.siteColumns.values()].find((c) => c.id === columnId);
+      if (!source) return this.graphError(res, 400, 'invalidRequest', 'sourceColumn@odata.bind must name a site column.');
+      ct.columns.push(source.name);
+      return created(`content type column ${source.name}`, source);
+    }
+    if (rest === 'lists' && method === 'GET') {
+      return this.json(res, 200, { value: [...this.lists.values()].map((l) => ({ id: l.id, displayName: l.displayName, list: { template: l.template } })) });
+    }
+    if (rest === 'lists' && method === 'POST') {
+      const list: SiteList = {
+        id: randomUUID(),
+        displayName: String(body.displayName),
+        template: String((body.list as { template?: string } | undefined)?.template ?? 'genericList'),
+        contentTypes: [{ id: '0x0101000000', name: 'Document', parentId: '0x0101' }],
+        hasUniqueRoleAssignments: false,
+        roleAssignments: new Set(),
+      };
+      this.lists.set(list.id, list);
+      return created(`library ${list.displayName}`, { id: list.id, displayName: list.displayName });
+    }
+    const listCts = /^lists\/([^/]+)\/contentTypes(\/addCopy)?$/.exec(rest);
+    if (listCts?.[1]) {
+      const list = this.lists.get(listCts[1]);
+      if (!list) return this.graphError(res, 404, 'itemNotFound', 'No such list.');
+      if (method === 'GET' && !listCts[2]) return this.json(res, 200, { value: list.contentTypes.map((c) => ({ id: c.id, name: c.name, parentId: c.parentId })) });
+      const sourceId = String(body.contentType ?? '').split('/').pop() ?? '';
+      const source = this.contentTypes.get(sourceId);
+      if (method !== 'POST' || !listCts[2] || !source) return this.graphError(res, 400, 'invalidRequest', 'contentType must name a site content type.');
+      const copy = { id: `${source.id}00${randomUUID().slice(0, 8).toUpperCase()}`, name: source.name, parentId: source.id };
+      list.contentTypes.push(copy);
+      return created(`library content type ${copy.name}`, copy);
+    }
+    const drive = /^lists\/([^/]+)\/drive$/.exec(rest);
+    if (drive?.[1] && this.lists.has(drive[1])) return this.json(res, 200, { id: `b!${drive[1]}`, driveType: 'documentLibrary' });
+    this.graphError(res, 404, 'itemNotFound', `No route for ${method} ${p}`);
+  }
+
+  /** SharePoint REST (odata=verbose) for what Graph v1.0 cannot do: unique permissions on the library. */
+  private async sharePointRest(req: IncomingMessage, res: ServerResponse, method: string, p: string): Promise<void> {
+    if (!this.authorised(req, res, 'other')) return;
+    const raw = (await readBody(req)).toString('utf8');
+    this.record(req, 'other', 200);
+    if (method === 'POST' && p === '/web/ensureuser') {
+      const logonName = String((JSON.parse(raw || '{}') as { logonName?: string }).logonName ?? '');
+      if (!/^c:0t\.c\|tenant\|[0-9a-f-]{36}$/.test(logonName)) return this.graphError(res, 400, 'invalidRequest', 'The group could not be resolved.');
+      let id = this.siteUsers.get(logonName);
+      if (id === undefined) {
+        id = 10 + this.siteUsers.size;
+        this.siteUsers.set(logonName, id);
+        this.changes.push(`site user ${logonName}`);
+      }
+      return this.json(res, 200, { d: { Id: id, LoginName: logonName } });
+    }
+    const roleDef = /^\/web\/roledefinitions\/getbytype\((\d+)\)$/.exec(p);
+    if (method === 'GET' && roleDef?.[1]) {
+      const id = ROLE_DEFINITION_IDS[Number(roleDef[1])];
+      if (id === undefined) return this.graphError(res, 404, 'itemNotFound', 'No such role type.');
+      return this.json(res, 200, { d: { Id: id, RoleTypeKind: Number(roleDef[1]) } });
+    }
+    const list = /^\/web\/lists\(guid'([^']+)'\)(.*)$/.exec(p);
+    const found = list?.[1] ? this.lists.get(list[1]) : undefined;
+    if (!found) return this.graphError(res, 404, 'itemNotFound', 'No such list.');
+    const rest = list?.[2] ?? '';
+    if (method === 'GET' && rest === '') return this.json(res, 200, { d: { Id: found.id, HasUniqueRoleAssignments: found.hasUniqueRoleAssignments } });
+    if (method === 'POST' && rest === '/breakroleinheritance(copyRoleAssignments=false,clearSubscopes=true)') {
+      found.hasUniqueRoleAssignments = true;
+      found.roleAssignments.clear();
+      this.changes.push(`break inheritance on ${found.displayName}`);
+      return this.json(res, 200, { d: { BreakRoleInheritance: null } });
+    }
+    if (method === 'GET' && rest === '/roleassignments') {
+      const results = [...found.roleAssignments].map((key) => {
+        const [principal, role] = key.split(':').map(Number);
+        return { PrincipalId: principal, RoleDefinitionBindings: { results: [{ Id: role }] } };
+      });
+      return this.json(res, 200, { d: { results } });
+    }
+    const add = /^\/roleassignments\/addroleassignment\(principalid=(\d+),roledefid=(\d+)\)$/.exec(rest);
+    if (method === 'POST' && add) {
+      found.roleAssignments.add(`${add[1]}:${add[2]}`);
+      this.changes.push(`grant ${add[2]} to ${add[1]} on ${found.displayName}`);
+      return this.json(res, 200, { d: { AddRoleAssignment: null } });
+    }
+    this.graphError(res, 404, 'itemNotFound', `No route for ${method} ${p}`);
+  }
+}
+
+function splitPath(itemPath: string): { folder: string; name: string } {
+  const parts = itemPath.split('/');
+  const name = parts.pop() ?? '';
+  return { folder: parts.join('/'), name };
+}
+
+async function readBody(req: IncomingMessage): Promise<Buffer> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of req as AsyncIterable<Buffer>) chunks.push(chunk);
+  return Buffer.concat(chunks);
+}
+
+async function drain(req: IncomingMessage): Promise<void> {
+  for await (const _chunk of req as AsyncIterable<Buffer>) {
+    // discard
+  }
+}
+
+export async function startGraphServer(options: GraphServerOptions = {}): Promise<GraphServer> {
+  return new GraphServer(options).start();
+}

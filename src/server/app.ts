@@ -23,10 +23,8 @@ import { createLocalTokens, loadLocalSigningKey } from '../identity/local-tokens
 import { createTeamsSsoVerifier } from '../identity/teams-sso';
 import { createStore, type SqlStore } from '../store';
 import { createDispatcher } from '../notify/dispatcher';
-import { PermanentDeliveryError, type NotificationSender } from '../notify/ports';
 import { routeByKind } from '../notify/route-by-kind';
-import { fileRecordDocuments } from '../app/requests/record-documents';
-import { recordDocumentWriter } from './record-documents';
+import { filingSender } from './record-documents';
 import { createTeamsBot } from '../../bot';
 import type { ServerConfig } from './config';
 import { errorBody, handleError } from './errors';
@@ -145,14 +143,7 @@ export async function buildServer(config: ServerConfig, options: BuildOptions = 
       return reply.status(result.status).headers(result.headers ?? {}).send(result.body);
     });
   }
-  const documentWriter = recordDocumentWriter(configured);
-  const filing: NotificationSender = {
-    async deliver(message) {
-      if (!message.requestId) throw new PermanentDeliveryError('The message names no request.');
-      const filed = await fileRecordDocuments(deps, documentWriter, message.requestId);
-      return filed ? { status: 'sent' } : { status: 'skipped', reason: 'the request is not finalised' };
-    },
-  };
+  const filing = filingSender(deps, configured);
   const dispatcher = createDispatcher({
     queue: store.outboxQueue,
     sender: routeByKind({ record_documents: filing }, bot.sender),

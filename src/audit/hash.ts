@@ -1,4 +1,4 @@
-/** How an audit entry is hashed: SHA-256 over a canonical JSON of its fields and the previous hash. */
+/** How an audit entry is hashed: its contents as canonical JSON, chained to its sequence number and the previous hash. */
 import { createHash } from 'node:crypto';
 import type { AuditEntry } from '../app/ports';
 
@@ -20,9 +20,9 @@ export function canonicalJson(value: unknown): string {
   return `{${members.join(',')}}`;
 }
 
-export function hashAuditEntry(entry: Omit<AuditEntry, 'hash'>): string {
-  const hashed = {
-    seq: entry.seq,
+/** The hash of an entry's own contents: everything but its place in the chain. */
+export function bodyHash(entry: Omit<AuditEntry, 'hash' | 'seq' | 'prevHash'>): string {
+  const body = {
     id: entry.id,
     at: entry.at,
     actorId: entry.actorId,
@@ -34,7 +34,14 @@ export function hashAuditEntry(entry: Omit<AuditEntry, 'hash'>): string {
     reason: entry.reason,
     detail: entry.detail,
     httpRequestId: entry.httpRequestId,
-    prevHash: entry.prevHash,
   };
-  return createHash('sha256').update(canonicalJson(hashed), 'utf8').digest('hex');
+  return createHash('sha256').update(canonicalJson(body), 'utf8').digest('hex');
+}
+
+/**
+ * The entry's hash links its contents to its place and its predecessor. The database computes the
+ * same when it appends (migration 005): sha256 of "seq:prevHash:bodyHash".
+ */
+export function hashAuditEntry(entry: Omit<AuditEntry, 'hash'>): string {
+  return createHash('sha256').update(`${entry.seq}:${entry.prevHash}:${bodyHash(entry)}`, 'utf8').digest('hex');
 }

@@ -8,10 +8,8 @@ import { sql, type Kysely, type Selectable } from 'kysely';
 import type { AuditEntry, AuditEntryInput, AuditLog } from '../app/ports';
 import type { RequestState } from '../domain/states';
 import type { AuditEntriesTable, Database } from '../store/schema';
-import { GENESIS_HASH, hashAuditEntry } from './hash';
+import { bodyHash } from './hash';
 
-/** An arbitrary constant naming the audit chain's advisory lock ("SMCA"). */
-const AUDIT_LOCK_KEY = 0x534d4341;
 
 export const DEFAULT_CHECKPOINT_EVERY = 100;
 
@@ -45,17 +43,9 @@ export function rowToAuditEntry(row: Selectable<AuditEntriesTable>): AuditEntry 
   };
 }
 
-async function lockChain(trx: Kysely<Database>): Promise<void> {
-  await sql`select pg_advisory_xact_lock(${sql.lit(AUDIT_LOCK_KEY)})`.execute(trx);
-}
-
 async function appendEntry(trx: Kysely<Database>, input: AuditEntryInput, checkpointEvery: number): Promise<AuditEntry> {
-  await lockChain(trx);
-  const head = await trx.selectFrom('audit_entries').select(['seq', 'hash']).orderBy('seq', 'desc').limit(1).executeTakeFirst();
-  const unhashed: Omit<AuditEntry, 'hash'> = {
-    seq: (head?.seq ?? 0) + 1,
+  const body: Omit<AuditEntry, 'hash' | 'seq' | 'prevHash'> = {
     id: randomUUID(),
-    // Stored as timestamptz and read back in this form; hashing the same form keeps it verifiable.
     at: new Date(input.at).toISOString(),
     actorId: input.actorId,
     actorRole: input.actorRole,
@@ -64,35 +54,17 @@ async function appendEntry(trx: Kysely<Database>, input: AuditEntryInput, checkp
     fromState: input.fromState,
     toState: input.toState,
     reason: input.reason,
-    // What jsonb will give back (no undefined members, dates as strings), so the hash matches it.
     detail: input.detail === null ? null : (JSON.parse(JSON.stringify(input.detail)) as Record<string, unknown>),
     httpRequestId: input.httpRequestId,
-    prevHash: head?.hash ?? GENESIS_HASH,
   };
-  const entry: AuditEntry = { ...unhashed, hash: hashAuditEntry(unhashed) };
-  await trx
-    .insertInto('audit_entries')
-    .values({
-      seq: entry.seq,
-      id: entry.id,
-      at: entry.at,
-      actor_id: entry.actorId,
-      actor_role: entry.actorRole,
-      action: entry.action,
-      request_id: entry.requestId,
-      from_state: entry.fromState,
-      to_state: entry.toState,
-      reason: entry.reason,
-      detail: entry.detail === null ? null : JSON.stringify(entry.detail),
-      http_request_id: entry.httpRequestId,
-      prev_hash: entry.prevHash,
-      hash: entry.hash,
-    })
-    .execute();
-  if (entry.seq % checkpointEvery === 0) {
-    await trx.insertInto('audit_checkpoints').values({ seq: entry.seq, hash: entry.hash, at: entry.at }).execute();
-  }
-  return entry;
+  // One round trip under the chain's lock: see migration 005.
+  const { rows } = await sql<{ out_seq: number; out_prev_hash: string; out_hash: string }>`
+    select * from audit_append(${body.id}, ${body.at}, ${body.actorId}, ${body.actorRole}, ${body.action}, ${body.requestId},
+      ${body.fromState}, ${body.toState}, ${body.reason}, ${body.detail === null ? null : JSON.stringify(body.detail)}::jsonb,
+      ${body.httpRequestId}, ${bodyHash(body)}, ${checkpointEvery})`.execute(trx);
+  const row = rows[0];
+  if (!row) throw new Error('The audit trail did not accept the entry.');
+  return { ...body, seq: Number(row.out_seq), prevHash: row.out_prev_hash, hash: row.out_hash };
 }
 
 /**

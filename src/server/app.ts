@@ -23,6 +23,7 @@ import { createLocalTokens, loadLocalSigningKey } from '../identity/local-tokens
 import { createTeamsSsoVerifier } from '../identity/teams-sso';
 import { createStore, type SqlStore } from '../store';
 import { createDispatcher } from '../notify/dispatcher';
+import { PermanentDeliveryError } from '../notify/ports';
 import { routeByKind } from '../notify/route-by-kind';
 import { filingSender } from './record-documents';
 import { createTeamsBot } from '../../bot';
@@ -148,7 +149,11 @@ export async function buildServer(config: ServerConfig, options: BuildOptions = 
     queue: store.outboxQueue,
     sender: routeByKind({ record_documents: filing }, bot.sender),
     clock: deps.clock,
-    onError: (error) => app.log.warn({ err: error }, 'notification delivery'),
+    onError: (error, message) => {
+      // Someone without the app installed is expected and shown in the tab; log it without a stack.
+      if (error instanceof PermanentDeliveryError) app.log.info({ outboxId: message?.id, reason: error.message }, 'notification not deliverable');
+      else app.log.warn({ err: error, outboxId: message?.id }, 'notification delivery failed; will retry');
+    },
   });
   if (options.dispatch ?? true) dispatcher.start();
   app.addHook('onResponse', async (request, reply) => {

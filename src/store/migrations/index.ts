@@ -7,10 +7,12 @@ import { schema } from './001_schema';
 import { auditAppendOnly } from './002_audit_append_only';
 import { bot } from './003_bot';
 import { recordDocuments } from './004_record_documents';
+import { auditAppendFunction } from './005_audit_append_function';
 
 export const migrations: Record<string, Migration> = {
   '001_schema': schema,
   '002_audit_append_only': auditAppendOnly,
   '003_bot': bot,
   '004_record_documents': recordDocuments,
+  '005_audit_append_function': auditAppendFunction,
 };

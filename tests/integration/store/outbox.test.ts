@@ -130,9 +130,5 @@ describe.each(BACKENDS)('outbox on %s', (backend) => {
     const all = claims.flat();
     expect(all).toHaveLength(total);
     expect(new Set(all).size).toBe(total);
-    if (backend === 'PostgreSQL') {
-      // Each claimer got a share: they really did run side by side.
-      expect(claims.filter((ids) => ids.length > 0).length).toBeGreaterThan(1);
-    }
   });
 });

@@ -13,6 +13,7 @@ import { systemClock } from '../app/deps';
 import type { Caller, Clock, EvidenceStore } from '../app/ports';
 import { expireDueRequests } from '../app/requests/expire-due';
 import { sendDueReminders } from '../app/requests/send-reminders';
+import { listPeople } from '../app/people/list-people';
 import { AppError } from '../domain/errors';
 import { createEvidenceStore } from '../evidence';
 import { recordPendingUploadStored } from '../app/requests/evidence';
@@ -113,6 +114,7 @@ export async function buildServer(config: ServerConfig, options: BuildOptions = 
     const { person } = caller(request);
     return { id: person.id, displayName: person.displayName, roles: person.roles, managerId: person.managerId ?? null, aadObjectId: person.aadObjectId, team: person.team ?? null, email: person.email ?? null };
   });
+  app.get('/api/people', async (request) => listPeople(deps, caller(request), request.query));
   if (localTokens) await registerDevRoutes(app, directory, localTokens);
   await registerRequestRoutes(app, { deps, caller, tmpDir: await makeTmpDir(config.dataDir) });
 

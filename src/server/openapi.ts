@@ -111,6 +111,12 @@ export function openApiDocument(): Record<string, unknown> {
       '/api/requests/{id}/feedback': { parameters: [idParam], put: { requestBody: { required: true, ...json('Feedback') }, responses: { '200': { description: 'Saved' }, ...errors(400, 401, 403, 404, 409) } } },
       '/api/requests/{id}/audit': { parameters: [idParam], get: { responses: { '200': { description: 'Timeline' }, ...errors(401, 404) } } },
       '/api/requests/{id}/notifications': { parameters: [idParam], get: { responses: { '200': { description: 'Notification delivery status' }, ...errors(401, 404) } } },
+      '/api/people': {
+        get: {
+          parameters: [{ name: 'role', in: 'query', required: true, schema: { type: 'string' } }],
+          responses: { '200': { description: 'Active people holding the role: [{id, displayName, roles, team}]' }, ...errors(400, 401) },
+        },
+      },
       '/api/dev/users': { get: { security: [], description: 'Local mode only', responses: { '200': { description: 'Seeded people' } } } },
       '/api/dev/token': { post: { security: [], description: 'Local mode only', responses: { '200': { description: '{token}' }, ...errors(400, 404) } } },
     },

@@ -62,6 +62,18 @@ describe.each(BACKENDS)('errors on %s', (backend) => {
     expect(list.body).toEqual([]);
   });
 
+  test('the access worker register for the director’s choice; a bad role is a 400 naming it', async () => {
+    const token = await api.token('sarah.mitchell');
+    const register = await api.call('GET', '/api/people?role=access_worker', { token });
+    expect((register.body as unknown as { displayName: string }[]).map((p) => p.displayName)).toEqual([
+      'Hannah Cole', 'Imran Malik', 'Jack Turner', 'Kate Bishop', 'Liam Doyle', 'Maya Patel',
+    ]);
+    const bad = await api.call('GET', '/api/people?role=chief', { token });
+    expect(bad.status).toBe(400);
+    expect(bad.body.error?.fields).toEqual({ role: 'Use one of the role names.' });
+    expect((await api.call('GET', '/api/people?role=access_worker')).status).toBe(401);
+  });
+
   test('401: no token, a malformed token and a forged token', async () => {
     expect((await api.call('GET', '/api/me')).status).toBe(401);
     expect((await api.call('GET', '/api/me', { headers: { authorization: 'Bearer not-a-jwt' } })).body.error?.code).toBe('unauthenticated');

@@ -1,0 +1,130 @@
+/** The signed-in shell: header, navigation and the pages, each loaded on demand. */
+import { lazy, Suspense, useEffect } from 'react';
+import { Button, makeStyles, tokens } from '@fluentui/react-components';
+import { useApi } from './api';
+import { Link, matchRoute, Router, useRouter } from './router';
+import { SessionContext } from './session';
+import type { Me } from './types';
+import { EmptyState, ErrorState, Loading, PageHeading, useLoad } from './components/common';
+
+const RequestsPage = lazy(() => import('./pages/RequestsPage'));
+const RequestFormPage = lazy(() => import('./pages/RequestFormPage'));
+const RequestPage = lazy(() => import('./pages/RequestPage'));
+const WorkspacePage = lazy(() => import('./pages/WorkspacePage'));
+const AssessPage = lazy(() => import('./pages/AssessPage'));
+const FeedbackPage = lazy(() => import('./pages/FeedbackPage'));
+
+const useStyles = makeStyles({
+  header: {
+    display: 'flex',
+    flexWrap: 'wrap',
+    alignItems: 'center',
+    justifyContent: 'space-between',
+    gap: tokens.spacingHorizontalM,
+    padding: `${tokens.spacingVerticalS} ${tokens.spacingHorizontalL}`,
+    backgroundColor: tokens.colorNeutralBackground1,
+    borderBottom: `${tokens.strokeWidthThin} solid ${tokens.colorNeutralStroke2}`,
+  },
+  brand: { fontWeight: tokens.fontWeightSemibold, fontSize: tokens.fontSizeBase400 },
+  nav: { display: 'flex', flexWrap: 'wrap', gap: tokens.spacingHorizontalL, alignItems: 'center' },
+  who: { display: 'flex', gap: tokens.spacingHorizontalS, alignItems: 'center', color: tokens.colorNeutralForeground2 },
+  main: { maxWidth: '1040px', margin: '0 auto', padding: `${tokens.spacingVerticalL} ${tokens.spacingHorizontalL}`, boxSizing: 'border-box' },
+  skip: {
+    position: 'absolute',
+    left: '-10000px',
+    ':focus': { left: tokens.spacingHorizontalS, top: tokens.spacingVerticalS, zIndex: 10, padding: tokens.spacingVerticalS, backgroundColor: tokens.colorNeutralBackground1 },
+  },
+});
+
+interface AppProps {
+  hostKind: 'teams' | 'local';
+  deepLinkRequestId: string | null;
+  signOut(): void;
+}
+
+export default function App(props: AppProps) {
+  return (
+    <Router>
+      <Shell {...props} />
+    </Router>
+  );
+}
+
+function Shell({ hostKind, deepLinkRequestId, signOut }: AppProps) {
+  const styles = useStyles();
+  const api = useApi();
+  const me = useLoad(() => api.get<Me>('/api/me'), 'me');
+  const { navigate } = useRouter();
+
+  useEffect(() => {
+    if (deepLinkRequestId) navigate(`/requests/${encodeURIComponent(deepLinkRequestId)}`);
+  }, [deepLinkRequestId, navigate]);
+
+  if (me.status === 'loading') return <Loading label="Signing you in…" />;
+  if (me.status === 'error') {
+    return (
+      <main className={styles.main}>
+        <ErrorState error={me.error} title="You could not be signed in" onRetry={me.reload} />
+        {hostKind === 'local' && <Button onClick={signOut}>Choose another person</Button>}
+      </main>
+    );
+  }
+  return (
+    <SessionContext.Provider value={{ me: me.data, hostKind, signOut }}>
+      <a href="#main" className={styles.skip}>
+        Skip to content
+      </a>
+      <header className={styles.header}>
+        <span className={styles.brand}>Social Media Checks</span>
+        <nav aria-label="Main" className={styles.nav}>
+          <Link to="/">Requests</Link>
+          {me.data.roles.includes('social_worker') && <Link to="/new">New request</Link>}
+        </nav>
+        <div className={styles.who}>
+          <span>{me.data.displayName}</span>
+          {hostKind === 'local' && (
+            <Button size="small" onClick={signOut}>
+              Switch person
+            </Button>
+          )}
+        </div>
+      </header>
+      <main id="main" className={styles.main}>
+        <Suspense fallback={<Loading />}>
+          <Page />
+        </Suspense>
+      </main>
+    </SessionContext.Provider>
+  );
+}
+
+function Page() {
+  const { path, search, seq } = useRouter();
+  const route = matchRoute(path, search);
+  switch (route.page) {
+    case 'requests':
+      return <RequestsPage />;
+    case 'new':
+      // A saved draft rewrites the address without a navigation; "New request" must still start afresh.
+      return <RequestFormPage key={`new-${seq}`} linkedFrom={route.linkedFrom} describe={route.describe} />;
+    case 'edit':
+      return <RequestFormPage key={route.id} id={route.id} />;
+    case 'request':
+      return <RequestPage key={route.id} id={route.id} />;
+    case 'workspace':
+      return <WorkspacePage key={route.id} id={route.id} />;
+    case 'assess':
+      return <AssessPage key={route.id} id={route.id} />;
+    case 'feedback':
+      return <FeedbackPage key={route.id} id={route.id} />;
+    case 'not-found':
+      return (
+        <>
+          <PageHeading>Page not found</PageHeading>
+          <EmptyState title="There is nothing at this address.">
+            <Link to="/">Go to your requests</Link>
+          </EmptyState>
+        </>
+      );
+  }
+}

@@ -1,0 +1,47 @@
+/** Theme, host and sign-in around the app. */
+import { lazy, Suspense, useEffect, useMemo, useState } from 'react';
+import { FluentProvider, teamsDarkTheme, teamsHighContrastTheme, teamsLightTheme, makeStyles, tokens, type Theme } from '@fluentui/react-components';
+import { ApiContext, createApi } from './api';
+import { readLocalSession, writeLocalSession, type Host, type LocalSession, type ThemeName } from './host';
+import { Loading } from './components/common';
+import { SignIn } from './SignIn';
+
+const App = lazy(() => import('./App'));
+
+const THEMES: Record<ThemeName, Theme> = { light: teamsLightTheme, dark: teamsDarkTheme, contrast: teamsHighContrastTheme };
+
+const useStyles = makeStyles({
+  provider: { minHeight: '100vh', backgroundColor: tokens.colorNeutralBackground2, color: tokens.colorNeutralForeground1 },
+});
+
+export function Root({ host }: { host: Host }) {
+  const styles = useStyles();
+  const [theme, setTheme] = useState<ThemeName>(host.theme);
+  const [local, setLocal] = useState<LocalSession | null>(() => (host.kind === 'local' ? readLocalSession() : null));
+  useEffect(() => host.onThemeChange(setTheme), [host]);
+  const api = useMemo(() => createApi(() => host.getToken()), [host]);
+
+  const signIn = (session: LocalSession) => {
+    writeLocalSession(session);
+    setLocal(session);
+  };
+  const signOut = () => {
+    writeLocalSession(null);
+    setLocal(null);
+  };
+
+  const signedIn = host.kind === 'teams' || local !== null;
+  return (
+    <FluentProvider theme={THEMES[theme]} className={styles.provider} data-theme={theme}>
+      <ApiContext.Provider value={api}>
+        {signedIn ? (
+          <Suspense fallback={<Loading />}>
+            <App key={local?.userId ?? 'teams'} hostKind={host.kind} deepLinkRequestId={host.deepLinkRequestId} signOut={signOut} />
+          </Suspense>
+        ) : (
+          <SignIn onSignedIn={signIn} />
+        )}
+      </ApiContext.Provider>
+    </FluentProvider>
+  );
+}

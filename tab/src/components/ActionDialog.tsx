@@ -1,0 +1,272 @@
+/** One dialog per workflow action: asks for what the action needs (reason, scope, worker) and checks it with the shared schema. */
+import { useState } from 'react';
+import {
+  Button,
+  Checkbox,
+  Dialog,
+  DialogActions,
+  DialogBody,
+  DialogContent,
+  DialogSurface,
+  DialogTitle,
+  Input,
+  Radio,
+  RadioGroup,
+  Select,
+  Textarea,
+} from '@fluentui/react-components';
+import { actionBodySchemas, fieldErrors } from '../../../src/domain/forms';
+import type { WorkflowAction } from '../../../src/domain/states';
+import { ApiError, errorMessage, useApi } from '../api';
+import { ACTION_LABELS } from '../format';
+import type { ApiRequest, PersonSummary } from '../types';
+import { formatDate } from '../../../src/domain/dates';
+import { FormField, Group, fieldId } from './form';
+import { subjectName } from './details';
+import { Notice, useLoad } from './common';
+
+const EXPLAIN: Partial<Record<WorkflowAction, string>> = {
+  submit: 'The request goes to your team manager to agree.',
+  agree: 'You agree that a check is an appropriate way to triangulate this concern. The service director is asked for permission.',
+  decline: 'The request is closed. Say why.',
+  return: 'The request goes back to the originating worker as a draft, with your reason.',
+  authorise: 'You authorise the check. The scope you confirm here is the only thing the access worker may search or record.',
+  refuse: 'Permission is refused and the request is closed. Say why.',
+  claim: 'You take this request as its access worker. Nobody else on the register can then take it.',
+  'confirm-legitimacy': 'You are satisfied the log-on is legitimate: the request is authorised and in scope. Searching can begin.',
+  'raise-doubt': 'The request is put on hold for the service manager and director to decide. Say what worries you.',
+  'resolve-doubt': 'Decide whether the check resumes or is cancelled.',
+  'complete-log': 'The Investigation Log goes to the originating worker to assess. Save your findings first.',
+  finalise: 'The log and your assessment are fixed and filed with the evidence.',
+  share: 'The finalised log is shared with the team manager, service manager and service director. The request closes.',
+  withdraw: 'The request is withdrawn and closed. Say why.',
+  cancel: 'The request is cancelled and closed. Say why.',
+  'review-monitoring': 'Decide whether monitoring continues, and when it is next reviewed.',
+};
+
+interface Props {
+  /** The action being taken, or null when the dialog is closed. */
+  action: WorkflowAction | null;
+  request: ApiRequest;
+  onClose(): void;
+  onDone(updated: ApiRequest, action: WorkflowAction): void;
+}
+
+/**
+ * Stays mounted and is opened and closed through `open`, so Fluent can undo the modal's
+ * aria-hidden on the rest of the page when it closes.
+ */
+export function ActionDialog({ action, request, onClose, onDone }: Props) {
+  const [busy, setBusy] = useState(false);
+  return (
+    <Dialog open={action !== null} modalType="modal" onOpenChange={(_, d) => !d.open && !busy && onClose()}>
+      <DialogSurface aria-describedby="action-explain">
+        {action && <ActionForm key={action} action={action} request={request} onClose={onClose} onDone={onDone} busy={busy} setBusy={setBusy} />}
+      </DialogSurface>
+    </Dialog>
+  );
+}
+
+function ActionForm({
+  action,
+  request,
+  onClose,
+  onDone,
+  busy,
+  setBusy,
+}: Omit<Props, 'action'> & { action: WorkflowAction; busy: boolean; setBusy(busy: boolean): void }) {
+  const api = useApi();
+  const [reason, setReason] = useState('');
+  const [note, setNote] = useState('');
+  const [conditions, setConditions] = useState('');
+  const [subjectIds, setSubjectIds] = useState<string[]>(request.subjects.map((s) => s.id));
+  const [accessWorkerId, setAccessWorkerId] = useState('');
+  const [reviewDates, setReviewDates] = useState<string[]>(request.monitoring ? [''] : []);
+  const [outcome, setOutcome] = useState<'' | 'resume' | 'cancel'>('');
+  const [decision, setDecision] = useState<'' | 'continue' | 'end'>('');
+  const [nextReviewOn, setNextReviewOn] = useState('');
+  const [errors, setErrors] = useState<Record<string, string>>({});
+  const [failure, setFailure] = useState<string | null>(null);
+  const needsWorkers = action === 'authorise' || action === 'assign';
+  // The access worker register, as the directory holds it now.
+  const workers = useLoad(
+    () => (needsWorkers ? api.get<PersonSummary[]>('/api/people?role=access_worker') : Promise.resolve([])),
+    `workers-${action}`,
+  );
+
+  const body = (): Record<string, unknown> => {
+    const base: Record<string, unknown> = { version: request.version };
+    switch (action) {
+      case 'agree':
+        return { ...base, note: note || undefined };
+      case 'decline':
+      case 'return':
+      case 'refuse':
+      case 'withdraw':
+      case 'cancel':
+      case 'raise-doubt':
+        return { ...base, reason };
+      case 'resolve-doubt':
+        return { ...base, outcome: outcome || undefined, reason };
+      case 'authorise':
+        return {
+          ...base,
+          subjectIds,
+          conditions: conditions || undefined,
+          accessWorkerId: accessWorkerId || undefined,
+          ...(request.monitoring ? { reviewDates: reviewDates.filter(Boolean) } : {}),
+        };
+      case 'assign':
+        return { ...base, accessWorkerId };
+      case 'review-monitoring':
+        return { ...base, decision: decision || undefined, nextReviewOn: nextReviewOn || undefined, note: note || undefined };
+      default:
+        return base;
+    }
+  };
+
+  const confirm = async () => {
+    setFailure(null);
+    const payload = body();
+    const check = actionBodySchemas[action].safeParse(payload);
+    if (!check.success) {
+      setErrors(fieldErrors(check.error));
+      return;
+    }
+    setErrors({});
+    setBusy(true);
+    try {
+      const updated = await api.send<ApiRequest>('POST', `/api/requests/${encodeURIComponent(request.id)}/actions/${action}`, payload);
+      setBusy(false);
+      onDone(updated, action);
+    } catch (error) {
+      if (error instanceof ApiError && error.fields) setErrors(error.fields);
+      setFailure(
+        error instanceof ApiError && error.status === 409
+          ? `${error.message} The request has changed since you opened it: close this and look again.`
+          : errorMessage(error),
+      );
+      setBusy(false);
+    }
+  };
+
+  const reasonField = (label = 'Reason') => (
+    <FormField path="reason" label={label} required error={errors.reason}>
+      <Textarea id={fieldId('reason')} value={reason} onChange={(_, d) => setReason(d.value)} rows={4} resize="vertical" />
+    </FormField>
+  );
+  const workerSelect = (required: boolean) => (
+    <FormField path="accessWorkerId" label="Access worker" required={required} error={errors.accessWorkerId}>
+      <Select id={fieldId('accessWorkerId')} value={accessWorkerId} onChange={(_, d) => setAccessWorkerId(d.value)}>
+        <option value="">{required ? 'Choose…' : 'Open to the register (any trained access worker)'}</option>
+        {workers.status === 'ready' &&
+          workers.data
+            .filter((w) => w.id !== request.originatingWorkerId && w.id !== request.teamManagerId)
+            .map((w) => (
+              <option key={w.id} value={w.id}>
+                {w.displayName}
+              </option>
+            ))}
+      </Select>
+    </FormField>
+  );
+
+  return (
+    <form
+          noValidate
+          onSubmit={(e) => {
+            e.preventDefault();
+            void confirm();
+          }}
+        >
+          <DialogBody>
+            <DialogTitle>
+              {ACTION_LABELS[action]}: {request.reference}
+            </DialogTitle>
+            <DialogContent>
+              <p id="action-explain">{EXPLAIN[action]}</p>
+              {action === 'agree' && (
+                <FormField path="note" label="Supervision note" hint="Optional: what was discussed in supervision" error={errors.note}>
+                  <Textarea id={fieldId('note')} value={note} onChange={(_, d) => setNote(d.value)} rows={4} resize="vertical" />
+                </FormField>
+              )}
+              {['decline', 'return', 'refuse', 'withdraw', 'cancel', 'raise-doubt'].includes(action) && reasonField()}
+              {action === 'resolve-doubt' && (
+                <>
+                  <Group legend="Outcome" error={errors.outcome} errorId="outcome-error">
+                    <RadioGroup value={outcome} onChange={(_, d) => setOutcome(d.value as 'resume' | 'cancel')} aria-label="Outcome">
+                      <Radio value="resume" label="Resume the check" />
+                      <Radio value="cancel" label="Cancel the request" />
+                    </RadioGroup>
+                  </Group>
+                  {reasonField()}
+                </>
+              )}
+              {action === 'authorise' && (
+                <>
+                  {request.monitoring ? (
+                    <Notice intent="warning" title="Monitoring requested">
+                      Repeated viewing can amount to directed surveillance. Authorise monitoring only with review dates; an unreviewed authorisation lapses.
+                    </Notice>
+                  ) : (
+                    <Notice intent="info">
+                      One-off review of the period {formatDate(request.period.from)} to {formatDate(request.period.to)}.
+                    </Notice>
+                  )}
+                  <Group legend="People in scope" error={errors.subjectIds} errorId="scope-error">
+                    {request.subjects.map((s) => (
+                      <div key={s.id}>
+                        <Checkbox
+                          label={subjectName(s)}
+                          checked={subjectIds.includes(s.id)}
+                          onChange={(_, d) => setSubjectIds((ids) => (d.checked === true ? [...ids, s.id] : ids.filter((x) => x !== s.id)))}
+                        />
+                      </div>
+                    ))}
+                  </Group>
+                  <FormField path="conditions" label="Conditions" hint="Optional" error={errors.conditions}>
+                    <Textarea id={fieldId('conditions')} value={conditions} onChange={(_, d) => setConditions(d.value)} rows={3} resize="vertical" />
+                  </FormField>
+                  {workerSelect(false)}
+                  {request.monitoring &&
+                    reviewDates.map((value, i) => (
+                      <FormField key={i} path={`reviewDates.${i}`} label={`Review date ${i + 1}`} error={errors[`reviewDates.${i}`]}>
+                        <Input
+                          id={fieldId(`reviewDates.${i}`)}
+                          type="date"
+                          value={value}
+                          onChange={(_, d) => setReviewDates((all) => all.map((v, j) => (j === i ? d.value : v)))}
+                        />
+                      </FormField>
+                    ))}
+                  {request.monitoring && <Button onClick={() => setReviewDates((all) => [...all, ''])}>Add a review date</Button>}
+                </>
+              )}
+              {action === 'assign' && workerSelect(true)}
+              {action === 'review-monitoring' && (
+                <>
+                  <Group legend="Decision" error={errors.decision} errorId="decision-error">
+                    <RadioGroup value={decision} onChange={(_, d) => setDecision(d.value as 'continue' | 'end')} aria-label="Decision">
+                      <Radio value="continue" label="Continue monitoring" />
+                      <Radio value="end" label="End monitoring" />
+                    </RadioGroup>
+                  </Group>
+                  <FormField path="nextReviewOn" label="Next review on" error={errors.nextReviewOn}>
+                    <Input id={fieldId('nextReviewOn')} type="date" value={nextReviewOn} onChange={(_, d) => setNextReviewOn(d.value)} />
+                  </FormField>
+                </>
+              )}
+              <div aria-live="assertive">{failure && <Notice intent="error" title="Not done">{failure}</Notice>}</div>
+            </DialogContent>
+            <DialogActions>
+              <Button appearance="primary" type="submit" disabled={busy}>
+                {busy ? 'Working…' : ACTION_LABELS[action]}
+              </Button>
+              <Button onClick={onClose} disabled={busy}>
+                Close
+              </Button>
+            </DialogActions>
+          </DialogBody>
+    </form>
+  );
+}

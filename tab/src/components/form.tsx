@@ -1,0 +1,104 @@
+/** Form helpers: every control gets a visible label, an id the error summary can link to, and its message beside it. */
+import { useEffect, useRef, type ReactNode } from 'react';
+import { Field, Link as FluentLink, makeStyles, tokens } from '@fluentui/react-components';
+
+export const fieldId = (path: string): string => `f-${path.replace(/[^a-zA-Z0-9]+/g, '-')}`;
+
+const useStyles = makeStyles({
+  // Field lays out as a grid: a 0-minimum column keeps wide controls (long select options) inside narrow screens.
+  field: { marginBottom: tokens.spacingVerticalM, minWidth: 0, gridTemplateColumns: 'minmax(0, 1fr)' },
+  fieldset: {
+    border: `${tokens.strokeWidthThin} solid ${tokens.colorNeutralStroke2}`,
+    borderRadius: tokens.borderRadiusMedium,
+    padding: `${tokens.spacingVerticalS} ${tokens.spacingHorizontalM} ${tokens.spacingVerticalM}`,
+    margin: `0 0 ${tokens.spacingVerticalM}`,
+    minWidth: 0,
+    backgroundColor: tokens.colorNeutralBackground1,
+  },
+  legend: { fontWeight: tokens.fontWeightSemibold, padding: `0 ${tokens.spacingHorizontalXS}` },
+  groupError: { color: tokens.colorPaletteRedForeground1, marginTop: tokens.spacingVerticalXS },
+  summary: {
+    border: `${tokens.strokeWidthThick} solid ${tokens.colorPaletteRedBorder2}`,
+    borderRadius: tokens.borderRadiusMedium,
+    padding: tokens.spacingVerticalM,
+    marginBottom: tokens.spacingVerticalL,
+    backgroundColor: tokens.colorNeutralBackground1,
+    outlineStyle: 'none',
+  },
+  summaryList: { margin: `${tokens.spacingVerticalS} 0 0`, paddingLeft: tokens.spacingHorizontalXL },
+});
+
+interface FormFieldProps {
+  path: string;
+  label: string;
+  hint?: string;
+  error?: string;
+  required?: boolean;
+  children: ReactNode;
+}
+
+/** A labelled control whose id is derived from its API field path. */
+export function FormField({ path, label, hint, error, required, children }: FormFieldProps) {
+  const styles = useStyles();
+  return (
+    <Field
+      className={styles.field}
+      label={{ children: label, htmlFor: fieldId(path) }}
+      hint={hint}
+      required={required}
+      validationMessage={error}
+      validationState={error ? 'error' : 'none'}
+    >
+      {children}
+    </Field>
+  );
+}
+
+/** A group of related controls (checkboxes, radios, a person) with a legend and one message. */
+export function Group({ legend, error, errorId, children, id }: { legend: string; error?: string; errorId?: string; children: ReactNode; id?: string }) {
+  const styles = useStyles();
+  return (
+    <fieldset className={styles.fieldset} id={id} tabIndex={id ? -1 : undefined} aria-describedby={error ? errorId : undefined}>
+      <legend className={styles.legend}>{legend}</legend>
+      {children}
+      {error && (
+        <div className={styles.groupError} id={errorId} role="alert">
+          {error}
+        </div>
+      )}
+    </fieldset>
+  );
+}
+
+/** Lists every problem with a link to its field; takes focus when it appears after a failed submit. */
+export function ErrorSummary({ errors, labels, focusKey }: { errors: Record<string, string>; labels?: (path: string) => string; focusKey: number }) {
+  const styles = useStyles();
+  const ref = useRef<HTMLDivElement>(null);
+  const entries = Object.entries(errors);
+  useEffect(() => {
+    if (focusKey > 0) ref.current?.focus();
+  }, [focusKey]);
+  if (entries.length === 0) return null;
+  return (
+    <div className={styles.summary} ref={ref} tabIndex={-1} role="alert" aria-labelledby="error-summary-title">
+      <strong id="error-summary-title">There is a problem: {entries.length === 1 ? '1 answer needs' : `${entries.length} answers need`} attention</strong>
+      <ul className={styles.summaryList}>
+        {entries.map(([path, message]) => (
+          <li key={path}>
+            <FluentLink
+              href={`#${fieldId(path)}`}
+              onClick={(e) => {
+                e.preventDefault();
+                const target = document.getElementById(fieldId(path));
+                target?.focus();
+                target?.scrollIntoView({ block: 'center' });
+              }}
+            >
+              {labels ? `${labels(path)}: ${message}` : message}
+            </FluentLink>
+          </li>
+        ))}
+      </ul>
+    </div>
+  );
+}

@@ -1,0 +1,212 @@
+/** One request: every answer, the authorised scope, what this person may do next, the timeline, links and notifications. */
+import { useState } from 'react';
+import { Button, makeStyles, tokens } from '@fluentui/react-components';
+import { STATE_LABELS, type WorkflowAction } from '../../../src/domain/states';
+import { formatDate, formatDateTime } from '../../../src/domain/dates';
+import { useApi } from '../api';
+import { Link } from '../router';
+import { useSession } from '../session';
+import type { ApiRequest, AuditEntry, NotificationStatus } from '../types';
+import { ACTION_LABELS, humanise, NEXT_STEP, personName } from '../format';
+import { EmptyState, ErrorState, Loading, Notice, PageHeading, SectionHeading, useLoad } from '../components/common';
+import { StateBadge } from '../components/StateBadge';
+import { ActionDialog } from '../components/ActionDialog';
+import { Card, Details, requestRows, subjectName, subjectRows } from '../components/details';
+
+const useStyles = makeStyles({
+  top: { display: 'flex', flexWrap: 'wrap', gap: tokens.spacingHorizontalM, alignItems: 'center', marginBottom: tokens.spacingVerticalM },
+  actions: { display: 'flex', flexWrap: 'wrap', alignItems: 'center', gap: tokens.spacingHorizontalM, margin: `${tokens.spacingVerticalS} 0` },
+  timeline: { listStyleType: 'none', margin: 0, padding: 0, borderLeft: `${tokens.strokeWidthThick} solid ${tokens.colorNeutralStroke2}` },
+  event: { padding: `${tokens.spacingVerticalXS} 0 ${tokens.spacingVerticalS} ${tokens.spacingHorizontalM}` },
+  meta: { color: tokens.colorNeutralForeground2, fontSize: tokens.fontSizeBase200 },
+  plain: { listStyleType: 'none', margin: 0, padding: 0 },
+});
+
+/** Actions taken on their own page (workspace, assessment), where what they need is filled in first. */
+const ELSEWHERE_ACTIONS: readonly WorkflowAction[] = ['confirm-legitimacy', 'complete-log', 'finalise'];
+
+export default function RequestPage({ id }: { id: string }) {
+  const styles = useStyles();
+  const api = useApi();
+  const { me } = useSession();
+  const path = `/api/requests/${encodeURIComponent(id)}`;
+  const request = useLoad(() => api.get<ApiRequest>(path), id);
+  const [version, setVersion] = useState(0);
+  const audit = useLoad(() => api.get<AuditEntry[]>(`${path}/audit`), `${id}-audit-${version}`);
+  const notifications = useLoad(() => api.get<NotificationStatus[]>(`${path}/notifications`), `${id}-notes-${version}`);
+  const all = useLoad(() => api.get<ApiRequest[]>('/api/requests'), `${id}-linked-${version}`);
+  const [action, setAction] = useState<WorkflowAction | null>(null);
+  const [done, setDone] = useState<string | null>(null);
+
+  if (request.status === 'loading') return <Loading label="Loading the request…" />;
+  if (request.status === 'error') return <ErrorState error={request.error} onRetry={request.reload} />;
+  const r = request.data;
+  const isOriginator = r.originatingWorkerId === me.id;
+  const isAccessWorker = r.accessWorkerId === me.id;
+  const buttons = r.allowedActions.filter((a) => !ELSEWHERE_ACTIONS.includes(a));
+  const linkedHere = all.status === 'ready' ? all.data.filter((x) => x.linkedFromRequestId === r.id) : [];
+  const scope = r.authorisation?.scope;
+
+  return (
+    <>
+      <PageHeading>Request {r.reference}</PageHeading>
+      <div className={styles.top}>
+        <StateBadge state={r.state} />
+        <span>Next: {NEXT_STEP[r.state]}</span>
+      </div>
+      <div aria-live="polite">{done && <Notice intent="success">{done}</Notice>}</div>
+      {r.state === 'draft' && r.lastReason?.reason && (
+        <Notice intent="warning" title="Returned to you">
+          {r.lastReason.reason}
+        </Notice>
+      )}
+      {['declined', 'refused', 'cancelled', 'on_hold'].includes(r.state) && r.lastReason?.reason && (
+        <Notice intent="warning" title={STATE_LABELS[r.state]}>
+          {r.lastReason.reason}
+        </Notice>
+      )}
+
+      <Card labelledBy="what-you-can-do">
+        <SectionHeading id="what-you-can-do">What you can do</SectionHeading>
+        {buttons.length === 0 && !(isAccessWorker && ['assigned', 'searching'].includes(r.state)) && !isOriginator ? (
+          <p>Nothing is waiting for you on this request.</p>
+        ) : (
+          <div className={styles.actions}>
+            {isOriginator && r.state === 'draft' && <Link to={`/requests/${r.id}/edit`}>Edit the draft</Link>}
+            {isAccessWorker && ['assigned', 'searching'].includes(r.state) && <Link to={`/requests/${r.id}/workspace`}>Open the access worker workspace</Link>}
+            {isOriginator && ['with_originating_worker', 'finalised'].includes(r.state) && <Link to={`/requests/${r.id}/assess`}>Assess, finalise and share</Link>}
+            {isOriginator && ['finalised', 'shared'].includes(r.state) && <Link to={`/requests/${r.id}/feedback`}>Give feedback</Link>}
+            {buttons.map((a) => (
+              <Button key={a} appearance={['withdraw', 'cancel', 'decline', 'refuse', 'raise-doubt'].includes(a) ? 'secondary' : 'primary'} onClick={() => setAction(a)}>
+                {ACTION_LABELS[a]}
+              </Button>
+            ))}
+          </div>
+        )}
+      </Card>
+
+      {scope && (
+        <Card labelledBy="scope">
+          <SectionHeading id="scope">Authorised scope</SectionHeading>
+          <Details
+            rows={[
+              ['Authorised by', `${personName(r.people, r.authorisation?.by)} on ${formatDateTime(r.authorisation?.at ?? '')}`],
+              ['People', r.subjects.filter((s) => scope.subjectIds.includes(s.id)).map((s) => subjectName(s)).join('; ')],
+              ['Period', `${formatDate(scope.period.from)} to ${formatDate(scope.period.to)}`],
+              [
+                'Kind',
+                scope.kind === 'monitoring' && scope.monitoring
+                  ? `Monitoring (${scope.monitoring.frequency}) until ${formatDate(scope.monitoring.endDate)}; next review ${formatDate(scope.monitoring.nextReviewOn)}`
+                  : 'One-off review',
+              ],
+              ['Conditions', scope.conditions],
+              ['Use by', formatDate(scope.useBy)],
+              ['Access worker', r.accessWorkerId ? personName(r.people, r.accessWorkerId) : 'Open to the register'],
+            ]}
+          />
+        </Card>
+      )}
+
+      <Card labelledBy="details">
+        <SectionHeading id="details">The request</SectionHeading>
+        <Details rows={requestRows(r)} />
+        {r.agreement && (
+          <p>
+            Agreed by {personName(r.people, r.agreement.by)} on {formatDateTime(r.agreement.at)}
+            {r.agreement.note ? `: ${r.agreement.note}` : ''}
+          </p>
+        )}
+      </Card>
+
+      <Card labelledBy="people">
+        <SectionHeading id="people">People to check</SectionHeading>
+        {r.subjects.map((s, i) => (
+          <div key={s.id}>
+            <h3>
+              Person {i + 1}: {subjectName(s)}
+            </h3>
+            <Details rows={subjectRows(s)} />
+          </div>
+        ))}
+      </Card>
+
+      <Card labelledBy="linked">
+        <SectionHeading id="linked">Linked requests</SectionHeading>
+        {r.linkedFromRequestId || linkedHere.length > 0 ? (
+          <ul className={styles.plain}>
+            {r.linkedFromRequestId && (
+              <li>
+                Raised from <Link to={`/requests/${r.linkedFromRequestId}`}>the earlier request</Link>
+              </li>
+            )}
+            {linkedHere.map((x) => (
+              <li key={x.id}>
+                Further person: <Link to={`/requests/${x.id}`}>{x.reference}</Link> ({STATE_LABELS[x.state]})
+              </li>
+            ))}
+          </ul>
+        ) : (
+          <p>No linked requests.</p>
+        )}
+      </Card>
+
+      <Card labelledBy="timeline">
+        <SectionHeading id="timeline">Timeline</SectionHeading>
+        {audit.status === 'loading' && <Loading label="Loading the timeline…" />}
+        {audit.status === 'error' && <ErrorState error={audit.error} onRetry={audit.reload} />}
+        {audit.status === 'ready' &&
+          (audit.data.length === 0 ? (
+            <EmptyState title="Nothing has happened yet." />
+          ) : (
+            <ol className={styles.timeline}>
+              {audit.data.map((e) => (
+                <li key={e.seq} className={styles.event}>
+                  <div>
+                    <strong>{humanise(e.action)}</strong>
+                    {e.toState && e.fromState !== e.toState ? ` → ${STATE_LABELS[e.toState]}` : ''}
+                  </div>
+                  <div className={styles.meta}>
+                    {formatDateTime(e.at)} · {e.actorName ?? e.actorId ?? 'system'}
+                    {e.actorRole ? ` (${e.actorRole.replace(/_/g, ' ')})` : ''}
+                  </div>
+                  {e.reason && <div>Reason: {e.reason}</div>}
+                </li>
+              ))}
+            </ol>
+          ))}
+      </Card>
+
+      <Card labelledBy="notifications">
+        <SectionHeading id="notifications">Notifications</SectionHeading>
+        {notifications.status === 'loading' && <Loading label="Loading notifications…" />}
+        {notifications.status === 'error' && <ErrorState error={notifications.error} onRetry={notifications.reload} title="Notification status could not be loaded" />}
+        {notifications.status === 'ready' &&
+          (notifications.data.length === 0 ? (
+            <p>No notifications have been sent for this request.</p>
+          ) : (
+            <ul className={styles.plain}>
+              {notifications.data.map((n) => (
+                <li key={n.id}>
+                  {humanise(n.kind)} to {n.recipientName ?? personName(r.people, n.recipientId ?? null)}: <strong>{n.status}</strong>
+                  {n.sentAt ? ` (${formatDateTime(n.sentAt)})` : ''}
+                  {n.lastError ? ` — ${n.lastError}` : ''}
+                </li>
+              ))}
+            </ul>
+          ))}
+      </Card>
+
+      <ActionDialog
+        action={action}
+        request={r}
+        onClose={() => setAction(null)}
+        onDone={(updated, taken) => {
+          setAction(null);
+          request.set(updated);
+          setVersion((v) => v + 1);
+          setDone(`${ACTION_LABELS[taken]}: done. The request is now “${STATE_LABELS[updated.state]}”.`);
+        }}
+      />
+    </>
+  );
+}

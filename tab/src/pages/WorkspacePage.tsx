@@ -1,0 +1,407 @@
+/**
+ * The access worker's workspace: confirm legitimacy or raise a doubt, run timed search
+ * sessions, record findings per person, upload evidence, propose further people and
+ * complete the Investigation Log.
+ */
+import { useEffect, useState } from 'react';
+import { Button, Checkbox, Link as FluentLink, Input, Radio, RadioGroup, Textarea, makeStyles, tokens } from '@fluentui/react-components';
+import { fieldErrors, investigationLogSchema } from '../../../src/domain/forms';
+import { formatDate, formatDateTime } from '../../../src/domain/dates';
+import type { WorkflowAction } from '../../../src/domain/states';
+import { ApiError, errorMessage, useApi } from '../api';
+import { Link } from '../router';
+import { useSession } from '../session';
+import type { ApiFinding, ApiLog, ApiRequest, EvidenceItem, SearchSession } from '../types';
+import { ACTION_LABELS, duration, formatBytes } from '../format';
+import { EmptyState, ErrorState, Loading, Notice, PageHeading, SectionHeading, useLoad } from '../components/common';
+import { StateBadge } from '../components/StateBadge';
+import { ActionDialog } from '../components/ActionDialog';
+import { Card, Details, subjectName } from '../components/details';
+import { EvidenceUpload } from '../components/EvidenceUpload';
+import { FormField, Group, fieldId } from '../components/form';
+
+const useStyles = makeStyles({
+  row: { display: 'flex', flexWrap: 'wrap', gap: tokens.spacingHorizontalS, alignItems: 'center', margin: `${tokens.spacingVerticalS} 0` },
+  timer: { fontSize: tokens.fontSizeHero700, fontVariantNumeric: 'tabular-nums', fontWeight: tokens.fontWeightSemibold, minWidth: '5ch' },
+  plain: { listStyleType: 'none', margin: 0, padding: 0, overflowWrap: 'anywhere' },
+  meta: { color: tokens.colorNeutralForeground2, fontSize: tokens.fontSizeBase200 },
+  hash: { fontFamily: tokens.fontFamilyMonospace, overflowWrap: 'anywhere', fontSize: tokens.fontSizeBase200 },
+});
+
+type FindingDraft = { visibility: ApiFinding['visibility'] | ''; profileUrl: string; summary: string };
+
+export default function WorkspacePage({ id }: { id: string }) {
+  const api = useApi();
+  const path = `/api/requests/${encodeURIComponent(id)}`;
+  const request = useLoad(() => api.get<ApiRequest>(path), `ws-${id}`);
+  if (request.status === 'loading') return <Loading label="Loading the workspace…" />;
+  if (request.status === 'error') return <ErrorState error={request.error} onRetry={request.reload} />;
+  return <Workspace request={request.data} onChanged={request.set} />;
+}
+
+function Workspace({ request: r, onChanged }: { request: ApiRequest; onChanged(r: ApiRequest): void }) {
+  const styles = useStyles();
+  const { me } = useSession();
+  const scope = r.authorisation?.scope;
+  const inScope = r.subjects.filter((s) => scope?.subjectIds.includes(s.id));
+  const [action, setAction] = useState<WorkflowAction | null>(null);
+  const [corporate, setCorporate] = useState(false);
+  const [done, setDone] = useState<string | null>(null);
+
+  if (r.accessWorkerId !== me.id) {
+    return (
+      <>
+        <PageHeading>Access worker workspace</PageHeading>
+        <EmptyState title="This workspace is for the access worker who holds the request.">
+          <Link to={`/requests/${r.id}`}>Back to the request</Link>
+        </EmptyState>
+      </>
+    );
+  }
+
+  return (
+    <>
+      <PageHeading>Workspace: {r.reference}</PageHeading>
+      <div className={styles.row}>
+        <StateBadge state={r.state} /> <Link to={`/requests/${r.id}`}>See the whole request and timeline</Link>
+      </div>
+      <div aria-live="polite">{done && <Notice intent="success">{done}</Notice>}</div>
+
+      <Card labelledBy="ws-scope">
+        <SectionHeading id="ws-scope">What you may search</SectionHeading>
+        <Details
+          rows={[
+            ['People', inScope.map((s) => subjectName(s)).join('; ')],
+            ['Period', scope ? `${formatDate(scope.period.from)} to ${formatDate(scope.period.to)}` : ''],
+            ['Kind', scope?.kind === 'monitoring' ? 'Monitoring' : 'One-off review'],
+            ['Conditions', scope?.conditions],
+            ['Concern', r.concernDetails],
+          ]}
+        />
+        <Notice intent="info">Record only what is visible without being a “friend”, and use the corporate account, never a personal profile.</Notice>
+      </Card>
+
+      {r.state === 'assigned' && (
+        <Card labelledBy="ws-legit">
+          <SectionHeading id="ws-legit">Is the log-on legitimate?</SectionHeading>
+          <p>Check the request is authorised, the people and period are in scope, and the reason makes sense. If anything worries you, raise a doubt.</p>
+          <Checkbox checked={corporate} onChange={(_, d) => setCorporate(d.checked === true)} label="I will use the corporate account, never a personal profile" />
+          <div className={styles.row}>
+            <Button appearance="primary" disabled={!corporate} onClick={() => setAction('confirm-legitimacy')}>
+              Confirm legitimacy
+            </Button>
+            <Button onClick={() => setAction('raise-doubt')}>Raise a doubt</Button>
+          </div>
+        </Card>
+      )}
+
+      {r.state === 'searching' && (
+        <>
+          <SearchSessions requestId={r.id} />
+          <EvidenceSection requestId={r.id} subjects={inScope} />
+          <LogEditor
+            request={r}
+            subjects={inScope}
+            onSaved={(updated) => {
+              onChanged(updated);
+              setDone('The Investigation Log is saved.');
+            }}
+            onComplete={() => setAction('complete-log')}
+            onRaiseDoubt={() => setAction('raise-doubt')}
+          />
+        </>
+      )}
+
+      {!['assigned', 'searching'].includes(r.state) && (
+        <EmptyState title="There is nothing to do here now.">
+          <Link to={`/requests/${r.id}`}>Back to the request</Link>
+        </EmptyState>
+      )}
+
+      <ActionDialog
+        action={action}
+        request={r}
+        onClose={() => setAction(null)}
+        onDone={(updated, taken) => {
+          setAction(null);
+          onChanged(updated);
+          setDone(taken === 'complete-log' ? 'The log has gone to the originating worker.' : `${ACTION_LABELS[taken]}: done.`);
+        }}
+      />
+    </>
+  );
+}
+
+function SearchSessions({ requestId }: { requestId: string }) {
+  const styles = useStyles();
+  const api = useApi();
+  const path = `/api/requests/${encodeURIComponent(requestId)}/search-sessions`;
+  const sessions = useLoad(() => api.get<SearchSession[]>(path), `sessions-${requestId}`);
+  const [now, setNow] = useState(() => Date.now());
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<string | null>(null);
+  const [said, setSaid] = useState('');
+  const open = sessions.status === 'ready' ? sessions.data.find((s) => !s.endedAt) : undefined;
+
+  useEffect(() => {
+    if (!open) return;
+    const timer = setInterval(() => setNow(Date.now()), 1000);
+    return () => clearInterval(timer);
+  }, [open]);
+
+  const start = async () => {
+    setBusy(true);
+    setError(null);
+    try {
+      const s = await api.send<SearchSession>('POST', path, {});
+      setNow(Date.now());
+      if (sessions.status === 'ready') sessions.set([...sessions.data, s]);
+      setSaid('Search session started. The timer is running.');
+    } catch (e) {
+      setError(errorMessage(e));
+    }
+    setBusy(false);
+  };
+  const stop = async (s: SearchSession) => {
+    setBusy(true);
+    setError(null);
+    try {
+      const ended = await api.send<SearchSession>('POST', `${path}/${encodeURIComponent(s.id)}/end`, {});
+      if (sessions.status === 'ready') sessions.set(sessions.data.map((x) => (x.id === s.id ? ended : x)));
+      setSaid(`Search session ended after ${duration(ended.durationSeconds ?? 0)}.`);
+    } catch (e) {
+      setError(errorMessage(e));
+    }
+    setBusy(false);
+  };
+
+  const total = sessions.status === 'ready' ? sessions.data.reduce((sum, s) => sum + (s.durationSeconds ?? 0), 0) : 0;
+  return (
+    <Card labelledBy="ws-sessions">
+      <SectionHeading id="ws-sessions">Search sessions</SectionHeading>
+      <p>Start a session before you search and end it when you stop. Time taken is measured, not typed.</p>
+      {sessions.status === 'loading' && <Loading />}
+      {sessions.status === 'error' && <ErrorState error={sessions.error} onRetry={sessions.reload} />}
+      {sessions.status === 'ready' && (
+        <>
+          <div className={styles.row}>
+            <span className={styles.timer} role="timer" aria-label="Time in this session">
+              {open ? duration((now - new Date(open.startedAt).getTime()) / 1000) : '0:00'}
+            </span>
+            {open ? (
+              <Button appearance="primary" disabled={busy} onClick={() => void stop(open)}>
+                Stop search session
+              </Button>
+            ) : (
+              <Button appearance="primary" disabled={busy} onClick={() => void start()}>
+                Start search session
+              </Button>
+            )}
+          </div>
+          <div role="status" aria-live="polite">
+            {said}
+          </div>
+          <div aria-live="assertive">{error && <Notice intent="error">{error}</Notice>}</div>
+          {sessions.data.length > 0 && (
+            <ul className={styles.plain} aria-label="Sessions held">
+              {sessions.data.map((s) => (
+                <li key={s.id} className={styles.meta}>
+                  {formatDateTime(s.startedAt)} – {s.endedAt ? `${formatDateTime(s.endedAt)} (${duration(s.durationSeconds ?? 0)})` : 'running'}
+                </li>
+              ))}
+            </ul>
+          )}
+          <p className={styles.meta}>Total time searching: {duration(total)}</p>
+        </>
+      )}
+    </Card>
+  );
+}
+
+function EvidenceSection({ requestId, subjects }: { requestId: string; subjects: ApiRequest['subjects'] }) {
+  const api = useApi();
+  const path = `/api/requests/${encodeURIComponent(requestId)}/evidence`;
+  const list = useLoad(() => api.get<EvidenceItem[]>(path), `evidence-${requestId}`);
+  return (
+    <Card labelledBy="ws-evidence">
+      <SectionHeading id="ws-evidence">Evidence</SectionHeading>
+      <p>A search session must have been held before evidence can be saved.</p>
+      <EvidenceUpload requestId={requestId} subjects={subjects} onUploaded={() => list.reload()} />
+      <h3>Saved evidence</h3>
+      {list.status === 'loading' && <Loading />}
+      {list.status === 'error' && <ErrorState error={list.error} onRetry={list.reload} />}
+      {list.status === 'ready' && <EvidenceList items={list.data} requestId={requestId} subjects={subjects} />}
+    </Card>
+  );
+}
+
+export function EvidenceList({ items, requestId, subjects }: { items: EvidenceItem[]; requestId: string; subjects: ApiRequest['subjects'] }) {
+  const styles = useStyles();
+  const api = useApi();
+  const [error, setError] = useState<string | null>(null);
+  if (items.length === 0) return <p>No evidence has been saved yet.</p>;
+  const open = async (item: EvidenceItem) => {
+    setError(null);
+    try {
+      const blob = await api.blob(`/api/requests/${encodeURIComponent(requestId)}/evidence/${encodeURIComponent(item.id)}/content`);
+      const url = URL.createObjectURL(blob);
+      window.open(url, '_blank', 'noopener');
+      setTimeout(() => URL.revokeObjectURL(url), 60_000);
+    } catch (e) {
+      setError(errorMessage(e));
+    }
+  };
+  return (
+    <>
+      <div aria-live="assertive">{error && <Notice intent="error">{error}</Notice>}</div>
+      <ul className={styles.plain}>
+        {items.map((item) => {
+          const subject = subjects.find((s) => s.id === item.subjectId);
+          return (
+            <li key={item.id}>
+              <FluentLink as="button" onClick={() => void open(item)}>
+                {item.fileName ?? item.id}
+              </FluentLink>{' '}
+              · {formatBytes(item.size)} · {subject ? subjectName(subject) : item.subjectId} · captured {formatDateTime(item.capturedAt)}
+              <div>{item.description}</div>
+              <div className={styles.hash}>SHA-256 {item.sha256}</div>
+            </li>
+          );
+        })}
+      </ul>
+    </>
+  );
+}
+
+function LogEditor({
+  request: r,
+  subjects,
+  onSaved,
+  onComplete,
+  onRaiseDoubt,
+}: {
+  request: ApiRequest;
+  subjects: ApiRequest['subjects'];
+  onSaved(updated: ApiRequest): void;
+  onComplete(): void;
+  onRaiseDoubt(): void;
+}) {
+  const styles = useStyles();
+  const api = useApi();
+  const [findings, setFindings] = useState<Record<string, FindingDraft>>(() =>
+    Object.fromEntries(
+      subjects.map((s) => {
+        const f = r.log?.findings.find((x) => x.subjectId === s.id);
+        return [s.id, { visibility: f?.visibility ?? '', profileUrl: f?.profileUrl ?? '', summary: f?.summary ?? '' }];
+      }),
+    ),
+  );
+  const [further, setFurther] = useState<string[]>(() => r.log?.furtherPersons.map((p) => p.description) ?? []);
+  const [comments, setComments] = useState(r.log?.accessWorkerComments ?? '');
+  const [errors, setErrors] = useState<Record<string, string>>({});
+  const [failure, setFailure] = useState<string | null>(null);
+  const [busy, setBusy] = useState(false);
+
+  const body = (): ApiLog => ({
+    findings: subjects.flatMap((s) => {
+      const f = findings[s.id];
+      if (!f || (!f.visibility && !f.summary && !f.profileUrl)) return [];
+      return [{ subjectId: s.id, visibility: f.visibility as ApiFinding['visibility'], profileUrl: f.profileUrl || undefined, summary: f.summary }];
+    }),
+    furtherPersons: further.map((description) => ({ description })),
+    accessWorkerComments: comments || undefined,
+  });
+
+  const save = async (complete: boolean) => {
+    setFailure(null);
+    const log = body();
+    const check = investigationLogSchema.safeParse(log);
+    const problems = check.success ? {} : fieldErrors(check.error);
+    // The schema numbers findings as sent; name them by person so each message sits beside its fields.
+    const mapped: Record<string, string> = {};
+    for (const [key, message] of Object.entries(problems)) {
+      const m = /^findings\.(\d+)\.(.+)$/.exec(key);
+      mapped[m ? `finding.${log.findings[Number(m[1])]?.subjectId ?? ''}.${m[2]}` : key] = message;
+    }
+    if (complete) {
+      for (const s of subjects) {
+        if (!log.findings.some((f) => f.subjectId === s.id)) mapped[`finding.${s.id}.visibility`] = 'Record what you found for this person, even if nothing was found.';
+      }
+    }
+    setErrors(mapped);
+    if (Object.keys(mapped).length > 0) {
+      setFailure('Some answers need attention.');
+      return;
+    }
+    setBusy(true);
+    try {
+      onSaved(await api.send<ApiRequest>('PUT', `/api/requests/${encodeURIComponent(r.id)}/log`, log));
+      if (complete) onComplete();
+    } catch (e) {
+      if (e instanceof ApiError && e.fields) setErrors(e.fields);
+      setFailure(errorMessage(e));
+    }
+    setBusy(false);
+  };
+
+  return (
+    <Card labelledBy="ws-log">
+      <SectionHeading id="ws-log">Investigation Log</SectionHeading>
+      {subjects.map((s) => {
+        const f = findings[s.id] ?? { visibility: '', profileUrl: '', summary: '' };
+        const set = (change: Partial<FindingDraft>) => setFindings((all) => ({ ...all, [s.id]: { ...f, ...change } }));
+        const p = (k: string) => `finding.${s.id}.${k}`;
+        return (
+          <Group key={s.id} legend={`Findings: ${subjectName(s)}`} error={errors[p('visibility')]} errorId={`${fieldId(p('visibility'))}-error`} id={fieldId(p('visibility'))}>
+            <RadioGroup value={f.visibility} onChange={(_, d) => set({ visibility: d.value as FindingDraft['visibility'] })} aria-label={`Profile of ${subjectName(s)}`}>
+              <Radio value="public" label="Profile found: public" />
+              <Radio value="restricted" label="Profile found: restricted (nothing recorded beyond that)" />
+              <Radio value="not_found" label="No profile found" />
+            </RadioGroup>
+            <FormField path={p('profileUrl')} label="Profile link" error={errors[p('profileUrl')]}>
+              <Input id={fieldId(p('profileUrl'))} type="url" value={f.profileUrl} onChange={(_, d) => set({ profileUrl: d.value })} />
+            </FormField>
+            <FormField path={p('summary')} label="What was seen" required error={errors[p('summary')]}>
+              <Textarea id={fieldId(p('summary'))} value={f.summary} onChange={(_, d) => set({ summary: d.value })} rows={3} resize="vertical" />
+            </FormField>
+          </Group>
+        );
+      })}
+      <Group legend="Further people identified">
+        <p>Someone relevant who is not in scope becomes a new, linked request for the service director. Do not search them now.</p>
+        {further.map((text, i) => (
+          <div key={i}>
+            <FormField path={`furtherPersons.${i}.description`} label={`Further person ${i + 1}: description`} required error={errors[`furtherPersons.${i}.description`]}>
+              <Textarea
+                id={fieldId(`furtherPersons.${i}.description`)}
+                value={text}
+                onChange={(_, d) => setFurther((all) => all.map((v, j) => (j === i ? d.value : v)))}
+                rows={2}
+                resize="vertical"
+              />
+            </FormField>
+            <Button appearance="subtle" onClick={() => setFurther((all) => all.filter((_, j) => j !== i))}>
+              Remove further person {i + 1}
+            </Button>
+          </div>
+        ))}
+        <Button onClick={() => setFurther((all) => [...all, ''])}>Propose a further person</Button>
+      </Group>
+      <FormField path="accessWorkerComments" label="Your comments" error={errors.accessWorkerComments}>
+        <Textarea id={fieldId('accessWorkerComments')} value={comments} onChange={(_, d) => setComments(d.value)} rows={3} resize="vertical" />
+      </FormField>
+      <div aria-live="assertive">{failure && <Notice intent="error">{failure}</Notice>}</div>
+      <div className={styles.row}>
+        <Button disabled={busy} onClick={() => void save(false)}>
+          Save the log
+        </Button>
+        <Button appearance="primary" disabled={busy} onClick={() => void save(true)}>
+          Complete the log
+        </Button>
+        <Button disabled={busy} onClick={onRaiseDoubt}>
+          Raise a doubt
+        </Button>
+      </div>
+    </Card>
+  );
+}

@@ -1,0 +1,166 @@
+/** The API's JSON shapes as the tab reads them (issue 2, "API contract"). */
+import type { Role } from '../../src/domain/roles';
+import type { RequestState, WorkflowAction } from '../../src/domain/states';
+import type { ConcernCategory, Contribution, SubjectKind } from '../../src/domain/forms';
+
+export interface DevUser {
+  id: string;
+  displayName: string;
+  roles: Role[];
+  managerId?: string | null;
+  aadObjectId: string;
+}
+
+/** A person as `GET /api/people?role=` lists them. */
+export interface PersonSummary {
+  id: string;
+  displayName: string;
+  roles: Role[];
+  team?: string | null;
+}
+
+export interface Me {
+  id: string;
+  displayName: string;
+  roles: Role[];
+  managerId?: string | null;
+}
+
+export interface ApiSubject {
+  id: string;
+  kind: SubjectKind;
+  name?: string;
+  otherNames?: string;
+  dateOfBirth?: string;
+  area?: string;
+  relationshipToChild?: string;
+  profileUrl?: string;
+  description?: string;
+}
+
+export interface ApiDecision {
+  by: string;
+  at: string;
+  note?: string;
+  reason?: string;
+}
+
+export interface ApiScope {
+  subjectIds: string[];
+  period: { from: string; to: string };
+  kind: 'one_off' | 'monitoring';
+  monitoring?: { frequency: string; endDate: string; reviewDates: string[]; nextReviewOn: string; endedOn?: string };
+  conditions?: string;
+  useBy: string;
+}
+
+export interface ApiFinding {
+  subjectId: string;
+  visibility: 'public' | 'restricted' | 'not_found';
+  profileUrl?: string;
+  summary: string;
+}
+
+export interface ApiAssessment {
+  summary: string;
+  usefulPieces: number;
+  uniquePieces: number;
+  contribution: Contribution;
+  actionsTaken: string;
+}
+
+export interface ApiLog {
+  findings: ApiFinding[];
+  furtherPersons: { description: string }[];
+  accessWorkerComments?: string;
+  assessment?: ApiAssessment;
+}
+
+export interface ApiFeedback {
+  timesUsed: number;
+  searchMinutes?: number;
+  usefulPieces: number;
+  uniquePieces: number;
+  contribution: Contribution;
+  comments?: string;
+  followUp?: { longerTermUsefulness: Contribution; comments?: string };
+}
+
+export interface ApiRequest {
+  id: string;
+  reference: string;
+  state: RequestState;
+  version: number;
+  allowedActions: WorkflowAction[];
+  caseReference: string;
+  team?: string;
+  children: { name: string; dateOfBirth?: string }[];
+  concernCategories: ConcernCategory[];
+  concernOther?: string;
+  concernDetails: string;
+  justification: string;
+  subjects: ApiSubject[];
+  period: { from: string; to: string };
+  monitoring: { justification: string; frequency: string; endDate: string } | null;
+  urgency?: 'routine' | 'urgent';
+  neededBy: string;
+  linkedFromRequestId?: string | null;
+  originatingWorkerId: string;
+  teamManagerId: string | null;
+  agreement: ApiDecision | null;
+  authorisation: (ApiDecision & { scope: ApiScope }) | null;
+  accessWorkerId: string | null;
+  log: ApiLog | null;
+  feedback: ApiFeedback | null;
+  lastReason: ApiDecision | null;
+  createdAt: string;
+  updatedAt: string;
+  people?: Record<string, string>;
+}
+
+export interface SearchSession {
+  id: string;
+  startedAt: string;
+  endedAt?: string | null;
+  durationSeconds?: number | null;
+}
+
+export interface EvidenceItem {
+  id: string;
+  subjectId: string;
+  fileName?: string;
+  contentType?: string;
+  size: number;
+  sha256: string;
+  sourceUrl: string;
+  capturedAt: string;
+  description: string;
+  publiclyVisible?: boolean;
+  createdAt?: string;
+  link?: string | null;
+}
+
+export interface AuditEntry {
+  seq: number;
+  at: string;
+  actorId: string | null;
+  actorName?: string | null;
+  actorRole?: string | null;
+  action: string;
+  fromState?: RequestState | null;
+  toState?: RequestState | null;
+  reason?: string | null;
+}
+
+/** Delivery of one owed notification; fields beyond these are shown if present. */
+export interface NotificationStatus {
+  id: string;
+  kind: string;
+  recipientId?: string | null;
+  recipientName?: string | null;
+  status: string;
+  createdAt?: string;
+  sentAt?: string | null;
+  attempts?: number;
+  lastError?: string | null;
+}

@@ -1,0 +1,109 @@
+/** @jest-environment jsdom */
+/** Action dialogs: reasons required where the protocol says so, scope and review dates for authorisation. */
+import { act, render, screen, waitFor, within } from '@testing-library/react';
+import userEvent from '@testing-library/user-event';
+import { FluentProvider, teamsLightTheme } from '@fluentui/react-components';
+import { ApiContext, type Api } from '../../tab/src/api';
+import { ActionDialog } from '../../tab/src/components/ActionDialog';
+import type { ApiRequest, PersonSummary } from '../../tab/src/types';
+import type { WorkflowAction } from '../../src/domain/states';
+
+const request: ApiRequest = {
+  id: 'r1',
+  reference: 'SMC-2026-000007',
+  state: 'awaiting_service_director',
+  version: 3,
+  allowedActions: ['authorise', 'refuse', 'return'],
+  caseReference: 'CMS-1',
+  children: [{ name: 'Riley' }],
+  concernCategories: ['risky_behaviour'],
+  concernDetails: 'x',
+  justification: 'y',
+  subjects: [
+    { id: 's1', kind: 'service_user', name: 'Jordan Smith' },
+    { id: 's2', kind: 'unknown_associate', description: 'Man with a red van' },
+  ],
+  period: { from: '2026-08-01', to: '2026-11-01' },
+  monitoring: null,
+  neededBy: '2026-12-01',
+  originatingWorkerId: 'amelia',
+  teamManagerId: 'tom',
+  agreement: null,
+  authorisation: null,
+  accessWorkerId: null,
+  log: null,
+  feedback: null,
+  lastReason: null,
+  createdAt: '2026-11-01T10:00:00Z',
+  updatedAt: '2026-11-01T10:00:00Z',
+};
+
+const workers: PersonSummary[] = [{ id: 'imran', displayName: 'Imran Malik', roles: ['access_worker'] }];
+
+async function setup(action: WorkflowAction, r: ApiRequest = request) {
+  const sent: { path: string; body: unknown }[] = [];
+  const api: Api = {
+    get: async <T,>(path: string) => {
+      expect(path).toBe('/api/people?role=access_worker');
+      return workers as T;
+    },
+    send: async <T,>(_method: string, path: string, body?: unknown) => {
+      sent.push({ path, body });
+      return { ...r, version: r.version + 1 } as T;
+    },
+    upload: () => {
+      throw new Error('not used');
+    },
+    blob: async () => new Blob(),
+  };
+  const done = jest.fn();
+  render(
+    <FluentProvider theme={teamsLightTheme}>
+      <ApiContext.Provider value={api}>
+        <ActionDialog action={action} request={r} onClose={() => undefined} onDone={done} />
+      </ApiContext.Provider>
+    </FluentProvider>,
+  );
+  // Let the access worker list settle so later updates happen inside act().
+  await act(async () => undefined);
+  return { user: userEvent.setup(), sent, done, dialog: screen.getByRole('dialog') };
+}
+
+describe('action dialogs', () => {
+  it('will not refuse without a written reason', async () => {
+    const { user, sent, done, dialog } = await setup('refuse');
+    await user.click(within(dialog).getByRole('button', { name: 'Refuse' }));
+    expect(await within(dialog).findByText('Enter a reason.')).toBeTruthy();
+    expect(sent).toEqual([]);
+
+    await user.type(within(dialog).getByLabelText(/Reason/), 'Not proportionate: other checks not yet tried.');
+    await user.click(within(dialog).getByRole('button', { name: 'Refuse' }));
+    await waitFor(() => expect(done).toHaveBeenCalled());
+    expect(sent).toEqual([{ path: '/api/requests/r1/actions/refuse', body: { version: 3, reason: 'Not proportionate: other checks not yet tried.' } }]);
+  });
+
+  it('authorises the scope chosen, narrowing the people', async () => {
+    const { user, sent, dialog } = await setup('authorise');
+    expect(within(dialog).getByText(/One-off review of the period 01\/08\/2026 to 01\/11\/2026/)).toBeTruthy();
+    await user.click(within(dialog).getByRole('checkbox', { name: /Unknown associate: Man with a red van/ }));
+    await within(dialog).findByRole('option', { name: 'Imran Malik' });
+    await user.selectOptions(within(dialog).getByLabelText(/Access worker/), 'imran');
+    await user.click(within(dialog).getByRole('button', { name: 'Authorise' }));
+    await waitFor(() => expect(sent).toHaveLength(1));
+    expect(sent[0]?.body).toEqual({ version: 3, subjectIds: ['s1'], accessWorkerId: 'imran' });
+  });
+
+  it('warns about directed surveillance and asks for review dates when monitoring is requested', async () => {
+    const { dialog } = await setup('authorise', { ...request, monitoring: { justification: 'z', frequency: 'weekly', endDate: '2026-12-31' } });
+    expect(within(dialog).getByText(/can amount to directed surveillance/)).toBeTruthy();
+    expect(within(dialog).getByLabelText('Review date 1')).toBeTruthy();
+  });
+
+  it('asks for an outcome and a reason to resolve a doubt', async () => {
+    const { user, sent, dialog } = await setup('resolve-doubt', { ...request, state: 'on_hold' });
+    await user.click(within(dialog).getByRole('button', { name: 'Resolve the doubt' }));
+    expect(await within(dialog).findByText('Choose resume or cancel.')).toBeTruthy();
+    expect(within(dialog).getByText('Enter a reason.')).toBeTruthy();
+    expect(sent).toEqual([]);
+  });
+});

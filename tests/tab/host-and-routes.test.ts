@@ -1,0 +1,50 @@
+/** @jest-environment jsdom */
+/** Host detection, theme choice, the local session and the tab's addresses. */
+import { createLocalHost, looksLikeTeams, readLocalSession, themeFromQuery, themeFromTeams, writeLocalSession } from '../../tab/src/host';
+import { matchRoute } from '../../tab/src/router';
+
+describe('host', () => {
+  afterEach(() => sessionStorage.clear());
+
+  it('treats a top-level browser page as local mode', () => {
+    expect(looksLikeTeams(window)).toBe(false);
+  });
+
+  it('maps the Teams themes and the local ?theme= override', () => {
+    expect(themeFromTeams('default')).toBe('light');
+    expect(themeFromTeams('dark')).toBe('dark');
+    expect(themeFromTeams('contrast')).toBe('contrast');
+    expect(themeFromQuery('?theme=dark')).toBe('dark');
+    expect(themeFromQuery('?theme=contrast')).toBe('contrast');
+    expect(themeFromQuery('?theme=purple')).toBe('light');
+    expect(themeFromQuery('')).toBe('light');
+  });
+
+  it('keeps the chosen person for this browser tab only, and needs one to call the API', async () => {
+    const host = createLocalHost('');
+    await expect(host.getToken()).rejects.toThrow('Not signed in.');
+    writeLocalSession({ userId: 'amelia.hart', displayName: 'Amelia Hart', token: 't0k' });
+    expect(readLocalSession()).toEqual({ userId: 'amelia.hart', displayName: 'Amelia Hart', token: 't0k' });
+    await expect(host.getToken()).resolves.toBe('t0k');
+    writeLocalSession(null);
+    expect(readLocalSession()).toBeNull();
+    sessionStorage.setItem('smc.session', '{not json');
+    expect(readLocalSession()).toBeNull();
+  });
+});
+
+describe('routes', () => {
+  it.each([
+    ['/', '', { page: 'requests' }],
+    ['/new', '?linkedFrom=r1&describe=Woman%20tagged', { page: 'new', linkedFrom: 'r1', describe: 'Woman tagged' }],
+    ['/requests/r1', '', { page: 'request', id: 'r1' }],
+    ['/requests/r1/edit', '', { page: 'edit', id: 'r1' }],
+    ['/requests/r1/workspace', '', { page: 'workspace', id: 'r1' }],
+    ['/requests/r1/assess', '', { page: 'assess', id: 'r1' }],
+    ['/requests/r1/feedback', '', { page: 'feedback', id: 'r1' }],
+    ['/requests/r1/other', '', { page: 'not-found' }],
+    ['/nowhere', '', { page: 'not-found' }],
+  ])('%s%s', (path, search, route) => {
+    expect(matchRoute(path, search)).toEqual(route);
+  });
+});

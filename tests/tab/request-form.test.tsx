@@ -1,0 +1,175 @@
+/** @jest-environment jsdom */
+/**
+ * The Investigation Request form: messages beside each field from the shared zod schema,
+ * several subjects, the unknown-associate rule, the monitoring rules, keeping progress and submitting.
+ */
+import { render, screen, waitFor, within } from '@testing-library/react';
+import userEvent from '@testing-library/user-event';
+import { FluentProvider, teamsLightTheme } from '@fluentui/react-components';
+import { ApiContext, type Api } from '../../tab/src/api';
+import { RequestForm } from '../../tab/src/pages/RequestFormPage';
+import { emptyDraft, loadStoredDraft, type RequestDraft } from '../../tab/src/requestDraft';
+
+interface Call {
+  method: string;
+  path: string;
+  body: unknown;
+}
+
+function fakeApi(calls: Call[]): Api {
+  let version = 1;
+  return {
+    get: async () => {
+      throw new Error('not used');
+    },
+    send: async <T,>(method: string, path: string, body?: unknown): Promise<T> => {
+      calls.push({ method, path, body });
+      if (path.endsWith('/actions/submit')) version += 1;
+      return { ...(body as object), id: 'req-1', version, state: 'draft', updatedAt: '2026-11-25T10:00:00Z' } as T;
+    },
+    upload: () => {
+      throw new Error('not used');
+    },
+    blob: async () => new Blob(),
+  };
+}
+
+function renderForm(draft: RequestDraft = emptyDraft(), calls: Call[] = []) {
+  const user = userEvent.setup();
+  render(
+    <FluentProvider theme={teamsLightTheme}>
+      <ApiContext.Provider value={fakeApi(calls)}>
+        <RequestForm initialDraft={draft} initialId={null} initialVersion={null} />
+      </ApiContext.Provider>
+    </FluentProvider>,
+  );
+  return { user, calls };
+}
+
+function complete(): RequestDraft {
+  const d = emptyDraft();
+  d.caseReference = 'CMS-1234';
+  d.children = [{ key: 'c1', name: 'Riley Smith', dateOfBirth: '2016-04-12' }];
+  d.concernCategories = ['risky_behaviour'];
+  d.concernDetails = 'Reports of drinking at home.';
+  d.justification = 'Would triangulate what the family say; visits have not settled it.';
+  d.subjects = [{ ...d.subjects[0]!, kind: 'service_user', name: 'Jordan Smith' }];
+  d.periodFrom = '2026-08-01';
+  d.periodTo = '2026-11-01';
+  d.neededBy = '2026-12-01';
+  return d;
+}
+
+const submitButton = () => screen.getByRole('button', { name: 'Submit to team manager' });
+
+beforeEach(() => sessionStorage.clear());
+
+describe('New Investigation Request form', () => {
+  it('shows each message beside its field and in a summary when an empty form is submitted', async () => {
+    const { user, calls } = renderForm();
+    await user.click(submitButton());
+
+    const summary = await screen.findByText(/There is a problem: 9 answers need attention/);
+    expect(summary).toBeTruthy();
+    const caseRef = screen.getByLabelText(/Case reference/);
+    expect(caseRef.getAttribute('aria-invalid')).toBe('true');
+    // The message is tied to the field so a screen reader reads it with the label.
+    const describedBy = caseRef.getAttribute('aria-describedby') ?? '';
+    const described = describedBy.split(' ').map((id) => document.getElementById(id)?.textContent ?? '');
+    expect(described).toContain('Enter the case reference.');
+    expect(screen.getAllByText("Enter the child's name.").length).toBeGreaterThan(0);
+    expect(screen.getAllByText('Choose at least one concern.').length).toBeGreaterThan(0);
+    expect(screen.getAllByText('Choose what kind of person this is.').length).toBeGreaterThan(0);
+    expect(calls).toEqual([]);
+  });
+
+  it('shows a message once a field is left empty, before any submit', async () => {
+    const { user } = renderForm();
+    await user.click(screen.getByLabelText(/Case reference/));
+    expect(screen.queryByText('Enter the case reference.')).toBeNull();
+    await user.tab();
+    expect(await screen.findByText('Enter the case reference.')).toBeTruthy();
+  });
+
+  it('adds and removes people to check, moving focus sensibly', async () => {
+    const { user } = renderForm();
+    expect(screen.queryByRole('group', { name: 'Person 2' })).toBeNull();
+    await user.click(screen.getByRole('button', { name: 'Add another person' }));
+    const second = screen.getByRole('group', { name: 'Person 2' });
+    await waitFor(() => expect(document.activeElement).toBe(within(second).getByLabelText(/Kind of person/)));
+    await user.click(screen.getByRole('button', { name: 'Add another person' }));
+    expect(screen.getByRole('group', { name: 'Person 3' })).toBeTruthy();
+
+    await user.click(screen.getByRole('button', { name: 'Remove person 2' }));
+    expect(screen.queryByRole('group', { name: 'Person 3' })).toBeNull();
+    expect(screen.getByRole('group', { name: 'Person 2' })).toBeTruthy();
+    await waitFor(() => expect(document.activeElement).toBe(screen.getByRole('button', { name: 'Add another person' })));
+    // The last person cannot be removed: a request names at least one.
+    await user.click(screen.getByRole('button', { name: 'Remove person 2' }));
+    expect(screen.queryByRole('button', { name: /Remove person/ })).toBeNull();
+  });
+
+  it('describes an unknown associate instead of naming them', async () => {
+    const { user } = renderForm(complete());
+    const person = screen.getByRole('group', { name: 'Person 1' });
+    expect(within(person).getByLabelText(/^Name/)).toBeTruthy();
+    await user.selectOptions(within(person).getByLabelText(/Kind of person/), 'unknown_associate');
+
+    expect(within(person).queryByLabelText(/^Name/)).toBeNull();
+    expect(within(person).getByText(/An unknown associate is not named/)).toBeTruthy();
+    await user.click(submitButton());
+    expect((await screen.findAllByText('Describe the unknown associate in as much detail as you can.')).length).toBeGreaterThan(0);
+
+    await user.type(within(person).getByLabelText(/^Description/), 'Man in his thirties, red van.');
+    await waitFor(() => expect(screen.queryByText('Describe the unknown associate in as much detail as you can.')).toBeNull());
+  });
+
+  it('asks for a name for every other kind of person', async () => {
+    const draft = complete();
+    draft.subjects = [{ ...draft.subjects[0]!, kind: 'family_member', name: '' }];
+    const { user } = renderForm(draft);
+    await user.click(submitButton());
+    expect((await screen.findAllByText('Enter the person’s name.')).length).toBeGreaterThan(0);
+  });
+
+  it('is one-off by default and asks for justification, frequency and an end date for monitoring', async () => {
+    const { user } = renderForm(complete());
+    expect(screen.getByText(/can amount to directed surveillance/)).toBeTruthy();
+    expect(screen.getByRole('radio', { name: 'One-off review' })).toHaveProperty('checked', true);
+    expect(screen.queryByLabelText(/Why monitoring/)).toBeNull();
+
+    await user.click(screen.getByRole('radio', { name: 'Monitoring over a period' }));
+    await user.click(submitButton());
+    expect((await screen.findAllByText('Enter why monitoring (rather than a one-off check) is needed.')).length).toBeGreaterThan(0);
+    expect(screen.getAllByText('Choose how often the profile would be looked at.').length).toBeGreaterThan(0);
+    expect(screen.getAllByText('Enter the date monitoring would end as a real date (YYYY-MM-DD).').length).toBeGreaterThan(0);
+
+    await user.type(screen.getByLabelText(/Why monitoring/), 'Contact is expected to resume over the coming weeks.');
+    await user.selectOptions(screen.getByLabelText(/How often/), 'weekly');
+    await user.type(screen.getByLabelText(/Monitoring would end on/), '2026-07-01');
+    expect((await screen.findAllByText('Monitoring must end after the period starts.')).length).toBeGreaterThan(0);
+  });
+
+  it('asks for a description when "Other" is a concern', async () => {
+    const { user } = renderForm(complete());
+    await user.click(screen.getByRole('checkbox', { name: 'Other' }));
+    await user.click(submitButton());
+    expect((await screen.findAllByText('Describe the other concern.')).length).toBeGreaterThan(0);
+  });
+
+  it('keeps an incomplete form on this device, then saves a valid one as a draft and submits it', async () => {
+    const draft = complete();
+    draft.caseReference = '';
+    const { user, calls } = renderForm(draft);
+    await user.type(screen.getByLabelText(/Case reference/), 'CMS-9');
+    expect(loadStoredDraft(null)?.caseReference).toBe('CMS-9');
+
+    await waitFor(() => expect(calls.filter((c) => c.method === 'POST' && c.path === '/api/requests')).toHaveLength(1), { timeout: 4000 });
+    expect(calls[0]?.body).toMatchObject({ caseReference: 'CMS-9', monitoring: null, subjects: [{ kind: 'service_user', name: 'Jordan Smith' }] });
+    expect(await screen.findByText(/Draft saved/)).toBeTruthy();
+
+    await user.click(submitButton());
+    await waitFor(() => expect(calls.some((c) => c.path === '/api/requests/req-1/actions/submit')).toBe(true));
+    expect(calls.find((c) => c.path.endsWith('/actions/submit'))?.body).toEqual({ version: 1 });
+  });
+});

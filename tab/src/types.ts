@@ -164,3 +164,14 @@ export interface NotificationStatus {
   attempts?: number;
   lastError?: string | null;
 }
+
+/** A filed record document (`GET /api/requests/{id}/documents`). */
+export interface RecordDocument {
+  id: string;
+  kind: 'investigation_request' | 'investigation_log';
+  fileName: string;
+  size: number;
+  sha256: string;
+  webUrl: string | null;
+  createdAt: string;
+}

@@ -6,7 +6,7 @@ import { formatDate, formatDateTime } from '../../../src/domain/dates';
 import { useApi } from '../api';
 import { Link } from '../router';
 import { useSession } from '../session';
-import type { ApiRequest, AuditEntry, NotificationStatus } from '../types';
+import type { ApiRequest, AuditEntry, NotificationStatus, RecordDocument } from '../types';
 import { ACTION_LABELS, humanise, NEXT_STEP, personName } from '../format';
 import { EmptyState, ErrorState, Loading, Notice, PageHeading, SectionHeading, useLoad } from '../components/common';
 import { StateBadge } from '../components/StateBadge';
@@ -35,6 +35,22 @@ export default function RequestPage({ id }: { id: string }) {
   const audit = useLoad(() => api.get<AuditEntry[]>(`${path}/audit`), `${id}-audit-${version}`);
   const notifications = useLoad(() => api.get<NotificationStatus[]>(`${path}/notifications`), `${id}-notes-${version}`);
   const all = useLoad(() => api.get<ApiRequest[]>('/api/requests'), `${id}-linked-${version}`);
+  const documents = useLoad(() => api.get<RecordDocument[]>(`${path}/documents`), `${id}-documents-${version}`);
+  const [downloadError, setDownloadError] = useState<string | null>(null);
+  const download = async (document: RecordDocument) => {
+    setDownloadError(null);
+    try {
+      const blob = await api.blob(`${path}/documents/${encodeURIComponent(document.id)}/content`);
+      const url = URL.createObjectURL(blob);
+      const anchor = window.document.createElement('a');
+      anchor.href = url;
+      anchor.download = document.fileName;
+      anchor.click();
+      setTimeout(() => URL.revokeObjectURL(url), 60_000);
+    } catch (e) {
+      setDownloadError(e instanceof Error ? e.message : 'The document could not be downloaded.');
+    }
+  };
   const [action, setAction] = useState<WorkflowAction | null>(null);
   const [done, setDone] = useState<string | null>(null);
 
@@ -149,6 +165,37 @@ export default function RequestPage({ id }: { id: string }) {
           <p>No linked requests.</p>
         )}
       </Card>
+
+      {(r.state === 'finalised' || r.state === 'shared') && (
+        <Card labelledBy="documents">
+          <SectionHeading id="documents">Record documents</SectionHeading>
+          <div aria-live="assertive">{downloadError && <Notice intent="error">{downloadError}</Notice>}</div>
+          {documents.status === 'loading' && <Loading label="Loading the record documents…" />}
+          {documents.status === 'error' && <ErrorState error={documents.error} onRetry={documents.reload} title="The record documents could not be loaded" />}
+          {documents.status === 'ready' &&
+            (documents.data.length === 0 ? (
+              <p>The Investigation Request and Log are being filed as documents; they appear here shortly.</p>
+            ) : (
+              <ul className={styles.plain}>
+                {documents.data.map((d) => (
+                  <li key={d.id}>
+                    <Button appearance="transparent" onClick={() => void download(d)}>
+                      {d.kind === 'investigation_log' ? 'Investigation Log' : 'Investigation Request'} ({d.fileName})
+                    </Button>
+                    {d.webUrl && (
+                      <>
+                        {' · '}
+                        <a href={d.webUrl} target="_blank" rel="noopener noreferrer">
+                          Open in SharePoint
+                        </a>
+                      </>
+                    )}
+                  </li>
+                ))}
+              </ul>
+            ))}
+        </Card>
+      )}
 
       <Card labelledBy="timeline">
         <SectionHeading id="timeline">Timeline</SectionHeading>

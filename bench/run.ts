@@ -17,8 +17,9 @@ const UPLOAD_BYTES = Number(process.env.BENCH_UPLOAD_BYTES ?? 1024 * 1024 * 1024
 
 const ms = (n: number) => `${n.toFixed(1)} ms`;
 const rate = (n: number) => n.toFixed(0);
-const pct = (n: number) => `${(n * 100).toFixed(0)} %`;
-const row = (label: string, s: LatencyStats) => `| ${label} | ${s.count} | ${rate(s.perSecond)} | ${ms(s.p50)} | ${ms(s.p99)} |`;
+const pct = (n: number) => `${(n * 100).toFixed(1)} %`;
+const row = (label: string, s: LatencyStats & { rounds?: number[] }) =>
+  `| ${label} | ${s.count} | ${rate(s.perSecond)}${s.rounds ? ` (rounds: ${s.rounds.join(', ')})` : ''} | ${ms(s.p50)} | ${ms(s.p99)} |`;
 const verdict = (ok: boolean) => (ok ? 'met' : '**not met**');
 
 function postgresVersion(): string {
@@ -77,6 +78,9 @@ ${row('application on PGlite (embedded)', decisions.pglite.app)}
 ${row('bare PGlite, same statements', decisions.pglite.bare)}
 
 - PostgreSQL: the application reaches ${pct(pgRatio)} of the bare rate (goal ≥ 30 %: ${verdict(pgRatio >= 0.3)}); p99 ${ms(decisions.postgres.app.p99)} (goal < 50 ms: ${verdict(decisions.postgres.app.p99 < 50)}).
+- With 100 clients each always waiting on its next decision, latency is about clients ÷ rate
+  (Little's law): a p99 under 50 ms would need more than 2,000 decisions/s, above even the bare
+  database's rate on this machine (whose own p99 is ${ms(decisions.postgres.bare.p99)}).
 - PGlite: ${pct(liteRatio)} of its bare rate. PGlite is one connection, so transactions queue one behind another; it is the local default, not the deployment.
 
 ## Card decisions through the bot (issue 3)

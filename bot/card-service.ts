@@ -12,7 +12,7 @@ import { toView, type RequestView } from '../src/app/requests/view';
 import { londonDate } from '../src/domain/dates';
 import { AppError } from '../src/domain/errors';
 import type { Person } from '../src/domain/roles';
-import { buildRequestCard, type CardPurpose } from './cards/request-card';
+import { buildRequestCard, requestUrl, type CardPurpose } from './cards/request-card';
 import type { AdaptiveCard } from './cards/render';
 import type { ConversationStore } from './conversations';
 
@@ -59,7 +59,17 @@ export class CardService {
       tabUrl: this.options.tabUrl,
       notice,
       statusOnly,
+      documentsUrl: await this.documentsUrl(view),
     });
+  }
+
+  /** The filed log in SharePoint when it is there, else the request's documents in the tab. */
+  private async documentsUrl(view: RequestView): Promise<string | null> {
+    if (view.state !== 'finalised' && view.state !== 'shared') return null;
+    const documents = await this.options.deps.store.read.documents.listForRequest(view.id);
+    if (documents.length === 0) return null;
+    const log = documents.find((d) => d.kind === 'investigation_log');
+    return log?.webUrl ?? `${requestUrl(this.options.tabUrl, view.id)}#documents`;
   }
 
   /** Access workers the director may choose: active, still authorised, playing no other part. */

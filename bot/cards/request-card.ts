@@ -27,6 +27,8 @@ export interface RequestCardInput {
   notice?: string | null;
   /** The viewer can no longer open the request: show its reference, state and outcome only. */
   statusOnly?: boolean;
+  /** Where the filed record documents and evidence can be opened, once the log is finalised. */
+  documentsUrl?: string | null;
 }
 
 const HEADLINES: Record<CardPurpose, string> = {
@@ -167,5 +169,6 @@ export function buildRequestCard(input: RequestCardInput): AdaptiveCard {
     refreshUserIds: actions.length > 0 && input.viewerTeamsId ? [input.viewerTeamsId] : [],
     openTitle,
     requestUrl: requestUrl(input.tabUrl, view.id, view.state === 'with_originating_worker' ? 'assess' : undefined),
+    documentsUrl: input.statusOnly ? null : (input.documentsUrl ?? null),
   });
 }

@@ -32,6 +32,13 @@ function markdownStrings(node: unknown, out: string[] = []): string[] {
   return out;
 }
 
+/** A request whose log has been finalised and shared, seen by the director. */
+async function sharedView() {
+  const searching = walk(false).find((r) => r.state === 'searching');
+  if (!searching) throw new Error('the walk has no searching request');
+  return viewFor({ ...searching, state: 'shared', closedAt: searching.updatedAt }, PEOPLE.sd);
+}
+
 async function allCards(): Promise<{ label: string; card: AdaptiveCard }[]> {
   const cards: { label: string; card: AdaptiveCard }[] = [];
   const purposes: CardPurpose[] = [...NOTIFICATION_KINDS, 'current'];
@@ -50,6 +57,12 @@ async function allCards(): Promise<{ label: string; card: AdaptiveCard }[]> {
       }
     }
   }
+  const shared = await sharedView();
+  cards.push({
+    label: 'shared-with-documents',
+    card: buildRequestCard({ view: shared, purpose: 'log_shared', viewerTeamsId: null, accessWorkers: [], tabUrl: TAB, documentsUrl: 'https://council.sharepoint.com/sites/smc/Evidence/CM-1/SMC-1/log.docx' }),
+  });
+  cards.push({ label: 'shared-no-documents', card: buildRequestCard({ view: shared, purpose: 'log_shared', viewerTeamsId: null, accessWorkers: [], tabUrl: TAB }) });
   const views = await Promise.all(walk(true).map((r) => viewFor(r, PEOPLE.sd)));
   cards.push({ label: 'summary', card: buildSummaryCard('Waiting for you', 'Nothing is waiting for you.', views, TAB) });
   cards.push({ label: 'summary-empty', card: buildSummaryCard('Your requests', 'You have no requests.', [], TAB) });
@@ -128,4 +141,12 @@ describe('Adaptive Cards', () => {
     expect(json).toContain('Open to the register');
     expect(json).toContain('Ben Access');
   });
+});
+
+test('the shared card links to the filed log and evidence', async () => {
+  const cards = await allCards();
+  const shared = cards.find((c) => c.label === 'shared-with-documents');
+  expect(shared?.card.actions).toContainEqual({ type: 'Action.OpenUrl', title: 'Open the filed log and evidence', url: 'https://council.sharepoint.com/sites/smc/Evidence/CM-1/SMC-1/log.docx' });
+  const withoutDocuments = cards.find((c) => c.label === 'shared-no-documents');
+  expect(JSON.stringify(withoutDocuments?.card)).not.toContain('Open the filed log and evidence');
 });

@@ -21,21 +21,12 @@ import { LocalDiskEvidenceStore } from '../src/evidence/local-disk';
 import { DEMO_PEOPLE } from '../src/identity/demo-directory';
 import { createStore } from '../src/store';
 import { startPostgres, stopPostgres } from '../tests/support/postgres';
+import { REQUEST_FORM } from './decisions';
 import { pool, stats, type LatencyStats } from './support';
 
 const CONCURRENCY = 100;
 
-const FORM = {
-  caseReference: 'CM-BENCH-CARD',
-  children: [{ name: 'Child A' }],
-  concernCategories: ['risky_behaviour'],
-  concernDetails: 'Benchmark',
-  justification: 'Benchmark',
-  subjects: [{ kind: 'service_user', name: 'Jane Doe' }],
-  period: { from: '2026-06-01', to: '2026-11-01' },
-  monitoring: null,
-  neededBy: '2026-12-20',
-};
+const FORM = { ...REQUEST_FORM, caseReference: 'CM-BENCH-CARD' };
 
 function person(id: string): Person {
   const found = DEMO_PEOPLE.find((p) => p.id === id);

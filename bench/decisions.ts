@@ -10,12 +10,14 @@ import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { PGlite } from '@electric-sql/pglite';
 import pg from 'pg';
+import { createStore } from '../src/store';
 import { startPostgres, stopPostgres } from '../tests/support/postgres';
 import { pool, startServer, stats, type LatencyStats } from './support';
 
 const CONCURRENCY = 100;
 
-const BODY = {
+/** The Investigation Request every benchmark raises. */
+export const REQUEST_FORM = {
   caseReference: 'CM-BENCH',
   children: [{ name: 'Child A' }],
   concernCategories: ['risky_behaviour'],
@@ -42,7 +44,7 @@ async function overHttp(base: string, requests: number): Promise<LatencyStats> {
   const [osw, tm, sd] = await Promise.all([token(base, 'amelia.hart'), token(base, 'tom.reid'), token(base, 'sarah.mitchell')]);
   const ids: string[] = [];
   await pool(Array.from({ length: requests }, (_, i) => i), CONCURRENCY, async () => {
-    const created = await post(`${base}/api/requests`, osw, BODY);
+    const created = await post(`${base}/api/requests`, osw, REQUEST_FORM);
     if (created.status !== 201 || !created.json.id) throw new Error(`create failed: ${created.status}`);
     ids.push(created.json.id);
   });
@@ -91,6 +93,14 @@ async function bareDecision(client: Sql, id: string, step: number): Promise<void
 /** The database alone: the same three statements in one transaction, from the same number of clients. */
 async function bareOnServer(url: string, requests: number): Promise<LatencyStats> {
   const db = new pg.Pool({ connectionString: url, max: CONCURRENCY });
+  try {
+    return await bareRounds(db, requests);
+  } finally {
+    await db.end();
+  }
+}
+
+async function bareRounds(db: pg.Pool, requests: number): Promise<LatencyStats> {
   await db.query(`CREATE SEQUENCE IF NOT EXISTS bench_audit_seq START 100000000`);
   const ids = Array.from({ length: requests }, () => randomUUID());
   await pool(ids, 20, async (id) => {
@@ -110,9 +120,7 @@ async function bareOnServer(url: string, requests: number): Promise<LatencyStats
       client.release();
     }
   });
-  const result = stats(latencies, (performance.now() - started) / 1000);
-  await db.end();
-  return result;
+  return stats(latencies, (performance.now() - started) / 1000);
 }
 
 async function bareOnPglite(dataDir: string, requests: number): Promise<LatencyStats> {
@@ -186,24 +194,30 @@ async function appRound(env: Record<string, string>, requests: number): Promise<
 
 export async function benchDecisions(serverUrl: string, requests = 1000, rounds = 3): Promise<DecisionResults> {
   const appUrl = await createDatabase(serverUrl, 'bench_app');
+  // The bare runs write dummy audit rows: they get a database of their own, with the same schema.
+  const bareUrl = await createDatabase(serverUrl, 'bench_bare');
+  await (await createStore({ databaseUrl: bareUrl, dataDir: ':memory:' })).close();
   const dataDir = mkdtempSync(join(tmpdir(), 'smc-bench-'));
   const liteDir = mkdtempSync(join(tmpdir(), 'smc-bench-lite-'));
+  const liteBareDir = mkdtempSync(join(tmpdir(), 'smc-bench-lite-bare-'));
+  await (await createStore({ dataDir: liteBareDir })).close();
   const liteRequests = Math.min(requests, 300);
   try {
     const postgres = await alternate(
       rounds,
       () => appRound({ DATABASE_URL: appUrl, DATA_DIR: dataDir, DATABASE_POOL_SIZE: String(CONCURRENCY) }, requests),
-      () => bareOnServer(appUrl, requests),
+      () => bareOnServer(bareUrl, requests),
     );
     const pglite = await alternate(
       rounds,
       () => appRound({ DATA_DIR: liteDir }, liteRequests),
-      () => bareOnPglite(liteDir, liteRequests),
+      () => bareOnPglite(liteBareDir, liteRequests),
     );
     return { postgres, pglite };
   } finally {
     rmSync(dataDir, { recursive: true, force: true });
     rmSync(liteDir, { recursive: true, force: true });
+    rmSync(liteBareDir, { recursive: true, force: true });
   }
 }
 
@@ -212,6 +226,9 @@ if (require.main === module) {
     const server = await startPostgres();
     try {
       console.log(JSON.stringify(await benchDecisions(server.url, Number(process.argv[2] ?? 1000)), null, 2));
+    } catch (error) {
+      console.error('benchmark failed:', error);
+      process.exitCode = 1;
     } finally {
       await stopPostgres(server);
     }

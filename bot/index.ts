@@ -17,6 +17,7 @@ import { ClientCredentials, isLoopbackUrl, SmcBotFrameworkAuthentication } from 
 import { CardService } from './card-service';
 import { createSqlConversationStore, type ConversationStore } from './conversations';
 import { LocalConnector, type HttpReply } from './local-connector';
+import type { AppInstaller } from './app-installer';
 import { BotNotificationSender } from './sender';
 import { SmcTeamsBot } from './teams-bot';
 
@@ -36,6 +37,8 @@ export interface CreateTeamsBotOptions {
   tabUrl: string;
   /** Local mode: accept unauthenticated activities from loopback when there is no app id. */
   allowUnauthenticatedLoopback: boolean;
+  /** Installs the app, through Graph, for people who have not installed it. */
+  installer?: AppInstaller | null;
   onError?: (error: unknown) => void;
 }
 
@@ -122,7 +125,7 @@ export function createTeamsBot(options: CreateTeamsBotOptions): TeamsBot {
       );
     },
   });
-  const sender = new BotNotificationSender({ deps: options.deps, adapter, appId, conversations, cards });
+  const sender = new BotNotificationSender({ deps: options.deps, adapter, appId, conversations, cards, installer: options.installer ?? null });
   const local = !appId && options.allowUnauthenticatedLoopback;
 
   async function handleActivity(input: ActivityInput): Promise<{ status: number; body?: unknown }> {
@@ -173,3 +176,4 @@ function createPreview(): { handle(input: PreviewInput): Promise<HttpReply> } {
     },
   };
 }
+export { createGraphAppInstaller, type AppInstaller } from './app-installer';

@@ -9,12 +9,15 @@ import type { AppDeps } from '../src/app/deps';
 import type { OutboxMessage } from '../src/app/ports';
 import type { Person } from '../src/domain/roles';
 import { PermanentDeliveryError, type DeliveryResult, type NotificationSender } from '../src/notify/ports';
+import type { AppInstaller } from './app-installer';
 import type { CardService } from './card-service';
 import type { CardPurpose } from './cards/request-card';
 import type { CardActivityRecord, ConversationRecord, ConversationStore } from './conversations';
 
 export interface BotSenderOptions {
   deps: AppDeps;
+  /** When configured, installs the app for people who have not (their cards follow on install). */
+  installer?: AppInstaller | null;
   adapter: CloudAdapter;
   appId: string | null;
   conversations: ConversationStore;
@@ -63,7 +66,7 @@ export class BotNotificationSender implements NotificationSender {
     const conversation = await conversations.find(person.aadObjectId);
     if (!conversation) {
       // Shown with the request in the tab (a failed notification); cards owed are sent when the app is installed.
-      throw new PermanentDeliveryError(`${person.displayName} has not installed the Social Media Checks app in Teams.`);
+      throw new PermanentDeliveryError(`${person.displayName} has not installed the Social Media Checks app in Teams.${await this.requestInstall(person)}`);
     }
     const card = await cards.render(person, requestId, message.kind as CardPurpose, null, conversation.teamsUserId);
     let activityId = '';
@@ -77,6 +80,20 @@ export class BotNotificationSender implements NotificationSender {
       this.options.deps.clock.now(),
     );
     return { status: 'sent' };
+  }
+
+  /** Asks Graph to install the app for the person; says what happened, for the failed notification. */
+  private async requestInstall(person: Person): Promise<string> {
+    const installer = this.options.installer;
+    if (!installer) return '';
+    try {
+      const outcome = await installer.install(person.aadObjectId);
+      return outcome === 'requested'
+        ? ' Installation was requested through Microsoft Graph; their cards will arrive when Teams finishes it.'
+        : ' Microsoft Graph reports the app installed; their cards will arrive when Teams tells the bot.';
+    } catch (error) {
+      return ` Installing it for them failed: ${error instanceof Error ? error.message : String(error)}`;
+    }
   }
 
   private async updateEveryCopy(requestId: string): Promise<DeliveryResult> {

@@ -27,7 +27,8 @@ import { createDispatcher } from '../notify/dispatcher';
 import { PermanentDeliveryError } from '../notify/ports';
 import { routeByKind } from '../notify/route-by-kind';
 import { filingSender } from './record-documents';
-import { createTeamsBot } from '../../bot';
+import { createGraphAppInstaller, createTeamsBot } from '../../bot';
+import { createTokenProvider } from '../evidence/sharepoint/auth';
 import type { ServerConfig } from './config';
 import { errorBody, handleError } from './errors';
 import { openApiDocument } from './openapi';
@@ -124,6 +125,13 @@ export async function buildServer(config: ServerConfig, options: BuildOptions = 
     tabUrl: config.publicUrl,
     allowUnauthenticatedLoopback: config.localSignIn,
     ...config.bot,
+    installer: config.appInstall
+      ? createGraphAppInstaller({
+          catalogAppId: config.appInstall.catalogAppId,
+          ...(config.appInstall.graphBaseUrl ? { graphBaseUrl: config.appInstall.graphBaseUrl } : {}),
+          token: createTokenProvider(config.appInstall.credentials),
+        })
+      : null,
     onError: (error) => app.log.error({ err: error }, 'bot'),
   });
   // The socket's address, never a forwarded header: loopback-only local mode depends on it.

@@ -6,7 +6,8 @@ import path from 'node:path';
 import { z } from 'zod';
 import type { ReminderSettings } from '../domain/reminders';
 import { AppError } from '../domain/errors';
-import { evidenceConfigFromEnv, type EvidenceStoreConfig } from '../evidence/config';
+import { appCredentialsFromEnv, evidenceConfigFromEnv, type EvidenceStoreConfig } from '../evidence/config';
+import type { AppCredentials } from '../evidence/sharepoint/auth';
 
 const envSchema = z.object({
   NODE_ENV: z.string().optional(),
@@ -25,6 +26,8 @@ const envSchema = z.object({
   BOT_APP_PASSWORD: z.string().optional(),
   BOT_TENANT_ID: z.string().optional(),
   BOT_OPENID_METADATA_URL: z.string().optional(),
+  TEAMS_APP_CATALOG_ID: z.string().optional(),
+  GRAPH_BASE_URL: z.string().optional(),
   EVIDENCE_DIR: z.string().optional(),
   MAX_EVIDENCE_MB: z.coerce.number().int().min(1).max(10_240).default(250),
   AUTHORISATION_VALID_DAYS: z.coerce.number().int().min(1).max(365).default(28),
@@ -46,6 +49,8 @@ export interface ServerConfig {
   publicUrl: string;
   teamsSso?: { clientId: string; applicationIdUri?: string; allowedTenantIds: string[]; jwksUri?: string };
   bot: { appId?: string; appPassword?: string; tenantId?: string; openIdMetadataUrl?: string };
+  /** Installing the app through Graph for people who have not (TEAMS_APP_CATALOG_ID and AZURE_* credentials). */
+  appInstall?: { catalogAppId: string; graphBaseUrl?: string; credentials: AppCredentials };
   evidenceDir: string;
   /** Local disk, or SharePoint when EVIDENCE_STORE=sharepoint (docs/sharepoint.md). */
   evidence: EvidenceStoreConfig;
@@ -81,7 +86,16 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): ServerConfig {
   const evidenceDir = e.EVIDENCE_DIR ? path.resolve(e.EVIDENCE_DIR) : path.join(dataDir === ':memory:' ? path.resolve('data') : dataDir, 'evidence');
   const maxEvidenceBytes = e.MAX_EVIDENCE_MB * 1024 * 1024;
   let evidence: EvidenceStoreConfig;
+  let appInstall: ServerConfig['appInstall'];
   try {
+    if (e.TEAMS_APP_CATALOG_ID) {
+      const credentials = appCredentialsFromEnv(env);
+      appInstall = {
+        catalogAppId: e.TEAMS_APP_CATALOG_ID,
+        ...(e.GRAPH_BASE_URL ? { graphBaseUrl: e.GRAPH_BASE_URL } : {}),
+        credentials: { ...credentials, authorityHost: credentials.authorityHost ?? 'https://login.microsoftonline.com' },
+      };
+    }
     // One upload limit (MAX_EVIDENCE_MB) and one evidence folder for every store.
     evidence = evidenceConfigFromEnv({ ...env, DATA_DIR: dataDir === ':memory:' ? path.resolve('data') : dataDir, EVIDENCE_DIR: evidenceDir, EVIDENCE_MAX_BYTES: String(maxEvidenceBytes) });
   } catch (error) {
@@ -108,6 +122,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): ServerConfig {
     },
     evidenceDir,
     evidence,
+    ...(appInstall ? { appInstall } : {}),
     maxEvidenceBytes,
     authorisationValidDays: e.AUTHORISATION_VALID_DAYS,
     reminders: {

@@ -1,6 +1,7 @@
 /** The request as the API shows it to one person: the form at top level, plus state and allowed actions. */
 import { londonDate } from '../../domain/dates';
-import type { InvestigationRequest } from '../../domain/request';
+import { partsOnRequest } from '../../domain/policy';
+import type { InvestigationRequest, RequestForm } from '../../domain/request';
 import type { Person } from '../../domain/roles';
 import { STATE_LABELS, type WorkflowAction } from '../../domain/states';
 import { allowedActions } from '../../domain/workflow';
@@ -25,8 +26,22 @@ const NEXT_STEP: Record<InvestigationRequest['state'], string> = {
   expired: 'Closed: the authorisation expired.',
 };
 
+/**
+ * An access worker looking at the register sees what they need to decide to claim, not children's
+ * dates of birth or people's addresses; those appear once the request is theirs.
+ */
+function forTheRegister(form: RequestForm): RequestForm {
+  return {
+    ...form,
+    children: form.children.map((c) => ({ name: c.name })),
+    subjects: form.subjects.map(({ dateOfBirth: _dateOfBirth, area: _area, ...subject }) => subject),
+  };
+}
+
 export async function toView(request: InvestigationRequest, viewer: Person, now: Date, directory: Directory) {
-  const { form, ...rest } = request;
+  const { form: stored, ...rest } = request;
+  const browsingRegister = request.state === 'authorised' && !partsOnRequest(request).has(viewer.id) && !viewer.roles.some((r) => r === 'service_director' || r === 'service_manager');
+  const form = browsingRegister ? forTheRegister(stored) : stored;
   const ids = new Set<string>(
     [
       request.originatingWorkerId,

@@ -50,7 +50,12 @@ describe.each(BACKENDS)('walk-through on %s', (backend) => {
     const firstSubject = subjects[0]?.id ?? '';
     const authorised = await act(sd, 'authorise', { subjectIds: [firstSubject], conditions: 'Public photographs only' });
     expect(authorised).toMatchObject({ state: 'authorised', authorisation: { by: 'sarah.mitchell', scope: { subjectIds: [firstSubject], kind: 'one_off', conditions: 'Public photographs only' } } });
-    expect((await act(aaw, 'claim', {})).state).toBe('assigned');
+    // Browsing the register shows what is needed to claim, not dates of birth or addresses.
+    const browsing = await api.call('GET', `/api/requests/${id}`, { token: aaw });
+    expect(browsing.body).toMatchObject({ children: [{ name: 'Child A' }], subjects: [{ name: 'Jane Doe', relationshipToChild: 'Mother' }, {}] });
+    expect(JSON.stringify(browsing.body)).not.toMatch(/2015-04-01|Wakefield/);
+    const claimed = await act(aaw, 'claim', {});
+    expect(claimed).toMatchObject({ state: 'assigned', children: [{ dateOfBirth: '2015-04-01' }], subjects: [{ area: 'Wakefield' }, {}] });
     expect((await act(aaw, 'confirm-legitimacy', {})).state).toBe('searching');
 
     const started = await api.call('POST', `/api/requests/${id}/search-sessions`, { token: aaw });

@@ -68,3 +68,32 @@ export function subjectsInScope(request: InvestigationRequest): Subject[] {
 export function subjectLabel(subject: Subject): string {
   return subject.name ?? `Unknown associate: ${(subject.description ?? '').slice(0, 80)}`;
 }
+
+/** A request as it is first raised: a draft at version 1, with no decisions yet. */
+export function newDraft(init: { id: string; reference: string; form: RequestForm; originatingWorkerId: string; linkedFromRequestId: string | null; at: string }): InvestigationRequest {
+  return {
+    id: init.id,
+    reference: init.reference,
+    state: 'draft',
+    version: 1,
+    form: init.form,
+    originatingWorkerId: init.originatingWorkerId,
+    teamManagerId: null,
+    agreement: null,
+    authorisation: null,
+    designatedAccessWorkerId: null,
+    accessWorkerId: null,
+    doubtResolvers: [],
+    stateBeforeHold: null,
+    lastReason: null,
+    firstSearchStartedAt: null,
+    log: null,
+    feedback: null,
+    linkedFromRequestId: init.linkedFromRequestId,
+    sharedWith: [],
+    createdAt: init.at,
+    updatedAt: init.at,
+    submittedAt: null,
+    closedAt: null,
+  };
+}

@@ -4,7 +4,7 @@
  */
 import { toView, type RequestView } from '../../src/app/requests/view';
 import type { Directory } from '../../src/app/ports';
-import type { InvestigationRequest } from '../../src/domain/request';
+import { newDraft, type InvestigationRequest } from '../../src/domain/request';
 import type { Person } from '../../src/domain/roles';
 import { decide } from '../../src/domain/workflow';
 
@@ -41,12 +41,9 @@ export const NOW = new Date('2026-11-25T10:00:00Z');
 const NO_DETAILS = { name: undefined, otherNames: undefined, dateOfBirth: undefined, area: undefined, relationshipToChild: undefined, profileUrl: undefined, description: undefined };
 
 export function draft(monitoring: boolean, hostile = HOSTILE): InvestigationRequest {
-  const at = NOW.toISOString();
-  return {
+  return newDraft({
     id: '0b6f0d5e-4f4e-4c1a-9b7e-5b8b3a1c2d3e',
     reference: 'SMC-2026-000042',
-    state: 'draft',
-    version: 1,
     form: {
       caseReference: 'CASE-7781',
       team: 'Assessment',
@@ -66,24 +63,9 @@ export function draft(monitoring: boolean, hostile = HOSTILE): InvestigationRequ
       linkedFromRequestId: undefined,
     },
     originatingWorkerId: PEOPLE.osw.id,
-    teamManagerId: null,
-    agreement: null,
-    authorisation: null,
-    designatedAccessWorkerId: null,
-    accessWorkerId: null,
-    doubtResolvers: [],
-    stateBeforeHold: null,
-    lastReason: null,
-    firstSearchStartedAt: null,
-    log: null,
-    feedback: null,
     linkedFromRequestId: null,
-    sharedWith: [],
-    createdAt: at,
-    updatedAt: at,
-    submittedAt: null,
-    closedAt: null,
-  };
+    at: NOW.toISOString(),
+  });
 }
 
 /** Every state a card can show, reached through the engine. */

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { forbidden, invalidState } from '../../domain/errors';
 import { investigationRequestSchema, parseForm, type InvestigationRequestForm } from '../../domain/forms';
-import type { InvestigationRequest, RequestForm } from '../../domain/request';
+import { newDraft, type RequestForm } from '../../domain/request';
 import { hasRole } from '../../domain/roles';
 import type { AppDeps } from '../deps';
 import type { Caller, UnitOfWork } from '../ports';
@@ -29,31 +29,14 @@ export async function createRequest(deps: AppDeps, caller: Caller, input: unknow
   const at = now.toISOString();
   const created = await deps.store.transaction(async (uow) => {
     if (form.linkedFromRequestId) await assertLinkable(uow, caller, form.linkedFromRequestId);
-    const request: InvestigationRequest = {
+    const request = newDraft({
       id: randomUUID(),
       reference: await uow.requests.nextReference(now.getUTCFullYear()),
-      state: 'draft',
-      version: 1,
       form: withSubjectIds(form),
       originatingWorkerId: caller.person.id,
-      teamManagerId: null,
-      agreement: null,
-      authorisation: null,
-      designatedAccessWorkerId: null,
-      accessWorkerId: null,
-      doubtResolvers: [],
-      stateBeforeHold: null,
-      lastReason: null,
-      firstSearchStartedAt: null,
-      log: null,
-      feedback: null,
       linkedFromRequestId: form.linkedFromRequestId ?? null,
-      sharedWith: [],
-      createdAt: at,
-      updatedAt: at,
-      submittedAt: null,
-      closedAt: null,
-    };
+      at,
+    });
     await uow.requests.insert(request);
     await auditEvent(uow, caller, request, 'create', 'originating_worker', now, request.linkedFromRequestId ? { linkedFromRequestId: request.linkedFromRequestId } : null);
     return request;

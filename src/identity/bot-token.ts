@@ -3,7 +3,9 @@
  * documents for "Bot Connector to bot" authentication: a Bearer token, RS256 signed by a key
  * published in the OpenID metadata's JWKS, that key endorsed for the activity's channel,
  * issuer https://api.botframework.com, audience = this bot's app id, within its lifetime
- * (5 minutes' clock skew), and a `serviceUrl` claim equal to the activity's serviceUrl.
+ * (5 minutes' clock skew), and a `serviceurl` claim (spelt in lower case, as the Bot Connector
+ * issues it and botbuilder's AuthenticationConstants.ServiceUrlClaim reads it) equal to the
+ * activity's serviceUrl.
  * Every failure is AppError('unauthenticated') naming the check that failed.
  */
 import { decodeProtectedHeader, errors as joseErrors, importJWK, jwtVerify, type JWK, type JWTPayload, type KeyLike } from 'jose';
@@ -128,8 +130,8 @@ export function createBotTokenValidator(options: BotTokenOptions): (authorizatio
       return fail(describe(error));
     }
 
-    const claimed = typeof payload.serviceUrl === 'string' ? payload.serviceUrl : fail('it has no serviceUrl claim');
-    if (!activity.serviceUrl || claimed !== activity.serviceUrl) fail('its serviceUrl claim does not match the activity’s serviceUrl');
+    const claimed = typeof payload.serviceurl === 'string' ? payload.serviceurl : fail('it has no serviceurl claim');
+    if (!activity.serviceUrl || claimed !== activity.serviceUrl) fail('its serviceurl claim does not match the activity’s serviceUrl');
     return { appId: options.appId, serviceUrl: claimed, claims: payload };
   };
 }

@@ -68,7 +68,9 @@ export interface TokenSpec {
 export async function signConnectorToken(spec: TokenSpec): Promise<string> {
   const nowSeconds = Math.floor(Date.now() / 1000);
   const claims: JWTPayload = { ...spec.extra };
-  if (spec.serviceUrl !== null) claims.serviceUrl = spec.serviceUrl ?? 'https://smba.trafficmanager.net/uk/';
+  // Bot Connector authentication docs: "The token contains a \"serviceurl\" claim with value that
+  // matches the serviceUrl property at the root of the Activity object" (claim name in lower case).
+  if (spec.serviceUrl !== null) claims.serviceurl = spec.serviceUrl ?? 'https://smba.trafficmanager.net/uk/';
   return new SignJWT(claims)
     .setProtectedHeader({ alg: 'RS256', kid: spec.kid ?? spec.key.kid, typ: 'JWT' })
     .setIssuer(spec.issuer ?? 'https://api.botframework.com')

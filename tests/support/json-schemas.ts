@@ -10,7 +10,8 @@ import Ajv, { type ValidateFunction } from 'ajv';
 import addFormats from 'ajv-formats';
 import draft06 from 'ajv/dist/refs/json-schema-draft-06.json';
 
-export const SHARED_SCHEMAS = path.resolve(__dirname, '../../../shared/schemas');
+/** Official schemas copied into the repository so a clone alone can validate offline. */
+export const SHARED_SCHEMAS = path.resolve(__dirname, '../schemas');
 
 export function compileSharedSchema(relative: string): ValidateFunction {
   const raw = JSON.parse(readFileSync(path.join(SHARED_SCHEMAS, relative), 'utf8')) as Record<string, unknown>;

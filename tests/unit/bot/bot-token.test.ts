@@ -85,16 +85,21 @@ describe('Bot Connector token validation', () => {
 
   it('refuses a serviceUrl claim that differs from the activity’s serviceUrl', async () => {
     const token = await signConnectorToken({ key: good, appId: APP_ID, serviceUrl: 'https://attacker.example/' });
-    expect(await rejection(`Bearer ${token}`)).toMatch(/serviceUrl claim does not match/);
+    expect(await rejection(`Bearer ${token}`)).toMatch(/serviceurl claim does not match/);
   });
 
   it('refuses a token with no serviceUrl claim', async () => {
     const token = await signConnectorToken({ key: good, appId: APP_ID, serviceUrl: null });
-    expect(await rejection(`Bearer ${token}`)).toMatch(/no serviceUrl claim/);
+    expect(await rejection(`Bearer ${token}`)).toMatch(/no serviceurl claim/);
+  });
+
+  it('reads the claim as the Bot Connector spells it: a camel-case serviceUrl claim alone is not enough', async () => {
+    const token = await signConnectorToken({ key: good, appId: APP_ID, serviceUrl: null, extra: { serviceUrl: SERVICE_URL } });
+    expect(await rejection(`Bearer ${token}`)).toMatch(/no serviceurl claim/);
   });
 
   it('refuses a token not signed with RS256', async () => {
-    const token = await new SignJWT({ serviceUrl: SERVICE_URL })
+    const token = await new SignJWT({ serviceurl: SERVICE_URL })
       .setProtectedHeader({ alg: 'HS256', kid: good.kid })
       .setIssuer('https://api.botframework.com')
       .setAudience(APP_ID)

@@ -15,6 +15,27 @@ export function londonDate(at: Date): string {
   return `${parts.year}-${parts.month}-${parts.day}`;
 }
 
+const UK_DATE = /^\s*(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})\s*$/;
+const ISO_DATE = /^\d{4}-\d{2}-\d{2}$/;
+
+/**
+ * Reads a date as people in the UK write it (day/month/year, four-digit year) and gives it as
+ * YYYY-MM-DD, or null when it is incomplete, ambiguous (a two-digit year) or impossible
+ * (31/02/2017). An ISO date passes through, so values saved earlier read back unchanged.
+ */
+export function parseUkDate(text: string): string | null {
+  if (ISO_DATE.test(text)) return isRealDate(text) ? text : null;
+  const match = UK_DATE.exec(text);
+  if (!match) return null;
+  const iso = `${match[3]}-${match[2]!.padStart(2, '0')}-${match[1]!.padStart(2, '0')}`;
+  return isRealDate(iso) ? iso : null;
+}
+
+function isRealDate(iso: string): boolean {
+  const at = new Date(`${iso}T00:00:00Z`);
+  return !Number.isNaN(at.getTime()) && at.toISOString().slice(0, 10) === iso;
+}
+
 export function formatDate(iso: string): string {
   const [y, m, d] = iso.slice(0, 10).split('-');
   return `${d}/${m}/${y}`;

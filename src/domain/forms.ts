@@ -4,6 +4,7 @@
  */
 import { z } from 'zod';
 import { AppError } from './errors';
+import { parseUkDate } from './dates';
 
 const required = (what: string) => ({ error: `Enter ${what}.` });
 const text = (what: string, max = 4000) =>
@@ -20,8 +21,12 @@ const optionalText = (what: string, max = 500) =>
     .nullable()
     .transform((v) => (v ? v : undefined))
     .optional();
+/** A calendar date: YYYY-MM-DD, or dd/mm/yyyy as people in the UK write it; stored as YYYY-MM-DD. */
 const isoDate = (what: string) =>
-  z.iso.date({ error: `Enter ${what} as a real date (YYYY-MM-DD).` });
+  z.preprocess(
+    (v) => (typeof v === 'string' ? (parseUkDate(v) ?? v) : v),
+    z.iso.date({ error: `Enter ${what} as a real date, day/month/year, for example 14/03/2017.` }),
+  );
 const url = z
   .url({ error: 'Enter a full web address starting with https://', protocol: /^https?$/ })
   .max(2000, { error: 'The web address is too long.' });

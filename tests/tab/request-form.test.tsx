@@ -142,12 +142,35 @@ describe('New Investigation Request form', () => {
     await user.click(submitButton());
     expect((await screen.findAllByText('Enter why monitoring (rather than a one-off check) is needed.')).length).toBeGreaterThan(0);
     expect(screen.getAllByText('Choose how often the profile would be looked at.').length).toBeGreaterThan(0);
-    expect(screen.getAllByText('Enter the date monitoring would end as a real date (YYYY-MM-DD).').length).toBeGreaterThan(0);
+    expect(screen.getAllByText('Enter the date monitoring would end as a real date, day/month/year, for example 14/03/2017.').length).toBeGreaterThan(0);
 
     await user.type(screen.getByLabelText(/Why monitoring/), 'Contact is expected to resume over the coming weeks.');
     await user.selectOptions(screen.getByLabelText(/How often/), 'weekly');
-    await user.type(screen.getByLabelText(/Monitoring would end on/), '2026-07-01');
+    await user.type(screen.getByLabelText(/Monitoring would end on/), '01/07/2026');
     expect((await screen.findAllByText('Monitoring must end after the period starts.')).length).toBeGreaterThan(0);
+  });
+
+  it('reads dates as day/month/year whatever the browser locale, and refuses ambiguous or impossible ones', async () => {
+    const draft = complete();
+    draft.children = [{ key: 'c1', name: 'Riley Smith', dateOfBirth: '' }];
+    const { user, calls } = renderForm(draft);
+    const dob = screen.getByLabelText(/Child 1: date of birth/);
+    expect(dob.getAttribute('type')).not.toBe('date');
+    expect((screen.getByLabelText(/Period to look at: from/) as HTMLInputElement).value).toBe('01/08/2026');
+
+    await user.type(dob, '14/03/2017');
+    await user.tab();
+    expect((dob as HTMLInputElement).value).toBe('14/03/2017');
+    // Saved to the API as YYYY-MM-DD: 14 March, not 3 December.
+    const savedDob = () => calls.map((c) => (c.body as { children?: { dateOfBirth?: string }[] } | undefined)?.children?.[0]?.dateOfBirth);
+    await waitFor(() => expect(savedDob()).toContain('2017-03-14'), { timeout: 6000 });
+
+    for (const typed of ['14/03/17', '31/02/2017', '2017/03/14']) {
+      await user.clear(dob);
+      await user.type(dob, typed);
+      await user.click(submitButton());
+      expect((await screen.findAllByText("Enter the child's date of birth as a real date, day/month/year, for example 14/03/2017.")).length).toBeGreaterThan(0);
+    }
   });
 
   it('asks for a description when "Other" is a concern', async () => {

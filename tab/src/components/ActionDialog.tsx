@@ -9,7 +9,6 @@ import {
   DialogContent,
   DialogSurface,
   DialogTitle,
-  Input,
   Radio,
   RadioGroup,
   Select,
@@ -22,6 +21,7 @@ import { ACTION_LABELS } from '../format';
 import type { ApiRequest, PersonSummary } from '../types';
 import { formatDate } from '../../../src/domain/dates';
 import { FormField, Group, fieldId } from './form';
+import { UkDateInput } from './UkDateInput';
 import { subjectName } from './details';
 import { Notice, useLoad } from './common';
 
@@ -231,11 +231,10 @@ function ActionForm({
                   {request.monitoring &&
                     reviewDates.map((value, i) => (
                       <FormField key={i} path={`reviewDates.${i}`} label={`Review date ${i + 1}`} error={errors[`reviewDates.${i}`]}>
-                        <Input
+                        <UkDateInput
                           id={fieldId(`reviewDates.${i}`)}
-                          type="date"
                           value={value}
-                          onChange={(_, d) => setReviewDates((all) => all.map((v, j) => (j === i ? d.value : v)))}
+                          onChange={(next) => setReviewDates((all) => all.map((v, j) => (j === i ? next : v)))}
                         />
                       </FormField>
                     ))}
@@ -252,7 +251,7 @@ function ActionForm({
                     </RadioGroup>
                   </Group>
                   <FormField path="nextReviewOn" label="Next review on" error={errors.nextReviewOn}>
-                    <Input id={fieldId('nextReviewOn')} type="date" value={nextReviewOn} onChange={(_, d) => setNextReviewOn(d.value)} />
+                    <UkDateInput id={fieldId('nextReviewOn')} value={nextReviewOn} onChange={setNextReviewOn} />
                   </FormField>
                 </>
               )}

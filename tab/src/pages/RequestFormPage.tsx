@@ -12,6 +12,7 @@ import { SessionContext } from '../session';
 import type { ApiRequest } from '../types';
 import { ErrorState, Loading, Notice, PageHeading, SectionHeading } from '../components/common';
 import { ErrorSummary, FormField, Group, fieldId } from '../components/form';
+import { UkDateInput } from '../components/UkDateInput';
 import {
   emptyChild,
   emptyDraft,
@@ -212,6 +213,8 @@ export function RequestForm({ initialDraft, initialId, initialVersion }: { initi
   const text = (path: string, value: string, onChange: (v: string) => void, multiline = false, type: 'text' | 'date' | 'url' = 'text') =>
     multiline ? (
       <Textarea id={fieldId(path)} value={value} onChange={(_, d) => onChange(d.value)} onBlur={() => touch(path)} resize="vertical" rows={4} />
+    ) : type === 'date' ? (
+      <UkDateInput id={fieldId(path)} value={value} onChange={onChange} onBlur={() => touch(path)} />
     ) : (
       <Input id={fieldId(path)} type={type} value={value} onChange={(_, d) => onChange(d.value)} onBlur={() => touch(path)} />
     );

@@ -1,5 +1,6 @@
 /** @jest-environment jsdom */
 /** Action dialogs: reasons required where the protocol says so, scope and review dates for authorisation. */
+import { useState } from 'react';
 import { act, render, screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { FluentProvider, teamsLightTheme } from '@fluentui/react-components';
@@ -105,5 +106,52 @@ describe('action dialogs', () => {
     expect(await within(dialog).findByText('Choose resume or cancel.')).toBeTruthy();
     expect(within(dialog).getByText('Enter a reason.')).toBeTruthy();
     expect(sent).toEqual([]);
+  });
+
+  function renderPage() {
+    function Page() {
+      const [action, setAction] = useState<WorkflowAction | null>(null);
+      return (
+        <>
+          <h1 tabIndex={-1}>Request</h1>
+          <button onClick={() => setAction('refuse')}>Refuse…</button>
+          <ActionDialog action={action} request={request} onClose={() => setAction(null)} onDone={() => setAction(null)} />
+        </>
+      );
+    }
+    const api: Api = {
+      get: async <T,>() => workers as T,
+      send: async <T,>() => ({ ...request, version: 4 }) as T,
+      upload: () => {
+        throw new Error('not used');
+      },
+      blob: async () => new Blob(),
+    };
+    render(
+      <FluentProvider theme={teamsLightTheme}>
+        <ApiContext.Provider value={api}>
+          <Page />
+        </ApiContext.Provider>
+      </FluentProvider>,
+    );
+    return { user: userEvent.setup(), opener: screen.getByRole('button', { name: 'Refuse…' }) };
+  }
+
+  it('gives focus back to the button that opened it when it is closed', async () => {
+    const { user, opener } = renderPage();
+    await user.click(opener);
+    const dialog = await screen.findByRole('dialog', { hidden: true });
+    await waitFor(() => expect(dialog.contains(document.activeElement)).toBe(true));
+    await user.click(within(dialog).getByRole('button', { name: 'Close', hidden: true }));
+    await waitFor(() => expect(document.activeElement).toBe(opener));
+  });
+
+  it('gives focus back to the button that opened it after the decision is made', async () => {
+    const { user, opener } = renderPage();
+    await user.click(opener);
+    const dialog = await screen.findByRole('dialog', { hidden: true });
+    await user.type(within(dialog).getByLabelText(/Reason/), 'Not proportionate.');
+    await user.click(within(dialog).getByRole('button', { name: 'Refuse' }));
+    await waitFor(() => expect(document.activeElement).toBe(opener));
   });
 });

@@ -9,6 +9,7 @@ import { FluentProvider, teamsLightTheme } from '@fluentui/react-components';
 import { ApiContext, type Api } from '../../tab/src/api';
 import { RequestForm } from '../../tab/src/pages/RequestFormPage';
 import { emptyDraft, loadStoredDraft, type RequestDraft } from '../../tab/src/requestDraft';
+import type { ApiDecision } from '../../tab/src/types';
 
 interface Call {
   method: string;
@@ -34,12 +35,12 @@ function fakeApi(calls: Call[]): Api {
   };
 }
 
-function renderForm(draft: RequestDraft = emptyDraft(), calls: Call[] = []) {
+function renderForm(draft: RequestDraft = emptyDraft(), calls: Call[] = [], returned?: ApiDecision) {
   const user = userEvent.setup();
   render(
     <FluentProvider theme={teamsLightTheme}>
       <ApiContext.Provider value={fakeApi(calls)}>
-        <RequestForm initialDraft={draft} initialId={null} initialVersion={null} />
+        <RequestForm initialDraft={draft} initialId={returned ? 'req-1' : null} initialVersion={returned ? 3 : null} returned={returned} />
       </ApiContext.Provider>
     </FluentProvider>,
   );
@@ -171,6 +172,16 @@ describe('New Investigation Request form', () => {
       await user.click(submitButton());
       expect((await screen.findAllByText("Enter the child's date of birth as a real date, day/month/year, for example 14/03/2017.")).length).toBeGreaterThan(0);
     }
+  });
+
+  it('shows why a returned request came back at the top of the form', () => {
+    renderForm(complete(), [], { by: 'tom.reid', at: '2026-11-20T09:30:00Z', reason: 'Say what the home visits found.' });
+    const heading = screen.getByRole('heading', { level: 1 });
+    const notice = screen.getByText('Say what the home visits found.');
+    expect(screen.getByText('Returned to you on 20/11/2026 09:30')).toBeTruthy();
+    // Above the first question, so it is read before editing starts.
+    expect(heading.compareDocumentPosition(notice) & Node.DOCUMENT_POSITION_FOLLOWING).toBeTruthy();
+    expect(notice.compareDocumentPosition(screen.getByLabelText(/Case reference/)) & Node.DOCUMENT_POSITION_FOLLOWING).toBeTruthy();
   });
 
   it('asks for a description when "Other" is a concern', async () => {

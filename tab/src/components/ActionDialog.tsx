@@ -1,5 +1,5 @@
 /** One dialog per workflow action: asks for what the action needs (reason, scope, worker) and checks it with the shared schema. */
-import { useState } from 'react';
+import { useLayoutEffect, useRef, useState } from 'react';
 import {
   Button,
   Checkbox,
@@ -58,6 +58,7 @@ interface Props {
  */
 export function ActionDialog({ action, request, onClose, onDone }: Props) {
   const [busy, setBusy] = useState(false);
+  useReturnFocus(action !== null);
   return (
     <Dialog open={action !== null} modalType="modal" onOpenChange={(_, d) => !d.open && !busy && onClose()}>
       <DialogSurface aria-describedby="action-explain">
@@ -65,6 +66,30 @@ export function ActionDialog({ action, request, onClose, onDone }: Props) {
       </DialogSurface>
     </Dialog>
   );
+}
+
+/**
+ * The dialog is opened from state rather than a DialogTrigger, so Fluent does not know its opener:
+ * remember what had focus when it opened and give focus back when it closes (WCAG 2.4.3). When the
+ * opener has gone (the action is no longer offered), the page heading takes focus instead.
+ */
+function useReturnFocus(open: boolean): void {
+  const opener = useRef<HTMLElement | null>(null);
+  useLayoutEffect(() => {
+    if (open) {
+      opener.current = document.activeElement instanceof HTMLElement ? document.activeElement : null;
+      return;
+    }
+    const target = opener.current;
+    opener.current = null;
+    if (!target) return;
+    // After Fluent has removed the modal and its focus trap.
+    const timer = window.setTimeout(() => {
+      const fallback = document.querySelector<HTMLElement>('h1[tabindex]');
+      (target.isConnected && !target.hasAttribute('disabled') ? target : fallback)?.focus();
+    }, 0);
+    return () => window.clearTimeout(timer);
+  }, [open]);
 }
 
 function ActionForm({

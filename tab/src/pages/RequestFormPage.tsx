@@ -9,7 +9,7 @@ import { formatDateTime } from '../../../src/domain/dates';
 import { ApiError, errorMessage, useApi } from '../api';
 import { useRouter } from '../router';
 import { SessionContext } from '../session';
-import type { ApiRequest } from '../types';
+import type { ApiDecision, ApiRequest } from '../types';
 import { ErrorState, Loading, Notice, PageHeading, SectionHeading } from '../components/common';
 import { ErrorSummary, FormField, Group, fieldId } from '../components/form';
 import { UkDateInput } from '../components/UkDateInput';
@@ -50,7 +50,7 @@ type SaveState = { kind: 'idle' } | { kind: 'saving' } | { kind: 'saved'; at: st
 export default function RequestFormPage({ id: initialId, linkedFrom = null, describe = null }: Props) {
   const api = useApi();
   const [loadError, setLoadError] = useState<unknown>(null);
-  const [initial, setInitial] = useState<{ draft: RequestDraft; id: string | null; version: number | null } | null>(null);
+  const [initial, setInitial] = useState<{ draft: RequestDraft; id: string | null; version: number | null; returned?: ApiDecision } | null>(null);
   const [attempt, setAttempt] = useState(0);
 
   useEffect(() => {
@@ -59,7 +59,8 @@ export default function RequestFormPage({ id: initialId, linkedFrom = null, desc
     (async () => {
       if (initialId) {
         const request = await api.get<ApiRequest>(`/api/requests/${encodeURIComponent(initialId)}`);
-        return { draft: loadStoredDraft(initialId) ?? fromRequest(request), id: initialId, version: request.version };
+        const returned = request.state === 'draft' && request.lastReason?.reason ? request.lastReason : undefined;
+        return { draft: loadStoredDraft(initialId) ?? fromRequest(request), id: initialId, version: request.version, ...(returned ? { returned } : {}) };
       }
       const stored = loadStoredDraft(null);
       if (stored && !linkedFrom) return { draft: stored, id: null, version: null };
@@ -85,10 +86,18 @@ export default function RequestFormPage({ id: initialId, linkedFrom = null, desc
 
   if (loadError !== null) return <ErrorState error={loadError} onRetry={() => setAttempt((a) => a + 1)} />;
   if (!initial) return <Loading />;
-  return <RequestForm initialDraft={initial.draft} initialId={initial.id} initialVersion={initial.version} />;
+  return <RequestForm initialDraft={initial.draft} initialId={initial.id} initialVersion={initial.version} returned={initial.returned} />;
 }
 
-export function RequestForm({ initialDraft, initialId, initialVersion }: { initialDraft: RequestDraft; initialId: string | null; initialVersion: number | null }) {
+interface RequestFormProps {
+  initialDraft: RequestDraft;
+  initialId: string | null;
+  initialVersion: number | null;
+  /** The decision that sent this request back, shown above the form so it is edited with the reason in view. */
+  returned?: ApiDecision;
+}
+
+export function RequestForm({ initialDraft, initialId, initialVersion, returned }: RequestFormProps) {
   const styles = useStyles();
   const api = useApi();
   const { navigate } = useRouter();
@@ -229,6 +238,11 @@ export function RequestForm({ initialDraft, initialId, initialVersion }: { initi
       }}
     >
       <PageHeading>{initialId ? 'Investigation Request (draft)' : 'New Investigation Request'}</PageHeading>
+      {returned && (
+        <Notice intent="warning" title={`Returned to you on ${formatDateTime(returned.at)}`}>
+          {returned.reason}
+        </Notice>
+      )}
       {draft.linkedFromRequestId && (
         <Notice intent="info" title="Linked request">
           This request is about a further person found during another check. The service director is told specifically about it.

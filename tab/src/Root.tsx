@@ -11,7 +11,19 @@ const App = lazy(() => import('./App'));
 const THEMES: Record<ThemeName, Theme> = { light: teamsLightTheme, dark: teamsDarkTheme, contrast: teamsHighContrastTheme };
 
 const useStyles = makeStyles({
-  provider: { minHeight: '100vh', backgroundColor: tokens.colorNeutralBackground2, color: tokens.colorNeutralForeground1 },
+  provider: {
+    minHeight: '100vh',
+    backgroundColor: tokens.colorNeutralBackground2,
+    color: tokens.colorNeutralForeground1,
+    // Fluent marks a focused text box or dropdown with a thin underline only; a full outline in the
+    // theme's focus colour is visible in light, dark and high contrast (WCAG 2.2: 2.4.7, 2.4.11).
+    '& .fui-Input:focus-within, & .fui-Textarea:focus-within, & .fui-Select:focus-within, & .fui-Combobox:focus-within, & .fui-Dropdown:focus-within': {
+      outlineWidth: tokens.strokeWidthThick,
+      outlineStyle: 'solid',
+      outlineColor: tokens.colorStrokeFocus2,
+      outlineOffset: tokens.strokeWidthThin,
+    },
+  },
 });
 
 export function Root({ host }: { host: Host }) {

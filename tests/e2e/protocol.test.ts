@@ -45,8 +45,23 @@ afterAll(async () => {
   await server?.stop();
 });
 
-function isoDay(offsetDays: number): string {
-  return new Date(Date.now() + offsetDays * 86_400_000).toISOString().slice(0, 10);
+/** A day relative to today as a UK user types it: dd/mm/yyyy. */
+function ukDay(offsetDays: number): string {
+  const [y, m, d] = new Date(Date.now() + offsetDays * 86_400_000).toISOString().slice(0, 10).split('-');
+  return `${d}/${m}/${y}`;
+}
+
+/** The focused control's box shows a solid outline of at least 2px (WCAG 2.2: 2.4.7, 2.4.11). */
+async function expectVisibleFocus(page: Page, selector: string): Promise<void> {
+  await page.locator(selector).focus();
+  const outline = await page.locator(selector).evaluate((el) => {
+    const box = el.closest('.fui-Input, .fui-Textarea, .fui-Select') ?? el;
+    const style = getComputedStyle(box);
+    return { style: style.outlineStyle, width: parseFloat(style.outlineWidth), color: style.outlineColor, background: getComputedStyle(document.body).backgroundColor };
+  });
+  expect(outline.style).toBe('solid');
+  expect(outline.width).toBeGreaterThanOrEqual(2);
+  expect(outline.color).not.toBe('rgba(0, 0, 0, 0)');
 }
 
 /** Fills every required answer of a new Investigation Request, with two people to check. */
@@ -54,7 +69,8 @@ async function fillRequest(page: Page, caseRef: string): Promise<void> {
   await page.locator('#f-caseReference').fill(caseRef);
   await page.locator('#f-team').fill('Assessment Team North');
   await page.locator('#f-children-0-name').fill('Riley Smith');
-  await page.locator('#f-children-0-dateOfBirth').fill('2016-04-12');
+  // Typed as a UK user types it: 12 April, whatever the browser's own date order.
+  await page.locator('#f-children-0-dateOfBirth').fill('12/04/2016');
   await page.getByLabel(/Known risky behaviour/).check();
   await page.locator('#f-concernDetails').fill('Mother says she has separated from a partner known for domestic abuse; neighbours report he is living at the address.');
   await page.locator('#f-justification').fill('A check of public posts would triangulate the claimed separation. Home visits and agency checks have not settled it.');
@@ -64,9 +80,11 @@ async function fillRequest(page: Page, caseRef: string): Promise<void> {
   await page.getByRole('button', { name: 'Add another person' }).click();
   await page.locator('#f-subjects-1-kind').selectOption('unknown_associate');
   await page.locator('#f-subjects-1-description').fill('Man in his thirties, shaved head, seen collecting Riley from school in a red van.');
-  await page.locator('#f-period-from').fill(isoDay(-90));
-  await page.locator('#f-period-to').fill(isoDay(0));
-  await page.locator('#f-neededBy').fill(isoDay(14));
+  await page.locator('#f-period-from').fill(ukDay(-90));
+  await page.locator('#f-period-to').fill(ukDay(0));
+  await page.locator('#f-neededBy').fill(ukDay(14));
+  await expectVisibleFocus(page, '#f-caseReference');
+  await expectVisibleFocus(page, '#f-subjects-0-kind');
 }
 
 describe.each(VARIANTS)('the protocol in the tab ($name)', (variant) => {
@@ -115,7 +133,13 @@ describe.each(VARIANTS)('the protocol in the tab ($name)', (variant) => {
 
   /** Opens an action's dialog from the page button, fills it, checks it and confirms. */
   async function act(page: Page, button: string, name: string, fill?: (dialog: ReturnType<Page['getByRole']>) => Promise<void>, confirm = button): Promise<void> {
-    await page.getByRole('button', { name: button, exact: true }).first().click();
+    const opener = page.getByRole('button', { name: button, exact: true }).first();
+    await opener.click();
+    // Closed without deciding, focus is back on the button that opened it.
+    await page.getByRole('dialog').getByRole('button', { name: 'Close', exact: true }).click();
+    await page.getByRole('dialog').waitFor({ state: 'detached' });
+    await page.waitForFunction((el) => el === document.activeElement, await opener.elementHandle());
+    await opener.click();
     const dialog = page.getByRole('dialog');
     await dialog.waitFor();
     if (fill) await fill(dialog);
@@ -125,6 +149,8 @@ describe.each(VARIANTS)('the protocol in the tab ($name)', (variant) => {
     await dialog.waitFor({ state: 'detached' });
     // The modal hides the rest of the page from assistive technology until it has fully closed.
     await page.waitForFunction(() => !document.getElementById('root')?.hasAttribute('aria-hidden'));
+    // Focus is back on the opener, or on the page heading when the action is no longer offered.
+    await page.waitForFunction(() => ['BUTTON', 'H1'].includes(document.activeElement?.tagName ?? ''));
   }
 
   /** Lets dialog and message animations finish so screenshots and contrast checks see the final colours. */
@@ -161,6 +187,8 @@ describe.each(VARIANTS)('the protocol in the tab ($name)', (variant) => {
     await page.getByRole('heading', { name: /^Request / }).waitFor();
     await page.getByText('Awaiting team manager').first().waitFor();
     const requestPath = new URL(page.url()).pathname;
+    // The date of birth typed as 12/04/2016 reads back as 12 April 2016.
+    await page.getByText('Riley Smith (born 12/04/2016)').first().waitFor();
     await check(page, 'request-submitted');
 
     // The team manager agrees.

@@ -114,8 +114,10 @@ to the local Graph stand-in, against a plain stream copy of the same bytes over 
 | --- | ---: |
 | entry chunk(s) | ${(size.entryGzipBytes / 1024).toFixed(0)} KB |
 | entry + shell + first page | ${(size.firstPageGzipBytes / 1024).toFixed(0)} KB |
+| entry + shell + request page (cold deep link) | ${(size.deepLinkGzipBytes / 1024).toFixed(0)} KB (${(size.deepLinkRawBytes / 1024).toFixed(0)} KB uncompressed) |
 
-- Budget ${(size.budgetBytes / 1024).toFixed(0)} KB: ${verdict(size.withinBudget)}.
+- Budget ${(size.budgetBytes / 1024).toFixed(0)} KB: ${verdict(size.withinBudget)}; deep link budget ${(size.deepLinkBudgetBytes / 1024).toFixed(0)} KB: ${verdict(size.deepLinkWithinBudget)}.
+- Sent pre-compressed (brotli, else gzip) with \`immutable\` caching for hashed files and \`no-cache\` for index.html.
 `;
   writeFileSync(join(__dirname, '..', 'docs', 'benchmarks.md'), doc);
   log('written docs/benchmarks.md');

@@ -63,6 +63,14 @@ export interface BuiltServer {
 }
 
 const TAB_DIST = path.resolve(__dirname, '../../tab/dist');
+
+/**
+ * Vite names every file under assets/ by a hash of its content, so it never changes and may be
+ * kept for a year; index.html names the current ones and must be checked on every load.
+ */
+export function tabCacheControl(filePath: string): string {
+  return /(^|[\\/])assets[\\/]/.test(filePath) ? 'public, max-age=31536000, immutable' : 'no-cache';
+}
 const PUBLIC_PATHS = ['/api/health', '/api/openapi.json', '/api/dev/', '/api/messages'];
 
 export async function buildServer(config: ServerConfig, options: BuildOptions = {}): Promise<BuiltServer> {
@@ -172,12 +180,21 @@ export async function buildServer(config: ServerConfig, options: BuildOptions = 
   });
 
   if (existsSync(TAB_DIST)) {
-    await app.register(fastifyStatic, { root: TAB_DIST, prefix: '/', wildcard: false, index: ['index.html'] });
+    await app.register(fastifyStatic, {
+      root: TAB_DIST,
+      prefix: '/',
+      wildcard: false,
+      index: ['index.html'],
+      // The build writes .br and .gz beside each asset (tab/vite.config.ts).
+      preCompressed: true,
+      cacheControl: false,
+      setHeaders: (res, filePath) => res.setHeader('cache-control', tabCacheControl(filePath)),
+    });
   }
   app.setNotFoundHandler(async (request, reply) => {
     const url = request.url.split('?')[0] ?? '';
     if (request.method === 'GET' && !url.startsWith('/api/') && existsSync(path.join(TAB_DIST, 'index.html'))) {
-      return reply.type('text/html').sendFile('index.html');
+      return reply.type('text/html').header('cache-control', tabCacheControl('index.html')).sendFile('index.html');
     }
     return reply.status(404).send(errorBody('not_found', `Nothing at ${request.method} ${url}.`));
   });

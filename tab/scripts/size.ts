@@ -10,6 +10,8 @@ import { gzipSync } from 'node:zlib';
 import { fileURLToPath } from 'node:url';
 
 export const FIRST_PAGE_BUDGET_BYTES = 300 * 1024;
+/** A cold link straight to a request (from a card or a notification): issue 12. */
+export const DEEP_LINK_BUDGET_BYTES = 250 * 1024;
 
 interface ManifestChunk {
   file: string;
@@ -27,15 +29,23 @@ export interface SizeReport {
   firstPageGzipBytes: number;
   budgetBytes: number;
   withinBudget: boolean;
+  /** Entry plus the shell and the request page: a cold deep link to one request. */
+  deepLinkGzipBytes: number;
+  /** The same files as sent to a client that takes no compression. */
+  deepLinkRawBytes: number;
+  deepLinkBudgetBytes: number;
+  deepLinkWithinBudget: boolean;
   files: { file: string; gzipBytes: number }[];
 }
 
 /** First-page modules reached by dynamic import from the entry. */
 const FIRST_PAGE_SOURCES = ['src/App.tsx', 'src/pages/RequestsPage.tsx'];
+const DEEP_LINK_SOURCES = ['src/App.tsx', 'src/pages/RequestPage.tsx'];
 
 export function measureFirstPage(distDir = resolve(fileURLToPath(new URL('../dist', import.meta.url)))): SizeReport {
   const manifest = JSON.parse(readFileSync(join(distDir, '.vite', 'manifest.json'), 'utf8')) as Manifest;
   const gzip = (file: string) => gzipSync(readFileSync(join(distDir, file)), { level: 9 }).length;
+  const raw = (file: string) => readFileSync(join(distDir, file)).length;
 
   const closure = (keys: string[], into: Set<string>) => {
     const stack = [...keys];
@@ -54,12 +64,28 @@ export function measureFirstPage(distDir = resolve(fileURLToPath(new URL('../dis
     Object.keys(manifest).filter((k) => FIRST_PAGE_SOURCES.some((s) => k.endsWith(s))),
     new Set(entrySet),
   );
+  const deepSet = closure(
+    Object.keys(manifest).filter((k) => DEEP_LINK_SOURCES.some((s) => k.endsWith(s))),
+    new Set(entrySet),
+  );
   const jsOf = (keys: Set<string>) => [...keys].map((k) => manifest[k]?.file ?? '').filter((f) => f.endsWith('.js'));
   const files = jsOf(firstSet).map((file) => ({ file, gzipBytes: gzip(file) }));
-  const sum = (list: string[]) => list.reduce((n, f) => n + (files.find((x) => x.file === f)?.gzipBytes ?? 0), 0);
+  const sum = (list: string[]) => list.reduce((n, f) => n + gzip(f), 0);
   const entryGzipBytes = sum(jsOf(entrySet));
   const firstPageGzipBytes = sum(jsOf(firstSet));
-  return { entryGzipBytes, firstPageGzipBytes, budgetBytes: FIRST_PAGE_BUDGET_BYTES, withinBudget: firstPageGzipBytes <= FIRST_PAGE_BUDGET_BYTES, files };
+  const deepLinkGzipBytes = sum(jsOf(deepSet));
+  const deepLinkRawBytes = jsOf(deepSet).reduce((n, f) => n + raw(f), 0);
+  return {
+    entryGzipBytes,
+    firstPageGzipBytes,
+    budgetBytes: FIRST_PAGE_BUDGET_BYTES,
+    withinBudget: firstPageGzipBytes <= FIRST_PAGE_BUDGET_BYTES,
+    deepLinkGzipBytes,
+    deepLinkRawBytes,
+    deepLinkBudgetBytes: DEEP_LINK_BUDGET_BYTES,
+    deepLinkWithinBudget: deepLinkGzipBytes <= DEEP_LINK_BUDGET_BYTES,
+    files,
+  };
 }
 
 if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
@@ -68,5 +94,6 @@ if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.ur
   for (const f of report.files) console.log(`${kb(f.gzipBytes).padStart(10)}  ${f.file}`);
   console.log(`entry chunk(s): ${kb(report.entryGzipBytes)} gzipped`);
   console.log(`first page:     ${kb(report.firstPageGzipBytes)} gzipped (budget ${kb(report.budgetBytes)}) ${report.withinBudget ? 'OK' : 'OVER BUDGET'}`);
-  process.exitCode = report.withinBudget ? 0 : 1;
+  console.log(`deep link:      ${kb(report.deepLinkGzipBytes)} gzipped, ${kb(report.deepLinkRawBytes)} uncompressed (budget ${kb(report.deepLinkBudgetBytes)}) ${report.deepLinkWithinBudget ? 'OK' : 'OVER BUDGET'}`);
+  process.exitCode = report.withinBudget && report.deepLinkWithinBudget ? 0 : 1;
 }

@@ -138,30 +138,45 @@ function Assess({ request: r, onChanged }: { request: ApiRequest; onChanged(r: A
 
       <Card labelledBy="as-assessment">
         <SectionHeading id="as-assessment">Your assessment</SectionHeading>
-        <FormField path="summary" label="What the information adds" required error={errors.summary}>
-          <Textarea id={fieldId('summary')} value={summary} disabled={!editable} onChange={(_, d) => setSummary(d.value)} rows={4} resize="vertical" />
-        </FormField>
-        <div className={styles.grid}>
-          <FormField path="usefulPieces" label="Useful pieces of information" required error={errors.usefulPieces}>
-            <Input id={fieldId('usefulPieces')} type="number" min={0} value={useful} disabled={!editable} onChange={(_, d) => setUseful(d.value)} />
-          </FormField>
-          <FormField path="uniquePieces" label="Pieces not otherwise available" required error={errors.uniquePieces}>
-            <Input id={fieldId('uniquePieces')} type="number" min={0} value={unique} disabled={!editable} onChange={(_, d) => setUnique(d.value)} />
-          </FormField>
-          <FormField path="contribution" label="Contribution" required error={errors.contribution}>
-            <Select id={fieldId('contribution')} value={contribution} disabled={!editable} onChange={(_, d) => setContribution(d.value)}>
-              <option value="">Choose…</option>
-              {CONTRIBUTIONS.map((c) => (
-                <option key={c} value={c}>
-                  {CONTRIBUTION_LABELS[c]}
-                </option>
-              ))}
-            </Select>
-          </FormField>
-        </div>
-        <FormField path="actionsTaken" label="Actions taken" required error={errors.actionsTaken}>
-          <Textarea id={fieldId('actionsTaken')} value={actionsTaken} disabled={!editable} onChange={(_, d) => setActionsTaken(d.value)} rows={3} resize="vertical" />
-        </FormField>
+        {editable ? (
+          <>
+            <FormField path="summary" label="What the information adds" required error={errors.summary}>
+              <Textarea id={fieldId('summary')} value={summary} onChange={(_, d) => setSummary(d.value)} rows={4} resize="vertical" />
+            </FormField>
+            <div className={styles.grid}>
+              <FormField path="usefulPieces" label="Useful pieces of information" required error={errors.usefulPieces}>
+                <Input id={fieldId('usefulPieces')} type="number" min={0} value={useful} onChange={(_, d) => setUseful(d.value)} />
+              </FormField>
+              <FormField path="uniquePieces" label="Pieces not otherwise available" required error={errors.uniquePieces}>
+                <Input id={fieldId('uniquePieces')} type="number" min={0} value={unique} onChange={(_, d) => setUnique(d.value)} />
+              </FormField>
+              <FormField path="contribution" label="Contribution" required error={errors.contribution}>
+                <Select id={fieldId('contribution')} value={contribution} onChange={(_, d) => setContribution(d.value)}>
+                  <option value="">Choose…</option>
+                  {CONTRIBUTIONS.map((c) => (
+                    <option key={c} value={c}>
+                      {CONTRIBUTION_LABELS[c]}
+                    </option>
+                  ))}
+                </Select>
+              </FormField>
+            </div>
+            <FormField path="actionsTaken" label="Actions taken" required error={errors.actionsTaken}>
+              <Textarea id={fieldId('actionsTaken')} value={actionsTaken} onChange={(_, d) => setActionsTaken(d.value)} rows={3} resize="vertical" />
+            </FormField>
+          </>
+        ) : (
+          // Once finalised the answers are a record: read as text, not as greyed-out inputs.
+          <Details
+            rows={[
+              ['What the information adds', summary],
+              ['Useful pieces of information', useful],
+              ['Pieces not otherwise available', unique],
+              ['Contribution', contribution ? CONTRIBUTION_LABELS[contribution as (typeof CONTRIBUTIONS)[number]] : ''],
+              ['Actions taken', actionsTaken],
+            ]}
+          />
+        )}
         <div aria-live="assertive">{failure && <Notice intent="error">{failure}</Notice>}</div>
         <div className={styles.row}>
           {editable && (

@@ -6,6 +6,7 @@ import { Link, matchRoute, Router, useRouter } from './router';
 import { SessionContext } from './session';
 import type { Me } from './types';
 import { EmptyState, ErrorState, Loading, PageHeading, useLoad } from './components/common';
+import { AppToaster } from './components/toast';
 
 const RequestsPage = lazy(() => import('./pages/RequestsPage'));
 const RequestFormPage = lazy(() => import('./pages/RequestFormPage'));
@@ -89,6 +90,7 @@ function Shell({ hostKind, deepLinkRequestId, signOut }: AppProps) {
           )}
         </div>
       </header>
+      <AppToaster />
       <main id="main" className={styles.main}>
         <Suspense fallback={<Loading />}>
           <Page />

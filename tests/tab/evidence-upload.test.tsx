@@ -15,10 +15,11 @@ interface Pending {
   file: File;
   progress(fraction: number): void;
   resolve(item: EvidenceItem): void;
+  reject(error: unknown): void;
   aborted: boolean;
 }
 
-function setup() {
+function setup(blockedBecause?: string) {
   const uploads: Pending[] = [];
   const api: Api = {
     get: async () => {
@@ -35,7 +36,7 @@ function setup() {
         settle = (item) => resolve(item as T);
         fail = reject;
       });
-      const entry: Pending = { metadata, file, progress: onProgress, resolve: settle, aborted: false };
+      const entry: Pending = { metadata, file, progress: onProgress, resolve: settle, reject: fail, aborted: false };
       uploads.push(entry);
       return {
         done,
@@ -57,6 +58,7 @@ function setup() {
             { id: 's2', kind: 'unknown_associate', description: 'Man with a red van' },
           ]}
           onUploaded={uploaded}
+          blockedBecause={blockedBecause}
         />
       </ApiContext.Provider>
     </FluentProvider>,
@@ -129,5 +131,28 @@ describe('evidence upload', () => {
     await act(async () => uploads[0]?.resolve({ id: 'e1', subjectId: 's1', size: 4, sha256: 'ab'.repeat(32), sourceUrl: 'x', capturedAt: 'y', description: 'z' }));
     expect(await screen.findByText(/Uploaded\. SHA-256 abababab/)).toBeTruthy();
     expect(uploaded).toHaveBeenCalledTimes(1);
+  });
+
+  it('stays disabled, saying why, until a search session has started', async () => {
+    const { user, uploads } = setup('Start a search session above before you add evidence.');
+    expect(screen.getByText('Start a search session above before you add evidence.')).toBeTruthy();
+    expect((screen.getByRole('button', { name: 'Choose files' }) as HTMLButtonElement).disabled).toBe(true);
+    expect((screen.getByLabelText('Evidence files') as HTMLInputElement).disabled).toBe(true);
+    fireEvent.drop(screen.getByTestId('evidence-drop'), { dataTransfer: { files: [png('dropped.png')] } });
+    expect(screen.queryByRole('region', { name: 'Evidence file dropped.png' })).toBeNull();
+    await user.upload(screen.getByLabelText('Evidence files'), png('one.png'));
+    expect(uploads).toHaveLength(0);
+  });
+
+  it('shows a refusal by the server as an error message beside the file, with the server’s reason', async () => {
+    const { user, uploads } = setup();
+    await user.upload(screen.getByLabelText('Evidence files'), png('one.png'));
+    const item = await describeItem(user, 'one.png');
+    await user.click(within(item).getByLabelText(/I attest this was publicly visible/));
+    await user.click(within(item).getByRole('button', { name: 'Upload' }));
+    await act(async () => uploads[0]?.reject(new ApiError(403, 'outside_scope', 'This person is outside the authorised scope.')));
+    expect(await within(item).findByText('Not uploaded')).toBeTruthy();
+    expect(within(item).getByText('This person is outside the authorised scope.')).toBeTruthy();
+    expect(within(item).getByRole('button', { name: 'Upload again' })).toBeTruthy();
   });
 });

@@ -65,9 +65,11 @@ interface Props {
   requestId: string;
   subjects: ApiSubject[];
   onUploaded(item: EvidenceItem): void;
+  /** Why evidence cannot be added yet (no search session): the form stays disabled and says so. */
+  blockedBecause?: string;
 }
 
-export function EvidenceUpload({ requestId, subjects, onUploaded }: Props) {
+export function EvidenceUpload({ requestId, subjects, onUploaded, blockedBecause }: Props) {
   const styles = useStyles();
   const api = useApi();
   const input = useRef<HTMLInputElement>(null);
@@ -79,6 +81,7 @@ export function EvidenceUpload({ requestId, subjects, onUploaded }: Props) {
   const patch = (key: string, change: Partial<Pending>) => setItems((all) => all.map((i) => (i.key === key ? { ...i, ...change } : i)));
 
   const add = (files: FileList | File[]) => {
+    if (blockedBecause) return;
     const added = Array.from(files).map((file): Pending => {
       const problem = fileProblem(file);
       sequence += 1;
@@ -149,8 +152,10 @@ export function EvidenceUpload({ requestId, subjects, onUploaded }: Props) {
 
   return (
     <div>
+      {blockedBecause && <Notice intent="warning">{blockedBecause}</Notice>}
       <div
-        className={`${styles.drop} ${over ? styles.dropActive : ''}`}
+        className={`${styles.drop} ${over && !blockedBecause ? styles.dropActive : ''}`}
+        aria-disabled={blockedBecause ? true : undefined}
         onDragOver={(e) => {
           e.preventDefault();
           setOver(true);
@@ -160,7 +165,9 @@ export function EvidenceUpload({ requestId, subjects, onUploaded }: Props) {
         data-testid="evidence-drop"
       >
         <p>Drag screenshots, PDFs, saved pages or videos here, or</p>
-        <Button onClick={() => input.current?.click()}>Choose files</Button>
+        <Button disabled={Boolean(blockedBecause)} onClick={() => input.current?.click()}>
+          Choose files
+        </Button>
         <input
           ref={input}
           className={styles.hidden}
@@ -168,6 +175,7 @@ export function EvidenceUpload({ requestId, subjects, onUploaded }: Props) {
           multiple
           accept={ACCEPT_ATTRIBUTE}
           aria-label="Evidence files"
+          disabled={Boolean(blockedBecause)}
           data-testid="evidence-input"
           onChange={(e) => {
             if (e.target.files) add(e.target.files);
@@ -250,7 +258,14 @@ export function EvidenceUpload({ requestId, subjects, onUploaded }: Props) {
                     aria-valuetext={`${Math.round(item.progress * 100)}%`}
                   />
                 )}
-                {item.message && <p role={item.status === 'failed' ? 'alert' : undefined}>{item.message}</p>}
+                {item.message &&
+                  (item.status === 'failed' ? (
+                    <Notice intent="error" title="Not uploaded">
+                      {item.message}
+                    </Notice>
+                  ) : (
+                    <p>{item.message}</p>
+                  ))}
                 <div className={styles.row}>
                   {editable && (
                     <Button appearance="primary" onClick={() => send(item)}>

@@ -18,6 +18,7 @@ import { StateBadge } from '../components/StateBadge';
 import { ActionDialog } from '../components/ActionDialog';
 import { Card, Details, subjectName } from '../components/details';
 import { EvidenceUpload } from '../components/EvidenceUpload';
+import { useNotify } from '../components/toast';
 import { FormField, Group, fieldId } from '../components/form';
 
 const useStyles = makeStyles({
@@ -46,7 +47,8 @@ function Workspace({ request: r, onChanged }: { request: ApiRequest; onChanged(r
   const inScope = r.subjects.filter((s) => scope?.subjectIds.includes(s.id));
   const [action, setAction] = useState<WorkflowAction | null>(null);
   const [corporate, setCorporate] = useState(false);
-  const [done, setDone] = useState<string | null>(null);
+  const [sessionHeld, setSessionHeld] = useState(false);
+  const notify = useNotify();
 
   if (r.accessWorkerId !== me.id) {
     return (
@@ -65,7 +67,6 @@ function Workspace({ request: r, onChanged }: { request: ApiRequest; onChanged(r
       <div className={styles.row}>
         <StateBadge state={r.state} /> <Link to={`/requests/${r.id}`}>See the whole request and timeline</Link>
       </div>
-      <div aria-live="polite">{done && <Notice intent="success">{done}</Notice>}</div>
 
       <Card labelledBy="ws-scope">
         <SectionHeading id="ws-scope">What you may search</SectionHeading>
@@ -97,14 +98,14 @@ function Workspace({ request: r, onChanged }: { request: ApiRequest; onChanged(r
 
       {r.state === 'searching' && (
         <>
-          <SearchSessions requestId={r.id} />
-          <EvidenceSection requestId={r.id} subjects={inScope} />
+          <SearchSessions requestId={r.id} onHeld={setSessionHeld} />
+          <EvidenceSection requestId={r.id} subjects={inScope} sessionHeld={sessionHeld} />
           <LogEditor
             request={r}
             subjects={inScope}
             onSaved={(updated) => {
               onChanged(updated);
-              setDone('The Investigation Log is saved.');
+              notify('success', 'The Investigation Log is saved.');
             }}
             onComplete={() => setAction('complete-log')}
             onRaiseDoubt={() => setAction('raise-doubt')}
@@ -125,14 +126,15 @@ function Workspace({ request: r, onChanged }: { request: ApiRequest; onChanged(r
         onDone={(updated, taken) => {
           setAction(null);
           onChanged(updated);
-          setDone(taken === 'complete-log' ? 'The log has gone to the originating worker.' : `${ACTION_LABELS[taken]}: done.`);
+          notify('success', taken === 'complete-log' ? 'The log has gone to the originating worker.' : `${ACTION_LABELS[taken]}: done.`);
         }}
       />
     </>
   );
 }
 
-function SearchSessions({ requestId }: { requestId: string }) {
+/** Tells the page whether a session has started (running now or held before), which evidence needs. */
+function SearchSessions({ requestId, onHeld }: { requestId: string; onHeld(held: boolean): void }) {
   const styles = useStyles();
   const api = useApi();
   const path = `/api/requests/${encodeURIComponent(requestId)}/search-sessions`;
@@ -142,6 +144,8 @@ function SearchSessions({ requestId }: { requestId: string }) {
   const [error, setError] = useState<string | null>(null);
   const [said, setSaid] = useState('');
   const open = sessions.status === 'ready' ? sessions.data.find((s) => !s.endedAt) : undefined;
+  const held = sessions.status === 'ready' && sessions.data.length > 0;
+  useEffect(() => onHeld(held), [held, onHeld]);
 
   useEffect(() => {
     if (!open) return;
@@ -218,15 +222,19 @@ function SearchSessions({ requestId }: { requestId: string }) {
   );
 }
 
-function EvidenceSection({ requestId, subjects }: { requestId: string; subjects: ApiRequest['subjects'] }) {
+function EvidenceSection({ requestId, subjects, sessionHeld }: { requestId: string; subjects: ApiRequest['subjects']; sessionHeld: boolean }) {
   const api = useApi();
   const path = `/api/requests/${encodeURIComponent(requestId)}/evidence`;
   const list = useLoad(() => api.get<EvidenceItem[]>(path), `evidence-${requestId}`);
   return (
     <Card labelledBy="ws-evidence">
       <SectionHeading id="ws-evidence">Evidence</SectionHeading>
-      <p>A search session must have been held before evidence can be saved.</p>
-      <EvidenceUpload requestId={requestId} subjects={subjects} onUploaded={() => list.reload()} />
+      <EvidenceUpload
+        requestId={requestId}
+        subjects={subjects}
+        onUploaded={() => list.reload()}
+        blockedBecause={sessionHeld ? undefined : 'Start a search session above before you add evidence: what is saved must come from a timed session with the corporate account.'}
+      />
       <h3>Saved evidence</h3>
       {list.status === 'loading' && <Loading />}
       {list.status === 'error' && <ErrorState error={list.error} onRetry={list.reload} />}

@@ -175,6 +175,8 @@ export interface AuditLog {
 export interface Outbox {
   add(messages: OutboxMessageInput[]): Promise<void>;
   listForRequest(requestId: string): Promise<OutboxMessage[]>;
+  /** Puts a failed message back in the queue, due at once, with a fresh count of attempts. */
+  requeue(id: string, at: Date): Promise<void>;
 }
 
 /** Everything a use case may read or write inside one database transaction. */

@@ -110,7 +110,14 @@ export function openApiDocument(): Record<string, unknown> {
       '/api/requests/{id}/log': { parameters: [idParam], put: { requestBody: { required: true, ...json('InvestigationLog') }, responses: { '200': { description: 'Saved' }, ...errors(400, 401, 403, 404, 409) } } },
       '/api/requests/{id}/feedback': { parameters: [idParam], put: { requestBody: { required: true, ...json('Feedback') }, responses: { '200': { description: 'Saved' }, ...errors(400, 401, 403, 404, 409) } } },
       '/api/requests/{id}/audit': { parameters: [idParam], get: { responses: { '200': { description: 'Timeline' }, ...errors(401, 404) } } },
-      '/api/requests/{id}/notifications': { parameters: [idParam], get: { responses: { '200': { description: 'Notification delivery status' }, ...errors(401, 404) } } },
+      '/api/requests/{id}/notifications': {
+        parameters: [idParam],
+        get: { summary: 'Delivery of the notifications the caller’s steps sent (all, for administrators), with advice on failures', responses: { '200': { description: 'Notification delivery status' }, ...errors(401, 404) } },
+      },
+      '/api/requests/{id}/notifications/{nid}/retry': {
+        parameters: [idParam, { name: 'nid', in: 'path', required: true, schema: { type: 'string', format: 'uuid' } }],
+        post: { summary: 'Send a failed notification again (its sender or an administrator)', responses: { '204': { description: 'Queued again' }, ...errors(401, 403, 404, 409) } },
+      },
       '/api/people': {
         get: {
           parameters: [{ name: 'role', in: 'query', required: true, schema: { type: 'string' } }],

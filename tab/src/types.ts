@@ -163,6 +163,9 @@ export interface NotificationStatus {
   sentAt?: string | null;
   attempts?: number;
   lastError?: string | null;
+  /** What to do about a failure, for the sender or an administrator. */
+  advice?: string | null;
+  canRetry?: boolean;
 }
 
 /** A filed record document (`GET /api/requests/{id}/documents`). */

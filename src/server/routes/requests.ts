@@ -19,7 +19,7 @@ import { saveFeedback } from '../../app/requests/save-feedback';
 import { saveLog } from '../../app/requests/save-log';
 import { endSearchSession, listSearchSessions, startSearchSession } from '../../app/requests/search-sessions';
 import { takeAction } from '../../app/requests/take-action';
-import { getTimeline, listNotifications } from '../../app/requests/timeline';
+import { getTimeline, listNotifications, retryNotification } from '../../app/requests/timeline';
 import { updateDraft } from '../../app/requests/update-draft';
 import { checkedUpload } from '../../evidence/checked-upload';
 import type { EvidenceType } from '../../evidence/content-type';
@@ -57,6 +57,10 @@ export async function registerRequestRoutes(app: FastifyInstance, ctx: RouteCont
   app.put('/api/requests/:id/feedback', async (request) => saveFeedback(deps, ctx.caller(request), p(request).id ?? '', request.body));
   app.get('/api/requests/:id/audit', async (request) => getTimeline(deps, ctx.caller(request), p(request).id ?? ''));
   app.get('/api/requests/:id/notifications', async (request) => listNotifications(deps, ctx.caller(request), p(request).id ?? ''));
+  app.post('/api/requests/:id/notifications/:nid/retry', async (request, reply) => {
+    await retryNotification(deps, ctx.caller(request), p(request).id ?? '', p(request).nid ?? '');
+    return reply.status(204).send();
+  });
 
   app.get('/api/requests/:id/documents', async (request) => listRecordDocuments(deps, ctx.caller(request), p(request).id ?? ''));
   app.get('/api/requests/:id/documents/:did/content', async (request, reply) => {

@@ -42,6 +42,14 @@ export function createOutbox(db: Kysely<Database>): Outbox {
       const rows = await db.selectFrom('outbox').selectAll().where('request_id', '=', requestId).orderBy('position').execute();
       return rows.map(toMessage);
     },
+    async requeue(id, at) {
+      await db
+        .updateTable('outbox')
+        .set({ status: 'pending', attempts: 0, last_error: null, next_attempt_at: at.toISOString() })
+        .where('id', '=', id)
+        .where('status', '=', 'failed')
+        .execute();
+    },
   };
 }
 

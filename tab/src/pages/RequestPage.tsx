@@ -3,7 +3,7 @@ import { useState } from 'react';
 import { Button, makeStyles, tokens } from '@fluentui/react-components';
 import { STATE_LABELS, type WorkflowAction } from '../../../src/domain/states';
 import { formatDate, formatDateTime } from '../../../src/domain/dates';
-import { useApi } from '../api';
+import { errorMessage, useApi } from '../api';
 import { Link } from '../router';
 import { useSession } from '../session';
 import type { ApiRequest, AuditEntry, NotificationStatus, RecordDocument } from '../types';
@@ -11,6 +11,7 @@ import { ACTION_LABELS, humanise, NEXT_STEP, personName } from '../format';
 import { EmptyState, ErrorState, Loading, Notice, PageHeading, SectionHeading, useLoad } from '../components/common';
 import { StateBadge } from '../components/StateBadge';
 import { ActionDialog } from '../components/ActionDialog';
+import { useNotify } from '../components/toast';
 import { Card, Details, requestRows, subjectName, subjectRows } from '../components/details';
 
 const useStyles = makeStyles({
@@ -25,6 +26,8 @@ const useStyles = makeStyles({
 /** Actions taken on their own page (workspace, assessment), where what they need is filled in first. */
 const ELSEWHERE_ACTIONS: readonly WorkflowAction[] = ['confirm-legitimacy', 'complete-log', 'finalise'];
 
+const NOTIFICATION_STATUS: Record<string, string> = { sent: 'delivered', pending: 'waiting to be delivered', failed: 'not delivered' };
+
 export default function RequestPage({ id }: { id: string }) {
   const styles = useStyles();
   const api = useApi();
@@ -34,6 +37,18 @@ export default function RequestPage({ id }: { id: string }) {
   const [version, setVersion] = useState(0);
   const audit = useLoad(() => api.get<AuditEntry[]>(`${path}/audit`), `${id}-audit-${version}`);
   const notifications = useLoad(() => api.get<NotificationStatus[]>(`${path}/notifications`), `${id}-notes-${version}`);
+  const notify = useNotify();
+  const [retryFailure, setRetryFailure] = useState<string | null>(null);
+  const retry = async (notificationId: string) => {
+    setRetryFailure(null);
+    try {
+      await api.send('POST', `${path}/notifications/${encodeURIComponent(notificationId)}/retry`, {});
+      notify('success', 'Queued to be sent again.');
+      notifications.reload();
+    } catch (error) {
+      setRetryFailure(errorMessage(error));
+    }
+  };
   const all = useLoad(() => api.get<ApiRequest[]>('/api/requests'), `${id}-linked-${version}`);
   const documents = useLoad(() => api.get<RecordDocument[]>(`${path}/documents`), `${id}-documents-${version}`);
   const [downloadError, setDownloadError] = useState<string | null>(null);
@@ -223,25 +238,33 @@ export default function RequestPage({ id }: { id: string }) {
           ))}
       </Card>
 
-      <Card labelledBy="notifications">
-        <SectionHeading id="notifications">Notifications</SectionHeading>
-        {notifications.status === 'loading' && <Loading label="Loading notifications…" />}
-        {notifications.status === 'error' && <ErrorState error={notifications.error} onRetry={notifications.reload} title="Notification status could not be loaded" />}
-        {notifications.status === 'ready' &&
-          (notifications.data.length === 0 ? (
-            <p>No notifications have been sent for this request.</p>
-          ) : (
-            <ul className={styles.plain}>
-              {notifications.data.map((n) => (
-                <li key={n.id}>
-                  {humanise(n.kind)} to {n.recipientName ?? personName(r.people, n.recipientId ?? null)}: <strong>{n.status}</strong>
-                  {n.sentAt ? ` (${formatDateTime(n.sentAt)})` : ''}
-                  {n.lastError ? ` — ${n.lastError}` : ''}
-                </li>
-              ))}
-            </ul>
-          ))}
-      </Card>
+      {notifications.status === 'error' && <ErrorState error={notifications.error} onRetry={notifications.reload} title="Notification status could not be loaded" />}
+      {notifications.status === 'ready' && notifications.data.length > 0 && (
+        <Card labelledBy="notifications">
+          <SectionHeading id="notifications">Notifications your steps sent</SectionHeading>
+          <ul className={styles.plain}>
+            {notifications.data.map((n) => (
+              <li key={n.id}>
+                {humanise(n.kind)} to {n.recipientName ?? personName(r.people, n.recipientId ?? null)}: <strong>{NOTIFICATION_STATUS[n.status] ?? n.status}</strong>
+                {n.sentAt ? ` (${formatDateTime(n.sentAt)})` : ''}
+                {n.advice && (
+                  <Notice intent={n.status === 'failed' ? 'warning' : 'info'}>
+                    {n.advice}
+                    {n.canRetry && (
+                      <div>
+                        <Button size="small" onClick={() => void retry(n.id)}>
+                          Retry
+                        </Button>
+                      </div>
+                    )}
+                  </Notice>
+                )}
+              </li>
+            ))}
+          </ul>
+          <div aria-live="assertive">{retryFailure && <Notice intent="error">{retryFailure}</Notice>}</div>
+        </Card>
+      )}
 
       <ActionDialog
         action={action}

@@ -72,7 +72,7 @@ export function requestUrl(tabUrl: string, requestId: string, page?: 'workspace'
 }
 
 export function cardActionsFor(view: RequestView): CardAction[] {
-  return CARD_ACTIONS.filter((a) => (view.allowedActions as readonly string[]).includes(a));
+  return CARD_ACTIONS.filter((a) => view.allowedActions.some((allowed) => allowed.action === a));
 }
 
 function name(view: RequestView, id: string | null | undefined): string {

@@ -1,11 +1,9 @@
 import { z } from 'zod';
 import { parseForm } from '../../domain/forms';
-import { maySee } from '../../domain/policy';
+import { can, isWaitingFor, participants } from '../../domain/policy';
 import { REQUEST_STATES } from '../../domain/states';
-import { allowedActions } from '../../domain/workflow';
 import type { AppDeps } from '../deps';
 import type { Caller } from '../ports';
-import { personHasPart } from './shared';
 import { toView } from './view';
 
 const flag = z
@@ -20,7 +18,7 @@ const querySchema = z.object({
     .transform((v) => (v ? v.split(',').map((s) => s.trim()).filter(Boolean) : undefined))
     .pipe(z.array(z.enum(REQUEST_STATES, { error: 'Use one of the request states.' })).optional()),
   mine: flag,
-  /** Only requests on which the caller can act now. */
+  /** Only requests waiting for a step of the caller's (the policy's `waiting` actions). */
   waiting: flag,
 });
 
@@ -30,8 +28,8 @@ export async function listRequests(deps: AppDeps, caller: Caller, query: unknown
   const now = deps.clock.now();
   const found = await deps.store.read.requests.list({ ...(state ? { states: state } : {}), ...(mine ? { involving: caller.person.id } : {}), limit: 500 });
   const visible = found
-    .filter((r) => maySee(r, caller.person))
-    .filter((r) => !mine || personHasPart(r, caller.person))
-    .filter((r) => !waiting || allowedActions(r, caller.person, now).length > 0);
+    .filter((r) => can(caller.person, 'view', r, now).ok)
+    .filter((r) => !mine || participants(r).has(caller.person.id))
+    .filter((r) => !waiting || isWaitingFor(r, caller.person, now));
   return Promise.all(visible.map((r) => toView(r, caller.person, now, deps.directory)));
 }

@@ -1,21 +1,9 @@
-/** Steps several use cases share: finding a request the caller may see, and writing an outcome. */
-import { AppError, notFound } from '../../domain/errors';
-import { maySee } from '../../domain/policy';
+/** Steps several use cases share: checking the version, and writing an outcome or an event. */
+import { AppError } from '../../domain/errors';
 import type { InvestigationRequest } from '../../domain/request';
-import type { Person } from '../../domain/roles';
 import { STATE_LABELS } from '../../domain/states';
 import type { NotificationIntent, Outcome } from '../../domain/workflow';
 import type { Caller, OutboxMessageInput, UnitOfWork } from '../ports';
-
-/** Deny by default: a request the caller may not see is reported as not found. */
-export const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-
-export async function loadVisible(uow: UnitOfWork, caller: Caller, id: string, lock = false): Promise<InvestigationRequest> {
-  if (!UUID.test(id)) throw notFound('No request with that id is visible to you.');
-  const request = lock ? await uow.requests.getForUpdate(id) : await uow.requests.get(id);
-  if (!request || !maySee(request, caller.person)) throw notFound('No request with that id is visible to you.');
-  return request;
-}
 
 export function assertVersion(request: InvestigationRequest, version: number | undefined): void {
   if (version !== undefined && version !== request.version) {
@@ -110,15 +98,4 @@ export async function auditEvent(
     detail,
     httpRequestId: caller.requestId,
   });
-}
-
-export function personHasPart(request: InvestigationRequest, person: Person): boolean {
-  return (
-    request.originatingWorkerId === person.id ||
-    request.teamManagerId === person.id ||
-    request.agreement?.by === person.id ||
-    request.authorisation?.by === person.id ||
-    request.accessWorkerId === person.id ||
-    request.doubtResolvers.some((r) => r.personId === person.id)
-  );
 }

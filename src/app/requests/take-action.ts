@@ -1,6 +1,6 @@
 /**
  * Every workflow action goes through here — from the API and from cards alike — so the same
- * rules, the same audit entry and the same notifications apply whatever the surface.
+ * rules, the same audit entry (or audited refusal) and the same notifications apply whatever the surface.
  */
 import { AppError, invalidState } from '../../domain/errors';
 import { actionBodySchemas, parseForm, type ActionBodies } from '../../domain/forms';
@@ -9,7 +9,8 @@ import { decide, dueExpiry, expire, type ActionFacts } from '../../domain/workfl
 import type { AppDeps } from '../deps';
 import type { Caller, UnitOfWork } from '../ports';
 import type { InvestigationRequest } from '../../domain/request';
-import { assertVersion, loadVisible, recordOutcome } from './shared';
+import { throughGate } from '../gate';
+import { assertVersion, recordOutcome } from './shared';
 import { toView } from './view';
 
 async function factsFor<A extends WorkflowAction>(uow: UnitOfWork, action: A, body: ActionBodies[A], request: InvestigationRequest): Promise<ActionFacts> {
@@ -39,9 +40,10 @@ export async function takeAction(deps: AppDeps, caller: Caller, requestId: strin
   const action: WorkflowAction = actionName;
   const body = parseForm(actionBodySchemas[action], input ?? {});
   const now = deps.clock.now();
-  try {
-    const after = await deps.store.transaction(async (uow) => {
-      const request = await loadVisible(uow, caller, requestId, true);
+  // The gate loads the request for `view` only: a lapsed authorisation is expired before the action is judged.
+  const after = await throughGate(deps, caller, action, requestId, async (gate) => {
+    const result = await deps.store.transaction(async (uow) => {
+      const { request } = await gate.load(uow, { lock: true, ability: 'view' });
       const due = dueExpiry(request, now);
       if (due) {
         // Time ran out before this action: the expiry is committed, then the action refused.
@@ -49,36 +51,13 @@ export async function takeAction(deps: AppDeps, caller: Caller, requestId: strin
         return { expired: due.reason };
       }
       assertVersion(request, body.version);
+      // The engine asks the policy again (`can`) for the action itself, and checks the body.
       const outcome = decide(action, body, request, caller.person, now, await factsFor(uow, action, body, request), deps.settings.workflow);
       await recordOutcome(uow, request, outcome, caller.person, caller.requestId);
       return outcome.request;
     });
-    if ('expired' in after) throw invalidState(`This request has expired: ${after.expired}`);
-    return toView(after, caller.person, now, deps.directory);
-  } catch (error) {
-    if (error instanceof AppError && REFUSALS.includes(error.code)) await auditRefusal(deps, caller, requestId, action, error, now);
-    throw error;
-  }
-}
-
-const REFUSALS: AppError['code'][] = ['forbidden', 'invalid_state', 'stale_version'];
-
-/** Every refusal is recorded with its reason, in a transaction of its own since the action's rolled back. */
-async function auditRefusal(deps: AppDeps, caller: Caller, requestId: string, action: WorkflowAction, error: AppError, now: Date): Promise<void> {
-  await deps.store.transaction(async (uow) => {
-    const request = await uow.requests.get(requestId);
-    if (!request) return;
-    await uow.audit.append({
-      at: now.toISOString(),
-      actorId: caller.person.id,
-      actorRole: 'refused',
-      action: `refused:${action}`,
-      requestId,
-      fromState: request.state,
-      toState: request.state,
-      reason: error.message,
-      detail: { code: error.code },
-      httpRequestId: caller.requestId,
-    });
+    if ('expired' in result) throw invalidState(`This request has expired: ${result.expired}`);
+    return result;
   });
+  return toView(after, caller.person, now, deps.directory);
 }

@@ -1,7 +1,7 @@
 /** "My requests" and "Waiting for me", with state, age, next step and filters. */
 import { useMemo, useState } from 'react';
 import { Field, Input, Select, Tab, TabList, makeStyles, tokens } from '@fluentui/react-components';
-import { CLOSED_STATES, REQUEST_STATES, STATE_LABELS, type WorkflowAction } from '../../../src/domain/states';
+import { CLOSED_STATES, REQUEST_STATES, STATE_LABELS } from '../../../src/domain/states';
 import { formatDate } from '../../../src/domain/dates';
 import { useApi } from '../api';
 import { Link } from '../router';
@@ -10,9 +10,6 @@ import type { ApiRequest } from '../types';
 import { age, NEXT_STEP } from '../format';
 import { EmptyState, ErrorState, Loading, PageHeading, useLoad } from '../components/common';
 import { StateBadge } from '../components/StateBadge';
-
-/** Actions that are someone's next step; withdrawing or cancelling is always possible and is not "waiting". */
-const NOT_WAITING: readonly WorkflowAction[] = ['withdraw', 'cancel', 'review-monitoring'];
 
 const useStyles = makeStyles({
   tabs: { flexWrap: 'wrap' },
@@ -51,7 +48,7 @@ export default function RequestsPage() {
     return list.data
       .filter((r) => {
         if (view === 'mine') return r.originatingWorkerId === me.id;
-        if (view === 'waiting') return (r.allowedActions ?? []).some((a) => !NOT_WAITING.includes(a));
+        if (view === 'waiting') return r.waitingForMe;
         return true;
       })
       .filter((r) => {

@@ -5,6 +5,7 @@
  * dashboard, administration). `can` is the only function that answers "may this person do this";
  * the engine, the use cases' gate, the views and the lists all ask it.
  */
+import { ALWAYS, holds, NEVER, type Condition, type PersonField } from './conditions';
 import { formatDate, londonDate } from './dates';
 import type { InvestigationRequest } from './request';
 import { hasRole, ROLE_LABELS, type Person, type Role } from './roles';
@@ -101,7 +102,9 @@ export interface AbilityRule {
   verb: string;
   /** The refusal when the state does not allow it, if better said than the general one. */
   notNow?: string;
-  /** A further condition on the request or the person, beyond role, relation and state; says why not. */
+  /** A further condition on the request's recorded facts, as data so lists can ask it in SQL; and why not. */
+  onlyIf?: { where: (personId: string) => Condition; refusal: Refusal };
+  /** A further condition on dates and scope that lists never need; says why not. */
   unless?: (request: InvestigationRequest, actor: Person, today: string) => Refusal | null;
 }
 
@@ -134,8 +137,8 @@ const workflow = (
   from: readonly RequestState[],
   grants: readonly Grant[],
   verb: string,
-  options: { reasonRequired?: boolean; waiting?: boolean; unless?: AbilityRule['unless'] } = {},
-): AbilityRule => ({ from, grants, verb, reasonRequired: options.reasonRequired ?? false, waiting: options.waiting ?? true, ...(options.unless ? { unless: options.unless } : {}) });
+  options: Partial<Pick<AbilityRule, 'reasonRequired' | 'waiting' | 'onlyIf' | 'unless'>> = {},
+): AbilityRule => ({ ...options, from, grants, verb, reasonRequired: options.reasonRequired ?? false, waiting: options.waiting ?? true });
 
 /** Searching and recording stop when monitoring has ended or run past its end date. */
 function monitoringStopped(request: InvestigationRequest, _actor: Person, today: string): Refusal | null {
@@ -159,10 +162,10 @@ export const POLICY: Record<Ability, AbilityRule> = {
   authorise: workflow(['awaiting_service_director'], [as('service_director', 'any_holder')], 'authorise'),
   refuse: workflow(['awaiting_service_director'], [as('service_director', 'any_holder')], 'refuse', { reasonRequired: true }),
   claim: workflow(['authorised'], [as('access_worker', 'any_holder')], 'claim', {
-    unless: (request, actor) =>
-      request.designatedAccessWorkerId && request.designatedAccessWorkerId !== actor.id
-        ? { code: 'forbidden', message: 'The service director chose another access worker for this request.' }
-        : null,
+    onlyIf: {
+      where: (me) => ({ any: [{ field: 'designatedAccessWorkerId', is: null }, { field: 'designatedAccessWorkerId', is: me }] }),
+      refusal: { code: 'forbidden', message: 'The service director chose another access worker for this request.' },
+    },
   }),
   assign: workflow(['authorised'], [as('service_director', 'any_holder'), as('service_manager', 'any_holder')], 'assign'),
   'confirm-legitimacy': workflow(['assigned'], [as('access_worker', 'assigned_access_worker')], 'confirm the legitimacy of'),
@@ -328,9 +331,85 @@ export function can(person: Person, ability: Ability, request: InvestigationRequ
     const until = person.accessWorkerAuthorisedUntil;
     if (until && until < today) return { ok: false, code: 'forbidden', message: `Your authorisation as an access worker ended on ${formatDate(until)}.` };
   }
+  if (request && rule.onlyIf && !holds(rule.onlyIf.where(person.id), request)) return { ok: false, ...rule.onlyIf.refusal };
   const why = request && rule.unless ? rule.unless(request, person, today) : null;
   if (why) return { ok: false, ...why };
   return chosen;
+}
+
+/** The request fields that make a person a participant, in the order `participants` reads them. */
+const PART_FIELDS: readonly [PersonField, RequestRole][] = [
+  ['originatingWorkerId', 'originating_worker'],
+  ['teamManagerId', 'team_manager'],
+  ['agreementBy', 'team_manager'],
+  ['authorisationBy', 'service_director'],
+  ['accessWorkerId', 'access_worker'],
+  ['designatedAccessWorkerId', 'access_worker'],
+];
+
+function partConditions(me: string): [Condition, RequestRole][] {
+  return [
+    ...PART_FIELDS.map(([field, part]): [Condition, RequestRole] => [{ field, is: me }, part]),
+    [{ resolver: me, role: 'service_manager' }, 'service_manager'],
+    [{ resolver: me, role: 'service_director' }, 'service_director'],
+  ];
+}
+
+/** The person's part on the request is `part` (the first field naming them decides, as in `participants`). */
+function partIs(me: string, part: RequestRole): Condition {
+  const all = partConditions(me);
+  return { any: all.flatMap(([c, p], i) => (p === part ? [{ all: [c, ...all.slice(0, i).map(([earlier]) => ({ not: earlier }))] }] : [])) };
+}
+
+function relationWhere(relation: Relation, me: string): Condition {
+  switch (relation) {
+    case 'originator':
+      return { field: 'originatingWorkerId', is: me };
+    case 'line_manager':
+      return { field: 'teamManagerId', is: me };
+    case 'assigned_access_worker':
+      return { field: 'accessWorkerId', is: me };
+    case 'participant':
+      return { any: partConditions(me).map(([c]) => c) };
+    case 'any_holder':
+      return ALWAYS;
+    case 'once_submitted':
+      return { submitted: true };
+    case 'open_to_register':
+      return { all: [{ state: ['authorised'] }, { field: 'designatedAccessWorkerId', is: null }] };
+  }
+}
+
+/**
+ * The requests on which `person` may use `ability` now, as a condition the store runs in SQL:
+ * the same table and the same order of checks as `can`, so a list holds exactly what `can` allows.
+ * Defined for abilities without an `unless` (dates and scope), which is every ability a list asks about.
+ */
+export function whereCan(person: Person, ability: RequestAbility, now: Date): Condition {
+  const rule = POLICY[ability];
+  if (rule.unless || !rule.from) throw new Error(`“${ability}” cannot be asked of a list.`);
+  const from = rule.from;
+  const me = person.id;
+  const until = person.accessWorkerAuthorisedUntil;
+  const lapsed = Boolean(until && until < londonDate(now));
+  const participant = relationWhere('participant', me);
+  const grants = rule.grants
+    .filter((g) => (g.role === null || hasRole(person, g.role)) && !(lapsed && g.part === 'access_worker'))
+    .map((g): Condition => ({
+      all: [
+        { state: g.when ? g.when.filter((s) => from.includes(s)) : from },
+        relationWhere(g.relation, me),
+        g.part === 'viewer' ? ALWAYS : { any: [{ not: participant }, partIs(me, g.part)] },
+      ],
+    }));
+  const allowed: Condition = { all: [{ any: grants }, ...(rule.onlyIf ? [rule.onlyIf.where(me)] : [])] };
+  return ability === 'view' ? allowed : { all: [whereCan(person, 'view', now), allowed] };
+}
+
+/** The requests waiting for a step of this person's: the list form of `isWaitingFor`. */
+export function whereWaiting(person: Person, now: Date): Condition {
+  const steps = WORKFLOW_ACTIONS.filter((a) => POLICY[a].waiting).map((a) => whereCan(person, a, now));
+  return steps.length > 0 ? { any: steps } : NEVER;
 }
 
 function notNowMessage(ability: Ability, rule: AbilityRule, state: RequestState): string {

@@ -5,7 +5,22 @@
 import { AppError } from '../../../src/domain/errors';
 import { actionBodySchemas, parseForm } from '../../../src/domain/forms';
 import { REQUEST_STATES, WORKFLOW_ACTIONS, type RequestState, type WorkflowAction } from '../../../src/domain/states';
-import { ABILITIES, allowedActions, can, isWaitingFor, PERSON_ABILITIES, POLICY, RECORD_ABILITIES, type PersonAbility, type RecordAbility } from '../../../src/domain/policy';
+import { holds } from '../../../src/domain/conditions';
+import {
+  ABILITIES,
+  allowedActions,
+  can,
+  isPersonAbility,
+  isWaitingFor,
+  PERSON_ABILITIES,
+  POLICY,
+  RECORD_ABILITIES,
+  whereCan,
+  whereWaiting,
+  type PersonAbility,
+  type RecordAbility,
+  type RequestAbility,
+} from '../../../src/domain/policy';
 import { decide, type ActionFacts } from '../../../src/domain/workflow';
 import { NOW, PEOPLE, PERSONAS, requestIn, type PersonaName } from './fixtures';
 
@@ -170,5 +185,33 @@ describe('what a view carries: actions with their reasons, and "waiting for me"'
     const actions = allowedActions(request, PEOPLE[persona], NOW);
     for (const { action, reasonRequired } of actions) expect(reasonRequired).toBe(REASONS.includes(action));
     expect(isWaitingFor(request, PEOPLE[persona], NOW)).toBe(actions.some((a) => TASKS.includes(a.action)));
+  });
+});
+
+describe('lists ask the same table: whereCan (run as SQL by the store) holds exactly when can allows', () => {
+  const listed = ABILITIES.filter((a): a is RequestAbility => !isPersonAbility(a) && !POLICY[a].unless);
+  const variants = REQUEST_STATES.flatMap((state) => {
+    const plain = requestIn(state);
+    return [
+      plain,
+      // Chosen for one access worker: the others may neither see nor claim it.
+      { ...plain, designatedAccessWorkerId: state === 'authorised' ? 'aaw2' : plain.designatedAccessWorkerId },
+      // A service manager and a director who resolved a doubt now play that part.
+      { ...plain, doubtResolvers: [{ personId: 'sm', role: 'service_manager' as const }, { personId: 'sd2', role: 'service_director' as const }] },
+    ];
+  });
+  test.each(PERSONAS)('every request variant × listed ability for %s', (persona) => {
+    const person = PEOPLE[persona];
+    for (const request of variants) {
+      for (const ability of listed) {
+        expect({ state: request.state, ability, holds: holds(whereCan(person, ability, NOW), request) }).toEqual({ state: request.state, ability, holds: can(person, ability, request, NOW).ok });
+      }
+      expect(holds(whereWaiting(person, NOW), request)).toBe(isWaitingFor(request, person, NOW));
+    }
+  });
+  test('an access worker whose authorisation has ended is waited for by nothing', () => {
+    const lapsed = { ...PEOPLE.aaw, accessWorkerAuthorisedUntil: '2026-11-01' };
+    expect(holds(whereWaiting(lapsed, NOW), requestIn('assigned'))).toBe(false);
+    expect(holds(whereWaiting(PEOPLE.aaw, NOW), requestIn('assigned'))).toBe(true);
   });
 });

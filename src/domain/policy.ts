@@ -406,6 +406,11 @@ export function whereCan(person: Person, ability: RequestAbility, now: Date): Co
   return ability === 'view' ? allowed : { all: [whereCan(person, 'view', now), allowed] };
 }
 
+/** The requests on which the person plays a part: the list form of `participants`. */
+export function whereParticipant(person: Person): Condition {
+  return relationWhere('participant', person.id);
+}
+
 /** The requests waiting for a step of this person's: the list form of `isWaitingFor`. */
 export function whereWaiting(person: Person, now: Date): Condition {
   const steps = WORKFLOW_ACTIONS.filter((a) => POLICY[a].waiting).map((a) => whereCan(person, a, now));

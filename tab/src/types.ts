@@ -122,6 +122,13 @@ export interface ApiRequest {
   people?: Record<string, string>;
 }
 
+/** A page of `GET /api/requests`. */
+export interface RequestPage {
+  items: ApiRequest[];
+  nextCursor: string | null;
+  counts: { waitingForMe: number };
+}
+
 export interface SearchSession {
   id: string;
   startedAt: string;

@@ -5,7 +5,7 @@ import { STATE_LABELS, type WorkflowAction } from '../../../src/domain/states';
 import { formatDate, formatDateTime } from '../../../src/domain/dates';
 import { errorMessage, useApi } from '../api';
 import { Link } from '../router';
-import type { ApiRequest, AuditEntry, NotificationStatus, RecordDocument } from '../types';
+import type { ApiRequest, AuditEntry, NotificationStatus, RecordDocument, RequestPage } from '../types';
 import { ACTION_LABELS, humanise, NEXT_STEP, personName } from '../format';
 import { EmptyState, ErrorState, Loading, Notice, PageHeading, SectionHeading, useLoad } from '../components/common';
 import { StateBadge } from '../components/StateBadge';
@@ -47,7 +47,7 @@ export default function RequestPage({ id }: { id: string }) {
       setRetryFailure(errorMessage(error));
     }
   };
-  const all = useLoad(() => api.get<ApiRequest[]>('/api/requests'), `${id}-linked-${version}`);
+  const all = useLoad(() => api.get<RequestPage>('/api/requests?limit=200'), `${id}-linked-${version}`);
   const documents = useLoad(() => api.get<RecordDocument[]>(`${path}/documents`), `${id}-documents-${version}`);
   const [downloadError, setDownloadError] = useState<string | null>(null);
   const download = async (document: RecordDocument) => {
@@ -79,7 +79,7 @@ export default function RequestPage({ id }: { id: string }) {
     assess: allowed.includes('finalise') || allowed.includes('share'),
     feedback: r.abilities.includes('give-feedback'),
   };
-  const linkedHere = all.status === 'ready' ? all.data.filter((x) => x.linkedFromRequestId === r.id) : [];
+  const linkedHere = all.status === 'ready' ? all.data.items.filter((x) => x.linkedFromRequestId === r.id) : [];
   const scope = r.authorisation?.scope;
 
   return (

@@ -50,6 +50,11 @@ const HEADLINES: Record<CardPurpose, string> = {
   current: 'Social media check',
 };
 
+/** What a notification is about, in a few words: the headline of its card, or the status line beside an updated one. */
+export function purposeHeadline(purpose: CardPurpose): string {
+  return HEADLINES[purpose];
+}
+
 /** When a card is shown for the request as it stands, the headline says what the viewer may do now. */
 const ACTION_HEADLINES: Partial<Record<CardAction, string>> = {
   agree: HEADLINES.agree_request,

@@ -55,18 +55,29 @@ export function purposeHeadline(purpose: CardPurpose): string {
   return HEADLINES[purpose];
 }
 
-/** When a card is shown for the request as it stands, the headline says what the viewer may do now. */
-const ACTION_HEADLINES: Partial<Record<CardAction, string>> = {
-  agree: HEADLINES.agree_request,
-  authorise: HEADLINES.authorise_request,
-  claim: HEADLINES.claim_request,
-  'resolve-doubt': HEADLINES.resolve_doubt,
+/** The reader's own next step, when they have one: the card's headline names it. */
+const YOUR_STEP: Partial<Record<string, string>> = {
+  agree: 'Your turn: agree this check in supervision, or return or decline it',
+  authorise: 'Your turn: authorise this check, or return or refuse it',
+  claim: 'Your turn: claim this authorised check',
+  assign: 'Your turn: choose an access worker for this check',
+  'confirm-legitimacy': 'Your turn: confirm the search is legitimate',
+  'complete-log': 'Your turn: search and complete the Investigation Log',
+  'resolve-doubt': 'Your turn: settle the doubt raised about this check',
+  finalise: 'Your turn: assess the information and finalise the log',
+  share: 'Your turn: share the finalised log',
+  'review-monitoring': 'Your turn: review the monitoring authorisation',
+  submit: 'Your turn: edit the request and submit it again',
 };
 
-function headline(purpose: CardPurpose, actions: CardAction[]): string {
-  if (purpose !== 'current' && purpose !== 'request_updated') return HEADLINES[purpose];
-  const first = actions.find((a) => ACTION_HEADLINES[a]);
-  return first ? (ACTION_HEADLINES[first] ?? HEADLINES.current) : HEADLINES.current;
+/** Purposes whose own words matter more than the next step (a reminder says it is one). */
+const PURPOSE_FIRST: readonly CardPurpose[] = ['reminder_decision_waiting', 'reminder_feedback_due', 'reminder_follow_up_due', 'reminder_monitoring_review_due', 'linked_request_flag'];
+
+function headline(purpose: CardPurpose, allowed: readonly string[]): string {
+  if (PURPOSE_FIRST.includes(purpose)) return HEADLINES[purpose];
+  const step = allowed.map((a) => YOUR_STEP[a]).find(Boolean);
+  if (step) return step;
+  return HEADLINES[purpose];
 }
 
 const CLIP = 600;
@@ -131,6 +142,14 @@ export function buildRequestCard(input: RequestCardInput): AdaptiveCard {
     { label: 'Needed by', value: `${formatDate(view.neededBy)}${view.urgency === 'urgent' ? ' (urgent)' : ''}` },
     { label: 'Social worker', value: name(view, view.originatingWorkerId) },
   ];
+  // What the director decides on, and what every later copy keeps: the supervision note, the
+  // authorised period and, for monitoring, the review dates.
+  if (view.agreement?.note) facts.push({ label: `Supervision note (${name(view, view.agreement.by)})`, value: clip(view.agreement.note, CLIP).text });
+  if (scope) facts.push({ label: 'Authorised period', value: `${formatDate(scope.period.from)} to ${formatDate(scope.period.to)}` });
+  if (scope?.monitoring) {
+    const reviews = scope.monitoring.reviewDates.map(formatDate).join(', ');
+    facts.push({ label: 'Review dates', value: `${reviews || 'none set'}; next review by ${formatDate(scope.monitoring.nextReviewOn)}` });
+  }
   if (scope?.conditions) facts.push({ label: 'Conditions', value: clip(scope.conditions, CLIP).text });
   const details = can('agree') || can('authorise') || input.purpose === 'linked_request_flag';
   const concern = clip(view.concernDetails, CLIP);
@@ -145,7 +164,7 @@ export function buildRequestCard(input: RequestCardInput): AdaptiveCard {
     version: view.version,
     reference: view.reference,
     stateLabel: view.stateLabel,
-    headline: headline(input.purpose, actions),
+    headline: headline(input.purpose, input.statusOnly ? [] : view.allowedActions),
     notice: input.notice ?? null,
     outcome: result?.text ?? null,
     outcomeStyle: result?.style ?? 'default',

@@ -3,7 +3,7 @@
  * killed (kill -9) before any sequencer links it; the server started afterwards links it, and the
  * chain verifies. On both backends.
  */
-import { spawn } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import path from 'node:path';
 import { verifyAuditChain } from '../../../src/audit';
@@ -12,12 +12,19 @@ import { loadConfig } from '../../../src/server/config';
 import { BACKENDS, freshDatabase, type TestDatabase } from '../../support/databases';
 
 const ROOT = path.join(__dirname, '..', '..', '..');
+const children: ChildProcess[] = [];
+
+// Never leave a child behind, whatever happens to a test.
+afterAll(() => {
+  for (const child of children) if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+});
 
 /** Runs the child until it reports its commit, then kills it with SIGKILL; resolves with the entry id. */
 function commitThenKill(database: TestDatabase, requestId: string): Promise<string> {
   const env: NodeJS.ProcessEnv = { ...process.env, ...database.env, REQUEST_ID: requestId };
   delete env.NODE_OPTIONS;
   const child = spawn(process.execPath, ['--import', 'tsx', path.join(__dirname, 'support', 'commit-then-hang.ts')], { cwd: ROOT, env });
+  children.push(child);
   return new Promise((resolve, reject) => {
     let out = '';
     let err = '';
@@ -69,5 +76,6 @@ describe.each(BACKENDS)('a crash between commit and sequencing on %s', (backend)
     } finally {
       await server.close();
     }
-  });
+    // Starting PGlite three times on a shared machine can take minutes.
+  }, 300_000);
 });

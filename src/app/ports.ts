@@ -36,11 +36,15 @@ export interface AuditEntryInput {
   httpRequestId: string | null;
 }
 
+/**
+ * A recorded entry. `seq`, `prevHash` and `hash` are its place in the hash chain: null until the
+ * sequencer links it, within a second or so of its commit.
+ */
 export interface AuditEntry extends AuditEntryInput {
-  seq: number;
+  seq: number | null;
   id: string;
-  prevHash: string;
-  hash: string;
+  prevHash: string | null;
+  hash: string | null;
 }
 
 export interface OutboxMessageInput {

@@ -23,6 +23,8 @@ import { DEMO_PEOPLE } from '../identity/demo-directory';
 import { createLocalTokens, loadLocalSigningKey } from '../identity/local-tokens';
 import { createTeamsSsoVerifier } from '../identity/teams-sso';
 import { createStore, type SqlStore } from '../store';
+import { anchorCheckpoint, anchorIfDue, createAuditSequencer, type AuditSequencer, type SignedCheckpoint } from '../audit';
+import { createCheckpointStore, loadCheckpointSigner } from './audit-anchor';
 import { createDispatcher } from '../notify/dispatcher';
 import { PermanentDeliveryError } from '../notify/ports';
 import { routeByKind } from '../notify/route-by-kind';
@@ -52,11 +54,18 @@ export interface BuildOptions {
   sweepIntervalMs?: number;
   /** Deliver the outbox in the background (default on; tests drain it themselves). */
   dispatch?: boolean;
+  /** Link audit entries into the chain in the background (default on). */
+  sequence?: boolean;
+  /** How often to check whether a day has passed since the last published checkpoint (off unless given). */
+  anchorIntervalMs?: number;
 }
 
 export interface BuiltServer {
   app: FastifyInstance;
   dispatcher: ReturnType<typeof createDispatcher>;
+  sequencer: AuditSequencer;
+  /** Signs the chain's checkpoint and publishes it now; null when no key is configured or nothing is linked. */
+  anchor(): Promise<SignedCheckpoint | null>;
   deps: AppDeps;
   store: SqlStore;
   close(): Promise<void>;
@@ -174,6 +183,27 @@ export async function buildServer(config: ServerConfig, options: BuildOptions = 
     },
   });
   if (options.dispatch ?? true) dispatcher.start();
+
+  const signer = await loadCheckpointSigner(config.audit);
+  if (!signer) app.log.warn('Audit checkpoints are not signed or published: set AUDIT_SIGNING_KEY (docs/audit.md).');
+  const checkpoints = await createCheckpointStore(config.audit);
+  const sequencer = createAuditSequencer(store.db, { signer, onError: (error) => app.log.error({ err: error }, 'audit sequencer') });
+  // Entries a crash left unlinked are linked now, before anything new is written.
+  if (options.sequence ?? true) sequencer.start();
+  const anchor = async (): Promise<SignedCheckpoint | null> => (signer ? anchorCheckpoint(store.db, signer, checkpoints) : null);
+  let anchorTimer: NodeJS.Timeout | undefined;
+  if (signer && options.anchorIntervalMs) {
+    const anchorDue = () => {
+      anchorIfDue(store.db, signer, checkpoints)
+        .then((published) => {
+          if (published) app.log.info({ treeSize: published.treeSize }, `audit checkpoint published to ${checkpoints.where}`);
+        })
+        .catch((error: unknown) => app.log.error({ err: error }, 'publishing the audit checkpoint failed; will retry'));
+    };
+    anchorDue();
+    anchorTimer = setInterval(anchorDue, options.anchorIntervalMs);
+    anchorTimer.unref();
+  }
   app.addHook('onResponse', async (request, reply) => {
     // Cards go out as soon as a change commits, rather than at the next poll.
     if (request.method !== 'GET' && reply.statusCode < 400 && request.url.startsWith('/api/requests/')) dispatcher.nudge();
@@ -218,10 +248,16 @@ export async function buildServer(config: ServerConfig, options: BuildOptions = 
     deps,
     store,
     dispatcher,
+    sequencer,
+    anchor,
     async close() {
       if (sweep) clearInterval(sweep);
+      if (anchorTimer) clearInterval(anchorTimer);
       await dispatcher.stop();
       await app.close();
+      // After the last request: whatever committed is linked before the database closes.
+      await sequencer.stop();
+      checkpoints.close();
       configured.close();
       await store.close();
     },

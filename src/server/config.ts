@@ -8,6 +8,7 @@ import type { ReminderSettings } from '../domain/reminders';
 import { AppError } from '../domain/errors';
 import { appCredentialsFromEnv, evidenceConfigFromEnv, type EvidenceStoreConfig } from '../evidence/config';
 import type { AppCredentials } from '../evidence/sharepoint/auth';
+import { auditAnchorConfig, type AuditAnchorConfig } from './audit-anchor';
 
 const envSchema = z.object({
   NODE_ENV: z.string().optional(),
@@ -35,6 +36,9 @@ const envSchema = z.object({
   REMINDER_FEEDBACK_DAYS: z.coerce.number().int().min(0).max(365).default(5),
   REMINDER_FOLLOW_UP_DAYS: z.coerce.number().int().min(1).max(730).default(182),
   REMINDER_MONITORING_NOTICE_DAYS: z.coerce.number().int().min(0).max(60).default(3),
+  AUDIT_SIGNING_KEY: z.string().optional(),
+  AUDIT_PUBLIC_KEY: z.string().optional(),
+  AUDIT_CHECKPOINT_DIR: z.string().optional(),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
 
@@ -57,6 +61,8 @@ export interface ServerConfig {
   maxEvidenceBytes: number;
   authorisationValidDays: number;
   reminders: ReminderSettings;
+  /** Signing and publishing the audit chain's checkpoints (docs/audit.md). */
+  audit: AuditAnchorConfig;
   logLevel: z.output<typeof envSchema>['LOG_LEVEL'];
 }
 
@@ -131,6 +137,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): ServerConfig {
       followUpDays: e.REMINDER_FOLLOW_UP_DAYS,
       monitoringReviewNoticeDays: e.REMINDER_MONITORING_NOTICE_DAYS,
     },
+    audit: auditAnchorConfig(
+      { AUDIT_SIGNING_KEY: e.AUDIT_SIGNING_KEY, AUDIT_PUBLIC_KEY: e.AUDIT_PUBLIC_KEY, AUDIT_CHECKPOINT_DIR: e.AUDIT_CHECKPOINT_DIR },
+      { dataDir, production, evidence },
+    ),
     logLevel: e.LOG_LEVEL,
   };
 }

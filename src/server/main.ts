@@ -13,7 +13,7 @@ async function main(): Promise<void> {
     }
     throw error;
   }
-  const server = await buildServer(config, { sweepIntervalMs: 60_000 });
+  const server = await buildServer(config, { sweepIntervalMs: 60_000, anchorIntervalMs: 3_600_000 });
   const shutdown = async (signal: string) => {
     server.app.log.info(`${signal}: shutting down`);
     await server.close();

@@ -17,10 +17,7 @@ import type { Database } from './schema';
 export { migrate, openDatabase, type DatabaseOptions } from './database';
 export type { Database } from './schema';
 
-export interface StoreOptions extends DatabaseOptions {
-  /** Audit checkpoints are written automatically every this many entries (default 100). */
-  auditCheckpointEvery?: number;
-}
+export type StoreOptions = DatabaseOptions;
 
 export type SqlStore = Store & { db: Kysely<Database> };
 
@@ -43,7 +40,7 @@ export async function createStore(options: StoreOptions): Promise<SqlStore> {
     searchSessions: createSearchSessionRepository(executor),
     evidence: createEvidenceRepository(executor),
     documents: createRecordDocumentRepository(executor),
-    audit: createAuditLog(executor, { checkpointEvery: options.auditCheckpointEvery }),
+    audit: createAuditLog(executor),
     outbox: createOutbox(executor),
     directory: createDirectory(executor),
   });

@@ -90,7 +90,6 @@ export interface EvidenceItemsTable {
 }
 
 export interface AuditEntriesTable {
-  seq: number;
   id: string;
   at: string;
   actor_id: string;
@@ -102,14 +101,23 @@ export interface AuditEntriesTable {
   reason: string | null;
   detail: Json<Record<string, unknown> | null>;
   http_request_id: string | null;
-  prev_hash: string;
-  hash: string;
+  /** Write order; the chain's order is `seq`, given after commit by the sequencer. */
+  position: GeneratedAlways<number>;
+  /** Null until the sequencer links the entry into the chain. */
+  seq: number | null;
+  prev_hash: string | null;
+  hash: string | null;
+  /** The hash of the contents, for the sequencer to link; null on entries written before migration 050. */
+  body_hash: string | null;
 }
 
 export interface AuditCheckpointsTable {
   seq: number;
   hash: string;
   at: string;
+  /** Who signed it (src/audit/checkpoint.ts) and the Ed25519 signature; null for unsigned ones. */
+  key_id: string | null;
+  signature: string | null;
 }
 
 export interface OutboxTable {

@@ -141,7 +141,9 @@ export interface EvidenceItem {
 }
 
 export interface AuditEntry {
-  seq: number;
+  id: string;
+  /** Null for a moment after the entry is written, until it is linked into the chain. */
+  seq: number | null;
   at: string;
   actorId: string | null;
   actorName?: string | null;

@@ -119,6 +119,8 @@ export class GraphServer {
   readonly siteUsers = new Map<string, number>();
   /** Every change provisioning made, in order; a second run must add none. */
   readonly changes: string[] = [];
+  /** Items per page when listing a folder's children. */
+  childrenPageSize = 200;
   private faults: (Fault & { left: number })[] = [];
   private sessions = new Map<string, UploadSession>();
   private server: Server;
@@ -371,6 +373,27 @@ export class GraphServer {
       this.record(req, 'download', 302);
       res.writeHead(302, { location: `${this.origin}/download/${content[2]}`, 'content-length': 0 });
       return void res.end();
+    }
+    // List children of a driveItem (learn.microsoft.com/graph/api/driveitem-list-children): "Return a
+    // collection of DriveItems in the children relationship of a DriveItem", here addressed by path,
+    // `GET /drives/{drive-id}/root:/{path-relative-to-root}:/children`. "If successful, this method
+    // returns a 200 OK response code and collection of DriveItem objects in the response body";
+    // a longer list comes in pages, each but the last with "@odata.nextLink". A folder that was never
+    // made is 404 itemNotFound (here: a folder exists once something was uploaded into it).
+    const children = /^\/drives\/([^/]+)\/root:\/(.+):\/children$/.exec(p);
+    if (children?.[1] && children[2] && method === 'GET') {
+      if (!this.authorised(req, res, 'other')) return;
+      const [driveId, folder] = [children[1], children[2]];
+      const inFolder = [...this.items.values()].filter((i) => i.driveId === driveId && i.folder === folder);
+      if (inFolder.length === 0) return this.notFound(req, res, 'other');
+      const from = Number(url.searchParams.get('$skiptoken') ?? 0);
+      const page = inFolder.slice(from, from + this.childrenPageSize);
+      const more = from + page.length < inFolder.length;
+      this.record(req, 'other', 200);
+      return this.json(res, 200, {
+        value: page.map((i) => this.driveItem(i)),
+        ...(more ? { '@odata.nextLink': `${this.origin}/v1.0/drives/${driveId}/root:/${folder}:/children?$skiptoken=${from + page.length}` } : {}),
+      });
     }
     const item = /^\/drives\/([^/]+)\/items\/([^/]+)$/.exec(p);
     if (item?.[2] && method === 'GET') {

@@ -73,7 +73,6 @@ export async function recordOutcome(
     }
   }
   if (messages.length > 0) await uow.outbox.add(messages);
-  // The audit entry goes last: appending holds the chain's lock until commit, so keep that short.
   await uow.audit.append({
     at: outcome.request.updatedAt,
     actorId: actor === 'system' ? 'system' : actor.id,

@@ -3,3 +3,4 @@ export { resolveSharePointConfig, RANGE_UNIT, type SharePointStoreConfig, type C
 export { EVIDENCE_COLUMNS, EVIDENCE_CONTENT_TYPE_NAME, type ColumnDefinition } from './columns';
 export { createTokenProvider, GRAPH_SCOPE, type AppCredentials, type TokenProvider } from './auth';
 export { errorFromResponse, GraphApi, GraphHttpError, withRetry, type RetryPolicy } from './graph';
+export { SharePointCheckpointStore, CHECKPOINT_FOLDER } from './checkpoints';

@@ -172,6 +172,8 @@ describe.each(BACKENDS)('errors on %s', (backend) => {
 
   test('a tampered audit row is reported by npm run audit:verify', async () => {
     await requestAt('awaiting_service_director');
+    // Entry 3 must be in the chain before it is tampered with.
+    await api.server.sequencer.runOnce();
     if (backend === 'PGlite') await api.server.store.close();
     const env = { ...process.env, ...api.database.env };
     const good = await run('npx', ['tsx', 'scripts/audit-verify.ts'], { env, cwd: process.cwd() });

@@ -5,6 +5,7 @@
 import { randomUUID } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import path from 'node:path';
+import type { Writable } from 'node:stream';
 import Fastify, { type FastifyInstance, type FastifyRequest } from 'fastify';
 import multipart from '@fastify/multipart';
 import fastifyStatic from '@fastify/static';
@@ -31,6 +32,7 @@ import { createGraphAppInstaller, createTeamsBot } from '../../bot';
 import { createTokenProvider } from '../evidence/sharepoint/auth';
 import type { ServerConfig } from './config';
 import { errorBody, handleError } from './errors';
+import { loggerOptions } from './logging';
 import { openApiDocument } from './openapi';
 import { registerDevRoutes } from './routes/dev';
 import { makeTmpDir, registerRequestRoutes } from './routes/requests';
@@ -52,6 +54,8 @@ export interface BuildOptions {
   sweepIntervalMs?: number;
   /** Deliver the outbox in the background (default on; tests drain it themselves). */
   dispatch?: boolean;
+  /** Where log lines go (default standard output); tests read them. */
+  logStream?: Writable;
 }
 
 export interface BuiltServer {
@@ -93,7 +97,7 @@ export async function buildServer(config: ServerConfig, options: BuildOptions = 
   const authenticate = createAuthenticator({ directory, ...(localTokens ? { local: localTokens } : {}), ...(teamsSso ? { teamsSso } : {}) });
 
   const app = Fastify({
-    logger: { level: config.logLevel, redact: ['req.headers.authorization'] },
+    logger: loggerOptions(config.logLevel, options.logStream),
     genReqId: () => randomUUID(),
     bodyLimit: 1024 * 1024,
     trustProxy: config.production,

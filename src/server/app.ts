@@ -37,6 +37,7 @@ import { openApiDocument } from './openapi';
 import { registerDevRoutes } from './routes/dev';
 import { makeTmpDir, registerRequestRoutes } from './routes/requests';
 import { securityHeaders } from './security';
+import { createUploadSlots } from './upload-slots';
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -108,7 +109,7 @@ export async function buildServer(config: ServerConfig, options: BuildOptions = 
     for (const [name, value] of Object.entries(securityHeaders())) void reply.header(name, value);
     return payload;
   });
-  await app.register(multipart, { limits: { files: 1, fields: 4, fieldSize: 64 * 1024, fileSize: config.maxEvidenceBytes + 1 } });
+  await app.register(multipart, { limits: { files: 1, fields: 1, parts: 2, headerPairs: 20, fieldSize: 64 * 1024, fileSize: config.maxEvidenceBytes + 1 } });
 
   app.addHook('preHandler', async (request) => {
     const url = request.url.split('?')[0] ?? '';
@@ -129,7 +130,7 @@ export async function buildServer(config: ServerConfig, options: BuildOptions = 
   });
   app.get('/api/people', async (request) => listPeople(deps, caller(request), request.query));
   if (localTokens) await registerDevRoutes(app, directory, localTokens);
-  await registerRequestRoutes(app, { deps, caller, tmpDir: await makeTmpDir(config.dataDir) });
+  await registerRequestRoutes(app, { deps, caller, tmpDir: await makeTmpDir(config.dataDir), uploads: createUploadSlots(config.uploads) });
 
   const bot = createTeamsBot({
     deps,

@@ -1,6 +1,6 @@
 /** The one place where error codes become HTTP statuses and the API's error body. */
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
-import { AppError, type ErrorCode } from '../domain/errors';
+import { AppError, RateLimited, type ErrorCode } from '../domain/errors';
 
 export const STATUS_BY_CODE: Record<ErrorCode, number> = {
   validation: 400,
@@ -11,6 +11,7 @@ export const STATUS_BY_CODE: Record<ErrorCode, number> = {
   invalid_state: 409,
   too_large: 413,
   unsupported_type: 415,
+  rate_limited: 429,
   unavailable: 503,
 };
 
@@ -36,6 +37,7 @@ function clientError(error: FastifyError): { status: number; body: ErrorBody } |
 
 export function handleError(error: FastifyError | AppError | Error, request: FastifyRequest, reply: FastifyReply): void {
   if (error instanceof AppError) {
+    if (error instanceof RateLimited) void reply.header('retry-after', String(error.retryAfterSeconds));
     void reply.status(STATUS_BY_CODE[error.code]).send(errorBody(error.code, error.message, error.fields));
     return;
   }

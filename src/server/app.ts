@@ -31,7 +31,9 @@ import { filingSender } from './record-documents';
 import { createGraphAppInstaller, createTeamsBot } from '../../bot';
 import { createTokenProvider } from '../evidence/sharepoint/auth';
 import type { ServerConfig } from './config';
-import { errorBody, handleError } from './errors';
+import { answerClientError, errorBody, handleError } from './errors';
+import { personRateLimit, registerRateLimits } from './rate-limits';
+import { registerLegalPages } from './legal-pages';
 import { loggerOptions } from './logging';
 import { openApiDocument } from './openapi';
 import { registerDevRoutes } from './routes/dev';
@@ -102,13 +104,21 @@ export async function buildServer(config: ServerConfig, options: BuildOptions = 
     genReqId: () => randomUUID(),
     bodyLimit: 1024 * 1024,
     trustProxy: config.production,
+    // Errors Node's HTTP parser finds before Fastify sees a request (431 headers too large, 400 bad
+    // request line) are answered in the API's error shape too.
+    clientErrorHandler: answerClientError,
   });
   app.setErrorHandler(handleError);
+  const headers = securityHeaders({ local: config.localSignIn });
   app.addHook('onSend', async (request, reply, payload) => {
     void reply.header('x-request-id', request.id);
-    for (const [name, value] of Object.entries(securityHeaders())) void reply.header(name, value);
+    // Routes serving stored content set their own, stricter policy.
+    for (const [name, value] of Object.entries(headers)) if (!reply.hasHeader(name)) void reply.header(name, value);
+    // API answers carry personal data: no browser or proxy may keep them.
+    if (request.url.startsWith('/api/') && !reply.hasHeader('cache-control')) void reply.header('cache-control', 'no-store');
     return payload;
   });
+  await registerRateLimits(app, config.rateLimit);
   await app.register(multipart, { limits: { files: 1, fields: 1, parts: 2, headerPairs: 20, fieldSize: 64 * 1024, fileSize: config.maxEvidenceBytes + 1 } });
 
   app.addHook('preHandler', async (request) => {
@@ -117,12 +127,14 @@ export async function buildServer(config: ServerConfig, options: BuildOptions = 
     const person = await authenticate(request.headers.authorization);
     request.caller = { person, requestId: request.id };
   });
+  app.addHook('preHandler', personRateLimit(app, config.rateLimit.perPersonPerMinute));
   const caller = (request: FastifyRequest): Caller => {
     if (!request.caller) throw new AppError('unauthenticated', 'Sign in first.');
     return request.caller;
   };
 
   app.get('/api/health', async () => ({ status: 'ok' }));
+  registerLegalPages(app);
   app.get('/api/openapi.json', async () => openApiDocument());
   app.get('/api/me', async (request) => {
     const { person } = caller(request);

@@ -1,4 +1,5 @@
 /** The one place where error codes become HTTP statuses and the API's error body. */
+import type { Socket } from 'node:net';
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import { AppError, RateLimited, type ErrorCode } from '../domain/errors';
 
@@ -48,4 +49,27 @@ export function handleError(error: FastifyError | AppError | Error, request: Fas
   }
   request.log.error({ err: error }, 'unexpected error');
   void reply.status(500).send(errorBody('internal', 'Something went wrong on our side. Nothing was changed; please try again.'));
+}
+
+/**
+ * Node's HTTP parser refuses some requests before Fastify sees them: headers over the size limit
+ * (431) and malformed request lines (400). They get the API's error shape like every other answer.
+ */
+export function answerClientError(error: Error & { code?: string }, socket: Socket): void {
+  if (!socket.writable) return;
+  const tooLarge = error.code === 'HPE_HEADER_OVERFLOW';
+  const status = tooLarge ? 431 : 400;
+  const body = JSON.stringify(
+    tooLarge
+      ? errorBody('headers_too_large', 'The request headers are larger than allowed.')
+      : errorBody('validation', 'The request is not well-formed HTTP.'),
+  );
+  socket.end(
+    `HTTP/1.1 ${status} ${tooLarge ? 'Request Header Fields Too Large' : 'Bad Request'}\r\n` +
+      'content-type: application/json; charset=utf-8\r\n' +
+      'cache-control: no-store\r\n' +
+      'x-content-type-options: nosniff\r\n' +
+      'connection: close\r\n' +
+      `content-length: ${Buffer.byteLength(body)}\r\n\r\n${body}`,
+  );
 }

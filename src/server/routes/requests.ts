@@ -24,6 +24,7 @@ import { updateDraft } from '../../app/requests/update-draft';
 import { checkedUpload } from '../../evidence/checked-upload';
 import type { EvidenceType } from '../../evidence/content-type';
 import type { UploadSlots } from '../upload-slots';
+import { storedContentHeaders } from '../security';
 
 type Params = Record<string, string>;
 
@@ -67,12 +68,7 @@ export async function registerRequestRoutes(app: FastifyInstance, ctx: RouteCont
   app.get('/api/requests/:id/documents', async (request) => listRecordDocuments(deps, ctx.caller(request), p(request).id ?? ''));
   app.get('/api/requests/:id/documents/:did/content', async (request, reply) => {
     const { item, content } = await readRecordDocument(deps, ctx.caller(request), p(request).id ?? '', p(request).did ?? '');
-    return reply
-      .header('content-type', item.contentType)
-      .header('content-length', String(item.size))
-      .header('content-disposition', `attachment; filename="${item.fileName}"`)
-      .header('cache-control', 'no-store')
-      .send(content);
+    return reply.headers(storedContentHeaders(item.contentType, item.fileName, item.size, { download: true })).send(content);
   });
 
   // Evidence is part of the formal record: it is never deleted or replaced, only corrected by a new item.
@@ -83,14 +79,9 @@ export async function registerRequestRoutes(app: FastifyInstance, ctx: RouteCont
   app.get('/api/requests/:id/evidence', async (request) => listEvidence(deps, ctx.caller(request), p(request).id ?? ''));
   app.get('/api/requests/:id/evidence/:eid/content', async (request, reply) => {
     const { item, content } = await readEvidence(deps, ctx.caller(request), p(request).id ?? '', p(request).eid ?? '');
-    return reply
-      .header('content-type', item.contentType)
-      .header('content-length', String(item.size))
-      // Saved pages are served as attachments so nothing in them runs in our origin.
-      .header('content-disposition', `attachment; filename="${item.fileName}"`)
-      .header('x-content-sha256', item.sha256)
-      .header('cache-control', 'no-store')
-      .send(content);
+    // Images and PDFs may be previewed (inline, sandboxed); anything else, a saved page above all, is a download.
+    const download = (request.query as Record<string, unknown>).download === '1';
+    return reply.headers({ ...storedContentHeaders(item.contentType, item.fileName, item.size, { download }), 'x-content-sha256': item.sha256 }).send(content);
   });
 
   app.post('/api/requests/:id/evidence', async (request, reply) => {

@@ -11,12 +11,13 @@ import { requestBody } from './helpers';
 describe.each(BACKENDS)('hardening on %s', (backend) => {
   let api: ApiHarness;
   let log = '';
+  let now = new Date();
   beforeAll(async () => {
     const stream = new PassThrough();
     stream.on('data', (chunk: Buffer) => {
       log += chunk.toString('utf8');
     });
-    api = await startApi(backend, { env: { LOG_LEVEL: 'info' }, logStream: stream });
+    api = await startApi(backend, { env: { LOG_LEVEL: 'info' }, logStream: stream, clock: { now: () => now } });
   });
   afterAll(async () => api.close());
 
@@ -55,5 +56,20 @@ describe.each(BACKENDS)('hardening on %s', (backend) => {
     } finally {
       await sql`ALTER TABLE investigation_requests DROP CONSTRAINT refuse_marked_case`.execute(api.server.store.db);
     }
+  });
+
+  test('repeated identical refusals are audited once a minute, with a count', async () => {
+    const [osw, tm] = await Promise.all([api.token('amelia.hart'), api.token('tom.reid')]);
+    const id = (await api.call('POST', '/api/requests', { token: osw, body: requestBody() })).body.id as string;
+    expect((await api.call('POST', `/api/requests/${id}/actions/submit`, { token: osw, body: { version: 1 } })).status).toBe(200);
+    expect((await api.call('POST', `/api/requests/${id}/actions/agree`, { token: tm, body: { version: 2 } })).status).toBe(200);
+    const refusals = async () =>
+      ((await api.call('GET', `/api/requests/${id}/audit`, { token: osw })).body as unknown as { action: string; detail: Record<string, unknown> }[]).filter((e) => e.action === 'refused:authorise');
+    for (let i = 0; i < 10; i += 1) expect((await api.call('POST', `/api/requests/${id}/actions/authorise`, { token: osw, body: { version: 3 } })).status).toBe(403);
+    expect(await refusals()).toHaveLength(1);
+    now = new Date(now.getTime() + 61_000);
+    expect((await api.call('POST', `/api/requests/${id}/actions/authorise`, { token: osw, body: { version: 3 } })).status).toBe(403);
+    const entries = await refusals();
+    expect(entries.map((e) => e.detail)).toEqual([{ code: 'forbidden' }, { code: 'forbidden', repeatedInLastMinute: 9 }]);
   });
 });

@@ -11,6 +11,7 @@ export type ErrorCode =
   | 'invalid_state'
   | 'too_large'
   | 'unsupported_type'
+  | 'rate_limited'
   | 'unavailable';
 
 export class AppError extends Error {
@@ -21,6 +22,16 @@ export class AppError extends Error {
   ) {
     super(message);
     this.name = 'AppError';
+  }
+}
+
+/** Too much at once: try again after the given number of seconds. */
+export class RateLimited extends AppError {
+  constructor(
+    message: string,
+    readonly retryAfterSeconds: number,
+  ) {
+    super('rate_limited', message);
   }
 }
 

@@ -5,6 +5,7 @@
 import { randomUUID } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import path from 'node:path';
+import type { Writable } from 'node:stream';
 import Fastify, { type FastifyInstance, type FastifyRequest } from 'fastify';
 import multipart from '@fastify/multipart';
 import fastifyStatic from '@fastify/static';
@@ -32,11 +33,15 @@ import { filingSender } from './record-documents';
 import { createGraphAppInstaller, createTeamsBot } from '../../bot';
 import { createTokenProvider } from '../evidence/sharepoint/auth';
 import type { ServerConfig } from './config';
-import { errorBody, handleError } from './errors';
+import { answerClientError, errorBody, handleError } from './errors';
+import { personRateLimit, registerRateLimits } from './rate-limits';
+import { registerLegalPages } from './legal-pages';
+import { loggerOptions } from './logging';
 import { openApiDocument } from './openapi';
 import { registerDevRoutes } from './routes/dev';
 import { makeTmpDir, registerRequestRoutes } from './routes/requests';
 import { securityHeaders } from './security';
+import { createUploadSlots } from './upload-slots';
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -58,6 +63,8 @@ export interface BuildOptions {
   sequence?: boolean;
   /** How often to check whether a day has passed since the last published checkpoint (off unless given). */
   anchorIntervalMs?: number;
+  /** Where log lines go (default standard output); tests read them. */
+  logStream?: Writable;
 }
 
 export interface BuiltServer {
@@ -102,18 +109,26 @@ export async function buildServer(config: ServerConfig, options: BuildOptions = 
   const authenticate = createAuthenticator({ directory, ...(localTokens ? { local: localTokens } : {}), ...(teamsSso ? { teamsSso } : {}) });
 
   const app = Fastify({
-    logger: { level: config.logLevel, redact: ['req.headers.authorization'] },
+    logger: loggerOptions(config.logLevel, options.logStream),
     genReqId: () => randomUUID(),
     bodyLimit: 1024 * 1024,
     trustProxy: config.production,
+    // Errors Node's HTTP parser finds before Fastify sees a request (431 headers too large, 400 bad
+    // request line) are answered in the API's error shape too.
+    clientErrorHandler: answerClientError,
   });
   app.setErrorHandler(handleError);
+  const headers = securityHeaders({ local: config.localSignIn });
   app.addHook('onSend', async (request, reply, payload) => {
     void reply.header('x-request-id', request.id);
-    for (const [name, value] of Object.entries(securityHeaders())) void reply.header(name, value);
+    // Routes serving stored content set their own, stricter policy.
+    for (const [name, value] of Object.entries(headers)) if (!reply.hasHeader(name)) void reply.header(name, value);
+    // API answers carry personal data: no browser or proxy may keep them.
+    if (request.url.startsWith('/api/') && !reply.hasHeader('cache-control')) void reply.header('cache-control', 'no-store');
     return payload;
   });
-  await app.register(multipart, { limits: { files: 1, fields: 4, fieldSize: 64 * 1024, fileSize: config.maxEvidenceBytes + 1 } });
+  await registerRateLimits(app, config.rateLimit);
+  await app.register(multipart, { limits: { files: 1, fields: 1, parts: 2, headerPairs: 20, fieldSize: 64 * 1024, fileSize: config.maxEvidenceBytes + 1 } });
 
   app.addHook('preHandler', async (request) => {
     const url = request.url.split('?')[0] ?? '';
@@ -121,12 +136,14 @@ export async function buildServer(config: ServerConfig, options: BuildOptions = 
     const person = await authenticate(request.headers.authorization);
     request.caller = { person, requestId: request.id };
   });
+  app.addHook('preHandler', personRateLimit(app, config.rateLimit.perPersonPerMinute));
   const caller = (request: FastifyRequest): Caller => {
     if (!request.caller) throw new AppError('unauthenticated', 'Sign in first.');
     return request.caller;
   };
 
   app.get('/api/health', async () => ({ status: 'ok' }));
+  registerLegalPages(app);
   app.get('/api/openapi.json', async () => openApiDocument());
   app.get('/api/me', async (request) => {
     const { person } = caller(request);
@@ -134,7 +151,7 @@ export async function buildServer(config: ServerConfig, options: BuildOptions = 
   });
   app.get('/api/people', async (request) => listPeople(deps, caller(request), request.query));
   if (localTokens) await registerDevRoutes(app, directory, localTokens);
-  await registerRequestRoutes(app, { deps, caller, tmpDir: await makeTmpDir(config.dataDir) });
+  await registerRequestRoutes(app, { deps, caller, tmpDir: await makeTmpDir(config.dataDir), uploads: createUploadSlots(config.uploads) });
 
   const bot = createTeamsBot({
     deps,

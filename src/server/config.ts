@@ -31,6 +31,10 @@ const envSchema = z.object({
   GRAPH_BASE_URL: z.string().optional(),
   EVIDENCE_DIR: z.string().optional(),
   MAX_EVIDENCE_MB: z.coerce.number().int().min(1).max(10_240).default(250),
+  MAX_UPLOADS_PER_PERSON: z.coerce.number().int().min(1).max(100).default(2),
+  MAX_UPLOADS_TOTAL: z.coerce.number().int().min(1).max(1000).default(8),
+  RATE_LIMIT_PERSON_PER_MINUTE: z.coerce.number().int().min(1).max(1_000_000).default(600),
+  RATE_LIMIT_ADDRESS_PER_MINUTE: z.coerce.number().int().min(1).max(1_000_000).default(3000),
   AUTHORISATION_VALID_DAYS: z.coerce.number().int().min(1).max(365).default(28),
   REMINDER_DECISION_WORKING_DAYS: z.coerce.number().int().min(1).max(60).default(2),
   REMINDER_FEEDBACK_DAYS: z.coerce.number().int().min(0).max(365).default(5),
@@ -59,6 +63,10 @@ export interface ServerConfig {
   /** Local disk, or SharePoint when EVIDENCE_STORE=sharepoint (docs/sharepoint.md). */
   evidence: EvidenceStoreConfig;
   maxEvidenceBytes: number;
+  /** Uploads in progress at once, per person and on this instance. */
+  uploads: { perPerson: number; total: number };
+  /** Requests allowed per minute, per signed-in person and per client address. */
+  rateLimit: { perPersonPerMinute: number; perAddressPerMinute: number };
   authorisationValidDays: number;
   reminders: ReminderSettings;
   /** Signing and publishing the audit chain's checkpoints (docs/audit.md). */
@@ -130,6 +138,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): ServerConfig {
     evidence,
     ...(appInstall ? { appInstall } : {}),
     maxEvidenceBytes,
+    uploads: { perPerson: e.MAX_UPLOADS_PER_PERSON, total: e.MAX_UPLOADS_TOTAL },
+    rateLimit: { perPersonPerMinute: e.RATE_LIMIT_PERSON_PER_MINUTE, perAddressPerMinute: e.RATE_LIMIT_ADDRESS_PER_MINUTE },
     authorisationValidDays: e.AUTHORISATION_VALID_DAYS,
     reminders: {
       decisionWorkingDays: e.REMINDER_DECISION_WORKING_DAYS,

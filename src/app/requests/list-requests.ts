@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { parseForm } from '../../domain/forms';
+import { parseForm, safeString } from '../../domain/forms';
 import { maySee } from '../../domain/policy';
 import { REQUEST_STATES } from '../../domain/states';
 import { allowedActions } from '../../domain/workflow';
@@ -14,11 +14,11 @@ const flag = z
   .transform((v) => v === true || v === 'true' || v === '1');
 
 const querySchema = z.object({
-  state: z
-    .string()
+  state: safeString()
+    .max(400, { error: 'Use one of the request states.' })
     .optional()
     .transform((v) => (v ? v.split(',').map((s) => s.trim()).filter(Boolean) : undefined))
-    .pipe(z.array(z.enum(REQUEST_STATES, { error: 'Use one of the request states.' })).optional()),
+    .pipe(z.array(z.enum(REQUEST_STATES, { error: 'Use one of the request states.' })).max(REQUEST_STATES.length).optional()),
   mine: flag,
   /** Only requests on which the caller can act now. */
   waiting: flag,

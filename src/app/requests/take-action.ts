@@ -63,8 +63,32 @@ export async function takeAction(deps: AppDeps, caller: Caller, requestId: strin
 
 const REFUSALS: AppError['code'][] = ['forbidden', 'invalid_state', 'stale_version'];
 
-/** Every refusal is recorded with its reason, in a transaction of its own since the action's rolled back. */
+/**
+ * Repeated identical refusals (same person, request, action and reason) are recorded once per
+ * minute: the first at once, the rest counted and the count written on the next entry after the
+ * minute, so a script retrying cannot flood the timeline. Counted per instance.
+ */
+const REFUSAL_WINDOW_MS = 60_000;
+const MAX_TRACKED_REFUSALS = 10_000;
+const refusalWindows = new WeakMap<AppDeps, Map<string, { since: number; repeats: number }>>();
+
+function refusalRepeats(deps: AppDeps, key: string, now: Date): number | 'suppress' {
+  let windows = refusalWindows.get(deps);
+  if (!windows) refusalWindows.set(deps, (windows = new Map()));
+  const window = windows.get(key);
+  if (window && now.getTime() - window.since < REFUSAL_WINDOW_MS) {
+    window.repeats += 1;
+    return 'suppress';
+  }
+  if (windows.size >= MAX_TRACKED_REFUSALS) windows.clear();
+  windows.set(key, { since: now.getTime(), repeats: 0 });
+  return window?.repeats ?? 0;
+}
+
+/** Refusals are recorded with their reason, in a transaction of their own since the action's rolled back. */
 async function auditRefusal(deps: AppDeps, caller: Caller, requestId: string, action: WorkflowAction, error: AppError, now: Date): Promise<void> {
+  const repeats = refusalRepeats(deps, JSON.stringify([caller.person.id, requestId, action, error.message]), now);
+  if (repeats === 'suppress') return;
   await deps.store.transaction(async (uow) => {
     const request = await uow.requests.get(requestId);
     if (!request) return;
@@ -77,7 +101,7 @@ async function auditRefusal(deps: AppDeps, caller: Caller, requestId: string, ac
       fromState: request.state,
       toState: request.state,
       reason: error.message,
-      detail: { code: error.code },
+      detail: { code: error.code, ...(repeats > 0 ? { repeatedInLastMinute: repeats } : {}) },
       httpRequestId: caller.requestId,
     });
   });

@@ -29,6 +29,7 @@ import { routeByKind } from '../notify/route-by-kind';
 import { filingSender } from './record-documents';
 import { createGraphAppInstaller, createTeamsBot } from '../../bot';
 import { createTokenProvider } from '../evidence/sharepoint/auth';
+import { appRoot } from './app-root';
 import type { ServerConfig } from './config';
 import { errorBody, handleError } from './errors';
 import { openApiDocument } from './openapi';
@@ -62,7 +63,7 @@ export interface BuiltServer {
   close(): Promise<void>;
 }
 
-const TAB_DIST = path.resolve(__dirname, '../../tab/dist');
+const TAB_DIST = path.join(appRoot(), 'tab', 'dist');
 
 /**
  * Vite names every file under assets/ by a hash of its content, so it never changes and may be

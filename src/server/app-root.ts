@@ -1,0 +1,13 @@
+/**
+ * The project's root (the folder holding package.json), found from this file's place: the same
+ * whether the server runs from the sources (tsx) or from the build in dist/.
+ */
+import { existsSync } from 'node:fs';
+import path from 'node:path';
+
+export function appRoot(from: string = __dirname): string {
+  for (let dir = from; ; dir = path.dirname(dir)) {
+    if (existsSync(path.join(dir, 'package.json'))) return dir;
+    if (path.dirname(dir) === dir) return path.resolve(from, '../..');
+  }
+}

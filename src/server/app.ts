@@ -29,7 +29,7 @@ import { routeByKind } from '../notify/route-by-kind';
 import { filingSender } from './record-documents';
 import { createGraphAppInstaller, createTeamsBot } from '../../bot';
 import { createTokenProvider } from '../evidence/sharepoint/auth';
-import { appRoot } from './app-root';
+import { appRoot } from '../version';
 import type { ServerConfig } from './config';
 import { errorBody, handleError } from './errors';
 import { openApiDocument } from './openapi';

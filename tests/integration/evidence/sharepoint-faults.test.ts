@@ -106,7 +106,7 @@ describe('SharePoint evidence store under faults', () => {
     expect(pending).toMatchObject({ status: 'upload_pending', sha256: sha256(large), size: large.length, webUrl: null });
     expect(pending.storageKey).toMatch(/^pending:/);
     const key = pending.storageKey.slice('pending:'.length);
-    expect(existsSync(path.join(store.config.pendingDir, `${key}.bin`))).toBe(true);
+    expect(existsSync(path.join(store.config.pendingDir, `${key}.held`))).toBe(true);
     expect(sha256(await readAll(await store.get(pending.storageKey)))).toBe(sha256(large));
     expect(server.items.size).toBe(0);
 

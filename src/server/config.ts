@@ -8,6 +8,7 @@ import type { ReminderSettings } from '../domain/reminders';
 import { AppError } from '../domain/errors';
 import { appCredentialsFromEnv, evidenceConfigFromEnv, type EvidenceStoreConfig } from '../evidence/config';
 import type { AppCredentials } from '../evidence/sharepoint/auth';
+import { resolveSharePointConfig } from '../evidence/sharepoint/config';
 
 const envSchema = z.object({
   NODE_ENV: z.string().optional(),
@@ -98,6 +99,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): ServerConfig {
     }
     // One upload limit (MAX_EVIDENCE_MB) and one evidence folder for every store.
     evidence = evidenceConfigFromEnv({ ...env, DATA_DIR: dataDir === ':memory:' ? path.resolve('data') : dataDir, EVIDENCE_DIR: evidenceDir, EVIDENCE_MAX_BYTES: String(maxEvidenceBytes) });
+    // Settings Graph would refuse on every upload (a 60 MiB chunk, say) stop the start instead.
+    if (evidence.kind === 'sharepoint') resolveSharePointConfig(evidence.sharepoint);
   } catch (error) {
     if (error instanceof AppError) {
       throw new ConfigError(`${error.message} ${Object.entries(error.fields ?? {}).map(([k, v]) => `${k}: ${v}`).join('; ')}`.trim());

@@ -22,7 +22,7 @@ import { cachedDirectory } from '../identity/cached-directory';
 import { DEMO_PEOPLE } from '../identity/demo-directory';
 import { createLocalTokens, loadLocalSigningKey } from '../identity/local-tokens';
 import { createTeamsSsoVerifier } from '../identity/teams-sso';
-import { createStore, type SqlStore } from '../store';
+import { createPendingEvidenceQueue, createStore, type SqlStore } from '../store';
 import { createDispatcher } from '../notify/dispatcher';
 import { PermanentDeliveryError } from '../notify/ports';
 import { routeByKind } from '../notify/route-by-kind';
@@ -77,7 +77,7 @@ const PUBLIC_PATHS = ['/api/health', '/api/openapi.json', '/api/dev/', '/api/mes
 export async function buildServer(config: ServerConfig, options: BuildOptions = {}): Promise<BuiltServer> {
   const store = options.store ?? (await createStore({ dataDir: config.dataDir, poolSize: config.databasePoolSize, ...(config.databaseUrl ? { databaseUrl: config.databaseUrl } : {}) }));
   const directory = cachedDirectory(store.read.directory);
-  const configured = createEvidenceStore(config.evidence);
+  const configured = createEvidenceStore(config.evidence, { pendingQueue: createPendingEvidenceQueue(store.db) });
   const evidence = options.evidence ?? configured;
   const deps: AppDeps = {
     store,

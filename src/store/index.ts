@@ -15,6 +15,7 @@ import { createSearchSessionRepository } from './repositories/search-sessions';
 import type { Database } from './schema';
 
 export { migrate, openDatabase, type DatabaseOptions } from './database';
+export { createPendingEvidenceQueue } from './repositories/pending-evidence';
 export type { Database } from './schema';
 
 export interface StoreOptions extends DatabaseOptions {

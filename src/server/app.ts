@@ -2,6 +2,7 @@
  * The composition root: builds the store, the evidence store, identity and the HTTP routes.
  * Everything the server does is wired here and nowhere else.
  */
+import { AsyncLocalStorage } from 'node:async_hooks';
 import { randomUUID } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import path from 'node:path';
@@ -22,7 +23,7 @@ import { cachedDirectory } from '../identity/cached-directory';
 import { DEMO_PEOPLE } from '../identity/demo-directory';
 import { createLocalTokens, loadLocalSigningKey } from '../identity/local-tokens';
 import { createTeamsSsoVerifier } from '../identity/teams-sso';
-import { createPendingEvidenceQueue, createStore, type SqlStore } from '../store';
+import { createOperations, createPendingEvidenceQueue, createStore, type SqlStore } from '../store';
 import { createDispatcher } from '../notify/dispatcher';
 import { PermanentDeliveryError } from '../notify/ports';
 import { routeByKind } from '../notify/route-by-kind';
@@ -34,6 +35,7 @@ import type { ServerConfig } from './config';
 import { errorBody, handleError } from './errors';
 import { openApiDocument } from './openapi';
 import { registerDevRoutes } from './routes/dev';
+import { registerOperationsRoutes } from './routes/operations';
 import { makeTmpDir, registerRequestRoutes } from './routes/requests';
 import { securityHeaders } from './security';
 
@@ -63,6 +65,7 @@ export interface BuiltServer {
   close(): Promise<void>;
 }
 
+const requestContext = new AsyncLocalStorage<string>();
 const TAB_DIST = path.join(appRoot(), 'tab', 'dist');
 
 /**
@@ -72,7 +75,7 @@ const TAB_DIST = path.join(appRoot(), 'tab', 'dist');
 export function tabCacheControl(filePath: string): string {
   return /(^|[\\/])assets[\\/]/.test(filePath) ? 'public, max-age=31536000, immutable' : 'no-cache';
 }
-const PUBLIC_PATHS = ['/api/health', '/api/openapi.json', '/api/dev/', '/api/messages'];
+const PUBLIC_PATHS = ['/api/health', '/api/health/ready', '/api/openapi.json', '/api/dev/', '/api/messages'];
 
 export async function buildServer(config: ServerConfig, options: BuildOptions = {}): Promise<BuiltServer> {
   const store = options.store ?? (await createStore({ dataDir: config.dataDir, poolSize: config.databasePoolSize, ...(config.databaseUrl ? { databaseUrl: config.databaseUrl } : {}) }));
@@ -94,12 +97,24 @@ export async function buildServer(config: ServerConfig, options: BuildOptions = 
   const authenticate = createAuthenticator({ directory, ...(localTokens ? { local: localTokens } : {}), ...(teamsSso ? { teamsSso } : {}) });
 
   const app = Fastify({
-    logger: { level: config.logLevel, redact: ['req.headers.authorization'] },
+    // Every line written while a request is handled carries its id, also lines from the bot and
+    // the use cases that log through app.log.
+    logger: {
+      level: config.logLevel,
+      redact: ['req.headers.authorization'],
+      mixin: () => {
+        const requestId = requestContext.getStore();
+        return requestId ? { requestId } : {};
+      },
+    },
     genReqId: () => randomUUID(),
     bodyLimit: 1024 * 1024,
     trustProxy: config.production,
   });
   app.setErrorHandler(handleError);
+  app.addHook('onRequest', async (request) => {
+    requestContext.enterWith(request.id);
+  });
   app.addHook('onSend', async (request, reply, payload) => {
     void reply.header('x-request-id', request.id);
     for (const [name, value] of Object.entries(securityHeaders())) void reply.header(name, value);
@@ -118,7 +133,6 @@ export async function buildServer(config: ServerConfig, options: BuildOptions = 
     return request.caller;
   };
 
-  app.get('/api/health', async () => ({ status: 'ok' }));
   app.get('/api/openapi.json', async () => openApiDocument());
   app.get('/api/me', async (request) => {
     const { person } = caller(request);
@@ -175,6 +189,13 @@ export async function buildServer(config: ServerConfig, options: BuildOptions = 
     },
   });
   if (options.dispatch ?? true) dispatcher.start();
+  await registerOperationsRoutes(app, {
+    operations: createOperations(store.db),
+    evidence: configured,
+    clock: deps.clock,
+    caller,
+    onNotificationRetried: () => dispatcher.nudge(),
+  });
   app.addHook('onResponse', async (request, reply) => {
     // Cards go out as soon as a change commits, rather than at the next poll.
     if (request.method !== 'GET' && reply.statusCode < 400 && request.url.startsWith('/api/requests/')) dispatcher.nudge();

@@ -36,6 +36,8 @@ const envSchema = z.object({
   REMINDER_FEEDBACK_DAYS: z.coerce.number().int().min(0).max(365).default(5),
   REMINDER_FOLLOW_UP_DAYS: z.coerce.number().int().min(1).max(730).default(182),
   REMINDER_MONITORING_NOTICE_DAYS: z.coerce.number().int().min(0).max(60).default(3),
+  /** Read by telemetry.ts before the configuration is loaded; listed here so the schema names every setting. */
+  APPLICATIONINSIGHTS_CONNECTION_STRING: z.string().optional(),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
 

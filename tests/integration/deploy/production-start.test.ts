@@ -78,7 +78,8 @@ describe('production start', () => {
       LOG_LEVEL: 'warn',
     };
     let output = '';
-    const child = spawn('npm', ['run', '--silent', 'start:prod'], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
+    // Its own process group, so that the stop signal reaches node itself and not only npm and sh.
+    const child = spawn('npm', ['run', '--silent', 'start:prod'], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
     child.stdout?.on('data', (chunk: Buffer) => (output += chunk.toString()));
     child.stderr?.on('data', (chunk: Buffer) => (output += chunk.toString()));
     try {
@@ -93,11 +94,11 @@ describe('production start', () => {
     } finally {
       if (child.exitCode === null) {
         const exited = new Promise((resolve) => child.once('exit', resolve));
-        child.kill('SIGTERM');
+        process.kill(-(child.pid ?? 0), 'SIGTERM');
         await exited;
       }
     }
-    // npm passes the signal on to node, its child, which may finish after npm itself.
+    // node may finish after npm, its parent.
     for (let waited = 0; !existsSync(modules) && waited < 20_000; waited += 100) await new Promise((resolve) => setTimeout(resolve, 100));
     if (!existsSync(modules)) throw new Error(`the server wrote no module list: ${output}`);
     const loaded = readFileSync(modules, 'utf8').split('\n');

@@ -2,6 +2,7 @@
  * The composition root: builds the store, the evidence store, identity and the HTTP routes.
  * Everything the server does is wired here and nowhere else.
  */
+import { AsyncLocalStorage } from 'node:async_hooks';
 import { randomUUID } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import path from 'node:path';
@@ -23,7 +24,7 @@ import { cachedDirectory } from '../identity/cached-directory';
 import { DEMO_PEOPLE } from '../identity/demo-directory';
 import { createLocalTokens, loadLocalSigningKey } from '../identity/local-tokens';
 import { createTeamsSsoVerifier } from '../identity/teams-sso';
-import { createStore, type SqlStore } from '../store';
+import { createOperations, createPendingEvidenceQueue, createStore, type SqlStore } from '../store';
 import { anchorCheckpoint, anchorIfDue, createAuditSequencer, type AuditSequencer, type SignedCheckpoint } from '../audit';
 import { createCheckpointStore, loadCheckpointSigner } from './audit-anchor';
 import { createDispatcher } from '../notify/dispatcher';
@@ -32,6 +33,7 @@ import { routeByKind } from '../notify/route-by-kind';
 import { filingSender } from './record-documents';
 import { createGraphAppInstaller, createTeamsBot } from '../../bot';
 import { createTokenProvider } from '../evidence/sharepoint/auth';
+import { appRoot } from '../version';
 import type { ServerConfig } from './config';
 import { answerClientError, errorBody, handleError } from './errors';
 import { personRateLimit, registerRateLimits } from './rate-limits';
@@ -39,6 +41,7 @@ import { registerLegalPages } from './legal-pages';
 import { loggerOptions } from './logging';
 import { openApiDocument } from './openapi';
 import { registerDevRoutes } from './routes/dev';
+import { registerOperationsRoutes } from './routes/operations';
 import { makeTmpDir, registerRequestRoutes } from './routes/requests';
 import { securityHeaders } from './security';
 import { createUploadSlots } from './upload-slots';
@@ -78,7 +81,8 @@ export interface BuiltServer {
   close(): Promise<void>;
 }
 
-const TAB_DIST = path.resolve(__dirname, '../../tab/dist');
+const requestContext = new AsyncLocalStorage<string>();
+const TAB_DIST = path.join(appRoot(), 'tab', 'dist');
 
 /**
  * Vite names every file under assets/ by a hash of its content, so it never changes and may be
@@ -87,12 +91,12 @@ const TAB_DIST = path.resolve(__dirname, '../../tab/dist');
 export function tabCacheControl(filePath: string): string {
   return /(^|[\\/])assets[\\/]/.test(filePath) ? 'public, max-age=31536000, immutable' : 'no-cache';
 }
-const PUBLIC_PATHS = ['/api/health', '/api/openapi.json', '/api/dev/', '/api/messages'];
+const PUBLIC_PATHS = ['/api/health', '/api/health/ready', '/api/openapi.json', '/api/dev/', '/api/messages'];
 
 export async function buildServer(config: ServerConfig, options: BuildOptions = {}): Promise<BuiltServer> {
   const store = options.store ?? (await createStore({ dataDir: config.dataDir, poolSize: config.databasePoolSize, ...(config.databaseUrl ? { databaseUrl: config.databaseUrl } : {}) }));
   const directory = cachedDirectory(store.read.directory);
-  const configured = createEvidenceStore(config.evidence);
+  const configured = createEvidenceStore(config.evidence, { pendingQueue: createPendingEvidenceQueue(store.db) });
   const evidence = options.evidence ?? configured;
   const deps: AppDeps = {
     store,
@@ -109,7 +113,12 @@ export async function buildServer(config: ServerConfig, options: BuildOptions = 
   const authenticate = createAuthenticator({ directory, ...(localTokens ? { local: localTokens } : {}), ...(teamsSso ? { teamsSso } : {}) });
 
   const app = Fastify({
-    logger: loggerOptions(config.logLevel, options.logStream),
+    // Every line written while a request is handled carries its id, also lines from the bot and
+    // the use cases that log through app.log.
+    logger: loggerOptions(config.logLevel, options.logStream, () => {
+      const requestId = requestContext.getStore();
+      return requestId ? { requestId } : {};
+    }),
     genReqId: () => randomUUID(),
     bodyLimit: 1024 * 1024,
     trustProxy: config.production,
@@ -118,6 +127,9 @@ export async function buildServer(config: ServerConfig, options: BuildOptions = 
     clientErrorHandler: answerClientError,
   });
   app.setErrorHandler(handleError);
+  app.addHook('onRequest', async (request) => {
+    requestContext.enterWith(request.id);
+  });
   const headers = securityHeaders({ local: config.localSignIn });
   app.addHook('onSend', async (request, reply, payload) => {
     void reply.header('x-request-id', request.id);
@@ -142,7 +154,6 @@ export async function buildServer(config: ServerConfig, options: BuildOptions = 
     return request.caller;
   };
 
-  app.get('/api/health', async () => ({ status: 'ok' }));
   registerLegalPages(app);
   app.get('/api/openapi.json', async () => openApiDocument());
   app.get('/api/me', async (request) => {
@@ -221,6 +232,13 @@ export async function buildServer(config: ServerConfig, options: BuildOptions = 
     anchorTimer = setInterval(anchorDue, options.anchorIntervalMs);
     anchorTimer.unref();
   }
+  await registerOperationsRoutes(app, {
+    operations: createOperations(store.db),
+    evidence: configured,
+    clock: deps.clock,
+    caller,
+    onNotificationRetried: () => dispatcher.nudge(),
+  });
   app.addHook('onResponse', async (request, reply) => {
     // Cards go out as soon as a change commits, rather than at the next poll.
     if (request.method !== 'GET' && reply.statusCode < 400 && request.url.startsWith('/api/requests/')) dispatcher.nudge();

@@ -9,6 +9,7 @@ import { AppError } from '../domain/errors';
 import { appCredentialsFromEnv, evidenceConfigFromEnv, type EvidenceStoreConfig } from '../evidence/config';
 import type { AppCredentials } from '../evidence/sharepoint/auth';
 import { auditAnchorConfig, type AuditAnchorConfig } from './audit-anchor';
+import { resolveSharePointConfig } from '../evidence/sharepoint/config';
 
 const envSchema = z.object({
   NODE_ENV: z.string().optional(),
@@ -43,6 +44,8 @@ const envSchema = z.object({
   AUDIT_SIGNING_KEY: z.string().optional(),
   AUDIT_PUBLIC_KEY: z.string().optional(),
   AUDIT_CHECKPOINT_DIR: z.string().optional(),
+  /** Read by telemetry.ts before the configuration is loaded; listed here so the schema names every setting. */
+  APPLICATIONINSIGHTS_CONNECTION_STRING: z.string().optional(),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
 
@@ -112,6 +115,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): ServerConfig {
     }
     // One upload limit (MAX_EVIDENCE_MB) and one evidence folder for every store.
     evidence = evidenceConfigFromEnv({ ...env, DATA_DIR: dataDir === ':memory:' ? path.resolve('data') : dataDir, EVIDENCE_DIR: evidenceDir, EVIDENCE_MAX_BYTES: String(maxEvidenceBytes) });
+    // Settings Graph would refuse on every upload (a 60 MiB chunk, say) stop the start instead.
+    if (evidence.kind === 'sharepoint') resolveSharePointConfig(evidence.sharepoint);
   } catch (error) {
     if (error instanceof AppError) {
       throw new ConfigError(`${error.message} ${Object.entries(error.fields ?? {}).map(([k, v]) => `${k}: ${v}`).join('; ')}`.trim());

@@ -64,9 +64,10 @@ export function loggedError(value: unknown, depth = 0): LoggedError {
 }
 
 /** Fastify's logger settings: the error allow-list, and no credentials from the request headers. */
-export function loggerOptions(level: string, stream?: Writable): FastifyServerOptions['logger'] {
+export function loggerOptions(level: string, stream?: Writable, mixin?: () => Record<string, unknown>): FastifyServerOptions['logger'] {
   return {
     level,
+    ...(mixin ? { mixin } : {}),
     redact: { paths: ['req.headers.authorization', 'req.headers.cookie', 'req.headers["x-ms-token-aad-id-token"]'], censor: '[redacted]' },
     serializers: { err: loggedError, error: loggedError },
     ...(stream ? { stream } : {}),

@@ -15,6 +15,8 @@ import { createSearchSessionRepository } from './repositories/search-sessions';
 import type { Database } from './schema';
 
 export { migrate, openDatabase, type DatabaseOptions } from './database';
+export { createPendingEvidenceQueue } from './repositories/pending-evidence';
+export { createOperations, type Operations, type OperationsSummary, type FailedNotification } from './repositories/operations';
 export type { Database } from './schema';
 
 export type StoreOptions = DatabaseOptions;

@@ -159,4 +159,31 @@ export interface Database {
   audit_checkpoints: AuditCheckpointsTable;
   outbox: OutboxTable;
   record_documents: RecordDocumentsTable;
+  pending_evidence: PendingEvidenceTable;
+  pending_evidence_parts: PendingEvidencePartsTable;
+}
+
+export interface PendingEvidenceTable {
+  key: string;
+  request_id: string;
+  request_reference: string;
+  case_reference: string;
+  drive_path: string;
+  content_type: string;
+  metadata: Json<Record<string, unknown> | null>;
+  size: number;
+  sha256: string;
+  created_at: string;
+  drive_item_id: string | null;
+  web_url: string | null;
+  attempts: number;
+  last_error: string | null;
+  status: string;
+  not_before: string;
+}
+
+export interface PendingEvidencePartsTable {
+  key: string;
+  part: number;
+  bytes: Uint8Array;
 }

@@ -23,7 +23,9 @@ export type Fault =
   /** Read this many bytes of the request body, then destroy the socket. Whole 320 KiB units already read are kept. */
   | { target: 'range'; kind: 'reset'; afterBytes: number; times?: number }
   /** Forget the upload session, so it answers 404 from now on. */
-  | { target: 'range' | 'status'; kind: 'lose-session'; times?: number };
+  | { target: 'range' | 'status'; kind: 'lose-session'; times?: number }
+  /** Finish the upload (the final range, or a simple upload) and store the item, then drop the connection instead of answering. */
+  | { target: 'range' | 'simple'; kind: 'lose-answer'; times?: number };
 
 export interface RecordedCall {
   method: string;
@@ -31,6 +33,8 @@ export interface RecordedCall {
   target: FaultTarget | 'discovery' | 'other';
   authorization: string | undefined;
   contentRange: string | undefined;
+  /** SharePoint's throttling guidance asks apps to send `ISV|CompanyName|AppName/Version`. */
+  userAgent: string | undefined;
   status: number;
 }
 
@@ -198,6 +202,7 @@ export class GraphServer {
       target,
       authorization: req.headers.authorization,
       contentRange: req.headers['content-range'],
+      userAgent: req.headers['user-agent'],
       status,
     });
   }
@@ -300,6 +305,7 @@ export class GraphServer {
       const behaviour = url.searchParams.get('@microsoft.graph.conflictBehavior') ?? 'fail';
       const item = this.saveItem(simple[1], folder, name, behaviour, body.length, createHash('sha256').update(body).digest('hex'), body);
       if (!item) return this.conflict(req, res, 'simple');
+      if (this.takeLostAnswer('simple')) return this.dropAnswer(req, 'simple');
       this.record(req, 'simple', 201);
       return this.json(res, 201, this.driveItem(item));
     }
@@ -399,6 +405,16 @@ export class GraphServer {
     if (item?.[2] && method === 'GET') {
       if (!this.authorised(req, res, 'other')) return;
       const found = this.items.get(item[2]);
+      if (!found) return this.notFound(req, res, 'other');
+      this.record(req, 'other', 200);
+      return this.json(res, 200, this.driveItem(found));
+    }
+    // "GET /drives/{drive-id}/root:/{item-path}" (Get driveItem): an item by its path.
+    const byPath = /^\/drives\/([^/]+)\/root:\/(.+?):?$/.exec(p);
+    if (byPath?.[2] && method === 'GET') {
+      if (!this.authorised(req, res, 'other')) return;
+      const { folder, name } = splitPath(byPath[2]);
+      const found = this.itemAt(folder, name);
       if (!found) return this.notFound(req, res, 'other');
       this.record(req, 'other', 200);
       return this.json(res, 200, this.driveItem(found));
@@ -535,8 +551,22 @@ export class GraphServer {
     const content = session.chunks ? Buffer.concat(session.chunks) : null;
     const item = this.saveItem(session.driveId, session.folder, session.name, session.conflictBehavior, total, session.hash.digest('hex'), content);
     if (!item) return this.conflict(req, res, 'range');
+    if (this.takeLostAnswer('range')) return this.dropAnswer(req, 'range');
     this.record(req, 'range', 201);
     this.json(res, 201, this.driveItem(item));
+  }
+
+  private takeLostAnswer(target: 'range' | 'simple'): boolean {
+    const fault = this.faults.find((f) => f.target === target && f.kind === 'lose-answer' && f.left > 0);
+    if (!fault) return false;
+    fault.left -= 1;
+    return true;
+  }
+
+  /** The work is done but the client never hears so: the connection closes without an answer. */
+  private dropAnswer(req: IncomingMessage, target: FaultTarget): void {
+    this.record(req, target, 0);
+    req.socket.destroy();
   }
 
   private takeResetFault(): { afterBytes: number } | undefined {

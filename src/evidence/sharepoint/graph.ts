@@ -26,6 +26,24 @@ export class GraphHttpError extends Error {
   get transient(): boolean {
     return this.status === 0 || this.status === 429 || this.status === 500 || this.status === 502 || this.status === 503 || this.status === 504;
   }
+
+  /**
+   * A refusal that asking again cannot change (a name SharePoint does not allow, a malformed or
+   * oversized request, no permission): the item is marked failed for an administrator rather than
+   * retried for ever. 401 (a token problem), 408, 409, 412 and 423 (locked) may pass by themselves.
+   */
+  get permanent(): boolean {
+    return this.status >= 400 && this.status < 500 && ![401, 408, 409, 412, 423, 429].includes(this.status);
+  }
+}
+
+/**
+ * SharePoint asks every app to name itself in User-Agent ("decorate your traffic"), as
+ * `ISV|CompanyName|AppName/Version`, so its throttling can tell the app's calls apart.
+ */
+export function sharePointUserAgent(company: string, app: string, version: string): string {
+  const clean = (part: string): string => part.replace(/[|/\r\n]/g, ' ').trim();
+  return `ISV|${clean(company)}|${clean(app).replace(/\s+/g, '')}/${clean(version)}`;
 }
 
 export interface RetryPolicy {
@@ -82,7 +100,10 @@ const IDLE_TIMEOUT_MS = 120_000;
 export class GraphTransport {
   readonly agent: Agent;
 
-  constructor(caCertificate?: string) {
+  constructor(
+    caCertificate?: string,
+    private readonly userAgent?: string,
+  ) {
     this.agent = new Agent({ keepAlive: true, ...(caCertificate ? { ca: caCertificate } : {}) });
   }
 
@@ -101,7 +122,8 @@ export class GraphTransport {
   /** Sends a request and hands back the answer unread, for streaming downloads. */
   open(req: RawRequest): Promise<IncomingMessage> {
     return new Promise<IncomingMessage>((resolve, reject) => {
-      const outgoing = httpsRequest(req.url, { method: req.method, headers: req.headers, agent: this.agent, timeout: IDLE_TIMEOUT_MS });
+      const headers = this.userAgent ? { ...req.headers, 'user-agent': this.userAgent } : req.headers;
+      const outgoing = httpsRequest(req.url, { method: req.method, headers, agent: this.agent, timeout: IDLE_TIMEOUT_MS });
       outgoing.on('timeout', () => outgoing.destroy(new Error('The server stopped answering.')));
       outgoing.on('error', (error) => reject(networkError(error)));
       outgoing.on('response', resolve);
@@ -177,8 +199,9 @@ export class GraphApi {
     private readonly token: TokenProvider,
     readonly policy: RetryPolicy,
     caCertificate?: string,
+    userAgent?: string,
   ) {
-    this.transport = new GraphTransport(caCertificate);
+    this.transport = new GraphTransport(caCertificate, userAgent);
     const url = new URL(baseUrl);
     const segments = url.pathname.split('/').filter(Boolean);
     const version = segments.pop() ?? 'v1.0';

@@ -13,6 +13,7 @@ import type { AppDeps } from '../src/app/deps';
 import type { NotificationSender } from '../src/notify/ports';
 import { BotCredentialsFactory, createBotFrameworkAuthentication, isLoopbackUrl, isTokenRefusal, LocalBotFrameworkAuthentication, type BotAppType } from './auth';
 import { CardService } from './card-service';
+import { teamsTabLink } from './cards/request-card';
 import { createSqlConversationStore, type ConversationStore } from './conversations';
 import { LocalConnector, type HttpReply } from './local-connector';
 import type { AppInstaller } from './app-installer';
@@ -34,8 +35,10 @@ export interface CreateTeamsBotOptions {
   openIdMetadataUrl?: string;
   /** Entra ID's host (tests: a local stand-in); defaults to https://login.microsoftonline.com. */
   authorityHost?: string;
-  /** Where the tab is served; cards link to `${tabUrl}/requests/{id}`. */
+  /** Where the tab is served; without teamsAppId cards link to `${tabUrl}/requests/{id}`. */
   tabUrl: string;
+  /** The Teams app's id (manifest "id"): cards then link to the personal tab by Teams deep links. */
+  teamsAppId?: string;
   /** Local mode: accept unauthenticated activities from loopback when there is no app id. */
   allowUnauthenticatedLoopback: boolean;
   /** Installs the app, through Graph, for people who have not installed it. */
@@ -126,12 +129,13 @@ export function createTeamsBot(options: CreateTeamsBotOptions): TeamsBot {
   };
 
   const conversations = createSqlConversationStore(options.db);
-  const cards = new CardService({ deps: options.deps, conversations, tabUrl: options.tabUrl });
+  const tabUrl = options.teamsAppId ? teamsTabLink(options.teamsAppId) : options.tabUrl;
+  const cards = new CardService({ deps: options.deps, conversations, tabUrl });
   const bot = new SmcTeamsBot({
     deps: options.deps,
     conversations,
     cards,
-    tabUrl: options.tabUrl,
+    tabUrl,
     onCardPosted: async ({ requestId, person, context, activityId, kind }) => {
       await conversations.recordCard(
         { requestId, personId: person.id, conversationId: context.activity.conversation.id, serviceUrl: context.activity.serviceUrl, activityId, outboxMessageId: null, kind },

@@ -131,6 +131,7 @@ export async function buildServer(config: ServerConfig, options: BuildOptions = 
     deps,
     db: store.db,
     tabUrl: config.publicUrl,
+    ...(config.teamsAppId ? { teamsAppId: config.teamsAppId } : {}),
     allowUnauthenticatedLoopback: config.localSignIn,
     ...config.bot,
     installer: config.appInstall

@@ -18,6 +18,7 @@ const envSchema = z.object({
   DATABASE_POOL_SIZE: z.coerce.number().int().min(1).max(200).default(20),
   AUTH_MODE: z.enum(['local', 'teams']).optional(),
   PUBLIC_URL: z.string().optional(),
+  TEAMS_APP_ID: z.string().optional(),
   TEAMS_APP_CLIENT_ID: z.string().optional(),
   TEAMS_APP_ID_URI: z.string().optional(),
   TEAMS_ALLOWED_TENANT_IDS: z.string().optional(),
@@ -49,6 +50,8 @@ export interface ServerConfig {
   databasePoolSize: number;
   localSignIn: boolean;
   publicUrl: string;
+  /** Teams mode: the Teams app's manifest id, for deep links to the personal tab. */
+  teamsAppId?: string;
   teamsSso?: { clientId: string; applicationIdUri?: string; allowedTenantIds: string[]; jwksUri?: string };
   bot: { appType: 'SingleTenant' | 'UserAssignedMSI'; appId?: string; appPassword?: string; tenantId?: string; openIdMetadataUrl?: string; authorityHost?: string };
   /** Installing the app through Graph for people who have not (TEAMS_APP_CATALOG_ID and AZURE_* credentials). */
@@ -77,6 +80,8 @@ function isLoopbackHost(host: string): boolean {
 /** Every missing setting for Teams mode, named, so one start-up attempt shows them all. */
 function missingForTeams(e: z.output<typeof envSchema>): string[] {
   const missing: string[] = [];
+  // Card links open the personal tab by a Teams deep link, which names the app by its manifest id.
+  if (!e.TEAMS_APP_ID) missing.push('TEAMS_APP_ID');
   if (!e.TEAMS_APP_CLIENT_ID) missing.push('TEAMS_APP_CLIENT_ID');
   if (!e.TEAMS_ALLOWED_TENANT_IDS?.trim()) missing.push('TEAMS_ALLOWED_TENANT_IDS');
   // Tokens Teams issues for the tab may be v1 ones, whose audience is the application id URI.
@@ -151,6 +156,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): ServerConfig {
     localSignIn: authMode === 'local',
     publicUrl: e.PUBLIC_URL ?? `http://localhost:${e.PORT}`,
     ...(teamsSso ? { teamsSso } : {}),
+    ...(authMode === 'teams' && e.TEAMS_APP_ID ? { teamsAppId: e.TEAMS_APP_ID } : {}),
     bot: {
       appType: e.BOT_APP_TYPE,
       ...(e.BOT_AUTHORITY_HOST ? { authorityHost: e.BOT_AUTHORITY_HOST } : {}),

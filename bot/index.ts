@@ -196,3 +196,4 @@ function createPreview(): { handle(input: PreviewInput): Promise<HttpReply> } {
   };
 }
 export { createGraphAppInstaller, type AppInstaller } from './app-installer';
+export { teamsTabLink } from './cards/request-card';

@@ -27,7 +27,7 @@ import { createDispatcher } from '../notify/dispatcher';
 import { PermanentDeliveryError } from '../notify/ports';
 import { routeByKind } from '../notify/route-by-kind';
 import { filingSender } from './record-documents';
-import { createGraphAppInstaller, createTeamsBot } from '../../bot';
+import { createGraphAppInstaller, createTeamsBot, teamsTabLink } from '../../bot';
 import { createTokenProvider } from '../evidence/sharepoint/auth';
 import type { ServerConfig } from './config';
 import { errorBody, handleError } from './errors';
@@ -71,7 +71,7 @@ const TAB_DIST = path.resolve(__dirname, '../../tab/dist');
 export function tabCacheControl(filePath: string): string {
   return /(^|[\\/])assets[\\/]/.test(filePath) ? 'public, max-age=31536000, immutable' : 'no-cache';
 }
-const PUBLIC_PATHS = ['/api/health', '/api/openapi.json', '/api/dev/', '/api/messages'];
+const PUBLIC_PATHS = ['/api/health', '/api/host', '/api/openapi.json', '/api/dev/', '/api/messages'];
 
 export async function buildServer(config: ServerConfig, options: BuildOptions = {}): Promise<BuiltServer> {
   const store = options.store ?? (await createStore({ dataDir: config.dataDir, poolSize: config.databasePoolSize, ...(config.databaseUrl ? { databaseUrl: config.databaseUrl } : {}) }));
@@ -118,6 +118,8 @@ export async function buildServer(config: ServerConfig, options: BuildOptions = 
   };
 
   app.get('/api/health', async () => ({ status: 'ok' }));
+  // What the tab needs before anyone signs in: local sign-in, or the Teams deep link to open instead.
+  app.get('/api/host', async () => ({ localSignIn: config.localSignIn, teamsTabLink: config.teamsAppId ? teamsTabLink(config.teamsAppId) : null }));
   app.get('/api/openapi.json', async () => openApiDocument());
   app.get('/api/me', async (request) => {
     const { person } = caller(request);

@@ -121,6 +121,8 @@ describe('start-up', () => {
       const call = await listen(server);
       const users = await call('GET', '/api/dev/users');
       expect(users.statusCode).toBe(404);
+      // The tab opened in a plain browser offers the Teams deep link instead of a sign-in.
+      expect(await (await call('GET', '/api/host')).json()).toEqual({ localSignIn: false, teamsTabLink: 'https://teams.microsoft.com/l/entity/teams-app/requests' });
       const token = await call('POST', '/api/dev/token', { json: { userId: 'amelia.hart' } });
       expect(token.statusCode).toBe(404);
       const hs256 = 'eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJzdWIiOiJhbWVsaWEuaGFydCJ9.c2ln';

@@ -36,9 +36,9 @@ import { CallerIdConstants, ConfigurationBotFrameworkAuthentication, type Activi
 export type BotAppType = 'SingleTenant' | 'UserAssignedMSI';
 
 /** The resource every outbound token is for; as an OAuth scope it gets "/.default". */
-export const BOT_FRAMEWORK_RESOURCE = AuthenticationConstants.ToChannelFromBotOAuthScope;
-export const BOT_FRAMEWORK_SCOPE = `${BOT_FRAMEWORK_RESOURCE}/.default`;
-export const ENTRA_AUTHORITY_HOST = 'https://login.microsoftonline.com';
+const BOT_FRAMEWORK_RESOURCE = AuthenticationConstants.ToChannelFromBotOAuthScope;
+const BOT_FRAMEWORK_SCOPE = `${BOT_FRAMEWORK_RESOURCE}/.default`;
+const ENTRA_AUTHORITY_HOST = 'https://login.microsoftonline.com';
 
 export interface BotIdentity {
   appType: BotAppType;
@@ -136,11 +136,6 @@ export class BotCredentialsFactory extends ServiceClientCredentialsFactory {
   async createCredentials(appId: string): Promise<ServiceClientCredentials> {
     if (appId !== this.identity.appId) throw new AuthenticationError(`The bot has no credentials for the app id ${appId}.`, 401);
     return { signRequest: (webResource) => this.token.signRequest(webResource) };
-  }
-
-  /** The raw token (tests, diagnostics). */
-  getToken(): Promise<string> {
-    return this.token.get();
   }
 }
 

@@ -82,7 +82,31 @@ function headline(purpose: CardPurpose, allowed: readonly string[]): string {
 
 const CLIP = 600;
 
+const TEAMS_ENTITY_LINK = 'https://teams.microsoft.com/l/entity/';
+/** The static tab's entityId in appPackage/manifest.json. */
+export const TAB_ENTITY_ID = 'requests';
+
+/**
+ * The personal tab as a Teams deep link, which opens inside Teams on desktop, web and mobile.
+ * Microsoft's "deep link to an application": https://teams.microsoft.com/l/entity/<appId>/<entityId>,
+ * where appId is "the ID from the manifest file" and entityId the static tab's; its query
+ * parameters URL-encoded.
+ */
+export function teamsTabLink(teamsAppId: string, entityId: string = TAB_ENTITY_ID): string {
+  return `${TEAMS_ENTITY_LINK}${encodeURIComponent(teamsAppId)}/${encodeURIComponent(entityId)}`;
+}
+
+/**
+ * A link to one request. With a Teams deep link as the tab's address the request travels as
+ * context={"subEntityId": "<requestId>"}, which the tab reads on open (tab/src/host.ts); with a
+ * web address (local mode, the chat preview) it is the tab's own route.
+ */
+export function isTeamsLink(url: string): boolean {
+  return url.startsWith(TEAMS_ENTITY_LINK);
+}
+
 export function requestUrl(tabUrl: string, requestId: string, page?: 'workspace' | 'assess'): string {
+  if (isTeamsLink(tabUrl)) return `${tabUrl}?context=${encodeURIComponent(JSON.stringify({ subEntityId: requestId }))}`;
   const base = tabUrl.endsWith('/') ? tabUrl : `${tabUrl}/`;
   return `${base}requests/${encodeURIComponent(requestId)}${page ? `/${page}` : ''}`;
 }

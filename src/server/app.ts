@@ -31,7 +31,7 @@ import { createDispatcher } from '../notify/dispatcher';
 import { PermanentDeliveryError } from '../notify/ports';
 import { routeByKind } from '../notify/route-by-kind';
 import { filingSender } from './record-documents';
-import { createGraphAppInstaller, createTeamsBot } from '../../bot';
+import { createGraphAppInstaller, createTeamsBot, teamsTabLink } from '../../bot';
 import { createTokenProvider } from '../evidence/sharepoint/auth';
 import { appRoot } from '../version';
 import type { ServerConfig } from './config';
@@ -91,7 +91,7 @@ const TAB_DIST = path.join(appRoot(), 'tab', 'dist');
 export function tabCacheControl(filePath: string): string {
   return /(^|[\\/])assets[\\/]/.test(filePath) ? 'public, max-age=31536000, immutable' : 'no-cache';
 }
-const PUBLIC_PATHS = ['/api/health', '/api/health/ready', '/api/openapi.json', '/api/dev/', '/api/messages'];
+const PUBLIC_PATHS = ['/api/health', '/api/health/ready', '/api/host', '/api/openapi.json', '/api/dev/', '/api/messages'];
 
 export async function buildServer(config: ServerConfig, options: BuildOptions = {}): Promise<BuiltServer> {
   const store = options.store ?? (await createStore({ dataDir: config.dataDir, poolSize: config.databasePoolSize, ...(config.databaseUrl ? { databaseUrl: config.databaseUrl } : {}) }));
@@ -155,6 +155,8 @@ export async function buildServer(config: ServerConfig, options: BuildOptions = 
   };
 
   registerLegalPages(app);
+  // What the tab needs before anyone signs in: local sign-in, or the Teams deep link to open instead.
+  app.get('/api/host', async () => ({ localSignIn: config.localSignIn, teamsTabLink: config.teamsAppId ? teamsTabLink(config.teamsAppId) : null }));
   app.get('/api/openapi.json', async () => openApiDocument());
   app.get('/api/me', async (request) => {
     const { person } = caller(request);
@@ -168,6 +170,7 @@ export async function buildServer(config: ServerConfig, options: BuildOptions = 
     deps,
     db: store.db,
     tabUrl: config.publicUrl,
+    ...(config.teamsAppId ? { teamsAppId: config.teamsAppId } : {}),
     allowUnauthenticatedLoopback: config.localSignIn,
     ...config.bot,
     installer: config.appInstall

@@ -20,14 +20,17 @@ const envSchema = z.object({
   DATABASE_POOL_SIZE: z.coerce.number().int().min(1).max(200).default(20),
   AUTH_MODE: z.enum(['local', 'teams']).optional(),
   PUBLIC_URL: z.string().optional(),
+  TEAMS_APP_ID: z.string().optional(),
   TEAMS_APP_CLIENT_ID: z.string().optional(),
   TEAMS_APP_ID_URI: z.string().optional(),
   TEAMS_ALLOWED_TENANT_IDS: z.string().optional(),
   TEAMS_JWKS_URI: z.string().optional(),
+  BOT_APP_TYPE: z.enum(['SingleTenant', 'UserAssignedMSI']).default('SingleTenant'),
   BOT_APP_ID: z.string().optional(),
   BOT_APP_PASSWORD: z.string().optional(),
   BOT_TENANT_ID: z.string().optional(),
   BOT_OPENID_METADATA_URL: z.string().optional(),
+  BOT_AUTHORITY_HOST: z.string().optional(),
   TEAMS_APP_CATALOG_ID: z.string().optional(),
   GRAPH_BASE_URL: z.string().optional(),
   EVIDENCE_DIR: z.string().optional(),
@@ -58,8 +61,10 @@ export interface ServerConfig {
   databasePoolSize: number;
   localSignIn: boolean;
   publicUrl: string;
+  /** Teams mode: the Teams app's manifest id, for deep links to the personal tab. */
+  teamsAppId?: string;
   teamsSso?: { clientId: string; applicationIdUri?: string; allowedTenantIds: string[]; jwksUri?: string };
-  bot: { appId?: string; appPassword?: string; tenantId?: string; openIdMetadataUrl?: string };
+  bot: { appType: 'SingleTenant' | 'UserAssignedMSI'; appId?: string; appPassword?: string; tenantId?: string; openIdMetadataUrl?: string; authorityHost?: string };
   /** Installing the app through Graph for people who have not (TEAMS_APP_CATALOG_ID and AZURE_* credentials). */
   appInstall?: { catalogAppId: string; graphBaseUrl?: string; credentials: AppCredentials };
   evidenceDir: string;
@@ -75,9 +80,36 @@ export interface ServerConfig {
   /** Signing and publishing the audit chain's checkpoints (docs/audit.md). */
   audit: AuditAnchorConfig;
   logLevel: z.output<typeof envSchema>['LOG_LEVEL'];
+  /** Settings that work but are risky; printed loudly at start-up. */
+  warnings: string[];
 }
 
 export class ConfigError extends Error {}
+
+/** The NODE_ENV values under which local sign-in (and its open token minting) may run. */
+const LOCAL_SIGN_IN_ENVIRONMENTS = new Set(['', 'development', 'test']);
+const LOOPBACK_HOSTS = new Set(['127.0.0.1', 'localhost', '::1', '[::1]']);
+
+function isLoopbackHost(host: string): boolean {
+  return LOOPBACK_HOSTS.has(host.toLowerCase()) || /^127\.\d+\.\d+\.\d+$/.test(host);
+}
+
+/** Every missing setting for Teams mode, named, so one start-up attempt shows them all. */
+function missingForTeams(e: z.output<typeof envSchema>): string[] {
+  const missing: string[] = [];
+  // Card links open the personal tab by a Teams deep link, which names the app by its manifest id.
+  if (!e.TEAMS_APP_ID) missing.push('TEAMS_APP_ID');
+  if (!e.TEAMS_APP_CLIENT_ID) missing.push('TEAMS_APP_CLIENT_ID');
+  if (!e.TEAMS_ALLOWED_TENANT_IDS?.trim()) missing.push('TEAMS_ALLOWED_TENANT_IDS');
+  // Tokens Teams issues for the tab may be v1 ones, whose audience is the application id URI.
+  if (!e.TEAMS_APP_ID_URI) missing.push('TEAMS_APP_ID_URI');
+  if (!e.BOT_APP_ID) missing.push(e.BOT_APP_TYPE === 'UserAssignedMSI' ? 'BOT_APP_ID (the managed identity’s client id)' : 'BOT_APP_ID');
+  if (e.BOT_APP_TYPE === 'SingleTenant') {
+    if (!e.BOT_APP_PASSWORD) missing.push('BOT_APP_PASSWORD');
+    if (!e.BOT_TENANT_ID) missing.push('BOT_TENANT_ID');
+  }
+  return missing;
+}
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): ServerConfig {
   const parsed = envSchema.safeParse(env);
@@ -85,19 +117,29 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): ServerConfig {
     throw new ConfigError(parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; '));
   }
   const e = parsed.data;
-  const production = e.NODE_ENV === 'production';
-  const authMode = e.AUTH_MODE ?? (production ? 'teams' : 'local');
-  if (production && authMode === 'local') {
-    throw new ConfigError('Local sign-in cannot be used when NODE_ENV=production. Set AUTH_MODE=teams and the TEAMS_* settings.');
+  const nodeEnv = (e.NODE_ENV ?? '').trim().toLowerCase();
+  const production = nodeEnv === 'production';
+  const localSignInAllowed = LOCAL_SIGN_IN_ENVIRONMENTS.has(nodeEnv);
+  const authMode = e.AUTH_MODE ?? (localSignInAllowed ? 'local' : 'teams');
+  if (authMode === 'local' && !localSignInAllowed) {
+    throw new ConfigError(`Local sign-in cannot be used when NODE_ENV=${e.NODE_ENV ?? ''}: it is allowed only when NODE_ENV is unset, development or test. Set AUTH_MODE=teams and the TEAMS_* and BOT_* settings.`);
+  }
+  if (production && !e.DATABASE_URL) {
+    throw new ConfigError('NODE_ENV=production needs DATABASE_URL: the embedded database is for one machine only.');
+  }
+  if (authMode === 'teams') {
+    const missing = missingForTeams(e);
+    if (missing.length > 0) throw new ConfigError(`AUTH_MODE=teams needs ${missing.join(', ')}.`);
+  }
+  const warnings: string[] = [];
+  if (authMode === 'local' && !isLoopbackHost(e.HOST)) {
+    warnings.push(`LOCAL SIGN-IN IS LISTENING ON ${e.HOST}, NOT ONLY THIS MACHINE: anyone who can reach it can sign in as anyone in the demo directory. Use HOST=127.0.0.1, or AUTH_MODE=teams.`);
   }
   let teamsSso: ServerConfig['teamsSso'];
   if (e.TEAMS_APP_CLIENT_ID) {
     const tenants = (e.TEAMS_ALLOWED_TENANT_IDS ?? '').split(',').map((t) => t.trim()).filter(Boolean);
     if (tenants.length === 0) throw new ConfigError('TEAMS_ALLOWED_TENANT_IDS must list the tenant ids allowed to sign in.');
     teamsSso = { clientId: e.TEAMS_APP_CLIENT_ID, allowedTenantIds: tenants, ...(e.TEAMS_APP_ID_URI ? { applicationIdUri: e.TEAMS_APP_ID_URI } : {}), ...(e.TEAMS_JWKS_URI ? { jwksUri: e.TEAMS_JWKS_URI } : {}) };
-  }
-  if (authMode === 'teams' && !teamsSso) {
-    throw new ConfigError('AUTH_MODE=teams needs TEAMS_APP_CLIENT_ID and TEAMS_ALLOWED_TENANT_IDS.');
   }
   const dataDir = e.DATA_DIR === ':memory:' ? e.DATA_DIR : path.resolve(e.DATA_DIR);
   const evidenceDir = e.EVIDENCE_DIR ? path.resolve(e.EVIDENCE_DIR) : path.join(dataDir === ':memory:' ? path.resolve('data') : dataDir, 'evidence');
@@ -133,7 +175,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): ServerConfig {
     localSignIn: authMode === 'local',
     publicUrl: e.PUBLIC_URL ?? `http://localhost:${e.PORT}`,
     ...(teamsSso ? { teamsSso } : {}),
+    ...(authMode === 'teams' && e.TEAMS_APP_ID ? { teamsAppId: e.TEAMS_APP_ID } : {}),
     bot: {
+      appType: e.BOT_APP_TYPE,
+      ...(e.BOT_AUTHORITY_HOST ? { authorityHost: e.BOT_AUTHORITY_HOST } : {}),
       ...(e.BOT_APP_ID ? { appId: e.BOT_APP_ID } : {}),
       ...(e.BOT_APP_PASSWORD ? { appPassword: e.BOT_APP_PASSWORD } : {}),
       ...(e.BOT_TENANT_ID ? { tenantId: e.BOT_TENANT_ID } : {}),
@@ -157,5 +202,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): ServerConfig {
       { dataDir, production, evidence },
     ),
     logLevel: e.LOG_LEVEL,
+    warnings,
   };
 }

@@ -15,6 +15,7 @@ async function main(): Promise<void> {
     }
     throw error;
   }
+  for (const warning of config.warnings) console.error(`\n*** WARNING: ${warning} ***\n`);
   const server = await buildServer(config, { sweepIntervalMs: 60_000, anchorIntervalMs: 3_600_000 });
   const shutdown = async (signal: string) => {
     server.app.log.info(`${signal}: shutting down`);

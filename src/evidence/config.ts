@@ -4,7 +4,7 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { AppError } from '../domain/errors';
 import { DEFAULT_MAX_EVIDENCE_BYTES } from './checked-upload';
-import type { AppCredentials } from './sharepoint/auth';
+import type { AppCredentials } from '../graph/app-tokens';
 import type { SharePointStoreConfig } from './sharepoint/config';
 
 export type EvidenceStoreConfig =

@@ -30,7 +30,7 @@ import { PermanentDeliveryError } from '../notify/ports';
 import { routeByKind } from '../notify/route-by-kind';
 import { filingSender } from './record-documents';
 import { createGraphAppInstaller, createTeamsBot } from '../../bot';
-import { createTokenProvider } from '../evidence/sharepoint/auth';
+import { createTokenProvider } from '../graph/app-tokens';
 import type { ServerConfig } from './config';
 import { errorBody, handleError } from './errors';
 import { openApiDocument } from './openapi';

@@ -7,7 +7,7 @@ import { z } from 'zod';
 import type { ReminderSettings } from '../domain/reminders';
 import { AppError } from '../domain/errors';
 import { appCredentialsFromEnv, evidenceConfigFromEnv, type EvidenceStoreConfig } from '../evidence/config';
-import type { AppCredentials } from '../evidence/sharepoint/auth';
+import type { AppCredentials } from '../graph/app-tokens';
 import { auditAnchorConfig, type AuditAnchorConfig } from './audit-anchor';
 
 const envSchema = z.object({

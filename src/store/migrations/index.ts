@@ -8,6 +8,7 @@ import { auditAppendOnly } from './002_audit_append_only';
 import { bot } from './003_bot';
 import { recordDocuments } from './004_record_documents';
 import { auditAppendFunction } from './005_audit_append_function';
+import { directorySync } from './010_directory_sync';
 import { auditSequencedAfterCommit } from './050_audit_sequenced_after_commit';
 
 export const migrations: Record<string, Migration> = {
@@ -16,5 +17,6 @@ export const migrations: Record<string, Migration> = {
   '003_bot': bot,
   '004_record_documents': recordDocuments,
   '005_audit_append_function': auditAppendFunction,
+  '010_directory_sync': directorySync,
   '050_audit_sequenced_after_commit': auditSequencedAfterCommit,
 };

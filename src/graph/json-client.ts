@@ -77,7 +77,7 @@ export function createGraphJsonClient(options: GraphJsonClientOptions): GraphJso
     );
   };
 
-  const get = <T>(path: string): Promise<T> => {
+  const get = async <T>(path: string): Promise<T> => {
     const url = resolve(path);
     return withRetry(options.policy, () => once<T>(url));
   };

@@ -91,6 +91,8 @@ export interface SiteList {
   hasUniqueRoleAssignments: boolean;
   /** `principalId:roleDefinitionId` */
   roleAssignments: Set<string>;
+  /** The library's default view: its CAML query (GroupBy, OrderBy) and the fields it shows. */
+  defaultView: { viewQuery: string; fields: string[] };
 }
 
 /** SharePoint's built-in role definitions by RoleType (Reader 2, Contributor 3, Administrator 5, Editor 6). */
@@ -741,6 +743,8 @@ export class GraphServer {
         contentTypes: [{ id: '0x0101000000', name: 'Document', parentId: '0x0101' }],
         hasUniqueRoleAssignments: false,
         roleAssignments: new Set(),
+        // A new document library's "All Documents" view.
+        defaultView: { viewQuery: '<OrderBy><FieldRef Name="FileLeafRef" /></OrderBy>', fields: ['DocIcon', 'LinkFilename', 'Modified', 'Editor'] },
       };
       this.lists.set(list.id, list);
       return created(`library ${list.displayName}`, { id: list.id, displayName: list.displayName });
@@ -807,6 +811,31 @@ export class GraphServer {
       found.roleAssignments.add(`${add[1]}:${add[2]}`);
       this.changes.push(`grant ${add[2]} to ${add[1]} on ${found.displayName}`);
       return this.json(res, 200, { d: { AddRoleAssignment: null } });
+    }
+    // RoleAssignmentCollection.RemoveRoleAssignment: "Removes the role assignment with the specified principal and role definition".
+    const remove = /^\/roleassignments\/removeroleassignment\(principalid=(\d+),roledefid=(\d+)\)$/.exec(rest);
+    if (method === 'POST' && remove) {
+      found.roleAssignments.delete(`${remove[1]}:${remove[2]}`);
+      this.changes.push(`remove ${remove[2]} from ${remove[1]} on ${found.displayName}`);
+      return this.json(res, 200, { d: { RemoveRoleAssignment: null } });
+    }
+    // SP.View: ViewQuery is "the query that is used by the list view"; ViewFields "the collection of field internal names".
+    if (rest === '/DefaultView' && method === 'GET') return this.json(res, 200, { d: { ViewQuery: found.defaultView.viewQuery } });
+    if (rest === '/DefaultView' && method === 'POST' && /^merge$/i.test(String(req.headers['x-http-method'] ?? ''))) {
+      const body = JSON.parse(raw || '{}') as { ViewQuery?: unknown };
+      if (typeof body.ViewQuery !== 'string') return this.graphError(res, 400, 'invalidRequest', 'ViewQuery must be a string.');
+      found.defaultView.viewQuery = body.ViewQuery;
+      this.changes.push(`view query of ${found.displayName}`);
+      res.writeHead(204).end();
+      return;
+    }
+    if (rest === '/DefaultView/ViewFields' && method === 'GET') return this.json(res, 200, { d: { Items: { results: found.defaultView.fields } } });
+    const field = /^\/DefaultView\/ViewFields\/addviewfield\('([^']+)'\)$/.exec(rest);
+    if (field?.[1] && method === 'POST') {
+      if (!found.defaultView.fields.includes(field[1])) found.defaultView.fields.push(field[1]);
+      this.changes.push(`view field ${field[1]} on ${found.displayName}`);
+      res.writeHead(200, { 'content-type': 'application/json' }).end('{"d":{"AddViewField":null}}');
+      return;
     }
     this.graphError(res, 404, 'itemNotFound', `No route for ${method} ${p}`);
   }

@@ -49,10 +49,19 @@ interface RegisterView {
 
 const useStyles = makeStyles({
   section: { marginBottom: tokens.spacingVerticalXXL },
-  facts: { display: 'grid', gridTemplateColumns: 'max-content 1fr', gap: `${tokens.spacingVerticalXS} ${tokens.spacingHorizontalL}`, margin: `${tokens.spacingVerticalS} 0` },
+  facts: {
+    display: 'grid',
+    gridTemplateColumns: 'max-content 1fr',
+    gap: `${tokens.spacingVerticalXS} ${tokens.spacingHorizontalL}`,
+    margin: `${tokens.spacingVerticalS} 0`,
+    '& dd': { margin: 0 },
+    '@media (max-width: 600px)': { gridTemplateColumns: 'minmax(0, 1fr) auto' },
+  },
   row: { display: 'flex', flexWrap: 'wrap', gap: tokens.spacingHorizontalM, alignItems: 'flex-end', margin: `${tokens.spacingVerticalS} 0` },
   date: { width: '11em' },
+  // Wide tables scroll sideways inside their own region at Teams mobile width, never the page.
   scroll: { overflowX: 'auto' },
+  table: { minWidth: '640px' },
   muted: { color: tokens.colorNeutralForeground2 },
 });
 
@@ -113,8 +122,8 @@ export default function AdminPage() {
         {directory.status === 'loading' && <Loading label="Loading people…" />}
         {directory.status === 'error' && <ErrorState error={directory.error} onRetry={directory.reload} />}
         {directory.status === 'ready' && (
-          <div className={styles.scroll}>
-            <Table aria-label="People and their roles" size="small">
+          <div className={styles.scroll} role="region" aria-label="People and their roles, scrollable" tabIndex={0}>
+            <Table className={styles.table} aria-label="People and their roles" size="small">
               <TableHeader>
                 <TableRow>
                   <TableHeaderCell>Name</TableHeaderCell>
@@ -212,8 +221,8 @@ function Register({ view, onSaved }: { view: RegisterView; onSaved(view: Registe
           {message.text}
         </Notice>
       )}
-      <div className={styles.scroll}>
-        <Table aria-label="Access worker register" size="small">
+      <div className={styles.scroll} role="region" aria-label="Access worker register, scrollable" tabIndex={0}>
+        <Table className={styles.table} aria-label="Access worker register" size="small">
           <TableHeader>
             <TableRow>
               <TableHeaderCell>Access worker</TableHeaderCell>

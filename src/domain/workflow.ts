@@ -34,6 +34,7 @@ export const NOTIFICATION_KINDS = [
   'reminder_monitoring_review_due',
   'record_documents',
   'holder_lost_role',
+  'grant_folder_readers',
 ] as const;
 export type NotificationKind = (typeof NOTIFICATION_KINDS)[number];
 

@@ -28,7 +28,7 @@ import { createCheckpointStore, loadCheckpointSigner } from './audit-anchor';
 import { createDispatcher } from '../notify/dispatcher';
 import { PermanentDeliveryError } from '../notify/ports';
 import { routeByKind } from '../notify/route-by-kind';
-import { filingSender } from './record-documents';
+import { filingSender, folderReadersSender } from './record-documents';
 import { createGraphAppInstaller, createTeamsBot } from '../../bot';
 import { createTokenProvider } from '../graph/app-tokens';
 import { createGraphJsonClient, type GraphJsonClient } from '../graph/json-client';
@@ -200,7 +200,7 @@ export async function buildServer(config: ServerConfig, options: BuildOptions = 
   const filing = filingSender(deps, configured);
   const dispatcher = createDispatcher({
     queue: store.outboxQueue,
-    sender: routeByKind({ record_documents: filing }, bot.sender),
+    sender: routeByKind({ record_documents: filing, grant_folder_readers: folderReadersSender(deps, configured) }, bot.sender),
     clock: deps.clock,
     onError: (error, message) => {
       // Someone without the app installed is expected and shown in the tab; log it without a stack.

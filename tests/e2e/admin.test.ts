@@ -46,7 +46,7 @@ test('an administrator keeps the register and syncs the directory; the page pass
   await page.getByText('Synced: 0 added, 0 changed, 0 removed.').waitFor();
   await page.getByText(/on request\) — succeeded/).waitFor();
 
-  await page.getByLabel('Imran Malik: authorised until').fill('2026-10-01');
+  await page.getByLabel('Imran Malik: authorised until').fill('01/10/2026');
   await page.getByRole('button', { name: 'Save Imran Malik' }).click();
   await page.getByText("Imran Malik's dates are saved.").waitFor();
   await page.getByText('5 of 6 places on the register are taken by authorised access workers.').waitFor();

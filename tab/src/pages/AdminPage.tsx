@@ -20,6 +20,7 @@ import { ROLE_LABELS, type Role } from '../../../src/domain/roles';
 import { formatDate, formatDateTime } from '../../../src/domain/dates';
 import { errorMessage, useApi } from '../api';
 import { ErrorState, Loading, Notice, PageHeading, SectionHeading, useLoad } from '../components/common';
+import { UkDateInput } from '../components/UkDateInput';
 
 interface SyncRun {
   id: string;
@@ -58,7 +59,8 @@ const useStyles = makeStyles({
     '@media (max-width: 600px)': { gridTemplateColumns: 'minmax(0, 1fr) auto' },
   },
   row: { display: 'flex', flexWrap: 'wrap', gap: tokens.spacingHorizontalM, alignItems: 'flex-end', margin: `${tokens.spacingVerticalS} 0` },
-  date: { width: '11em' },
+  date: { display: 'block', maxWidth: '9em' },
+  hidden: { position: 'absolute', width: '1px', height: '1px', overflow: 'hidden', clip: 'rect(0 0 0 0)', whiteSpace: 'nowrap' },
   // Wide tables scroll sideways inside their own region at Teams mobile width, never the page.
   scroll: { overflowX: 'auto' },
   table: { minWidth: '640px' },
@@ -253,10 +255,16 @@ function RegisterRow({ entry, onSave }: { entry: RegisterView['entries'][number]
     <TableRow>
       <TableCell>{entry.displayName}</TableCell>
       <TableCell>
-        <Input className={styles.date} type="date" aria-label={`${entry.displayName}: trained on`} value={trainedOn} onChange={(_, d) => setTrainedOn(d.value)} />
+        <label className={styles.hidden} htmlFor={`register-${entry.id}-trained`}>{`${entry.displayName}: trained on`}</label>
+        <span className={styles.date}>
+          <UkDateInput id={`register-${entry.id}-trained`} value={trainedOn} onChange={setTrainedOn} />
+        </span>
       </TableCell>
       <TableCell>
-        <Input className={styles.date} type="date" aria-label={`${entry.displayName}: authorised until`} value={until} onChange={(_, d) => setUntil(d.value)} />
+        <label className={styles.hidden} htmlFor={`register-${entry.id}-until`}>{`${entry.displayName}: authorised until`}</label>
+        <span className={styles.date}>
+          <UkDateInput id={`register-${entry.id}-until`} value={until} onChange={setUntil} />
+        </span>
       </TableCell>
       <TableCell>{entry.status === 'authorised' ? (entry.authorisedUntil ? `Authorised to ${formatDate(entry.authorisedUntil)}` : 'Authorised') : 'Authorisation ended'}</TableCell>
       <TableCell>

@@ -47,6 +47,8 @@ const HEADLINES: Record<CardPurpose, string> = {
   reminder_follow_up_due: 'Reminder: the six-month follow-up is due for a social media check',
   reminder_monitoring_review_due: 'Reminder: a monitoring authorisation is due for review',
   record_documents: 'The Investigation Request and Log have been filed',
+  grant_folder_readers: 'The request’s evidence folder is open to its social worker and team manager',
+  holder_lost_role: 'Someone holding this social media check no longer has the role in the directory',
   current: 'Social media check',
 };
 

@@ -183,6 +183,74 @@ export interface Outbox {
   requeue(id: string, at: Date): Promise<void>;
 }
 
+/** A person as Entra ID lists them. */
+export interface DirectoryUser {
+  aadObjectId: string;
+  displayName: string;
+  email: string | null;
+  userPrincipalName: string | null;
+}
+
+/**
+ * Where people and roles come from: one Entra ID security group per role (Microsoft Graph), or the
+ * seeded demo directory in local mode. Every method reads everything it is asked for or throws.
+ */
+export interface DirectorySource {
+  /** The roles this source has a group for; roles not listed are left as they are. */
+  readonly roles: readonly Role[];
+  /** Every member of the role's group, including members of nested groups. */
+  members(role: Role): Promise<DirectoryUser[]>;
+  /** The object id of the person's manager; null when they have none. */
+  managerOf(aadObjectId: string): Promise<string | null>;
+  /** A person by object id or user principal name; null when the directory has no such person. */
+  findUser(idOrUserPrincipalName: string): Promise<DirectoryUser | null>;
+}
+
+export type DirectorySyncTrigger = 'startup' | 'schedule' | 'on_demand';
+
+/**
+ * Something a sync reports for an administrator to put right: a person in two role groups that may
+ * not be combined (one role withheld), or a bootstrap administrator the directory does not know.
+ */
+export interface SyncProblem {
+  kind: 'roles_not_combined' | 'bootstrap_administrator_not_found';
+  aadObjectId: string | null;
+  displayName: string;
+  groups: Role[];
+  withheld: Role | null;
+  reason: string;
+}
+
+export interface DirectorySyncRun {
+  id: string;
+  startedAt: string;
+  finishedAt: string;
+  trigger: DirectorySyncTrigger;
+  requestedBy: string | null;
+  status: 'succeeded' | 'failed';
+  added: number;
+  changed: number;
+  removed: number;
+  /** Open requests flagged to the service managers because their holder lost the role. */
+  flaggedRequests: number;
+  problems: SyncProblem[];
+  error: string | null;
+}
+
+export interface DirectorySyncLog {
+  record(run: DirectorySyncRun): Promise<void>;
+  latest(): Promise<DirectorySyncRun | null>;
+  latestSucceeded(): Promise<DirectorySyncRun | null>;
+  /** Failed runs after the given time (all failed runs when null). */
+  failuresSince(after: string | null): Promise<number>;
+}
+
+/** Settings an administrator keeps, each recorded with who changed it. */
+export interface SettingsRepository {
+  accessWorkerRegisterLimit(): Promise<number>;
+  setAccessWorkerRegisterLimit(limit: number, by: string, at: Date): Promise<void>;
+}
+
 /** Everything a use case may read or write inside one database transaction. */
 export interface UnitOfWork {
   requests: RequestRepository;
@@ -192,6 +260,9 @@ export interface UnitOfWork {
   audit: AuditLog;
   outbox: Outbox;
   directory: Directory;
+  people: PeopleAdmin;
+  directorySync: DirectorySyncLog;
+  settings: SettingsRepository;
 }
 
 /** The dispatcher's side of the outbox: claim due work safely across several server instances. */

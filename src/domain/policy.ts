@@ -192,3 +192,13 @@ export function maySee(request: InvestigationRequest, viewer: Person): boolean {
   if (hasRole(viewer, 'access_worker') && request.state === 'authorised' && request.designatedAccessWorkerId === null) return true;
   return false;
 }
+
+/** Administration (the people list, directory sync, the audit of both): administrators only. */
+export function mayAdminister(person: Person): boolean {
+  return person.active && hasRole(person, 'administrator');
+}
+
+/** Keeping the access worker register (training and authorisation dates, the register's limit): administrators only. */
+export function mayKeepRegister(person: Person): boolean {
+  return person.active && hasRole(person, 'administrator');
+}

@@ -33,6 +33,8 @@ export const NOTIFICATION_KINDS = [
   'reminder_follow_up_due',
   'reminder_monitoring_review_due',
   'record_documents',
+  'holder_lost_role',
+  'grant_folder_readers',
 ] as const;
 export type NotificationKind = (typeof NOTIFICATION_KINDS)[number];
 

@@ -12,7 +12,7 @@ import multipart from '@fastify/multipart';
 import fastifyStatic from '@fastify/static';
 import type { AppDeps } from '../app/deps';
 import { systemClock } from '../app/deps';
-import type { Caller, Clock, EvidenceStore } from '../app/ports';
+import type { Caller, Clock, DirectorySource, EvidenceStore } from '../app/ports';
 import { expireDueRequests } from '../app/requests/expire-due';
 import { sendDueReminders } from '../app/requests/send-reminders';
 import { listPeople } from '../app/people/list-people';
@@ -30,10 +30,16 @@ import { createCheckpointStore, loadCheckpointSigner } from './audit-anchor';
 import { createDispatcher } from '../notify/dispatcher';
 import { PermanentDeliveryError } from '../notify/ports';
 import { routeByKind } from '../notify/route-by-kind';
-import { filingSender } from './record-documents';
+import { filingSender, folderReadersSender } from './record-documents';
 import { createGraphAppInstaller, createTeamsBot, teamsTabLink } from '../../bot';
-import { createTokenProvider } from '../evidence/sharepoint/auth';
+import { createTokenProvider } from '../graph/app-tokens';
 import { appRoot } from '../version';
+import { createGraphJsonClient, type GraphJsonClient } from '../graph/json-client';
+import { scheduleDirectorySync, type DirectorySyncSchedule } from '../app/directory/schedule';
+import { syncDirectory } from '../app/directory/sync-directory';
+import { demoDirectorySource } from '../identity/demo-directory-source';
+import { graphDirectorySource } from '../identity/graph-directory-source';
+import { registerAdminRoutes } from './routes/admin';
 import type { ServerConfig } from './config';
 import { answerClientError, errorBody, handleError } from './errors';
 import { personRateLimit, registerRateLimits } from './rate-limits';
@@ -68,6 +74,10 @@ export interface BuildOptions {
   anchorIntervalMs?: number;
   /** Where log lines go (default standard output); tests read them. */
   logStream?: Writable;
+  /** Sync the directory at start-up and on its schedule (default on when configured; tests ask for it). */
+  scheduleDirectorySync?: boolean;
+  /** Graph retry policy for the directory sync (tests shorten the waits). */
+  directoryRetry?: { maxAttempts: number; baseDelayMs: number; maxDelayMs: number };
 }
 
 export interface BuiltServer {
@@ -164,6 +174,22 @@ export async function buildServer(config: ServerConfig, options: BuildOptions = 
   });
   app.get('/api/people', async (request) => listPeople(deps, caller(request), request.query));
   if (localTokens) await registerDevRoutes(app, directory, localTokens);
+
+  let graphDirectory: GraphJsonClient | undefined;
+  let directorySource: DirectorySource = demoDirectorySource();
+  if (config.directory) {
+    graphDirectory = createGraphJsonClient({
+      ...(config.directory.graphBaseUrl ? { baseUrl: config.directory.graphBaseUrl } : {}),
+      token: createTokenProvider(config.directory.credentials),
+      policy: options.directoryRetry ?? { maxAttempts: 5, baseDelayMs: 2000, maxDelayMs: 120_000 },
+      ...(config.directory.credentials.caCertificate ? { caCertificate: config.directory.credentials.caCertificate } : {}),
+    });
+    directorySource = graphDirectorySource(graphDirectory, config.directory.groups);
+  } else if (!config.localSignIn) {
+    app.log.warn('No ROLE_GROUP_* or BOOTSTRAP_ADMINISTRATORS configured: in Teams mode nobody will have a role (docs/tenant-setup.md).');
+  }
+  const bootstrapAdministrators = config.directory?.bootstrapAdministrators ?? [];
+  await registerAdminRoutes(app, { deps, caller, source: directorySource, bootstrapAdministrators, directoryChanged: () => directory.invalidate() });
   await registerRequestRoutes(app, { deps, caller, tmpDir: await makeTmpDir(config.dataDir), uploads: createUploadSlots(config.uploads) });
 
   const bot = createTeamsBot({
@@ -205,7 +231,7 @@ export async function buildServer(config: ServerConfig, options: BuildOptions = 
   const filing = filingSender(deps, configured);
   const dispatcher = createDispatcher({
     queue: store.outboxQueue,
-    sender: routeByKind({ record_documents: filing }, bot.sender),
+    sender: routeByKind({ record_documents: filing, grant_folder_readers: folderReadersSender(deps, configured) }, bot.sender),
     clock: deps.clock,
     onError: (error, message) => {
       // Someone without the app installed is expected and shown in the tab; log it without a stack.
@@ -244,7 +270,7 @@ export async function buildServer(config: ServerConfig, options: BuildOptions = 
   });
   app.addHook('onResponse', async (request, reply) => {
     // Cards go out as soon as a change commits, rather than at the next poll.
-    if (request.method !== 'GET' && reply.statusCode < 400 && request.url.startsWith('/api/requests/')) dispatcher.nudge();
+    if (request.method !== 'GET' && reply.statusCode < 400 && (request.url.startsWith('/api/requests/') || request.url.startsWith('/api/admin/'))) dispatcher.nudge();
   });
 
   if (existsSync(TAB_DIST)) {
@@ -266,6 +292,22 @@ export async function buildServer(config: ServerConfig, options: BuildOptions = 
     }
     return reply.status(404).send(errorBody('not_found', `Nothing at ${request.method} ${url}.`));
   });
+
+  let directorySchedule: DirectorySyncSchedule | undefined;
+  if (config.directory && (options.scheduleDirectorySync ?? true)) {
+    const source = directorySource;
+    directorySchedule = scheduleDirectorySync((trigger) => syncDirectory(deps, source, { trigger, requestedBy: null, bootstrapAdministrators }), {
+      intervalMs: config.directory.intervalMs,
+      firstRetryMs: 60_000,
+      onRun: (run) => {
+        directory.invalidate();
+        if (run.status === 'failed') app.log.warn({ error: run.error }, 'directory sync failed; nobody changed; will retry');
+        else app.log.info({ added: run.added, changed: run.changed, removed: run.removed, problems: run.problems.length }, 'directory synced');
+        if (run.flaggedRequests > 0) dispatcher.nudge();
+      },
+      onError: (error) => app.log.error({ err: error }, 'directory sync failed'),
+    });
+  }
 
   let sweep: NodeJS.Timeout | undefined;
   if (options.sweepIntervalMs) {
@@ -291,6 +333,8 @@ export async function buildServer(config: ServerConfig, options: BuildOptions = 
     async close() {
       if (sweep) clearInterval(sweep);
       if (anchorTimer) clearInterval(anchorTimer);
+      directorySchedule?.stop();
+      graphDirectory?.close();
       await dispatcher.stop();
       await app.close();
       // After the last request: whatever committed is linked before the database closes.

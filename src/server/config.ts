@@ -7,9 +7,20 @@ import { z } from 'zod';
 import type { ReminderSettings } from '../domain/reminders';
 import { AppError } from '../domain/errors';
 import { appCredentialsFromEnv, evidenceConfigFromEnv, type EvidenceStoreConfig } from '../evidence/config';
-import type { AppCredentials } from '../evidence/sharepoint/auth';
+import type { AppCredentials } from '../graph/app-tokens';
 import { auditAnchorConfig, type AuditAnchorConfig } from './audit-anchor';
 import { resolveSharePointConfig } from '../evidence/sharepoint/config';
+import type { Role } from '../domain/roles';
+
+const ROLE_GROUP_SETTINGS: Record<Role, `ROLE_GROUP_${string}`> = {
+  social_worker: 'ROLE_GROUP_SOCIAL_WORKER',
+  team_manager: 'ROLE_GROUP_TEAM_MANAGER',
+  service_manager: 'ROLE_GROUP_SERVICE_MANAGER',
+  service_director: 'ROLE_GROUP_SERVICE_DIRECTOR',
+  access_worker: 'ROLE_GROUP_ACCESS_WORKER',
+  administrator: 'ROLE_GROUP_ADMINISTRATOR',
+};
+const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 const envSchema = z.object({
   NODE_ENV: z.string().optional(),
@@ -33,6 +44,14 @@ const envSchema = z.object({
   BOT_AUTHORITY_HOST: z.string().optional(),
   TEAMS_APP_CATALOG_ID: z.string().optional(),
   GRAPH_BASE_URL: z.string().optional(),
+  ROLE_GROUP_SOCIAL_WORKER: z.string().optional(),
+  ROLE_GROUP_TEAM_MANAGER: z.string().optional(),
+  ROLE_GROUP_SERVICE_MANAGER: z.string().optional(),
+  ROLE_GROUP_SERVICE_DIRECTOR: z.string().optional(),
+  ROLE_GROUP_ACCESS_WORKER: z.string().optional(),
+  ROLE_GROUP_ADMINISTRATOR: z.string().optional(),
+  BOOTSTRAP_ADMINISTRATORS: z.string().optional(),
+  DIRECTORY_SYNC_INTERVAL_MINUTES: z.coerce.number().int().min(5).max(1440).default(60),
   EVIDENCE_DIR: z.string().optional(),
   MAX_EVIDENCE_MB: z.coerce.number().int().min(1).max(10_240).default(250),
   MAX_UPLOADS_PER_PERSON: z.coerce.number().int().min(1).max(100).default(2),
@@ -67,6 +86,17 @@ export interface ServerConfig {
   bot: { appType: 'SingleTenant' | 'UserAssignedMSI'; appId?: string; appPassword?: string; tenantId?: string; openIdMetadataUrl?: string; authorityHost?: string };
   /** Installing the app through Graph for people who have not (TEAMS_APP_CATALOG_ID and AZURE_* credentials). */
   appInstall?: { catalogAppId: string; graphBaseUrl?: string; credentials: AppCredentials };
+  /**
+   * People and roles from Entra ID: one security group per role (ROLE_GROUP_*), read through Graph
+   * with the AZURE_* app registration. Absent in local mode, which keeps the seeded demo directory.
+   */
+  directory?: {
+    groups: Partial<Record<Role, string>>;
+    bootstrapAdministrators: string[];
+    intervalMs: number;
+    graphBaseUrl?: string;
+    credentials: AppCredentials;
+  };
   evidenceDir: string;
   /** Local disk, or SharePoint when EVIDENCE_STORE=sharepoint (docs/sharepoint.md). */
   evidence: EvidenceStoreConfig;
@@ -146,7 +176,30 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): ServerConfig {
   const maxEvidenceBytes = e.MAX_EVIDENCE_MB * 1024 * 1024;
   let evidence: EvidenceStoreConfig;
   let appInstall: ServerConfig['appInstall'];
+  let directory: ServerConfig['directory'];
+  const groups: Partial<Record<Role, string>> = {};
+  for (const [role, name] of Object.entries(ROLE_GROUP_SETTINGS) as [Role, string][]) {
+    const id = env[name]?.trim();
+    if (!id) continue;
+    if (!GUID.test(id)) throw new ConfigError(`${name} must be the object id of an Entra ID security group (a GUID).`);
+    groups[role] = id;
+  }
+  const bootstrapAdministrators = (e.BOOTSTRAP_ADMINISTRATORS ?? '').split(',').map((a) => a.trim()).filter(Boolean);
+  const syncsDirectory = Object.keys(groups).length > 0 || bootstrapAdministrators.length > 0;
+  if (syncsDirectory && authMode === 'local') {
+    throw new ConfigError('ROLE_GROUP_* and BOOTSTRAP_ADMINISTRATORS are for Teams mode (AUTH_MODE=teams); local mode uses the seeded demo directory.');
+  }
   try {
+    if (syncsDirectory) {
+      const credentials = appCredentialsFromEnv(env);
+      directory = {
+        groups,
+        bootstrapAdministrators,
+        intervalMs: e.DIRECTORY_SYNC_INTERVAL_MINUTES * 60_000,
+        ...(e.GRAPH_BASE_URL ? { graphBaseUrl: e.GRAPH_BASE_URL } : {}),
+        credentials: { ...credentials, authorityHost: credentials.authorityHost ?? 'https://login.microsoftonline.com' },
+      };
+    }
     if (e.TEAMS_APP_CATALOG_ID) {
       const credentials = appCredentialsFromEnv(env);
       appInstall = {
@@ -187,6 +240,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): ServerConfig {
     evidenceDir,
     evidence,
     ...(appInstall ? { appInstall } : {}),
+    ...(directory ? { directory } : {}),
     maxEvidenceBytes,
     uploads: { perPerson: e.MAX_UPLOADS_PER_PERSON, total: e.MAX_UPLOADS_TOTAL },
     rateLimit: { perPersonPerMinute: e.RATE_LIMIT_PERSON_PER_MINUTE, perAddressPerMinute: e.RATE_LIMIT_ADDRESS_PER_MINUTE },

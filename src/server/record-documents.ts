@@ -36,6 +36,19 @@ export function recordDocumentWriter(store: ConfiguredEvidenceStore): RecordDocu
   };
 }
 
+/** Lets the request's own originating worker and team manager read its folder where evidence is kept. */
+async function grantFolderReaders(deps: AppDeps, store: ConfiguredEvidenceStore, requestId: string): Promise<boolean> {
+  const request = await deps.store.read.requests.get(requestId);
+  if (!request) return false;
+  const readers = await Promise.all([request.originatingWorkerId, request.teamManagerId].map((id) => (id ? deps.directory.get(id) : null)));
+  await store.grantRequestFolder(
+    request.form.caseReference,
+    request.reference,
+    readers.filter((p): p is NonNullable<typeof p> => p !== null).map((p) => ({ aadObjectId: p.aadObjectId })),
+  );
+  return true;
+}
+
 export function filingSender(deps: AppDeps, store: ConfiguredEvidenceStore): NotificationSender {
   const writer = recordDocumentWriter(store);
   return {
@@ -43,16 +56,21 @@ export function filingSender(deps: AppDeps, store: ConfiguredEvidenceStore): Not
       if (!message.requestId) throw new PermanentDeliveryError('The message names no request.');
       const filed = await fileRecordDocuments(deps, writer, message.requestId);
       if (!filed) return { status: 'skipped', reason: 'the request is not finalised' };
-      // The request's own originating worker and team manager may read its folder in SharePoint.
-      const request = await deps.store.read.requests.get(message.requestId);
-      if (request) {
-        const readers = await Promise.all([request.originatingWorkerId, request.teamManagerId].map((id) => (id ? deps.directory.get(id) : null)));
-        await store.grantRequestFolder(
-          request.form.caseReference,
-          request.reference,
-          readers.filter((p): p is NonNullable<typeof p> => p !== null).map((p) => ({ aadObjectId: p.aadObjectId })),
-        );
-      }
+      await grantFolderReaders(deps, store, message.requestId);
+      return { status: 'sent' };
+    },
+  };
+}
+
+/**
+ * Sent when a request's first evidence item is recorded. Until SharePoint holds the folder (an
+ * upload still pending), the grant fails and the outbox tries again later.
+ */
+export function folderReadersSender(deps: AppDeps, store: ConfiguredEvidenceStore): NotificationSender {
+  return {
+    async deliver(message) {
+      if (!message.requestId) throw new PermanentDeliveryError('The message names no request.');
+      if (!(await grantFolderReaders(deps, store, message.requestId))) throw new PermanentDeliveryError('No such request.');
       return { status: 'sent' };
     },
   };

@@ -11,6 +11,8 @@ import { createRecordDocumentRepository } from './repositories/documents';
 import { createOutbox, createOutboxQueue } from './repositories/outbox';
 import { createDirectory, createPeopleAdmin } from './repositories/people';
 import { createRequestRepository } from './repositories/requests';
+import { createDirectorySyncLog } from './repositories/directory-sync';
+import { createSettingsRepository } from './repositories/settings';
 import { createSearchSessionRepository } from './repositories/search-sessions';
 import type { Database } from './schema';
 
@@ -45,6 +47,9 @@ export async function createStore(options: StoreOptions): Promise<SqlStore> {
     audit: createAuditLog(executor),
     outbox: createOutbox(executor),
     directory: createDirectory(executor),
+    people: createPeopleAdmin(executor),
+    directorySync: createDirectorySyncLog(executor),
+    settings: createSettingsRepository(executor),
   });
 
   return {

@@ -149,6 +149,28 @@ export interface RecordDocumentsTable {
   created_at: string;
 }
 
+export interface DirectorySyncRunsTable {
+  id: string;
+  started_at: string;
+  finished_at: string;
+  trigger: string;
+  requested_by: string | null;
+  status: string;
+  added: number;
+  changed: number;
+  removed: number;
+  flagged_requests: number;
+  conflicts: Json<unknown[]>;
+  error: string | null;
+}
+
+export interface AppSettingsTable {
+  key: string;
+  value: Json<unknown>;
+  updated_at: string;
+  updated_by: string;
+}
+
 export interface Database {
   people: PeopleTable;
   investigation_requests: InvestigationRequestsTable;
@@ -159,6 +181,8 @@ export interface Database {
   audit_checkpoints: AuditCheckpointsTable;
   outbox: OutboxTable;
   record_documents: RecordDocumentsTable;
+  directory_sync_runs: DirectorySyncRunsTable;
+  app_settings: AppSettingsTable;
   pending_evidence: PendingEvidenceTable;
   pending_evidence_parts: PendingEvidencePartsTable;
 }

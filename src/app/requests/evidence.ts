@@ -91,6 +91,11 @@ export async function addEvidence(deps: AppDeps, caller: Caller, requestId: stri
       createdAt: now.toISOString(),
     };
     await uow.evidence.insert(item);
+    if ((await uow.evidence.listForRequest(requestId)).length === 1) {
+      // From the first item on, the originating worker and team manager may read the request's folder
+      // where the evidence is kept (SharePoint); done after commit, through the outbox, with retries.
+      await uow.outbox.add([{ requestId, recipientId: null, kind: 'grant_folder_readers', payload: { reference: current.reference } }]);
+    }
     await auditEvent(uow, caller, current, 'add_evidence', 'access_worker', now, { evidenceId: id, sha256: stored.sha256, size: stored.size, subjectId: metadata.subjectId });
     return item;
   });

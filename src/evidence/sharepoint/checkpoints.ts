@@ -4,7 +4,7 @@
  * never reused, so nothing published is replaced) and listed back for `audit:verify`.
  */
 import type { CheckpointStore } from '../../audit/publish';
-import { createTokenProvider, type TokenProvider } from './auth';
+import { createTokenProvider, type TokenProvider } from '../../graph/app-tokens';
 import { resolveSharePointConfig, type SharePointStoreConfig } from './config';
 import { errorFromResponse, GraphApi, withRetry } from './graph';
 

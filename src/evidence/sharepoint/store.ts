@@ -12,7 +12,7 @@ import type { EvidencePutInput, EvidenceStore, StoredEvidence } from '../../app/
 import type { RecordDocumentPutInput } from '../documents';
 import { AppError } from '../../domain/errors';
 import { safeSegment } from '../local-disk';
-import { createTokenProvider, type TokenProvider } from './auth';
+import { createTokenProvider, type TokenProvider } from '../../graph/app-tokens';
 import { EVIDENCE_COLUMNS } from './columns';
 import { resolveSharePointConfig, type ResolvedSharePointConfig, type SharePointStoreConfig } from './config';
 import { errorFromResponse, GraphApi, GraphHttpError, withRetry } from './graph';

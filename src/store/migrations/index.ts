@@ -8,6 +8,7 @@ import { auditAppendOnly } from './002_audit_append_only';
 import { bot } from './003_bot';
 import { recordDocuments } from './004_record_documents';
 import { auditAppendFunction } from './005_audit_append_function';
+import { directorySync } from './010_directory_sync';
 import { pendingEvidence } from './020_pending_evidence';
 import { auditSequencedAfterCommit } from './050_audit_sequenced_after_commit';
 
@@ -17,6 +18,7 @@ export const migrations: Record<string, Migration> = {
   '003_bot': bot,
   '004_record_documents': recordDocuments,
   '005_audit_append_function': auditAppendFunction,
+  '010_directory_sync': directorySync,
   '020_pending_evidence': pendingEvidence,
   '050_audit_sequenced_after_commit': auditSequencedAfterCommit,
 };

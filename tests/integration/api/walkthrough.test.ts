@@ -63,6 +63,8 @@ describe.each(BACKENDS)('walk-through on %s', (backend) => {
     expect(Object.keys(started.body).sort()).toEqual(expect.arrayContaining(['id', 'startedAt']));
     const upload = await uploadEvidence(api, aaw, id, { subjectId: firstSubject }, PNG_BYTES, 'screenshot.png');
     expect(upload.status).toBe(201);
+    // From the first evidence item on, the originating worker and team manager may read the request's folder.
+    expect((await api.server.store.read.outbox.listForRequest(id)).filter((m) => m.kind === 'grant_folder_readers')).toHaveLength(1);
     expect(upload.body).toMatchObject({ size: PNG_BYTES.length, sha256: createHash('sha256').update(PNG_BYTES).digest('hex'), contentType: 'image/png', publiclyVisible: true });
     const ended = await api.call('POST', `/api/requests/${id}/search-sessions/${started.body.id as string}/end`, { token: aaw });
     expect(ended.status).toBe(200);

@@ -3,6 +3,7 @@
  * nothing here knows of PostgreSQL, Graph, Fastify or botbuilder.
  */
 import type { Readable } from 'node:stream';
+import type { EvaluationRow } from '../domain/evaluation';
 import type { EvidenceMetadata } from '../domain/forms';
 import type { InvestigationRequest } from '../domain/request';
 import type { Person, Role } from '../domain/roles';
@@ -207,11 +208,17 @@ export interface PeopleAdmin {
   upsert(person: Person): Promise<void>;
 }
 
+/** The evaluation's read model: one plain row per request submitted in a period (London dates, inclusive). */
+export interface EvaluationReadModel {
+  rows(period: { from: string; to: string }): Promise<EvaluationRow[]>;
+}
+
 export interface Store {
   /** Runs `work` in one transaction: all of it commits, or none of it. */
   transaction<T>(work: (uow: UnitOfWork) => Promise<T>): Promise<T>;
   /** Reads outside a transaction. */
   read: UnitOfWork;
+  evaluation: EvaluationReadModel;
   outboxQueue: OutboxQueue;
   people: PeopleAdmin;
   close(): Promise<void>;

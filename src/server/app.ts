@@ -33,6 +33,7 @@ import type { ServerConfig } from './config';
 import { errorBody, handleError } from './errors';
 import { openApiDocument } from './openapi';
 import { registerDevRoutes } from './routes/dev';
+import { registerEvaluationRoutes } from './routes/evaluation';
 import { makeTmpDir, registerRequestRoutes } from './routes/requests';
 import { securityHeaders } from './security';
 
@@ -83,7 +84,7 @@ export async function buildServer(config: ServerConfig, options: BuildOptions = 
     directory,
     evidence,
     clock: options.clock ?? systemClock,
-    settings: { workflow: { authorisationValidDays: config.authorisationValidDays }, maxEvidenceBytes: config.maxEvidenceBytes },
+    settings: { workflow: { authorisationValidDays: config.authorisationValidDays }, maxEvidenceBytes: config.maxEvidenceBytes, reminders: config.reminders },
   };
   const localTokens = config.localSignIn ? createLocalTokens(await loadLocalSigningKey(config.dataDir)) : undefined;
   if (config.localSignIn) {
@@ -126,6 +127,7 @@ export async function buildServer(config: ServerConfig, options: BuildOptions = 
   app.get('/api/people', async (request) => listPeople(deps, caller(request), request.query));
   if (localTokens) await registerDevRoutes(app, directory, localTokens);
   await registerRequestRoutes(app, { deps, caller, tmpDir: await makeTmpDir(config.dataDir) });
+  await registerEvaluationRoutes(app, { deps, caller });
 
   const bot = createTeamsBot({
     deps,

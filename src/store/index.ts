@@ -6,6 +6,7 @@ import type { Kysely } from 'kysely';
 import type { Store, UnitOfWork } from '../app/ports';
 import { createAuditLog } from '../audit/log';
 import { migrate, openDatabase, type DatabaseOptions } from './database';
+import { createEvaluationReadModel } from './repositories/evaluation';
 import { createEvidenceRepository } from './repositories/evidence';
 import { createRecordDocumentRepository } from './repositories/documents';
 import { createOutbox, createOutboxQueue } from './repositories/outbox';
@@ -52,6 +53,7 @@ export async function createStore(options: StoreOptions): Promise<SqlStore> {
     db,
     transaction: (work) => db.transaction().execute((trx) => insideTransaction(() => work(unitOfWork(trx)))),
     read: unitOfWork(db),
+    evaluation: createEvaluationReadModel(db),
     outboxQueue: createOutboxQueue(db),
     people: createPeopleAdmin(db),
     close: () => db.destroy(),

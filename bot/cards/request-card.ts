@@ -47,6 +47,7 @@ const HEADLINES: Record<CardPurpose, string> = {
   reminder_follow_up_due: 'Reminder: the six-month follow-up is due for a social media check',
   reminder_monitoring_review_due: 'Reminder: a monitoring authorisation is due for review',
   record_documents: 'The Investigation Request and Log have been filed',
+  survey_prompt: 'How was the authorisation process? Rate its ease and effectiveness in the tab (it takes a minute)',
   current: 'Social media check',
 };
 

@@ -5,6 +5,8 @@
 import type { Readable } from 'node:stream';
 import type { EvaluationRow } from '../domain/evaluation';
 import type { EvidenceMetadata } from '../domain/forms';
+import type { PilotSettings } from '../domain/pilot';
+import type { SurveyAnswer, SurveyChannel } from '../domain/survey';
 import type { InvestigationRequest } from '../domain/request';
 import type { Person, Role } from '../domain/roles';
 import type { RequestState } from '../domain/states';
@@ -180,6 +182,23 @@ export interface Outbox {
   requeue(id: string, at: Date): Promise<void>;
 }
 
+export interface SurveyRepository {
+  insert(answer: SurveyAnswer): Promise<void>;
+  lastAnswer(personId: string): Promise<SurveyAnswer | null>;
+  /**
+   * Records that the person is asked at `at` through `channel`, unless they were last asked (or
+   * answered) after `notAfter`. True when the ask was recorded: only then is the person asked.
+   */
+  claimAsk(personId: string, at: string, channel: SurveyChannel, notAfter: string): Promise<boolean>;
+  /** Answers given in a period (London dates, inclusive). */
+  answersBetween(from: string, to: string): Promise<SurveyAnswer[]>;
+}
+
+export interface PilotSettingsRepository {
+  get(): Promise<PilotSettings | null>;
+  put(settings: PilotSettings, at: string, by: string): Promise<void>;
+}
+
 /** Everything a use case may read or write inside one database transaction. */
 export interface UnitOfWork {
   requests: RequestRepository;
@@ -189,6 +208,8 @@ export interface UnitOfWork {
   audit: AuditLog;
   outbox: Outbox;
   directory: Directory;
+  surveys: SurveyRepository;
+  pilotSettings: PilotSettingsRepository;
 }
 
 /** The dispatcher's side of the outbox: claim due work safely across several server instances. */

@@ -279,3 +279,75 @@ export function evaluationFigures(allRows: readonly EvaluationRow[], query: Eval
     byTeam: [...teams.values()].sort((a, b) => a.team.localeCompare(b.team, 'en-GB')),
   };
 }
+
+/**
+ * The figures and the requests as tables for export. Rows are anonymised: no reference, no names
+ * of staff or subjects, no dates of birth or addresses, no free text (reasons, summaries, comments)
+ * — only the team, the month, the kind, the outcome and the numbers.
+ */
+export interface ExportTables {
+  figures: [string, string | number][];
+  requestsHeader: string[];
+  requests: (string | number)[][];
+}
+
+export function exportTables(figures: EvaluationFigures, rows: readonly EvaluationRow[]): ExportTables {
+  const f = figures;
+  const value = (n: number | null) => (n === null ? '' : n);
+  const lines: [string, string | number][] = [
+    ['Period from', f.period.from],
+    ['Period to', f.period.to],
+    ['Team', f.team ?? 'All teams'],
+    ['Requests', f.uses.requests],
+    ...OUTCOMES.map((o): [string, number] => [`Outcome: ${OUTCOME_LABELS[o]}`, f.outcomes.counts[o]]),
+    ['Search sessions', f.time.sessions],
+    ['Time searching (minutes)', f.time.totalSearchMinutes],
+    ['Median time searching per request (minutes)', value(f.time.perRequestMinutes.median)],
+    ...f.turnaround.map((t): [string, string | number] => [`Median hours ${t.from} to ${t.to}`, value(t.median)]),
+    ['Requests assessed', f.value.assessed],
+    ['Useful pieces', f.value.usefulPieces],
+    ['Unique pieces (not otherwise available)', f.value.uniquePieces],
+    ...CONTRIBUTIONS.map((c): [string, number] => [`Contribution: ${c}`, f.value.contribution[c]]),
+    ['Share of assessed requests with unique pieces', value(f.criteria.notOtherwiseAvailable.share)],
+    ['Share contributing considerably or significantly', value(f.criteria.valueToAssessment.share)],
+    ['Minutes searched per useful piece', value(f.criteria.proportionateTime.minutesPerUsefulPiece)],
+    ['Six-month follow-ups due', f.followUp.due],
+    ['Six-month follow-ups given', f.followUp.given],
+  ];
+  const steps = MILESTONES.slice(1).map((to, i) => [MILESTONES[i] as Milestone, to] as const);
+  const header = [
+    'Row',
+    'Team',
+    'Month submitted',
+    'Kind',
+    'Outcome',
+    ...steps.map(([from, to]) => `Hours ${from} to ${to}`),
+    'Search sessions',
+    'Search minutes',
+    'Useful pieces',
+    'Unique pieces',
+    'Contribution',
+    'Feedback given',
+    'Six-month follow-up',
+  ];
+  const sorted = [...rows].sort((a, b) => (a.milestones.submitted ?? '').localeCompare(b.milestones.submitted ?? ''));
+  const requests = sorted.map((r, i) => [
+    i + 1,
+    r.team ?? NO_TEAM,
+    r.milestones.submitted ? londonDate(new Date(r.milestones.submitted)).slice(0, 7) : '',
+    r.kind ?? '',
+    outcomeOf(r),
+    ...steps.map(([from, to]) => {
+      const h = hoursBetween(r.milestones[from], r.milestones[to]);
+      return h === null ? '' : round1(h);
+    }),
+    r.searchSessions,
+    minutes(r.searchSeconds),
+    r.usefulPieces ?? '',
+    r.uniquePieces ?? '',
+    r.contribution ?? '',
+    r.feedbackGiven ? 'yes' : 'no',
+    r.followUp ?? '',
+  ]);
+  return { figures: lines, requestsHeader: header, requests };
+}

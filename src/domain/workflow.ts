@@ -33,6 +33,7 @@ export const NOTIFICATION_KINDS = [
   'reminder_follow_up_due',
   'reminder_monitoring_review_due',
   'record_documents',
+  'survey_prompt',
 ] as const;
 export type NotificationKind = (typeof NOTIFICATION_KINDS)[number];
 

@@ -13,6 +13,7 @@ import { systemClock } from '../app/deps';
 import type { Caller, Clock, EvidenceStore } from '../app/ports';
 import { expireDueRequests } from '../app/requests/expire-due';
 import { sendDueReminders } from '../app/requests/send-reminders';
+import { askSurveysByBot } from '../app/surveys/ask-surveys-by-bot';
 import { listPeople } from '../app/people/list-people';
 import { AppError } from '../domain/errors';
 import { createEvidenceStore } from '../evidence';
@@ -207,6 +208,7 @@ export async function buildServer(config: ServerConfig, options: BuildOptions = 
       expireDueRequests(deps)
         .then(() => configured.retryPendingUploads((pendingKey, stored) => recordPendingUploadStored(deps, pendingKey, stored)))
         .then(() => sendDueReminders(deps, config.reminders))
+        .then(async (written) => written + (await askSurveysByBot(deps)))
         .then((written) => {
           if (written > 0) dispatcher.nudge();
         })

@@ -12,6 +12,7 @@ import { createRecordDocumentRepository } from './repositories/documents';
 import { createOutbox, createOutboxQueue } from './repositories/outbox';
 import { createDirectory, createPeopleAdmin } from './repositories/people';
 import { createRequestRepository } from './repositories/requests';
+import { createPilotSettingsRepository, createSurveyRepository } from './repositories/surveys';
 import { createSearchSessionRepository } from './repositories/search-sessions';
 import type { Database } from './schema';
 
@@ -47,6 +48,8 @@ export async function createStore(options: StoreOptions): Promise<SqlStore> {
     audit: createAuditLog(executor, { checkpointEvery: options.auditCheckpointEvery }),
     outbox: createOutbox(executor),
     directory: createDirectory(executor),
+    surveys: createSurveyRepository(executor),
+    pilotSettings: createPilotSettingsRepository(executor),
   });
 
   return {

@@ -141,6 +141,31 @@ export interface RecordDocumentsTable {
   created_at: string;
 }
 
+export interface SurveyAnswersTable {
+  id: string;
+  person_id: string;
+  answered_at: string;
+  ease_of_authorisation: number;
+  effectiveness: number;
+  comments: string | null;
+}
+
+export interface SurveyAsksTable {
+  person_id: string;
+  asked_at: string;
+  channel: string;
+}
+
+export interface PilotSettingsTable {
+  id: number;
+  start_date: string;
+  length_months: number;
+  platforms: string[];
+  register_size: number;
+  updated_at: string;
+  updated_by: string;
+}
+
 export interface Database {
   people: PeopleTable;
   investigation_requests: InvestigationRequestsTable;
@@ -151,4 +176,7 @@ export interface Database {
   audit_checkpoints: AuditCheckpointsTable;
   outbox: OutboxTable;
   record_documents: RecordDocumentsTable;
+  survey_answers: SurveyAnswersTable;
+  survey_asks: SurveyAsksTable;
+  pilot_settings: PilotSettingsTable;
 }

@@ -3,6 +3,7 @@ import { z } from 'zod';
 import { evaluationFigures, inPeriod, NO_TEAM, type EvaluationFigures, type EvaluationRow } from '../../domain/evaluation';
 import { parseForm } from '../../domain/forms';
 import { DEFAULT_REMINDER_SETTINGS } from '../../domain/reminders';
+import { surveyFigures } from '../../domain/survey';
 import type { AppDeps } from '../deps';
 import type { Caller } from '../ports';
 import { gate } from './gate';
@@ -39,6 +40,8 @@ export async function evaluationReport(deps: AppDeps, query: PeriodQuery): Promi
 
 export async function getEvaluation(deps: AppDeps, caller: Caller, input: unknown) {
   await gate(deps, caller, 'view_evaluation');
-  const report = await evaluationReport(deps, parseForm(periodQuerySchema, input ?? {}));
-  return { ...report.figures, teams: report.teams };
+  const query = parseForm(periodQuerySchema, input ?? {});
+  const report = await evaluationReport(deps, query);
+  const survey = surveyFigures(await deps.store.read.surveys.answersBetween(query.from, query.to));
+  return { ...report.figures, survey, teams: report.teams };
 }

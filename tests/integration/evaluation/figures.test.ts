@@ -10,7 +10,7 @@ describe.each(BACKENDS)('evaluation figures on %s', (backend) => {
   beforeAll(async () => {
     api = await startApi(backend, { clock: { now: () => clock.now } });
     seeded = await seedWorkflows(api, clock);
-  });
+  }, 240_000);
   afterAll(async () => api.close());
 
   const june = '/api/evaluation?from=2026-06-01&to=2026-06-30';

@@ -3,6 +3,7 @@
  * nothing here knows of PostgreSQL, Graph, Fastify or botbuilder.
  */
 import type { Readable } from 'node:stream';
+import type { DisclosureRecord } from '../domain/disclosure';
 import type { EvaluationRow } from '../domain/evaluation';
 import type { EvidenceMetadata } from '../domain/forms';
 import type { PilotSettings } from '../domain/pilot';
@@ -199,6 +200,13 @@ export interface PilotSettingsRepository {
   put(settings: PilotSettings, at: string, by: string): Promise<void>;
 }
 
+export interface DisclosureRepository {
+  /** Requests whose stored text (form, log, evidence metadata, audit entries) mentions any of the terms. */
+  candidateRequestIds(terms: string[]): Promise<string[]>;
+  insert(record: DisclosureRecord): Promise<void>;
+  get(id: string): Promise<DisclosureRecord | null>;
+}
+
 /** Everything a use case may read or write inside one database transaction. */
 export interface UnitOfWork {
   requests: RequestRepository;
@@ -210,6 +218,7 @@ export interface UnitOfWork {
   directory: Directory;
   surveys: SurveyRepository;
   pilotSettings: PilotSettingsRepository;
+  disclosures: DisclosureRepository;
 }
 
 /** The dispatcher's side of the outbox: claim due work safely across several server instances. */

@@ -6,6 +6,7 @@ import type { Kysely } from 'kysely';
 import type { Store, UnitOfWork } from '../app/ports';
 import { createAuditLog } from '../audit/log';
 import { migrate, openDatabase, type DatabaseOptions } from './database';
+import { createDisclosureRepository } from './repositories/disclosures';
 import { createEvaluationReadModel } from './repositories/evaluation';
 import { createEvidenceRepository } from './repositories/evidence';
 import { createRecordDocumentRepository } from './repositories/documents';
@@ -50,6 +51,7 @@ export async function createStore(options: StoreOptions): Promise<SqlStore> {
     directory: createDirectory(executor),
     surveys: createSurveyRepository(executor),
     pilotSettings: createPilotSettingsRepository(executor),
+    disclosures: createDisclosureRepository(executor),
   });
 
   return {

@@ -4,6 +4,7 @@
  * selected types here are plain strings and numbers. jsonb columns are written as JSON text.
  */
 import type { ColumnType, Generated, GeneratedAlways } from 'kysely';
+import type { DisclosureMatch, DisclosureQuery } from '../domain/disclosure';
 import type { Feedback, InvestigationLog } from '../domain/forms';
 import type { Decision, InvestigationRequest, RequestForm, Scope } from '../domain/request';
 
@@ -166,6 +167,14 @@ export interface PilotSettingsTable {
   updated_by: string;
 }
 
+export interface DisclosuresTable {
+  id: string;
+  requested_by: string;
+  requested_at: string;
+  query: Json<DisclosureQuery>;
+  matches: Json<DisclosureMatch[]>;
+}
+
 export interface Database {
   people: PeopleTable;
   investigation_requests: InvestigationRequestsTable;
@@ -179,4 +188,5 @@ export interface Database {
   survey_answers: SurveyAnswersTable;
   survey_asks: SurveyAsksTable;
   pilot_settings: PilotSettingsTable;
+  disclosures: DisclosuresTable;
 }

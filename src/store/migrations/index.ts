@@ -9,6 +9,7 @@ import { bot } from './003_bot';
 import { recordDocuments } from './004_record_documents';
 import { auditAppendFunction } from './005_audit_append_function';
 import { surveysAndPilotSettings } from './030_surveys_and_pilot_settings';
+import { disclosures } from './031_disclosures';
 
 export const migrations: Record<string, Migration> = {
   '001_schema': schema,
@@ -17,4 +18,5 @@ export const migrations: Record<string, Migration> = {
   '004_record_documents': recordDocuments,
   '005_audit_append_function': auditAppendFunction,
   '030_surveys_and_pilot_settings': surveysAndPilotSettings,
+  '031_disclosures': disclosures,
 };

@@ -31,9 +31,10 @@ export function BarChart({ title, bars, valueHeading, unit = '' }: { title: stri
   const [showTable, setShowTable] = useState(false);
   const max = Math.max(1, ...bars.map((b) => b.value ?? 0));
   const row = 24;
-  const labelWidth = 190;
-  const width = 560;
-  const barSpace = width - labelWidth - 70;
+  const labelWidth = 170;
+  const width = 600;
+  // Room on the right for the longest value text, e.g. "12 (3 completed)".
+  const barSpace = width - labelWidth - 130;
   const text = (b: Bar) => b.display ?? (b.value === null ? '—' : `${b.value}${unit}`);
   return (
     <figure className={styles.figure} aria-labelledby={`${id}-caption`}>
@@ -47,7 +48,7 @@ export function BarChart({ title, bars, valueHeading, unit = '' }: { title: stri
           return (
             <g key={b.label}>
               <text className={styles.label} x={0} y={y + 16}>
-                {b.label.length > 30 ? `${b.label.slice(0, 29)}…` : b.label}
+                {b.label.length > 26 ? `${b.label.slice(0, 25)}…` : b.label}
               </text>
               <rect className={styles.track} x={labelWidth} y={y + 4} width={barSpace} height={row - 8} />
               <rect className={styles.bar} x={labelWidth} y={y + 4} width={w} height={row - 8} />

@@ -75,7 +75,7 @@ export function matchingSubjects(request: InvestigationRequest, query: Disclosur
 
 /** Words to look for in stored text when narrowing the search: the name as typed and the link. */
 export function searchTerms(query: DisclosureQuery): string[] {
-  return [query.name.trim(), ...(query.profileLink ? [normaliseLink(query.profileLink)] : [])];
+  return [query.name.trim().replace(/\s+/g, ' '), ...(query.profileLink ? [normaliseLink(query.profileLink)] : [])];
 }
 
 const OTHER = 'Another person (withheld)';

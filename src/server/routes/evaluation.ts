@@ -1,10 +1,13 @@
 /** The pilot evaluation and governance routes: thin adapters from HTTP to the use cases. */
 import type { FastifyInstance } from 'fastify';
+import { disclosureContent } from '../../app/disclosures/disclosure-content';
+import { searchDisclosure } from '../../app/disclosures/search-disclosure';
 import { exportEvaluation } from '../../app/evaluation/export-evaluation';
 import { getEvaluation } from '../../app/evaluation/get-figures';
 import { DOCX_CONTENT_TYPE, XLSX_CONTENT_TYPE, evaluationCsv, evaluationSummaryDocx, evaluationXlsx } from '../../reports/evaluation';
 import { answerSurvey } from '../../app/surveys/answer-survey';
 import { askSurveyInTab } from '../../app/surveys/ask-survey';
+import { disclosureZip } from '../../reports/disclosure';
 import type { RouteContext } from './requests';
 
 export async function registerEvaluationRoutes(app: FastifyInstance, ctx: Omit<RouteContext, 'tmpDir'>): Promise<void> {
@@ -27,6 +30,16 @@ export async function registerEvaluationRoutes(app: FastifyInstance, ctx: Omit<R
       .header('content-disposition', `attachment; filename="pilot-evaluation-summary-${out.figures.period.from}-to-${out.figures.period.to}.docx"`)
       .header('cache-control', 'no-store')
       .send(await evaluationSummaryDocx(out.figures, out.generatedAt));
+  });
+  app.post('/api/disclosures', async (request, reply) => reply.status(201).send(await searchDisclosure(deps, ctx.caller(request), request.body)));
+  app.get('/api/disclosures/:id/content', async (request, reply) => {
+    const bundle = await disclosureContent(deps, ctx.caller(request), (request.params as Record<string, string>).id ?? '');
+    const zip = await disclosureZip(bundle, (key) => deps.evidence.get(key));
+    return reply
+      .header('content-type', 'application/zip')
+      .header('content-disposition', `attachment; filename="disclosure-${bundle.record.id}.zip"`)
+      .header('cache-control', 'no-store')
+      .send(zip);
   });
   app.post('/api/surveys', async (request, reply) => reply.status(201).send(await answerSurvey(deps, ctx.caller(request), request.body)));
   app.post('/api/surveys/ask', async (request) => askSurveyInTab(deps, ctx.caller(request)));

@@ -4,13 +4,14 @@
  * trends by month and team — for a period and a team, with the exports.
  */
 import { useState, type FormEvent } from 'react';
-import { Button, Card, Field, Input, Select, makeStyles, tokens } from '@fluentui/react-components';
+import { Button, Card, Field, Label, Select, makeStyles, tokens } from '@fluentui/react-components';
 import { formatDate } from '../../../src/domain/dates';
 import { OUTCOMES, OUTCOME_LABELS, type EvaluationFigures } from '../../../src/domain/evaluation';
 import { CONTRIBUTIONS } from '../../../src/domain/forms';
 import type { SurveyFigures } from '../../../src/domain/survey';
 import { errorMessage, useApi } from '../api';
 import { BarChart } from '../components/BarChart';
+import { UkDateInput } from '../components/UkDateInput';
 import { ErrorState, Loading, Notice, PageHeading, SectionHeading, useLoad } from '../components/common';
 
 type Figures = Omit<EvaluationFigures, 'uses'> & {
@@ -20,6 +21,7 @@ type Figures = Omit<EvaluationFigures, 'uses'> & {
 };
 
 const useStyles = makeStyles({
+  field: { display: 'flex', flexDirection: 'column', gap: tokens.spacingVerticalXXS },
   filters: { display: 'flex', flexWrap: 'wrap', gap: tokens.spacingHorizontalM, alignItems: 'end', marginBottom: tokens.spacingVerticalL },
   criteria: { display: 'grid', gridTemplateColumns: 'repeat(auto-fit, minmax(min(240px, 100%), 1fr))', gap: tokens.spacingHorizontalM },
   big: { fontSize: tokens.fontSizeHero700, lineHeight: tokens.lineHeightHero700, fontWeight: tokens.fontWeightSemibold, margin: 0 },
@@ -70,12 +72,14 @@ export default function EvaluationPage() {
     <>
       <PageHeading>Pilot evaluation</PageHeading>
       <form className={styles.filters} onSubmit={apply} aria-label="Period and team">
-        <Field label="From">
-          <Input type="date" value={draft.from} onChange={(_, d) => setDraft({ ...draft, from: d.value })} required />
-        </Field>
-        <Field label="To">
-          <Input type="date" value={draft.to} onChange={(_, d) => setDraft({ ...draft, to: d.value })} required />
-        </Field>
+        <div className={styles.field}>
+          <Label htmlFor="evaluation-from">From</Label>
+          <UkDateInput id="evaluation-from" value={draft.from} onChange={(from) => setDraft({ ...draft, from })} />
+        </div>
+        <div className={styles.field}>
+          <Label htmlFor="evaluation-to">To</Label>
+          <UkDateInput id="evaluation-to" value={draft.to} onChange={(to) => setDraft({ ...draft, to })} />
+        </div>
         <Field label="Team">
           <Select value={draft.team} onChange={(_, d) => setDraft({ ...draft, team: d.value })}>
             <option value="">All teams</option>

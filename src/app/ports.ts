@@ -219,6 +219,7 @@ export interface UnitOfWork {
   surveys: SurveyRepository;
   pilotSettings: PilotSettingsRepository;
   disclosures: DisclosureRepository;
+  people: PeopleAdmin;
 }
 
 /** The dispatcher's side of the outbox: claim due work safely across several server instances. */

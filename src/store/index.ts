@@ -52,6 +52,7 @@ export async function createStore(options: StoreOptions): Promise<SqlStore> {
     surveys: createSurveyRepository(executor),
     pilotSettings: createPilotSettingsRepository(executor),
     disclosures: createDisclosureRepository(executor),
+    people: createPeopleAdmin(executor),
   });
 
   return {

@@ -49,6 +49,7 @@ const HEADLINES: Record<CardPurpose, string> = {
   record_documents: 'The Investigation Request and Log have been filed',
   grant_folder_readers: 'The request’s evidence folder is open to its social worker and team manager',
   holder_lost_role: 'Someone holding this social media check no longer has the role in the directory',
+  survey_prompt: 'How was the authorisation process? Rate its ease and effectiveness in the tab (it takes a minute)',
   current: 'Social media check',
 };
 

@@ -1,3 +1,4 @@
+import type { ReminderSettings } from '../domain/reminders';
 import type { WorkflowSettings } from '../domain/workflow';
 import type { Clock, Directory, EvidenceStore, Store } from './ports';
 
@@ -5,6 +6,8 @@ export interface AppSettings {
   workflow: WorkflowSettings;
   /** Largest evidence file accepted, in bytes. */
   maxEvidenceBytes: number;
+  /** When reminders (and the six-month follow-up) fall due; the defaults when absent. */
+  reminders?: ReminderSettings;
 }
 
 /** What every use case is given: its ports and settings, never a framework. */

@@ -3,7 +3,11 @@
  * nothing here knows of PostgreSQL, Graph, Fastify or botbuilder.
  */
 import type { Readable } from 'node:stream';
+import type { DisclosureRecord } from '../domain/disclosure';
+import type { EvaluationRow } from '../domain/evaluation';
 import type { EvidenceMetadata } from '../domain/forms';
+import type { PilotSettings } from '../domain/pilot';
+import type { SurveyAnswer, SurveyChannel } from '../domain/survey';
 import type { InvestigationRequest } from '../domain/request';
 import type { Person, Role } from '../domain/roles';
 import type { RequestState } from '../domain/states';
@@ -251,6 +255,30 @@ export interface SettingsRepository {
   setAccessWorkerRegisterLimit(limit: number, by: string, at: Date): Promise<void>;
 }
 
+export interface SurveyRepository {
+  insert(answer: SurveyAnswer): Promise<void>;
+  lastAnswer(personId: string): Promise<SurveyAnswer | null>;
+  /**
+   * Records that the person is asked at `at` through `channel`, unless they were last asked (or
+   * answered) after `notAfter`. True when the ask was recorded: only then is the person asked.
+   */
+  claimAsk(personId: string, at: string, channel: SurveyChannel, notAfter: string): Promise<boolean>;
+  /** Answers given in a period (London dates, inclusive). */
+  answersBetween(from: string, to: string): Promise<SurveyAnswer[]>;
+}
+
+export interface PilotSettingsRepository {
+  get(): Promise<PilotSettings | null>;
+  put(settings: PilotSettings, at: string, by: string): Promise<void>;
+}
+
+export interface DisclosureRepository {
+  /** Requests whose stored text (form, log, evidence metadata, audit entries) mentions any of the terms. */
+  candidateRequestIds(terms: string[]): Promise<string[]>;
+  insert(record: DisclosureRecord): Promise<void>;
+  get(id: string): Promise<DisclosureRecord | null>;
+}
+
 /** Everything a use case may read or write inside one database transaction. */
 export interface UnitOfWork {
   requests: RequestRepository;
@@ -263,6 +291,9 @@ export interface UnitOfWork {
   people: PeopleAdmin;
   directorySync: DirectorySyncLog;
   settings: SettingsRepository;
+  surveys: SurveyRepository;
+  pilotSettings: PilotSettingsRepository;
+  disclosures: DisclosureRepository;
 }
 
 /** The dispatcher's side of the outbox: claim due work safely across several server instances. */
@@ -282,11 +313,17 @@ export interface PeopleAdmin {
   upsert(person: Person): Promise<void>;
 }
 
+/** The evaluation's read model: one plain row per request submitted in a period (London dates, inclusive). */
+export interface EvaluationReadModel {
+  rows(period: { from: string; to: string }): Promise<EvaluationRow[]>;
+}
+
 export interface Store {
   /** Runs `work` in one transaction: all of it commits, or none of it. */
   transaction<T>(work: (uow: UnitOfWork) => Promise<T>): Promise<T>;
   /** Reads outside a transaction. */
   read: UnitOfWork;
+  evaluation: EvaluationReadModel;
   outboxQueue: OutboxQueue;
   people: PeopleAdmin;
   close(): Promise<void>;

@@ -35,6 +35,7 @@ export const NOTIFICATION_KINDS = [
   'record_documents',
   'holder_lost_role',
   'grant_folder_readers',
+  'survey_prompt',
 ] as const;
 export type NotificationKind = (typeof NOTIFICATION_KINDS)[number];
 

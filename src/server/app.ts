@@ -15,6 +15,7 @@ import { systemClock } from '../app/deps';
 import type { Caller, Clock, DirectorySource, EvidenceStore } from '../app/ports';
 import { expireDueRequests } from '../app/requests/expire-due';
 import { sendDueReminders } from '../app/requests/send-reminders';
+import { askSurveysByBot } from '../app/surveys/ask-surveys-by-bot';
 import { listPeople } from '../app/people/list-people';
 import { AppError } from '../domain/errors';
 import { createEvidenceStore } from '../evidence';
@@ -48,6 +49,7 @@ import { loggerOptions } from './logging';
 import { openApiDocument } from './openapi';
 import { registerDevRoutes } from './routes/dev';
 import { registerOperationsRoutes } from './routes/operations';
+import { registerEvaluationRoutes } from './routes/evaluation';
 import { makeTmpDir, registerRequestRoutes } from './routes/requests';
 import { securityHeaders } from './security';
 import { createUploadSlots } from './upload-slots';
@@ -113,7 +115,7 @@ export async function buildServer(config: ServerConfig, options: BuildOptions = 
     directory,
     evidence,
     clock: options.clock ?? systemClock,
-    settings: { workflow: { authorisationValidDays: config.authorisationValidDays }, maxEvidenceBytes: config.maxEvidenceBytes },
+    settings: { workflow: { authorisationValidDays: config.authorisationValidDays }, maxEvidenceBytes: config.maxEvidenceBytes, reminders: config.reminders },
   };
   const localTokens = config.localSignIn ? createLocalTokens(await loadLocalSigningKey(config.dataDir)) : undefined;
   if (config.localSignIn) {
@@ -191,6 +193,7 @@ export async function buildServer(config: ServerConfig, options: BuildOptions = 
   const bootstrapAdministrators = config.directory?.bootstrapAdministrators ?? [];
   await registerAdminRoutes(app, { deps, caller, source: directorySource, bootstrapAdministrators, directoryChanged: () => directory.invalidate() });
   await registerRequestRoutes(app, { deps, caller, tmpDir: await makeTmpDir(config.dataDir), uploads: createUploadSlots(config.uploads) });
+  await registerEvaluationRoutes(app, { deps, caller });
 
   const bot = createTeamsBot({
     deps,
@@ -315,6 +318,7 @@ export async function buildServer(config: ServerConfig, options: BuildOptions = 
       expireDueRequests(deps)
         .then(() => configured.retryPendingUploads((pendingKey, stored) => recordPendingUploadStored(deps, pendingKey, stored)))
         .then(() => sendDueReminders(deps, config.reminders))
+        .then(async (written) => written + (await askSurveysByBot(deps)))
         .then((written) => {
           if (written > 0) dispatcher.nudge();
         })

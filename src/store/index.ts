@@ -6,6 +6,8 @@ import type { Kysely } from 'kysely';
 import type { Store, UnitOfWork } from '../app/ports';
 import { createAuditLog } from '../audit/log';
 import { migrate, openDatabase, type DatabaseOptions } from './database';
+import { createDisclosureRepository } from './repositories/disclosures';
+import { createEvaluationReadModel } from './repositories/evaluation';
 import { createEvidenceRepository } from './repositories/evidence';
 import { createRecordDocumentRepository } from './repositories/documents';
 import { createOutbox, createOutboxQueue } from './repositories/outbox';
@@ -13,6 +15,7 @@ import { createDirectory, createPeopleAdmin } from './repositories/people';
 import { createRequestRepository } from './repositories/requests';
 import { createDirectorySyncLog } from './repositories/directory-sync';
 import { createSettingsRepository } from './repositories/settings';
+import { createPilotSettingsRepository, createSurveyRepository } from './repositories/surveys';
 import { createSearchSessionRepository } from './repositories/search-sessions';
 import type { Database } from './schema';
 
@@ -50,12 +53,16 @@ export async function createStore(options: StoreOptions): Promise<SqlStore> {
     people: createPeopleAdmin(executor),
     directorySync: createDirectorySyncLog(executor),
     settings: createSettingsRepository(executor),
+    surveys: createSurveyRepository(executor),
+    pilotSettings: createPilotSettingsRepository(executor),
+    disclosures: createDisclosureRepository(executor),
   });
 
   return {
     db,
     transaction: (work) => db.transaction().execute((trx) => insideTransaction(() => work(unitOfWork(trx)))),
     read: unitOfWork(db),
+    evaluation: createEvaluationReadModel(db),
     outboxQueue: createOutboxQueue(db),
     people: createPeopleAdmin(db),
     close: () => db.destroy(),

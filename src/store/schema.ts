@@ -4,6 +4,7 @@
  * selected types here are plain strings and numbers. jsonb columns are written as JSON text.
  */
 import type { ColumnType, Generated, GeneratedAlways } from 'kysely';
+import type { DisclosureMatch, DisclosureQuery } from '../domain/disclosure';
 import type { Feedback, InvestigationLog } from '../domain/forms';
 import type { Decision, InvestigationRequest, RequestForm, Scope } from '../domain/request';
 
@@ -171,6 +172,39 @@ export interface AppSettingsTable {
   updated_by: string;
 }
 
+export interface SurveyAnswersTable {
+  id: string;
+  person_id: string;
+  answered_at: string;
+  ease_of_authorisation: number;
+  effectiveness: number;
+  comments: string | null;
+}
+
+export interface SurveyAsksTable {
+  person_id: string;
+  asked_at: string;
+  channel: string;
+}
+
+export interface PilotSettingsTable {
+  id: number;
+  start_date: string;
+  length_months: number;
+  platforms: string[];
+  register_size: number;
+  updated_at: string;
+  updated_by: string;
+}
+
+export interface DisclosuresTable {
+  id: string;
+  requested_by: string;
+  requested_at: string;
+  query: Json<DisclosureQuery>;
+  matches: Json<DisclosureMatch[]>;
+}
+
 export interface Database {
   people: PeopleTable;
   investigation_requests: InvestigationRequestsTable;
@@ -185,6 +219,10 @@ export interface Database {
   app_settings: AppSettingsTable;
   pending_evidence: PendingEvidenceTable;
   pending_evidence_parts: PendingEvidencePartsTable;
+  survey_answers: SurveyAnswersTable;
+  survey_asks: SurveyAsksTable;
+  pilot_settings: PilotSettingsTable;
+  disclosures: DisclosuresTable;
 }
 
 export interface PendingEvidenceTable {

@@ -10,6 +10,8 @@ import { recordDocuments } from './004_record_documents';
 import { auditAppendFunction } from './005_audit_append_function';
 import { directorySync } from './010_directory_sync';
 import { pendingEvidence } from './020_pending_evidence';
+import { surveysAndPilotSettings } from './030_surveys_and_pilot_settings';
+import { disclosures } from './031_disclosures';
 import { auditSequencedAfterCommit } from './050_audit_sequenced_after_commit';
 
 export const migrations: Record<string, Migration> = {
@@ -20,5 +22,7 @@ export const migrations: Record<string, Migration> = {
   '005_audit_append_function': auditAppendFunction,
   '010_directory_sync': directorySync,
   '020_pending_evidence': pendingEvidence,
+  '030_surveys_and_pilot_settings': surveysAndPilotSettings,
+  '031_disclosures': disclosures,
   '050_audit_sequenced_after_commit': auditSequencedAfterCommit,
 };

@@ -1,8 +1,10 @@
+import type { ProtocolSettings } from '../domain/protocol';
 import type { WorkflowSettings } from '../domain/workflow';
 import type { Clock, Directory, EvidenceStore, Store } from './ports';
 
 export interface AppSettings {
   workflow: WorkflowSettings;
+  protocol: ProtocolSettings;
   /** Largest evidence file accepted, in bytes. */
   maxEvidenceBytes: number;
 }

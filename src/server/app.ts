@@ -83,7 +83,7 @@ export async function buildServer(config: ServerConfig, options: BuildOptions = 
     directory,
     evidence,
     clock: options.clock ?? systemClock,
-    settings: { workflow: { authorisationValidDays: config.authorisationValidDays }, maxEvidenceBytes: config.maxEvidenceBytes },
+    settings: { workflow: { authorisationValidDays: config.authorisationValidDays }, protocol: config.protocol, maxEvidenceBytes: config.maxEvidenceBytes },
   };
   const localTokens = config.localSignIn ? createLocalTokens(await loadLocalSigningKey(config.dataDir)) : undefined;
   if (config.localSignIn) {

@@ -4,6 +4,7 @@
  */
 import path from 'node:path';
 import { z } from 'zod';
+import type { ProtocolSettings } from '../domain/protocol';
 import type { ReminderSettings } from '../domain/reminders';
 import { AppError } from '../domain/errors';
 import { appCredentialsFromEnv, evidenceConfigFromEnv, type EvidenceStoreConfig } from '../evidence/config';
@@ -31,6 +32,11 @@ const envSchema = z.object({
   EVIDENCE_DIR: z.string().optional(),
   MAX_EVIDENCE_MB: z.coerce.number().int().min(1).max(10_240).default(250),
   AUTHORISATION_VALID_DAYS: z.coerce.number().int().min(1).max(365).default(28),
+  ONE_OFF_REVIEW_DAYS: z.coerce.number().int().min(1).max(90).default(7),
+  PILOT_PLATFORMS: z
+    .string()
+    .regex(/^[a-z0-9.-]+(,[a-z0-9.-]+)*$/i, { error: 'List host names separated by commas, e.g. facebook.com,fb.com' })
+    .default('facebook.com,fb.com,fb.me'),
   REMINDER_DECISION_WORKING_DAYS: z.coerce.number().int().min(1).max(60).default(2),
   REMINDER_FEEDBACK_DAYS: z.coerce.number().int().min(0).max(365).default(5),
   REMINDER_FOLLOW_UP_DAYS: z.coerce.number().int().min(1).max(730).default(182),
@@ -56,6 +62,7 @@ export interface ServerConfig {
   evidence: EvidenceStoreConfig;
   maxEvidenceBytes: number;
   authorisationValidDays: number;
+  protocol: ProtocolSettings;
   reminders: ReminderSettings;
   logLevel: z.output<typeof envSchema>['LOG_LEVEL'];
 }
@@ -125,6 +132,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): ServerConfig {
     ...(appInstall ? { appInstall } : {}),
     maxEvidenceBytes,
     authorisationValidDays: e.AUTHORISATION_VALID_DAYS,
+    protocol: { oneOffReviewDays: e.ONE_OFF_REVIEW_DAYS, platforms: e.PILOT_PLATFORMS.toLowerCase().split(','), followUpDays: e.REMINDER_FOLLOW_UP_DAYS },
     reminders: {
       decisionWorkingDays: e.REMINDER_DECISION_WORKING_DAYS,
       feedbackDays: e.REMINDER_FEEDBACK_DAYS,

@@ -217,6 +217,7 @@ describe.each(VARIANTS)('the protocol in the tab ($name)', (variant) => {
     await check(page, 'workspace-legitimacy');
     await page.getByLabel(/I will use the corporate account/).check();
     await act(page, 'Confirm legitimacy', 'confirm-legitimacy');
+    await page.getByLabel(/signed in with the corporate account/).check();
     await page.getByRole('button', { name: 'Start search session' }).click();
     await page.getByRole('button', { name: 'Stop search session' }).waitFor();
     await page.waitForTimeout(1500);

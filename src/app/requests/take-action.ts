@@ -9,14 +9,22 @@ import { decide, dueExpiry, expire, type ActionFacts } from '../../domain/workfl
 import type { AppDeps } from '../deps';
 import type { Caller, UnitOfWork } from '../ports';
 import type { InvestigationRequest } from '../../domain/request';
-import { assertVersion, loadVisible, recordOutcome } from './shared';
+import { assertVersion, auditRefusal, caseServiceManager, loadVisible, recordOutcome } from './shared';
 import { toView } from './view';
 
 async function factsFor<A extends WorkflowAction>(uow: UnitOfWork, action: A, body: ActionBodies[A], request: InvestigationRequest): Promise<ActionFacts> {
   switch (action) {
     case 'submit': {
       const originator = await uow.directory.get(request.originatingWorkerId);
-      return { teamManagerId: originator?.managerId ?? null };
+      const chosen = (body as ActionBodies['submit']).teamManagerId;
+      return {
+        teamManager: originator?.managerId ? await uow.directory.get(originator.managerId) : null,
+        chosenTeamManager: chosen ? await uow.directory.get(chosen) : null,
+      };
+    }
+    case 'share': {
+      const chosen = (body as ActionBodies['share']).serviceManagerId;
+      return { serviceManager: await caseServiceManager(uow, request), chosenServiceManager: chosen ? await uow.directory.get(chosen) : null };
     }
     case 'authorise':
     case 'assign': {
@@ -54,31 +62,11 @@ export async function takeAction(deps: AppDeps, caller: Caller, requestId: strin
       return outcome.request;
     });
     if ('expired' in after) throw invalidState(`This request has expired: ${after.expired}`);
-    return toView(after, caller.person, now, deps.directory);
+    return toView(after, caller.person, now, deps.directory, deps.settings.protocol);
   } catch (error) {
-    if (error instanceof AppError && REFUSALS.includes(error.code)) await auditRefusal(deps, caller, requestId, action, error, now);
+    if (error instanceof AppError && (REFUSALS.includes(error.code) || error.rule)) await auditRefusal(deps, caller, requestId, action, error, now);
     throw error;
   }
 }
 
 const REFUSALS: AppError['code'][] = ['forbidden', 'invalid_state', 'stale_version'];
-
-/** Every refusal is recorded with its reason, in a transaction of its own since the action's rolled back. */
-async function auditRefusal(deps: AppDeps, caller: Caller, requestId: string, action: WorkflowAction, error: AppError, now: Date): Promise<void> {
-  await deps.store.transaction(async (uow) => {
-    const request = await uow.requests.get(requestId);
-    if (!request) return;
-    await uow.audit.append({
-      at: now.toISOString(),
-      actorId: caller.person.id,
-      actorRole: 'refused',
-      action: `refused:${action}`,
-      requestId,
-      fromState: request.state,
-      toState: request.state,
-      reason: error.message,
-      detail: { code: error.code },
-      httpRequestId: caller.requestId,
-    });
-  });
-}

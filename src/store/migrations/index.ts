@@ -8,6 +8,7 @@ import { auditAppendOnly } from './002_audit_append_only';
 import { bot } from './003_bot';
 import { recordDocuments } from './004_record_documents';
 import { auditAppendFunction } from './005_audit_append_function';
+import { protocolFidelity } from './070_protocol_fidelity';
 
 export const migrations: Record<string, Migration> = {
   '001_schema': schema,
@@ -15,4 +16,5 @@ export const migrations: Record<string, Migration> = {
   '003_bot': bot,
   '004_record_documents': recordDocuments,
   '005_audit_append_function': auditAppendFunction,
+  '070_protocol_fidelity': protocolFidelity,
 };

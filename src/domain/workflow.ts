@@ -59,6 +59,8 @@ export interface ActionFacts {
   serviceManager?: Person | null;
   /** For `share`: the service manager the worker chose (`serviceManagerId`), when the directory names none. */
   chosenServiceManager?: Person | null;
+  /** For `withdraw`, `cancel` and `resolve-doubt`: whether evidence has been captured, so the log must be filed as it stands. */
+  evidenceCaptured?: boolean;
   /** For `complete-log` and evidence: search sessions held on this request. */
   searchSessions?: { held: number; open: number };
 }
@@ -222,6 +224,7 @@ export function decide<A extends WorkflowAction>(
         next.state = request.stateBeforeHold ?? 'assigned';
       } else {
         close('cancelled');
+        if (facts.evidenceCaptured) notes.push({ kind: 'record_documents', to: { system: true } });
       }
       next.stateBeforeHold = null;
       detail = { outcome: b.outcome };
@@ -257,6 +260,8 @@ export function decide<A extends WorkflowAction>(
     case 'cancel':
       close('cancelled');
       next.lastReason = { by: actor.id, at, reason };
+      // Evidence captured is part of the case record: the log is filed as it stands.
+      if (facts.evidenceCaptured) notes.push({ kind: 'record_documents', to: { system: true } });
       for (const id of participants()) notes.push({ kind: 'status_changed', to: { personId: id } });
       break;
     case 'review-monitoring': {
@@ -421,7 +426,7 @@ export function dueExpiry(request: InvestigationRequest, now: Date): { reason: s
   return null;
 }
 
-export function expire(request: InvestigationRequest, now: Date, reason: string): Outcome {
+export function expire(request: InvestigationRequest, now: Date, reason: string, evidenceCaptured = false): Outcome {
   const at = now.toISOString();
   const next: InvestigationRequest = { ...request, state: 'expired', closedAt: at, updatedAt: at, version: request.version + 1, lastReason: { by: 'system', at, reason } };
   return {
@@ -431,6 +436,7 @@ export function expire(request: InvestigationRequest, now: Date, reason: string)
     notifications: [
       ...participantIds(request).map((personId) => ({ kind: 'status_changed' as const, to: { personId } })),
       { kind: 'request_updated', to: { cards: true } },
+      ...(evidenceCaptured ? [{ kind: 'record_documents' as const, to: { system: true as const } }] : []),
     ],
   };
 }

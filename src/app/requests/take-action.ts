@@ -35,6 +35,10 @@ async function factsFor<A extends WorkflowAction>(uow: UnitOfWork, action: A, bo
       const sessions = await uow.searchSessions.listForRequest(request.id);
       return { searchSessions: { held: sessions.length, open: sessions.filter((s) => s.endedAt === null).length } };
     }
+    case 'withdraw':
+    case 'cancel':
+    case 'resolve-doubt':
+      return { evidenceCaptured: (await uow.evidence.listForRequest(request.id)).length > 0 };
     default:
       return {};
   }
@@ -53,7 +57,7 @@ export async function takeAction(deps: AppDeps, caller: Caller, requestId: strin
       const due = dueExpiry(request, now);
       if (due) {
         // Time ran out before this action: the expiry is committed, then the action refused.
-        await recordOutcome(uow, request, expire(request, now, due.reason), 'system', null);
+        await recordOutcome(uow, request, expire(request, now, due.reason, (await uow.evidence.listForRequest(request.id)).length > 0), 'system', null);
         return { expired: due.reason };
       }
       assertVersion(request, body.version);

@@ -40,17 +40,18 @@ describe('protocol fidelity over HTTP', () => {
     return entries.at(-1);
   };
 
-  /** A one-off request by Amelia taken to "searching" by Imran. */
-  async function searching(overrides: Record<string, unknown> = {}): Promise<{ id: string; subjectId: string }> {
+  /** A request by Amelia (one-off unless the form says otherwise) taken to "searching" by Imran. */
+  async function searchingWith(overrides: Record<string, unknown>, authorisation: Record<string, unknown>): Promise<{ id: string; subjectId: string }> {
     const created = await api.call('POST', '/api/requests', { token: t['amelia.hart'], body: requestBody(overrides) });
     const id = created.body.id as string;
     await ok(id, t['amelia.hart'], 'submit');
     await ok(id, t['tom.reid'], 'agree', { note: 'Supervision' });
-    await ok(id, t['sarah.mitchell'], 'authorise');
+    await ok(id, t['sarah.mitchell'], 'authorise', authorisation);
     await ok(id, t['imran.malik'], 'claim');
     await ok(id, t['imran.malik'], 'confirm-legitimacy');
     return { id, subjectId: created.body.subjects?.[0]?.id ?? '' };
   }
+  const searching = (overrides: Record<string, unknown> = {}) => searchingWith(overrides, {});
 
   test('a one-off check searches only within its review window from the first session; the view says when it closes', async () => {
     now = START;
@@ -283,5 +284,31 @@ describe('protocol fidelity over HTTP', () => {
     });
     const later = await put({ usefulPieces: 2 });
     expect(later.body.feedback).toMatchObject({ usefulPieces: 2, contribution: 'some', comments: 'Quick to arrange', followUp: { longerTermUsefulness: 'considerable' } });
+  });
+
+  test('monitoring holds one review per authorised period; a request cancelled after evidence was captured files its log as it stands', async () => {
+    now = START;
+    const { id, subjectId } = await searchingWith({ monitoring: { justification: 'Ongoing risk', frequency: 'weekly', endDate: '2027-03-01' } }, { reviewDates: ['2027-02-01'] });
+    const first = await startSession(id);
+    expect(first.status).toBe(201);
+    await uploadEvidence(api, t['imran.malik'], id, { subjectId }, PNG_BYTES, 'a.png');
+    await endSession(id, first.body.id as string);
+    now = new Date(START.getTime() + 3 * DAY);
+    const early = await startSession(id);
+    expect(early.status).toBe(403);
+    expect(early.body.error).toMatchObject({ code: 'forbidden', rule: 'monitoring_frequency' });
+    expect(early.body.error?.message).toMatch(/next may start on 11\/01\/2027/);
+    now = new Date(START.getTime() + 7 * DAY);
+    const next = await startSession(id);
+    expect(next.status).toBe(201);
+    await endSession(id, next.body.id as string);
+
+    await ok(id, t['sarah.mitchell'], 'cancel', { reason: 'The family has moved out of the area' });
+    await api.server.dispatcher.drainOnce();
+    const documents = (await api.call('GET', `/api/requests/${id}/documents`, { token: t['amelia.hart'] })).body as unknown as { kind: string; occasion: string }[];
+    expect(documents.map((d) => [d.kind, d.occasion])).toEqual([
+      ['investigation_log', 'closed_early'],
+      ['investigation_request', 'closed_early'],
+    ]);
   });
 });

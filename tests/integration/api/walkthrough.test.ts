@@ -124,10 +124,15 @@ describe.each(BACKENDS)('walk-through on %s', (backend) => {
       'create', 'edit_draft', 'submit', 'agree', 'authorise', 'claim', 'confirm-legitimacy', 'start_search_session', 'add_evidence',
       'end_search_session', 'view_evidence', 'save_log', 'complete-log', 'save_log', 'finalise', 'file_record_documents', 'view_record_document', 'share', 'save_feedback',
     ]);
-    const notifications = await api.call('GET', `/api/requests/${id}/notifications`, { token: osw });
-    const kinds = (notifications.body as unknown as { kind: string; recipientId: string; status: string }[]).map((n) => `${n.kind}:${n.recipientId}`);
-    expect(kinds).toEqual(expect.arrayContaining(['agree_request:tom.reid', 'authorise_request:sarah.mitchell', 'authorise_request:robert.hale', 'claim_request:hannah.cole', 'log_ready:amelia.hart', 'log_shared:grace.lee']));
-    expect(kinds).not.toContain('claim_request:amelia.hart');
+    // Each person sees the notifications their own steps sent.
+    const sentBy = async (token: string) =>
+      ((await api.call('GET', `/api/requests/${id}/notifications`, { token })).body as unknown as { kind: string; recipientId: string }[]).map((n) => `${n.kind}:${n.recipientId}`);
+    const fromOsw = await sentBy(osw);
+    expect(fromOsw).toEqual(expect.arrayContaining(['agree_request:tom.reid', 'log_shared:grace.lee']));
+    expect(await sentBy(tm)).toEqual(expect.arrayContaining(['authorise_request:sarah.mitchell', 'authorise_request:robert.hale']));
+    expect(await sentBy(sd)).toEqual(expect.arrayContaining(['claim_request:hannah.cole']));
+    expect(await sentBy(aaw)).toEqual(expect.arrayContaining(['log_ready:amelia.hart']));
+    expect([...fromOsw, ...(await sentBy(sd))]).not.toContain('claim_request:amelia.hart');
 
     const list = await api.call('GET', '/api/requests?mine=true&state=shared', { token: osw });
     expect((list.body as unknown as { id: string }[]).map((r) => r.id)).toEqual([id]);

@@ -43,7 +43,7 @@ export class CardService {
       if (!copies.some((c) => c.personId === person.id)) throw error;
       const request = await deps.store.read.requests.get(requestId);
       if (!request) throw error;
-      view = await toView(request, person, deps.clock.now(), deps.directory);
+      view = await toView(request, person, deps.clock.now(), deps.directory, deps.settings.protocol);
       statusOnly = true;
     }
     return this.cardFor(person, view, purpose, notice, statusOnly, teamsUserId);

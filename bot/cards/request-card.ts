@@ -164,7 +164,11 @@ export function buildRequestCard(input: RequestCardInput): AdaptiveCard {
     { label: 'Period to look at', value: `${formatDate(view.period.from)} to ${formatDate(view.period.to)}` },
     {
       label: 'Kind of check',
-      value: monitoring ? `Monitoring (${monitoring.frequency}) until ${formatDate(monitoring.endDate)}` : 'One-off review',
+      value: monitoring
+        ? `Monitoring (${monitoring.frequency}) until ${formatDate(monitoring.endDate)}`
+        : view.searchWindowClosesAt
+          ? `One-off review: searching closes ${formatDateTime(view.searchWindowClosesAt)}`
+          : `One-off review: searching closes ${view.oneOffReviewDays} days after the first session`,
     },
     { label: 'Needed by', value: `${formatDate(view.neededBy)}${view.urgency === 'urgent' ? ' (urgent)' : ''}` },
     { label: 'Social worker', value: name(view, view.originatingWorkerId) },

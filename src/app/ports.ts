@@ -99,6 +99,8 @@ export interface SearchSession {
   startedAt: string;
   endedAt: string | null;
   durationSeconds: number | null;
+  /** The access worker's own confirmation, sent with the session, that the corporate account is in use. */
+  corporateAccount: boolean;
 }
 
 export interface SearchSessionRepository {
@@ -140,11 +142,18 @@ export interface EvidenceRepository {
   setUploadStatus(id: string, status: UploadStatus, storageKey: string, webUrl: string | null): Promise<void>;
 }
 
+export type RecordDocumentKind = 'investigation_request' | 'investigation_log';
+export type FilingOccasion = 'finalise' | 'share' | 'closed_early';
+
 /** A generated record document (the Investigation Request or Log as .docx) filed beside the evidence. */
 export interface RecordDocumentItem {
   id: string;
   requestId: string;
-  kind: 'investigation_request' | 'investigation_log';
+  kind: RecordDocumentKind;
+  /** Why it was filed: finalise, share, or the request lapsing or being cancelled with evidence captured. */
+  occasion: FilingOccasion;
+  /** 1 for the first filing of this kind; each later occasion files a new version and keeps the earlier. */
+  version: number;
   fileName: string;
   contentType: string;
   size: number;
@@ -155,7 +164,7 @@ export interface RecordDocumentItem {
 }
 
 export interface RecordDocumentRepository {
-  /** Files the document, replacing an earlier one of the same kind for the request. */
+  /** Files the document; filing again for the same kind and occasion (a retry) replaces that one only. */
   upsert(document: RecordDocumentItem): Promise<void>;
   get(id: string): Promise<RecordDocumentItem | null>;
   listForRequest(requestId: string): Promise<RecordDocumentItem[]>;
@@ -172,7 +181,7 @@ export interface RecordDocumentsSource {
 
 /** Generates the request's record documents and files them beside its evidence. */
 export interface RecordDocumentWriter {
-  write(source: RecordDocumentsSource): Promise<Omit<RecordDocumentItem, 'id' | 'requestId' | 'createdAt'>[]>;
+  write(source: RecordDocumentsSource, filing: { kinds: RecordDocumentKind[]; version: number }): Promise<Omit<RecordDocumentItem, 'id' | 'requestId' | 'createdAt' | 'occasion' | 'version'>[]>;
 }
 
 export interface AuditLog {

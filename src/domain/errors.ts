@@ -19,6 +19,8 @@ export class AppError extends Error {
     readonly code: ErrorCode,
     message: string,
     readonly fields?: Record<string, string>,
+    /** The protocol rule a refusal applies, by its id in src/domain/protocol.ts. */
+    readonly rule?: string,
   ) {
     super(message);
     this.name = 'AppError';

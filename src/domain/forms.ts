@@ -168,7 +168,8 @@ const version = z.number({ error: 'Send the version of the request you are looki
 const reason = text('a reason', 4000);
 
 export const actionBodySchemas = {
-  submit: z.object({ version }),
+  /** `teamManagerId` only when the directory's manager does not hold the team-manager role. */
+  submit: z.object({ version, teamManagerId: z.string().max(64).nullable().transform((v) => v ?? undefined).optional() }),
   agree: z.object({ version, note: optionalText('supervision note', 4000) }),
   decline: z.object({ version, reason }),
   return: z.object({ version, reason }),
@@ -187,7 +188,8 @@ export const actionBodySchemas = {
   'resolve-doubt': z.object({ version, outcome: z.enum(['resume', 'cancel'], { error: 'Choose resume or cancel.' }), reason }),
   'complete-log': z.object({ version }),
   finalise: z.object({ version }),
-  share: z.object({ version }),
+  /** `serviceManagerId` only when the directory names no service manager for the case's team. */
+  share: z.object({ version, serviceManagerId: z.string().max(64).nullable().transform((v) => v ?? undefined).optional() }),
   withdraw: z.object({ version, reason }),
   cancel: z.object({ version, reason }),
   'review-monitoring': z
@@ -256,21 +258,35 @@ export const evidenceMetadataSchema = z.object({
 });
 export type EvidenceMetadata = z.output<typeof evidenceMetadataSchema>;
 
-export const feedbackSchema = z.object({
-  timesUsed: z.number({ error: 'Enter how many times the system was used.' }).int().min(0).max(1000),
-  searchMinutes: z.number({ error: 'Enter the time taken to search, in minutes.' }).int().min(0).max(100000).optional(),
-  usefulPieces: z.number({ error: 'Enter how many useful pieces of information were found.' }).int().min(0).max(1000),
-  uniquePieces: z.number({ error: 'Enter how many pieces were not otherwise available.' }).int().min(0).max(1000),
-  contribution: z.enum(CONTRIBUTIONS, { error: 'Choose how much the information contributed.' }),
+const followUpSchema = z.object({
+  longerTermUsefulness: z.enum(CONTRIBUTIONS, { error: 'Choose how useful it proved in the longer term.' }),
   comments: optionalText('comments', 4000),
-  followUp: z
-    .object({
-      longerTermUsefulness: z.enum(CONTRIBUTIONS, { error: 'Choose how useful it proved in the longer term.' }),
-      comments: optionalText('comments', 4000),
-    })
-    .optional(),
 });
-export type Feedback = z.output<typeof feedbackSchema>;
+
+/**
+ * What the originating worker answers. Times used and time searching are not asked: they come
+ * from the search sessions. Each save may answer some questions; earlier answers are kept.
+ */
+export const feedbackSchema = z.object({
+  usefulPieces: z.number({ error: 'Enter how many useful pieces of information were found.' }).int().min(0).max(1000).optional(),
+  uniquePieces: z.number({ error: 'Enter how many pieces were not otherwise available.' }).int().min(0).max(1000).optional(),
+  contribution: z.enum(CONTRIBUTIONS, { error: 'Choose how much the information contributed.' }).optional(),
+  comments: optionalText('comments', 4000),
+  followUp: followUpSchema.optional(),
+});
+export type FeedbackAnswers = z.output<typeof feedbackSchema>;
+
+/** The feedback as kept: the answers, and the system's own count of sessions and minutes searched. */
+export interface Feedback {
+  timesUsed: number;
+  searchMinutes?: number;
+  usefulPieces: number;
+  uniquePieces: number;
+  contribution: Contribution;
+  comments?: string | undefined;
+  followUp?: z.output<typeof followUpSchema>;
+}
+
 
 export const surveySchema = z.object({
   easeOfAuthorisation: z.number().int().min(1, { error: 'Choose a rating from 1 to 5.' }).max(5, { error: 'Choose a rating from 1 to 5.' }),

@@ -115,7 +115,7 @@ export async function buildServer(config: ServerConfig, options: BuildOptions = 
     directory,
     evidence,
     clock: options.clock ?? systemClock,
-    settings: { workflow: { authorisationValidDays: config.authorisationValidDays }, maxEvidenceBytes: config.maxEvidenceBytes, reminders: config.reminders },
+    settings: { workflow: { authorisationValidDays: config.authorisationValidDays }, protocol: config.protocol, maxEvidenceBytes: config.maxEvidenceBytes, reminders: config.reminders },
   };
   const localTokens = config.localSignIn ? createLocalTokens(await loadLocalSigningKey(config.dataDir)) : undefined;
   if (config.localSignIn) {

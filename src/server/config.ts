@@ -4,6 +4,7 @@
  */
 import path from 'node:path';
 import { z } from 'zod';
+import type { ProtocolSettings } from '../domain/protocol';
 import type { ReminderSettings } from '../domain/reminders';
 import { AppError } from '../domain/errors';
 import { appCredentialsFromEnv, evidenceConfigFromEnv, type EvidenceStoreConfig } from '../evidence/config';
@@ -59,6 +60,11 @@ const envSchema = z.object({
   RATE_LIMIT_PERSON_PER_MINUTE: z.coerce.number().int().min(1).max(1_000_000).default(600),
   RATE_LIMIT_ADDRESS_PER_MINUTE: z.coerce.number().int().min(1).max(1_000_000).default(3000),
   AUTHORISATION_VALID_DAYS: z.coerce.number().int().min(1).max(365).default(28),
+  ONE_OFF_REVIEW_DAYS: z.coerce.number().int().min(1).max(90).default(7),
+  PILOT_PLATFORMS: z
+    .string()
+    .regex(/^[a-z0-9.-]+(,[a-z0-9.-]+)*$/i, { error: 'List host names separated by commas, e.g. facebook.com,fb.com' })
+    .default('facebook.com,fb.com,fb.me'),
   REMINDER_DECISION_WORKING_DAYS: z.coerce.number().int().min(1).max(60).default(2),
   REMINDER_FEEDBACK_DAYS: z.coerce.number().int().min(0).max(365).default(5),
   REMINDER_FOLLOW_UP_DAYS: z.coerce.number().int().min(1).max(730).default(182),
@@ -106,6 +112,7 @@ export interface ServerConfig {
   /** Requests allowed per minute, per signed-in person and per client address. */
   rateLimit: { perPersonPerMinute: number; perAddressPerMinute: number };
   authorisationValidDays: number;
+  protocol: ProtocolSettings;
   reminders: ReminderSettings;
   /** Signing and publishing the audit chain's checkpoints (docs/audit.md). */
   audit: AuditAnchorConfig;
@@ -245,6 +252,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): ServerConfig {
     uploads: { perPerson: e.MAX_UPLOADS_PER_PERSON, total: e.MAX_UPLOADS_TOTAL },
     rateLimit: { perPersonPerMinute: e.RATE_LIMIT_PERSON_PER_MINUTE, perAddressPerMinute: e.RATE_LIMIT_ADDRESS_PER_MINUTE },
     authorisationValidDays: e.AUTHORISATION_VALID_DAYS,
+    protocol: { oneOffReviewDays: e.ONE_OFF_REVIEW_DAYS, platforms: e.PILOT_PLATFORMS.toLowerCase().split(','), followUpDays: e.REMINDER_FOLLOW_UP_DAYS },
     reminders: {
       decisionWorkingDays: e.REMINDER_DECISION_WORKING_DAYS,
       feedbackDays: e.REMINDER_FEEDBACK_DAYS,

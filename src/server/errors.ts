@@ -17,11 +17,11 @@ export const STATUS_BY_CODE: Record<ErrorCode, number> = {
 };
 
 export interface ErrorBody {
-  error: { code: string; message: string; fields?: Record<string, string> };
+  error: { code: string; message: string; fields?: Record<string, string>; rule?: string };
 }
 
-export function errorBody(code: string, message: string, fields?: Record<string, string>): ErrorBody {
-  return { error: { code, message, ...(fields ? { fields } : {}) } };
+export function errorBody(code: string, message: string, fields?: Record<string, string>, rule?: string): ErrorBody {
+  return { error: { code, message, ...(fields ? { fields } : {}), ...(rule ? { rule } : {}) } };
 }
 
 /** Framework errors that are really the client's: malformed JSON, wrong media type, body too large. */
@@ -39,7 +39,7 @@ function clientError(error: FastifyError): { status: number; body: ErrorBody } |
 export function handleError(error: FastifyError | AppError | Error, request: FastifyRequest, reply: FastifyReply): void {
   if (error instanceof AppError) {
     if (error instanceof RateLimited) void reply.header('retry-after', String(error.retryAfterSeconds));
-    void reply.status(STATUS_BY_CODE[error.code]).send(errorBody(error.code, error.message, error.fields));
+    void reply.status(STATUS_BY_CODE[error.code]).send(errorBody(error.code, error.message, error.fields, error.rule));
     return;
   }
   const client = clientError(error as FastifyError);

@@ -85,7 +85,13 @@ export function openApiDocument(): Record<string, unknown> {
       '/api/requests/{id}/search-sessions': {
         parameters: [idParam],
         get: { responses: { '200': { description: 'Search sessions' }, ...errors(401, 404) } },
-        post: { responses: { '201': { description: 'Started: {id, startedAt}' }, ...errors(401, 403, 404, 409) } },
+        post: {
+          requestBody: {
+            required: true,
+            content: { 'application/json': { schema: { type: 'object', required: ['corporateAccount'], properties: { corporateAccount: { type: 'boolean', enum: [true] } } } } },
+          },
+          responses: { '201': { description: 'Started: {id, startedAt, corporateAccount}' }, ...errors(400, 401, 403, 404, 409) },
+        },
       },
       '/api/requests/{id}/search-sessions/{sid}/end': {
         parameters: [idParam, { name: 'sid', in: 'path', required: true, schema: { type: 'string' } }],

@@ -4,17 +4,16 @@
  */
 import type { AppDeps } from '../app/deps';
 import type { RecordDocumentWriter } from '../app/ports';
-import { fileRecordDocuments } from '../app/requests/record-documents';
+import { fileRecordDocuments, filingOccasion } from '../app/requests/record-documents';
 import { recordDocuments, type ConfiguredEvidenceStore } from '../evidence';
 import { PermanentDeliveryError, type NotificationSender } from '../notify/ports';
 
 export function recordDocumentWriter(store: ConfiguredEvidenceStore): RecordDocumentWriter {
   return {
-    async write(source) {
-      const documents = await recordDocuments(source);
-      const kinds = ['investigation_request', 'investigation_log'] as const;
+    async write(source, filing) {
+      const documents = await recordDocuments(source, filing);
       return Promise.all(
-        documents.map(async (document, i) => {
+        documents.map(async ({ kind, ...document }) => {
           const stored = await store.putRecordDocument({
             ...document,
             requestId: source.request.id,
@@ -22,7 +21,7 @@ export function recordDocumentWriter(store: ConfiguredEvidenceStore): RecordDocu
             caseReference: source.request.form.caseReference,
           });
           return {
-            kind: kinds[i] ?? 'investigation_log',
+            kind,
             fileName: document.fileName,
             contentType: document.contentType,
             size: stored.size,
@@ -54,8 +53,8 @@ export function filingSender(deps: AppDeps, store: ConfiguredEvidenceStore): Not
   return {
     async deliver(message) {
       if (!message.requestId) throw new PermanentDeliveryError('The message names no request.');
-      const filed = await fileRecordDocuments(deps, writer, message.requestId);
-      if (!filed) return { status: 'skipped', reason: 'the request is not finalised' };
+      const filed = await fileRecordDocuments(deps, writer, message.requestId, filingOccasion(message.payload.action));
+      if (!filed) return { status: 'skipped', reason: 'the request was never submitted' };
       await grantFolderReaders(deps, store, message.requestId);
       return { status: 'sent' };
     },

@@ -67,6 +67,7 @@ export interface SearchSessionsTable {
   started_at: string;
   ended_at: string | null;
   duration_seconds: number | null;
+  corporate_account: boolean;
 }
 
 export interface EvidenceItemsTable {
@@ -148,6 +149,8 @@ export interface RecordDocumentsTable {
   storage_key: string;
   web_url: string | null;
   created_at: string;
+  occasion: string;
+  version: number;
 }
 
 export interface DirectorySyncRunsTable {

@@ -113,6 +113,11 @@ export interface ApiRequest {
   log: ApiLog | null;
   feedback: ApiFeedback | null;
   lastReason: ApiDecision | null;
+  sharedWith?: { personId: string; at: string }[];
+  /** A one-off check's review window, from its first search session. */
+  searchWindowClosesAt?: string | null;
+  oneOffReviewDays?: number;
+  followUpOpensAt?: string | null;
   createdAt: string;
   updatedAt: string;
   people?: Record<string, string>;
@@ -123,6 +128,7 @@ export interface SearchSession {
   startedAt: string;
   endedAt?: string | null;
   durationSeconds?: number | null;
+  corporateAccount?: boolean;
 }
 
 export interface EvidenceItem {

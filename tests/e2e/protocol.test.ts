@@ -217,6 +217,7 @@ describe.each(VARIANTS)('the protocol in the tab ($name)', (variant) => {
     await check(page, 'workspace-legitimacy');
     await page.getByLabel(/I will use the corporate account/).check();
     await act(page, 'Confirm legitimacy', 'confirm-legitimacy');
+    await page.getByLabel(/signed in with the corporate account/).check();
     await page.getByRole('button', { name: 'Start search session' }).click();
     await page.getByRole('button', { name: 'Stop search session' }).waitFor();
     await page.waitForTimeout(1500);
@@ -277,7 +278,8 @@ describe.each(VARIANTS)('the protocol in the tab ($name)', (variant) => {
     await check(page, 'shared');
     await page.getByRole('link', { name: 'Give feedback on this check' }).click();
     await page.getByRole('heading', { name: /^Feedback/ }).waitFor();
-    await page.locator('#f-searchMinutes').fill('25');
+    // Times used and time searching come from the sessions, shown rather than typed.
+    await page.getByText(/From the search sessions: used 1 time,/).waitFor();
     await page.getByRole('button', { name: 'Save feedback' }).click();
     await page.getByText(/your feedback is saved/).waitFor();
     await check(page, 'feedback');

@@ -30,7 +30,7 @@ export interface ApiBody {
   sha256?: string;
   size?: number;
   subjects?: { id: string; kind: string; name?: string }[];
-  error?: { code: string; message: string; fields?: Record<string, string> };
+  error?: { code: string; message: string; fields?: Record<string, string>; rule?: string };
   [key: string]: unknown;
 }
 

@@ -10,7 +10,8 @@ import type { InvestigationRequest } from '../../domain/request';
 import { assertSearchAllowed, assertSubjectInScope } from '../../domain/workflow';
 import type { AppDeps } from '../deps';
 import type { Caller, EvidenceItem, UnitOfWork } from '../ports';
-import { auditEvent, loadVisible, UUID } from './shared';
+import { assertPilotPlatform } from '../../domain/protocol';
+import { auditEvent, auditingRuleRefusals, loadVisible, UUID } from './shared';
 
 export interface EvidenceFile {
   content: Readable;
@@ -44,6 +45,7 @@ async function assertMayRecord(uow: UnitOfWork, caller: Caller, request: Investi
 /** Checks everything about an upload before the file is stored, so a refusal stores nothing. */
 export async function checkEvidenceUpload(deps: AppDeps, caller: Caller, requestId: string, metadataInput: unknown) {
   const metadata = parseMetadata(metadataInput);
+  await auditingRuleRefusals(deps, caller, requestId, 'add-evidence', async () => assertPilotPlatform(metadata.sourceUrl, 'metadata.sourceUrl', deps.settings.protocol));
   const request = await loadVisible(deps.store.read, caller, requestId);
   await assertMayRecord(deps.store.read, caller, request, metadata.subjectId, deps.clock.now());
   if (metadata.correctsEvidenceId) {

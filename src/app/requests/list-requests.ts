@@ -33,5 +33,5 @@ export async function listRequests(deps: AppDeps, caller: Caller, query: unknown
     .filter((r) => maySee(r, caller.person))
     .filter((r) => !mine || personHasPart(r, caller.person))
     .filter((r) => !waiting || allowedActions(r, caller.person, now).length > 0);
-  return Promise.all(visible.map((r) => toView(r, caller.person, now, deps.directory)));
+  return Promise.all(visible.map((r) => toView(r, caller.person, now, deps.directory, deps.settings.protocol)));
 }

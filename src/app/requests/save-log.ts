@@ -7,11 +7,15 @@ import { investigationLogSchema, parseForm, type InvestigationLog } from '../../
 import { assertSubjectInScope } from '../../domain/workflow';
 import type { AppDeps } from '../deps';
 import type { Caller } from '../ports';
-import { auditEvent, loadVisible } from './shared';
+import { assertPilotPlatform } from '../../domain/protocol';
+import { auditEvent, auditingRuleRefusals, loadVisible } from './shared';
 import { toView } from './view';
 
 export async function saveLog(deps: AppDeps, caller: Caller, requestId: string, input: unknown) {
   const log = parseForm(investigationLogSchema, input);
+  await auditingRuleRefusals(deps, caller, requestId, 'save-log', async () =>
+    log.findings.forEach((f, i) => assertPilotPlatform(f.profileUrl, `findings.${i}.profileUrl`, deps.settings.protocol)),
+  );
   const now = deps.clock.now();
   const saved = await deps.store.transaction(async (uow) => {
     const request = await loadVisible(uow, caller, requestId, true);
@@ -41,5 +45,5 @@ export async function saveLog(deps: AppDeps, caller: Caller, requestId: string, 
     await auditEvent(uow, caller, request, 'save_log', part, now, { findings: next.findings.length, furtherPersons: next.furtherPersons.length, assessment: Boolean(next.assessment) });
     return updated;
   });
-  return toView(saved, caller.person, now, deps.directory);
+  return toView(saved, caller.person, now, deps.directory, deps.settings.protocol);
 }

@@ -3,8 +3,8 @@ import { investigationRequestSchema, parseForm } from '../../domain/forms';
 import { z } from 'zod';
 import type { AppDeps } from '../deps';
 import type { Caller } from '../ports';
-import { withSubjectIds } from './create-request';
-import { assertVersion, auditEvent, loadVisible } from './shared';
+import { assertPilotScope, withSubjectIds } from './create-request';
+import { assertVersion, auditEvent, auditingRuleRefusals, loadVisible } from './shared';
 import { toView } from './view';
 
 const versionField = z.object({ version: z.number({ error: 'Send the version as a number.' }).int().min(1).optional() });
@@ -13,6 +13,7 @@ const versionField = z.object({ version: z.number({ error: 'Send the version as 
 export async function updateDraft(deps: AppDeps, caller: Caller, requestId: string, input: unknown) {
   const { version } = parseForm(versionField, input);
   const form = parseForm(investigationRequestSchema, input);
+  await auditingRuleRefusals(deps, caller, requestId, 'edit-draft', async () => assertPilotScope(form, deps.settings.protocol));
   const now = deps.clock.now();
   const updated = await deps.store.transaction(async (uow) => {
     const request = await loadVisible(uow, caller, requestId, true);
@@ -32,5 +33,5 @@ export async function updateDraft(deps: AppDeps, caller: Caller, requestId: stri
     await auditEvent(uow, caller, next, 'edit_draft', 'originating_worker', now);
     return next;
   });
-  return toView(updated, caller.person, now, deps.directory);
+  return toView(updated, caller.person, now, deps.directory, deps.settings.protocol);
 }

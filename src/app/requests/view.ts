@@ -1,5 +1,6 @@
 /** The request as the API shows it to one person: the form at top level, plus state and allowed actions. */
-import { londonDate } from '../../domain/dates';
+import { addDays, londonDate } from '../../domain/dates';
+import { oneOffWindowClosesAt, type ProtocolSettings } from '../../domain/protocol';
 import { partsOnRequest } from '../../domain/policy';
 import type { InvestigationRequest, RequestForm } from '../../domain/request';
 import type { Person } from '../../domain/roles';
@@ -38,7 +39,7 @@ function forTheRegister(form: RequestForm): RequestForm {
   };
 }
 
-export async function toView(request: InvestigationRequest, viewer: Person, now: Date, directory: Directory) {
+export async function toView(request: InvestigationRequest, viewer: Person, now: Date, directory: Directory, protocol: ProtocolSettings) {
   const { form: stored, ...rest } = request;
   const browsingRegister = request.state === 'authorised' && !partsOnRequest(request).has(viewer.id) && !viewer.roles.some((r) => r === 'service_director' || r === 'service_manager');
   const form = browsingRegister ? forTheRegister(stored) : stored;
@@ -70,6 +71,11 @@ export async function toView(request: InvestigationRequest, viewer: Person, now:
     nextStep: NEXT_STEP[request.state],
     allowedActions: actions,
     people,
+    /** A one-off check searches until this instant (from its first session), or until the log is completed if sooner. */
+    searchWindowClosesAt: oneOffWindowClosesAt(request, protocol),
+    oneOffReviewDays: protocol.oneOffReviewDays,
+    /** The six-month follow-up is accepted from this instant. */
+    followUpOpensAt: request.sharedWith[0] ? addDays(new Date(request.sharedWith[0].at), protocol.followUpDays).toISOString() : null,
     ageDays: Math.max(0, Math.floor((now.getTime() - new Date(request.createdAt).getTime()) / 86_400_000)),
     today: londonDate(now),
   };

@@ -49,7 +49,7 @@ export async function registerRequestRoutes(app: FastifyInstance, ctx: RouteCont
 
   app.get('/api/requests/:id/search-sessions', async (request) => listSearchSessions(deps, ctx.caller(request), p(request).id ?? ''));
   app.post('/api/requests/:id/search-sessions', async (request, reply) => {
-    const session = await startSearchSession(deps, ctx.caller(request), p(request).id ?? '');
+    const session = await startSearchSession(deps, ctx.caller(request), p(request).id ?? '', request.body);
     return reply.status(201).send(session);
   });
   app.post('/api/requests/:id/search-sessions/:sid/end', async (request) =>

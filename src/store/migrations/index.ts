@@ -13,6 +13,7 @@ import { pendingEvidence } from './020_pending_evidence';
 import { surveysAndPilotSettings } from './030_surveys_and_pilot_settings';
 import { disclosures } from './031_disclosures';
 import { auditSequencedAfterCommit } from './050_audit_sequenced_after_commit';
+import { protocolFidelity } from './070_protocol_fidelity';
 
 export const migrations: Record<string, Migration> = {
   '001_schema': schema,
@@ -25,4 +26,5 @@ export const migrations: Record<string, Migration> = {
   '030_surveys_and_pilot_settings': surveysAndPilotSettings,
   '031_disclosures': disclosures,
   '050_audit_sequenced_after_commit': auditSequencedAfterCommit,
+  '070_protocol_fidelity': protocolFidelity,
 };

@@ -34,7 +34,7 @@ const useStyles = makeStyles({
   count: { color: tokens.colorNeutralForeground2, margin: `0 0 ${tokens.spacingVerticalS}` },
 });
 
-type View = 'mine' | 'waiting' | 'all';
+type View = 'mine' | 'waiting' | 'shared' | 'all';
 
 export default function RequestsPage() {
   const styles = useStyles();
@@ -52,10 +52,12 @@ export default function RequestsPage() {
       .filter((r) => {
         if (view === 'mine') return r.originatingWorkerId === me.id;
         if (view === 'waiting') return (r.allowedActions ?? []).some((a) => !NOT_WAITING.includes(a));
+        if (view === 'shared') return (r.sharedWith ?? []).some((s) => s.personId === me.id);
         return true;
       })
       .filter((r) => {
-        if (stateFilter === 'all') return true;
+        // A shared log is closed by sharing: the logs shared with you are found whatever the state filter.
+        if (stateFilter === 'all' || view === 'shared') return true;
         if (stateFilter === 'open') return !CLOSED_STATES.includes(r.state);
         if (stateFilter === 'closed') return CLOSED_STATES.includes(r.state);
         return r.state === stateFilter;
@@ -70,6 +72,7 @@ export default function RequestsPage() {
       <TabList className={styles.tabs} selectedValue={view} onTabSelect={(_, d) => setView(d.value as View)} aria-label="Which requests">
         <Tab value="mine">My requests</Tab>
         <Tab value="waiting">Waiting for me</Tab>
+        <Tab value="shared">Shared with me</Tab>
         <Tab value="all">All I can see</Tab>
       </TabList>
       <div className={styles.filters} role="search" aria-label="Filter requests">

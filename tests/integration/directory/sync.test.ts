@@ -2,6 +2,7 @@
  * The directory sync against the local Graph stand-in (tests/support/graph-server.ts), on both
  * databases: people and roles from one Entra ID group per role, all or nothing.
  */
+import { DEFAULT_PROTOCOL_SETTINGS } from '../../../src/domain/protocol';
 import { randomUUID } from 'node:crypto';
 import type { AppDeps } from '../../../src/app/deps';
 import { syncDirectory } from '../../../src/app/directory/sync-directory';
@@ -79,7 +80,7 @@ describe.each(BACKENDS)('directory sync on %s', (backend) => {
       directory: store.read.directory,
       evidence: { put: () => Promise.reject(new Error('unused')), get: () => Promise.reject(new Error('unused')) },
       clock: { now: () => new Date(Date.parse('2026-11-30T09:00:00Z') + (tick += 1000)) },
-      settings: { workflow: { authorisationValidDays: 28 }, maxEvidenceBytes: 1024 },
+      settings: { workflow: { authorisationValidDays: 28 }, protocol: DEFAULT_PROTOCOL_SETTINGS, maxEvidenceBytes: 1024 },
     };
   });
 

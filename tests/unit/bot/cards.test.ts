@@ -187,3 +187,12 @@ test('the shared card links to the filed log and evidence', async () => {
   const withoutDocuments = cards.find((c) => c.label === 'shared-no-documents');
   expect(JSON.stringify(withoutDocuments?.card)).not.toContain('Open the filed log and evidence');
 });
+
+test('a one-off card says when searching closes: days from the first session, then the instant', async () => {
+  const searching = walk(false).find((r) => r.state === 'searching');
+  if (!searching) throw new Error('the walk has no searching request');
+  const before = JSON.stringify(buildRequestCard({ view: await viewFor({ ...searching, firstSearchStartedAt: null }, PEOPLE.aaw1), purpose: 'request_updated', viewerTeamsId: null, tabUrl: TAB, accessWorkers: workers }));
+  expect(before).toContain('One-off review: searching closes 7 days after the first session');
+  const after = JSON.stringify(buildRequestCard({ view: await viewFor({ ...searching, firstSearchStartedAt: '2026-11-25T10:00:00.000Z' }, PEOPLE.aaw1), purpose: 'request_updated', viewerTeamsId: null, tabUrl: TAB, accessWorkers: workers }));
+  expect(after).toContain('One-off review: searching closes 02/12/2026 10:00');
+});

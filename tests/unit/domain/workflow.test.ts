@@ -57,7 +57,7 @@ function bodyFor(action: WorkflowAction, version: number): unknown {
   }
 }
 
-const FACTS: ActionFacts = { teamManagerId: 'tm', accessWorker: PEOPLE.aaw2, searchSessions: { held: 1, open: 0 } };
+const FACTS: ActionFacts = { teamManager: PEOPLE.tm, serviceManager: PEOPLE.sm, accessWorker: PEOPLE.aaw2, searchSessions: { held: 1, open: 0 } };
 
 const cases: [RequestState, WorkflowAction, PersonaName][] = [];
 for (const state of REQUEST_STATES) for (const action of WORKFLOW_ACTIONS) for (const persona of PERSONAS) cases.push([state, action, persona]);

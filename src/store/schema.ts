@@ -168,13 +168,6 @@ export interface DirectorySyncRunsTable {
   error: string | null;
 }
 
-export interface AppSettingsTable {
-  key: string;
-  value: Json<unknown>;
-  updated_at: string;
-  updated_by: string;
-}
-
 export interface SurveyAnswersTable {
   id: string;
   person_id: string;
@@ -219,7 +212,6 @@ export interface Database {
   outbox: OutboxTable;
   record_documents: RecordDocumentsTable;
   directory_sync_runs: DirectorySyncRunsTable;
-  app_settings: AppSettingsTable;
   pending_evidence: PendingEvidenceTable;
   pending_evidence_parts: PendingEvidencePartsTable;
   survey_answers: SurveyAnswersTable;

@@ -22,13 +22,7 @@ export const directorySync: Migration = {
         conflicts jsonb NOT NULL DEFAULT '[]',
         error text
       )`,
-      `CREATE INDEX directory_sync_runs_finished_idx ON directory_sync_runs (finished_at DESC)`,
-      `CREATE TABLE app_settings (
-        key text PRIMARY KEY,
-        value jsonb NOT NULL,
-        updated_at timestamptz NOT NULL,
-        updated_by text NOT NULL
-      )`,
+      `CREATE INDEX directory_sync_runs_finished_idx ON directory_sync_runs (finished_at DESC)`
     ]);
   },
 };

@@ -50,6 +50,8 @@ describe('administration', () => {
     expect(ended.body).toMatchObject({ authorised: 5, entries: expect.arrayContaining([expect.objectContaining({ id: 'imran.malik', status: 'ended' })]) });
 
     expect((await api.call('PUT', '/api/admin/register/limit', { token: admin, body: { limit: 5 } })).body).toMatchObject({ limit: 5 });
+    // One limit: the pilot settings show the same register size.
+    expect((await api.call('GET', '/api/pilot/settings', { token: admin })).body).toMatchObject({ registerSize: 5 });
     const overLimit = await api.call('PUT', '/api/admin/register/people/imran.malik', { token: admin, body: { trainedOn: '2026-09-01', authorisedUntil: '2027-10-01' } });
     expect(overLimit.status).toBe(409);
     expect(overLimit.body.error?.message).toMatch(/limit of 5/);

@@ -4,7 +4,6 @@
  */
 import { z } from 'zod';
 import { addDays } from './dates';
-import { hasRole, type Person } from './roles';
 
 export const PLATFORMS = ['facebook', 'instagram', 'x', 'tiktok', 'snapchat', 'linkedin'] as const;
 export type Platform = (typeof PLATFORMS)[number];
@@ -39,14 +38,3 @@ export function pilotEndDate(settings: PilotSettings): string {
   return addDays(end, -1).toISOString().slice(0, 10);
 }
 
-/** Access workers currently on the register: active, holding the role, and authorised today. */
-export function onRegister(people: readonly Person[], today: string): Person[] {
-  return people.filter((p) => p.active && hasRole(p, 'access_worker') && (!p.accessWorkerAuthorisedUntil || p.accessWorkerAuthorisedUntil >= today));
-}
-
-/** Why one more access worker may not be authorised now, or null when the register has room. */
-export function registerFull(register: readonly Person[], candidateId: string, settings: PilotSettings): string | null {
-  if (register.some((p) => p.id === candidateId)) return null;
-  if (register.length < settings.registerSize) return null;
-  return `The register is full: the pilot allows ${settings.registerSize} access workers and ${register.length} are authorised. Remove one, or change the register size in the pilot settings, first.`;
-}

@@ -129,7 +129,6 @@ export function openApiDocument(): Record<string, unknown> {
         get: { responses: { '200': { description: 'Pilot settings' }, ...errors(401) } },
         put: { summary: 'Administrators; audited', requestBody: { required: true, content: { 'application/json': { schema: schema(pilotSettingsSchema) } } }, responses: { '200': { description: 'Saved' }, ...errors(400, 401, 403) } },
       },
-      '/api/pilot/register/{personId}': { parameters: [{ name: 'personId', in: 'path', required: true, schema: { type: 'string' } }], put: { summary: 'Authorise an access worker while the register has room; administrators', responses: { '200': { description: 'On the register' }, ...errors(400, 401, 403, 404) } } },
       '/api/requests/{id}/audit': { parameters: [idParam], get: { responses: { '200': { description: 'Timeline' }, ...errors(401, 404) } } },
       '/api/requests/{id}/notifications': {
         parameters: [idParam],

@@ -2,7 +2,6 @@
 import type { FastifyInstance } from 'fastify';
 import { disclosureContent } from '../../app/disclosures/disclosure-content';
 import { searchDisclosure } from '../../app/disclosures/search-disclosure';
-import { authoriseAccessWorker } from '../../app/pilot/authorise-access-worker';
 import { getPilotSettings, updatePilotSettings } from '../../app/pilot/pilot-settings';
 import { exportEvaluation } from '../../app/evaluation/export-evaluation';
 import { getEvaluation } from '../../app/evaluation/get-figures';
@@ -45,9 +44,6 @@ export async function registerEvaluationRoutes(app: FastifyInstance, ctx: Pick<R
   });
   app.get('/api/pilot/settings', async (request) => getPilotSettings(deps, ctx.caller(request)));
   app.put('/api/pilot/settings', async (request) => updatePilotSettings(deps, ctx.caller(request), request.body));
-  app.put('/api/pilot/register/:personId', async (request) =>
-    authoriseAccessWorker(deps, ctx.caller(request), (request.params as Record<string, string>).personId ?? '', request.body),
-  );
   app.post('/api/surveys', async (request, reply) => reply.status(201).send(await answerSurvey(deps, ctx.caller(request), request.body)));
   app.post('/api/surveys/ask', async (request) => askSurveyInTab(deps, ctx.caller(request)));
 }

@@ -121,7 +121,7 @@ function Dashboard({ f, onDownload }: { f: Figures; onDownload(format: 'csv' | '
   return (
     <>
       <p className={styles.small}>
-        {f.uses.requests} requests submitted {formatDate(f.period.from)} to {formatDate(f.period.to)}
+        {f.uses.requests} {f.uses.requests === 1 ? 'request' : 'requests'} submitted {formatDate(f.period.from)} to {formatDate(f.period.to)}
         {f.team ? ` by ${f.team}` : ' by all teams'}. Figures come from the recorded work: the audit trail, the timed search sessions and the logs.
       </p>
       <div className={styles.exports}>

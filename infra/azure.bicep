@@ -59,6 +59,24 @@ param sharePointDriveId string
 @description('Teams app id in the organisation\'s app catalog, for installing the app for people who have not (empty: not installed by the app).')
 param teamsAppCatalogId string = ''
 
+@description('The Teams app (manifest) id: card links are Teams deep links to its personal tab.')
+param teamsAppId string
+
+@description('Object ids of the Entra ID security groups, one per role (docs/tenant-setup.md).')
+param roleGroupSocialWorker string
+param roleGroupTeamManager string
+param roleGroupServiceManager string
+param roleGroupServiceDirector string
+param roleGroupAccessWorker string
+param roleGroupAdministrator string
+
+@description('User principal names or object ids of the first administrators, comma-separated.')
+param bootstrapAdministrators string
+
+@secure()
+@description('Ed25519 private key (PEM) that signs the audit chain\'s checkpoints; stored in Key Vault only, never in the database.')
+param auditSigningKey string
+
 param postgresAdminLogin string = 'smcadmin'
 
 @secure()
@@ -176,6 +194,12 @@ resource botPasswordSecret 'Microsoft.KeyVault/vaults/secrets@2023-07-01' = {
   properties: { value: botAppPassword }
 }
 
+resource auditKeySecret 'Microsoft.KeyVault/vaults/secrets@2023-07-01' = {
+  parent: vault
+  name: 'audit-signing-key'
+  properties: { value: auditSigningKey }
+}
+
 resource graphSecret 'Microsoft.KeyVault/vaults/secrets@2023-07-01' = {
   parent: vault
   name: 'graph-app-client-secret'
@@ -225,6 +249,16 @@ resource web 'Microsoft.Web/sites@2023-12-01' = {
         { name: 'BOT_APP_PASSWORD', value: '@Microsoft.KeyVault(SecretUri=${botPasswordSecret.properties.secretUri})' }
         { name: 'BOT_TENANT_ID', value: tenantId }
         { name: 'TEAMS_APP_CATALOG_ID', value: teamsAppCatalogId }
+        { name: 'TEAMS_APP_ID', value: teamsAppId }
+        { name: 'BOT_APP_TYPE', value: 'SingleTenant' }
+        { name: 'ROLE_GROUP_SOCIAL_WORKER', value: roleGroupSocialWorker }
+        { name: 'ROLE_GROUP_TEAM_MANAGER', value: roleGroupTeamManager }
+        { name: 'ROLE_GROUP_SERVICE_MANAGER', value: roleGroupServiceManager }
+        { name: 'ROLE_GROUP_SERVICE_DIRECTOR', value: roleGroupServiceDirector }
+        { name: 'ROLE_GROUP_ACCESS_WORKER', value: roleGroupAccessWorker }
+        { name: 'ROLE_GROUP_ADMINISTRATOR', value: roleGroupAdministrator }
+        { name: 'BOOTSTRAP_ADMINISTRATORS', value: bootstrapAdministrators }
+        { name: 'AUDIT_SIGNING_KEY', value: '@Microsoft.KeyVault(SecretUri=${auditKeySecret.properties.secretUri})' }
         { name: 'EVIDENCE_STORE', value: 'sharepoint' }
         { name: 'SHAREPOINT_SITE_ID', value: sharePointSiteId }
         { name: 'SHAREPOINT_DRIVE_ID', value: sharePointDriveId }

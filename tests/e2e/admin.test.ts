@@ -4,7 +4,7 @@
  * critical violations) and photographed in the light theme and at Teams mobile width.
  */
 import type { Browser, Page } from 'playwright-core';
-import { ensureTabBuilt, launchBrowser, screenshotPath, seriousViolations, startServer, type RunningServer } from './support';
+import { ensureTabBuilt, launchBrowser, openInApp, screenshotPath, seriousViolations, startServer, type RunningServer } from './support';
 
 jest.setTimeout(600_000);
 
@@ -58,7 +58,7 @@ test('an administrator keeps the register and syncs the directory; the page pass
   await page.context().close();
 
   const mobile = await signIn('Nina Shaw', 360);
-  await mobile.goto(`${server.baseUrl}/admin`);
+  await openInApp(mobile, '/admin');
   await mobile.getByRole('heading', { name: 'Access worker register' }).waitFor();
   await mobile.screenshot({ path: screenshotPath('admin-mobile'), fullPage: true });
   expect(await seriousViolations(mobile)).toEqual([]);
@@ -68,7 +68,7 @@ test('an administrator keeps the register and syncs the directory; the page pass
 test('someone who is not an administrator has no administration page', async () => {
   const page = await signIn('Grace Lee', 1280);
   expect(await page.getByRole('link', { name: 'Administration' }).count()).toBe(0);
-  await page.goto(`${server.baseUrl}/admin`);
+  await openInApp(page, '/admin');
   await page.getByText('Only administrators can see the directory.').first().waitFor();
   await page.context().close();
 });

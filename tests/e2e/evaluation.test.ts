@@ -52,7 +52,7 @@ async function seed(): Promise<void> {
   await act(sd, shared, 'authorise');
   await act(aaw, shared, 'claim');
   await act(aaw, shared, 'confirm-legitimacy');
-  const session = await call('POST', `/api/requests/${shared}/search-sessions`, aaw);
+  const session = await call('POST', `/api/requests/${shared}/search-sessions`, aaw, { corporateAccount: true });
   await call('POST', `/api/requests/${shared}/search-sessions/${session.id as string}/end`, aaw);
   const subjectId = ((await call('GET', `/api/requests/${shared}`, aaw)).subjects as { id: string }[])[0]?.id;
   await call('PUT', `/api/requests/${shared}/log`, aaw, { findings: [{ subjectId, visibility: 'not_found', summary: 'No profile' }] });

@@ -5,7 +5,7 @@
  * violations) and photographed, in the light, dark and high-contrast themes and at 360 px.
  */
 import type { Browser, Page } from 'playwright-core';
-import { ensureTabBuilt, launchBrowser, screenshotPath, seriousViolations, startServer, type AxeProblem, type RunningServer } from './support';
+import { ensureTabBuilt, launchBrowser, openInApp, screenshotPath, seriousViolations, startServer, type AxeProblem, type RunningServer } from './support';
 
 jest.setTimeout(600_000);
 
@@ -196,7 +196,7 @@ describe.each(VARIANTS)('the protocol in the tab ($name)', (variant) => {
     await page.getByRole('tab', { name: 'Waiting for me' }).click();
     await page.getByRole('link', { name: new RegExp(`^SMC|^[A-Z]`) }).first().waitFor();
     await check(page, 'waiting-for-me');
-    await page.goto(`${server.baseUrl}${requestPath}${variant.theme === 'light' ? '' : `?theme=${variant.theme}`}`);
+    await openInApp(page, `${requestPath}${variant.theme === 'light' ? '' : `?theme=${variant.theme}`}`);
     await page.getByRole('heading', { name: /^Request / }).waitFor();
     await act(page, 'Agree', 'agree', async (d) => d.getByLabel(/Supervision note/).fill('Discussed in supervision on Monday.'));
     await page.getByText('Awaiting service director').first().waitFor();
@@ -283,7 +283,7 @@ describe.each(VARIANTS)('the protocol in the tab ($name)', (variant) => {
     await page.getByRole('button', { name: 'Save feedback' }).click();
     await page.getByText(/your feedback is saved/).waitFor();
     await check(page, 'feedback');
-    await page.goto(`${server.baseUrl}${requestPath}${variant.theme === 'light' ? '' : `?theme=${variant.theme}`}`);
+    await openInApp(page, `${requestPath}${variant.theme === 'light' ? '' : `?theme=${variant.theme}`}`);
     await page.getByText('Shared and closed').first().waitFor();
     await page.getByRole('heading', { name: 'Timeline' }).waitFor();
     await page.getByText(/share/).first().waitFor();

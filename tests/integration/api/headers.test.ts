@@ -115,7 +115,18 @@ describe('rate limits', () => {
 
 describe('outside local mode', () => {
   test('HSTS is sent', async () => {
-    const api = await startApi('PGlite', { env: { AUTH_MODE: 'teams', TEAMS_APP_CLIENT_ID: '00000000-0000-0000-0000-000000000001', TEAMS_ALLOWED_TENANT_IDS: '00000000-0000-0000-0000-000000000002' } });
+    const api = await startApi('PGlite', {
+      env: {
+        AUTH_MODE: 'teams',
+        TEAMS_APP_ID: '00000000-0000-0000-0000-000000000003',
+        TEAMS_APP_CLIENT_ID: '00000000-0000-0000-0000-000000000001',
+        TEAMS_APP_ID_URI: 'api://smc.example.gov.uk/00000000-0000-0000-0000-000000000001',
+        TEAMS_ALLOWED_TENANT_IDS: '00000000-0000-0000-0000-000000000002',
+        BOT_APP_ID: '00000000-0000-0000-0000-000000000004',
+        BOT_APP_PASSWORD: 'not-a-real-secret',
+        BOT_TENANT_ID: '00000000-0000-0000-0000-000000000002',
+      },
+    });
     try {
       const health = await fetch(`${api.url}/api/health`);
       expect(health.headers.get('strict-transport-security')).toBe('max-age=31536000; includeSubDomains');

@@ -54,7 +54,7 @@ export async function searchingRequest(api: ApiHarness, accessWorker = 'imran.ma
     if (r.status !== 200) throw new Error(`${action}: ${r.status} ${JSON.stringify(r.body)}`);
     version = r.body.version as number;
   }
-  const session = await api.call('POST', `/api/requests/${id}/search-sessions`, { token: aaw });
+  const session = await api.call('POST', `/api/requests/${id}/search-sessions`, { token: aaw, body: { corporateAccount: true } });
   if (session.status !== 201) throw new Error(`search session: ${session.status}`);
   return { id, version, subjectId: created.body.subjects?.[0]?.id ?? '', tokens: { osw, tm, sd, aaw } };
 }

@@ -68,7 +68,7 @@ describe('infra/azure.bicep', () => {
   test('secrets reach the app only as Key Vault references, and are secure parameters', () => {
     const settings = appSettings();
     for (const secret of ['DATABASE_URL', 'BOT_APP_PASSWORD', 'AZURE_CLIENT_SECRET']) expect(settings.get(secret)).toMatch(/^'@Microsoft\.KeyVault\(SecretUri=/);
-    for (const param of ['botAppPassword', 'graphAppClientSecret', 'postgresAdminPassword']) expect(bicep).toMatch(new RegExp(`@secure\\(\\)\\n(@description\\([^\\n]*\\)\\n)?param ${param} string`));
+    for (const param of ['botAppPassword', 'graphAppClientSecret', 'postgresAdminPassword', 'auditSigningKey']) expect(bicep).toMatch(new RegExp(`@secure\\(\\)\\n(@description\\([^\\n]*\\)\\n)?param ${param} string`));
   });
 
   test('the resources the runbook relies on are declared with documented API versions', () => {

@@ -115,7 +115,7 @@ describe('two instances on one PostgreSQL', () => {
     expect(await act(sd, 'authorise', { subjectIds: [subjectId] })).toBe('authorised');
     expect(await act(aaw, 'claim')).toBe('assigned');
     expect(await act(aaw, 'confirm-legitimacy')).toBe('searching');
-    const session = await call('POST', `/api/requests/${id}/search-sessions`, aaw);
+    const session = await call('POST', `/api/requests/${id}/search-sessions`, aaw, { corporateAccount: true });
     expect(session.status).toBe(201);
     const form = new FormData();
     form.append('metadata', JSON.stringify({ subjectId, sourceUrl: 'https://www.facebook.com/jane.doe/photos/1', capturedAt: '2026-11-25T10:30:00Z', description: 'Photograph', publiclyVisible: true }));

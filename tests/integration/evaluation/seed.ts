@@ -53,7 +53,7 @@ export async function seedWorkflows(api: ApiHarness, clock: SeedClock): Promise<
   await act('hannah.cole', shared, 'claim', '2026-06-03T14:00:00Z');
   await act('hannah.cole', shared, 'confirm-legitimacy', '2026-06-03T14:05:00Z');
   at('2026-06-03T14:10:00Z');
-  const session = await api.call('POST', `/api/requests/${shared}/search-sessions`, { token: t['hannah.cole'] });
+  const session = await api.call('POST', `/api/requests/${shared}/search-sessions`, { token: t['hannah.cole'], body: { corporateAccount: true } });
   const view = await api.call('GET', `/api/requests/${shared}`, { token: t['hannah.cole'] });
   const [jane, mark] = (view.body.subjects ?? []).map((s) => s.id);
   await uploadEvidence(api, t['hannah.cole'], shared, { subjectId: jane, capturedAt: '2026-06-03T14:20:00Z' }, PNG_BYTES, 'jane.png');

@@ -256,7 +256,7 @@ describe.each(VARIANTS)('the protocol in the tab ($name)', (variant) => {
     await settle(page);
     await check(page, 'complete-log-dialog', false);
     await dialog.getByRole('button', { name: 'Complete the log' }).click();
-    await page.getByText('The log has gone to the originating worker.').waitFor();
+    await page.getByText('The log has gone to the originating worker.').first().waitFor();
 
     // The originating worker assesses, finalises, shares and gives feedback.
     page = await as(AMELIA, `${requestPath}/assess`);

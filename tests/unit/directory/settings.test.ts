@@ -2,7 +2,17 @@
 import { nextSyncDelay } from '../../../src/app/directory/schedule';
 import { ConfigError, loadConfig } from '../../../src/server/config';
 
-const TEAMS = { DATA_DIR: ':memory:', AUTH_MODE: 'teams', TEAMS_APP_CLIENT_ID: 'client', TEAMS_ALLOWED_TENANT_IDS: 'tenant' };
+const TEAMS = {
+  DATA_DIR: ':memory:',
+  AUTH_MODE: 'teams',
+  TEAMS_APP_ID: 'teams-app',
+  TEAMS_APP_CLIENT_ID: 'client',
+  TEAMS_APP_ID_URI: 'api://smc.example.gov.uk/client',
+  TEAMS_ALLOWED_TENANT_IDS: 'tenant',
+  BOT_APP_ID: 'bot-app',
+  BOT_APP_PASSWORD: 'secret',
+  BOT_TENANT_ID: 'tenant',
+};
 const CREDENTIALS = { AZURE_TENANT_ID: 'tenant', AZURE_CLIENT_ID: 'graph-client', AZURE_CLIENT_SECRET: 'secret' };
 const GROUP = '6f1c1d43-0a55-4a8e-9b7e-1a2b3c4d5e6f';
 

@@ -71,5 +71,8 @@ export function answerClientError(error: Error & { code?: string }, socket: Sock
       'x-content-type-options: nosniff\r\n' +
       'connection: close\r\n' +
       `content-length: ${Buffer.byteLength(body)}\r\n\r\n${body}`,
+    // The client may still be sending the oversized headers and never close its side; once the
+    // answer is written the connection is ours to drop, or the server could not close.
+    () => socket.destroy(),
   );
 }

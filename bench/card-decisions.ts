@@ -5,6 +5,7 @@
  * Requests are created and submitted beforehand, outside the measurement.
  * Run alone: npx tsx bench/card-decisions.ts [requests]
  */
+import { DEFAULT_PROTOCOL_SETTINGS } from '../src/domain/protocol';
 import { createServer, type IncomingMessage } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -44,7 +45,7 @@ async function readBody(req: IncomingMessage): Promise<unknown> {
 export async function benchCardDecisions(databaseUrl: string, requests: number): Promise<LatencyStats> {
   const store = await createStore({ databaseUrl, dataDir: ':memory:', poolSize: CONCURRENCY });
   const evidenceDir = mkdtempSync(join(tmpdir(), 'smc-bench-cards-'));
-  const deps: AppDeps = { store, directory: store.read.directory, evidence: new LocalDiskEvidenceStore(evidenceDir), clock: systemClock, settings: { workflow: { authorisationValidDays: 28 }, maxEvidenceBytes: 1_000_000 } };
+  const deps: AppDeps = { store, directory: store.read.directory, evidence: new LocalDiskEvidenceStore(evidenceDir), clock: systemClock, settings: { workflow: { authorisationValidDays: 28 }, protocol: DEFAULT_PROTOCOL_SETTINGS, maxEvidenceBytes: 1_000_000 } };
   for (const p of DEMO_PEOPLE) await store.people.upsert(p);
   const bot = createTeamsBot({ deps, db: store.db, tabUrl: 'http://localhost:3978/', allowUnauthenticatedLoopback: true });
   const server = createServer((req, res) => {

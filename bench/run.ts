@@ -7,6 +7,7 @@ import { execFileSync } from 'node:child_process';
 import { join } from 'node:path';
 import { startPostgres, stopPostgres } from '../tests/support/postgres';
 import { measureFirstPage } from '../tab/scripts/size';
+import { benchAuditVerify } from './audit-verify';
 import { benchCardDecisions } from './card-decisions';
 import { benchDecisions, createDatabase } from './decisions';
 import { benchEvidenceUpload } from './evidence-upload';
@@ -37,11 +38,14 @@ async function main(): Promise<void> {
   const server = await startPostgres();
   let decisions;
   let cards;
+  let auditVerify;
   try {
     log(`decisions over HTTP: ${DECISION_REQUESTS} requests × 3 decisions, 100 clients`);
     decisions = await benchDecisions(server.url, DECISION_REQUESTS);
     log('card decisions through /api/messages');
     cards = await benchCardDecisions(await createDatabase(server.url, 'bench_cards'), DECISION_REQUESTS);
+    log('audit:verify on 100,000 entries');
+    auditVerify = await benchAuditVerify(server.url);
   } finally {
     await stopPostgres(server);
   }
@@ -97,6 +101,20 @@ refreshed card.
 ${row('card decisions on PostgreSQL', cards)}
 
 - ${pct(cardRatio)} of the bare PostgreSQL rate above (goal ≥ 15 %: ${verdict(cardRatio >= 0.15)}); p99 ${ms(cards.p99)} (goal < 50 ms: ${verdict(cards.p99 < 50)}).
+
+## audit:verify (issue 13)
+
+\`npm run audit:verify\` on a chain of ${auditVerify.entries} entries on PostgreSQL, checked against its
+published checkpoint: the command start to exit (node + tsx startup, connection, the walk), best of
+three, and the verification alone in-process, whose CPU time the machine's other load inflates less.
+
+| run | seconds | entries/s |
+| --- | ---: | ---: |
+| command, start to exit | ${auditVerify.command.seconds.toFixed(2)} | ${rate(auditVerify.command.perSecond)} |
+| verification in-process (wall) | ${auditVerify.inProcess.seconds.toFixed(2)} | ${rate(auditVerify.inProcess.perSecond)} |
+| verification in-process (CPU) | ${auditVerify.inProcess.cpuSeconds.toFixed(2)} | ${rate(auditVerify.inProcess.perCpuSecond)} |
+
+- Start to exit: goal 200,000 entries/s: ${verdict(auditVerify.command.perSecond >= 200_000)}.
 
 ## Evidence upload to SharePoint (issue 5)
 

@@ -1,10 +1,23 @@
 /**
- * Authentication both ways for the Bot Framework protocol, plugged into botbuilder's
- * CloudAdapter: inbound activities are checked by src/identity/bot-token.ts (our explicit,
- * strict validator); outbound calls to the Bot Connector carry a token obtained from Entra ID by
- * the client-credentials grant (scope https://api.botframework.com/.default). With no app id
- * (local mode) outbound calls carry no token and go only to loopback service URLs.
+ * Authentication both ways for the Bot Framework protocol.
+ *
+ * Inbound, every activity is checked by botbuilder's own ConfigurationBotFrameworkAuthentication,
+ * the code the Bot Connector's documentation points bot authors to ("If you're using the Bot
+ * Framework SDK, you don't need to implement the security procedures described in this article").
+ * Only the OpenID metadata address can be changed (a local stand-in in tests); every other
+ * setting is the public cloud's.
+ *
+ * Outbound, calls to the Bot Connector carry a token for https://api.botframework.com, obtained
+ * one of the two ways a new Azure Bot can be created:
+ * - SingleTenant: the client-credentials grant at https://login.microsoftonline.com/{tenant};
+ * - UserAssignedMSI: the App Service managed identity endpoint, through MSAL's
+ *   ManagedIdentityApplication for that identity's client id. botbuilder's own managed identity
+ *   factory goes through DefaultAzureCredential, which prefers AZURE_CLIENT_ID/AZURE_CLIENT_SECRET
+ *   when set — here those belong to the Graph app registration, so it would sign as the wrong app.
+ *
+ * With no app id (local mode) outbound calls carry no token and go only to loopback service URLs.
  */
+import { ManagedIdentityApplication } from '@azure/msal-node';
 import {
   AuthenticationConstants,
   AuthenticationError,
@@ -12,77 +25,148 @@ import {
   ClaimsIdentity,
   ConnectorClient,
   ConnectorFactory,
+  ServiceClientCredentialsFactory,
   type AuthenticateRequestResult,
+  type ServiceClientCredentials,
   type UserTokenClient,
 } from 'botframework-connector';
 import { UserTokenClientImpl } from 'botframework-connector/lib/auth/userTokenClientImpl';
-import type { Activity } from 'botbuilder';
-import { AppError } from '../src/domain/errors';
-import type { ActivityFacts, BotTokenClaims } from '../src/identity/bot-token';
+import { CallerIdConstants, ConfigurationBotFrameworkAuthentication, type Activity } from 'botbuilder';
 
-export const BOT_FRAMEWORK_SCOPE = 'https://api.botframework.com/.default';
-const CHANNEL_AUDIENCE = AuthenticationConstants.ToChannelFromBotOAuthScope;
+export type BotAppType = 'SingleTenant' | 'UserAssignedMSI';
 
-export interface OutboundCredentialsOptions {
+/** The resource every outbound token is for; as an OAuth scope it gets "/.default". */
+const BOT_FRAMEWORK_RESOURCE = AuthenticationConstants.ToChannelFromBotOAuthScope;
+const BOT_FRAMEWORK_SCOPE = `${BOT_FRAMEWORK_RESOURCE}/.default`;
+const ENTRA_AUTHORITY_HOST = 'https://login.microsoftonline.com';
+
+export interface BotIdentity {
+  appType: BotAppType;
+  /** The Azure Bot's Microsoft app id: the app registration (SingleTenant) or the identity's client id (UserAssignedMSI). */
   appId: string;
-  appPassword: string;
-  /** Single-tenant bots use their tenant; multi-tenant ones the botframework.com tenant. */
-  tenantId?: string | null;
-  /** Entra ID's token endpoint; defaults from the tenant. */
-  tokenUrl?: string;
-  fetch?: typeof fetch;
+  /** SingleTenant only: the client secret. */
+  appPassword?: string;
+  /** The tenant the bot's identity lives in (required for SingleTenant: its tokens come from there). */
+  tenantId?: string;
+  /** Entra ID's host; a local stand-in in tests. */
+  authorityHost?: string;
+  /** Where the Bot Framework publishes its signing keys; a local stand-in in tests. */
+  openIdMetadataUrl?: string;
 }
 
-/** Signs each Bot Connector call with an app token, fetched once and reused until near expiry. */
-export class ClientCredentials {
+interface HeaderSettable {
+  headers: { set(name: string, value: string): void };
+}
+
+/** Caches one token and renews it five minutes before it expires, so no call leaves with a dying token. */
+class CachedToken {
   private token: { value: string; expiresAt: number } | null = null;
   private pending: Promise<string> | null = null;
-  private readonly tokenUrl: string;
 
-  constructor(private readonly options: OutboundCredentialsOptions) {
-    const tenant = options.tenantId || 'botframework.com';
-    this.tokenUrl = options.tokenUrl ?? `https://login.microsoftonline.com/${encodeURIComponent(tenant)}/oauth2/v2.0/token`;
-  }
+  constructor(private readonly fetchToken: () => Promise<{ value: string; expiresAt: number }>) {}
 
-  async signRequest<T extends { headers: { set(name: string, value: string): void } }>(webResource: T): Promise<T> {
-    webResource.headers.set('authorization', `Bearer ${await this.getToken()}`);
-    return webResource;
-  }
-
-  async getToken(): Promise<string> {
-    // Renewed five minutes before it expires, so a call never leaves with a dying token.
+  async get(): Promise<string> {
     if (this.token && this.token.expiresAt - 5 * 60_000 > Date.now()) return this.token.value;
-    this.pending ??= this.fetchToken().finally(() => {
-      this.pending = null;
-    });
+    this.pending ??= this.fetchToken()
+      .then((token) => {
+        this.token = token;
+        return token.value;
+      })
+      .finally(() => {
+        this.pending = null;
+      });
     return this.pending;
   }
 
-  private async fetchToken(): Promise<string> {
-    const body = new URLSearchParams({
-      grant_type: 'client_credentials',
-      client_id: this.options.appId,
-      client_secret: this.options.appPassword,
-      scope: BOT_FRAMEWORK_SCOPE,
-    });
-    const response = await (this.options.fetch ?? fetch)(this.tokenUrl, {
+  async signRequest<T extends HeaderSettable>(webResource: T): Promise<T> {
+    webResource.headers.set('authorization', `Bearer ${await this.get()}`);
+    return webResource;
+  }
+}
+
+/** Client credentials at the bot's own tenant (a single-tenant bot; the botframework.com tenant is for multi-tenant bots only). */
+function singleTenantToken(identity: BotIdentity, doFetch: typeof fetch): CachedToken {
+  const host = (identity.authorityHost ?? ENTRA_AUTHORITY_HOST).replace(/\/+$/, '');
+  const tokenUrl = `${host}/${encodeURIComponent(identity.tenantId ?? '')}/oauth2/v2.0/token`;
+  return new CachedToken(async () => {
+    const response = await doFetch(tokenUrl, {
       method: 'POST',
       headers: { 'content-type': 'application/x-www-form-urlencoded' },
-      body,
+      body: new URLSearchParams({ grant_type: 'client_credentials', client_id: identity.appId, client_secret: identity.appPassword ?? '', scope: BOT_FRAMEWORK_SCOPE }),
     });
     const json = (await response.json().catch(() => ({}))) as { access_token?: unknown; expires_in?: unknown; error?: unknown };
     if (!response.ok || typeof json.access_token !== 'string') {
       throw new Error(`Entra ID refused the bot's token request (${response.status}${typeof json.error === 'string' ? `: ${json.error}` : ''}).`);
     }
     const seconds = typeof json.expires_in === 'number' ? json.expires_in : Number(json.expires_in ?? 3600);
-    this.token = { value: json.access_token, expiresAt: Date.now() + seconds * 1000 };
-    return json.access_token;
+    return { value: json.access_token, expiresAt: Date.now() + seconds * 1000 };
+  });
+}
+
+/** The user-assigned managed identity, from the App Service identity endpoint (IDENTITY_ENDPOINT, IDENTITY_HEADER). */
+function managedIdentityToken(identity: BotIdentity): CachedToken {
+  const application = new ManagedIdentityApplication({ managedIdentityIdParams: { userAssignedClientId: identity.appId } });
+  return new CachedToken(async () => {
+    const result = await application.acquireToken({ resource: BOT_FRAMEWORK_RESOURCE });
+    return { value: result.accessToken, expiresAt: result.expiresOn?.getTime() ?? Date.now() + 3600_000 };
+  });
+}
+
+/** Hands botbuilder the bot's one outbound credential, whichever way the bot was created. */
+export class BotCredentialsFactory extends ServiceClientCredentialsFactory {
+  private readonly token: CachedToken;
+
+  constructor(
+    private readonly identity: BotIdentity,
+    doFetch: typeof fetch = fetch,
+  ) {
+    super();
+    if (identity.appType === 'SingleTenant' && (!identity.appPassword || !identity.tenantId)) throw new Error('A single-tenant bot needs BOT_APP_PASSWORD and BOT_TENANT_ID.');
+    this.token = identity.appType === 'SingleTenant' ? singleTenantToken(identity, doFetch) : managedIdentityToken(identity);
+  }
+
+  async isValidAppId(appId: string): Promise<boolean> {
+    return appId === this.identity.appId;
+  }
+
+  async isAuthenticationDisabled(): Promise<boolean> {
+    return false;
+  }
+
+  async createCredentials(appId: string): Promise<ServiceClientCredentials> {
+    if (appId !== this.identity.appId) throw new AuthenticationError(`The bot has no credentials for the app id ${appId}.`, 401);
+    return { signRequest: (webResource) => this.token.signRequest(webResource) };
   }
 }
 
+/**
+ * botbuilder's authentication with the public cloud's settings, the metadata address aside.
+ * Naming one setting switches botbuilder to "parameterized" mode, where every other one must be
+ * named too, so they all are.
+ */
+export function createBotFrameworkAuthentication(identity: BotIdentity, credentials: BotCredentialsFactory): BotFrameworkAuthentication {
+  // Only botbuilder's own credential factories read the login URL; ours carries its authority.
+  const tenant = identity.tenantId ?? AuthenticationConstants.DefaultChannelAuthTenant;
+  return new ConfigurationBotFrameworkAuthentication(
+    {
+      MicrosoftAppId: identity.appId,
+      MicrosoftAppTenantId: tenant,
+      ValidateAuthority: true,
+      ToChannelFromBotLoginUrl: `${ENTRA_AUTHORITY_HOST}/${tenant}`,
+      ToChannelFromBotOAuthScope: AuthenticationConstants.ToChannelFromBotOAuthScope,
+      ToBotFromChannelTokenIssuer: AuthenticationConstants.ToBotFromChannelTokenIssuer,
+      OAuthUrl: AuthenticationConstants.OAuthUrl,
+      ToBotFromChannelOpenIdMetadataUrl: identity.openIdMetadataUrl ?? AuthenticationConstants.ToBotFromChannelOpenIdMetadataUrl,
+      ToBotFromEmulatorOpenIdMetadataUrl: AuthenticationConstants.ToBotFromEmulatorOpenIdMetadataUrl,
+      CallerId: CallerIdConstants.PublicAzureChannel,
+    },
+    credentials,
+  );
+}
+
 /** No token at all: the local Bot Connector stand-in needs none. */
-const anonymousCredentials = {
-  signRequest: async <T>(webResource: T): Promise<T> => webResource,
+const anonymousCredentials: ServiceClientCredentials = {
+  signRequest: async (webResource) => webResource,
 };
 
 export function isLoopbackUrl(url: string): boolean {
@@ -94,59 +178,28 @@ export function isLoopbackUrl(url: string): boolean {
   }
 }
 
-class SmcConnectorFactory extends ConnectorFactory {
-  constructor(private readonly credentials: ClientCredentials | null) {
-    super();
-  }
-
+class LoopbackConnectorFactory extends ConnectorFactory {
   async create(serviceUrl: string): Promise<ConnectorClient> {
-    if (!this.credentials && !isLoopbackUrl(serviceUrl)) {
-      throw new Error('Without an app id the bot talks only to a local Bot Connector.');
-    }
-    // The HTTP pipeline retries 5xx and network errors briefly within one attempt; the outbox
-    // dispatcher's backoff and attempt limit sit above that.
-    return new ConnectorClient(this.credentials ?? anonymousCredentials, { baseUri: serviceUrl });
+    if (!isLoopbackUrl(serviceUrl)) throw new Error('Without an app id the bot talks only to a local Bot Connector.');
+    return new ConnectorClient(anonymousCredentials, { baseUri: serviceUrl });
   }
 }
 
-export interface BotAuthenticationOptions {
-  appId: string | null;
-  credentials: ClientCredentials | null;
-  validateToken: ((authorization: string | undefined, activity: ActivityFacts) => Promise<BotTokenClaims>) | null;
-}
+/** Local mode: no app id, activities only from loopback (checked by the caller), replies only to loopback. */
+export class LocalBotFrameworkAuthentication extends BotFrameworkAuthentication {
+  private readonly factory = new LoopbackConnectorFactory();
 
-export class SmcBotFrameworkAuthentication extends BotFrameworkAuthentication {
-  private readonly factory: SmcConnectorFactory;
-
-  constructor(private readonly options: BotAuthenticationOptions) {
-    super();
-    this.factory = new SmcConnectorFactory(options.credentials);
+  anonymousResult(): AuthenticateRequestResult {
+    return {
+      audience: AuthenticationConstants.ToChannelFromBotOAuthScope,
+      claimsIdentity: new ClaimsIdentity([], AuthenticationConstants.AnonymousAuthType),
+      connectorFactory: this.factory,
+    };
   }
 
-  /** Claims for an activity that came in with a validated token, or from loopback in local mode. */
-  resultFor(claims: BotTokenClaims | null): AuthenticateRequestResult {
-    const appId = this.options.appId ?? '';
-    const identity = claims
-      ? new ClaimsIdentity(
-          [
-            { type: AuthenticationConstants.AudienceClaim, value: appId },
-            { type: AuthenticationConstants.IssuerClaim, value: String(claims.claims.iss) },
-            { type: AuthenticationConstants.ServiceUrlClaim, value: claims.serviceUrl },
-          ],
-          true,
-        )
-      : new ClaimsIdentity([], AuthenticationConstants.AnonymousAuthType);
-    return { audience: CHANNEL_AUDIENCE, claimsIdentity: identity, connectorFactory: this.factory };
-  }
-
-  async authenticateRequest(activity: Activity, authHeader: string): Promise<AuthenticateRequestResult> {
-    if (!this.options.validateToken) throw new AuthenticationError('This bot accepts unauthenticated activities only from loopback.', 401);
-    try {
-      return this.resultFor(await this.options.validateToken(authHeader, activity));
-    } catch (error) {
-      if (error instanceof AppError) throw new AuthenticationError(error.message, 401);
-      throw error;
-    }
+  async authenticateRequest(_activity: Activity, authHeader: string): Promise<AuthenticateRequestResult> {
+    if (authHeader) throw new AuthenticationError('This bot has no app id, so it cannot check a token.', 401);
+    return this.anonymousResult();
   }
 
   async authenticateStreamingRequest(): Promise<AuthenticateRequestResult> {
@@ -158,6 +211,13 @@ export class SmcBotFrameworkAuthentication extends BotFrameworkAuthentication {
   }
 
   async createUserTokenClient(): Promise<UserTokenClient> {
-    return new UserTokenClientImpl(this.options.appId ?? '', this.options.credentials ?? anonymousCredentials, AuthenticationConstants.OAuthUrl);
+    return new UserTokenClientImpl('', anonymousCredentials, AuthenticationConstants.OAuthUrl);
   }
+}
+
+/** Errors botbuilder's validation raises for a token it refuses (as opposed to keys it could not fetch). */
+export function isTokenRefusal(error: unknown): boolean {
+  if (error instanceof AuthenticationError) return error.statusCode === 401;
+  const name = error instanceof Error ? error.name : '';
+  return name === 'JsonWebTokenError' || name === 'TokenExpiredError' || name === 'NotBeforeError';
 }

@@ -12,7 +12,7 @@ import { toView, type RequestView } from '../src/app/requests/view';
 import { londonDate } from '../src/domain/dates';
 import { AppError } from '../src/domain/errors';
 import type { Person } from '../src/domain/roles';
-import { buildRequestCard, requestUrl, type CardPurpose } from './cards/request-card';
+import { buildRequestCard, isTeamsLink, requestUrl, type CardPurpose } from './cards/request-card';
 import type { AdaptiveCard } from './cards/render';
 import type { ConversationStore } from './conversations';
 
@@ -43,7 +43,7 @@ export class CardService {
       if (!copies.some((c) => c.personId === person.id)) throw error;
       const request = await deps.store.read.requests.get(requestId);
       if (!request) throw error;
-      view = await toView(request, person, deps.clock.now(), deps.directory);
+      view = await toView(request, person, deps.clock.now(), deps.directory, deps.settings.protocol);
       statusOnly = true;
     }
     return this.cardFor(person, view, purpose, notice, statusOnly, teamsUserId);
@@ -69,7 +69,9 @@ export class CardService {
     const documents = await this.options.deps.store.read.documents.listForRequest(view.id);
     if (documents.length === 0) return null;
     const log = documents.find((d) => d.kind === 'investigation_log');
-    return log?.webUrl ?? `${requestUrl(this.options.tabUrl, view.id)}#documents`;
+    if (log?.webUrl) return log.webUrl;
+    const link = requestUrl(this.options.tabUrl, view.id);
+    return isTeamsLink(link) ? link : `${link}#documents`;
   }
 
   /** Access workers the director may choose: active, still authorised, playing no other part. */

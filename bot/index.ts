@@ -7,14 +7,13 @@
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { CloudAdapter, type Activity, type InvokeResponse, type TurnContext } from 'botbuilder';
-import type { AuthenticateRequestResult } from 'botframework-connector';
+import type { AuthenticateRequestResult, BotFrameworkAuthentication } from 'botframework-connector';
 import type { QueryExecutorProvider } from 'kysely';
 import type { AppDeps } from '../src/app/deps';
-import { AppError } from '../src/domain/errors';
-import { createBotTokenValidator } from '../src/identity/bot-token';
 import type { NotificationSender } from '../src/notify/ports';
-import { ClientCredentials, isLoopbackUrl, SmcBotFrameworkAuthentication } from './auth';
+import { BotCredentialsFactory, createBotFrameworkAuthentication, isLoopbackUrl, isTokenRefusal, LocalBotFrameworkAuthentication, type BotAppType } from './auth';
 import { CardService } from './card-service';
+import { teamsTabLink } from './cards/request-card';
 import { createSqlConversationStore, type ConversationStore } from './conversations';
 import { LocalConnector, type HttpReply } from './local-connector';
 import type { AppInstaller } from './app-installer';
@@ -25,16 +24,21 @@ export interface CreateTeamsBotOptions {
   deps: AppDeps;
   /** The database holding the bot's tables (the store's Kysely instance). */
   db: QueryExecutorProvider;
+  /** How the Azure Bot was created: a single-tenant app registration or a user-assigned managed identity. */
+  appType?: BotAppType;
   /** The Microsoft app id of the Azure Bot; without it the bot runs unauthenticated, loopback only. */
   appId?: string;
+  /** SingleTenant: the app registration's client secret. */
   appPassword?: string;
-  /** For a single-tenant bot: its tenant, used to obtain outbound tokens. */
+  /** The tenant of the bot's identity; outbound tokens come from it. */
   tenantId?: string;
   openIdMetadataUrl?: string;
-  /** Entra ID token endpoint override (tests); defaults from tenantId. */
-  tokenUrl?: string;
-  /** Where the tab is served; cards link to `${tabUrl}/requests/{id}`. */
+  /** Entra ID's host (tests: a local stand-in); defaults to https://login.microsoftonline.com. */
+  authorityHost?: string;
+  /** Where the tab is served; without teamsAppId cards link to `${tabUrl}/requests/{id}`. */
   tabUrl: string;
+  /** The Teams app's id (manifest "id"): cards then link to the personal tab by Teams deep links. */
+  teamsAppId?: string;
   /** Local mode: accept unauthenticated activities from loopback when there is no app id. */
   allowUnauthenticatedLoopback: boolean;
   /** Installs the app, through Graph, for people who have not installed it. */
@@ -98,13 +102,26 @@ function asActivity(body: unknown): Activity | null {
   return ok ? (a as Activity) : null;
 }
 
+function authenticationFor(options: CreateTeamsBotOptions): BotFrameworkAuthentication | null {
+  if (!options.appId) return null;
+  const appType = options.appType ?? 'SingleTenant';
+  if (appType === 'SingleTenant' && !options.tenantId) throw new Error('A single-tenant bot needs BOT_TENANT_ID.');
+  const identity = {
+    appType,
+    appId: options.appId,
+    ...(options.tenantId ? { tenantId: options.tenantId } : {}),
+    ...(options.appPassword ? { appPassword: options.appPassword } : {}),
+    ...(options.authorityHost ? { authorityHost: options.authorityHost } : {}),
+    ...(options.openIdMetadataUrl ? { openIdMetadataUrl: options.openIdMetadataUrl } : {}),
+  };
+  return createBotFrameworkAuthentication(identity, new BotCredentialsFactory(identity));
+}
+
 export function createTeamsBot(options: CreateTeamsBotOptions): TeamsBot {
   const appId = options.appId || null;
-  if (appId && !options.appPassword) throw new Error('BOT_APP_PASSWORD is needed with BOT_APP_ID.');
-  const credentials = appId ? new ClientCredentials({ appId, appPassword: options.appPassword ?? '', tenantId: options.tenantId ?? null, ...(options.tokenUrl ? { tokenUrl: options.tokenUrl } : {}) }) : null;
-  const validateToken = appId ? createBotTokenValidator({ appId, ...(options.openIdMetadataUrl ? { openIdMetadataUrl: options.openIdMetadataUrl } : {}) }) : null;
-  const authentication = new SmcBotFrameworkAuthentication({ appId, credentials, validateToken });
-  const adapter = new SmcCloudAdapter(authentication);
+  const authenticated = authenticationFor(options);
+  const local = new LocalBotFrameworkAuthentication();
+  const adapter = new SmcCloudAdapter(authenticated ?? local);
   const onError = options.onError ?? (() => undefined);
   adapter.onTurnError = async (_context, turnError) => {
     onError(turnError);
@@ -112,12 +129,13 @@ export function createTeamsBot(options: CreateTeamsBotOptions): TeamsBot {
   };
 
   const conversations = createSqlConversationStore(options.db);
-  const cards = new CardService({ deps: options.deps, conversations, tabUrl: options.tabUrl });
+  const tabUrl = options.teamsAppId ? teamsTabLink(options.teamsAppId) : options.tabUrl;
+  const cards = new CardService({ deps: options.deps, conversations, tabUrl });
   const bot = new SmcTeamsBot({
     deps: options.deps,
     conversations,
     cards,
-    tabUrl: options.tabUrl,
+    tabUrl,
     onCardPosted: async ({ requestId, person, context, activityId, kind }) => {
       await conversations.recordCard(
         { requestId, personId: person.id, conversationId: context.activity.conversation.id, serviceUrl: context.activity.serviceUrl, activityId, outboxMessageId: null, kind },
@@ -126,21 +144,22 @@ export function createTeamsBot(options: CreateTeamsBotOptions): TeamsBot {
     },
   });
   const sender = new BotNotificationSender({ deps: options.deps, adapter, appId, conversations, cards, installer: options.installer ?? null });
-  const local = !appId && options.allowUnauthenticatedLoopback;
+  const localMode = !authenticated && options.allowUnauthenticatedLoopback;
 
   async function handleActivity(input: ActivityInput): Promise<{ status: number; body?: unknown }> {
     const activity = asActivity(input.body);
     if (!activity) return error(400, 'validation', 'The body is not a Bot Framework activity.');
     let auth: AuthenticateRequestResult;
-    if (validateToken) {
+    if (authenticated) {
       try {
-        auth = authentication.resultFor(await validateToken(header(input.headers, 'authorization'), activity));
+        auth = await authenticated.authenticateRequest(activity, header(input.headers, 'authorization') ?? '');
       } catch (failure) {
-        if (failure instanceof AppError) return error(401, 'unauthenticated', failure.message);
-        throw failure;
+        if (isTokenRefusal(failure)) return error(401, 'unauthenticated', `The Bot Connector token was not accepted: ${failure instanceof Error ? failure.message : 'unknown reason'}`);
+        onError(failure);
+        return error(503, 'unavailable', 'The Bot Connector token could not be checked: the signing keys are unavailable.');
       }
-    } else if (local && LOOPBACK_ADDRESSES.has(input.remoteAddress) && isLoopbackUrl(activity.serviceUrl)) {
-      auth = authentication.resultFor(null);
+    } else if (localMode && LOOPBACK_ADDRESSES.has(input.remoteAddress) && isLoopbackUrl(activity.serviceUrl)) {
+      auth = local.anonymousResult();
     } else {
       return error(401, 'unauthenticated', 'This bot accepts activities only from the Bot Connector.');
     }
@@ -153,7 +172,7 @@ export function createTeamsBot(options: CreateTeamsBotOptions): TeamsBot {
     }
   }
 
-  return { handleActivity, sender, conversations, preview: local ? createPreview() : null };
+  return { handleActivity, sender, conversations, preview: localMode ? createPreview() : null };
 }
 
 const PREVIEW_DIR = path.join(__dirname, 'preview');
@@ -177,3 +196,4 @@ function createPreview(): { handle(input: PreviewInput): Promise<HttpReply> } {
   };
 }
 export { createGraphAppInstaller, type AppInstaller } from './app-installer';
+export { teamsTabLink } from './cards/request-card';

@@ -11,7 +11,7 @@ import type { Person } from '../src/domain/roles';
 import { PermanentDeliveryError, type DeliveryResult, type NotificationSender } from '../src/notify/ports';
 import type { AppInstaller } from './app-installer';
 import type { CardService } from './card-service';
-import type { CardPurpose } from './cards/request-card';
+import { purposeHeadline, type CardPurpose } from './cards/request-card';
 import type { CardActivityRecord, ConversationRecord, ConversationStore } from './conversations';
 
 export interface BotSenderOptions {
@@ -33,6 +33,13 @@ export function referenceFor(c: ConversationRecord): Partial<ConversationReferen
     user: { id: c.teamsUserId, name: '', aadObjectId: c.aadObjectId },
   };
 }
+
+/**
+ * The record kind of a short text line posted when a person's part in a request changes: their
+ * one card for the request is updated in place and this line says what changed, so the chat holds
+ * one card per request rather than a copy for every step.
+ */
+export const STATUS_LINE_KIND = 'status_line';
 
 /** A Bot Connector answer meaning the activity is gone (deleted by the person): nothing left to update. */
 function isGone(error: unknown): boolean {
@@ -60,7 +67,7 @@ export class BotNotificationSender implements NotificationSender {
     const person = await this.person(recipientId);
     const earlier = await conversations.cardForMessage(message.id);
     if (earlier) {
-      await this.update(earlier, person);
+      if (earlier.kind !== STATUS_LINE_KIND) await this.update(earlier, person);
       return { status: 'skipped', reason: 'posted by an earlier attempt; updated instead' };
     }
     const conversation = await conversations.find(person.aadObjectId);
@@ -68,15 +75,36 @@ export class BotNotificationSender implements NotificationSender {
       // Shown with the request in the tab (a failed notification); cards owed are sent when the app is installed.
       throw new PermanentDeliveryError(`${person.displayName} has not installed the Social Media Checks app in Teams.${await this.requestInstall(person)}`);
     }
-    const card = await cards.render(person, requestId, message.kind as CardPurpose, null, conversation.teamsUserId);
+    const purpose = message.kind as CardPurpose;
+    const ownCard = (await conversations.cardsForRequest(requestId))
+      .filter((c) => c.personId === person.id && c.conversationId === conversation.conversationId && c.kind !== STATUS_LINE_KIND)
+      .at(-1);
     let activityId = '';
-    await this.continue(conversation, async (context) => {
-      const sent = await context.sendActivity({ attachments: [CardFactory.adaptiveCard(card)] });
-      activityId = sent?.id ?? '';
-    });
+    if (ownCard) {
+      await this.update(ownCard, person, purpose);
+      const reference = typeof message.payload.reference === 'string' ? message.payload.reference : 'A social media check';
+      await this.continue(conversation, async (context) => {
+        const sent = await context.sendActivity({ type: 'message', textFormat: 'plain', text: `${reference}: ${purposeHeadline(purpose)}. Its card above shows where it stands.` });
+        activityId = sent?.id ?? '';
+      });
+    } else {
+      const card = await cards.render(person, requestId, purpose, null, conversation.teamsUserId);
+      await this.continue(conversation, async (context) => {
+        const sent = await context.sendActivity({ attachments: [CardFactory.adaptiveCard(card)] });
+        activityId = sent?.id ?? '';
+      });
+    }
     if (!activityId) throw new Error('The Bot Connector did not return an activity id.');
     await conversations.recordCard(
-      { requestId, personId: person.id, conversationId: conversation.conversationId, serviceUrl: conversation.serviceUrl, activityId, outboxMessageId: message.id, kind: message.kind },
+      {
+        requestId,
+        personId: person.id,
+        conversationId: conversation.conversationId,
+        serviceUrl: conversation.serviceUrl,
+        activityId,
+        outboxMessageId: message.id,
+        kind: ownCard ? STATUS_LINE_KIND : message.kind,
+      },
       this.options.deps.clock.now(),
     );
     return { status: 'sent' };
@@ -97,7 +125,7 @@ export class BotNotificationSender implements NotificationSender {
   }
 
   private async updateEveryCopy(requestId: string): Promise<DeliveryResult> {
-    const copies = await this.options.conversations.cardsForRequest(requestId);
+    const copies = (await this.options.conversations.cardsForRequest(requestId)).filter((c) => c.kind !== STATUS_LINE_KIND);
     if (copies.length === 0) return { status: 'skipped', reason: 'no card posted about this request' };
     const people = new Map<string, Person | null>();
     for (const copy of copies) {
@@ -108,11 +136,11 @@ export class BotNotificationSender implements NotificationSender {
     return { status: 'sent' };
   }
 
-  private async update(copy: CardActivityRecord, person: Person): Promise<void> {
+  private async update(copy: CardActivityRecord, person: Person, purpose: CardPurpose = 'current'): Promise<void> {
     const conversation = await this.options.conversations.find(person.aadObjectId);
     // An uninstalled app cannot update its old messages; nothing more to do for this copy.
     if (!conversation || conversation.conversationId !== copy.conversationId) return;
-    const card = await this.options.cards.render(person, copy.requestId, 'current', null, conversation.teamsUserId);
+    const card = await this.options.cards.render(person, copy.requestId, purpose, null, conversation.teamsUserId);
     try {
       await this.continue(conversation, async (context) => {
         await context.updateActivity({ id: copy.activityId, type: 'message', attachments: [CardFactory.adaptiveCard(card)] });

@@ -47,26 +47,69 @@ const HEADLINES: Record<CardPurpose, string> = {
   reminder_follow_up_due: 'Reminder: the six-month follow-up is due for a social media check',
   reminder_monitoring_review_due: 'Reminder: a monitoring authorisation is due for review',
   record_documents: 'The Investigation Request and Log have been filed',
+  grant_folder_readers: 'The request’s evidence folder is open to its social worker and team manager',
+  holder_lost_role: 'Someone holding this social media check no longer has the role in the directory',
+  survey_prompt: 'How was the authorisation process? Rate its ease and effectiveness in the tab (it takes a minute)',
   current: 'Social media check',
 };
 
-/** When a card is shown for the request as it stands, the headline says what the viewer may do now. */
-const ACTION_HEADLINES: Partial<Record<CardAction, string>> = {
-  agree: HEADLINES.agree_request,
-  authorise: HEADLINES.authorise_request,
-  claim: HEADLINES.claim_request,
-  'resolve-doubt': HEADLINES.resolve_doubt,
+/** What a notification is about, in a few words: the headline of its card, or the status line beside an updated one. */
+export function purposeHeadline(purpose: CardPurpose): string {
+  return HEADLINES[purpose];
+}
+
+/** The reader's own next step, when they have one: the card's headline names it. */
+const YOUR_STEP: Partial<Record<string, string>> = {
+  agree: 'Your turn: agree this check in supervision, or return or decline it',
+  authorise: 'Your turn: authorise this check, or return or refuse it',
+  claim: 'Your turn: claim this authorised check',
+  assign: 'Your turn: choose an access worker for this check',
+  'confirm-legitimacy': 'Your turn: confirm the search is legitimate',
+  'complete-log': 'Your turn: search and complete the Investigation Log',
+  'resolve-doubt': 'Your turn: settle the doubt raised about this check',
+  finalise: 'Your turn: assess the information and finalise the log',
+  share: 'Your turn: share the finalised log',
+  'review-monitoring': 'Your turn: review the monitoring authorisation',
+  submit: 'Your turn: edit the request and submit it again',
 };
 
-function headline(purpose: CardPurpose, actions: CardAction[]): string {
-  if (purpose !== 'current' && purpose !== 'request_updated') return HEADLINES[purpose];
-  const first = actions.find((a) => ACTION_HEADLINES[a]);
-  return first ? (ACTION_HEADLINES[first] ?? HEADLINES.current) : HEADLINES.current;
+/** Purposes whose own words matter more than the next step (a reminder says it is one). */
+const PURPOSE_FIRST: readonly CardPurpose[] = ['reminder_decision_waiting', 'reminder_feedback_due', 'reminder_follow_up_due', 'reminder_monitoring_review_due', 'linked_request_flag'];
+
+function headline(purpose: CardPurpose, allowed: readonly string[]): string {
+  if (PURPOSE_FIRST.includes(purpose)) return HEADLINES[purpose];
+  const step = allowed.map((a) => YOUR_STEP[a]).find(Boolean);
+  if (step) return step;
+  return HEADLINES[purpose];
 }
 
 const CLIP = 600;
 
+const TEAMS_ENTITY_LINK = 'https://teams.microsoft.com/l/entity/';
+/** The static tab's entityId in appPackage/manifest.json. */
+export const TAB_ENTITY_ID = 'requests';
+
+/**
+ * The personal tab as a Teams deep link, which opens inside Teams on desktop, web and mobile.
+ * Microsoft's "deep link to an application": https://teams.microsoft.com/l/entity/<appId>/<entityId>,
+ * where appId is "the ID from the manifest file" and entityId the static tab's; its query
+ * parameters URL-encoded.
+ */
+export function teamsTabLink(teamsAppId: string, entityId: string = TAB_ENTITY_ID): string {
+  return `${TEAMS_ENTITY_LINK}${encodeURIComponent(teamsAppId)}/${encodeURIComponent(entityId)}`;
+}
+
+/**
+ * A link to one request. With a Teams deep link as the tab's address the request travels as
+ * context={"subEntityId": "<requestId>"}, which the tab reads on open (tab/src/host.ts); with a
+ * web address (local mode, the chat preview) it is the tab's own route.
+ */
+export function isTeamsLink(url: string): boolean {
+  return url.startsWith(TEAMS_ENTITY_LINK);
+}
+
 export function requestUrl(tabUrl: string, requestId: string, page?: 'workspace' | 'assess'): string {
+  if (isTeamsLink(tabUrl)) return `${tabUrl}?context=${encodeURIComponent(JSON.stringify({ subEntityId: requestId }))}`;
   const base = tabUrl.endsWith('/') ? tabUrl : `${tabUrl}/`;
   return `${base}requests/${encodeURIComponent(requestId)}${page ? `/${page}` : ''}`;
 }
@@ -121,11 +164,23 @@ export function buildRequestCard(input: RequestCardInput): AdaptiveCard {
     { label: 'Period to look at', value: `${formatDate(view.period.from)} to ${formatDate(view.period.to)}` },
     {
       label: 'Kind of check',
-      value: monitoring ? `Monitoring (${monitoring.frequency}) until ${formatDate(monitoring.endDate)}` : 'One-off review',
+      value: monitoring
+        ? `Monitoring (${monitoring.frequency}) until ${formatDate(monitoring.endDate)}`
+        : view.searchWindowClosesAt
+          ? `One-off review: searching closes ${formatDateTime(view.searchWindowClosesAt)}`
+          : `One-off review: searching closes ${view.oneOffReviewDays} days after the first session`,
     },
     { label: 'Needed by', value: `${formatDate(view.neededBy)}${view.urgency === 'urgent' ? ' (urgent)' : ''}` },
     { label: 'Social worker', value: name(view, view.originatingWorkerId) },
   ];
+  // What the director decides on, and what every later copy keeps: the supervision note, the
+  // authorised period and, for monitoring, the review dates.
+  if (view.agreement?.note) facts.push({ label: `Supervision note (${name(view, view.agreement.by)})`, value: clip(view.agreement.note, CLIP).text });
+  if (scope) facts.push({ label: 'Authorised period', value: `${formatDate(scope.period.from)} to ${formatDate(scope.period.to)}` });
+  if (scope?.monitoring) {
+    const reviews = scope.monitoring.reviewDates.map(formatDate).join(', ');
+    facts.push({ label: 'Review dates', value: `${reviews || 'none set'}; next review by ${formatDate(scope.monitoring.nextReviewOn)}` });
+  }
   if (scope?.conditions) facts.push({ label: 'Conditions', value: clip(scope.conditions, CLIP).text });
   const details = can('agree') || can('authorise') || input.purpose === 'linked_request_flag';
   const concern = clip(view.concernDetails, CLIP);
@@ -140,7 +195,7 @@ export function buildRequestCard(input: RequestCardInput): AdaptiveCard {
     version: view.version,
     reference: view.reference,
     stateLabel: view.stateLabel,
-    headline: headline(input.purpose, actions),
+    headline: headline(input.purpose, input.statusOnly ? [] : view.allowedActions.map((a) => a.action)),
     notice: input.notice ?? null,
     outcome: result?.text ?? null,
     outcomeStyle: result?.style ?? 'default',

@@ -1,19 +1,22 @@
 /**
  * Creates or updates, idempotently, what the evidence store needs on the restricted site:
- * site columns and a content type (Graph), the evidence library using them (Graph), and the
- * library's own permissions (SharePoint REST, as Graph v1.0 cannot break inheritance). Each
- * step reads first and changes only what differs, so a second run changes nothing.
+ * site columns and a content type (Graph), the evidence library using them (Graph), and, through
+ * SharePoint REST (Graph v1.0 has neither), the library's own permissions and its default view.
+ * Each step reads first and changes only what differs, so a second run changes nothing.
+ *
+ * People only ever **read** the library: the app alone writes, so nothing is deleted or replaced
+ * outside the audit trail. A configured group holding more than read (an earlier `contribute`) is
+ * brought down to read.
  */
 import { errorFromResponse, GraphApi, withRetry, type RetryPolicy, type TokenProvider } from '../../src/evidence/sharepoint';
 import { EVIDENCE_COLUMNS, EVIDENCE_CONTENT_TYPE_NAME, type ColumnDefinition } from '../../src/evidence/sharepoint/columns';
 
-export const SHAREPOINT_ROLES = { read: 2, contribute: 3, edit: 6, fullcontrol: 5 } as const;
-export type SharePointRole = keyof typeof SHAREPOINT_ROLES;
+/** SharePoint's RoleType of the built-in Reader role definition. */
+const READER_ROLE_TYPE = 2;
 
 export interface LibraryGrant {
-  /** Object id of an Entra ID security group (e.g. the service directors, the access workers). */
+  /** Object id of an Entra ID security group (the role groups the directory sync reads). */
   groupObjectId: string;
-  role: SharePointRole;
 }
 
 export interface ProvisionOptions {
@@ -118,8 +121,8 @@ export async function provisionSharePoint(options: ProvisionOptions, token: Toke
     }
     const drive = await graph.call<{ id: string }>('GET', `${listPath}/drive`);
 
-    // 4. Unique permissions: only the configured groups reach the library.
-    changes.push(...(await setPermissions(graph, token, policy, options, list.id)));
+    // 4. Unique permissions: only the configured groups reach the library, and only to read.
+    changes.push(...(await setPermissionsAndView(graph, token, policy, options, list.id)));
     return { listId: list.id, driveId: drive.id, changes };
   } finally {
     graph.close();
@@ -141,7 +144,13 @@ interface Verbose<T> {
   d: T;
 }
 
-async function setPermissions(
+/** The default view shows the evidence columns, grouped by case, then request. */
+const VIEW_FIELDS = ['DocIcon', 'LinkFilename', ...Object.values(EVIDENCE_COLUMNS).map((c) => c.name)];
+const VIEW_QUERY =
+  `<GroupBy Collapse="TRUE" GroupLimit="100"><FieldRef Name="${EVIDENCE_COLUMNS.caseReference.name}" /><FieldRef Name="${EVIDENCE_COLUMNS.requestReference.name}" /></GroupBy>` +
+  `<OrderBy><FieldRef Name="${EVIDENCE_COLUMNS.capturedAt.name}" Ascending="FALSE" /></OrderBy>`;
+
+async function setPermissionsAndView(
   graph: GraphApi,
   token: TokenProvider,
   policy: RetryPolicy,
@@ -152,7 +161,7 @@ async function setPermissions(
   const siteUrl = options.siteUrl.replace(/\/$/, '');
   // SharePoint REST wants a token for SharePoint itself, not for Graph.
   const scope = `${new URL(siteUrl).origin}/.default`;
-  const rest = async <T>(method: 'GET' | 'POST', path: string, body?: unknown): Promise<T> =>
+  const rest = async <T>(method: 'GET' | 'POST', path: string, body?: unknown, extraHeaders: Record<string, string> = {}): Promise<T> =>
     withRetry(policy, async () => {
       const text = body === undefined ? undefined : JSON.stringify(body);
       const res = await graph.transport.send({
@@ -163,6 +172,7 @@ async function setPermissions(
           accept: 'application/json;odata=verbose',
           'content-type': 'application/json;odata=verbose',
           'content-length': text ? Buffer.byteLength(text) : 0,
+          ...extraHeaders,
         },
         ...(text ? { body: text } : {}),
       });
@@ -181,13 +191,30 @@ async function setPermissions(
     'GET',
     `${list}/roleassignments?$expand=RoleDefinitionBindings`,
   );
-  const have = new Set(assigned.d.results.flatMap((a) => a.RoleDefinitionBindings.results.map((r) => `${a.PrincipalId}:${r.Id}`)));
+  const reader = await rest<Verbose<{ Id: number }>>('GET', `/web/roledefinitions/getbytype(${READER_ROLE_TYPE})`);
   for (const grant of options.grants) {
     const principal = await rest<Verbose<{ Id: number }>>('POST', '/web/ensureuser', { logonName: `c:0t.c|tenant|${grant.groupObjectId}` });
-    const role = await rest<Verbose<{ Id: number }>>('GET', `/web/roledefinitions/getbytype(${SHAREPOINT_ROLES[grant.role]})`);
-    if (have.has(`${principal.d.Id}:${role.d.Id}`)) continue;
-    await rest('POST', `${list}/roleassignments/addroleassignment(principalid=${principal.d.Id},roledefid=${role.d.Id})`);
-    changes.push(`granted ${grant.role} on ${options.libraryName} to group ${grant.groupObjectId}`);
+    const held = assigned.d.results.filter((a) => a.PrincipalId === principal.d.Id).flatMap((a) => a.RoleDefinitionBindings.results.map((r) => r.Id));
+    if (!held.includes(reader.d.Id)) {
+      await rest('POST', `${list}/roleassignments/addroleassignment(principalid=${principal.d.Id},roledefid=${reader.d.Id})`);
+      changes.push(`granted read on ${options.libraryName} to group ${grant.groupObjectId}`);
+    }
+    for (const roleId of held.filter((id) => id !== reader.d.Id)) {
+      await rest('POST', `${list}/roleassignments/removeroleassignment(principalid=${principal.d.Id},roledefid=${roleId})`);
+      changes.push(`removed role ${roleId} on ${options.libraryName} from group ${grant.groupObjectId}: people only read, the app alone writes`);
+    }
+  }
+
+  const view = await rest<Verbose<{ ViewQuery: string }>>('GET', `${list}/DefaultView?$select=ViewQuery`);
+  if (view.d.ViewQuery !== VIEW_QUERY) {
+    // MERGE through POST, as SharePoint REST updates an entity.
+    await rest('POST', `${list}/DefaultView`, { __metadata: { type: 'SP.View' }, ViewQuery: VIEW_QUERY }, { 'x-http-method': 'MERGE', 'if-match': '*' });
+    changes.push(`grouped the default view of ${options.libraryName} by case and request`);
+  }
+  const fields = await rest<Verbose<{ Items: { results: string[] } }>>('GET', `${list}/DefaultView/ViewFields`);
+  for (const name of VIEW_FIELDS.filter((f) => !fields.d.Items.results.includes(f))) {
+    await rest('POST', `${list}/DefaultView/ViewFields/addviewfield('${name}')`);
+    changes.push(`added ${name} to the default view of ${options.libraryName}`);
   }
   return changes;
 }

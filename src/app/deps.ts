@@ -1,10 +1,15 @@
+import type { ReminderSettings } from '../domain/reminders';
+import type { ProtocolSettings } from '../domain/protocol';
 import type { WorkflowSettings } from '../domain/workflow';
 import type { Clock, Directory, EvidenceStore, Store } from './ports';
 
 export interface AppSettings {
   workflow: WorkflowSettings;
+  protocol: ProtocolSettings;
   /** Largest evidence file accepted, in bytes. */
   maxEvidenceBytes: number;
+  /** When reminders (and the six-month follow-up) fall due; the defaults when absent. */
+  reminders?: ReminderSettings;
 }
 
 /** What every use case is given: its ports and settings, never a framework. */

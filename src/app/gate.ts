@@ -33,9 +33,10 @@ const REFUSAL_CODES: AppError['code'][] = ['forbidden', 'invalid_state', 'stale_
 /** Refusals already written down, so a gate inside another records each once. */
 const audited = new WeakSet<AppError>();
 
+/** A refusal: the policy's, a "not now" from the engine, or any error naming a protocol rule. */
 function isRefusal(error: unknown): error is AppError {
   if (!(error instanceof AppError) || audited.has(error)) return false;
-  return error instanceof Refused || REFUSAL_CODES.includes(error.code);
+  return error instanceof Refused || REFUSAL_CODES.includes(error.code) || Boolean(error.rule);
 }
 
 export interface RequestGate {
@@ -89,12 +90,37 @@ export async function personGate<T>(deps: AppDeps, caller: Caller, ability: Pers
 }
 
 /**
- * Records a refusal with its reason. A refusal about a request that does not exist records
- * nothing: there is nothing to refuse, only nothing to find.
+ * Repeated identical refusals (same person, request, ability and reason) are recorded once per
+ * minute: the first at once, the rest counted and the count written on the next entry after the
+ * minute, so a script retrying cannot flood the timeline. Counted per instance.
+ */
+const REFUSAL_WINDOW_MS = 60_000;
+const MAX_TRACKED_REFUSALS = 10_000;
+const refusalWindows = new WeakMap<AppDeps, Map<string, { since: number; repeats: number }>>();
+
+function refusalRepeats(deps: AppDeps, key: string, now: Date): number | 'suppress' {
+  let windows = refusalWindows.get(deps);
+  if (!windows) refusalWindows.set(deps, (windows = new Map()));
+  const window = windows.get(key);
+  if (window && now.getTime() - window.since < REFUSAL_WINDOW_MS) {
+    window.repeats += 1;
+    return 'suppress';
+  }
+  if (windows.size >= MAX_TRACKED_REFUSALS) windows.clear();
+  windows.set(key, { since: now.getTime(), repeats: 0 });
+  return window?.repeats ?? 0;
+}
+
+/**
+ * Records a refusal with its reason, in a transaction of its own since the use case's rolled back.
+ * A refusal about a request that does not exist records nothing: there is nothing to refuse, only
+ * nothing to find.
  */
 async function auditRefusal(deps: AppDeps, caller: Caller, ability: Ability, requestId: string | null, error: AppError): Promise<void> {
   audited.add(error);
   const now = deps.clock.now();
+  const repeats = refusalRepeats(deps, JSON.stringify([caller.person.id, requestId, ability, error.message]), now);
+  if (repeats === 'suppress') return;
   await deps.store.transaction(async (uow) => {
     const request = requestId && UUID.test(requestId) ? await uow.requests.get(requestId) : null;
     if (requestId && !request) return;
@@ -107,8 +133,13 @@ async function auditRefusal(deps: AppDeps, caller: Caller, ability: Ability, req
       fromState: request?.state ?? null,
       toState: request?.state ?? null,
       reason: error.message,
-      detail: { code: error.code },
+      detail: { code: error.code, ...(error.rule ? { rule: error.rule } : {}), ...(repeats > 0 ? { repeatedInLastMinute: repeats } : {}) },
       httpRequestId: caller.requestId,
     });
   });
+}
+
+/** Passes the gate for an ability that concerns no one request, when the use case has nothing to wrap. */
+export async function assertMay(deps: AppDeps, caller: Caller, ability: PersonAbility): Promise<void> {
+  await personGate(deps, caller, ability, async () => undefined);
 }

@@ -4,7 +4,11 @@
  */
 import type { Readable } from 'node:stream';
 import type { Condition } from '../domain/conditions';
+import type { DisclosureRecord } from '../domain/disclosure';
+import type { EvaluationRow } from '../domain/evaluation';
 import type { EvidenceMetadata } from '../domain/forms';
+import type { PilotSettings } from '../domain/pilot';
+import type { SurveyAnswer, SurveyChannel } from '../domain/survey';
 import type { InvestigationRequest } from '../domain/request';
 import type { Person, Role } from '../domain/roles';
 import type { RequestState } from '../domain/states';
@@ -37,11 +41,15 @@ export interface AuditEntryInput {
   httpRequestId: string | null;
 }
 
+/**
+ * A recorded entry. `seq`, `prevHash` and `hash` are its place in the hash chain: null until the
+ * sequencer links it, within a second or so of its commit.
+ */
 export interface AuditEntry extends AuditEntryInput {
-  seq: number;
+  seq: number | null;
   id: string;
-  prevHash: string;
-  hash: string;
+  prevHash: string | null;
+  hash: string | null;
 }
 
 export interface OutboxMessageInput {
@@ -101,6 +109,8 @@ export interface SearchSession {
   startedAt: string;
   endedAt: string | null;
   durationSeconds: number | null;
+  /** The access worker's own confirmation, sent with the session, that the corporate account is in use. */
+  corporateAccount: boolean;
 }
 
 export interface SearchSessionRepository {
@@ -142,11 +152,18 @@ export interface EvidenceRepository {
   setUploadStatus(id: string, status: UploadStatus, storageKey: string, webUrl: string | null): Promise<void>;
 }
 
+export type RecordDocumentKind = 'investigation_request' | 'investigation_log';
+export type FilingOccasion = 'finalise' | 'share' | 'closed_early';
+
 /** A generated record document (the Investigation Request or Log as .docx) filed beside the evidence. */
 export interface RecordDocumentItem {
   id: string;
   requestId: string;
-  kind: 'investigation_request' | 'investigation_log';
+  kind: RecordDocumentKind;
+  /** Why it was filed: finalise, share, or the request lapsing or being cancelled with evidence captured. */
+  occasion: FilingOccasion;
+  /** 1 for the first filing of this kind; each later occasion files a new version and keeps the earlier. */
+  version: number;
   fileName: string;
   contentType: string;
   size: number;
@@ -157,7 +174,7 @@ export interface RecordDocumentItem {
 }
 
 export interface RecordDocumentRepository {
-  /** Files the document, replacing an earlier one of the same kind for the request. */
+  /** Files the document; filing again for the same kind and occasion (a retry) replaces that one only. */
   upsert(document: RecordDocumentItem): Promise<void>;
   get(id: string): Promise<RecordDocumentItem | null>;
   listForRequest(requestId: string): Promise<RecordDocumentItem[]>;
@@ -174,7 +191,7 @@ export interface RecordDocumentsSource {
 
 /** Generates the request's record documents and files them beside its evidence. */
 export interface RecordDocumentWriter {
-  write(source: RecordDocumentsSource): Promise<Omit<RecordDocumentItem, 'id' | 'requestId' | 'createdAt'>[]>;
+  write(source: RecordDocumentsSource, filing: { kinds: RecordDocumentKind[]; version: number }): Promise<Omit<RecordDocumentItem, 'id' | 'requestId' | 'createdAt' | 'occasion' | 'version'>[]>;
 }
 
 export interface AuditLog {
@@ -189,6 +206,98 @@ export interface Outbox {
   requeue(id: string, at: Date): Promise<void>;
 }
 
+/** A person as Entra ID lists them. */
+export interface DirectoryUser {
+  aadObjectId: string;
+  displayName: string;
+  email: string | null;
+  userPrincipalName: string | null;
+}
+
+/**
+ * Where people and roles come from: one Entra ID security group per role (Microsoft Graph), or the
+ * seeded demo directory in local mode. Every method reads everything it is asked for or throws.
+ */
+export interface DirectorySource {
+  /** The roles this source has a group for; roles not listed are left as they are. */
+  readonly roles: readonly Role[];
+  /** Every member of the role's group, including members of nested groups. */
+  members(role: Role): Promise<DirectoryUser[]>;
+  /** The object id of the person's manager; null when they have none. */
+  managerOf(aadObjectId: string): Promise<string | null>;
+  /** A person by object id or user principal name; null when the directory has no such person. */
+  findUser(idOrUserPrincipalName: string): Promise<DirectoryUser | null>;
+}
+
+export type DirectorySyncTrigger = 'startup' | 'schedule' | 'on_demand';
+
+/**
+ * Something a sync reports for an administrator to put right: a person in two role groups that may
+ * not be combined (one role withheld), or a bootstrap administrator the directory does not know.
+ */
+export interface SyncProblem {
+  kind: 'roles_not_combined' | 'bootstrap_administrator_not_found';
+  aadObjectId: string | null;
+  displayName: string;
+  groups: Role[];
+  withheld: Role | null;
+  reason: string;
+}
+
+export interface DirectorySyncRun {
+  id: string;
+  startedAt: string;
+  finishedAt: string;
+  trigger: DirectorySyncTrigger;
+  requestedBy: string | null;
+  status: 'succeeded' | 'failed';
+  added: number;
+  changed: number;
+  removed: number;
+  /** Open requests flagged to the service managers because their holder lost the role. */
+  flaggedRequests: number;
+  problems: SyncProblem[];
+  error: string | null;
+}
+
+export interface DirectorySyncLog {
+  record(run: DirectorySyncRun): Promise<void>;
+  latest(): Promise<DirectorySyncRun | null>;
+  latestSucceeded(): Promise<DirectorySyncRun | null>;
+  /** Failed runs after the given time (all failed runs when null). */
+  failuresSince(after: string | null): Promise<number>;
+}
+
+/** Settings an administrator keeps, each recorded with who changed it. */
+export interface SettingsRepository {
+  accessWorkerRegisterLimit(): Promise<number>;
+  setAccessWorkerRegisterLimit(limit: number, by: string, at: Date): Promise<void>;
+}
+
+export interface SurveyRepository {
+  insert(answer: SurveyAnswer): Promise<void>;
+  lastAnswer(personId: string): Promise<SurveyAnswer | null>;
+  /**
+   * Records that the person is asked at `at` through `channel`, unless they were last asked (or
+   * answered) after `notAfter`. True when the ask was recorded: only then is the person asked.
+   */
+  claimAsk(personId: string, at: string, channel: SurveyChannel, notAfter: string): Promise<boolean>;
+  /** Answers given in a period (London dates, inclusive). */
+  answersBetween(from: string, to: string): Promise<SurveyAnswer[]>;
+}
+
+export interface PilotSettingsRepository {
+  get(): Promise<PilotSettings | null>;
+  put(settings: PilotSettings, at: string, by: string): Promise<void>;
+}
+
+export interface DisclosureRepository {
+  /** Requests whose stored text (form, log, evidence metadata, audit entries) mentions any of the terms. */
+  candidateRequestIds(terms: string[]): Promise<string[]>;
+  insert(record: DisclosureRecord): Promise<void>;
+  get(id: string): Promise<DisclosureRecord | null>;
+}
+
 /** Everything a use case may read or write inside one database transaction. */
 export interface UnitOfWork {
   requests: RequestRepository;
@@ -198,6 +307,12 @@ export interface UnitOfWork {
   audit: AuditLog;
   outbox: Outbox;
   directory: Directory;
+  people: PeopleAdmin;
+  directorySync: DirectorySyncLog;
+  settings: SettingsRepository;
+  surveys: SurveyRepository;
+  pilotSettings: PilotSettingsRepository;
+  disclosures: DisclosureRepository;
 }
 
 /** The dispatcher's side of the outbox: claim due work safely across several server instances. */
@@ -217,11 +332,17 @@ export interface PeopleAdmin {
   upsert(person: Person): Promise<void>;
 }
 
+/** The evaluation's read model: one plain row per request submitted in a period (London dates, inclusive). */
+export interface EvaluationReadModel {
+  rows(period: { from: string; to: string }): Promise<EvaluationRow[]>;
+}
+
 export interface Store {
   /** Runs `work` in one transaction: all of it commits, or none of it. */
   transaction<T>(work: (uow: UnitOfWork) => Promise<T>): Promise<T>;
   /** Reads outside a transaction. */
   read: UnitOfWork;
+  evaluation: EvaluationReadModel;
   outboxQueue: OutboxQueue;
   people: PeopleAdmin;
   close(): Promise<void>;

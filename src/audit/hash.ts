@@ -20,28 +20,37 @@ export function canonicalJson(value: unknown): string {
   return `{${members.join(',')}}`;
 }
 
-/** The hash of an entry's own contents: everything but its place in the chain. */
-export function bodyHash(entry: Omit<AuditEntry, 'hash' | 'seq' | 'prevHash'>): string {
-  const body = {
-    id: entry.id,
-    at: entry.at,
-    actorId: entry.actorId,
-    actorRole: entry.actorRole,
-    action: entry.action,
-    requestId: entry.requestId,
-    fromState: entry.fromState,
-    toState: entry.toState,
-    reason: entry.reason,
-    detail: entry.detail,
-    httpRequestId: entry.httpRequestId,
-  };
-  return createHash('sha256').update(canonicalJson(body), 'utf8').digest('hex');
-}
+/** The members of an entry's contents, in the order canonicalJson sorts them. */
+const BODY_KEYS = ['action', 'actorId', 'actorRole', 'at', 'detail', 'fromState', 'httpRequestId', 'id', 'reason', 'requestId', 'toState'] as const;
+
+export type AuditBody = Pick<AuditEntry, (typeof BODY_KEYS)[number]>;
 
 /**
- * The entry's hash links its contents to its place and its predecessor. The database computes the
- * same when it appends (migration 005): sha256 of "seq:prevHash:bodyHash".
+ * canonicalJson of the entry's contents, written out member by member: the verifier does this for
+ * every entry, and it is several times faster than sorting keys each time.
  */
-export function hashAuditEntry(entry: Omit<AuditEntry, 'hash'>): string {
-  return createHash('sha256').update(`${entry.seq}:${entry.prevHash}:${bodyHash(entry)}`, 'utf8').digest('hex');
+export function bodyText(entry: AuditBody): string {
+  let text = '{';
+  for (const key of BODY_KEYS) {
+    const value: unknown = entry[key];
+    if (value === undefined) continue;
+    if (text.length > 1) text += ',';
+    text += `"${key}":${key === 'detail' ? canonicalJson(value) : (JSON.stringify(value) ?? 'null')}`;
+  }
+  return `${text}}`;
+}
+
+/** The hash of an entry's own contents: everything but its place in the chain. */
+export function bodyHash(entry: AuditBody): string {
+  return createHash('sha256').update(bodyText(entry), 'utf8').digest('hex');
+}
+
+/** The link: sha256 of "seq:prevHash:bodyHash", as the sequencer computes it (migration 050). */
+export function linkHash(seq: number, prevHash: string, contentHash: string): string {
+  return createHash('sha256').update(`${seq}:${prevHash}:${contentHash}`, 'utf8').digest('hex');
+}
+
+/** The entry's hash, linking its contents to its place and its predecessor. */
+export function hashAuditEntry(entry: AuditBody & { seq: number; prevHash: string }): string {
+  return linkHash(entry.seq, entry.prevHash, bodyHash(entry));
 }

@@ -1,15 +1,16 @@
 /**
- * The append-only, hash-chained audit log. Appends are serialised by a transaction-scoped advisory
- * lock, so the chain has one order even when several server instances write at once; the lock is
- * held until the appending transaction commits or rolls back.
+ * The append-only, hash-chained audit log. An entry is written in the writer's transaction with
+ * the hash of its contents and no place in the chain, taking no lock; the sequencer
+ * (./sequencer.ts) links committed entries into the chain shortly after. So commits never wait
+ * for one another on the audit trail, and the chain still has one order across every instance.
  */
 import { randomUUID } from 'node:crypto';
-import { sql, type Kysely, type Selectable } from 'kysely';
-import type { AuditEntry, AuditEntryInput, AuditLog } from '../app/ports';
+import type { Kysely, Selectable } from 'kysely';
+import type { AuditEntry, AuditLog } from '../app/ports';
 import type { RequestState } from '../domain/states';
 import type { AuditEntriesTable, Database } from '../store/schema';
+import type { CheckpointSigner } from './checkpoint';
 import { bodyHash } from './hash';
-
 
 export const DEFAULT_CHECKPOINT_EVERY = 100;
 
@@ -19,12 +20,7 @@ export interface AuditCheckpoint {
   at: string;
 }
 
-export interface AuditLogOptions {
-  /** A checkpoint is written with every entry whose seq is a multiple of this. */
-  checkpointEvery?: number;
-}
-
-export function rowToAuditEntry(row: Selectable<AuditEntriesTable>): AuditEntry {
+export function rowToAuditEntry(row: Omit<Selectable<AuditEntriesTable>, 'position' | 'body_hash'>): AuditEntry {
   return {
     seq: row.seq,
     id: row.id,
@@ -43,60 +39,95 @@ export function rowToAuditEntry(row: Selectable<AuditEntriesTable>): AuditEntry 
   };
 }
 
-async function appendEntry(trx: Kysely<Database>, input: AuditEntryInput, checkpointEvery: number): Promise<AuditEntry> {
-  const body: Omit<AuditEntry, 'hash' | 'seq' | 'prevHash'> = {
-    id: randomUUID(),
-    at: new Date(input.at).toISOString(),
-    actorId: input.actorId,
-    actorRole: input.actorRole,
-    action: input.action,
-    requestId: input.requestId,
-    fromState: input.fromState,
-    toState: input.toState,
-    reason: input.reason,
-    detail: input.detail === null ? null : (JSON.parse(JSON.stringify(input.detail)) as Record<string, unknown>),
-    httpRequestId: input.httpRequestId,
-  };
-  // One round trip under the chain's lock: see migration 005.
-  const { rows } = await sql<{ out_seq: number; out_prev_hash: string; out_hash: string }>`
-    select * from audit_append(${body.id}, ${body.at}, ${body.actorId}, ${body.actorRole}, ${body.action}, ${body.requestId},
-      ${body.fromState}, ${body.toState}, ${body.reason}, ${body.detail === null ? null : JSON.stringify(body.detail)}::jsonb,
-      ${body.httpRequestId}, ${bodyHash(body)}, ${checkpointEvery})`.execute(trx);
-  const row = rows[0];
-  if (!row) throw new Error('The audit trail did not accept the entry.');
-  return { ...body, seq: Number(row.out_seq), prevHash: row.out_prev_hash, hash: row.out_hash };
-}
+const ENTRY_COLUMNS = [
+  'seq', 'id', 'at', 'actor_id', 'actor_role', 'action', 'request_id', 'from_state', 'to_state', 'reason', 'detail',
+  'http_request_id', 'prev_hash', 'hash',
+] as const;
 
-/**
- * The audit log on `db`: a transaction (the unit of work's) or the database itself, in which case
- * each append runs in a transaction of its own.
- */
-export function createAuditLog(db: Kysely<Database>, options: AuditLogOptions = {}): AuditLog {
-  const checkpointEvery = options.checkpointEvery ?? DEFAULT_CHECKPOINT_EVERY;
+/** The audit log on `db`: a transaction (the unit of work's) or the database itself. */
+export function createAuditLog(db: Kysely<Database>): AuditLog {
   return {
-    append: (input) =>
-      db.isTransaction
-        ? appendEntry(db, input, checkpointEvery)
-        : db.transaction().execute((trx) => appendEntry(trx, input, checkpointEvery)),
+    async append(input) {
+      const entry: AuditEntry = {
+        id: randomUUID(),
+        at: new Date(input.at).toISOString(),
+        actorId: input.actorId,
+        actorRole: input.actorRole,
+        action: input.action,
+        requestId: input.requestId,
+        fromState: input.fromState,
+        toState: input.toState,
+        reason: input.reason,
+        // Stored as jsonb stores it, so that what is hashed now is what the verifier reads back.
+        detail: input.detail === null ? null : (JSON.parse(JSON.stringify(input.detail)) as Record<string, unknown>),
+        httpRequestId: input.httpRequestId,
+        seq: null,
+        prevHash: null,
+        hash: null,
+      };
+      await db
+        .insertInto('audit_entries')
+        .values({
+          id: entry.id,
+          at: entry.at,
+          actor_id: entry.actorId,
+          actor_role: entry.actorRole,
+          action: entry.action,
+          request_id: entry.requestId,
+          from_state: entry.fromState,
+          to_state: entry.toState,
+          reason: entry.reason,
+          detail: entry.detail === null ? null : JSON.stringify(entry.detail),
+          http_request_id: entry.httpRequestId,
+          body_hash: bodyHash(entry),
+        })
+        .execute();
+      return entry;
+    },
     async listForRequest(requestId) {
-      const rows = await db.selectFrom('audit_entries').selectAll().where('request_id', '=', requestId).orderBy('seq').execute();
+      // Linked entries in chain order, then the ones still waiting for the sequencer in write order:
+      // a reader sees an entry as soon as it commits.
+      const rows = await db
+        .selectFrom('audit_entries')
+        .select(ENTRY_COLUMNS)
+        .where('request_id', '=', requestId)
+        .orderBy('seq', (ob) => ob.asc().nullsLast())
+        .orderBy('position')
+        .execute();
       return rows.map(rowToAuditEntry);
     },
   };
 }
 
 /**
- * Records the current head of the chain as a checkpoint (nothing new if it already is one) and
- * returns it, or null while the trail is empty. A checkpoint lets the verifier notice entries
- * removed from the end; copies kept outside the database (SharePoint) protect it further.
+ * Records the current head of the chain as a checkpoint, signed when a signer is given (nothing new
+ * if the head already is one), and returns it, or null while nothing is linked. Entries not yet
+ * linked are not covered: run the sequencer first (linkPending) to include them.
  */
-export async function writeCheckpoint(db: Kysely<Database>, at: Date = new Date()): Promise<AuditCheckpoint | null> {
-  const head = await db.selectFrom('audit_entries').select(['seq', 'hash']).orderBy('seq', 'desc').limit(1).executeTakeFirst();
+export async function writeCheckpoint(
+  db: Kysely<Database>,
+  options: { at?: Date; signer?: CheckpointSigner | null } = {},
+): Promise<AuditCheckpoint | null> {
+  const head = await chainHead(db);
   if (!head) return null;
+  const at = (options.at ?? new Date()).toISOString();
+  const signed = options.signer?.sign({ treeSize: head.seq, headHash: head.hash, timestamp: at });
   await db
     .insertInto('audit_checkpoints')
-    .values({ seq: head.seq, hash: head.hash, at: at.toISOString() })
+    .values({ seq: head.seq, hash: head.hash, at, key_id: signed?.keyId ?? null, signature: signed?.signature ?? null })
     .onConflict((oc) => oc.column('seq').doNothing())
     .execute();
-  return db.selectFrom('audit_checkpoints').selectAll().where('seq', '=', head.seq).executeTakeFirstOrThrow();
+  return db.selectFrom('audit_checkpoints').select(['seq', 'hash', 'at']).where('seq', '=', head.seq).executeTakeFirstOrThrow();
+}
+
+/** The last linked entry's place and hash, or null when none is linked. */
+export async function chainHead(db: Kysely<Database>): Promise<{ seq: number; hash: string } | null> {
+  const head = await db
+    .selectFrom('audit_entries')
+    .select(['seq', 'hash'])
+    .where('seq', 'is not', null)
+    .orderBy('seq', 'desc')
+    .limit(1)
+    .executeTakeFirst();
+  return head && head.seq !== null && head.hash !== null ? { seq: head.seq, hash: head.hash } : null;
 }

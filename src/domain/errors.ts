@@ -11,6 +11,7 @@ export type ErrorCode =
   | 'invalid_state'
   | 'too_large'
   | 'unsupported_type'
+  | 'rate_limited'
   | 'unavailable';
 
 export class AppError extends Error {
@@ -18,9 +19,21 @@ export class AppError extends Error {
     readonly code: ErrorCode,
     message: string,
     readonly fields?: Record<string, string>,
+    /** The protocol rule a refusal applies, by its id in src/domain/protocol.ts. */
+    readonly rule?: string,
   ) {
     super(message);
     this.name = 'AppError';
+  }
+}
+
+/** Too much at once: try again after the given number of seconds. */
+export class RateLimited extends AppError {
+  constructor(
+    message: string,
+    readonly retryAfterSeconds: number,
+  ) {
+    super('rate_limited', message);
   }
 }
 

@@ -7,15 +7,36 @@ import { AppError } from './errors';
 import { parseUkDate } from './dates';
 
 const required = (what: string) => ({ error: `Enter ${what}.` });
+
+/**
+ * Characters no field may hold: NUL and the other C0/C1 controls except tab and newline (a carriage
+ * return only as part of CRLF), unpaired UTF-16 surrogates (PostgreSQL cannot store them), and the
+ * bidirectional embeddings, overrides and isolates (U+202A–U+202E, U+2066–U+2069), which can make
+ * text read differently from what it says. The left-to-right and right-to-left marks (U+200E, U+200F)
+ * are allowed: they only nudge punctuation in Arabic, Hebrew or Urdu names and cannot reorder text.
+ */
+const UNSAFE_CHARACTERS =
+  // eslint-disable-next-line no-control-regex -- finding control characters is the point
+  /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F-\u009F\u202A-\u202E\u2066-\u2069]|\r(?!\n)|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+
+export const UNSAFE_TEXT_MESSAGE = 'Remove control characters and text-direction overrides: they cannot be recorded.';
+
+export function isSafeText(value: string): boolean {
+  return !UNSAFE_CHARACTERS.test(value);
+}
+
+/** Every string field of every form is made here, so none can forget the character rule. */
+export function safeString(params?: Parameters<typeof z.string>[0]) {
+  return z.string(params).refine(isSafeText, { error: UNSAFE_TEXT_MESSAGE, abort: true });
+}
+
 const text = (what: string, max = 4000) =>
-  z
-    .string(required(what))
+  safeString(required(what))
     .trim()
     .min(1, required(what))
     .max(max, { error: `${capitalise(what)} must be ${max} characters or fewer.` });
 const optionalText = (what: string, max = 500) =>
-  z
-    .string()
+  safeString()
     .trim()
     .max(max, { error: `${capitalise(what)} must be ${max} characters or fewer.` })
     .nullable()
@@ -27,9 +48,11 @@ const isoDate = (what: string) =>
     (v) => (typeof v === 'string' ? (parseUkDate(v) ?? v) : v),
     z.iso.date({ error: `Enter ${what} as a real date, day/month/year, for example 14/03/2017.` }),
   );
-const url = z
-  .url({ error: 'Enter a full web address starting with https://', protocol: /^https?$/ })
-  .max(2000, { error: 'The web address is too long.' });
+const url = safeString({ error: 'Enter a full web address starting with https://' })
+  .max(2000, { error: 'The web address is too long.' })
+  .pipe(z.url({ error: 'Enter a full web address starting with https://', protocol: /^https?$/ }));
+/** Ids we issued (UUIDs, directory ids): short and plain. */
+const id = (params?: Parameters<typeof z.string>[0]) => safeString(params).max(64);
 
 function capitalise(s: string): string {
   return s.charAt(0).toUpperCase() + s.slice(1);
@@ -74,7 +97,7 @@ export const childSchema = z.object({
 
 export const subjectSchema = z
   .object({
-    id: z.string().max(64).optional(),
+    id: id().optional(),
     kind: z.enum(SUBJECT_KINDS, { error: 'Choose what kind of person this is.' }),
     name: optionalText('name', 200),
     otherNames: optionalText('other names', 500),
@@ -117,7 +140,8 @@ export const investigationRequestSchema = z
     children: z.array(childSchema, { error: 'Add the child or children concerned.' }).min(1, { error: 'Add at least one child.' }).max(20),
     concernCategories: z
       .array(z.enum(CONCERN_CATEGORIES, { error: 'Choose a listed concern.' }), { error: 'Choose at least one concern.' })
-      .min(1, { error: 'Choose at least one concern.' }),
+      .min(1, { error: 'Choose at least one concern.' })
+      .max(CONCERN_CATEGORIES.length, { error: 'Choose each concern once.' }),
     concernOther: optionalText('the other concern', 1000),
     concernDetails: text('the concern'),
     justification: text('why a check is needed and proportionate'),
@@ -126,7 +150,7 @@ export const investigationRequestSchema = z
     monitoring: monitoringSchema.nullable().optional().transform((v) => v ?? null),
     urgency: z.enum(URGENCIES).optional().default('routine'),
     neededBy: isoDate('the date the information is needed by'),
-    linkedFromRequestId: z.string().max(64).nullable().transform((v) => v ?? undefined).optional(),
+    linkedFromRequestId: id().nullable().transform((v) => v ?? undefined).optional(),
   })
   .superRefine((r, ctx) => {
     if (r.concernCategories.includes('other') && !r.concernOther) {
@@ -144,26 +168,28 @@ const version = z.number({ error: 'Send the version of the request you are looki
 const reason = text('a reason', 4000);
 
 export const actionBodySchemas = {
-  submit: z.object({ version }),
+  /** `teamManagerId` only when the directory's manager does not hold the team-manager role. */
+  submit: z.object({ version, teamManagerId: z.string().max(64).nullable().transform((v) => v ?? undefined).optional() }),
   agree: z.object({ version, note: optionalText('supervision note', 4000) }),
   decline: z.object({ version, reason }),
   return: z.object({ version, reason }),
   authorise: z.object({
     version,
-    subjectIds: z.array(z.string().max(64)).min(1, { error: 'Choose at least one person in scope.' }).optional(),
+    subjectIds: z.array(id()).min(1, { error: 'Choose at least one person in scope.' }).max(20, { error: 'A request names at most 20 people.' }).optional(),
     conditions: optionalText('conditions', 4000),
-    accessWorkerId: z.string().max(64).nullable().transform((v) => v ?? undefined).optional(),
+    accessWorkerId: id().nullable().transform((v) => v ?? undefined).optional(),
     reviewDates: z.array(isoDate('each review date')).max(26).optional(),
   }),
   refuse: z.object({ version, reason }),
   claim: z.object({ version }),
-  assign: z.object({ version, accessWorkerId: z.string({ error: 'Choose an access worker.' }).min(1, { error: 'Choose an access worker.' }).max(64) }),
+  assign: z.object({ version, accessWorkerId: id({ error: 'Choose an access worker.' }).min(1, { error: 'Choose an access worker.' }) }),
   'confirm-legitimacy': z.object({ version }),
   'raise-doubt': z.object({ version, reason }),
   'resolve-doubt': z.object({ version, outcome: z.enum(['resume', 'cancel'], { error: 'Choose resume or cancel.' }), reason }),
   'complete-log': z.object({ version }),
   finalise: z.object({ version }),
-  share: z.object({ version }),
+  /** `serviceManagerId` only when the directory names no service manager for the case's team. */
+  share: z.object({ version, serviceManagerId: z.string().max(64).nullable().transform((v) => v ?? undefined).optional() }),
   withdraw: z.object({ version, reason }),
   cancel: z.object({ version, reason }),
   'review-monitoring': z
@@ -186,7 +212,7 @@ export const CONTRIBUTIONS = ['little', 'some', 'considerable', 'significant'] a
 export type Contribution = (typeof CONTRIBUTIONS)[number];
 
 export const findingSchema = z.object({
-  subjectId: z.string({ error: 'Say which person this finding is about.' }).min(1).max(64),
+  subjectId: id({ error: 'Say which person this finding is about.' }).min(1),
   visibility: z.enum(VISIBILITIES, { error: 'Choose public, restricted or not found.' }),
   profileUrl: url.nullable().transform((v) => v ?? undefined).optional(),
   summary: text('what was seen', 8000),
@@ -220,33 +246,47 @@ export const investigationLogSchema = z
 export type InvestigationLog = z.output<typeof investigationLogSchema>;
 
 export const evidenceMetadataSchema = z.object({
-  subjectId: z.string({ error: 'Say which person this evidence is about.' }).min(1).max(64),
+  subjectId: id({ error: 'Say which person this evidence is about.' }).min(1),
   sourceUrl: url,
   capturedAt: z.iso.datetime({ offset: true, error: 'Enter when it was captured, as a date and time.' }),
   description: text('what the item shows and why it is relevant', 4000),
   publiclyVisible: z.literal(true, {
     error: 'Only information visible without being a “friend” may be recorded: confirm it was publicly visible.',
   }),
-  correctsEvidenceId: z.string().max(64).optional(),
+  correctsEvidenceId: id().optional(),
   correctionReason: optionalText('the reason for the correction', 2000),
 });
 export type EvidenceMetadata = z.output<typeof evidenceMetadataSchema>;
 
-export const feedbackSchema = z.object({
-  timesUsed: z.number({ error: 'Enter how many times the system was used.' }).int().min(0).max(1000),
-  searchMinutes: z.number({ error: 'Enter the time taken to search, in minutes.' }).int().min(0).max(100000).optional(),
-  usefulPieces: z.number({ error: 'Enter how many useful pieces of information were found.' }).int().min(0).max(1000),
-  uniquePieces: z.number({ error: 'Enter how many pieces were not otherwise available.' }).int().min(0).max(1000),
-  contribution: z.enum(CONTRIBUTIONS, { error: 'Choose how much the information contributed.' }),
+const followUpSchema = z.object({
+  longerTermUsefulness: z.enum(CONTRIBUTIONS, { error: 'Choose how useful it proved in the longer term.' }),
   comments: optionalText('comments', 4000),
-  followUp: z
-    .object({
-      longerTermUsefulness: z.enum(CONTRIBUTIONS, { error: 'Choose how useful it proved in the longer term.' }),
-      comments: optionalText('comments', 4000),
-    })
-    .optional(),
 });
-export type Feedback = z.output<typeof feedbackSchema>;
+
+/**
+ * What the originating worker answers. Times used and time searching are not asked: they come
+ * from the search sessions. Each save may answer some questions; earlier answers are kept.
+ */
+export const feedbackSchema = z.object({
+  usefulPieces: z.number({ error: 'Enter how many useful pieces of information were found.' }).int().min(0).max(1000).optional(),
+  uniquePieces: z.number({ error: 'Enter how many pieces were not otherwise available.' }).int().min(0).max(1000).optional(),
+  contribution: z.enum(CONTRIBUTIONS, { error: 'Choose how much the information contributed.' }).optional(),
+  comments: optionalText('comments', 4000),
+  followUp: followUpSchema.optional(),
+});
+export type FeedbackAnswers = z.output<typeof feedbackSchema>;
+
+/** The feedback as kept: the answers, and the system's own count of sessions and minutes searched. */
+export interface Feedback {
+  timesUsed: number;
+  searchMinutes?: number;
+  usefulPieces: number;
+  uniquePieces: number;
+  contribution: Contribution;
+  comments?: string | undefined;
+  followUp?: z.output<typeof followUpSchema>;
+}
+
 
 export const surveySchema = z.object({
   easeOfAuthorisation: z.number().int().min(1, { error: 'Choose a rating from 1 to 5.' }).max(5, { error: 'Choose a rating from 1 to 5.' }),

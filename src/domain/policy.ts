@@ -46,7 +46,18 @@ export const PERSON_ABILITIES = [
   /** The people register, e.g. the access workers a director may choose from. */
   'view-people',
   'view-dashboard',
+  /** The people list, directory sync and their audit. */
   'administer',
+  /** The access worker register: training and authorisation dates, the register's limit. */
+  'keep-register',
+  'manage-pilot-settings',
+  'view-evaluation',
+  'answer-survey',
+  /** Subject access: finding and reading what is held about a person. */
+  'search-disclosure',
+  'propose-disposal',
+  'confirm-disposal',
+  'place-legal-hold',
 ] as const;
 export type PersonAbility = (typeof PERSON_ABILITIES)[number];
 
@@ -139,6 +150,11 @@ const workflow = (
   verb: string,
   options: Partial<Pick<AbilityRule, 'reasonRequired' | 'waiting' | 'onlyIf' | 'unless'>> = {},
 ): AbilityRule => ({ ...options, from, grants, verb, reasonRequired: options.reasonRequired ?? false, waiting: options.waiting ?? true });
+
+/** An ability that concerns no one request, held by anyone with one of `roles` (null: by everyone). */
+function personAbility(roles: readonly Role[] | null, verb: string): AbilityRule {
+  return { from: null, grants: roles ? roles.map((r) => looks(r, 'any_holder')) : [looks(null, 'any_holder')], reasonRequired: false, waiting: false, verb };
+}
 
 /** Searching and recording stop when monitoring has ended or run past its end date. */
 function monitoringStopped(request: InvestigationRequest, _actor: Person, today: string): Refusal | null {
@@ -266,7 +282,15 @@ export const POLICY: Record<Ability, AbilityRule> = {
     waiting: false,
     verb: 'see the pilot dashboard',
   },
-  administer: { from: null, grants: [looks('administrator', 'any_holder')], reasonRequired: false, waiting: false, verb: 'administer the service' },
+  administer: personAbility(['administrator'], 'administer the service'),
+  'keep-register': personAbility(['administrator'], 'keep the access worker register'),
+  'manage-pilot-settings': personAbility(['administrator'], 'change the pilot settings'),
+  'view-evaluation': personAbility(['service_manager', 'service_director'], 'see the pilot evaluation'),
+  'answer-survey': personAbility(null, 'answer the process survey'),
+  'search-disclosure': personAbility(['administrator', 'service_manager'], 'search for a subject access disclosure'),
+  'propose-disposal': personAbility(['service_manager'], 'propose disposing of a request'),
+  'confirm-disposal': personAbility(['service_director'], 'confirm the disposal of a request'),
+  'place-legal-hold': personAbility(['service_manager', 'service_director', 'administrator'], 'place or lift a legal hold'),
 };
 
 /** Everyone who already plays a part on this request, with that part. */

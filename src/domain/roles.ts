@@ -36,3 +36,18 @@ export interface Person {
 export function hasRole(person: Pick<Person, 'roles'>, role: Role): boolean {
   return person.roles.includes(role);
 }
+
+/**
+ * Roles one person may not hold together, whatever their groups say. An administrator keeps the
+ * access worker register (who is authorised, until when), so an administrator who were also an
+ * access worker could authorise their own searches: the access worker role is withheld until the
+ * groups are put right. Every other pair is allowed, because the workflow already stops one person
+ * playing two parts on the same request.
+ */
+export const ROLES_NOT_COMBINED: readonly { roles: readonly [Role, Role]; withheld: Role; reason: string }[] = [
+  {
+    roles: ['administrator', 'access_worker'],
+    withheld: 'access_worker',
+    reason: 'An administrator keeps the access worker register and may not be on it.',
+  },
+];

@@ -7,6 +7,7 @@ import { addDays, formatDate, londonDate } from './dates';
 import { AppError, forbidden, invalidState, validationError } from './errors';
 import type { ActionBodies } from './forms';
 import { can, participants, type Part } from './policy';
+import { PROTOCOL_RULES, ruleError } from './protocol';
 import type { InvestigationRequest, Scope } from './request';
 import { hasRole, type Person, type Role } from './roles';
 import type { RequestState, WorkflowAction } from './states';
@@ -33,6 +34,9 @@ export const NOTIFICATION_KINDS = [
   'reminder_follow_up_due',
   'reminder_monitoring_review_due',
   'record_documents',
+  'holder_lost_role',
+  'grant_folder_readers',
+  'survey_prompt',
 ] as const;
 export type NotificationKind = (typeof NOTIFICATION_KINDS)[number];
 
@@ -51,7 +55,15 @@ export interface ActionFacts {
   /** The access worker named by `authorise` or `assign`, looked up by the use case. */
   accessWorker?: Person | null;
   /** For `submit`: the originating worker's line manager in the directory. */
-  teamManagerId?: string | null;
+  teamManager?: Person | null;
+  /** For `submit`: the team manager the worker chose (`teamManagerId`), when the line manager is not one. */
+  chosenTeamManager?: Person | null;
+  /** For `share` and doubts: the service manager for the case's team in the directory (the team manager's manager). */
+  serviceManager?: Person | null;
+  /** For `share`: the service manager the worker chose (`serviceManagerId`), when the directory names none. */
+  chosenServiceManager?: Person | null;
+  /** For `withdraw`, `cancel` and `resolve-doubt`: whether evidence has been captured, so the log must be filed as it stands. */
+  evidenceCaptured?: boolean;
   /** For `complete-log` and evidence: search sessions held on this request. */
   searchSessions?: { held: number; open: number };
 }
@@ -92,13 +104,12 @@ export function decide<A extends WorkflowAction>(
 
   switch (action) {
     case 'submit': {
-      const managerId = facts.teamManagerId;
-      if (!managerId) throw forbidden('You have no team manager recorded in the directory: ask the administrator to add one before submitting.');
-      if (managerId === actor.id) throw forbidden('You cannot agree your own request: your team manager must.');
+      const managerId = teamManagerFor(body as Body<'submit'>, actor, facts);
       next.state = 'awaiting_team_manager';
       next.teamManagerId = managerId;
       next.submittedAt = at;
       next.lastReason = null;
+      if (managerId !== facts.teamManager?.id) detail = { teamManagerChosen: managerId };
       notes.push({ kind: 'agree_request', to: { personId: managerId } });
       if (request.linkedFromRequestId) {
         notes.push({ kind: 'linked_request_flag', to: { role: 'service_director', except: [actor.id, managerId] } });
@@ -165,7 +176,6 @@ export function decide<A extends WorkflowAction>(
     }
     case 'confirm-legitimacy':
       next.state = 'searching';
-      detail = { corporateAccount: true };
       notes.push({ kind: 'status_changed', to: { personId: request.originatingWorkerId } });
       break;
     case 'raise-doubt':
@@ -184,6 +194,7 @@ export function decide<A extends WorkflowAction>(
         next.state = request.stateBeforeHold ?? 'assigned';
       } else {
         close('cancelled');
+        if (facts.evidenceCaptured) notes.push({ kind: 'record_documents', to: { system: true } });
       }
       next.stateBeforeHold = null;
       detail = { outcome: b.outcome };
@@ -206,16 +217,21 @@ export function decide<A extends WorkflowAction>(
       break;
     case 'share': {
       close('shared');
-      const recipients = [request.teamManagerId, request.authorisation?.by].filter((id): id is string => Boolean(id));
+      const serviceManagerId = serviceManagerFor(body as Body<'share'>, request, facts);
+      const recipients = [request.teamManagerId, serviceManagerId, request.authorisation?.by].filter((id): id is string => Boolean(id));
       next.sharedWith = recipients.map((personId) => ({ personId, at }));
+      detail = { sharedWith: next.sharedWith };
       for (const personId of recipients) notes.push({ kind: 'log_shared', to: { personId } });
-      notes.push({ kind: 'log_shared', to: { role: 'service_manager', except: participantIds(request) } });
+      // The log is filed again, saying with whom and when; the finalised version is kept.
+      notes.push({ kind: 'record_documents', to: { system: true } });
       break;
     }
     case 'withdraw':
     case 'cancel':
       close('cancelled');
       next.lastReason = { by: actor.id, at, reason };
+      // Evidence captured is part of the case record: the log is filed as it stands.
+      if (facts.evidenceCaptured) notes.push({ kind: 'record_documents', to: { system: true } });
       for (const id of participants()) notes.push({ kind: 'status_changed', to: { personId: id } });
       break;
     case 'review-monitoring': {
@@ -249,6 +265,49 @@ export function decide<A extends WorkflowAction>(
     audit: { action, fromState: from, toState: next.state, ...(reason ? { reason } : {}), ...(detail ? { detail } : {}) },
     notifications: notes,
   };
+}
+
+/**
+ * The team manager a request goes to: the line manager in the directory when they hold the
+ * team-manager role; otherwise one the worker chose who does.
+ */
+function teamManagerFor(b: Body<'submit'>, actor: Person, facts: ActionFacts): string {
+  const line = facts.teamManager;
+  const lineIsManager = Boolean(line?.active && hasRole(line, 'team_manager') && line.id !== actor.id);
+  if (lineIsManager && line && (!b.teamManagerId || b.teamManagerId === line.id)) return line.id;
+  if (lineIsManager && line) {
+    throw ruleError('team_manager_role', 'validation', `Your team manager in the directory is ${line.displayName}: the request goes to them.`, { teamManagerId: 'Leave this out: your line manager is a team manager.' });
+  }
+  if (!b.teamManagerId) {
+    const why = line ? `${line.displayName}, your manager in the directory, is not a team manager` : 'you have no manager in the directory';
+    throw ruleError('team_manager_role', 'validation', `Choose a team manager to agree this request: ${why}.`, { teamManagerId: 'Choose a team manager.' });
+  }
+  const chosen = facts.chosenTeamManager;
+  if (!chosen || chosen.id !== b.teamManagerId || !chosen.active || !hasRole(chosen, 'team_manager')) {
+    throw ruleError('team_manager_role', 'validation', PROTOCOL_RULES.team_manager_role, { teamManagerId: 'Choose a person who holds the team-manager role.' });
+  }
+  if (chosen.id === actor.id) throw forbidden('You cannot agree your own request: another team manager must.');
+  return chosen.id;
+}
+
+/** The service manager for the case's team: from the directory, or chosen by the worker when it names none. */
+function serviceManagerFor(b: Body<'share'>, request: InvestigationRequest, facts: ActionFacts): string {
+  const known = facts.serviceManager;
+  if (known && hasRole(known, 'service_manager') && known.active) {
+    if (b.serviceManagerId && b.serviceManagerId !== known.id) {
+      throw ruleError('sharing', 'validation', `The service manager for this case’s team is ${known.displayName}: the log is shared with them.`, { serviceManagerId: 'Leave this out: the directory names the service manager.' });
+    }
+    return known.id;
+  }
+  if (!b.serviceManagerId) {
+    throw ruleError('sharing', 'validation', 'The directory names no service manager for this case’s team: choose the service manager to share the log with.', { serviceManagerId: 'Choose a service manager.' });
+  }
+  const chosen = facts.chosenServiceManager;
+  if (!chosen || chosen.id !== b.serviceManagerId || !chosen.active || !hasRole(chosen, 'service_manager')) {
+    throw ruleError('sharing', 'validation', PROTOCOL_RULES.sharing, { serviceManagerId: 'Choose a person who holds the service-manager role.' });
+  }
+  if (chosen.id === request.originatingWorkerId) throw ruleError('sharing', 'validation', PROTOCOL_RULES.sharing, { serviceManagerId: 'Choose someone other than yourself.' });
+  return chosen.id;
 }
 
 function participantIds(request: InvestigationRequest): string[] {
@@ -331,7 +390,7 @@ export function dueExpiry(request: InvestigationRequest, now: Date): { reason: s
   return null;
 }
 
-export function expire(request: InvestigationRequest, now: Date, reason: string): Outcome {
+export function expire(request: InvestigationRequest, now: Date, reason: string, evidenceCaptured = false): Outcome {
   const at = now.toISOString();
   const next: InvestigationRequest = { ...request, state: 'expired', closedAt: at, updatedAt: at, version: request.version + 1, lastReason: { by: 'system', at, reason } };
   return {
@@ -341,6 +400,7 @@ export function expire(request: InvestigationRequest, now: Date, reason: string)
     notifications: [
       ...participantIds(request).map((personId) => ({ kind: 'status_changed' as const, to: { personId } })),
       { kind: 'request_updated', to: { cards: true } },
+      ...(evidenceCaptured ? [{ kind: 'record_documents' as const, to: { system: true as const } }] : []),
     ],
   };
 }

@@ -4,7 +4,7 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { AppError } from '../domain/errors';
 import { DEFAULT_MAX_EVIDENCE_BYTES } from './checked-upload';
-import type { AppCredentials } from './sharepoint/auth';
+import type { AppCredentials } from '../graph/app-tokens';
 import type { SharePointStoreConfig } from './sharepoint/config';
 
 export type EvidenceStoreConfig =
@@ -44,7 +44,7 @@ export function appCredentialsFromEnv(env: Env = process.env): Omit<AppCredentia
   const missing = ['AZURE_TENANT_ID', 'AZURE_CLIENT_ID'].filter((name) => !env[name]);
   if (!env.AZURE_CLIENT_SECRET && !env.AZURE_CLIENT_CERTIFICATE_PATH) missing.push('AZURE_CLIENT_CERTIFICATE_PATH or AZURE_CLIENT_SECRET');
   if (missing.length) {
-    throw new AppError('validation', 'The app registration for SharePoint is not configured.', Object.fromEntries(missing.map((m) => [m, 'Set this variable.'])));
+    throw new AppError('validation', 'The app registration for Microsoft Graph (AZURE_*) is not configured.', Object.fromEntries(missing.map((m) => [m, 'Set this variable.'])));
   }
   return {
     tenantId: env.AZURE_TENANT_ID ?? '',

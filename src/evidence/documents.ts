@@ -36,13 +36,20 @@ export interface RecordDocumentPutInput extends RecordDocument {
 const VISIBILITY_LABELS = { public: 'Public', restricted: 'Restricted (not viewed further)', not_found: 'Not found' } as const;
 const CONTRIBUTION_LABELS = { little: 'Little', some: 'Some', considerable: 'Considerable', significant: 'Significant' } as const;
 
-/** Both documents, named by the request reference so they sort beside its evidence. */
-export async function recordDocuments(input: RecordDocumentsInput): Promise<RecordDocument[]> {
+export type RecordDocumentKind = 'investigation_request' | 'investigation_log';
+
+/**
+ * The documents asked for, named by the request reference so they sort beside its evidence; a
+ * later version carries its number so the earlier file is kept beside it.
+ */
+export async function recordDocuments(input: RecordDocumentsInput, filing: { kinds: RecordDocumentKind[]; version: number } = { kinds: ['investigation_request', 'investigation_log'], version: 1 }): Promise<(RecordDocument & { kind: RecordDocumentKind })[]> {
   const ref = input.request.reference;
-  return [
-    { fileName: `${ref}-investigation-request.docx`, contentType: DOCX_CONTENT_TYPE, content: await investigationRequestDocx(input) },
-    { fileName: `${ref}-investigation-log.docx`, contentType: DOCX_CONTENT_TYPE, content: await investigationLogDocx(input) },
-  ];
+  const suffix = filing.version > 1 ? `-v${filing.version}` : '';
+  const make = {
+    investigation_request: async () => ({ fileName: `${ref}-investigation-request${suffix}.docx`, content: await investigationRequestDocx(input) }),
+    investigation_log: async () => ({ fileName: `${ref}-investigation-log${suffix}.docx`, content: await investigationLogDocx(input) }),
+  };
+  return Promise.all(filing.kinds.map(async (kind) => ({ kind, contentType: DOCX_CONTENT_TYPE, ...(await make[kind]()) })));
 }
 
 export async function investigationRequestDocx(input: RecordDocumentsInput): Promise<Buffer> {
@@ -116,12 +123,17 @@ export async function investigationLogDocx(input: RecordDocumentsInput): Promise
       ['Case reference', r.form.caseReference],
       ['Authorised access worker', r.accessWorkerId ? name(r.accessWorkerId) : '—'],
       ['Originating social worker', name(r.originatingWorkerId)],
-      ['Legitimacy of the log-on', r.firstSearchStartedAt || sessions.length ? 'Confirmed by the access worker before searching; corporate account used' : '—'],
+      ['Legitimacy of the log-on', r.firstSearchStartedAt || sessions.length ? 'Confirmed by the access worker before searching' : '—'],
     ]),
     heading('Search sessions'),
     grid(
-      ['Started', 'Ended', 'Time taken'],
-      sessions.map((s) => [formatDateTime(s.startedAt), s.endedAt ? formatDateTime(s.endedAt) : 'Not ended', s.durationSeconds === null ? '—' : duration(s.durationSeconds)]),
+      ['Started', 'Ended', 'Time taken', 'Corporate account'],
+      sessions.map((s) => [
+        formatDateTime(s.startedAt),
+        s.endedAt ? formatDateTime(s.endedAt) : 'Not ended',
+        s.durationSeconds === null ? '—' : duration(s.durationSeconds),
+        s.corporateAccount ? 'Confirmed by the access worker' : 'Not confirmed',
+      ]),
     ),
     note(`Total time searching: ${duration(totalSeconds)}.`),
     heading('Findings'),

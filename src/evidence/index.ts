@@ -12,6 +12,7 @@ import { evidenceConfigFromEnv, type EvidenceStoreConfig } from './config';
 import type { RecordDocumentPutInput } from './documents';
 import { hashingStream, LocalDiskEvidenceStore, safeSegment } from './local-disk';
 import { SharePointEvidenceStore, type FolderReader, type PendingUploadOutcome, type RecordStored } from './sharepoint';
+import type { PendingQueue, PendingRecord } from './sharepoint/pending';
 
 export interface ConfiguredEvidenceStore extends EvidenceStore {
   readonly kind: EvidenceStoreConfig['kind'];
@@ -36,12 +37,21 @@ export interface ConfiguredEvidenceStore extends EvidenceStore {
    * must point the evidence row at the new storage key; the local copy goes only after it succeeds.
    */
   retryPendingUploads(recordStored: RecordStored): Promise<PendingUploadOutcome[]>;
+  /** Items waiting for SharePoint, pending or failed (for administrators and the readiness check). */
+  pendingUploads(): Promise<PendingRecord[]>;
+  /** Makes a pending or failed item due again at once; false when there is no such item. */
+  releasePendingUpload(storageKey: string): Promise<boolean>;
   close(): void;
 }
 
-export function createEvidenceStore(config: EvidenceStoreConfig = evidenceConfigFromEnv()): ConfiguredEvidenceStore {
+export interface EvidenceStoreOptions {
+  /** Where SharePoint items wait between attempts: the database on a server, so every instance can retry them. */
+  pendingQueue?: PendingQueue;
+}
+
+export function createEvidenceStore(config: EvidenceStoreConfig = evidenceConfigFromEnv(), options: EvidenceStoreOptions = {}): ConfiguredEvidenceStore {
   if (config.kind === 'sharepoint') {
-    const store = new SharePointEvidenceStore(config.sharepoint);
+    const store = new SharePointEvidenceStore(config.sharepoint, options.pendingQueue ? { pendingQueue: options.pendingQueue } : {});
     return {
       kind: 'sharepoint',
       maxBytes: config.maxBytes,
@@ -50,6 +60,8 @@ export function createEvidenceStore(config: EvidenceStoreConfig = evidenceConfig
       putRecordDocument: (input) => store.putRecordDocument(input),
       grantRequestFolder: (caseReference, requestReference, readers) => store.grantRequestFolder(caseReference, requestReference, readers),
       retryPendingUploads: (recordStored) => store.retryPendingUploads(recordStored),
+      pendingUploads: () => store.pendingUploads(),
+      releasePendingUpload: (storageKey) => store.releasePendingUpload(storageKey),
       close: () => store.close(),
     };
   }
@@ -62,6 +74,8 @@ export function createEvidenceStore(config: EvidenceStoreConfig = evidenceConfig
     putRecordDocument: (input) => putLocalRecordDocument(config.dir, input),
     grantRequestFolder: async () => undefined,
     retryPendingUploads: async () => [],
+    pendingUploads: async () => [],
+    releasePendingUpload: async () => false,
     close: () => undefined,
   };
 }

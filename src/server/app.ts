@@ -2,17 +2,20 @@
  * The composition root: builds the store, the evidence store, identity and the HTTP routes.
  * Everything the server does is wired here and nowhere else.
  */
+import { AsyncLocalStorage } from 'node:async_hooks';
 import { randomUUID } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import path from 'node:path';
+import type { Writable } from 'node:stream';
 import Fastify, { type FastifyInstance, type FastifyRequest } from 'fastify';
 import multipart from '@fastify/multipart';
 import fastifyStatic from '@fastify/static';
 import type { AppDeps } from '../app/deps';
 import { systemClock } from '../app/deps';
-import type { Caller, Clock, EvidenceStore } from '../app/ports';
+import type { Caller, Clock, DirectorySource, EvidenceStore } from '../app/ports';
 import { expireDueRequests } from '../app/requests/expire-due';
 import { sendDueReminders } from '../app/requests/send-reminders';
+import { askSurveysByBot } from '../app/surveys/ask-surveys-by-bot';
 import { listPeople } from '../app/people/list-people';
 import { AppError } from '../domain/errors';
 import { createEvidenceStore } from '../evidence';
@@ -22,19 +25,34 @@ import { cachedDirectory } from '../identity/cached-directory';
 import { DEMO_PEOPLE } from '../identity/demo-directory';
 import { createLocalTokens, loadLocalSigningKey } from '../identity/local-tokens';
 import { createTeamsSsoVerifier } from '../identity/teams-sso';
-import { createStore, type SqlStore } from '../store';
+import { createOperations, createPendingEvidenceQueue, createStore, type SqlStore } from '../store';
+import { anchorCheckpoint, anchorIfDue, createAuditSequencer, type AuditSequencer, type SignedCheckpoint } from '../audit';
+import { createCheckpointStore, loadCheckpointSigner } from './audit-anchor';
 import { createDispatcher } from '../notify/dispatcher';
 import { PermanentDeliveryError } from '../notify/ports';
 import { routeByKind } from '../notify/route-by-kind';
-import { filingSender } from './record-documents';
-import { createGraphAppInstaller, createTeamsBot } from '../../bot';
-import { createTokenProvider } from '../evidence/sharepoint/auth';
+import { filingSender, folderReadersSender } from './record-documents';
+import { createGraphAppInstaller, createTeamsBot, teamsTabLink } from '../../bot';
+import { createTokenProvider } from '../graph/app-tokens';
+import { appRoot } from '../version';
+import { createGraphJsonClient, type GraphJsonClient } from '../graph/json-client';
+import { scheduleDirectorySync, type DirectorySyncSchedule } from '../app/directory/schedule';
+import { syncDirectory } from '../app/directory/sync-directory';
+import { demoDirectorySource } from '../identity/demo-directory-source';
+import { graphDirectorySource } from '../identity/graph-directory-source';
+import { registerAdminRoutes } from './routes/admin';
 import type { ServerConfig } from './config';
-import { errorBody, handleError } from './errors';
+import { answerClientError, errorBody, handleError } from './errors';
+import { personRateLimit, registerRateLimits } from './rate-limits';
+import { registerLegalPages } from './legal-pages';
+import { loggerOptions } from './logging';
 import { openApiDocument } from './openapi';
 import { registerDevRoutes } from './routes/dev';
+import { registerOperationsRoutes } from './routes/operations';
+import { registerEvaluationRoutes } from './routes/evaluation';
 import { makeTmpDir, registerRequestRoutes } from './routes/requests';
 import { securityHeaders } from './security';
+import { createUploadSlots } from './upload-slots';
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -52,17 +70,31 @@ export interface BuildOptions {
   sweepIntervalMs?: number;
   /** Deliver the outbox in the background (default on; tests drain it themselves). */
   dispatch?: boolean;
+  /** Link audit entries into the chain in the background (default on). */
+  sequence?: boolean;
+  /** How often to check whether a day has passed since the last published checkpoint (off unless given). */
+  anchorIntervalMs?: number;
+  /** Where log lines go (default standard output); tests read them. */
+  logStream?: Writable;
+  /** Sync the directory at start-up and on its schedule (default on when configured; tests ask for it). */
+  scheduleDirectorySync?: boolean;
+  /** Graph retry policy for the directory sync (tests shorten the waits). */
+  directoryRetry?: { maxAttempts: number; baseDelayMs: number; maxDelayMs: number };
 }
 
 export interface BuiltServer {
   app: FastifyInstance;
   dispatcher: ReturnType<typeof createDispatcher>;
+  sequencer: AuditSequencer;
+  /** Signs the chain's checkpoint and publishes it now; null when no key is configured or nothing is linked. */
+  anchor(): Promise<SignedCheckpoint | null>;
   deps: AppDeps;
   store: SqlStore;
   close(): Promise<void>;
 }
 
-const TAB_DIST = path.resolve(__dirname, '../../tab/dist');
+const requestContext = new AsyncLocalStorage<string>();
+const TAB_DIST = path.join(appRoot(), 'tab', 'dist');
 
 /**
  * Vite names every file under assets/ by a hash of its content, so it never changes and may be
@@ -71,19 +103,19 @@ const TAB_DIST = path.resolve(__dirname, '../../tab/dist');
 export function tabCacheControl(filePath: string): string {
   return /(^|[\\/])assets[\\/]/.test(filePath) ? 'public, max-age=31536000, immutable' : 'no-cache';
 }
-const PUBLIC_PATHS = ['/api/health', '/api/openapi.json', '/api/dev/', '/api/messages'];
+const PUBLIC_PATHS = ['/api/health', '/api/health/ready', '/api/host', '/api/openapi.json', '/api/dev/', '/api/messages'];
 
 export async function buildServer(config: ServerConfig, options: BuildOptions = {}): Promise<BuiltServer> {
   const store = options.store ?? (await createStore({ dataDir: config.dataDir, poolSize: config.databasePoolSize, ...(config.databaseUrl ? { databaseUrl: config.databaseUrl } : {}) }));
   const directory = cachedDirectory(store.read.directory);
-  const configured = createEvidenceStore(config.evidence);
+  const configured = createEvidenceStore(config.evidence, { pendingQueue: createPendingEvidenceQueue(store.db) });
   const evidence = options.evidence ?? configured;
   const deps: AppDeps = {
     store,
     directory,
     evidence,
     clock: options.clock ?? systemClock,
-    settings: { workflow: { authorisationValidDays: config.authorisationValidDays }, maxEvidenceBytes: config.maxEvidenceBytes },
+    settings: { workflow: { authorisationValidDays: config.authorisationValidDays }, protocol: config.protocol, maxEvidenceBytes: config.maxEvidenceBytes, reminders: config.reminders },
   };
   const localTokens = config.localSignIn ? createLocalTokens(await loadLocalSigningKey(config.dataDir)) : undefined;
   if (config.localSignIn) {
@@ -93,18 +125,34 @@ export async function buildServer(config: ServerConfig, options: BuildOptions = 
   const authenticate = createAuthenticator({ directory, ...(localTokens ? { local: localTokens } : {}), ...(teamsSso ? { teamsSso } : {}) });
 
   const app = Fastify({
-    logger: { level: config.logLevel, redact: ['req.headers.authorization'] },
+    // Every line written while a request is handled carries its id, also lines from the bot and
+    // the use cases that log through app.log.
+    logger: loggerOptions(config.logLevel, options.logStream, () => {
+      const requestId = requestContext.getStore();
+      return requestId ? { requestId } : {};
+    }),
     genReqId: () => randomUUID(),
     bodyLimit: 1024 * 1024,
     trustProxy: config.production,
+    // Errors Node's HTTP parser finds before Fastify sees a request (431 headers too large, 400 bad
+    // request line) are answered in the API's error shape too.
+    clientErrorHandler: answerClientError,
   });
   app.setErrorHandler(handleError);
+  app.addHook('onRequest', async (request) => {
+    requestContext.enterWith(request.id);
+  });
+  const headers = securityHeaders({ local: config.localSignIn });
   app.addHook('onSend', async (request, reply, payload) => {
     void reply.header('x-request-id', request.id);
-    for (const [name, value] of Object.entries(securityHeaders())) void reply.header(name, value);
+    // Routes serving stored content set their own, stricter policy.
+    for (const [name, value] of Object.entries(headers)) if (!reply.hasHeader(name)) void reply.header(name, value);
+    // API answers carry personal data: no browser or proxy may keep them.
+    if (request.url.startsWith('/api/') && !reply.hasHeader('cache-control')) void reply.header('cache-control', 'no-store');
     return payload;
   });
-  await app.register(multipart, { limits: { files: 1, fields: 4, fieldSize: 64 * 1024, fileSize: config.maxEvidenceBytes + 1 } });
+  await registerRateLimits(app, config.rateLimit);
+  await app.register(multipart, { limits: { files: 1, fields: 1, parts: 2, headerPairs: 20, fieldSize: 64 * 1024, fileSize: config.maxEvidenceBytes + 1 } });
 
   app.addHook('preHandler', async (request) => {
     const url = request.url.split('?')[0] ?? '';
@@ -112,12 +160,15 @@ export async function buildServer(config: ServerConfig, options: BuildOptions = 
     const person = await authenticate(request.headers.authorization);
     request.caller = { person, requestId: request.id };
   });
+  app.addHook('preHandler', personRateLimit(app, config.rateLimit.perPersonPerMinute));
   const caller = (request: FastifyRequest): Caller => {
     if (!request.caller) throw new AppError('unauthenticated', 'Sign in first.');
     return request.caller;
   };
 
-  app.get('/api/health', async () => ({ status: 'ok' }));
+  registerLegalPages(app);
+  // What the tab needs before anyone signs in: local sign-in, or the Teams deep link to open instead.
+  app.get('/api/host', async () => ({ localSignIn: config.localSignIn, teamsTabLink: config.teamsAppId ? teamsTabLink(config.teamsAppId) : null }));
   app.get('/api/openapi.json', async () => openApiDocument());
   app.get('/api/me', async (request) => {
     const { person } = caller(request);
@@ -125,12 +176,30 @@ export async function buildServer(config: ServerConfig, options: BuildOptions = 
   });
   app.get('/api/people', async (request) => listPeople(deps, caller(request), request.query));
   if (localTokens) await registerDevRoutes(app, directory, localTokens);
-  await registerRequestRoutes(app, { deps, caller, tmpDir: await makeTmpDir(config.dataDir) });
+
+  let graphDirectory: GraphJsonClient | undefined;
+  let directorySource: DirectorySource = demoDirectorySource();
+  if (config.directory) {
+    graphDirectory = createGraphJsonClient({
+      ...(config.directory.graphBaseUrl ? { baseUrl: config.directory.graphBaseUrl } : {}),
+      token: createTokenProvider(config.directory.credentials),
+      policy: options.directoryRetry ?? { maxAttempts: 5, baseDelayMs: 2000, maxDelayMs: 120_000 },
+      ...(config.directory.credentials.caCertificate ? { caCertificate: config.directory.credentials.caCertificate } : {}),
+    });
+    directorySource = graphDirectorySource(graphDirectory, config.directory.groups);
+  } else if (!config.localSignIn) {
+    app.log.warn('No ROLE_GROUP_* or BOOTSTRAP_ADMINISTRATORS configured: in Teams mode nobody will have a role (docs/tenant-setup.md).');
+  }
+  const bootstrapAdministrators = config.directory?.bootstrapAdministrators ?? [];
+  await registerAdminRoutes(app, { deps, caller, source: directorySource, bootstrapAdministrators, directoryChanged: () => directory.invalidate() });
+  await registerRequestRoutes(app, { deps, caller, tmpDir: await makeTmpDir(config.dataDir), uploads: createUploadSlots(config.uploads) });
+  await registerEvaluationRoutes(app, { deps, caller });
 
   const bot = createTeamsBot({
     deps,
     db: store.db,
     tabUrl: config.publicUrl,
+    ...(config.teamsAppId ? { teamsAppId: config.teamsAppId } : {}),
     allowUnauthenticatedLoopback: config.localSignIn,
     ...config.bot,
     installer: config.appInstall
@@ -165,7 +234,7 @@ export async function buildServer(config: ServerConfig, options: BuildOptions = 
   const filing = filingSender(deps, configured);
   const dispatcher = createDispatcher({
     queue: store.outboxQueue,
-    sender: routeByKind({ record_documents: filing }, bot.sender),
+    sender: routeByKind({ record_documents: filing, grant_folder_readers: folderReadersSender(deps, configured) }, bot.sender),
     clock: deps.clock,
     onError: (error, message) => {
       // Someone without the app installed is expected and shown in the tab; log it without a stack.
@@ -174,9 +243,37 @@ export async function buildServer(config: ServerConfig, options: BuildOptions = 
     },
   });
   if (options.dispatch ?? true) dispatcher.start();
+
+  const signer = await loadCheckpointSigner(config.audit);
+  if (!signer) app.log.warn('Audit checkpoints are not signed or published: set AUDIT_SIGNING_KEY (docs/audit.md).');
+  const checkpoints = await createCheckpointStore(config.audit);
+  const sequencer = createAuditSequencer(store.db, { signer, onError: (error) => app.log.error({ err: error }, 'audit sequencer') });
+  // Entries a crash left unlinked are linked now, before anything new is written.
+  if (options.sequence ?? true) sequencer.start();
+  const anchor = async (): Promise<SignedCheckpoint | null> => (signer ? anchorCheckpoint(store.db, signer, checkpoints) : null);
+  let anchorTimer: NodeJS.Timeout | undefined;
+  if (signer && options.anchorIntervalMs) {
+    const anchorDue = () => {
+      anchorIfDue(store.db, signer, checkpoints)
+        .then((published) => {
+          if (published) app.log.info({ treeSize: published.treeSize }, `audit checkpoint published to ${checkpoints.where}`);
+        })
+        .catch((error: unknown) => app.log.error({ err: error }, 'publishing the audit checkpoint failed; will retry'));
+    };
+    anchorDue();
+    anchorTimer = setInterval(anchorDue, options.anchorIntervalMs);
+    anchorTimer.unref();
+  }
+  await registerOperationsRoutes(app, {
+    operations: createOperations(store.db),
+    evidence: configured,
+    clock: deps.clock,
+    caller,
+    onNotificationRetried: () => dispatcher.nudge(),
+  });
   app.addHook('onResponse', async (request, reply) => {
     // Cards go out as soon as a change commits, rather than at the next poll.
-    if (request.method !== 'GET' && reply.statusCode < 400 && request.url.startsWith('/api/requests/')) dispatcher.nudge();
+    if (request.method !== 'GET' && reply.statusCode < 400 && (request.url.startsWith('/api/requests/') || request.url.startsWith('/api/admin/'))) dispatcher.nudge();
   });
 
   if (existsSync(TAB_DIST)) {
@@ -199,12 +296,29 @@ export async function buildServer(config: ServerConfig, options: BuildOptions = 
     return reply.status(404).send(errorBody('not_found', `Nothing at ${request.method} ${url}.`));
   });
 
+  let directorySchedule: DirectorySyncSchedule | undefined;
+  if (config.directory && (options.scheduleDirectorySync ?? true)) {
+    const source = directorySource;
+    directorySchedule = scheduleDirectorySync((trigger) => syncDirectory(deps, source, { trigger, requestedBy: null, bootstrapAdministrators }), {
+      intervalMs: config.directory.intervalMs,
+      firstRetryMs: 60_000,
+      onRun: (run) => {
+        directory.invalidate();
+        if (run.status === 'failed') app.log.warn({ error: run.error }, 'directory sync failed; nobody changed; will retry');
+        else app.log.info({ added: run.added, changed: run.changed, removed: run.removed, problems: run.problems.length }, 'directory synced');
+        if (run.flaggedRequests > 0) dispatcher.nudge();
+      },
+      onError: (error) => app.log.error({ err: error }, 'directory sync failed'),
+    });
+  }
+
   let sweep: NodeJS.Timeout | undefined;
   if (options.sweepIntervalMs) {
     sweep = setInterval(() => {
       expireDueRequests(deps)
         .then(() => configured.retryPendingUploads((pendingKey, stored) => recordPendingUploadStored(deps, pendingKey, stored)))
         .then(() => sendDueReminders(deps, config.reminders))
+        .then(async (written) => written + (await askSurveysByBot(deps)))
         .then((written) => {
           if (written > 0) dispatcher.nudge();
         })
@@ -218,10 +332,18 @@ export async function buildServer(config: ServerConfig, options: BuildOptions = 
     deps,
     store,
     dispatcher,
+    sequencer,
+    anchor,
     async close() {
       if (sweep) clearInterval(sweep);
+      if (anchorTimer) clearInterval(anchorTimer);
+      directorySchedule?.stop();
+      graphDirectory?.close();
       await dispatcher.stop();
       await app.close();
+      // After the last request: whatever committed is linked before the database closes.
+      await sequencer.stop();
+      checkpoints.close();
       configured.close();
       await store.close();
     },

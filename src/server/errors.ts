@@ -1,6 +1,7 @@
 /** The one place where error codes become HTTP statuses and the API's error body. */
+import type { Socket } from 'node:net';
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
-import { AppError, type ErrorCode } from '../domain/errors';
+import { AppError, RateLimited, type ErrorCode } from '../domain/errors';
 
 export const STATUS_BY_CODE: Record<ErrorCode, number> = {
   validation: 400,
@@ -11,15 +12,16 @@ export const STATUS_BY_CODE: Record<ErrorCode, number> = {
   invalid_state: 409,
   too_large: 413,
   unsupported_type: 415,
+  rate_limited: 429,
   unavailable: 503,
 };
 
 export interface ErrorBody {
-  error: { code: string; message: string; fields?: Record<string, string> };
+  error: { code: string; message: string; fields?: Record<string, string>; rule?: string };
 }
 
-export function errorBody(code: string, message: string, fields?: Record<string, string>): ErrorBody {
-  return { error: { code, message, ...(fields ? { fields } : {}) } };
+export function errorBody(code: string, message: string, fields?: Record<string, string>, rule?: string): ErrorBody {
+  return { error: { code, message, ...(fields ? { fields } : {}), ...(rule ? { rule } : {}) } };
 }
 
 /** Framework errors that are really the client's: malformed JSON, wrong media type, body too large. */
@@ -36,7 +38,8 @@ function clientError(error: FastifyError): { status: number; body: ErrorBody } |
 
 export function handleError(error: FastifyError | AppError | Error, request: FastifyRequest, reply: FastifyReply): void {
   if (error instanceof AppError) {
-    void reply.status(STATUS_BY_CODE[error.code]).send(errorBody(error.code, error.message, error.fields));
+    if (error instanceof RateLimited) void reply.header('retry-after', String(error.retryAfterSeconds));
+    void reply.status(STATUS_BY_CODE[error.code]).send(errorBody(error.code, error.message, error.fields, error.rule));
     return;
   }
   const client = clientError(error as FastifyError);
@@ -46,4 +49,30 @@ export function handleError(error: FastifyError | AppError | Error, request: Fas
   }
   request.log.error({ err: error }, 'unexpected error');
   void reply.status(500).send(errorBody('internal', 'Something went wrong on our side. Nothing was changed; please try again.'));
+}
+
+/**
+ * Node's HTTP parser refuses some requests before Fastify sees them: headers over the size limit
+ * (431) and malformed request lines (400). They get the API's error shape like every other answer.
+ */
+export function answerClientError(error: Error & { code?: string }, socket: Socket): void {
+  if (!socket.writable) return;
+  const tooLarge = error.code === 'HPE_HEADER_OVERFLOW';
+  const status = tooLarge ? 431 : 400;
+  const body = JSON.stringify(
+    tooLarge
+      ? errorBody('headers_too_large', 'The request headers are larger than allowed.')
+      : errorBody('validation', 'The request is not well-formed HTTP.'),
+  );
+  socket.end(
+    `HTTP/1.1 ${status} ${tooLarge ? 'Request Header Fields Too Large' : 'Bad Request'}\r\n` +
+      'content-type: application/json; charset=utf-8\r\n' +
+      'cache-control: no-store\r\n' +
+      'x-content-type-options: nosniff\r\n' +
+      'connection: close\r\n' +
+      `content-length: ${Buffer.byteLength(body)}\r\n\r\n${body}`,
+    // The client may still be sending the oversized headers and never close its side; once the
+    // answer is written the connection is ours to drop, or the server could not close.
+    () => socket.destroy(),
+  );
 }

@@ -1,4 +1,6 @@
 /** Starts the server: `npm start`. With no configuration it runs the embedded local mode. */
+// First: telemetry instruments the modules loaded after it.
+import { telemetryEnabled } from './telemetry';
 import { ConfigError, loadConfig } from './config';
 import { buildServer } from './app';
 
@@ -13,7 +15,8 @@ async function main(): Promise<void> {
     }
     throw error;
   }
-  const server = await buildServer(config, { sweepIntervalMs: 60_000 });
+  for (const warning of config.warnings) console.error(`\n*** WARNING: ${warning} ***\n`);
+  const server = await buildServer(config, { sweepIntervalMs: 60_000, anchorIntervalMs: 3_600_000 });
   const shutdown = async (signal: string) => {
     server.app.log.info(`${signal}: shutting down`);
     await server.close();
@@ -23,7 +26,7 @@ async function main(): Promise<void> {
   process.once('SIGTERM', () => void shutdown('SIGTERM'));
   await server.app.listen({ port: config.port, host: config.host });
   const mode = config.localSignIn ? 'local mode (embedded PGlite unless DATABASE_URL is set, local sign-in)' : 'Teams mode';
-  server.app.log.info(`Social Media Checks is running in ${mode} at ${config.publicUrl}`);
+  server.app.log.info(`Social Media Checks is running in ${mode} at ${config.publicUrl}${telemetryEnabled ? ', sending telemetry to Application Insights' : ''}`);
 }
 
 main().catch((error: unknown) => {

@@ -1,7 +1,9 @@
 /** The OpenAPI document, generated from the same zod schemas that validate the requests. */
 import { RECORD_ABILITIES } from '../domain/policy';
 import { z } from 'zod';
-import { actionBodySchemas, evidenceMetadataSchema, feedbackSchema, investigationLogSchema, investigationRequestSchema } from '../domain/forms';
+import { disclosureQuerySchema } from '../domain/disclosure';
+import { actionBodySchemas, evidenceMetadataSchema, feedbackSchema, investigationLogSchema, investigationRequestSchema, surveySchema } from '../domain/forms';
+import { pilotSettingsSchema } from '../domain/pilot';
 import { REQUEST_STATES, WORKFLOW_ACTIONS } from '../domain/states';
 
 const schema = (s: z.ZodType) => z.toJSONSchema(s, { io: 'input', unrepresentable: 'any', target: 'openapi-3.0' });
@@ -9,6 +11,7 @@ const schema = (s: z.ZodType) => z.toJSONSchema(s, { io: 'input', unrepresentabl
 const errorResponse = { description: 'Error', content: { 'application/json': { schema: { $ref: '#/components/schemas/Error' } } } };
 const errors = (...codes: number[]) => Object.fromEntries(codes.map((c) => [String(c), errorResponse]));
 const json = (ref: string) => ({ content: { 'application/json': { schema: { $ref: `#/components/schemas/${ref}` } } } });
+const period = ['from', 'to', 'team'].map((name) => ({ name, in: 'query', required: name !== 'team', schema: { type: 'string' } }));
 const idParam = { name: 'id', in: 'path', required: true, schema: { type: 'string', format: 'uuid' } };
 
 export function openApiDocument(): Record<string, unknown> {
@@ -93,7 +96,13 @@ export function openApiDocument(): Record<string, unknown> {
       '/api/requests/{id}/search-sessions': {
         parameters: [idParam],
         get: { responses: { '200': { description: 'Search sessions' }, ...errors(401, 404) } },
-        post: { responses: { '201': { description: 'Started: {id, startedAt}' }, ...errors(401, 403, 404, 409) } },
+        post: {
+          requestBody: {
+            required: true,
+            content: { 'application/json': { schema: { type: 'object', required: ['corporateAccount'], properties: { corporateAccount: { type: 'boolean', enum: [true] } } } } },
+          },
+          responses: { '201': { description: 'Started: {id, startedAt, corporateAccount}' }, ...errors(400, 401, 403, 404, 409) },
+        },
       },
       '/api/requests/{id}/search-sessions/{sid}/end': {
         parameters: [idParam, { name: 'sid', in: 'path', required: true, schema: { type: 'string' } }],
@@ -120,6 +129,17 @@ export function openApiDocument(): Record<string, unknown> {
       },
       '/api/requests/{id}/log': { parameters: [idParam], put: { requestBody: { required: true, ...json('InvestigationLog') }, responses: { '200': { description: 'Saved' }, ...errors(400, 401, 403, 404, 409) } } },
       '/api/requests/{id}/feedback': { parameters: [idParam], put: { requestBody: { required: true, ...json('Feedback') }, responses: { '200': { description: 'Saved' }, ...errors(400, 401, 403, 404, 409) } } },
+      '/api/evaluation': { get: { summary: 'Pilot figures for a period (from, to: YYYY-MM-DD) and optional team; service managers and directors', parameters: period, responses: { '200': { description: 'Figures' }, ...errors(400, 401, 403) } } },
+      '/api/evaluation/export': { get: { summary: 'Figures and one anonymised row per request as CSV or XLSX', parameters: [...period, { name: 'format', in: 'query', required: true, schema: { type: 'string', enum: ['csv', 'xlsx'] } }], responses: { '200': { description: 'The file' }, ...errors(400, 401, 403) } } },
+      '/api/evaluation/summary.docx': { get: { summary: 'One-page evaluation summary for the Service Director', parameters: period, responses: { '200': { description: 'Word document' }, ...errors(400, 401, 403) } } },
+      '/api/surveys': { post: { summary: 'Rate the ease and effectiveness of the authorisation process (once a month)', requestBody: { required: true, content: { 'application/json': { schema: schema(surveySchema) } } }, responses: { '201': { description: 'Answer recorded' }, ...errors(400, 401, 409) } } },
+      '/api/surveys/ask': { post: { summary: 'Whether the tab should ask for the survey now (at most once a month, with the bot)', responses: { '200': { description: '{ ask }' }, ...errors(401) } } },
+      '/api/disclosures': { post: { summary: 'Subject access search by name, date of birth or profile link; administrators and service managers', requestBody: { required: true, content: { 'application/json': { schema: schema(disclosureQuerySchema) } } }, responses: { '201': { description: 'Disclosure id and the requests found' }, ...errors(400, 401, 403) } } },
+      '/api/disclosures/{id}/content': { parameters: [idParam], get: { summary: 'The disclosure bundle (ZIP)', responses: { '200': { description: 'ZIP' }, ...errors(401, 403, 404) } } },
+      '/api/pilot/settings': {
+        get: { responses: { '200': { description: 'Pilot settings' }, ...errors(401) } },
+        put: { summary: 'Administrators; audited', requestBody: { required: true, content: { 'application/json': { schema: schema(pilotSettingsSchema) } } }, responses: { '200': { description: 'Saved' }, ...errors(400, 401, 403) } },
+      },
       '/api/requests/{id}/audit': { parameters: [idParam], get: { responses: { '200': { description: 'Timeline' }, ...errors(401, 404) } } },
       '/api/requests/{id}/notifications': {
         parameters: [idParam],

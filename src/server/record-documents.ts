@@ -4,17 +4,16 @@
  */
 import type { AppDeps } from '../app/deps';
 import type { RecordDocumentWriter } from '../app/ports';
-import { fileRecordDocuments } from '../app/requests/record-documents';
+import { fileRecordDocuments, filingOccasion } from '../app/requests/record-documents';
 import { recordDocuments, type ConfiguredEvidenceStore } from '../evidence';
 import { PermanentDeliveryError, type NotificationSender } from '../notify/ports';
 
 export function recordDocumentWriter(store: ConfiguredEvidenceStore): RecordDocumentWriter {
   return {
-    async write(source) {
-      const documents = await recordDocuments(source);
-      const kinds = ['investigation_request', 'investigation_log'] as const;
+    async write(source, filing) {
+      const documents = await recordDocuments(source, filing);
       return Promise.all(
-        documents.map(async (document, i) => {
+        documents.map(async ({ kind, ...document }) => {
           const stored = await store.putRecordDocument({
             ...document,
             requestId: source.request.id,
@@ -22,7 +21,7 @@ export function recordDocumentWriter(store: ConfiguredEvidenceStore): RecordDocu
             caseReference: source.request.form.caseReference,
           });
           return {
-            kind: kinds[i] ?? 'investigation_log',
+            kind,
             fileName: document.fileName,
             contentType: document.contentType,
             size: stored.size,
@@ -36,23 +35,41 @@ export function recordDocumentWriter(store: ConfiguredEvidenceStore): RecordDocu
   };
 }
 
+/** Lets the request's own originating worker and team manager read its folder where evidence is kept. */
+async function grantFolderReaders(deps: AppDeps, store: ConfiguredEvidenceStore, requestId: string): Promise<boolean> {
+  const request = await deps.store.read.requests.get(requestId);
+  if (!request) return false;
+  const readers = await Promise.all([request.originatingWorkerId, request.teamManagerId].map((id) => (id ? deps.directory.get(id) : null)));
+  await store.grantRequestFolder(
+    request.form.caseReference,
+    request.reference,
+    readers.filter((p): p is NonNullable<typeof p> => p !== null).map((p) => ({ aadObjectId: p.aadObjectId })),
+  );
+  return true;
+}
+
 export function filingSender(deps: AppDeps, store: ConfiguredEvidenceStore): NotificationSender {
   const writer = recordDocumentWriter(store);
   return {
     async deliver(message) {
       if (!message.requestId) throw new PermanentDeliveryError('The message names no request.');
-      const filed = await fileRecordDocuments(deps, writer, message.requestId);
-      if (!filed) return { status: 'skipped', reason: 'the request is not finalised' };
-      // The request's own originating worker and team manager may read its folder in SharePoint.
-      const request = await deps.store.read.requests.get(message.requestId);
-      if (request) {
-        const readers = await Promise.all([request.originatingWorkerId, request.teamManagerId].map((id) => (id ? deps.directory.get(id) : null)));
-        await store.grantRequestFolder(
-          request.form.caseReference,
-          request.reference,
-          readers.filter((p): p is NonNullable<typeof p> => p !== null).map((p) => ({ aadObjectId: p.aadObjectId })),
-        );
-      }
+      const filed = await fileRecordDocuments(deps, writer, message.requestId, filingOccasion(message.payload.action));
+      if (!filed) return { status: 'skipped', reason: 'the request was never submitted' };
+      await grantFolderReaders(deps, store, message.requestId);
+      return { status: 'sent' };
+    },
+  };
+}
+
+/**
+ * Sent when a request's first evidence item is recorded. Until SharePoint holds the folder (an
+ * upload still pending), the grant fails and the outbox tries again later.
+ */
+export function folderReadersSender(deps: AppDeps, store: ConfiguredEvidenceStore): NotificationSender {
+  return {
+    async deliver(message) {
+      if (!message.requestId) throw new PermanentDeliveryError('The message names no request.');
+      if (!(await grantFolderReaders(deps, store, message.requestId))) throw new PermanentDeliveryError('No such request.');
       return { status: 'sent' };
     },
   };

@@ -8,7 +8,7 @@ import { AsyncLocalStorage } from 'node:async_hooks';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { PGlite } from '@electric-sql/pglite';
-import { Kysely, Migrator, PostgresDialect, type Dialect, type Driver } from 'kysely';
+import { Kysely, Migrator, PostgresDialect, sql, type Dialect, type Driver } from 'kysely';
 import pg from 'pg';
 import { migrations } from './migrations';
 import { PGliteDialect } from './pglite-dialect';
@@ -139,14 +139,29 @@ export async function openDatabase(options: DatabaseOptions): Promise<OpenedData
   };
 }
 
-/** Brings the schema up to date; safe to run from several instances at once (migration lock). */
+/** The advisory lock key instances take while migrating: any number fixed for this app. */
+const MIGRATION_LOCK_KEY = 5_146_310_091;
+
+/**
+ * Brings the schema up to date; safe when several instances start at once. Kysely's own lock
+ * table is created by the first migrator to get there, and two creating it together collide, so
+ * the whole run holds a session-level advisory lock: the second instance waits, then finds
+ * nothing left to do.
+ */
 export async function migrate(db: Kysely<Database>): Promise<void> {
-  const migrator = new Migrator({ db, provider: { getMigrations: async () => migrations } });
-  const { error, results } = await migrator.migrateToLatest();
-  if (error) {
-    const failed = results?.find((r) => r.status === 'Error')?.migrationName;
-    throw new Error(`Database migration ${failed ?? ''} failed: ${error instanceof Error ? error.message : String(error)}`, {
-      cause: error,
-    });
-  }
+  await db.connection().execute(async (connection) => {
+    await sql`SELECT pg_advisory_lock(${MIGRATION_LOCK_KEY})`.execute(connection);
+    try {
+      const migrator = new Migrator({ db: connection, provider: { getMigrations: async () => migrations } });
+      const { error, results } = await migrator.migrateToLatest();
+      if (error) {
+        const failed = results?.find((r) => r.status === 'Error')?.migrationName;
+        throw new Error(`Database migration ${failed ?? ''} failed: ${error instanceof Error ? error.message : String(error)}`, {
+          cause: error,
+        });
+      }
+    } finally {
+      await sql`SELECT pg_advisory_unlock(${MIGRATION_LOCK_KEY})`.execute(connection);
+    }
+  });
 }

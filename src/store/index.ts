@@ -6,21 +6,25 @@ import type { Kysely } from 'kysely';
 import type { Store, UnitOfWork } from '../app/ports';
 import { createAuditLog } from '../audit/log';
 import { migrate, openDatabase, type DatabaseOptions } from './database';
+import { createDisclosureRepository } from './repositories/disclosures';
+import { createEvaluationReadModel } from './repositories/evaluation';
 import { createEvidenceRepository } from './repositories/evidence';
 import { createRecordDocumentRepository } from './repositories/documents';
 import { createOutbox, createOutboxQueue } from './repositories/outbox';
 import { createDirectory, createPeopleAdmin } from './repositories/people';
 import { createRequestRepository } from './repositories/requests';
+import { createDirectorySyncLog } from './repositories/directory-sync';
+import { createSettingsRepository } from './repositories/settings';
+import { createPilotSettingsRepository, createSurveyRepository } from './repositories/surveys';
 import { createSearchSessionRepository } from './repositories/search-sessions';
 import type { Database } from './schema';
 
 export { migrate, openDatabase, type DatabaseOptions } from './database';
+export { createPendingEvidenceQueue } from './repositories/pending-evidence';
+export { createOperations, type Operations, type OperationsSummary, type FailedNotification } from './repositories/operations';
 export type { Database } from './schema';
 
-export interface StoreOptions extends DatabaseOptions {
-  /** Audit checkpoints are written automatically every this many entries (default 100). */
-  auditCheckpointEvery?: number;
-}
+export type StoreOptions = DatabaseOptions;
 
 export type SqlStore = Store & { db: Kysely<Database> };
 
@@ -43,15 +47,22 @@ export async function createStore(options: StoreOptions): Promise<SqlStore> {
     searchSessions: createSearchSessionRepository(executor),
     evidence: createEvidenceRepository(executor),
     documents: createRecordDocumentRepository(executor),
-    audit: createAuditLog(executor, { checkpointEvery: options.auditCheckpointEvery }),
+    audit: createAuditLog(executor),
     outbox: createOutbox(executor),
     directory: createDirectory(executor),
+    people: createPeopleAdmin(executor),
+    directorySync: createDirectorySyncLog(executor),
+    settings: createSettingsRepository(executor),
+    surveys: createSurveyRepository(executor),
+    pilotSettings: createPilotSettingsRepository(executor),
+    disclosures: createDisclosureRepository(executor),
   });
 
   return {
     db,
     transaction: (work) => db.transaction().execute((trx) => insideTransaction(() => work(unitOfWork(trx)))),
     read: unitOfWork(db),
+    evaluation: createEvaluationReadModel(db),
     outboxQueue: createOutboxQueue(db),
     people: createPeopleAdmin(db),
     close: () => db.destroy(),

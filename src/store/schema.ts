@@ -4,6 +4,7 @@
  * selected types here are plain strings and numbers. jsonb columns are written as JSON text.
  */
 import type { ColumnType, Generated, GeneratedAlways } from 'kysely';
+import type { DisclosureMatch, DisclosureQuery } from '../domain/disclosure';
 import type { Feedback, InvestigationLog } from '../domain/forms';
 import type { Decision, InvestigationRequest, RequestForm, Scope } from '../domain/request';
 
@@ -66,6 +67,7 @@ export interface SearchSessionsTable {
   started_at: string;
   ended_at: string | null;
   duration_seconds: number | null;
+  corporate_account: boolean;
 }
 
 export interface EvidenceItemsTable {
@@ -90,7 +92,6 @@ export interface EvidenceItemsTable {
 }
 
 export interface AuditEntriesTable {
-  seq: number;
   id: string;
   at: string;
   actor_id: string;
@@ -102,14 +103,23 @@ export interface AuditEntriesTable {
   reason: string | null;
   detail: Json<Record<string, unknown> | null>;
   http_request_id: string | null;
-  prev_hash: string;
-  hash: string;
+  /** Write order; the chain's order is `seq`, given after commit by the sequencer. */
+  position: GeneratedAlways<number>;
+  /** Null until the sequencer links the entry into the chain. */
+  seq: number | null;
+  prev_hash: string | null;
+  hash: string | null;
+  /** The hash of the contents, for the sequencer to link; null on entries written before migration 050. */
+  body_hash: string | null;
 }
 
 export interface AuditCheckpointsTable {
   seq: number;
   hash: string;
   at: string;
+  /** Who signed it (src/audit/checkpoint.ts) and the Ed25519 signature; null for unsigned ones. */
+  key_id: string | null;
+  signature: string | null;
 }
 
 export interface OutboxTable {
@@ -139,6 +149,56 @@ export interface RecordDocumentsTable {
   storage_key: string;
   web_url: string | null;
   created_at: string;
+  occasion: string;
+  version: number;
+}
+
+export interface DirectorySyncRunsTable {
+  id: string;
+  started_at: string;
+  finished_at: string;
+  trigger: string;
+  requested_by: string | null;
+  status: string;
+  added: number;
+  changed: number;
+  removed: number;
+  flagged_requests: number;
+  conflicts: Json<unknown[]>;
+  error: string | null;
+}
+
+export interface SurveyAnswersTable {
+  id: string;
+  person_id: string;
+  answered_at: string;
+  ease_of_authorisation: number;
+  effectiveness: number;
+  comments: string | null;
+}
+
+export interface SurveyAsksTable {
+  person_id: string;
+  asked_at: string;
+  channel: string;
+}
+
+export interface PilotSettingsTable {
+  id: number;
+  start_date: string;
+  length_months: number;
+  platforms: string[];
+  register_size: number;
+  updated_at: string;
+  updated_by: string;
+}
+
+export interface DisclosuresTable {
+  id: string;
+  requested_by: string;
+  requested_at: string;
+  query: Json<DisclosureQuery>;
+  matches: Json<DisclosureMatch[]>;
 }
 
 export interface Database {
@@ -151,4 +211,36 @@ export interface Database {
   audit_checkpoints: AuditCheckpointsTable;
   outbox: OutboxTable;
   record_documents: RecordDocumentsTable;
+  directory_sync_runs: DirectorySyncRunsTable;
+  pending_evidence: PendingEvidenceTable;
+  pending_evidence_parts: PendingEvidencePartsTable;
+  survey_answers: SurveyAnswersTable;
+  survey_asks: SurveyAsksTable;
+  pilot_settings: PilotSettingsTable;
+  disclosures: DisclosuresTable;
+}
+
+export interface PendingEvidenceTable {
+  key: string;
+  request_id: string;
+  request_reference: string;
+  case_reference: string;
+  drive_path: string;
+  content_type: string;
+  metadata: Json<Record<string, unknown> | null>;
+  size: number;
+  sha256: string;
+  created_at: string;
+  drive_item_id: string | null;
+  web_url: string | null;
+  attempts: number;
+  last_error: string | null;
+  status: string;
+  not_before: string;
+}
+
+export interface PendingEvidencePartsTable {
+  key: string;
+  part: number;
+  bytes: Uint8Array;
 }

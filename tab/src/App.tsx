@@ -14,6 +14,8 @@ const RequestPage = lazy(() => import('./pages/RequestPage'));
 const WorkspacePage = lazy(() => import('./pages/WorkspacePage'));
 const AssessPage = lazy(() => import('./pages/AssessPage'));
 const FeedbackPage = lazy(() => import('./pages/FeedbackPage'));
+const AdminPage = lazy(() => import('./pages/AdminPage'));
+const EvaluationPage = lazy(() => import('./pages/EvaluationPage'));
 
 const useStyles = makeStyles({
   header: {
@@ -80,6 +82,8 @@ function Shell({ hostKind, deepLinkRequestId, signOut }: AppProps) {
         <nav aria-label="Main" className={styles.nav}>
           <Link to="/">Requests</Link>
           {me.data.roles.includes('social_worker') && <Link to="/new">New request</Link>}
+          {me.data.roles.includes('administrator') && <Link to="/admin">Administration</Link>}
+          {(me.data.roles.includes('service_manager') || me.data.roles.includes('service_director')) && <Link to="/evaluation">Pilot evaluation</Link>}
         </nav>
         <div className={styles.who}>
           <span>{me.data.displayName}</span>
@@ -119,6 +123,10 @@ function Page() {
       return <AssessPage key={route.id} id={route.id} />;
     case 'feedback':
       return <FeedbackPage key={route.id} id={route.id} />;
+    case 'admin':
+      return <AdminPage />;
+    case 'evaluation':
+      return <EvaluationPage />;
     case 'not-found':
       return (
         <>

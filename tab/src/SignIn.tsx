@@ -1,4 +1,7 @@
-/** Local mode only: choose one of the seeded demo people. The choice lasts for this browser tab. */
+/**
+ * Local mode: choose one of the seeded demo people; the choice lasts for this browser tab.
+ * Otherwise (Teams mode, the tab opened in a plain browser): a link that opens the tab in Teams.
+ */
 import { useEffect, useState } from 'react';
 import { Button, makeStyles, tokens } from '@fluentui/react-components';
 import { ROLE_LABELS } from '../../src/domain/roles';
@@ -34,7 +37,42 @@ async function readJson<T>(response: Response): Promise<T> {
   return body as T;
 }
 
+interface HostInfo {
+  localSignIn: boolean;
+  teamsTabLink: string | null;
+}
+
+/** Outside local mode there is no sign-in page: the app lives in Teams, so say so and link there. */
+function OpenInTeams({ link }: { link: string | null }) {
+  const styles = useStyles();
+  return (
+    <main className={styles.page}>
+      <PageHeading>Social Media Checks opens in Microsoft Teams</PageHeading>
+      <p>You are signed in through Teams, so this page works only there.</p>
+      {link ? (
+        <Button as="a" appearance="primary" href={link}>
+          Open Social Media Checks in Teams
+        </Button>
+      ) : (
+        <p>Open Teams and choose Social Media Checks from your apps.</p>
+      )}
+    </main>
+  );
+}
+
 export function SignIn({ onSignedIn }: { onSignedIn(session: LocalSession): void }) {
+  const [host, setHost] = useState<HostInfo | null>(null);
+  useEffect(() => {
+    fetch('/api/host')
+      .then((r) => readJson<HostInfo>(r))
+      .then(setHost, () => setHost({ localSignIn: true, teamsTabLink: null }));
+  }, []);
+  if (host === null) return <Loading label="Loading…" />;
+  if (!host.localSignIn) return <OpenInTeams link={host.teamsTabLink} />;
+  return <LocalSignIn onSignedIn={onSignedIn} />;
+}
+
+function LocalSignIn({ onSignedIn }: { onSignedIn(session: LocalSession): void }) {
   const styles = useStyles();
   const [users, setUsers] = useState<DevUser[] | null>(null);
   const [loadError, setLoadError] = useState<unknown>(null);

@@ -1,7 +1,8 @@
 /**
  * Where the tab runs. Inside Teams it initialises teams-js, takes the SSO token for each
  * API call and follows the Teams theme; in a plain browser (local mode) a seeded person is
- * chosen on the sign-in screen and their token is kept for the browser tab's session.
+ * chosen on the sign-in screen and their token is kept in memory only: never in sessionStorage
+ * or localStorage, where any script or window of our origin could read it. Reloading signs out.
  */
 export type ThemeName = 'light' | 'dark' | 'contrast';
 
@@ -20,22 +21,14 @@ export interface Host {
   onThemeChange(listener: (theme: ThemeName) => void): void;
 }
 
-const SESSION_KEY = 'smc.session';
+let localSession: LocalSession | null = null;
 
 export function readLocalSession(): LocalSession | null {
-  try {
-    const raw = sessionStorage.getItem(SESSION_KEY);
-    if (!raw) return null;
-    const parsed = JSON.parse(raw) as Partial<LocalSession>;
-    return parsed.userId && parsed.token && parsed.displayName ? (parsed as LocalSession) : null;
-  } catch {
-    return null;
-  }
+  return localSession;
 }
 
 export function writeLocalSession(session: LocalSession | null): void {
-  if (session) sessionStorage.setItem(SESSION_KEY, JSON.stringify(session));
-  else sessionStorage.removeItem(SESSION_KEY);
+  localSession = session;
 }
 
 export function themeFromTeams(theme: string | undefined): ThemeName {

@@ -67,11 +67,15 @@ export type Route =
   | { page: 'workspace'; id: string }
   | { page: 'assess'; id: string }
   | { page: 'feedback'; id: string }
+  | { page: 'admin' }
+  | { page: 'evaluation' }
   | { page: 'not-found' };
 
 export function matchRoute(path: string, search: string): Route {
   const parts = path.split('/').filter(Boolean).map(decodeURIComponent);
   if (parts.length === 0) return { page: 'requests' };
+  if (parts[0] === 'admin' && parts.length === 1) return { page: 'admin' };
+  if (parts[0] === 'evaluation' && parts.length === 1) return { page: 'evaluation' };
   if (parts[0] === 'new' && parts.length === 1) {
     const q = new URLSearchParams(search);
     return { page: 'new', linkedFrom: q.get('linkedFrom'), describe: q.get('describe') };

@@ -117,6 +117,11 @@ export interface ApiRequest {
   log: ApiLog | null;
   feedback: ApiFeedback | null;
   lastReason: ApiDecision | null;
+  sharedWith?: { personId: string; at: string }[];
+  /** A one-off check's review window, from its first search session. */
+  searchWindowClosesAt?: string | null;
+  oneOffReviewDays?: number;
+  followUpOpensAt?: string | null;
   createdAt: string;
   updatedAt: string;
   people?: Record<string, string>;
@@ -134,6 +139,7 @@ export interface SearchSession {
   startedAt: string;
   endedAt?: string | null;
   durationSeconds?: number | null;
+  corporateAccount?: boolean;
 }
 
 export interface EvidenceItem {
@@ -152,7 +158,9 @@ export interface EvidenceItem {
 }
 
 export interface AuditEntry {
-  seq: number;
+  id: string;
+  /** Null for a moment after the entry is written, until it is linked into the chain. */
+  seq: number | null;
   at: string;
   actorId: string | null;
   actorName?: string | null;

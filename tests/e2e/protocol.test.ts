@@ -5,7 +5,7 @@
  * violations) and photographed, in the light, dark and high-contrast themes and at 360 px.
  */
 import type { Browser, Page } from 'playwright-core';
-import { ensureTabBuilt, launchBrowser, screenshotPath, seriousViolations, startServer, type AxeProblem, type RunningServer } from './support';
+import { ensureTabBuilt, launchBrowser, openInApp, screenshotPath, seriousViolations, startServer, type AxeProblem, type RunningServer } from './support';
 
 jest.setTimeout(600_000);
 
@@ -196,7 +196,7 @@ describe.each(VARIANTS)('the protocol in the tab ($name)', (variant) => {
     await page.getByRole('tab', { name: 'Waiting for me' }).click();
     await page.getByRole('link', { name: new RegExp(`^SMC|^[A-Z]`) }).first().waitFor();
     await check(page, 'waiting-for-me');
-    await page.goto(`${server.baseUrl}${requestPath}${variant.theme === 'light' ? '' : `?theme=${variant.theme}`}`);
+    await openInApp(page, `${requestPath}${variant.theme === 'light' ? '' : `?theme=${variant.theme}`}`);
     await page.getByRole('heading', { name: /^Request / }).waitFor();
     await act(page, 'Agree', 'agree', async (d) => d.getByLabel(/Supervision note/).fill('Discussed in supervision on Monday.'));
     await page.getByText('Awaiting service director').first().waitFor();
@@ -217,6 +217,7 @@ describe.each(VARIANTS)('the protocol in the tab ($name)', (variant) => {
     await check(page, 'workspace-legitimacy');
     await page.getByLabel(/I will use the corporate account/).check();
     await act(page, 'Confirm legitimacy', 'confirm-legitimacy');
+    await page.getByLabel(/signed in with the corporate account/).check();
     await page.getByRole('button', { name: 'Start search session' }).click();
     await page.getByRole('button', { name: 'Stop search session' }).waitFor();
     await page.waitForTimeout(1500);
@@ -255,7 +256,7 @@ describe.each(VARIANTS)('the protocol in the tab ($name)', (variant) => {
     await settle(page);
     await check(page, 'complete-log-dialog', false);
     await dialog.getByRole('button', { name: 'Complete the log' }).click();
-    await page.getByText('The log has gone to the originating worker.').waitFor();
+    await page.getByText('The log has gone to the originating worker.').first().waitFor();
 
     // The originating worker assesses, finalises, shares and gives feedback.
     page = await as(AMELIA, `${requestPath}/assess`);
@@ -277,11 +278,12 @@ describe.each(VARIANTS)('the protocol in the tab ($name)', (variant) => {
     await check(page, 'shared');
     await page.getByRole('link', { name: 'Give feedback on this check' }).click();
     await page.getByRole('heading', { name: /^Feedback/ }).waitFor();
-    await page.locator('#f-searchMinutes').fill('25');
+    // Times used and time searching come from the sessions, shown rather than typed.
+    await page.getByText(/From the search sessions: used 1 time,/).waitFor();
     await page.getByRole('button', { name: 'Save feedback' }).click();
     await page.getByText(/your feedback is saved/).waitFor();
     await check(page, 'feedback');
-    await page.goto(`${server.baseUrl}${requestPath}${variant.theme === 'light' ? '' : `?theme=${variant.theme}`}`);
+    await openInApp(page, `${requestPath}${variant.theme === 'light' ? '' : `?theme=${variant.theme}`}`);
     await page.getByText('Shared and closed').first().waitFor();
     await page.getByRole('heading', { name: 'Timeline' }).waitFor();
     await page.getByText(/share/).first().waitFor();

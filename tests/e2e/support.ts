@@ -133,3 +133,14 @@ export async function seriousViolations(page: Page): Promise<AxeProblem[]> {
     .filter((v) => v.nodes.length > 0)
     .map((v) => ({ id: v.id, impact: v.impact, help: v.help, targets: v.nodes.slice(0, 5).map((n) => `${n.target.join(' ')} ${n.html.slice(0, 160)}`) }));
 }
+
+/**
+ * Goes to a path inside the signed-in tab without reloading it, as a link in the tab does: the
+ * sign-in token lives only in the page's memory, so a reload signs the person out.
+ */
+export async function openInApp(page: Page, path: string): Promise<void> {
+  await page.evaluate((to) => {
+    window.history.pushState(null, '', to);
+    window.dispatchEvent(new PopStateEvent('popstate'));
+  }, path);
+}

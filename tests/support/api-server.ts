@@ -2,6 +2,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import type { Writable } from 'node:stream';
 import type { Clock } from '../../src/app/ports';
 import { buildServer, type BuiltServer } from '../../src/server/app';
 import { loadConfig } from '../../src/server/config';
@@ -29,16 +30,16 @@ export interface ApiBody {
   sha256?: string;
   size?: number;
   subjects?: { id: string; kind: string; name?: string }[];
-  error?: { code: string; message: string; fields?: Record<string, string> };
+  error?: { code: string; message: string; fields?: Record<string, string>; rule?: string };
   [key: string]: unknown;
 }
 
-export async function startApi(backend: BackendName, options: { env?: Record<string, string>; clock?: Clock } = {}): Promise<ApiHarness> {
+export async function startApi(backend: BackendName, options: { env?: Record<string, string>; clock?: Clock; logStream?: Writable } = {}): Promise<ApiHarness> {
   const dataDir = mkdtempSync(join(tmpdir(), 'smc-api-'));
   const database = await freshDatabase(backend);
   const store = await database.open();
   const config = loadConfig({ DATA_DIR: dataDir, PORT: '0', LOG_LEVEL: 'silent', ...('DATABASE_URL' in database.env ? { DATABASE_URL: database.env.DATABASE_URL } : {}), ...options.env });
-  const server = await buildServer(config, { store, dispatch: false, ...(options.clock ? { clock: options.clock } : {}) });
+  const server = await buildServer(config, { store, dispatch: false, ...(options.clock ? { clock: options.clock } : {}), ...(options.logStream ? { logStream: options.logStream } : {}) });
   const address = await server.app.listen({ port: 0, host: '127.0.0.1' });
   const call: ApiHarness['call'] = async (method, path, o = {}) => {
     const headers: Record<string, string> = { ...(o.headers ?? {}) };

@@ -2,6 +2,7 @@
  * People and requests for the bot tests, walked through the real workflow engine so every
  * card is built from a view the API would give.
  */
+import { DEFAULT_PROTOCOL_SETTINGS } from '../../src/domain/protocol';
 import { toView, type RequestView } from '../../src/app/requests/view';
 import type { Directory } from '../../src/app/ports';
 import { newDraft, type InvestigationRequest } from '../../src/domain/request';
@@ -71,7 +72,7 @@ export function draft(monitoring: boolean, hostile = HOSTILE): InvestigationRequ
 /** Every state a card can show, reached through the engine. */
 export function walk(monitoring: boolean): InvestigationRequest[] {
   const d = draft(monitoring);
-  const submitted = decide('submit', { version: 1 }, d, PEOPLE.osw, NOW, { teamManagerId: PEOPLE.tm.id }).request;
+  const submitted = decide('submit', { version: 1 }, d, PEOPLE.osw, NOW, { teamManager: PEOPLE.tm }).request;
   const agreed = decide('agree', { version: 2, note: HOSTILE }, submitted, PEOPLE.tm, NOW).request;
   const declined = decide('decline', { version: 2, reason: HOSTILE }, submitted, PEOPLE.tm, NOW).request;
   const returned = decide('return', { version: 3, reason: HOSTILE }, agreed, PEOPLE.sd, NOW).request;
@@ -90,5 +91,5 @@ export function walk(monitoring: boolean): InvestigationRequest[] {
 }
 
 export function viewFor(request: InvestigationRequest, viewer: Person): Promise<RequestView> {
-  return toView(request, viewer, NOW, directory);
+  return toView(request, viewer, NOW, directory, DEFAULT_PROTOCOL_SETTINGS);
 }

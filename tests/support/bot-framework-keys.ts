@@ -24,7 +24,12 @@ export interface BotFrameworkKeyServer {
   close(): Promise<void>;
 }
 
-/** Serves /v1/.well-known/openidconfiguration and /v1/keys with the given (published) keys. */
+/**
+ * Serves /v1/.well-known/openidconfiguration and /v1/keys with the given (published) keys, as the
+ * doc's steps 2 and 3 describe them: the metadata's "jwks_uri" names the keys document, and "the
+ * response body specifies the document in the JWK format but also includes an additional property
+ * for each key: endorsements", the channel ids the key may sign for.
+ */
 export async function startKeyServer(published: SigningKey[]): Promise<BotFrameworkKeyServer> {
   const jwks = { keys: await Promise.all(published.map(async (k) => ({ ...(await exportJWK(k.publicKey)), kid: k.kid, kty: 'RSA', use: 'sig', endorsements: k.endorsements }))) };
   let base = '';
@@ -60,23 +65,33 @@ export interface TokenSpec {
   audience?: string;
   /** Seconds from now; negative for a token already expired. */
   expiresIn?: number;
+  /** Seconds from now for the nbf claim (default a minute ago). */
+  notBefore?: number;
   kid?: string;
   extra?: JWTPayload;
 }
 
-/** A token shaped as the Bot Connector sends it (issuer, audience = app id, serviceUrl claim). */
+/**
+ * A token shaped as the Bot Connector sends it. Claims as "Authentication with the Bot Connector
+ * API" names them (step 4, "Verify the JWT token"):
+ * - iss: "The token contains an "issuer" claim with value of https://api.botframework.com."
+ * - aud: "The token contains an "audience" claim with a value equal to the bot's Microsoft App ID."
+ * - exp, nbf: "The token is within its validity period. Industry-standard clock-skew is 5 minutes."
+ * - serviceurl: "The token contains a "serviceUrl" claim with value that matches the serviceUrl
+ *   property at the root of the Activity object of the incoming request." In the tokens the
+ *   connector issues the claim is spelt in lower case, which is how botbuilder's
+ *   AuthenticationConstants.ServiceUrlClaim reads it.
+ */
 export async function signConnectorToken(spec: TokenSpec): Promise<string> {
   const nowSeconds = Math.floor(Date.now() / 1000);
   const claims: JWTPayload = { ...spec.extra };
-  // Bot Connector authentication docs: "The token contains a \"serviceurl\" claim with value that
-  // matches the serviceUrl property at the root of the Activity object" (claim name in lower case).
   if (spec.serviceUrl !== null) claims.serviceurl = spec.serviceUrl ?? 'https://smba.trafficmanager.net/uk/';
   return new SignJWT(claims)
     .setProtectedHeader({ alg: 'RS256', kid: spec.kid ?? spec.key.kid, typ: 'JWT' })
     .setIssuer(spec.issuer ?? 'https://api.botframework.com')
     .setAudience(spec.audience ?? spec.appId)
     .setIssuedAt(nowSeconds - 60)
-    .setNotBefore(nowSeconds - 60)
+    .setNotBefore(nowSeconds + (spec.notBefore ?? -60))
     .setExpirationTime(nowSeconds + (spec.expiresIn ?? 3600))
     .sign(spec.key.privateKey);
 }

@@ -15,7 +15,18 @@ import path from 'node:path';
 
 export const RANGE_UNIT = 320 * 1024;
 
-export type FaultTarget = 'token' | 'simple' | 'createSession' | 'range' | 'status' | 'fields' | 'retentionLabel' | 'download';
+export type FaultTarget =
+  | 'token'
+  | 'simple'
+  | 'createSession'
+  | 'range'
+  | 'status'
+  | 'fields'
+  | 'retentionLabel'
+  | 'download'
+  | 'members'
+  | 'manager'
+  | 'user';
 
 export type Fault =
   /** Answer with this status (429 or 503 usually), with Retry-After in seconds when given. */
@@ -23,7 +34,21 @@ export type Fault =
   /** Read this many bytes of the request body, then destroy the socket. Whole 320 KiB units already read are kept. */
   | { target: 'range'; kind: 'reset'; afterBytes: number; times?: number }
   /** Forget the upload session, so it answers 404 from now on. */
-  | { target: 'range' | 'status'; kind: 'lose-session'; times?: number };
+  | { target: 'range' | 'status'; kind: 'lose-session'; times?: number }
+  /** Finish the upload (the final range, or a simple upload) and store the item, then drop the connection instead of answering. */
+  | { target: 'range' | 'simple'; kind: 'lose-answer'; times?: number }
+  /** Answer a page of group members as 200 with a body that is not a collection (a cut or garbled page). */
+  | { target: 'members'; kind: 'malformed'; times?: number };
+
+/** A user object as Graph returns it ("id", "displayName", "mail", "userPrincipalName" are its property names). */
+export interface DirectoryUserFixture {
+  id: string;
+  displayName: string;
+  mail: string | null;
+  userPrincipalName: string;
+  /** The object id of the user's manager, or null for none. */
+  managerId: string | null;
+}
 
 export interface RecordedCall {
   method: string;
@@ -31,6 +56,8 @@ export interface RecordedCall {
   target: FaultTarget | 'discovery' | 'other';
   authorization: string | undefined;
   contentRange: string | undefined;
+  /** SharePoint's throttling guidance asks apps to send `ISV|CompanyName|AppName/Version`. */
+  userAgent: string | undefined;
   status: number;
 }
 
@@ -68,6 +95,8 @@ export interface SiteList {
   hasUniqueRoleAssignments: boolean;
   /** `principalId:roleDefinitionId` */
   roleAssignments: Set<string>;
+  /** The library's default view: its CAML query (GroupBy, OrderBy) and the fields it shows. */
+  defaultView: { viewQuery: string; fields: string[] };
 }
 
 /** SharePoint's built-in role definitions by RoleType (Reader 2, Contributor 3, Administrator 5, Editor 6). */
@@ -119,6 +148,13 @@ export class GraphServer {
   readonly siteUsers = new Map<string, number>();
   /** Every change provisioning made, in order; a second run must add none. */
   readonly changes: string[] = [];
+  /** Items per page when listing a folder's children. */
+  childrenPageSize = 200;
+  /** The directory: users by object id, and groups by object id holding user or group ids (nested groups). */
+  readonly users = new Map<string, DirectoryUserFixture>();
+  readonly groups = new Map<string, Set<string>>();
+  /** Members per page when the caller asks for no smaller $top (Graph's default page for members is 100). */
+  directoryPageSize = 100;
   private faults: (Fault & { left: number })[] = [];
   private sessions = new Map<string, UploadSession>();
   private server: Server;
@@ -196,6 +232,7 @@ export class GraphServer {
       target,
       authorization: req.headers.authorization,
       contentRange: req.headers['content-range'],
+      userAgent: req.headers['user-agent'],
       status,
     });
   }
@@ -271,6 +308,73 @@ export class GraphServer {
     this.graphError(res, 404, 'itemNotFound', `No route for ${method} ${p}`);
   }
 
+  /** Every user in the group or its nested groups, once each. */
+  private transitiveUsers(groupId: string, seen = new Set<string>()): DirectoryUserFixture[] {
+    const found: DirectoryUserFixture[] = [];
+    for (const member of this.groups.get(groupId) ?? []) {
+      if (seen.has(member)) continue;
+      seen.add(member);
+      const user = this.users.get(member);
+      if (user) found.push(user);
+      else if (this.groups.has(member)) found.push(...this.transitiveUsers(member, seen));
+    }
+    return found;
+  }
+
+  /**
+   * The directory calls of the sync, from the Graph v1.0 reference:
+   * - GET /groups/{id}/transitiveMembers/microsoft.graph.user — "This operation is transitive and
+   *   returns a flat list of all nested members"; pages carry "@odata.nextLink", which "contains a
+   *   URL to the next page of results" (learn.microsoft.com/graph/paging);
+   * - GET /users/{id | userPrincipalName}/manager — "Returns the user or organizational contact
+   *   assigned as the user's manager", 404 when there is none;
+   * - GET /users/{id | userPrincipalName}.
+   */
+  private async directory(req: IncomingMessage, res: ServerResponse, p: string, url: URL): Promise<void> {
+    const select = url.searchParams.get('$select');
+    const members = /^\/groups\/([^/]+)\/transitiveMembers\/microsoft\.graph\.user$/.exec(p);
+    if (members?.[1]) {
+      if (!this.authorised(req, res, 'members')) return;
+      if (await this.statusFault(req, res, 'members')) return;
+      const malformed = this.faults.find((f) => f.target === 'members' && f.kind === 'malformed' && f.left > 0);
+      if (malformed) {
+        malformed.left -= 1;
+        this.record(req, 'members', 200);
+        return this.json(res, 200, { '@odata.context': `${this.graphBaseUrl}/$metadata#users` });
+      }
+      if (!this.groups.has(members[1])) {
+        this.record(req, 'members', 404);
+        return this.graphError(res, 404, 'Request_ResourceNotFound', `Resource '${members[1]}' does not exist or one of its queried reference-property objects are not present.`);
+      }
+      const all = this.transitiveUsers(members[1]);
+      const top = Math.min(Number(url.searchParams.get('$top') ?? this.directoryPageSize) || this.directoryPageSize, this.directoryPageSize, 999);
+      const skip = Number(url.searchParams.get('$skiptoken') ?? 0);
+      const page = all.slice(skip, skip + top);
+      const body: Record<string, unknown> = { '@odata.context': `${this.graphBaseUrl}/$metadata#users`, value: page.map((u) => selected(u, select)) };
+      if (skip + top < all.length) {
+        const next = new URL(url.href);
+        next.searchParams.set('$skiptoken', String(skip + top));
+        body['@odata.nextLink'] = next.href;
+      }
+      this.record(req, 'members', 200);
+      return this.json(res, 200, body);
+    }
+    const manager = /^\/users\/([^/]+)\/manager$/.exec(p);
+    const user = /^\/users\/([^/]+)$/.exec(p);
+    const target = manager ? 'manager' : 'user';
+    if (!this.authorised(req, res, target)) return;
+    if (await this.statusFault(req, res, target)) return;
+    const key = (manager?.[1] ?? user?.[1] ?? '').toLowerCase();
+    const found = [...this.users.values()].find((u) => u.id.toLowerCase() === key || u.userPrincipalName.toLowerCase() === key);
+    const answer = manager ? (found?.managerId ? this.users.get(found.managerId) : undefined) : found;
+    if (!answer) {
+      this.record(req, target, 404);
+      return this.graphError(res, 404, 'Request_ResourceNotFound', `Resource '${key}' does not exist or one of its queried reference-property objects are not present.`);
+    }
+    this.record(req, target, 200);
+    return this.json(res, 200, selected(answer, select));
+  }
+
   private async token(req: IncomingMessage, res: ServerResponse): Promise<void> {
     if (await this.statusFault(req, res, 'token')) return;
     const form = Object.fromEntries(new URLSearchParams((await readBody(req)).toString('utf8')));
@@ -289,6 +393,7 @@ export class GraphServer {
   }
 
   private async graph(req: IncomingMessage, res: ServerResponse, method: string, p: string, url: URL): Promise<void> {
+    if (method === 'GET' && (p.startsWith('/groups/') || p.startsWith('/users/'))) return this.directory(req, res, p, url);
     const simple = /^\/drives\/([^/]+)\/root:\/(.+):\/content$/.exec(p);
     if (simple?.[1] && simple[2] && method === 'PUT') {
       if (!this.authorised(req, res, 'simple')) return;
@@ -298,6 +403,7 @@ export class GraphServer {
       const behaviour = url.searchParams.get('@microsoft.graph.conflictBehavior') ?? 'fail';
       const item = this.saveItem(simple[1], folder, name, behaviour, body.length, createHash('sha256').update(body).digest('hex'), body);
       if (!item) return this.conflict(req, res, 'simple');
+      if (this.takeLostAnswer('simple')) return this.dropAnswer(req, 'simple');
       this.record(req, 'simple', 201);
       return this.json(res, 201, this.driveItem(item));
     }
@@ -372,10 +478,41 @@ export class GraphServer {
       res.writeHead(302, { location: `${this.origin}/download/${content[2]}`, 'content-length': 0 });
       return void res.end();
     }
+    // List children of a driveItem (learn.microsoft.com/graph/api/driveitem-list-children): "Return a
+    // collection of DriveItems in the children relationship of a DriveItem", here addressed by path,
+    // `GET /drives/{drive-id}/root:/{path-relative-to-root}:/children`. "If successful, this method
+    // returns a 200 OK response code and collection of DriveItem objects in the response body";
+    // a longer list comes in pages, each but the last with "@odata.nextLink". A folder that was never
+    // made is 404 itemNotFound (here: a folder exists once something was uploaded into it).
+    const children = /^\/drives\/([^/]+)\/root:\/(.+):\/children$/.exec(p);
+    if (children?.[1] && children[2] && method === 'GET') {
+      if (!this.authorised(req, res, 'other')) return;
+      const [driveId, folder] = [children[1], children[2]];
+      const inFolder = [...this.items.values()].filter((i) => i.driveId === driveId && i.folder === folder);
+      if (inFolder.length === 0) return this.notFound(req, res, 'other');
+      const from = Number(url.searchParams.get('$skiptoken') ?? 0);
+      const page = inFolder.slice(from, from + this.childrenPageSize);
+      const more = from + page.length < inFolder.length;
+      this.record(req, 'other', 200);
+      return this.json(res, 200, {
+        value: page.map((i) => this.driveItem(i)),
+        ...(more ? { '@odata.nextLink': `${this.origin}/v1.0/drives/${driveId}/root:/${folder}:/children?$skiptoken=${from + page.length}` } : {}),
+      });
+    }
     const item = /^\/drives\/([^/]+)\/items\/([^/]+)$/.exec(p);
     if (item?.[2] && method === 'GET') {
       if (!this.authorised(req, res, 'other')) return;
       const found = this.items.get(item[2]);
+      if (!found) return this.notFound(req, res, 'other');
+      this.record(req, 'other', 200);
+      return this.json(res, 200, this.driveItem(found));
+    }
+    // "GET /drives/{drive-id}/root:/{item-path}" (Get driveItem): an item by its path.
+    const byPath = /^\/drives\/([^/]+)\/root:\/(.+?):?$/.exec(p);
+    if (byPath?.[2] && method === 'GET') {
+      if (!this.authorised(req, res, 'other')) return;
+      const { folder, name } = splitPath(byPath[2]);
+      const found = this.itemAt(folder, name);
       if (!found) return this.notFound(req, res, 'other');
       this.record(req, 'other', 200);
       return this.json(res, 200, this.driveItem(found));
@@ -512,8 +649,22 @@ export class GraphServer {
     const content = session.chunks ? Buffer.concat(session.chunks) : null;
     const item = this.saveItem(session.driveId, session.folder, session.name, session.conflictBehavior, total, session.hash.digest('hex'), content);
     if (!item) return this.conflict(req, res, 'range');
+    if (this.takeLostAnswer('range')) return this.dropAnswer(req, 'range');
     this.record(req, 'range', 201);
     this.json(res, 201, this.driveItem(item));
+  }
+
+  private takeLostAnswer(target: 'range' | 'simple'): boolean {
+    const fault = this.faults.find((f) => f.target === target && f.kind === 'lose-answer' && f.left > 0);
+    if (!fault) return false;
+    fault.left -= 1;
+    return true;
+  }
+
+  /** The work is done but the client never hears so: the connection closes without an answer. */
+  private dropAnswer(req: IncomingMessage, target: FaultTarget): void {
+    this.record(req, target, 0);
+    req.socket.destroy();
   }
 
   private takeResetFault(): { afterBytes: number } | undefined {
@@ -622,6 +773,8 @@ export class GraphServer {
         contentTypes: [{ id: '0x0101000000', name: 'Document', parentId: '0x0101' }],
         hasUniqueRoleAssignments: false,
         roleAssignments: new Set(),
+        // A new document library's "All Documents" view.
+        defaultView: { viewQuery: '<OrderBy><FieldRef Name="FileLeafRef" /></OrderBy>', fields: ['DocIcon', 'LinkFilename', 'Modified', 'Editor'] },
       };
       this.lists.set(list.id, list);
       return created(`library ${list.displayName}`, { id: list.id, displayName: list.displayName });
@@ -689,8 +842,39 @@ export class GraphServer {
       this.changes.push(`grant ${add[2]} to ${add[1]} on ${found.displayName}`);
       return this.json(res, 200, { d: { AddRoleAssignment: null } });
     }
+    // RoleAssignmentCollection.RemoveRoleAssignment: "Removes the role assignment with the specified principal and role definition".
+    const remove = /^\/roleassignments\/removeroleassignment\(principalid=(\d+),roledefid=(\d+)\)$/.exec(rest);
+    if (method === 'POST' && remove) {
+      found.roleAssignments.delete(`${remove[1]}:${remove[2]}`);
+      this.changes.push(`remove ${remove[2]} from ${remove[1]} on ${found.displayName}`);
+      return this.json(res, 200, { d: { RemoveRoleAssignment: null } });
+    }
+    // SP.View: ViewQuery is "the query that is used by the list view"; ViewFields "the collection of field internal names".
+    if (rest === '/DefaultView' && method === 'GET') return this.json(res, 200, { d: { ViewQuery: found.defaultView.viewQuery } });
+    if (rest === '/DefaultView' && method === 'POST' && /^merge$/i.test(String(req.headers['x-http-method'] ?? ''))) {
+      const body = JSON.parse(raw || '{}') as { ViewQuery?: unknown };
+      if (typeof body.ViewQuery !== 'string') return this.graphError(res, 400, 'invalidRequest', 'ViewQuery must be a string.');
+      found.defaultView.viewQuery = body.ViewQuery;
+      this.changes.push(`view query of ${found.displayName}`);
+      res.writeHead(204).end();
+      return;
+    }
+    if (rest === '/DefaultView/ViewFields' && method === 'GET') return this.json(res, 200, { d: { Items: { results: found.defaultView.fields } } });
+    const field = /^\/DefaultView\/ViewFields\/addviewfield\('([^']+)'\)$/.exec(rest);
+    if (field?.[1] && method === 'POST') {
+      if (!found.defaultView.fields.includes(field[1])) found.defaultView.fields.push(field[1]);
+      this.changes.push(`view field ${field[1]} on ${found.displayName}`);
+      res.writeHead(200, { 'content-type': 'application/json' }).end('{"d":{"AddViewField":null}}');
+      return;
+    }
     this.graphError(res, 404, 'itemNotFound', `No route for ${method} ${p}`);
   }
+}
+
+function selected(user: DirectoryUserFixture, select: string | null): Record<string, unknown> {
+  const all: Record<string, unknown> = { id: user.id, displayName: user.displayName, mail: user.mail, userPrincipalName: user.userPrincipalName };
+  if (!select) return { '@odata.type': '#microsoft.graph.user', ...all };
+  return Object.fromEntries(select.split(',').filter((f) => f in all).map((f) => [f, all[f]]));
 }
 
 function splitPath(itemPath: string): { folder: string; name: string } {

@@ -141,6 +141,7 @@ export function fullSession(requestId: string, overrides: Partial<SearchSession>
     startedAt: '2026-11-05T08:30:00.000Z',
     endedAt: '2026-11-05T09:15:30.000Z',
     durationSeconds: 2730,
+    corporateAccount: true,
     ...overrides,
   };
 }

@@ -4,7 +4,7 @@ import { createLocalHost, looksLikeTeams, readLocalSession, themeFromQuery, them
 import { matchRoute } from '../../tab/src/router';
 
 describe('host', () => {
-  afterEach(() => sessionStorage.clear());
+  afterEach(() => writeLocalSession(null));
 
   it('treats a top-level browser page as local mode', () => {
     expect(looksLikeTeams(window)).toBe(false);
@@ -20,15 +20,15 @@ describe('host', () => {
     expect(themeFromQuery('')).toBe('light');
   });
 
-  it('keeps the chosen person for this browser tab only, and needs one to call the API', async () => {
+  it('keeps the chosen person in memory only (never in web storage), and needs one to call the API', async () => {
     const host = createLocalHost('');
     await expect(host.getToken()).rejects.toThrow('Not signed in.');
     writeLocalSession({ userId: 'amelia.hart', displayName: 'Amelia Hart', token: 't0k' });
     expect(readLocalSession()).toEqual({ userId: 'amelia.hart', displayName: 'Amelia Hart', token: 't0k' });
     await expect(host.getToken()).resolves.toBe('t0k');
+    expect(sessionStorage.length).toBe(0);
+    expect(localStorage.length).toBe(0);
     writeLocalSession(null);
-    expect(readLocalSession()).toBeNull();
-    sessionStorage.setItem('smc.session', '{not json');
     expect(readLocalSession()).toBeNull();
   });
 });

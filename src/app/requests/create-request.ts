@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { investigationRequestSchema, parseForm, type InvestigationRequestForm } from '../../domain/forms';
 import { newDraft, type RequestForm } from '../../domain/request';
 import type { AppDeps } from '../deps';
+import { assertAdultSubjects, assertPilotPlatform, type ProtocolSettings } from '../../domain/protocol';
 import { personGate, throughGate } from '../gate';
 import type { Caller } from '../ports';
 import { auditEvent } from './shared';
@@ -12,9 +13,16 @@ export function withSubjectIds(form: InvestigationRequestForm, known: Set<string
   return { ...form, subjects: form.subjects.map((s) => ({ ...s, id: s.id && known.has(s.id) ? s.id : randomUUID() })) };
 }
 
+/** The pilot's scope: the people to check are adults, and their known profiles are on the platforms in scope. */
+export function assertPilotScope(form: InvestigationRequestForm, settings: ProtocolSettings): void {
+  assertAdultSubjects(form);
+  form.subjects.forEach((s, i) => assertPilotPlatform(s.profileUrl, `subjects.${i}.profileUrl`, settings));
+}
+
 export async function createRequest(deps: AppDeps, caller: Caller, input: unknown) {
   return personGate(deps, caller, 'raise-request', async () => {
     const form = parseForm(investigationRequestSchema, input);
+    assertPilotScope(form, deps.settings.protocol);
     const now = deps.clock.now();
     const at = now.toISOString();
     const linkedFrom = form.linkedFromRequestId;
@@ -33,6 +41,6 @@ export async function createRequest(deps: AppDeps, caller: Caller, input: unknow
       await auditEvent(uow, caller, request, 'create', 'originating_worker', now, request.linkedFromRequestId ? { linkedFromRequestId: request.linkedFromRequestId } : null);
       return request;
     });
-    return toView(created, caller.person, now, deps.directory);
+    return toView(created, caller.person, now, deps.directory, deps.settings.protocol);
   });
 }

@@ -11,6 +11,7 @@ import { assertSubjectInScope } from '../../domain/workflow';
 import type { AppDeps } from '../deps';
 import { throughGate, UUID } from '../gate';
 import type { Caller, EvidenceItem, UnitOfWork } from '../ports';
+import { assertPilotPlatform } from '../../domain/protocol';
 import { auditEvent } from './shared';
 
 export interface EvidenceFile {
@@ -46,6 +47,7 @@ async function assertMayRecord(uow: UnitOfWork, request: InvestigationRequest, s
 export async function checkEvidenceUpload(deps: AppDeps, caller: Caller, requestId: string, metadataInput: unknown) {
   const metadata = parseMetadata(metadataInput);
   return throughGate(deps, caller, 'record-evidence', requestId, async (gate) => {
+    assertPilotPlatform(metadata.sourceUrl, 'metadata.sourceUrl', deps.settings.protocol);
     const { request } = await gate.load(deps.store.read);
     await assertMayRecord(deps.store.read, request, metadata.subjectId);
     if (metadata.correctsEvidenceId) {
@@ -95,6 +97,11 @@ export async function addEvidence(deps: AppDeps, caller: Caller, requestId: stri
       createdAt: now.toISOString(),
     };
     await uow.evidence.insert(item);
+    if ((await uow.evidence.listForRequest(requestId)).length === 1) {
+      // From the first item on, the originating worker and team manager may read the request's folder
+      // where the evidence is kept (SharePoint); done after commit, through the outbox, with retries.
+      await uow.outbox.add([{ requestId, recipientId: null, kind: 'grant_folder_readers', payload: { reference: current.reference } }]);
+    }
     await auditEvent(uow, caller, current, 'add_evidence', part, now, { evidenceId: id, sha256: stored.sha256, size: stored.size, subjectId: metadata.subjectId });
     return item;
   }));

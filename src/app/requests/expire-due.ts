@@ -15,7 +15,7 @@ export async function expireIfDue(deps: AppDeps, requestId: string): Promise<boo
     const request = await uow.requests.getForUpdate(requestId);
     const due = request ? dueExpiry(request, now) : null;
     if (!request || !due) return false;
-    await recordOutcome(uow, request, expire(request, now, due.reason), 'system', null);
+    await recordOutcome(uow, request, expire(request, now, due.reason, (await uow.evidence.listForRequest(request.id)).length > 0), 'system', null);
     return true;
   });
 }

@@ -6,7 +6,7 @@
 import { z } from 'zod';
 import type { Condition } from '../../domain/conditions';
 import { AppError } from '../../domain/errors';
-import { parseForm } from '../../domain/forms';
+import { parseForm, safeString } from '../../domain/forms';
 import { whereCan, whereParticipant, whereWaiting } from '../../domain/policy';
 import { REQUEST_STATES } from '../../domain/states';
 import type { AppDeps } from '../deps';
@@ -22,11 +22,11 @@ const flag = z
   .transform((v) => v === true || v === 'true' || v === '1');
 
 const querySchema = z.object({
-  state: z
-    .string()
+  state: safeString()
+    .max(400, { error: 'Use one of the request states.' })
     .optional()
     .transform((v) => (v ? v.split(',').map((s) => s.trim()).filter(Boolean) : undefined))
-    .pipe(z.array(z.enum(REQUEST_STATES, { error: 'Use one of the request states.' })).optional()),
+    .pipe(z.array(z.enum(REQUEST_STATES, { error: 'Use one of the request states.' })).max(REQUEST_STATES.length).optional()),
   /** Only requests the caller plays a part in. */
   mine: flag,
   /** Only requests waiting for a step of the caller's (the policy's `waiting` actions). */
@@ -74,7 +74,7 @@ export async function listRequests(deps: AppDeps, caller: Caller, query: unknown
   const items = found.slice(0, limit);
   const last = items.at(-1);
   return {
-    items: await Promise.all(items.map((r) => toView(r, person, now, deps.directory))),
+    items: await Promise.all(items.map((r) => toView(r, person, now, deps.directory, deps.settings.protocol))),
     nextCursor: found.length > limit && last ? encodeCursor({ createdAt: last.createdAt, id: last.id }) : null,
     counts: { waitingForMe: waitingCount },
   };

@@ -1,31 +1,46 @@
 /**
- * On finalise the Investigation Request and Log are filed as documents beside the evidence, ready
- * for the case record. This runs after the finalise commits (an outbox message), so a failure is
- * retried and never undoes the decision; filing again replaces the earlier documents.
+ * The Investigation Request and Log filed as documents beside the evidence, ready for the case
+ * record: both on finalise; the log again on share, saying with whom and when; and both when a
+ * request lapses or is cancelled after evidence was captured. This runs after the decision
+ * commits (an outbox message), so a failure is retried and never undoes it; a retry replaces its
+ * own filing only, and each occasion's log is a new version, the earlier kept.
  */
 import { randomUUID } from 'node:crypto';
 import { notFound } from '../../domain/errors';
 import type { AppDeps } from '../deps';
-import type { Caller, RecordDocumentItem, RecordDocumentWriter } from '../ports';
+import type { Caller, FilingOccasion, RecordDocumentItem, RecordDocumentKind, RecordDocumentWriter } from '../ports';
 import { throughGate, UUID } from '../gate';
 import { auditEvent } from './shared';
 import type { Readable } from 'node:stream';
 
-export async function fileRecordDocuments(deps: AppDeps, writer: RecordDocumentWriter, requestId: string): Promise<RecordDocumentItem[] | null> {
+const KINDS: Record<FilingOccasion, RecordDocumentKind[]> = {
+  finalise: ['investigation_request', 'investigation_log'],
+  share: ['investigation_log'],
+  closed_early: ['investigation_request', 'investigation_log'],
+};
+
+/** The occasion an outbox message's action files for. */
+export function filingOccasion(action: unknown): FilingOccasion {
+  if (action === 'finalise') return 'finalise';
+  if (action === 'share') return 'share';
+  return 'closed_early';
+}
+
+export async function fileRecordDocuments(deps: AppDeps, writer: RecordDocumentWriter, requestId: string, occasion: FilingOccasion = 'finalise'): Promise<RecordDocumentItem[] | null> {
   const read = deps.store.read;
   const request = await read.requests.get(requestId);
-  if (!request || (request.state !== 'finalised' && request.state !== 'shared')) return null;
+  if (!request || request.state === 'draft') return null;
   const people: Record<string, string> = {};
   for (const person of await deps.directory.all()) people[person.id] = person.displayName;
   const now = deps.clock.now();
-  const written = await writer.write({
-    request,
-    evidence: await read.evidence.listForRequest(requestId),
-    searchSessions: await read.searchSessions.listForRequest(requestId),
-    people,
-    generatedAt: now,
-  });
-  const items: RecordDocumentItem[] = written.map((w) => ({ ...w, id: randomUUID(), requestId, createdAt: now.toISOString() }));
+  const earlier = await read.documents.listForRequest(requestId);
+  const kinds = KINDS[occasion];
+  const version = 1 + Math.max(0, ...earlier.filter((d) => d.kind === 'investigation_log' && d.occasion !== occasion).map((d) => d.version));
+  const written = await writer.write(
+    { request, evidence: await read.evidence.listForRequest(requestId), searchSessions: await read.searchSessions.listForRequest(requestId), people, generatedAt: now },
+    { kinds, version },
+  );
+  const items: RecordDocumentItem[] = written.map((w) => ({ ...w, id: randomUUID(), requestId, occasion, version, createdAt: now.toISOString() }));
   await deps.store.transaction(async (uow) => {
     for (const item of items) await uow.documents.upsert(item);
     await uow.audit.append({
@@ -37,7 +52,7 @@ export async function fileRecordDocuments(deps: AppDeps, writer: RecordDocumentW
       fromState: request.state,
       toState: request.state,
       reason: null,
-      detail: { documents: items.map((i) => ({ kind: i.kind, sha256: i.sha256, storageKey: i.storageKey })) },
+      detail: { occasion, version, documents: items.map((i) => ({ kind: i.kind, sha256: i.sha256, storageKey: i.storageKey })) },
       httpRequestId: null,
     });
   });

@@ -9,14 +9,16 @@ import { assertSubjectInScope } from '../../domain/workflow';
 import type { AppDeps } from '../deps';
 import { throughGate } from '../gate';
 import type { Caller } from '../ports';
+import { assertPilotPlatform } from '../../domain/protocol';
 import { auditEvent } from './shared';
 import { toView } from './view';
 
 export async function saveLog(deps: AppDeps, caller: Caller, requestId: string, input: unknown) {
   const log = parseForm(investigationLogSchema, input);
   const now = deps.clock.now();
-  const saved = await throughGate(deps, caller, 'write-log', requestId, (gate) =>
-    deps.store.transaction(async (uow) => {
+  const saved = await throughGate(deps, caller, 'write-log', requestId, (gate) => {
+    log.findings.forEach((f, i) => assertPilotPlatform(f.profileUrl, `findings.${i}.profileUrl`, deps.settings.protocol));
+    return deps.store.transaction(async (uow) => {
       const { request, part } = await gate.load(uow, { lock: true });
       let next: InvestigationLog;
       if (part === 'access_worker') {
@@ -36,7 +38,7 @@ export async function saveLog(deps: AppDeps, caller: Caller, requestId: string, 
       await uow.requests.update(updated, request.version);
       await auditEvent(uow, caller, request, 'save_log', part, now, { findings: next.findings.length, furtherPersons: next.furtherPersons.length, assessment: Boolean(next.assessment) });
       return updated;
-    }),
-  );
-  return toView(saved, caller.person, now, deps.directory);
+    });
+  });
+  return toView(saved, caller.person, now, deps.directory, deps.settings.protocol);
 }

@@ -3,21 +3,35 @@
  * run only within the authorised scope.
  */
 import { randomUUID } from 'node:crypto';
+import { z } from 'zod';
 import { invalidState, notFound } from '../../domain/errors';
+import { fieldErrors } from '../../domain/forms';
+import { assertSessionMayStart, PROTOCOL_RULES, ruleError } from '../../domain/protocol';
 import type { AppDeps } from '../deps';
 import { throughGate, UUID } from '../gate';
 import type { Caller, SearchSession } from '../ports';
 import { expireIfDue } from './expire-due';
 import { auditEvent } from './shared';
 
-export async function startSearchSession(deps: AppDeps, caller: Caller, requestId: string): Promise<SearchSession> {
+const startSchema = z.object({
+  corporateAccount: z.literal(true, { error: 'Confirm that you are signed in with the corporate account, never a personal profile.' }),
+});
+
+/**
+ * Starts a session: the access worker confirms, each time, that the corporate account is in use;
+ * a one-off check searches only within its review window, monitoring only as often as authorised.
+ */
+export async function startSearchSession(deps: AppDeps, caller: Caller, requestId: string, input: unknown): Promise<SearchSession> {
   await expireIfDue(deps, requestId);
   const now = deps.clock.now();
-  return throughGate(deps, caller, 'search', requestId, (gate) =>
-    deps.store.transaction(async (uow) => {
+  return throughGate(deps, caller, 'search', requestId, (gate) => {
+    const result = startSchema.safeParse(input ?? {});
+    if (!result.success) throw ruleError('corporate_account', 'validation', PROTOCOL_RULES.corporate_account, fieldErrors(result.error));
+    return deps.store.transaction(async (uow) => {
       const { request, part } = await gate.load(uow, { lock: true });
       const sessions = await uow.searchSessions.listForRequest(requestId);
       if (sessions.some((s) => s.endedAt === null)) throw invalidState('A search session is already running: end it before starting another.');
+      assertSessionMayStart(request, sessions.map((s) => s.startedAt), now, deps.settings.protocol);
       const session: SearchSession = {
         id: randomUUID(),
         requestId,
@@ -25,16 +39,17 @@ export async function startSearchSession(deps: AppDeps, caller: Caller, requestI
         startedAt: now.toISOString(),
         endedAt: null,
         durationSeconds: null,
+        corporateAccount: true,
       };
       await uow.searchSessions.insert(session);
       if (!request.firstSearchStartedAt) {
-        // Recording first use stops the unused-authorisation clock; it is not a state change, so the version stays.
+        // Recording first use stops the unused-authorisation clock and opens a one-off check's window; not a state change, so the version stays.
         await uow.requests.update({ ...request, firstSearchStartedAt: session.startedAt }, request.version);
       }
-      await auditEvent(uow, caller, request, 'start_search_session', part, now, { sessionId: session.id });
+      await auditEvent(uow, caller, request, 'start_search_session', part, now, { sessionId: session.id, corporateAccount: true });
       return session;
-    }),
-  );
+    });
+  });
 }
 
 /** Ends a session; only the access worker holding the request may, and so only the one who started it. */

@@ -1,6 +1,7 @@
-/** Steps several use cases share: checking the version, and writing an outcome or an event. */
+/** Steps several use cases share: checking the version, finding the case's service manager, and writing an outcome or an event. */
 import { AppError } from '../../domain/errors';
 import type { InvestigationRequest } from '../../domain/request';
+import { hasRole, type Person } from '../../domain/roles';
 import { STATE_LABELS } from '../../domain/states';
 import type { NotificationIntent, Outcome } from '../../domain/workflow';
 import type { Caller, OutboxMessageInput, UnitOfWork } from '../ports';
@@ -61,7 +62,6 @@ export async function recordOutcome(
     }
   }
   if (messages.length > 0) await uow.outbox.add(messages);
-  // The audit entry goes last: appending holds the chain's lock until commit, so keep that short.
   await uow.audit.append({
     at: outcome.request.updatedAt,
     actorId: actor === 'system' ? 'system' : actor.id,
@@ -98,4 +98,14 @@ export async function auditEvent(
     detail,
     httpRequestId: caller.requestId,
   });
+}
+
+/**
+ * The service manager for the case's team: the team manager's own manager in the directory, when
+ * they hold the service-manager role.
+ */
+export async function caseServiceManager(uow: Pick<UnitOfWork, 'directory'>, request: InvestigationRequest): Promise<Person | null> {
+  const teamManager = request.teamManagerId ? await uow.directory.get(request.teamManagerId) : null;
+  const manager = teamManager?.managerId ? await uow.directory.get(teamManager.managerId) : null;
+  return manager && manager.active && hasRole(manager, 'service_manager') ? manager : null;
 }

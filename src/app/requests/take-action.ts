@@ -10,14 +10,22 @@ import type { AppDeps } from '../deps';
 import type { Caller, UnitOfWork } from '../ports';
 import type { InvestigationRequest } from '../../domain/request';
 import { throughGate } from '../gate';
-import { assertVersion, recordOutcome } from './shared';
+import { assertVersion, caseServiceManager, recordOutcome } from './shared';
 import { toView } from './view';
 
 async function factsFor<A extends WorkflowAction>(uow: UnitOfWork, action: A, body: ActionBodies[A], request: InvestigationRequest): Promise<ActionFacts> {
   switch (action) {
     case 'submit': {
       const originator = await uow.directory.get(request.originatingWorkerId);
-      return { teamManagerId: originator?.managerId ?? null };
+      const chosen = (body as ActionBodies['submit']).teamManagerId;
+      return {
+        teamManager: originator?.managerId ? await uow.directory.get(originator.managerId) : null,
+        chosenTeamManager: chosen ? await uow.directory.get(chosen) : null,
+      };
+    }
+    case 'share': {
+      const chosen = (body as ActionBodies['share']).serviceManagerId;
+      return { serviceManager: await caseServiceManager(uow, request), chosenServiceManager: chosen ? await uow.directory.get(chosen) : null };
     }
     case 'authorise':
     case 'assign': {
@@ -28,6 +36,10 @@ async function factsFor<A extends WorkflowAction>(uow: UnitOfWork, action: A, bo
       const sessions = await uow.searchSessions.listForRequest(request.id);
       return { searchSessions: { held: sessions.length, open: sessions.filter((s) => s.endedAt === null).length } };
     }
+    case 'withdraw':
+    case 'cancel':
+    case 'resolve-doubt':
+      return { evidenceCaptured: (await uow.evidence.listForRequest(request.id)).length > 0 };
     default:
       return {};
   }
@@ -47,7 +59,7 @@ export async function takeAction(deps: AppDeps, caller: Caller, requestId: strin
       const due = dueExpiry(request, now);
       if (due) {
         // Time ran out before this action: the expiry is committed, then the action refused.
-        await recordOutcome(uow, request, expire(request, now, due.reason), 'system', null);
+        await recordOutcome(uow, request, expire(request, now, due.reason, (await uow.evidence.listForRequest(request.id)).length > 0), 'system', null);
         return { expired: due.reason };
       }
       assertVersion(request, body.version);
@@ -59,5 +71,5 @@ export async function takeAction(deps: AppDeps, caller: Caller, requestId: strin
     if ('expired' in result) throw invalidState(`This request has expired: ${result.expired}`);
     return result;
   });
-  return toView(after, caller.person, now, deps.directory);
+  return toView(after, caller.person, now, deps.directory, deps.settings.protocol);
 }

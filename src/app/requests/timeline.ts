@@ -17,7 +17,9 @@ export async function getTimeline(deps: AppDeps, caller: Caller, requestId: stri
       names.set(entry.actorId, person?.displayName ?? (entry.actorId === 'system' ? 'System' : entry.actorId));
     }
   }
+  // Entries not yet linked into the chain (seq and hash null) are shown too: they are committed.
   return entries.map((e) => ({
+    id: e.id,
     seq: e.seq,
     at: e.at,
     actorId: e.actorId,

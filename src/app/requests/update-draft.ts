@@ -4,7 +4,7 @@ import { z } from 'zod';
 import type { AppDeps } from '../deps';
 import { throughGate } from '../gate';
 import type { Caller } from '../ports';
-import { withSubjectIds } from './create-request';
+import { assertPilotScope, withSubjectIds } from './create-request';
 import { assertVersion, auditEvent } from './shared';
 import { toView } from './view';
 
@@ -15,8 +15,9 @@ export async function updateDraft(deps: AppDeps, caller: Caller, requestId: stri
   const { version } = parseForm(versionField, input);
   const form = parseForm(investigationRequestSchema, input);
   const now = deps.clock.now();
-  const updated = await throughGate(deps, caller, 'edit-draft', requestId, (gate) =>
-    deps.store.transaction(async (uow) => {
+  const updated = await throughGate(deps, caller, 'edit-draft', requestId, (gate) => {
+    assertPilotScope(form, deps.settings.protocol);
+    return deps.store.transaction(async (uow) => {
       const { request } = await gate.load(uow, { lock: true });
       assertVersion(request, version);
       if (form.linkedFromRequestId !== (request.linkedFromRequestId ?? undefined)) {
@@ -31,7 +32,7 @@ export async function updateDraft(deps: AppDeps, caller: Caller, requestId: stri
       if (!(await uow.requests.update(next, request.version))) throw invalidState('The draft changed while you were saving it. Reload it.');
       await auditEvent(uow, caller, next, 'edit_draft', 'originating_worker', now);
       return next;
-    }),
-  );
-  return toView(updated, caller.person, now, deps.directory);
+    });
+  });
+  return toView(updated, caller.person, now, deps.directory, deps.settings.protocol);
 }

@@ -2,8 +2,9 @@
  * The request as the API shows it to one person: the form at top level, plus state and what
  * this person may do with it — so the tab and the cards never derive it again.
  */
-import { londonDate } from '../../domain/dates';
+import { addDays, londonDate } from '../../domain/dates';
 import { allowedActions, can, isWaitingFor, recordAbilities } from '../../domain/policy';
+import { oneOffWindowClosesAt, type ProtocolSettings } from '../../domain/protocol';
 import type { InvestigationRequest, RequestForm } from '../../domain/request';
 import type { Person } from '../../domain/roles';
 import { STATE_LABELS } from '../../domain/states';
@@ -40,7 +41,7 @@ function forTheRegister(form: RequestForm): RequestForm {
   };
 }
 
-export async function toView(request: InvestigationRequest, viewer: Person, now: Date, directory: Directory) {
+export async function toView(request: InvestigationRequest, viewer: Person, now: Date, directory: Directory, protocol: ProtocolSettings) {
   const { form: stored, ...rest } = request;
   const form = can(viewer, 'see-personal-details', request, now).ok ? stored : forTheRegister(stored);
   const ids = new Set<string>(
@@ -75,6 +76,11 @@ export async function toView(request: InvestigationRequest, viewer: Person, now:
     /** Whether a step of this person's is what the request waits for. */
     waitingForMe: isWaitingFor(request, viewer, now),
     people,
+    /** A one-off check searches until this instant (from its first session), or until the log is completed if sooner. */
+    searchWindowClosesAt: oneOffWindowClosesAt(request, protocol),
+    oneOffReviewDays: protocol.oneOffReviewDays,
+    /** The six-month follow-up is accepted from this instant. */
+    followUpOpensAt: request.sharedWith[0] ? addDays(new Date(request.sharedWith[0].at), protocol.followUpDays).toISOString() : null,
     ageDays: Math.max(0, Math.floor((now.getTime() - new Date(request.createdAt).getTime()) / 86_400_000)),
     today: londonDate(now),
   };

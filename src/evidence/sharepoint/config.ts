@@ -1,5 +1,7 @@
 /** Configuration of the SharePoint evidence store, with the defaults Microsoft's limits suggest. */
 import { AppError } from '../../domain/errors';
+import { appVersion } from '../../version';
+import { sharePointUserAgent } from './graph';
 
 /** Graph requires every upload-session fragment but the last to be a multiple of 320 KiB. */
 export const RANGE_UNIT = 320 * 1024;
@@ -39,6 +41,8 @@ export interface SharePointStoreConfig {
   pendingDir: string;
   /** Extra trusted CA (PEM) for a TLS-inspecting proxy, or the local test server. */
   caCertificate?: string;
+  /** Sent as User-Agent on every call; defaults to `ISV|SocialMediaChecks|SocialMediaChecks/{version}`. */
+  userAgent?: string;
 }
 
 export type ResolvedSharePointConfig = Required<
@@ -56,6 +60,7 @@ export function resolveSharePointConfig(config: SharePointStoreConfig): Resolved
     maxAttempts: 5,
     retryBaseDelayMs: 1000,
     maxRetryDelayMs: 120_000,
+    userAgent: sharePointUserAgent('SocialMediaChecks', 'SocialMediaChecks', appVersion()),
     ...withoutUndefined(config),
   };
   const problems: Record<string, string> = {};
@@ -64,7 +69,8 @@ export function resolveSharePointConfig(config: SharePointStoreConfig): Resolved
   }
   if (!resolved.clientSecret && !resolved.certificate) problems.credential = 'Set a client secret or a certificate for the SharePoint evidence store.';
   if (resolved.chunkSize <= 0 || resolved.chunkSize % RANGE_UNIT !== 0) problems.chunkSize = 'The chunk size must be a positive multiple of 320 KiB (327680 bytes).';
-  if (resolved.chunkSize > 60 * 1024 * 1024) problems.chunkSize = 'Graph accepts at most 60 MiB per upload request.';
+  // "Each byte range must be less than 60 MiB": exactly 60 MiB is refused by Graph.
+  if (resolved.chunkSize >= 60 * 1024 * 1024) problems.chunkSize = 'The chunk size must be less than 60 MiB (62914560 bytes): Graph refuses larger upload requests.';
   if (resolved.simpleUploadLimit > 4 * 1024 * 1024) problems.simpleUploadLimit = 'Graph accepts simple uploads of at most 4 MB.';
   if (resolved.maxAttempts < 1) problems.maxAttempts = 'Allow at least one attempt.';
   if (Object.keys(problems).length) throw new AppError('validation', 'The SharePoint evidence store is not configured correctly.', problems);

@@ -7,60 +7,19 @@ import { AuthenticationHandler, Client, GraphError, type Context, type Middlewar
 import type { IncomingHttpHeaders, IncomingMessage } from 'node:http';
 import { Agent, request as httpsRequest } from 'node:https';
 import { Readable } from 'node:stream';
-import { setTimeout as sleep } from 'node:timers/promises';
-import type { TokenProvider } from './auth';
+import { GraphHttpError, parseRetryAfter, withRetry, type RetryPolicy } from '../../graph/errors';
+import type { TokenProvider } from '../../graph/app-tokens';
 
-/** A Graph call that failed. Status 0 means the connection failed before an answer came. */
-export class GraphHttpError extends Error {
-  constructor(
-    readonly status: number,
-    readonly code: string,
-    message: string,
-    readonly retryAfterMs: number | null,
-  ) {
-    super(message);
-    this.name = 'GraphHttpError';
-  }
-
-  /** Throttling, a busy service, a gateway hiccup or a dropped connection: worth another try. */
-  get transient(): boolean {
-    return this.status === 0 || this.status === 429 || this.status === 500 || this.status === 502 || this.status === 503 || this.status === 504;
-  }
-}
-
-export interface RetryPolicy {
-  maxAttempts: number;
-  baseDelayMs: number;
-  maxDelayMs: number;
-}
-
-/** How long to wait before the given (1-based) retry: Retry-After when sent, else doubling. */
-export function retryDelay(error: GraphHttpError, attempt: number, policy: RetryPolicy): number {
-  return error.retryAfterMs ?? policy.baseDelayMs * 2 ** (attempt - 1);
-}
+// Shared with the rest of the evidence store, which imports them from here.
+export { GraphHttpError, parseRetryAfter, retryDelay, withRetry, type RetryPolicy } from '../../graph/errors';
 
 /**
- * Runs `call` until it succeeds, a permanent error occurs, the attempts run out, or the server
- * asks for a wait longer than the policy allows. The last error is rethrown.
+ * SharePoint asks every app to name itself in User-Agent ("decorate your traffic"), as
+ * `ISV|CompanyName|AppName/Version`, so its throttling can tell the app's calls apart.
  */
-export async function withRetry<T>(policy: RetryPolicy, call: () => Promise<T>): Promise<T> {
-  for (let attempt = 1; ; attempt += 1) {
-    try {
-      return await call();
-    } catch (error) {
-      if (!(error instanceof GraphHttpError) || !error.transient || attempt >= policy.maxAttempts) throw error;
-      const delay = retryDelay(error, attempt, policy);
-      if (delay > policy.maxDelayMs) throw error;
-      await sleep(delay);
-    }
-  }
-}
-
-export function parseRetryAfter(value: string | null | undefined): number | null {
-  if (!value) return null;
-  if (/^\d+$/.test(value.trim())) return Number(value) * 1000;
-  const at = Date.parse(value);
-  return Number.isNaN(at) ? null : Math.max(0, at - Date.now());
+export function sharePointUserAgent(company: string, app: string, version: string): string {
+  const clean = (part: string): string => part.replace(/[|/\r\n]/g, ' ').trim();
+  return `ISV|${clean(company)}|${clean(app).replace(/\s+/g, '')}/${clean(version)}`;
 }
 
 export interface RawResponse {
@@ -82,7 +41,10 @@ const IDLE_TIMEOUT_MS = 120_000;
 export class GraphTransport {
   readonly agent: Agent;
 
-  constructor(caCertificate?: string) {
+  constructor(
+    caCertificate?: string,
+    private readonly userAgent?: string,
+  ) {
     this.agent = new Agent({ keepAlive: true, ...(caCertificate ? { ca: caCertificate } : {}) });
   }
 
@@ -101,7 +63,8 @@ export class GraphTransport {
   /** Sends a request and hands back the answer unread, for streaming downloads. */
   open(req: RawRequest): Promise<IncomingMessage> {
     return new Promise<IncomingMessage>((resolve, reject) => {
-      const outgoing = httpsRequest(req.url, { method: req.method, headers: req.headers, agent: this.agent, timeout: IDLE_TIMEOUT_MS });
+      const headers = this.userAgent ? { ...req.headers, 'user-agent': this.userAgent } : req.headers;
+      const outgoing = httpsRequest(req.url, { method: req.method, headers, agent: this.agent, timeout: IDLE_TIMEOUT_MS });
       outgoing.on('timeout', () => outgoing.destroy(new Error('The server stopped answering.')));
       outgoing.on('error', (error) => reject(networkError(error)));
       outgoing.on('response', resolve);
@@ -177,8 +140,9 @@ export class GraphApi {
     private readonly token: TokenProvider,
     readonly policy: RetryPolicy,
     caCertificate?: string,
+    userAgent?: string,
   ) {
-    this.transport = new GraphTransport(caCertificate);
+    this.transport = new GraphTransport(caCertificate, userAgent);
     const url = new URL(baseUrl);
     const segments = url.pathname.split('/').filter(Boolean);
     const version = segments.pop() ?? 'v1.0';

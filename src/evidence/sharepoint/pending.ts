@@ -1,11 +1,12 @@
 /**
- * The local holding area: every file is spooled here (hashed in the same pass) before it goes
- * to SharePoint, and stays until SharePoint has confirmed it, so a failure never loses evidence.
- * Each item is a `.bin` file with a `.json` record beside it; both are written atomically.
+ * Evidence on its way to SharePoint. Every file is first spooled to the instance's local disk
+ * (hashed in the same pass) and uploaded from there. A file SharePoint has not confirmed is then
+ * held by a `PendingQueue` until a retry delivers it: in PostgreSQL when the server runs (so any
+ * instance can retry it), or in a directory for a single process without a database.
  */
 import { createHash, randomUUID } from 'node:crypto';
 import { createReadStream } from 'node:fs';
-import { mkdir, open, readdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { copyFile, mkdir, open, readdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { Writable, type Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
@@ -58,6 +59,8 @@ function sizeMismatch(): AppError {
   return new AppError('validation', 'The file is not the size that was declared for it.', { file: 'The upload was incomplete or not the declared size: try again.' });
 }
 
+export type PendingStatus = 'pending' | 'failed';
+
 export interface PendingRecord {
   key: string;
   requestId: string;
@@ -76,17 +79,42 @@ export interface PendingRecord {
   webUrl: string | null;
   attempts: number;
   lastError: string | null;
+  /** 'failed' after a refusal retrying cannot change: left for an administrator, never retried by itself. */
+  status: PendingStatus;
+  /** No retry before this time (ISO 8601): SharePoint's Retry-After, however long. */
+  notBefore: string;
 }
 
+/** Where items wait for SharePoint between attempts. Every method is safe across instances. */
+export interface PendingQueue {
+  /** Takes charge of an item after its first attempt failed; the bytes are read from `file`. */
+  hold(record: PendingRecord, file: string): Promise<void>;
+  /** Saves what an attempt learnt (the drive item, attempts, last error, status, not-before time). */
+  update(record: PendingRecord): Promise<void>;
+  /**
+   * Claims up to `limit` pending items whose not-before time has come, hiding them from every
+   * other claimer for `leaseMs` (the lease ends by itself if the claimer dies).
+   */
+  claimDue(now: Date, limit: number, leaseMs: number): Promise<PendingRecord[]>;
+  load(key: string): Promise<PendingRecord | null>;
+  /** Every item, pending or failed, oldest first. */
+  list(): Promise<PendingRecord[]>;
+  /** The held bytes. */
+  read(key: string): Promise<Readable>;
+  /** Writes the held bytes to `file`, for an upload. */
+  copyTo(key: string, file: string): Promise<void>;
+  /** Forgets an item SharePoint has confirmed. */
+  remove(key: string): Promise<void>;
+  /** Makes a failed (or waiting) item due at `now` again: an administrator's retry. False when there is no such item. */
+  release(key: string, now: Date): Promise<boolean>;
+}
+
+/** The working area on this instance's disk: files being uploaded now. */
 export class PendingDir {
   constructor(readonly dir: string) {}
 
   contentPath(key: string): string {
     return path.join(this.dir, `${checkedKey(key)}.bin`);
-  }
-
-  private recordPath(key: string): string {
-    return path.join(this.dir, `${checkedKey(key)}.json`);
   }
 
   /**
@@ -140,10 +168,57 @@ export class PendingDir {
     return { key, size, sha256: hash.digest('hex') };
   }
 
-  async save(record: PendingRecord): Promise<void> {
+  read(key: string): Readable {
+    return createReadStream(this.contentPath(key));
+  }
+
+  /** Deletes this instance's working copy. */
+  async discard(key: string): Promise<void> {
+    await rm(this.contentPath(key), { force: true });
+  }
+}
+
+/**
+ * A PendingQueue in a directory, for one process without a database (the evidence tools and the
+ * store's own tests): each item is a `.held` file with a `.json` record beside it, both written
+ * atomically and forced to disk, as they are then the only copy.
+ */
+export class DirectoryPendingQueue implements PendingQueue {
+  constructor(readonly dir: string) {}
+
+  private heldPath(key: string): string {
+    return path.join(this.dir, `${checkedKey(key)}.held`);
+  }
+
+  private recordPath(key: string): string {
+    return path.join(this.dir, `${checkedKey(key)}.json`);
+  }
+
+  async hold(record: PendingRecord, file: string): Promise<void> {
+    await mkdir(this.dir, { recursive: true });
+    await copyFile(file, `${this.heldPath(record.key)}.tmp`);
+    await rename(`${this.heldPath(record.key)}.tmp`, this.heldPath(record.key));
+    await this.update(record);
+    for (const held of [this.heldPath(record.key), this.recordPath(record.key)]) {
+      const handle = await open(held, 'r');
+      try {
+        await handle.datasync();
+      } finally {
+        await handle.close();
+      }
+    }
+  }
+
+  async update(record: PendingRecord): Promise<void> {
     const target = this.recordPath(record.key);
     await writeFile(`${target}.tmp`, JSON.stringify(record, null, 2));
     await rename(`${target}.tmp`, target);
+  }
+
+  async claimDue(now: Date, limit: number, leaseMs: number): Promise<PendingRecord[]> {
+    const due = (await this.list()).filter((r) => r.status === 'pending' && Date.parse(r.notBefore) <= now.getTime()).slice(0, limit);
+    for (const record of due) await this.update({ ...record, notBefore: new Date(now.getTime() + leaseMs).toISOString() });
+    return due;
   }
 
   async load(key: string): Promise<PendingRecord | null> {
@@ -169,31 +244,30 @@ export class PendingDir {
     return records.sort((a, b) => a.createdAt.localeCompare(b.createdAt));
   }
 
-  read(key: string): Readable {
-    return createReadStream(this.contentPath(key));
+  async read(key: string): Promise<Readable> {
+    return createReadStream(this.heldPath(key));
   }
 
-  /** Forces the file and its record to disk: done when an item is left pending, as it is then the only copy. */
-  async sync(key: string): Promise<void> {
-    for (const file of [this.contentPath(key), this.recordPath(key)]) {
-      const handle = await open(file, 'r');
-      try {
-        await handle.datasync();
-      } finally {
-        await handle.close();
-      }
-    }
+  async copyTo(key: string, file: string): Promise<void> {
+    await copyFile(this.heldPath(key), file);
   }
 
   /** Removes the record first: a crash in between leaves a stray file, never a record without its file. */
   async remove(key: string): Promise<void> {
     await rm(this.recordPath(key), { force: true });
-    await rm(this.contentPath(key), { force: true });
+    await rm(this.heldPath(key), { force: true });
+  }
+
+  async release(key: string, now: Date): Promise<boolean> {
+    const record = await this.load(key);
+    if (!record) return false;
+    await this.update({ ...record, status: 'pending', notBefore: now.toISOString() });
+    return true;
   }
 }
 
 /** Keys are UUIDs we made; anything else is refused before it reaches a path. */
-function checkedKey(key: string): string {
+export function checkedKey(key: string): string {
   if (!/^[0-9a-f-]{36}$/.test(key)) throw new AppError('not_found', 'No such pending evidence item.');
   return key;
 }

@@ -2,7 +2,9 @@
  * Evidence in the restricted SharePoint library. `put` spools the content to the pending
  * directory (hashing it in the same pass), uploads it, sets the library columns and the
  * retention label, and only then deletes the local copy. When SharePoint cannot be reached
- * within the retry bound the item stays pending on disk and `retryPendingUploads` finishes it.
+ * within the retry bound the item is handed to the pending queue (PostgreSQL on a server) and
+ * `retryPendingUploads`, on whichever instance claims it, finishes it. A refusal that retrying
+ * cannot change marks the item failed, for an administrator.
  */
 import { randomUUID } from 'node:crypto';
 import { Readable } from 'node:stream';
@@ -10,11 +12,11 @@ import type { EvidencePutInput, EvidenceStore, StoredEvidence } from '../../app/
 import type { RecordDocumentPutInput } from '../documents';
 import { AppError } from '../../domain/errors';
 import { safeSegment } from '../local-disk';
-import { createTokenProvider, type TokenProvider } from './auth';
+import { createTokenProvider, type TokenProvider } from '../../graph/app-tokens';
 import { EVIDENCE_COLUMNS } from './columns';
 import { resolveSharePointConfig, type ResolvedSharePointConfig, type SharePointStoreConfig } from './config';
 import { errorFromResponse, GraphApi, GraphHttpError, withRetry } from './graph';
-import { PendingDir, SpoolProgress, type PendingRecord } from './pending';
+import { DirectoryPendingQueue, PendingDir, SpoolProgress, type PendingQueue, type PendingRecord } from './pending';
 import { uploadFile, type DriveItem } from './upload';
 
 const SHAREPOINT_PREFIX = 'sharepoint:';
@@ -34,20 +36,33 @@ export interface PendingUploadOutcome {
   pendingKey: string;
   result: StoredEvidence;
   lastError: string | null;
+  /** True when SharePoint refused the item in a way retrying cannot change: it waits for an administrator. */
+  failed: boolean;
 }
+
+export interface SharePointStoreOptions {
+  tokenProvider?: TokenProvider;
+  /** Where unconfirmed items wait; by default a directory beside the spool (one process only). */
+  pendingQueue?: PendingQueue;
+}
+
+/** How long a claimed item is hidden from other instances: longer than any upload takes. */
+const CLAIM_LEASE_MS = 30 * 60_000;
 
 export class SharePointEvidenceStore implements EvidenceStore {
   readonly config: ResolvedSharePointConfig;
   private readonly api: GraphApi;
-  private readonly pending: PendingDir;
+  private readonly spool: PendingDir;
+  private readonly queue: PendingQueue;
   /** Items an upload is working on in this process, so the retry job leaves them alone. */
   private readonly inFlight = new Set<string>();
 
-  constructor(config: SharePointStoreConfig, tokenProvider?: TokenProvider) {
+  constructor(config: SharePointStoreConfig, options: SharePointStoreOptions = {}) {
     this.config = resolveSharePointConfig(config);
     const policy = { maxAttempts: this.config.maxAttempts, baseDelayMs: this.config.retryBaseDelayMs, maxDelayMs: this.config.maxRetryDelayMs };
-    this.api = new GraphApi(this.config.graphBaseUrl, tokenProvider ?? createTokenProvider(this.config), policy, this.config.caCertificate);
-    this.pending = new PendingDir(this.config.pendingDir);
+    this.api = new GraphApi(this.config.graphBaseUrl, options.tokenProvider ?? createTokenProvider(this.config), policy, this.config.caCertificate, this.config.userAgent);
+    this.spool = new PendingDir(this.config.pendingDir);
+    this.queue = options.pendingQueue ?? new DirectoryPendingQueue(this.config.pendingDir);
   }
 
   /**
@@ -69,10 +84,9 @@ export class SharePointEvidenceStore implements EvidenceStore {
   private async store(input: Omit<EvidencePutInput, 'metadata'>, metadata: EvidencePutInput['metadata'] | null): Promise<StoredEvidence> {
     const drivePath = drivePathFor(input);
     // Nothing reaches SharePoint until the whole file is on disk: a refused or broken stream stores nothing.
-    const spooled = await this.pending.spool(input.content);
+    const spooled = await this.spool.spool(input.content);
     const record = this.newRecord(spooled.key, input, metadata, drivePath, spooled);
-    await this.pending.save(record);
-    return (await this.attempt(record)).result;
+    return (await this.attempt(record, { held: false })).result;
   }
 
   private async storeFollowing(input: EvidencePutInput, expectedSize: number): Promise<StoredEvidence> {
@@ -86,21 +100,20 @@ export class SharePointEvidenceStore implements EvidenceStore {
     try {
       const upload = uploadFile(
         this.api,
-        { driveId: this.config.driveId, drivePath, file: this.pending.contentPath(key), size: expectedSize, contentType: input.contentType, available: (n) => progress.until(n) },
+        { driveId: this.config.driveId, drivePath, file: this.spool.contentPath(key), size: expectedSize, contentType: input.contentType, available: (n) => progress.until(n) },
         { chunkSize: this.config.chunkSize, simpleUploadLimit: this.config.simpleUploadLimit },
       );
       // Its failure is handled after the spool; this only keeps it from being reported as unhandled meanwhile.
       upload.catch(() => undefined);
       let spooled: { size: number; sha256: string };
       try {
-        spooled = await this.pending.spool(input.content, { key, expectedSize, progress });
+        spooled = await this.spool.spool(input.content, { key, expectedSize, progress });
       } catch (error) {
         await upload.catch(() => undefined);
         throw error;
       }
       const record = this.newRecord(key, input, input.metadata, drivePath, spooled);
-      await this.pending.save(record);
-      return (await this.attempt(record, upload)).result;
+      return (await this.attempt(record, { held: false, upload })).result;
     } finally {
       this.inFlight.delete(key);
     }
@@ -109,9 +122,9 @@ export class SharePointEvidenceStore implements EvidenceStore {
   async get(storageKey: string): Promise<Readable> {
     if (storageKey.startsWith(PENDING_PREFIX)) {
       const key = storageKey.slice(PENDING_PREFIX.length);
-      const record = await this.pending.load(key);
+      const record = await this.queue.load(key);
       if (!record) throw new AppError('not_found', 'The pending evidence file is not on this server.');
-      return this.pending.read(key);
+      return this.queue.read(key);
     }
     if (!storageKey.startsWith(SHAREPOINT_PREFIX)) throw new AppError('not_found', 'No such evidence item.');
     const itemId = storageKey.slice(SHAREPOINT_PREFIX.length);
@@ -120,18 +133,26 @@ export class SharePointEvidenceStore implements EvidenceStore {
   }
 
   /**
-   * Tries every pending item again (oldest first). For each item SharePoint confirms, `recordStored`
-   * is called (to point the evidence row at its new storage key) before the local copy is deleted;
-   * if it throws, the copy stays and the next run calls it again, so no crash in between can leave
-   * a row pointing at a file that is gone.
+   * Tries again every pending item that is due (oldest first), each claimed so that no other
+   * instance tries it at the same time; failed items and items SharePoint asked us to leave
+   * (Retry-After) wait. For each item SharePoint confirms, `recordStored` is called (to point the
+   * evidence row at its new storage key) before the held copy is deleted; if it throws, the copy
+   * stays and the next run calls it again, so no crash in between can leave a row pointing at a
+   * file that is gone.
    */
-  async retryPendingUploads(recordStored: RecordStored): Promise<PendingUploadOutcome[]> {
+  async retryPendingUploads(recordStored: RecordStored, now: Date = new Date()): Promise<PendingUploadOutcome[]> {
     const outcomes: PendingUploadOutcome[] = [];
-    for (const record of await this.pending.list()) {
-      if (this.inFlight.has(record.key)) continue;
-      outcomes.push(await this.attempt(record, undefined, recordStored));
+    for (;;) {
+      const batch = (await this.queue.claimDue(now, 10, CLAIM_LEASE_MS)).filter((r) => !this.inFlight.has(r.key));
+      for (const record of batch) outcomes.push(await this.attempt(record, { held: true, recordStored }));
+      if (batch.length < 10) return outcomes;
     }
-    return outcomes;
+  }
+
+  /** Makes a failed item due again at once (an administrator's retry); false when there is no such item. */
+  async releasePendingUpload(storageKey: string, now: Date = new Date()): Promise<boolean> {
+    if (!storageKey.startsWith(PENDING_PREFIX)) return false;
+    return this.queue.release(checkedPendingKey(storageKey.slice(PENDING_PREFIX.length)), now);
   }
 
   /**
@@ -143,7 +164,7 @@ export class SharePointEvidenceStore implements EvidenceStore {
   async grantRequestFolder(caseReference: string, requestReference: string, readers: FolderReader[]): Promise<void> {
     const recipients = readers.map((r) => (r.aadObjectId ? { objectId: r.aadObjectId } : { email: r.email ?? '' })).filter((r) => 'objectId' in r || r.email);
     if (!recipients.length) return;
-    const folder = [safeSegment(caseReference), safeSegment(requestReference)].map(encodeURIComponent).join('/');
+    const folder = [folderName(caseReference), folderName(requestReference)].map(encodeURIComponent).join('/');
     try {
       await this.api.call('POST', `/drives/${encodeURIComponent(this.config.driveId)}/root:/${folder}:/invite`, {
         requireSignIn: true,
@@ -160,7 +181,7 @@ export class SharePointEvidenceStore implements EvidenceStore {
 
   /** Items still waiting for SharePoint, for monitoring. */
   async pendingUploads(): Promise<PendingRecord[]> {
-    return this.pending.list();
+    return this.queue.list();
   }
 
   close(): void {
@@ -189,44 +210,58 @@ export class SharePointEvidenceStore implements EvidenceStore {
       webUrl: null,
       attempts: 0,
       lastError: null,
+      status: 'pending',
+      notBefore: new Date().toISOString(),
     };
   }
 
-  /** One try at delivering a spooled item; `upload` is an upload already under way for it. */
-  private async attempt(record: PendingRecord, upload?: Promise<DriveItem>, recordStored?: RecordStored): Promise<PendingUploadOutcome> {
+  /**
+   * One try at delivering an item. `held` says whether the queue already has it (a retry) or it
+   * exists only in this instance's spool (the first try, with `upload` already under way for it).
+   */
+  private async attempt(record: PendingRecord, how: { held: boolean; upload?: Promise<DriveItem>; recordStored?: RecordStored }): Promise<PendingUploadOutcome> {
     const pendingKey = `${PENDING_PREFIX}${record.key}`;
+    const file = this.spool.contentPath(record.key);
     this.inFlight.add(record.key);
     try {
-      const result = await this.deliver(record, upload);
-      await recordStored?.(pendingKey, result);
-      await this.pending.remove(record.key);
-      return { pendingKey, result, lastError: null };
-    } catch (error) {
-      // Whatever went wrong, the file and its record stay on disk for the next retry.
-      record.attempts += 1;
-      record.lastError = error instanceof Error ? error.message : String(error);
-      await this.pending.save(record);
-      await this.pending.sync(record.key);
-      const result: StoredEvidence = { storageKey: pendingKey, size: record.size, sha256: record.sha256, webUrl: null, status: 'upload_pending' };
-      return { pendingKey, result, lastError: record.lastError };
+      try {
+        if (how.held && !record.driveItemId) await this.queue.copyTo(record.key, file);
+        const result = await this.deliver(record, file, how.held, how.upload);
+        await how.recordStored?.(pendingKey, result);
+        if (how.held) await this.queue.remove(record.key);
+        return { pendingKey, result, lastError: null, failed: false };
+      } catch (error) {
+        // Whatever went wrong, the queue keeps the item (and its bytes) for the next try.
+        record.attempts += 1;
+        record.lastError = error instanceof Error ? error.message : String(error);
+        const graphError = error instanceof GraphHttpError ? error : null;
+        if (graphError?.permanent) record.status = 'failed';
+        // SharePoint's Retry-After is honoured however long it is; otherwise the next sweep may try.
+        record.notBefore = new Date(Date.now() + (graphError?.retryAfterMs ?? 0)).toISOString();
+        if (how.held) await this.queue.update(record);
+        else await this.queue.hold(record, file);
+        const result: StoredEvidence = { storageKey: pendingKey, size: record.size, sha256: record.sha256, webUrl: null, status: 'upload_pending' };
+        return { pendingKey, result, lastError: record.lastError, failed: record.status === 'failed' };
+      }
     } finally {
       this.inFlight.delete(record.key);
+      await this.spool.discard(record.key);
     }
   }
 
-  private async deliver(record: PendingRecord, upload?: Promise<DriveItem>): Promise<StoredEvidence> {
+  private async deliver(record: PendingRecord, file: string, held: boolean, upload?: Promise<DriveItem>): Promise<StoredEvidence> {
     const driveId = encodeURIComponent(this.config.driveId);
     if (!record.driveItemId) {
       const item = await (upload ?? uploadFile(
         this.api,
-        { driveId: this.config.driveId, drivePath: record.drivePath, file: this.pending.contentPath(record.key), size: record.size, contentType: record.contentType },
+        { driveId: this.config.driveId, drivePath: record.drivePath, file, size: record.size, contentType: record.contentType },
         { chunkSize: this.config.chunkSize, simpleUploadLimit: this.config.simpleUploadLimit },
       ));
       if (item.size !== record.size) throw new GraphHttpError(0, 'size_mismatch', `SharePoint holds ${item.size} bytes, not ${record.size}.`, null);
       record.driveItemId = item.id;
       record.webUrl = item.webUrl;
       // Remembered at once: a later failure must not upload the bytes a second time.
-      await this.pending.save(record);
+      if (held) await this.queue.update(record);
     }
     await this.api.call('PATCH', `/drives/${driveId}/items/${encodeURIComponent(record.driveItemId)}/listItem/fields`, this.fields(record));
     if (this.config.retentionLabel) {
@@ -289,7 +324,12 @@ async function collect(stream: Readable): Promise<Buffer> {
 
 /** `{case}/{request}/{name}`: the folder per case and request, every segment safe. */
 function drivePathFor(input: Pick<EvidencePutInput, 'caseReference' | 'requestReference' | 'fileName'>): string {
-  return [safeSegment(input.caseReference), safeSegment(input.requestReference), checkedFileName(input.fileName)].join('/');
+  return [folderName(input.caseReference), folderName(input.requestReference), checkedFileName(input.fileName)].join('/');
+}
+
+/** A safe segment SharePoint also accepts: it refuses folder names ending in a period. */
+export function folderName(reference: string): string {
+  return safeSegment(reference).replace(/\.+$/, '') || 'item';
 }
 
 /** The server makes file names; this refuses anything that could be read as a path. */
@@ -298,4 +338,9 @@ export function checkedFileName(name: string): string {
     throw new AppError('validation', 'The evidence file name is not one the server makes.', { fileName: 'Use a server-made file name.' });
   }
   return name;
+}
+
+function checkedPendingKey(key: string): string {
+  if (!/^[0-9a-f-]{36}$/.test(key)) throw new AppError('not_found', 'No such pending evidence item.');
+  return key;
 }

@@ -2,7 +2,9 @@
  * Putting a spooled file into the library: one PUT up to the simple-upload limit, an upload
  * session above it. Ranges go in order, each a multiple of 320 KiB but the last, to the
  * pre-authenticated upload URL without an Authorization header (Graph refuses one there).
- * A dropped range resumes from what the session says it has; a lost session starts again.
+ * A dropped range resumes from what the session says it has; a lost session starts again, unless
+ * the answer to the last bytes was what was lost: then the item may already be whole in the
+ * library, and it is looked for first so that no second copy (without its columns) appears.
  */
 import { createReadStream } from 'node:fs';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -49,16 +51,40 @@ function itemPath(job: UploadJob): string {
 
 async function simpleUpload(api: GraphApi, job: UploadJob): Promise<DriveItem> {
   await job.available?.(job.size);
+  let answerLost = false;
   return withRetry(api.policy, async () => {
+    if (answerLost) {
+      const existing = await findUploaded(api, job);
+      if (existing) return existing;
+    }
     const res = await api.transport.send({
       method: 'PUT',
       url: api.url(`${itemPath(job)}/content?@microsoft.graph.conflictBehavior=rename`),
       headers: await api.authorisedHeaders({ 'content-type': job.contentType, 'content-length': job.size }),
       body: createReadStream(job.file, { highWaterMark: READ_CHUNK }),
+    }).catch((error: unknown) => {
+      // The connection dropped: the file may have arrived whole even though its answer did not.
+      if (error instanceof GraphHttpError && error.status === 0) answerLost = true;
+      throw error;
     });
     if (res.status !== 200 && res.status !== 201) throw errorFromResponse(res);
     return driveItem(res);
   });
+}
+
+/**
+ * The item at the job's path, when it is the whole file (its size): what a lost answer to the
+ * final bytes leaves behind. The names are the server's own, one per capture, so a file of that
+ * name and size is this one.
+ */
+async function findUploaded(api: GraphApi, job: UploadJob): Promise<DriveItem | null> {
+  try {
+    const item = await api.call<{ id: string; name: string; size: number; webUrl?: string }>('GET', itemPath(job));
+    return item.size === job.size ? { id: item.id, name: item.name, size: item.size, webUrl: item.webUrl ?? null } : null;
+  } catch (error) {
+    if (error instanceof GraphHttpError && error.status === 404) return null;
+    throw error;
+  }
 }
 
 async function createSession(api: GraphApi, job: UploadJob): Promise<UploadSessionInfo> {
@@ -74,6 +100,8 @@ async function sessionUpload(api: GraphApi, job: UploadJob, chunkSize: number): 
   let offset = 0;
   // Failures since the last fragment that moved the upload on; progress resets the count.
   let failures = 0;
+  // The final range was sent and no answer came back: the upload may be complete.
+  let lastAnswerLost = false;
   for (;;) {
     const end = Math.min(offset + chunkSize, job.size) - 1;
     if (job.available) {
@@ -97,6 +125,7 @@ async function sessionUpload(api: GraphApi, job: UploadJob, chunkSize: number): 
       // A dropped connection: handled below like any other failed range.
       if (!(failure instanceof GraphHttpError)) throw failure;
       res = failure;
+      if (end === job.size - 1) lastAnswerLost = true;
     }
     if (!(res instanceof GraphHttpError)) {
       if (res.status === 200 || res.status === 201) return driveItem(res);
@@ -111,6 +140,8 @@ async function sessionUpload(api: GraphApi, job: UploadJob, chunkSize: number): 
     if (failures >= api.policy.maxAttempts) throw error;
     if (error.status === 404) {
       // The session expired or was lost: Graph keeps nothing of it, so start over.
+      const existing = lastAnswerLost ? await findUploaded(api, job) : null;
+      if (existing) return existing;
       session = await createSession(api, job);
       offset = 0;
       continue;
@@ -122,6 +153,9 @@ async function sessionUpload(api: GraphApi, job: UploadJob, chunkSize: number): 
     // Ask the session what it holds before sending anything again.
     const status = await sessionStatus(api, session.uploadUrl);
     if (status === null) {
+      // A session that finished is gone too: look for the item before sending it all again.
+      const existing = lastAnswerLost ? await findUploaded(api, job) : null;
+      if (existing) return existing;
       session = await createSession(api, job);
       offset = 0;
     } else {

@@ -2,11 +2,11 @@
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import { notFound } from '../../domain/errors';
-import { parseForm } from '../../domain/forms';
+import { parseForm, safeString } from '../../domain/forms';
 import type { Directory } from '../../app/ports';
 import type { LocalTokens } from '../../identity/local-tokens';
 
-const tokenBody = z.object({ userId: z.string({ error: 'Choose who to sign in as.' }).min(1, { error: 'Choose who to sign in as.' }) });
+const tokenBody = z.object({ userId: safeString({ error: 'Choose who to sign in as.' }).min(1, { error: 'Choose who to sign in as.' }).max(64) });
 
 export async function registerDevRoutes(app: FastifyInstance, directory: Directory, tokens: LocalTokens): Promise<void> {
   app.get('/api/dev/users', async () => {

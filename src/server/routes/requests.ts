@@ -1,6 +1,6 @@
 /** The /api/requests routes: thin adapters from HTTP to the use cases. */
 import { createWriteStream } from 'node:fs';
-import { mkdir, mkdtemp, rm, stat } from 'node:fs/promises';
+import { mkdir, mkdtemp, readdir, rm, stat } from 'node:fs/promises';
 import { createReadStream } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -9,7 +9,7 @@ import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type {} from '@fastify/multipart';
 import { AppError } from '../../domain/errors';
 import type { AppDeps } from '../../app/deps';
-import type { Caller } from '../../app/ports';
+import type { Caller, EvidenceItem } from '../../app/ports';
 import { createRequest } from '../../app/requests/create-request';
 import { addEvidence, checkEvidenceUpload, listEvidence, readEvidence } from '../../app/requests/evidence';
 import { getRequest } from '../../app/requests/get-request';
@@ -23,6 +23,8 @@ import { getTimeline, listNotifications, retryNotification } from '../../app/req
 import { updateDraft } from '../../app/requests/update-draft';
 import { checkedUpload } from '../../evidence/checked-upload';
 import type { EvidenceType } from '../../evidence/content-type';
+import type { UploadSlots } from '../upload-slots';
+import { storedContentHeaders } from '../security';
 
 type Params = Record<string, string>;
 
@@ -30,6 +32,7 @@ export interface RouteContext {
   deps: AppDeps;
   caller(request: FastifyRequest): Caller;
   tmpDir: string;
+  uploads: UploadSlots;
 }
 
 export async function registerRequestRoutes(app: FastifyInstance, ctx: RouteContext): Promise<void> {
@@ -46,7 +49,7 @@ export async function registerRequestRoutes(app: FastifyInstance, ctx: RouteCont
 
   app.get('/api/requests/:id/search-sessions', async (request) => listSearchSessions(deps, ctx.caller(request), p(request).id ?? ''));
   app.post('/api/requests/:id/search-sessions', async (request, reply) => {
-    const session = await startSearchSession(deps, ctx.caller(request), p(request).id ?? '');
+    const session = await startSearchSession(deps, ctx.caller(request), p(request).id ?? '', request.body);
     return reply.status(201).send(session);
   });
   app.post('/api/requests/:id/search-sessions/:sid/end', async (request) =>
@@ -65,12 +68,7 @@ export async function registerRequestRoutes(app: FastifyInstance, ctx: RouteCont
   app.get('/api/requests/:id/documents', async (request) => listRecordDocuments(deps, ctx.caller(request), p(request).id ?? ''));
   app.get('/api/requests/:id/documents/:did/content', async (request, reply) => {
     const { item, content } = await readRecordDocument(deps, ctx.caller(request), p(request).id ?? '', p(request).did ?? '');
-    return reply
-      .header('content-type', item.contentType)
-      .header('content-length', String(item.size))
-      .header('content-disposition', `attachment; filename="${item.fileName}"`)
-      .header('cache-control', 'no-store')
-      .send(content);
+    return reply.headers(storedContentHeaders(item.contentType, item.fileName, item.size, { download: true })).send(content);
   });
 
   // Evidence is part of the formal record: it is never deleted or replaced, only corrected by a new item.
@@ -81,14 +79,9 @@ export async function registerRequestRoutes(app: FastifyInstance, ctx: RouteCont
   app.get('/api/requests/:id/evidence', async (request) => listEvidence(deps, ctx.caller(request), p(request).id ?? ''));
   app.get('/api/requests/:id/evidence/:eid/content', async (request, reply) => {
     const { item, content } = await readEvidence(deps, ctx.caller(request), p(request).id ?? '', p(request).eid ?? '');
-    return reply
-      .header('content-type', item.contentType)
-      .header('content-length', String(item.size))
-      // Saved pages are served as attachments so nothing in them runs in our origin.
-      .header('content-disposition', `attachment; filename="${item.fileName}"`)
-      .header('x-content-sha256', item.sha256)
-      .header('cache-control', 'no-store')
-      .send(content);
+    // Images and PDFs may be previewed (inline, sandboxed); anything else, a saved page above all, is a download.
+    const download = (request.query as Record<string, unknown>).download === '1';
+    return reply.headers({ ...storedContentHeaders(item.contentType, item.fileName, item.size, { download }), 'x-content-sha256': item.sha256 }).send(content);
   });
 
   app.post('/api/requests/:id/evidence', async (request, reply) => {
@@ -97,49 +90,89 @@ export async function registerRequestRoutes(app: FastifyInstance, ctx: RouteCont
     if (!request.isMultipart()) {
       throw new AppError('unsupported_type', 'Send evidence as multipart/form-data with parts “metadata” and “file”.');
     }
-    let metadata: unknown;
-    let checked = false;
+    const release = ctx.uploads.take(caller.person.id);
+    let metadata: string | undefined;
     let spooled: { file: string; type: EvidenceType; size: number } | undefined;
-    const workDir = await mkdtemp(path.join(ctx.tmpDir, 'upload-'));
+    let workDir: string | undefined;
+    let item: EvidenceItem;
     try {
-      for await (const part of request.parts()) {
-        if (part.type === 'field') {
-          if (part.fieldname === 'metadata') {
-            metadata = part.value;
-            // Metadata first (the usual order): refuse before a byte of the file is written.
+      try {
+        for await (const part of request.parts()) {
+          if (part.type === 'field') {
+            if (part.fieldname !== 'metadata' || metadata !== undefined) throw uploadRule('Send one “metadata” part, then one “file” part, and nothing else.');
+            metadata = part.value as string;
+            // Permission and metadata are settled before the file part is read at all.
             await checkEvidenceUpload(deps, caller, id, metadata);
-            checked = true;
+            continue;
           }
-          continue;
+          if (part.fieldname !== 'file' || spooled) throw uploadRule('Send one “metadata” part, then one “file” part, and nothing else.');
+          if (metadata === undefined) throw uploadRule('Send the “metadata” part before the “file” part: nothing is read from the file until the upload is known to be allowed.');
+          const { type, content } = await checkedUpload(part.file, { maxBytes: deps.settings.maxEvidenceBytes });
+          workDir = await mkdtemp(path.join(ctx.tmpDir, UPLOAD_PREFIX));
+          const file = path.join(workDir, 'content');
+          await pipeline(content, createWriteStream(file));
+          spooled = { file, type, size: (await stat(file)).size };
         }
-        if (part.fieldname !== 'file' || spooled) {
-          part.file.resume();
-          if (spooled) throw new AppError('validation', 'Send one file per upload.', { file: 'Only one file may be sent.' });
-          continue;
-        }
-        const { type, content } = await checkedUpload(part.file, { maxBytes: deps.settings.maxEvidenceBytes });
-        const file = path.join(workDir, 'content');
-        await pipeline(content, createWriteStream(file));
-        spooled = { file, type, size: (await stat(file)).size };
+      } catch (error) {
+        discardRest(request);
+        throw asMultipartError(error);
       }
       if (metadata === undefined) throw new AppError('validation', 'Some answers need attention.', { metadata: 'Send the evidence metadata.' });
       if (!spooled) throw new AppError('validation', 'Some answers need attention.', { file: 'Choose a file to upload.' });
-      if (!checked) await checkEvidenceUpload(deps, caller, id, metadata);
-      const item = await addEvidence(deps, caller, id, metadata, {
+      item = await addEvidence(deps, caller, id, metadata, {
         content: createReadStream(spooled.file),
         contentType: spooled.type.contentType,
         extension: spooled.type.extension,
         size: spooled.size,
       });
-      return reply.status(201).send(item);
     } finally {
-      await rm(workDir, { recursive: true, force: true });
+      release();
+      // Removed before the answer goes out, so nothing of an upload outlives it.
+      if (workDir) await rm(workDir, { recursive: true, force: true });
     }
+    return reply.status(201).send(item);
   });
 }
 
+/**
+ * A refused upload's remaining bytes are read and dropped, never stored, so the client (still
+ * sending) gets its answer and the connection is not left waiting on the parser.
+ */
+function discardRest(request: FastifyRequest): void {
+  request.raw.unpipe();
+  request.raw.resume();
+}
+
+const UPLOAD_PREFIX = 'upload-';
+
+function uploadRule(message: string): AppError {
+  return new AppError('validation', message, { '(body)': message });
+}
+
+/**
+ * What the multipart parser throws is the client's doing: a missing boundary, a truncated body, too
+ * many parts. Only our own errors (AppError) and the disk's pass through unchanged.
+ */
+function asMultipartError(error: unknown): unknown {
+  if (error instanceof AppError) return error;
+  const code = (error as { code?: unknown }).code;
+  if (code === 'FST_PARTS_LIMIT' || code === 'FST_FILES_LIMIT' || code === 'FST_FIELDS_LIMIT') {
+    return uploadRule('Send one “metadata” part, then one “file” part, and nothing else.');
+  }
+  if (code === 'FST_REQ_FILE_TOO_LARGE') return new AppError('too_large', 'The file is larger than allowed.');
+  if (typeof code === 'string' && /^E[A-Z]+$/.test(code) && code !== 'ECONNRESET') return error;
+  return new AppError('validation', 'The upload is not a well-formed multipart/form-data body.', { '(body)': 'Send a multipart/form-data body with a boundary, a “metadata” part and a “file” part.' });
+}
+
+/** The upload folder, emptied of what a crashed or killed upload left behind. */
 export async function makeTmpDir(dataDir: string): Promise<string> {
   const dir = dataDir === ':memory:' ? path.join(os.tmpdir(), 'smc-uploads') : path.join(dataDir, 'tmp');
   await mkdir(dir, { recursive: true });
+  // In the shared system folder (':memory:') other instances may be uploading: leave theirs alone.
+  if (dataDir !== ':memory:') {
+    for (const entry of await readdir(dir)) {
+      if (entry.startsWith(UPLOAD_PREFIX)) await rm(path.join(dir, entry), { recursive: true, force: true });
+    }
+  }
   return dir;
 }

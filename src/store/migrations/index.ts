@@ -8,7 +8,13 @@ import { auditAppendOnly } from './002_audit_append_only';
 import { bot } from './003_bot';
 import { recordDocuments } from './004_record_documents';
 import { auditAppendFunction } from './005_audit_append_function';
+import { directorySync } from './010_directory_sync';
+import { pendingEvidence } from './020_pending_evidence';
+import { surveysAndPilotSettings } from './030_surveys_and_pilot_settings';
+import { disclosures } from './031_disclosures';
 import { requestListOrder } from './040_request_list_order';
+import { auditSequencedAfterCommit } from './050_audit_sequenced_after_commit';
+import { protocolFidelity } from './070_protocol_fidelity';
 
 export const migrations: Record<string, Migration> = {
   '001_schema': schema,
@@ -16,5 +22,11 @@ export const migrations: Record<string, Migration> = {
   '003_bot': bot,
   '004_record_documents': recordDocuments,
   '005_audit_append_function': auditAppendFunction,
+  '010_directory_sync': directorySync,
+  '020_pending_evidence': pendingEvidence,
+  '030_surveys_and_pilot_settings': surveysAndPilotSettings,
+  '031_disclosures': disclosures,
   '040_request_list_order': requestListOrder,
+  '050_audit_sequenced_after_commit': auditSequencedAfterCommit,
+  '070_protocol_fidelity': protocolFidelity,
 };

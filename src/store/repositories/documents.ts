@@ -7,6 +7,8 @@ function toDocument(row: Selectable<RecordDocumentsTable>): RecordDocumentItem {
     id: row.id,
     requestId: row.request_id,
     kind: row.kind as RecordDocumentItem['kind'],
+    occasion: row.occasion as RecordDocumentItem['occasion'],
+    version: row.version,
     fileName: row.file_name,
     contentType: row.content_type,
     size: row.size,
@@ -31,12 +33,14 @@ export function createRecordDocumentRepository(db: Kysely<Database>): RecordDocu
         storage_key: d.storageKey,
         web_url: d.webUrl,
         created_at: d.createdAt,
+        occasion: d.occasion,
+        version: d.version,
       };
       await db
         .insertInto('record_documents')
         .values(values)
         .onConflict((oc) =>
-          oc.columns(['request_id', 'kind']).doUpdateSet({
+          oc.columns(['request_id', 'kind', 'occasion']).doUpdateSet({
             id: values.id,
             file_name: values.file_name,
             content_type: values.content_type,
@@ -54,7 +58,7 @@ export function createRecordDocumentRepository(db: Kysely<Database>): RecordDocu
       return row ? toDocument(row) : null;
     },
     async listForRequest(requestId) {
-      const rows = await db.selectFrom('record_documents').selectAll().where('request_id', '=', requestId).orderBy('kind').execute();
+      const rows = await db.selectFrom('record_documents').selectAll().where('request_id', '=', requestId).orderBy('kind').orderBy('version').execute();
       return rows.map(toDocument);
     },
   };

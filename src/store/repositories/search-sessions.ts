@@ -10,6 +10,7 @@ function toSession(row: Selectable<SearchSessionsTable>): SearchSession {
     startedAt: row.started_at,
     endedAt: row.ended_at,
     durationSeconds: row.duration_seconds,
+    corporateAccount: row.corporate_account,
   };
 }
 
@@ -25,6 +26,7 @@ export function createSearchSessionRepository(db: Kysely<Database>): SearchSessi
           started_at: session.startedAt,
           ended_at: session.endedAt,
           duration_seconds: session.durationSeconds,
+          corporate_account: session.corporateAccount,
         })
         .execute();
     },

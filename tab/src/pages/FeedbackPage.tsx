@@ -4,7 +4,8 @@ import { Button, Input, Select, Textarea, makeStyles, tokens } from '@fluentui/r
 import { CONTRIBUTIONS, feedbackSchema, fieldErrors } from '../../../src/domain/forms';
 import { ApiError, errorMessage, useApi } from '../api';
 import { Link } from '../router';
-import type { ApiRequest } from '../types';
+import type { ApiRequest, SearchSession as ApiSearchSession } from '../types';
+import { formatDate } from '../../../src/domain/dates';
 import { ErrorState, Loading, Notice, PageHeading, useLoad } from '../components/common';
 import { FormField, Group, fieldId } from '../components/form';
 import { CONTRIBUTION_LABELS } from './AssessPage';
@@ -27,8 +28,14 @@ function FeedbackForm({ request: r }: { request: ApiRequest }) {
   const styles = useStyles();
   const api = useApi();
   const f = r.feedback;
-  const [timesUsed, setTimesUsed] = useState(f ? String(f.timesUsed) : '1');
-  const [searchMinutes, setSearchMinutes] = useState(f?.searchMinutes !== undefined ? String(f.searchMinutes) : '');
+  const sessions = useLoad(() => api.get<ApiSearchSession[]>(`/api/requests/${encodeURIComponent(r.id)}/search-sessions`), `fb-sessions-${r.id}`);
+  const measured =
+    sessions.status === 'ready'
+      ? { timesUsed: sessions.data.length, searchMinutes: Math.round(sessions.data.reduce((sum, s) => sum + (s.durationSeconds ?? 0), 0) / 60) }
+      : f
+        ? { timesUsed: f.timesUsed, searchMinutes: f.searchMinutes ?? 0 }
+        : null;
+  const followUpOpen = Boolean(r.followUpOpensAt) && new Date(r.followUpOpensAt ?? '').getTime() <= Date.now();
   const [useful, setUseful] = useState(f ? String(f.usefulPieces) : String(r.log?.assessment?.usefulPieces ?? ''));
   const [unique, setUnique] = useState(f ? String(f.uniquePieces) : String(r.log?.assessment?.uniquePieces ?? ''));
   const [contribution, setContribution] = useState<string>(f?.contribution ?? r.log?.assessment?.contribution ?? '');
@@ -43,8 +50,6 @@ function FeedbackForm({ request: r }: { request: ApiRequest }) {
   const send = async () => {
     setResult(null);
     const body = {
-      timesUsed: number(timesUsed),
-      searchMinutes: number(searchMinutes),
       usefulPieces: number(useful),
       uniquePieces: number(unique),
       contribution: contribution || undefined,
@@ -82,13 +87,12 @@ function FeedbackForm({ request: r }: { request: ApiRequest }) {
       <p>
         The pilot is judged on this feedback. <Link to={`/requests/${r.id}`}>Back to the request</Link>
       </p>
+      <p id="f-measured">
+        {measured
+          ? `From the search sessions: used ${measured.timesUsed} time${measured.timesUsed === 1 ? '' : 's'}, ${measured.searchMinutes} minutes searching.`
+          : 'Times used and time searching are taken from the search sessions.'}
+      </p>
       <div className={styles.grid}>
-        <FormField path="timesUsed" label="Times the check was used on this case" required error={errors.timesUsed}>
-          <Input id={fieldId('timesUsed')} type="number" min={0} value={timesUsed} onChange={(_, d) => setTimesUsed(d.value)} />
-        </FormField>
-        <FormField path="searchMinutes" label="Time taken to search (minutes)" error={errors.searchMinutes}>
-          <Input id={fieldId('searchMinutes')} type="number" min={0} value={searchMinutes} onChange={(_, d) => setSearchMinutes(d.value)} />
-        </FormField>
         <FormField path="usefulPieces" label="Useful pieces of information" required error={errors.usefulPieces}>
           <Input id={fieldId('usefulPieces')} type="number" min={0} value={useful} onChange={(_, d) => setUseful(d.value)} />
         </FormField>
@@ -110,7 +114,11 @@ function FeedbackForm({ request: r }: { request: ApiRequest }) {
         <Textarea id={fieldId('comments')} value={comments} onChange={(_, d) => setComments(d.value)} rows={3} resize="vertical" />
       </FormField>
       <Group legend="Six-month follow-up">
-        <p>Six months after the check, say how useful it proved in the longer term.</p>
+        <p>
+          Six months after the log was shared, say how useful it proved in the longer term.
+          {r.followUpOpensAt && !followUpOpen && ` The follow-up opens on ${formatDate(r.followUpOpensAt)}.`}
+        </p>
+        {(followUpOpen || f?.followUp) && (
         <FormField path="followUp.longerTermUsefulness" label="Longer-term usefulness" error={errors['followUp.longerTermUsefulness']}>
           <Select id={fieldId('followUp.longerTermUsefulness')} value={followUp} onChange={(_, d) => setFollowUp(d.value)}>
             <option value="">Not yet (leave for the follow-up)</option>
@@ -121,6 +129,7 @@ function FeedbackForm({ request: r }: { request: ApiRequest }) {
             ))}
           </Select>
         </FormField>
+        )}
         {followUp && (
           <FormField path="followUp.comments" label="Follow-up comments" error={errors['followUp.comments']}>
             <Textarea id={fieldId('followUp.comments')} value={followUpComments} onChange={(_, d) => setFollowUpComments(d.value)} rows={3} resize="vertical" />

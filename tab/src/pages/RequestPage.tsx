@@ -226,7 +226,7 @@ export default function RequestPage({ id }: { id: string }) {
           ) : (
             <ol className={styles.timeline}>
               {audit.data.map((e) => (
-                <li key={e.seq} className={styles.event}>
+                <li key={e.id} className={styles.event}>
                   <div>
                     <strong>{humanise(e.action)}</strong>
                     {e.toState && e.fromState !== e.toState ? ` → ${STATE_LABELS[e.toState]}` : ''}

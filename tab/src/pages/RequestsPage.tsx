@@ -31,7 +31,7 @@ const useStyles = makeStyles({
   count: { color: tokens.colorNeutralForeground2, margin: `0 0 ${tokens.spacingVerticalS}` },
 });
 
-type View = 'mine' | 'waiting' | 'all';
+type View = 'mine' | 'waiting' | 'shared' | 'all';
 
 export default function RequestsPage() {
   const styles = useStyles();
@@ -56,14 +56,17 @@ export default function RequestsPage() {
     if (list.status !== 'ready') return [];
     const needle = text.trim().toLowerCase();
     return [...list.data.items, ...(more?.items ?? [])]
+      // The shared log is closed: "shared with me" is the shares recorded on requests the caller can see.
+      .filter((r) => view !== 'shared' || (r.sharedWith ?? []).some((s) => s.personId === me.id))
       .filter((r) => {
-        if (stateFilter === 'all') return true;
+        // A shared log is closed by sharing: the logs shared with you are found whatever the state filter.
+        if (stateFilter === 'all' || view === 'shared') return true;
         if (stateFilter === 'open') return !CLOSED_STATES.includes(r.state);
         if (stateFilter === 'closed') return CLOSED_STATES.includes(r.state);
         return r.state === stateFilter;
       })
       .filter((r) => !needle || `${r.reference} ${r.caseReference}`.toLowerCase().includes(needle));
-  }, [list, more, stateFilter, text]);
+  }, [list, more, view, me.id, stateFilter, text]);
   const waitingCount = list.status === 'ready' ? list.data.counts.waitingForMe : null;
 
   return (
@@ -72,6 +75,7 @@ export default function RequestsPage() {
       <TabList className={styles.tabs} selectedValue={view} onTabSelect={(_, d) => setView(d.value as View)} aria-label="Which requests">
         <Tab value="mine">My requests</Tab>
         <Tab value="waiting">{waitingCount === null ? 'Waiting for me' : `Waiting for me (${waitingCount})`}</Tab>
+        <Tab value="shared">Shared with me</Tab>
         <Tab value="all">All I can see</Tab>
       </TabList>
       <div className={styles.filters} role="search" aria-label="Filter requests">

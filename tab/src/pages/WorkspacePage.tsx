@@ -98,7 +98,7 @@ function Workspace({ request: r, onChanged }: { request: ApiRequest; onChanged(r
 
       {r.state === 'searching' && (
         <>
-          <SearchSessions requestId={r.id} onHeld={setSessionHeld} />
+          <SearchSessions request={r} onHeld={setSessionHeld} />
           <EvidenceSection requestId={r.id} subjects={inScope} sessionHeld={sessionHeld} />
           <LogEditor
             request={r}
@@ -134,8 +134,10 @@ function Workspace({ request: r, onChanged }: { request: ApiRequest; onChanged(r
 }
 
 /** Tells the page whether a session has started (running now or held before), which evidence needs. */
-function SearchSessions({ requestId, onHeld }: { requestId: string; onHeld(held: boolean): void }) {
+function SearchSessions({ request, onHeld }: { request: ApiRequest; onHeld(held: boolean): void }) {
+  const requestId = request.id;
   const styles = useStyles();
+  const [corporate, setCorporate] = useState(false);
   const api = useApi();
   const path = `/api/requests/${encodeURIComponent(requestId)}/search-sessions`;
   const sessions = useLoad(() => api.get<SearchSession[]>(path), `sessions-${requestId}`);
@@ -157,7 +159,8 @@ function SearchSessions({ requestId, onHeld }: { requestId: string; onHeld(held:
     setBusy(true);
     setError(null);
     try {
-      const s = await api.send<SearchSession>('POST', path, {});
+      const s = await api.send<SearchSession>('POST', path, { corporateAccount: true });
+      setCorporate(false);
       setNow(Date.now());
       if (sessions.status === 'ready') sessions.set([...sessions.data, s]);
       setSaid('Search session started. The timer is running.');
@@ -184,6 +187,13 @@ function SearchSessions({ requestId, onHeld }: { requestId: string; onHeld(held:
     <Card labelledBy="ws-sessions">
       <SectionHeading id="ws-sessions">Search sessions</SectionHeading>
       <p>Start a session before you search and end it when you stop. Time taken is measured, not typed.</p>
+      {request.authorisation?.scope.kind === 'one_off' && (
+        <p id="ws-window">
+          {request.searchWindowClosesAt
+            ? `This one-off check may search until ${formatDateTime(request.searchWindowClosesAt)}, or until you complete the log. After that, searching again needs a new authorisation.`
+            : `This is a one-off check: once the first session starts, searching is possible for ${request.oneOffReviewDays ?? 7} days, or until you complete the log.`}
+        </p>
+      )}
       {sessions.status === 'loading' && <Loading />}
       {sessions.status === 'error' && <ErrorState error={sessions.error} onRetry={sessions.reload} />}
       {sessions.status === 'ready' && (
@@ -197,9 +207,12 @@ function SearchSessions({ requestId, onHeld }: { requestId: string; onHeld(held:
                 Stop search session
               </Button>
             ) : (
-              <Button appearance="primary" disabled={busy} onClick={() => void start()}>
-                Start search session
-              </Button>
+              <>
+                <Checkbox checked={corporate} onChange={(_, d) => setCorporate(d.checked === true)} label="I am signed in with the corporate account, never a personal profile" />
+                <Button appearance="primary" disabled={busy || !corporate} onClick={() => void start()}>
+                  Start search session
+                </Button>
+              </>
             )}
           </div>
           <div role="status" aria-live="polite">
@@ -211,6 +224,7 @@ function SearchSessions({ requestId, onHeld }: { requestId: string; onHeld(held:
               {sessions.data.map((s) => (
                 <li key={s.id} className={styles.meta}>
                   {formatDateTime(s.startedAt)} – {s.endedAt ? `${formatDateTime(s.endedAt)} (${duration(s.durationSeconds ?? 0)})` : 'running'}
+                  {s.corporateAccount ? ' · corporate account confirmed' : ''}
                 </li>
               ))}
             </ul>

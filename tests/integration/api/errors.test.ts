@@ -115,7 +115,7 @@ describe.each(BACKENDS)('errors on %s', (backend) => {
 
   test('413 and 415: evidence too large or not what it claims to be stores nothing', async () => {
     const { id, subjectId, tokens } = await requestAt('searching');
-    const session = await api.call('POST', `/api/requests/${id}/search-sessions`, { token: tokens.aaw });
+    const session = await api.call('POST', `/api/requests/${id}/search-sessions`, { token: tokens.aaw, body: { corporateAccount: true } });
     expect(session.status).toBe(201);
     const big = Buffer.concat([PNG_BYTES, Buffer.alloc(1024 * 1024 + 10)]);
     const tooLarge = await uploadEvidence(api, tokens.aaw, id, { subjectId }, big, 'big.png');
@@ -172,6 +172,8 @@ describe.each(BACKENDS)('errors on %s', (backend) => {
 
   test('a tampered audit row is reported by npm run audit:verify', async () => {
     await requestAt('awaiting_service_director');
+    // Entry 3 must be in the chain before it is tampered with.
+    await api.server.sequencer.runOnce();
     if (backend === 'PGlite') await api.server.store.close();
     const env = { ...process.env, ...api.database.env };
     const good = await run('npx', ['tsx', 'scripts/audit-verify.ts'], { env, cwd: process.cwd() });

@@ -63,11 +63,13 @@ describe.each(BACKENDS)('walk-through on %s', (backend) => {
     expect(claimed).toMatchObject({ state: 'assigned', children: [{ dateOfBirth: '2015-04-01' }], subjects: [{ area: 'Wakefield' }, {}] });
     expect((await act(aaw, 'confirm-legitimacy', {})).state).toBe('searching');
 
-    const started = await api.call('POST', `/api/requests/${id}/search-sessions`, { token: aaw });
+    const started = await api.call('POST', `/api/requests/${id}/search-sessions`, { token: aaw, body: { corporateAccount: true } });
     expect(started.status).toBe(201);
-    expect(Object.keys(started.body).sort()).toEqual(expect.arrayContaining(['id', 'startedAt']));
+    expect(started.body).toMatchObject({ corporateAccount: true });
     const upload = await uploadEvidence(api, aaw, id, { subjectId: firstSubject }, PNG_BYTES, 'screenshot.png');
     expect(upload.status).toBe(201);
+    // From the first evidence item on, the originating worker and team manager may read the request's folder.
+    expect((await api.server.store.read.outbox.listForRequest(id)).filter((m) => m.kind === 'grant_folder_readers')).toHaveLength(1);
     expect(upload.body).toMatchObject({ size: PNG_BYTES.length, sha256: createHash('sha256').update(PNG_BYTES).digest('hex'), contentType: 'image/png', publiclyVisible: true });
     const ended = await api.call('POST', `/api/requests/${id}/search-sessions/${started.body.id as string}/end`, { token: aaw });
     expect(ended.status).toBe(200);
@@ -115,11 +117,13 @@ describe.each(BACKENDS)('walk-through on %s', (backend) => {
     expect(shared.state).toBe('shared');
     expect(shared.allowedActions).toEqual([]);
 
-    const feedback = await api.call('PUT', `/api/requests/${id}/feedback`, { token: osw, body: { timesUsed: 1, searchMinutes: 25, usefulPieces: 3, uniquePieces: 2, contribution: 'considerable' } });
+    // Times used and time searching are the system's; a typed value is not taken.
+    const feedback = await api.call('PUT', `/api/requests/${id}/feedback`, { token: osw, body: { timesUsed: 9, searchMinutes: 25, usefulPieces: 3, uniquePieces: 2, contribution: 'considerable' } });
     expect(feedback.status).toBe(200);
+    expect(feedback.body.feedback).toEqual({ timesUsed: 1, searchMinutes: 0, usefulPieces: 3, uniquePieces: 2, contribution: 'considerable' });
 
     const smView = await api.call('GET', `/api/requests/${id}`, { token: sm });
-    expect(smView.body).toMatchObject({ state: 'shared', sharedWith: [{ personId: 'tom.reid' }, { personId: 'sarah.mitchell' }] });
+    expect(smView.body).toMatchObject({ state: 'shared', sharedWith: [{ personId: 'tom.reid' }, { personId: 'grace.lee' }, { personId: 'sarah.mitchell' }] });
 
     const timeline = await api.call('GET', `/api/requests/${id}/audit`, { token: osw });
     const actions = (timeline.body as unknown as { action: string; toState: string; actorName: string }[]).map((e) => e.action);
@@ -127,10 +131,15 @@ describe.each(BACKENDS)('walk-through on %s', (backend) => {
       'create', 'edit_draft', 'submit', 'agree', 'authorise', 'claim', 'confirm-legitimacy', 'start_search_session', 'add_evidence',
       'end_search_session', 'view_evidence', 'save_log', 'complete-log', 'save_log', 'finalise', 'file_record_documents', 'view_record_document', 'share', 'save_feedback',
     ]);
-    const notifications = await api.call('GET', `/api/requests/${id}/notifications`, { token: osw });
-    const kinds = (notifications.body as unknown as { kind: string; recipientId: string; status: string }[]).map((n) => `${n.kind}:${n.recipientId}`);
-    expect(kinds).toEqual(expect.arrayContaining(['agree_request:tom.reid', 'authorise_request:sarah.mitchell', 'authorise_request:robert.hale', 'claim_request:hannah.cole', 'log_ready:amelia.hart', 'log_shared:grace.lee']));
-    expect(kinds).not.toContain('claim_request:amelia.hart');
+    // Each person sees the notifications their own steps sent.
+    const sentBy = async (token: string) =>
+      ((await api.call('GET', `/api/requests/${id}/notifications`, { token })).body as unknown as { kind: string; recipientId: string }[]).map((n) => `${n.kind}:${n.recipientId}`);
+    const fromOsw = await sentBy(osw);
+    expect(fromOsw).toEqual(expect.arrayContaining(['agree_request:tom.reid', 'log_shared:grace.lee']));
+    expect(await sentBy(tm)).toEqual(expect.arrayContaining(['authorise_request:sarah.mitchell', 'authorise_request:robert.hale']));
+    expect(await sentBy(sd)).toEqual(expect.arrayContaining(['claim_request:hannah.cole']));
+    expect(await sentBy(aaw)).toEqual(expect.arrayContaining(['log_ready:amelia.hart']));
+    expect([...fromOsw, ...(await sentBy(sd))]).not.toContain('claim_request:amelia.hart');
 
     const list = await api.call('GET', '/api/requests?mine=true&state=shared', { token: osw });
     expect((list.body.items as { id: string }[]).map((r) => r.id)).toEqual([id]);

@@ -2,6 +2,7 @@
  * Every step is one transaction: state change + audit entry + outbox messages, all or nothing.
  * A failure at the last write (the outbox) must leave no trace of the step.
  */
+import { DEFAULT_PROTOCOL_SETTINGS } from '../../../src/domain/protocol';
 import type { Store, UnitOfWork } from '../../../src/app/ports';
 import type { AppDeps } from '../../../src/app/deps';
 import { createRequest } from '../../../src/app/requests/create-request';
@@ -40,7 +41,7 @@ describe.each(BACKENDS)('all or nothing on %s', (backend) => {
             return work(wrapped);
           }),
       };
-      const deps: AppDeps = { store: failing, directory: real.read.directory, evidence: new LocalDiskEvidenceStore('/nonexistent'), clock: { now: () => new Date() }, settings: { workflow: { authorisationValidDays: 28 }, maxEvidenceBytes: 1024 } };
+      const deps: AppDeps = { store: failing, directory: real.read.directory, evidence: new LocalDiskEvidenceStore('/nonexistent'), clock: { now: () => new Date() }, settings: { workflow: { authorisationValidDays: 28 }, protocol: DEFAULT_PROTOCOL_SETTINGS, maxEvidenceBytes: 1024 } };
       const caller = { person: person('amelia.hart'), requestId: 'test-call' };
       const created = await createRequest(deps, caller, requestBody());
       failOutbox = true;

@@ -120,6 +120,20 @@ describe.each(STORE_BACKENDS)('the bot over HTTP (%s)', (_backend, openStore) =>
     for (const call of h.connector.calls) {
       for (const a of (call.activity.attachments ?? []) as { content: CardJson }[]) expectValidCard(a.content);
     }
+
+    // One card per request per person: later steps updated it in place, and a short plain line
+    // said what changed when the person's part moved on (the social worker heard of each step).
+    const cardsPosted = new Map<string, number>();
+    for (const call of h.connector.calls) {
+      const cards = ((call.activity.attachments ?? []) as { content: CardJson }[]).filter((a) => JSON.stringify(a.content).includes(request.id));
+      if (call.method === 'POST' && cards.length > 0) cardsPosted.set(call.conversationId, (cardsPosted.get(call.conversationId) ?? 0) + 1);
+    }
+    expect(cardsPosted.size).toBeGreaterThanOrEqual(5);
+    expect([...cardsPosted.entries()].filter(([, n]) => n !== 1)).toEqual([]);
+    const reference = (await store.read.requests.get(request.id))?.reference ?? 'missing';
+    const oswLines = h.connector.calls.filter((c) => c.method === 'POST' && c.conversationId === conversationOf(h.people.osw) && typeof c.activity.text === 'string' && c.activity.text.startsWith(reference));
+    expect(oswLines.length).toBeGreaterThan(0);
+    expect(oswLines.every((c) => !c.activity.attachments)).toBe(true);
   });
 
   it('a repeated invoke (Teams retrying) and a stale card make no second transition', async () => {

@@ -1,67 +1,52 @@
 /**
  * With an app id, /api/messages takes only activities carrying a valid Bot Connector token, and
- * the bot's own calls to the connector carry an Entra ID token from the client-credentials grant.
- * Entra ID and the Bot Framework's key endpoints are local stand-ins.
+ * the bot's own calls to the connector carry a token for https://api.botframework.com: from Entra
+ * ID's client-credentials grant at the bot's tenant (a single-tenant bot), or from the App Service
+ * managed identity endpoint (a user-assigned managed identity). Entra ID, the managed identity
+ * endpoint and the Bot Framework's key endpoints are local stand-ins.
  */
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { createStore, type SqlStore } from '../../../src/store';
 import { makeSigningKey, signConnectorToken, startKeyServer, type BotFrameworkKeyServer, type SigningKey } from '../../support/bot-framework-keys';
+import { startEntra, type EntraStandIn } from '../../support/entra-server';
 import { conversationOf, startBotHarness, type BotHarness } from './harness';
 
 const APP_ID = '0f7a4b77-7a3c-4f0c-9d0b-3f5e8c1a2b4d';
 const APP_PASSWORD = 'test-only-secret';
+const TENANT_ID = '3c9e1f4a-0000-4000-8000-00000000c0de';
+const MSI_CLIENT_ID = '9b1d7e55-0000-4000-8000-0000000000f1';
 
 let store: SqlStore;
 let keys: BotFrameworkKeyServer;
 let key: SigningKey;
-let entra: { url: string; requests: URLSearchParams[]; close(): Promise<void> };
+let entra: EntraStandIn;
 let h: BotHarness;
-
-async function startEntra(): Promise<typeof entra> {
-  const requests: URLSearchParams[] = [];
-  const server: Server = createServer((req, res) => {
-    let text = '';
-    req.on('data', (c: Buffer) => (text += c.toString('utf8')));
-    req.on('end', () => {
-      const form = new URLSearchParams(text);
-      requests.push(form);
-      res.setHeader('content-type', 'application/json');
-      if (form.get('client_id') !== APP_ID || form.get('client_secret') !== APP_PASSWORD) {
-        res.statusCode = 401;
-        res.end(JSON.stringify({ error: 'invalid_client' }));
-        return;
-      }
-      res.end(JSON.stringify({ token_type: 'Bearer', expires_in: 3599, access_token: 'outbound-token-1' }));
-    });
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  return {
-    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/tenant-1/oauth2/v2.0/token`,
-    requests,
-    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
-  };
-}
 
 beforeAll(async () => {
   key = await makeSigningKey('bf-key-1');
   keys = await startKeyServer([key]);
-  entra = await startEntra();
+  entra = await startEntra({
+    client: { tenant: TENANT_ID, clientId: APP_ID, clientSecret: APP_PASSWORD, accessToken: 'single-tenant-token' },
+    managedIdentity: { clientId: MSI_CLIENT_ID, accessToken: 'managed-identity-token' },
+  });
+  jest.spyOn(console, 'error').mockImplementation(() => undefined);
 });
 afterAll(async () => {
   await keys.close();
   await entra.close();
-});
-beforeEach(async () => {
-  store = await createStore({ dataDir: ':memory:' });
-  h = await startBotHarness(store, { appId: APP_ID, appPassword: APP_PASSWORD, tenantId: 'tenant-1', openIdMetadataUrl: keys.metadataUrl, tokenUrl: entra.url, allowUnauthenticatedLoopback: false });
 });
 afterEach(async () => {
   await h.close();
   await store.close();
 });
 
-describe('an authenticated bot', () => {
+const signedFor = async (appId: string, activity: Record<string, unknown>) => ({ authorization: `Bearer ${await signConnectorToken({ key, appId, serviceUrl: String(activity.serviceUrl) })}` });
+
+describe('a single-tenant bot', () => {
+  beforeEach(async () => {
+    store = await createStore({ dataDir: ':memory:' });
+    h = await startBotHarness(store, { appType: 'SingleTenant', appId: APP_ID, appPassword: APP_PASSWORD, tenantId: TENANT_ID, openIdMetadataUrl: keys.metadataUrl, authorityHost: entra.authorityHost, allowUnauthenticatedLoopback: false });
+  });
+
   it('refuses an activity without a token, even from loopback', async () => {
     const { status, body } = await h.post(h.activityFrom(h.people.tm, 'message', { text: 'help' }));
     expect(status).toBe(401);
@@ -77,20 +62,65 @@ describe('an authenticated bot', () => {
 
   it('accepts a valid token and calls the connector with an app token from Entra ID', async () => {
     const activity = h.activityFrom(h.people.tm, 'installationUpdate', { action: 'add' });
-    const token = await signConnectorToken({ key, appId: APP_ID, serviceUrl: String(activity.serviceUrl) });
-    const { status } = await h.post(activity, { authorization: `Bearer ${token}` });
+    const { status } = await h.post(activity, await signedFor(APP_ID, activity));
     expect(status).toBe(200);
-    expect(h.connector.calls[0]).toMatchObject({ method: 'POST', conversationId: conversationOf(h.people.tm), authorization: 'Bearer outbound-token-1' });
-    expect(entra.requests.at(-1)?.get('grant_type')).toBe('client_credentials');
-    expect(entra.requests.at(-1)?.get('scope')).toBe('https://api.botframework.com/.default');
+    expect(h.connector.calls[0]).toMatchObject({ method: 'POST', conversationId: conversationOf(h.people.tm), authorization: 'Bearer single-tenant-token' });
+    const request = entra.tokenRequests.at(-1);
+    // The authority is the bot's own tenant, never the botframework.com tenant of multi-tenant bots.
+    expect(request?.tenant).toBe(TENANT_ID);
+    expect(request?.form.get('grant_type')).toBe('client_credentials');
+    expect(request?.form.get('client_id')).toBe(APP_ID);
+    expect(request?.form.get('scope')).toBe('https://api.botframework.com/.default');
   });
 
   it('delivers proactive cards with the app token too', async () => {
     const install = h.activityFrom(h.people.tm, 'installationUpdate', { action: 'add' });
-    await h.post(install, { authorization: `Bearer ${await signConnectorToken({ key, appId: APP_ID, serviceUrl: String(install.serviceUrl) })}` });
+    await h.post(install, await signedFor(APP_ID, install));
     const request = await h.submittedRequest();
     await h.dispatcher.drainOnce();
     const card = h.connector.calls.find((c) => JSON.stringify(c.activity).includes(request.id));
-    expect(card?.authorization).toBe('Bearer outbound-token-1');
+    expect(card?.authorization).toBe('Bearer single-tenant-token');
+  });
+
+  it('refuses a token the Bot Connector issued for another bot', async () => {
+    const activity = h.activityFrom(h.people.tm, 'message', { text: 'help' });
+    expect((await h.post(activity, await signedFor(MSI_CLIENT_ID, activity))).status).toBe(401);
+  });
+});
+
+describe('a bot with a user-assigned managed identity', () => {
+  const saved = { endpoint: process.env.IDENTITY_ENDPOINT, header: process.env.IDENTITY_HEADER };
+  beforeEach(async () => {
+    // App Service sets these two for the app's code; MSAL reads them.
+    process.env.IDENTITY_ENDPOINT = entra.identityEndpoint;
+    process.env.IDENTITY_HEADER = entra.identityHeader;
+    store = await createStore({ dataDir: ':memory:' });
+    h = await startBotHarness(store, { appType: 'UserAssignedMSI', appId: MSI_CLIENT_ID, tenantId: TENANT_ID, openIdMetadataUrl: keys.metadataUrl, allowUnauthenticatedLoopback: false });
+  });
+  afterAll(() => {
+    for (const [name, value] of [['IDENTITY_ENDPOINT', saved.endpoint], ['IDENTITY_HEADER', saved.header]] as const) {
+      if (value === undefined) delete process.env[name];
+      else process.env[name] = value;
+    }
+  });
+
+  it('accepts a token issued for the identity’s client id and answers with a token from the identity endpoint', async () => {
+    const activity = h.activityFrom(h.people.tm, 'installationUpdate', { action: 'add' });
+    const before = entra.tokenRequests.length;
+    const { status } = await h.post(activity, await signedFor(MSI_CLIENT_ID, activity));
+    expect(status).toBe(200);
+    expect(h.connector.calls[0]?.authorization).toBe('Bearer managed-identity-token');
+    const request = entra.managedIdentityRequests.at(-1);
+    expect(request?.identityHeader).toBe(entra.identityHeader);
+    expect(request?.query.get('api-version')).toBe('2019-08-01');
+    expect(request?.query.get('resource')).toBe('https://api.botframework.com');
+    expect(request?.query.get('client_id')).toBe(MSI_CLIENT_ID);
+    // No client secret anywhere: Entra's token endpoint was not asked.
+    expect(entra.tokenRequests.length).toBe(before);
+  });
+
+  it('refuses a token issued for another app id', async () => {
+    const activity = h.activityFrom(h.people.tm, 'message', { text: 'help' });
+    expect((await h.post(activity, await signedFor(APP_ID, activity))).status).toBe(401);
   });
 });

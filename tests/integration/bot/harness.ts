@@ -3,6 +3,7 @@
  * server standing in for the Bot Connector (recording POST and PUT of activities as Teams'
  * connector receives them), the real store, and the outbox dispatcher.
  */
+import { DEFAULT_PROTOCOL_SETTINGS } from '../../../src/domain/protocol';
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import { mkdtempSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
@@ -118,7 +119,7 @@ export async function startBotHarness(store: SqlStore, options: Partial<CreateTe
     directory: store.read.directory,
     evidence: new LocalDiskEvidenceStore(mkdtempSync(join(tmpdir(), 'smc-bot-evidence-'))),
     clock: systemClock,
-    settings: { workflow: { authorisationValidDays: 28 }, maxEvidenceBytes: 10_000_000 },
+    settings: { workflow: { authorisationValidDays: 28 }, protocol: DEFAULT_PROTOCOL_SETTINGS, maxEvidenceBytes: 10_000_000 },
   };
   const bot = createTeamsBot({ deps, db: store.db, tabUrl: 'https://smc.example.gov.uk/', allowUnauthenticatedLoopback: true, ...options });
   // Serves what the lead's server serves for the bot: POST /api/messages, and /preview/* in local mode.

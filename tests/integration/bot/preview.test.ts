@@ -62,7 +62,7 @@ describe('chat preview (local mode)', () => {
   });
 
   it('is not offered when the bot has an app id', async () => {
-    const other = await startBotHarness(store, { appId: 'a-real-bot', appPassword: 'secret', allowUnauthenticatedLoopback: true });
+    const other = await startBotHarness(store, { appId: 'a-real-bot', appPassword: 'secret', tenantId: 'tenant-1', allowUnauthenticatedLoopback: true });
     expect(other.bot.preview).toBeNull();
     await other.close();
   });

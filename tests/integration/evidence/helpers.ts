@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { Readable } from 'node:stream';
 import type { EvidencePutInput } from '../../../src/app/ports';
-import { SharePointEvidenceStore, type SharePointStoreConfig } from '../../../src/evidence/sharepoint';
+import { SharePointEvidenceStore, type SharePointStoreConfig, type SharePointStoreOptions } from '../../../src/evidence/sharepoint';
 import { RANGE_UNIT, type GraphServer } from '../../support/graph-server';
 
 export const DRIVE_ID = 'b!evidence-drive';
@@ -23,24 +23,27 @@ afterAll(() => {
   for (const dir of madeDirs.splice(0)) rmSync(dir, { recursive: true, force: true });
 });
 
-export function storeFor(server: GraphServer, overrides: Partial<SharePointStoreConfig> = {}): SharePointEvidenceStore {
-  return new SharePointEvidenceStore({
-    tenantId: server.tenantId,
-    clientId: '00000000-0000-0000-0000-00000000c11e',
-    clientSecret: 'test-secret',
-    siteId: 'contoso.sharepoint.com,site-guid,web-guid',
-    driveId: DRIVE_ID,
-    graphBaseUrl: server.graphBaseUrl,
-    authorityHost: server.authorityHost,
-    caCertificate: server.ca,
-    chunkSize: RANGE_UNIT,
-    simpleUploadLimit: 4 * 1000 * 1000,
-    maxAttempts: 4,
-    retryBaseDelayMs: 5,
-    maxRetryDelayMs: 5000,
-    pendingDir: tempDir('evidence-pending'),
-    ...overrides,
-  });
+export function storeFor(server: GraphServer, overrides: Partial<SharePointStoreConfig> = {}, options: SharePointStoreOptions = {}): SharePointEvidenceStore {
+  return new SharePointEvidenceStore(
+    {
+      tenantId: server.tenantId,
+      clientId: '00000000-0000-0000-0000-00000000c11e',
+      clientSecret: 'test-secret',
+      siteId: 'contoso.sharepoint.com,site-guid,web-guid',
+      driveId: DRIVE_ID,
+      graphBaseUrl: server.graphBaseUrl,
+      authorityHost: server.authorityHost,
+      caCertificate: server.ca,
+      chunkSize: RANGE_UNIT,
+      simpleUploadLimit: 4 * 1000 * 1000,
+      maxAttempts: 4,
+      retryBaseDelayMs: 5,
+      maxRetryDelayMs: 5000,
+      pendingDir: tempDir('evidence-pending'),
+      ...overrides,
+    },
+    options,
+  );
 }
 
 /** Deterministic bytes that start like a PNG, so they also pass the content check. */

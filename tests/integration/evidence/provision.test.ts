@@ -2,7 +2,7 @@ import { execFile } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { promisify } from 'node:util';
-import { parseGrants, provisionConfigFromEnv } from '../../../infra/sharepoint/config';
+import { libraryReaders, provisionConfigFromEnv } from '../../../infra/sharepoint/config';
 import { provisionSharePoint, type ProvisionOptions } from '../../../infra/sharepoint/provision';
 import { createTokenProvider, EVIDENCE_COLUMNS, EVIDENCE_CONTENT_TYPE_NAME } from '../../../src/evidence/sharepoint';
 import { ROLE_DEFINITION_IDS, startGraphServer, type GraphServer } from '../../support/graph-server';
@@ -29,8 +29,8 @@ function options(): ProvisionOptions {
     siteUrl: server.sharePointRestUrl,
     libraryName: 'Evidence',
     grants: [
-      { groupObjectId: directors, role: 'read' },
-      { groupObjectId: accessWorkers, role: 'contribute' },
+      { groupObjectId: directors },
+      { groupObjectId: accessWorkers },
     ],
     graphBaseUrl: server.graphBaseUrl,
   };
@@ -55,7 +55,7 @@ describe('provisioning the evidence library', () => {
     expect(library?.contentTypes.some((c) => c.parentId === contentType?.id)).toBe(true);
     const groupId = (objectId: string) => server.siteUsers.get(`c:0t.c|tenant|${objectId}`);
     expect([...(library?.roleAssignments ?? [])].sort()).toEqual(
-      [`${groupId(directors)}:${ROLE_DEFINITION_IDS[2]}`, `${groupId(accessWorkers)}:${ROLE_DEFINITION_IDS[3]}`].sort(),
+      [`${groupId(directors)}:${ROLE_DEFINITION_IDS[2]}`, `${groupId(accessWorkers)}:${ROLE_DEFINITION_IDS[2]}`].sort(),
     );
     // SharePoint REST was called with a token for SharePoint, not Graph.
     expect(server.tokenRequests.some((t) => t.scope?.includes(`${server.origin}/.default`))).toBe(true);
@@ -71,17 +71,38 @@ describe('provisioning the evidence library', () => {
     const column = server.siteColumns.get(EVIDENCE_COLUMNS.sha256.name);
     if (column) column.displayName = 'Hash';
     const extra = '11111111-2222-4333-8444-555555555555';
-    const result = await provisionSharePoint({ ...options(), grants: [...options().grants, { groupObjectId: extra, role: 'read' }] }, token(), retries, server.ca);
+    const result = await provisionSharePoint({ ...options(), grants: [...options().grants, { groupObjectId: extra }] }, token(), retries, server.ca);
     expect(result.changes).toEqual([`updated site column ${EVIDENCE_COLUMNS.sha256.name}`, `granted read on Evidence to group ${extra}`]);
     expect(server.siteColumns.get(EVIDENCE_COLUMNS.sha256.name)?.displayName).toBe('SHA-256');
   });
 
-  test('grants are parsed strictly', () => {
-    expect(parseGrants(` ${directors}:read , ${accessWorkers}:contribute`)).toEqual([
-      { groupObjectId: directors, role: 'read' },
-      { groupObjectId: accessWorkers, role: 'contribute' },
-    ]);
-    expect(() => parseGrants('Service Directors:owner')).toThrow(expect.objectContaining({ code: 'validation' }));
+  test('people only read: every group holds the Reader role, and an earlier contribute is taken away', async () => {
+    const first = await provisionSharePoint(options(), token(), retries, server.ca);
+    const list = server.lists.get(first.listId);
+    const reader = ROLE_DEFINITION_IDS[2];
+    const contributor = ROLE_DEFINITION_IDS[3];
+    expect([...(list?.roleAssignments ?? [])].every((a) => a.endsWith(`:${reader}`))).toBe(true);
+    // As an earlier provisioning left it: the access workers could add, replace and delete items.
+    const principal = server.siteUsers.get(`c:0t.c|tenant|${accessWorkers}`);
+    list?.roleAssignments.add(`${principal}:${contributor}`);
+    const again = await provisionSharePoint(options(), token(), retries, server.ca);
+    expect(again.changes).toEqual([expect.stringContaining(`removed role ${contributor} on Evidence from group ${accessWorkers}`)]);
+    expect(list?.roleAssignments.has(`${principal}:${contributor}`)).toBe(false);
+    expect(list?.roleAssignments.has(`${principal}:${reader}`)).toBe(true);
+  });
+
+  test('the default view shows the evidence columns, grouped by case and then request', async () => {
+    const first = await provisionSharePoint(options(), token(), retries, server.ca);
+    const view = server.lists.get(first.listId)?.defaultView;
+    expect(view?.viewQuery).toMatch(new RegExp(`^<GroupBy Collapse="TRUE"[^>]*><FieldRef Name="${EVIDENCE_COLUMNS.caseReference.name}" /><FieldRef Name="${EVIDENCE_COLUMNS.requestReference.name}" /></GroupBy>`));
+    expect(view?.fields).toEqual(expect.arrayContaining(Object.values(EVIDENCE_COLUMNS).map((c) => c.name)));
+  });
+
+  test('the library readers are the role groups of the directory sync, never a list kept apart', () => {
+    const groups = { ROLE_GROUP_SERVICE_DIRECTOR: directors, ROLE_GROUP_SERVICE_MANAGER: '22222222-2222-4333-8444-555555555555', ROLE_GROUP_ACCESS_WORKER: accessWorkers.toUpperCase() };
+    expect(libraryReaders(groups)).toEqual([{ groupObjectId: directors }, { groupObjectId: '22222222-2222-4333-8444-555555555555' }, { groupObjectId: accessWorkers }]);
+    expect(() => libraryReaders({ ...groups, ROLE_GROUP_SERVICE_MANAGER: 'Service managers' })).toThrow(expect.objectContaining({ fields: { ROLE_GROUP_SERVICE_MANAGER: expect.any(String) } }));
+    expect(() => libraryReaders({ ...groups, SHAREPOINT_GRANTS: `${directors}:contribute` })).toThrow(expect.objectContaining({ fields: { SHAREPOINT_GRANTS: expect.stringMatching(/people only read/) } }));
     expect(() => provisionConfigFromEnv({ SHAREPOINT_SITE_ID: 'x' })).toThrow(expect.objectContaining({ fields: { SHAREPOINT_SITE_URL: 'Set this variable.' } }));
   });
 
@@ -98,7 +119,9 @@ describe('provisioning the evidence library', () => {
       SHAREPOINT_GRAPH_BASE_URL: server.graphBaseUrl,
       SHAREPOINT_SITE_ID: 'site-1',
       SHAREPOINT_SITE_URL: server.sharePointRestUrl,
-      SHAREPOINT_GRANTS: `${directors}:read`,
+      ROLE_GROUP_SERVICE_DIRECTOR: directors,
+      ROLE_GROUP_SERVICE_MANAGER: '22222222-2222-4333-8444-555555555555',
+      ROLE_GROUP_ACCESS_WORKER: accessWorkers,
     };
     const script = path.join(__dirname, '../../../scripts/provision-sharepoint.ts');
     const first = await run('npx', ['tsx', script], { env });

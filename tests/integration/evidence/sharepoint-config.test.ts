@@ -1,6 +1,7 @@
 import { resolveSharePointConfig, type SharePointStoreConfig } from '../../../src/evidence/sharepoint';
 import { parseRetryAfter } from '../../../src/evidence/sharepoint/graph';
 import { nextOffset } from '../../../src/evidence/sharepoint/upload';
+import { ConfigError, loadConfig } from '../../../src/server/config';
 
 const base: SharePointStoreConfig = { tenantId: 't', clientId: 'c', clientSecret: 's', siteId: 'site', driveId: 'drive', pendingDir: '/tmp/p' };
 
@@ -17,11 +18,30 @@ describe('SharePoint store configuration', () => {
   test.each([
     [{ chunkSize: 1_000_000 }, 'chunkSize'],
     [{ chunkSize: 200 * 327680 }, 'chunkSize'],
+    // "Each byte range must be less than 60 MiB": exactly 60 MiB (192 × 320 KiB) is refused too.
+    [{ chunkSize: 60 * 1024 * 1024 }, 'chunkSize'],
     [{ simpleUploadLimit: 5 * 1024 * 1024 }, 'simpleUploadLimit'],
     [{ clientSecret: undefined }, 'credential'],
     [{ driveId: '' }, 'driveId'],
   ])('%o is refused, naming %s', (override, field) => {
     expect(() => resolveSharePointConfig({ ...base, ...override })).toThrow(expect.objectContaining({ code: 'validation', fields: expect.objectContaining({ [field]: expect.any(String) }) }));
+  });
+});
+
+describe('start-up', () => {
+  test('a chunk size Graph would refuse on every upload stops the server from starting', () => {
+    const env = {
+      EVIDENCE_STORE: 'sharepoint',
+      SHAREPOINT_SITE_ID: 'site',
+      SHAREPOINT_DRIVE_ID: 'drive',
+      AZURE_TENANT_ID: 't',
+      AZURE_CLIENT_ID: 'c',
+      AZURE_CLIENT_SECRET: 's',
+      DATA_DIR: ':memory:',
+    };
+    expect(() => loadConfig({ ...env, SHAREPOINT_CHUNK_SIZE: String(60 * 1024 * 1024) })).toThrow(ConfigError);
+    expect(() => loadConfig({ ...env, SHAREPOINT_CHUNK_SIZE: String(60 * 1024 * 1024) })).toThrow(/chunkSize: The chunk size must be less than 60 MiB/);
+    expect(loadConfig({ ...env, SHAREPOINT_CHUNK_SIZE: String(60 * 1024 * 1024 - 327680) }).evidence.kind).toBe('sharepoint');
   });
 });
 

@@ -106,7 +106,7 @@ describe('SharePoint evidence store under faults', () => {
     expect(pending).toMatchObject({ status: 'upload_pending', sha256: sha256(large), size: large.length, webUrl: null });
     expect(pending.storageKey).toMatch(/^pending:/);
     const key = pending.storageKey.slice('pending:'.length);
-    expect(existsSync(path.join(store.config.pendingDir, `${key}.bin`))).toBe(true);
+    expect(existsSync(path.join(store.config.pendingDir, `${key}.held`))).toBe(true);
     expect(sha256(await readAll(await store.get(pending.storageKey)))).toBe(sha256(large));
     expect(server.items.size).toBe(0);
 
@@ -163,5 +163,67 @@ describe('SharePoint evidence store under faults', () => {
     expect(server.items.size).toBe(1);
     expect(server.callsTo('simple')).toHaveLength(1);
     expect([...server.items.values()][0]?.fields.SmcCaseReference).toBe('CASE-77');
+  });
+
+  test('the answer to the last range is lost: the item is found, not uploaded a second time', async () => {
+    server.inject({ target: 'range', kind: 'lose-answer' });
+    const stored = await store.put(putInput(large));
+    expect(stored.status).toBe('stored');
+    expect(server.items.size).toBe(1);
+    expect(server.callsTo('createSession')).toHaveLength(1);
+    // The one copy got its columns.
+    expect([...server.items.values()][0]?.fields.SmcSha256).toBe(sha256(large));
+    await expectWhole(stored.storageKey, large);
+  });
+
+  test('the answer to a simple upload is lost: the item is found, not uploaded a second time', async () => {
+    const small = pngBytes(30_000, 9);
+    server.inject({ target: 'simple', kind: 'lose-answer' });
+    const stored = await store.put(putInput(small));
+    expect(stored.status).toBe('stored');
+    expect(server.items.size).toBe(1);
+    expect(server.callsTo('simple')).toHaveLength(1);
+    await expectWhole(stored.storageKey, small);
+  });
+
+  test('a Retry-After longer than the policy allows is honoured by the retry job too', async () => {
+    server.inject({ target: 'simple', kind: 'status', status: 429, retryAfter: 600 });
+    const pending = await store.put(putInput(pngBytes(1000)));
+    expect(pending.status).toBe('upload_pending');
+    const [waiting] = await store.pendingUploads();
+    expect(Date.parse(waiting?.notBefore ?? '') - Date.now()).toBeGreaterThan(590_000);
+    // Within the 600 s SharePoint asked for, the job leaves it alone.
+    expect(await store.retryPendingUploads(async () => undefined, new Date(Date.now() + 54_000))).toEqual([]);
+    expect(server.callsTo('simple')).toHaveLength(1);
+    const [outcome] = await store.retryPendingUploads(async () => undefined, new Date(Date.now() + 601_000));
+    expect(outcome?.result.status).toBe('stored');
+  });
+
+  test('a permanent refusal marks the item failed: not retried by itself, retried when an administrator asks', async () => {
+    server.inject({ target: 'simple', kind: 'status', status: 400 });
+    const small = pngBytes(1500, 2);
+    const pending = await store.put(putInput(small));
+    expect(pending.status).toBe('upload_pending');
+    expect(await store.pendingUploads()).toEqual([expect.objectContaining({ status: 'failed', attempts: 1, lastError: 'Injected fault.' })]);
+    // Only one try: a 400 is not retried within the call either.
+    expect(server.callsTo('simple')).toHaveLength(1);
+    expect(await store.retryPendingUploads(async () => undefined, new Date(Date.now() + 3_600_000))).toEqual([]);
+    expect(await store.releasePendingUpload(pending.storageKey)).toBe(true);
+    const [outcome] = await store.retryPendingUploads(async () => undefined);
+    expect(outcome).toMatchObject({ pendingKey: pending.storageKey, failed: false, result: { status: 'stored' } });
+    await expectWhole(outcome?.result.storageKey ?? '', small);
+  });
+
+  test('a case reference ending in a period gets a folder name SharePoint accepts', async () => {
+    const stored = await store.put(putInput(pngBytes(800), { caseReference: 'CASE-78.' }));
+    expect(stored.status).toBe('stored');
+    expect(server.items.get(stored.storageKey.slice('sharepoint:'.length))?.folder).toBe('CASE-78/SMC-2026-000042');
+  });
+
+  test('every Graph call names the app in User-Agent, as SharePoint asks', async () => {
+    await store.put(putInput(large));
+    const graphCalls = server.calls.filter((c) => c.target !== 'token' && c.target !== 'discovery');
+    expect(graphCalls.length).toBeGreaterThan(3);
+    for (const call of graphCalls) expect(call.userAgent).toMatch(/^ISV\|SocialMediaChecks\|SocialMediaChecks\/\d+\.\d+\.\d+$/);
   });
 });

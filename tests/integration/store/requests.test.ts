@@ -1,4 +1,5 @@
 /** The request repository and transactions, on PGlite and on a PostgreSQL server. */
+import { linkPending } from '../../../src/audit';
 import { randomUUID } from 'node:crypto';
 import type { InvestigationRequest } from '../../../src/domain/request';
 import { sql } from 'kysely';
@@ -150,10 +151,12 @@ describe.each(BACKENDS)('requests on %s', (backend) => {
     expect(await store.read.requests.get(request.id)).toBeNull();
     expect(await store.read.audit.listForRequest(request.id)).toEqual([]);
     expect(await store.read.outbox.listForRequest(request.id)).toEqual([]);
-    // The chain is unbroken by the rolled-back entry: the next append follows the last committed one.
+    // The chain is unbroken by the rolled-back entry: the next entry, once linked, follows the last committed one.
     const next = await store.read.audit.append(auditInput({ requestId: request.id }));
+    await linkPending(store.db);
     const { count } = await store.db.selectFrom('audit_entries').select((eb) => eb.fn.countAll<number>().as('count')).executeTakeFirstOrThrow();
-    expect(next.seq).toBe(Number(count));
+    const linked = await store.db.selectFrom('audit_entries').select('seq').where('id', '=', next.id).executeTakeFirstOrThrow();
+    expect(Number(linked.seq)).toBe(Number(count));
   });
 
   it('does not report success for a transaction whose failed statement was swallowed', async () => {

@@ -143,10 +143,56 @@ describe('Adaptive Cards', () => {
   });
 });
 
+describe('what each reader sees on a card', () => {
+  it('names the reader’s own next step in the headline, and a plain status for someone with none', async () => {
+    const [, submitted, agreed] = walk(false);
+    if (!submitted || !agreed) throw new Error('the walk is short');
+    const tm = buildRequestCard({ view: await viewFor(submitted, PEOPLE.tm), purpose: 'agree_request', viewerTeamsId: '29:tm', accessWorkers: [], tabUrl: TAB });
+    expect(JSON.stringify(tm)).toContain('Your turn: agree this check in supervision');
+    // A later update of the director's one card still says it is their turn.
+    const sd = buildRequestCard({ view: await viewFor(agreed, PEOPLE.sd), purpose: 'request_updated', viewerTeamsId: '29:sd', accessWorkers: workers, tabUrl: TAB });
+    expect(JSON.stringify(sd)).toContain('Your turn: authorise this check');
+    const osw = buildRequestCard({ view: await viewFor(agreed, PEOPLE.osw), purpose: 'status_changed', viewerTeamsId: '29:osw', accessWorkers: [], tabUrl: TAB });
+    expect(JSON.stringify(osw)).not.toContain('Your turn');
+    expect(JSON.stringify(osw)).toContain('A social media check you are part of has moved on');
+  });
+
+  it('shows the director the team manager’s supervision note, as inert text', async () => {
+    const agreed = walk(false)[2];
+    if (!agreed) throw new Error('no agreed request');
+    const card = buildRequestCard({ view: await viewFor(agreed, PEOPLE.sd), purpose: 'authorise_request', viewerTeamsId: '29:sd', accessWorkers: workers, tabUrl: TAB });
+    const json = JSON.stringify(card);
+    expect(json).toContain('Supervision note (');
+    expect(json).toContain(JSON.stringify(HOSTILE).slice(1, 40));
+    for (const text of markdownStrings(card)) expect(text).not.toContain('evil.example');
+  });
+
+  it('keeps the authorised scope and the review dates on every later copy', async () => {
+    const claimed = walk(true)[7];
+    if (!claimed) throw new Error('no claimed request');
+    for (const viewer of [PEOPLE.osw, PEOPLE.tm, PEOPLE.sd]) {
+      const json = JSON.stringify(buildRequestCard({ view: await viewFor(claimed, viewer), purpose: 'request_updated', viewerTeamsId: null, accessWorkers: [], tabUrl: TAB }));
+      expect(json).toContain('Authorised period');
+      expect(json).toContain('Review dates');
+      expect(json).toContain('20/12/2026');
+      expect(json).toContain('People in the authorised scope');
+    }
+  });
+});
+
 test('the shared card links to the filed log and evidence', async () => {
   const cards = await allCards();
   const shared = cards.find((c) => c.label === 'shared-with-documents');
   expect(shared?.card.actions).toContainEqual({ type: 'Action.OpenUrl', title: 'Open the filed log and evidence', url: 'https://council.sharepoint.com/sites/smc/Evidence/CM-1/SMC-1/log.docx' });
   const withoutDocuments = cards.find((c) => c.label === 'shared-no-documents');
   expect(JSON.stringify(withoutDocuments?.card)).not.toContain('Open the filed log and evidence');
+});
+
+test('a one-off card says when searching closes: days from the first session, then the instant', async () => {
+  const searching = walk(false).find((r) => r.state === 'searching');
+  if (!searching) throw new Error('the walk has no searching request');
+  const before = JSON.stringify(buildRequestCard({ view: await viewFor({ ...searching, firstSearchStartedAt: null }, PEOPLE.aaw1), purpose: 'request_updated', viewerTeamsId: null, tabUrl: TAB, accessWorkers: workers }));
+  expect(before).toContain('One-off review: searching closes 7 days after the first session');
+  const after = JSON.stringify(buildRequestCard({ view: await viewFor({ ...searching, firstSearchStartedAt: '2026-11-25T10:00:00.000Z' }, PEOPLE.aaw1), purpose: 'request_updated', viewerTeamsId: null, tabUrl: TAB, accessWorkers: workers }));
+  expect(after).toContain('One-off review: searching closes 02/12/2026 10:00');
 });

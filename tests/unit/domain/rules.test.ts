@@ -57,9 +57,10 @@ describe('one person never holds two roles on the same request', () => {
       "Only the originating social worker's team manager may agree this request.",
     );
   });
-  test('submitting without a line manager in the directory is refused with the reason', () => {
-    const error = refusal(() => decide('submit', { version: 7 }, requestIn('draft'), PEOPLE.osw, NOW, { teamManagerId: null }));
-    expect(error.message).toMatch(/no team manager recorded/);
+  test('submitting without a line manager in the directory asks the worker to choose a team manager', () => {
+    const error = refusal(() => decide('submit', { version: 7 }, requestIn('draft'), PEOPLE.osw, NOW, { teamManager: null }));
+    expect(error).toMatchObject({ code: 'validation', rule: 'team_manager_role', fields: { teamManagerId: 'Choose a team manager.' } });
+    expect(error.message).toMatch(/you have no manager in the directory/);
   });
 });
 
@@ -164,7 +165,7 @@ describe('one-off by default; monitoring only when asked for, with review dates'
 describe('a further person is a new, linked request, flagged to the director', () => {
   test('submitting a linked request flags it to the service directors', () => {
     const linked = { ...requestIn('draft'), linkedFromRequestId: '22222222-2222-4222-8222-222222222222' };
-    const outcome = decide('submit', { version: 7 }, linked, PEOPLE.osw, NOW, { teamManagerId: 'tm' });
+    const outcome = decide('submit', { version: 7 }, linked, PEOPLE.osw, NOW, { teamManager: PEOPLE.tm });
     expect(outcome.notifications).toContainEqual({ kind: 'linked_request_flag', to: { role: 'service_director', except: ['osw', 'tm'] } });
   });
 });

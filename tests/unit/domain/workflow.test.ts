@@ -73,7 +73,7 @@ function bodyFor(action: WorkflowAction, version: number): unknown {
   }
 }
 
-const FACTS: ActionFacts = { teamManagerId: 'tm', accessWorker: PEOPLE.aaw2, searchSessions: { held: 1, open: 0 } };
+const FACTS: ActionFacts = { teamManager: PEOPLE.tm, serviceManager: PEOPLE.sm, accessWorker: PEOPLE.aaw2, searchSessions: { held: 1, open: 0 } };
 
 const cases: [RequestState, WorkflowAction, PersonaName][] = [];
 for (const state of REQUEST_STATES) for (const action of WORKFLOW_ACTIONS) for (const persona of PERSONAS) cases.push([state, action, persona]);
@@ -146,6 +146,14 @@ const EXPECTED_PERSON: Record<PersonAbility, PersonaName[]> = {
   'view-people': ['tm', 'sd', 'sd2', 'sm', 'admin'],
   'view-dashboard': ['tm', 'sd', 'sd2', 'sm', 'admin'],
   administer: ['admin'],
+  'keep-register': ['admin'],
+  'manage-pilot-settings': ['admin'],
+  'view-evaluation': ['tm', 'sd', 'sd2', 'sm'],
+  'answer-survey': PERSONAS,
+  'search-disclosure': ['sm', 'admin'],
+  'propose-disposal': ['sm'],
+  'confirm-disposal': ['tm', 'sd', 'sd2'],
+  'place-legal-hold': ['tm', 'sd', 'sd2', 'sm', 'admin'],
 };
 
 const recordCases: [RequestState, RecordAbility, PersonaName][] = [];

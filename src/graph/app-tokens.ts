@@ -4,15 +4,24 @@
  * without asking Microsoft's instance discovery, so it talks only to that host.
  */
 import { ConfidentialClientApplication, ServerError, type Configuration } from '@azure/msal-node';
-import type { ResolvedSharePointConfig } from './config';
-import { GraphHttpError } from './graph';
+import { GraphHttpError } from './errors';
 
 export type TokenProvider = (scope?: string) => Promise<string>;
 
 export const GRAPH_SCOPE = 'https://graph.microsoft.com/.default';
 
 /** What MSAL needs: the app, its credential, and where Entra ID answers. */
-export type AppCredentials = Pick<ResolvedSharePointConfig, 'tenantId' | 'clientId' | 'clientSecret' | 'certificate' | 'authorityHost' | 'caCertificate'>;
+export interface AppCredentials {
+  tenantId: string;
+  clientId: string;
+  clientSecret?: string;
+  /** Thumbprint (hex SHA-256 or SHA-1), PEM private key and optional PEM chain of the app's certificate. */
+  certificate?: { thumbprint: string; privateKey: string; certificateChain?: string };
+  /** e.g. https://login.microsoftonline.com */
+  authorityHost: string;
+  /** Extra trusted CA (PEM) for a TLS-inspecting proxy, or the local test server. */
+  caCertificate?: string;
+}
 
 export function createTokenProvider(config: AppCredentials): TokenProvider {
   const authorityHost = new URL(config.authorityHost);
@@ -50,7 +59,7 @@ export function createTokenProvider(config: AppCredentials): TokenProvider {
 const PERMANENT_TOKEN_ERRORS = new Set(['invalid_client', 'unauthorized_client', 'invalid_request', 'invalid_scope', 'invalid_grant']);
 
 function tokenError(error: unknown): GraphHttpError {
-  const message = `Could not get a token for SharePoint: ${error instanceof Error ? error.message : String(error)}`;
+  const message = `Could not get a token for Microsoft Graph: ${error instanceof Error ? error.message : String(error)}`;
   if (error instanceof ServerError && PERMANENT_TOKEN_ERRORS.has(error.errorCode)) return new GraphHttpError(401, error.errorCode, message, null);
   return new GraphHttpError(503, 'token_unavailable', message, null);
 }

@@ -1,0 +1,218 @@
+/**
+ * Brings the people and their roles in line with the directory (one Entra ID group per role).
+ *
+ * All or nothing: everything is read from the directory first; if any read fails (throttling that
+ * outlasts the retries, a server error, a malformed page) the run is recorded as failed and nobody's
+ * roles change. Only a complete reading is written, in one transaction with its audit entries and
+ * the notifications it owes.
+ *
+ * Someone no longer in a group loses that role. Open requests they hold in that part are flagged to
+ * the service managers (or, when there are none, the service directors), never left stranded.
+ */
+import { randomUUID } from 'node:crypto';
+import { OPEN_STATES } from '../../domain/states';
+import type { InvestigationRequest } from '../../domain/request';
+import { ROLE_LABELS, ROLES_NOT_COMBINED, type Person, type Role } from '../../domain/roles';
+import type { AppDeps } from '../deps';
+import type { DirectorySource, DirectorySyncRun, DirectorySyncTrigger, DirectoryUser, OutboxMessageInput, SyncProblem, UnitOfWork } from '../ports';
+
+export interface SyncDirectoryOptions {
+  trigger: DirectorySyncTrigger;
+  /** The administrator who asked for it; null for start-up and the schedule. */
+  requestedBy: string | null;
+  /** Object ids or user principal names made administrators whatever the groups say (BOOTSTRAP_ADMINISTRATORS). */
+  bootstrapAdministrators: readonly string[];
+  httpRequestId?: string | null;
+}
+
+interface Reading {
+  people: Map<string, { user: DirectoryUser; roles: Set<Role>; managerAadObjectId: string | null }>;
+  problems: SyncProblem[];
+}
+
+/** Manager look-ups in flight at once: enough to be quick, few enough not to provoke throttling. */
+const MANAGER_LOOKUPS_AT_ONCE = 4;
+
+async function readDirectory(source: DirectorySource, bootstrap: readonly string[]): Promise<Reading> {
+  const people: Reading['people'] = new Map();
+  const problems: SyncProblem[] = [];
+  const add = (user: DirectoryUser, role: Role) => {
+    const key = user.aadObjectId.toLowerCase();
+    const entry = people.get(key) ?? { user, roles: new Set<Role>(), managerAadObjectId: null };
+    entry.roles.add(role);
+    people.set(key, entry);
+  };
+  for (const role of source.roles) {
+    for (const user of await source.members(role)) add(user, role);
+  }
+  for (const name of bootstrap) {
+    const wanted = name.toLowerCase();
+    const known = [...people.values()].find((p) => p.user.aadObjectId.toLowerCase() === wanted || p.user.userPrincipalName?.toLowerCase() === wanted);
+    const user = known?.user ?? (await source.findUser(name));
+    if (user) add(user, 'administrator');
+    else problems.push({ kind: 'bootstrap_administrator_not_found', aadObjectId: null, displayName: name, groups: [], withheld: null, reason: 'BOOTSTRAP_ADMINISTRATORS names someone the directory does not know.' });
+  }
+  const queue = [...people.values()];
+  await Promise.all(
+    Array.from({ length: MANAGER_LOOKUPS_AT_ONCE }, async () => {
+      for (let entry = queue.shift(); entry; entry = queue.shift()) entry.managerAadObjectId = await source.managerOf(entry.user.aadObjectId);
+    }),
+  );
+  for (const entry of people.values()) {
+    for (const rule of ROLES_NOT_COMBINED) {
+      if (rule.roles.every((r) => entry.roles.has(r))) {
+        problems.push({ kind: 'roles_not_combined', aadObjectId: entry.user.aadObjectId, displayName: entry.user.displayName, groups: [...rule.roles], withheld: rule.withheld, reason: rule.reason });
+        entry.roles.delete(rule.withheld);
+      }
+    }
+  }
+  return { people, problems };
+}
+
+const sameRoles = (a: readonly Role[], b: readonly Role[]) => a.length === b.length && a.every((r) => b.includes(r));
+
+/** The requests a person holds in a part that needs the role they lost. */
+function heldInLostRole(request: InvestigationRequest, personId: string, lost: Role[]): Role | null {
+  if (request.state === 'draft') return null;
+  if (lost.includes('social_worker') && request.originatingWorkerId === personId) return 'social_worker';
+  if (lost.includes('team_manager') && request.state === 'awaiting_team_manager' && request.teamManagerId === personId) return 'team_manager';
+  if (
+    lost.includes('access_worker') &&
+    ['authorised', 'assigned', 'searching', 'on_hold'].includes(request.state) &&
+    (request.accessWorkerId === personId || request.designatedAccessWorkerId === personId)
+  ) {
+    return 'access_worker';
+  }
+  for (const role of ['service_manager', 'service_director'] as const) {
+    if (lost.includes(role) && request.state === 'on_hold' && request.doubtResolvers.some((r) => r.personId === personId && r.role === role)) return role;
+  }
+  return null;
+}
+
+async function apply(uow: UnitOfWork, source: DirectorySource, reading: Reading, run: DirectorySyncRun, options: SyncDirectoryOptions, at: string): Promise<DirectorySyncRun> {
+  const managed = new Set<Role>([...source.roles, 'administrator']);
+  const existing = await uow.directory.all();
+  const byOid = new Map(existing.map((p) => [p.aadObjectId.toLowerCase(), p]));
+  const idFor = (oid: string | null): string | null => {
+    if (!oid) return null;
+    const key = oid.toLowerCase();
+    if (!reading.people.has(key)) return null; // a manager outside every role group plays no part in the app
+    return byOid.get(key)?.id ?? oid;
+  };
+  const actorId = options.requestedBy ?? 'system';
+  const actorRole = options.requestedBy ? 'administrator' : 'system';
+  const audit = (action: string, requestId: string | null, detail: Record<string, unknown>, state: InvestigationRequest['state'] | null = null) =>
+    uow.audit.append({ at, actorId, actorRole, action, requestId, fromState: state, toState: state, reason: null, detail, httpRequestId: options.httpRequestId ?? null });
+
+  const lostRoles: { person: Person; lost: Role[] }[] = [];
+  const updated: { before: Person | null; after: Person }[] = [];
+  for (const [key, entry] of reading.people) {
+    const before = byOid.get(key) ?? null;
+    const kept = (before?.roles ?? []).filter((r) => !managed.has(r));
+    const roles = [...new Set<Role>([...kept, ...entry.roles])].sort();
+    const after: Person = {
+      ...(before ?? { id: entry.user.aadObjectId, team: null, accessWorkerTrainedOn: null, accessWorkerAuthorisedUntil: null }),
+      aadObjectId: entry.user.aadObjectId,
+      displayName: entry.user.displayName,
+      email: entry.user.email,
+      roles,
+      managerId: idFor(entry.managerAadObjectId),
+      active: roles.length > 0,
+    };
+    const changed =
+      !before ||
+      before.displayName !== after.displayName ||
+      (before.email ?? null) !== after.email ||
+      !sameRoles([...before.roles].sort(), roles) ||
+      (before.managerId ?? null) !== after.managerId ||
+      before.active !== after.active;
+    if (changed) updated.push({ before, after });
+    const lost = (before?.roles ?? []).filter((r) => managed.has(r) && !roles.includes(r));
+    if (lost.length) lostRoles.push({ person: after, lost });
+  }
+  for (const before of existing) {
+    if (reading.people.has(before.aadObjectId.toLowerCase())) continue;
+    const lost = before.roles.filter((r) => managed.has(r));
+    if (lost.length === 0) continue;
+    const roles = before.roles.filter((r) => !managed.has(r));
+    const after: Person = { ...before, roles, active: before.active && roles.length > 0 };
+    updated.push({ before, after });
+    lostRoles.push({ person: after, lost });
+  }
+
+  for (const { after } of updated) await uow.people.upsert(after);
+  for (const { before, after } of updated) {
+    await audit(before ? 'directory_person_changed' : 'directory_person_added', null, {
+      personId: after.id,
+      before: before ? { displayName: before.displayName, roles: before.roles, managerId: before.managerId ?? null, active: before.active } : null,
+      after: { displayName: after.displayName, roles: after.roles, managerId: after.managerId ?? null, active: after.active },
+    });
+  }
+
+  // Whom to tell: read after the people were written, so it is the directory as it now stands.
+  const managers = await uow.directory.withRole('service_manager');
+  const flagTo = managers.length > 0 ? managers : await uow.directory.withRole('service_director');
+  let flagged = 0;
+  for (const { person, lost } of lostRoles) {
+    const requests = await uow.requests.list({ states: OPEN_STATES.filter((s) => s !== 'draft'), involving: person.id });
+    for (const request of requests) {
+      const role = heldInLostRole(request, person.id, lost);
+      if (!role) continue;
+      flagged += 1;
+      const payload = { reference: request.reference, personId: person.id, displayName: person.displayName, role, roleLabel: ROLE_LABELS[role], state: request.state, version: request.version };
+      const messages: OutboxMessageInput[] = flagTo.filter((p) => p.id !== person.id).map((p) => ({ requestId: request.id, recipientId: p.id, kind: 'holder_lost_role', payload }));
+      if (messages.length) await uow.outbox.add(messages);
+      await audit('holder_lost_role', request.id, { personId: person.id, role, toldPersonIds: messages.map((m) => m.recipientId) }, request.state);
+    }
+  }
+
+  const added = updated.filter((u) => !u.before).length;
+  const removed = updated.filter((u) => u.before?.active && !u.after.active).length;
+  const done: DirectorySyncRun = { ...run, added, removed, changed: updated.length - added - removed, flaggedRequests: flagged, problems: reading.problems };
+  await uow.directorySync.record(done);
+  await audit('directory_synced', null, { runId: done.id, trigger: done.trigger, added, changed: done.changed, removed, flaggedRequests: flagged, problems: done.problems });
+  return done;
+}
+
+export async function syncDirectory(deps: AppDeps, source: DirectorySource, options: SyncDirectoryOptions): Promise<DirectorySyncRun> {
+  const startedAt = deps.clock.now().toISOString();
+  const run: DirectorySyncRun = {
+    id: randomUUID(),
+    startedAt,
+    finishedAt: startedAt,
+    trigger: options.trigger,
+    requestedBy: options.requestedBy,
+    status: 'succeeded',
+    added: 0,
+    changed: 0,
+    removed: 0,
+    flaggedRequests: 0,
+    problems: [],
+    error: null,
+  };
+  let reading: Reading;
+  try {
+    reading = await readDirectory(source, options.bootstrapAdministrators);
+  } catch (error) {
+    const finishedAt = deps.clock.now().toISOString();
+    const failed: DirectorySyncRun = { ...run, finishedAt, status: 'failed', error: error instanceof Error ? error.message : String(error) };
+    await deps.store.transaction(async (uow) => {
+      await uow.directorySync.record(failed);
+      await uow.audit.append({
+        at: finishedAt,
+        actorId: options.requestedBy ?? 'system',
+        actorRole: options.requestedBy ? 'administrator' : 'system',
+        action: 'directory_sync_failed',
+        requestId: null,
+        fromState: null,
+        toState: null,
+        reason: failed.error,
+        detail: { runId: failed.id, trigger: failed.trigger },
+        httpRequestId: options.httpRequestId ?? null,
+      });
+    });
+    return failed;
+  }
+  const finishedAt = deps.clock.now().toISOString();
+  return deps.store.transaction((uow) => apply(uow, source, reading, { ...run, finishedAt }, options, finishedAt));
+}

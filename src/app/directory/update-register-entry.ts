@@ -1,0 +1,59 @@
+/**
+ * An administrator records an access worker's training and authorisation dates. Who is an access
+ * worker comes from the directory; the dates are kept here. Refused if it would put more workers on
+ * the register than its limit allows.
+ */
+import { z } from 'zod';
+import { invalidState, notFound, validationError } from '../../domain/errors';
+import { parseForm } from '../../domain/forms';
+import { assertMay } from '../gate';
+import { hasRole } from '../../domain/roles';
+import type { AppDeps } from '../deps';
+import type { Caller } from '../ports';
+import { readRegister, registerStatus } from './register';
+import { londonDate } from '../../domain/dates';
+
+const date = (what: string) => z.iso.date({ error: `Enter ${what} as a real date (YYYY-MM-DD).` }).nullable();
+const bodySchema = z.object({
+  trainedOn: date('the date of training'),
+  authorisedUntil: date('the date the authorisation ends'),
+});
+
+export async function updateRegisterEntry(deps: AppDeps, caller: Caller, personId: string, body: unknown) {
+  await assertMay(deps, caller, 'keep-register');
+  const input = parseForm(bodySchema, body ?? {});
+  if (input.trainedOn && input.authorisedUntil && input.authorisedUntil < input.trainedOn) {
+    throw validationError({ authorisedUntil: 'The authorisation cannot end before the training date.' });
+  }
+  const now = deps.clock.now();
+  return deps.store.transaction(async (uow) => {
+    const person = await uow.directory.get(personId);
+    if (!person || !person.active || !hasRole(person, 'access_worker')) {
+      throw notFound('No access worker with that id: people join the register through the access worker group in Entra ID.');
+    }
+    const after = { ...person, accessWorkerTrainedOn: input.trainedOn, accessWorkerAuthorisedUntil: input.authorisedUntil };
+    const today = londonDate(now);
+    const register = await readRegister(uow, now);
+    if (registerStatus(person, today) === 'ended' && registerStatus(after, today) === 'authorised' && register.authorised >= register.limit) {
+      throw invalidState(`The register already has ${register.authorised} authorised access workers, its limit of ${register.limit}. End someone's authorisation or raise the limit first.`);
+    }
+    await uow.people.upsert(after);
+    await uow.audit.append({
+      at: now.toISOString(),
+      actorId: caller.person.id,
+      actorRole: 'administrator',
+      action: 'register_entry_changed',
+      requestId: null,
+      fromState: null,
+      toState: null,
+      reason: null,
+      detail: {
+        personId: person.id,
+        before: { trainedOn: person.accessWorkerTrainedOn ?? null, authorisedUntil: person.accessWorkerAuthorisedUntil ?? null },
+        after: { trainedOn: input.trainedOn, authorisedUntil: input.authorisedUntil },
+      },
+      httpRequestId: caller.requestId,
+    });
+    return readRegister(uow, now);
+  });
+}

@@ -1,0 +1,110 @@
+/**
+ * The sequencer: links committed audit entries into the hash chain, in write order, a batch per
+ * transaction (`audit_link`, migration 050). Only one links at a time across every instance
+ * sharing the database; the others find the chain's lock taken and try again at their next poll.
+ * A crash loses nothing: unlinked entries stay in the table and the next run (at start-up, or on
+ * any other instance) links them.
+ */
+import { sql, type Kysely } from 'kysely';
+import type { Database } from '../store/schema';
+import type { CheckpointSigner } from './checkpoint';
+import { chainHead, DEFAULT_CHECKPOINT_EVERY, writeCheckpoint } from './log';
+
+export interface LinkOptions {
+  /** Entries linked per transaction. */
+  batchSize?: number;
+  /** A checkpoint is written at the head whenever the chain passes a multiple of this. */
+  checkpointEvery?: number;
+  /** Signs those checkpoints (the key is never in the database). */
+  signer?: CheckpointSigner | null;
+}
+
+export interface LinkResult {
+  linked: number;
+  /** Another instance's sequencer held the chain, so this one linked nothing. */
+  busy: boolean;
+}
+
+/** Links every entry committed so far (unless another sequencer is at it). */
+export async function linkPending(db: Kysely<Database>, options: LinkOptions = {}): Promise<LinkResult> {
+  const batchSize = options.batchSize ?? 1000;
+  const checkpointEvery = options.checkpointEvery ?? DEFAULT_CHECKPOINT_EVERY;
+  let linked = 0;
+  let busy = false;
+  for (;;) {
+    const n = await db.transaction().execute(async (trx) => {
+      const { rows } = await sql<{ n: number }>`select audit_link(${batchSize}) as n`.execute(trx);
+      return Number(rows[0]?.n ?? 0);
+    });
+    if (n < 0) busy = true;
+    else linked += n;
+    if (n < batchSize) break;
+  }
+  if (linked > 0) {
+    const head = await chainHead(db);
+    // Passed a multiple of checkpointEvery in this run: checkpoint the head.
+    if (head && Math.floor(head.seq / checkpointEvery) > Math.floor((head.seq - linked) / checkpointEvery)) {
+      await writeCheckpoint(db, { signer: options.signer ?? null });
+    }
+  }
+  return { linked, busy };
+}
+
+export interface SequencerOptions extends LinkOptions {
+  /** Pause between runs; entries are linked within this long of their commit (default 250 ms). */
+  intervalMs?: number;
+  onError?: (error: unknown) => void;
+}
+
+export interface AuditSequencer {
+  /** Links what is waiting now, then keeps polling. */
+  start(): void;
+  /** Stops polling, waits for the run in progress and links what committed meanwhile. */
+  stop(): Promise<void>;
+  /** One run now; resolves when it is done (a run already going is joined, then one more follows). */
+  runOnce(): Promise<LinkResult>;
+}
+
+export function createAuditSequencer(db: Kysely<Database>, options: SequencerOptions = {}): AuditSequencer {
+  const intervalMs = options.intervalMs ?? 250;
+  const onError = options.onError ?? (() => undefined);
+  let timer: NodeJS.Timeout | null = null;
+  let running = false;
+  let current: Promise<LinkResult> | null = null;
+
+  function runOnce(): Promise<LinkResult> {
+    // Runs never overlap within an instance: a new one starts after the one in progress.
+    const previous = current ?? Promise.resolve({ linked: 0, busy: false });
+    const next = previous.catch(() => undefined).then(() => linkPending(db, options));
+    current = next;
+    void next.finally(() => {
+      if (current === next) current = null;
+    }).catch(() => undefined);
+    return next;
+  }
+
+  function schedule(): void {
+    if (!running) return;
+    timer = setTimeout(() => {
+      runOnce()
+        .catch(onError)
+        .finally(schedule);
+    }, intervalMs);
+    timer.unref();
+  }
+
+  return {
+    start() {
+      if (running) return;
+      running = true;
+      runOnce().catch(onError).finally(schedule);
+    },
+    async stop() {
+      running = false;
+      if (timer) clearTimeout(timer);
+      timer = null;
+      await runOnce().catch(onError);
+    },
+    runOnce,
+  };
+}

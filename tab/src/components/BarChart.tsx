@@ -1,0 +1,84 @@
+/**
+ * A small horizontal bar chart in SVG, drawn with the theme's tokens so it follows light, dark and
+ * high contrast. The drawing is hidden from assistive technology; the same figures follow it as a
+ * table that screen readers read (and that anyone can show).
+ */
+import { useId, useState } from 'react';
+import { Button, makeStyles, tokens } from '@fluentui/react-components';
+
+export interface Bar {
+  label: string;
+  value: number | null;
+  /** How the value reads in the table and beside the bar, e.g. "45 min". */
+  display?: string;
+}
+
+const useStyles = makeStyles({
+  figure: { margin: `0 0 ${tokens.spacingVerticalL}`, minWidth: 0 },
+  caption: { fontWeight: tokens.fontWeightSemibold, marginBottom: tokens.spacingVerticalXS },
+  svg: { width: '100%', height: 'auto', display: 'block', overflow: 'visible' },
+  label: { fill: tokens.colorNeutralForeground1, fontSize: '12px' },
+  value: { fill: tokens.colorNeutralForeground1, fontSize: '12px' },
+  bar: { fill: tokens.colorBrandBackground, stroke: tokens.colorNeutralStrokeAccessible, strokeWidth: '0.5px' },
+  track: { fill: tokens.colorNeutralBackground3 },
+  hidden: { position: 'absolute', width: '1px', height: '1px', overflow: 'hidden', clip: 'rect(0 0 0 0)', whiteSpace: 'nowrap' },
+  table: { borderCollapse: 'collapse', marginTop: tokens.spacingVerticalXS, '& th, & td': { textAlign: 'left', padding: `2px ${tokens.spacingHorizontalS}`, borderBottom: `1px solid ${tokens.colorNeutralStroke2}` } },
+});
+
+export function BarChart({ title, bars, valueHeading, unit = '' }: { title: string; bars: Bar[]; valueHeading: string; unit?: string }) {
+  const styles = useStyles();
+  const id = useId();
+  const [showTable, setShowTable] = useState(false);
+  const max = Math.max(1, ...bars.map((b) => b.value ?? 0));
+  const row = 24;
+  const labelWidth = 170;
+  const width = 600;
+  // Room on the right for the longest value text, e.g. "12 (3 completed)".
+  const barSpace = width - labelWidth - 130;
+  const text = (b: Bar) => b.display ?? (b.value === null ? '—' : `${b.value}${unit}`);
+  return (
+    <figure className={styles.figure} aria-labelledby={`${id}-caption`}>
+      <figcaption id={`${id}-caption`} className={styles.caption}>
+        {title}
+      </figcaption>
+      <svg className={styles.svg} viewBox={`0 0 ${width} ${Math.max(row, bars.length * row)}`} aria-hidden="true" focusable="false">
+        {bars.map((b, i) => {
+          const y = i * row;
+          const w = b.value === null ? 0 : Math.max(b.value > 0 ? 2 : 0, (b.value / max) * barSpace);
+          return (
+            <g key={b.label}>
+              <text className={styles.label} x={0} y={y + 16}>
+                {b.label.length > 26 ? `${b.label.slice(0, 25)}…` : b.label}
+              </text>
+              <rect className={styles.track} x={labelWidth} y={y + 4} width={barSpace} height={row - 8} />
+              <rect className={styles.bar} x={labelWidth} y={y + 4} width={w} height={row - 8} />
+              <text className={styles.value} x={labelWidth + barSpace + 6} y={y + 16}>
+                {text(b)}
+              </text>
+            </g>
+          );
+        })}
+      </svg>
+      <Button size="small" appearance="subtle" aria-expanded={showTable} onClick={() => setShowTable((s) => !s)}>
+        {showTable ? 'Hide table' : 'Show as table'}
+      </Button>
+      <table className={showTable ? styles.table : styles.hidden}>
+        <caption className={styles.hidden}>{title}</caption>
+        <thead>
+          <tr>
+            <th scope="col">Item</th>
+            <th scope="col">{valueHeading}</th>
+          </tr>
+        </thead>
+        <tbody>
+          {bars.map((b) => (
+            <tr key={b.label}>
+              <th scope="row">{b.label}</th>
+              <td>{text(b)}</td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </figure>
+  );
+}

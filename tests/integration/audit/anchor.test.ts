@@ -1,0 +1,52 @@
+/**
+ * Anchoring at least daily: the server asks hourly, and a checkpoint is published when the chain
+ * has grown and the last published one is a day old — and the local signing key is made once and
+ * kept beside the database, never in it.
+ */
+import { mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { anchorIfDue, createCheckpointSigner, folderCheckpointStore, keyIdOf, loadSigningKey, loadVerifyKeys, readPublished } from '../../../src/audit';
+import type { SqlStore } from '../../../src/store';
+import { STORE_BACKENDS } from '../../support/databases';
+import { auditInput } from '../../support/store-fixtures';
+
+describe.each(STORE_BACKENDS)('anchoring on %s', (_backend, open) => {
+  let store: SqlStore;
+  let dir: string;
+  beforeAll(async () => {
+    store = await open();
+    dir = mkdtempSync(path.join(tmpdir(), 'smc-anchor-'));
+  });
+  afterAll(async () => {
+    await store?.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('publishes when a day has passed and the chain has grown, and not otherwise', async () => {
+    const key = await loadSigningKey({ dataDir: dir }, true);
+    if (!key) throw new Error('No key was made.');
+    const signer = createCheckpointSigner(key);
+    const checkpoints = folderCheckpointStore(path.join(dir, 'checkpoints'));
+    const day1 = new Date('2026-11-01T09:00:00Z');
+    const hours = (n: number) => new Date(day1.getTime() + n * 3600_000);
+
+    expect(await anchorIfDue(store.db, signer, checkpoints, day1)).toBeNull(); // nothing to anchor yet
+    await store.read.audit.append(auditInput({ action: 'first' }));
+    expect(await anchorIfDue(store.db, signer, checkpoints, day1)).toMatchObject({ treeSize: 1, timestamp: day1.toISOString() });
+    await store.read.audit.append(auditInput({ action: 'second' }));
+    expect(await anchorIfDue(store.db, signer, checkpoints, hours(23))).toBeNull(); // less than a day since the last
+    expect(await anchorIfDue(store.db, signer, checkpoints, hours(24))).toMatchObject({ treeSize: 2 });
+    expect(await anchorIfDue(store.db, signer, checkpoints, hours(49))).toBeNull(); // a day on, but nothing new
+    expect((await readPublished(checkpoints)).map((p) => p.checkpoint?.treeSize)).toEqual([1, 2]);
+
+    // The key is a file of its own in the data folder, readable by its owner only, and the same next time.
+    const file = path.join(dir, 'audit-signing-key.pem');
+    expect(readdirSync(dir).sort()).toEqual(['audit-signing-key.pem', 'checkpoints']);
+    expect(statSync(file).mode & 0o777).toBe(0o600);
+    const again = await loadSigningKey({ dataDir: dir }, true);
+    expect(again && createCheckpointSigner(again).keyId).toBe(signer.keyId);
+    expect((await loadVerifyKeys({ dataDir: dir })).map(keyIdOf)).toEqual([signer.keyId]);
+    expect(await loadSigningKey({ dataDir: path.join(dir, 'elsewhere') }, false)).toBeNull();
+  });
+});

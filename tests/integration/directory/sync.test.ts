@@ -1,0 +1,200 @@
+/**
+ * The directory sync against the local Graph stand-in (tests/support/graph-server.ts), on both
+ * databases: people and roles from one Entra ID group per role, all or nothing.
+ */
+import { DEFAULT_PROTOCOL_SETTINGS } from '../../../src/domain/protocol';
+import { randomUUID } from 'node:crypto';
+import type { AppDeps } from '../../../src/app/deps';
+import { syncDirectory } from '../../../src/app/directory/sync-directory';
+import { createTokenProvider } from '../../../src/graph/app-tokens';
+import { createGraphJsonClient, type GraphJsonClient } from '../../../src/graph/json-client';
+import { graphDirectorySource } from '../../../src/identity/graph-directory-source';
+import type { Role } from '../../../src/domain/roles';
+import type { SqlStore } from '../../../src/store';
+import { BACKENDS, freshDatabase, type TestDatabase } from '../../support/databases';
+import { startGraphServer, type DirectoryUserFixture, type GraphServer } from '../../support/graph-server';
+import { fullRequest } from '../../support/store-fixtures';
+
+const GROUPS: Record<Role, string> = {
+  social_worker: 'a0000000-0000-4000-8000-000000000001',
+  team_manager: 'a0000000-0000-4000-8000-000000000002',
+  service_manager: 'a0000000-0000-4000-8000-000000000003',
+  service_director: 'a0000000-0000-4000-8000-000000000004',
+  access_worker: 'a0000000-0000-4000-8000-000000000005',
+  administrator: 'a0000000-0000-4000-8000-000000000006',
+};
+const NESTED_TEAM = 'a0000000-0000-4000-8000-0000000000aa';
+const oid = (n: number) => `b0000000-0000-4000-8000-${n.toString().padStart(12, '0')}`;
+
+function user(n: number, name: string, managerId: string | null = null): DirectoryUserFixture {
+  const upn = `${name.toLowerCase().replace(' ', '.')}@council.example`;
+  return { id: oid(n), displayName: name, mail: upn, userPrincipalName: upn, managerId };
+}
+
+const TM1 = user(1, 'Tess Manager');
+const TM2 = user(2, 'Tariq Manager');
+const SW1 = user(3, 'Sam Worker', TM1.id);
+const SW2 = user(4, 'Sian Worker', TM1.id);
+const SM = user(5, 'Sue Manager');
+const AW = user(6, 'Alex Access');
+const ADMIN = user(7, 'Ada Admin');
+const NOBODY = user(8, 'Nora Outside');
+
+function seedDirectory(graph: GraphServer): void {
+  for (const u of [TM1, TM2, SW1, SW2, SM, AW, ADMIN, NOBODY]) graph.users.set(u.id, { ...u });
+  // Social workers through a nested team group, as councils often arrange them.
+  graph.groups.set(NESTED_TEAM, new Set([SW1.id, SW2.id]));
+  graph.groups.set(GROUPS.social_worker, new Set([NESTED_TEAM]));
+  graph.groups.set(GROUPS.team_manager, new Set([TM1.id, TM2.id]));
+  graph.groups.set(GROUPS.service_manager, new Set([SM.id]));
+  graph.groups.set(GROUPS.service_director, new Set());
+  graph.groups.set(GROUPS.access_worker, new Set([AW.id]));
+  graph.groups.set(GROUPS.administrator, new Set([ADMIN.id]));
+}
+
+describe.each(BACKENDS)('directory sync on %s', (backend) => {
+  let graph: GraphServer;
+  let database: TestDatabase;
+  let store: SqlStore;
+  let client: GraphJsonClient;
+  let deps: AppDeps;
+  let tick = 0;
+
+  const sync = (bootstrapAdministrators: string[] = []) =>
+    syncDirectory(deps, graphDirectorySource(client, GROUPS), { trigger: 'schedule', requestedBy: null, bootstrapAdministrators });
+  const person = async (n: DirectoryUserFixture) => store.read.directory.byAadObjectId(n.id);
+
+  beforeEach(async () => {
+    graph = await startGraphServer();
+    seedDirectory(graph);
+    database = await freshDatabase(backend);
+    store = await database.open();
+    client = createGraphJsonClient({
+      baseUrl: graph.graphBaseUrl,
+      token: createTokenProvider({ tenantId: graph.tenantId, clientId: 'c', clientSecret: 's', authorityHost: graph.authorityHost, caCertificate: graph.ca }),
+      policy: { maxAttempts: 4, baseDelayMs: 5, maxDelayMs: 2000 },
+      caCertificate: graph.ca,
+    });
+    deps = {
+      store,
+      directory: store.read.directory,
+      evidence: { put: () => Promise.reject(new Error('unused')), get: () => Promise.reject(new Error('unused')) },
+      clock: { now: () => new Date(Date.parse('2026-11-30T09:00:00Z') + (tick += 1000)) },
+      settings: { workflow: { authorisationValidDays: 28 }, protocol: DEFAULT_PROTOCOL_SETTINGS, maxEvidenceBytes: 1024 },
+    };
+  });
+
+  afterEach(async () => {
+    client.close();
+    await store.close();
+    await database.drop();
+    await graph.stop();
+  });
+
+  test('reads every page by following @odata.nextLink, nested groups included', async () => {
+    graph.directoryPageSize = 1;
+    const run = await sync();
+    expect(run).toMatchObject({ status: 'succeeded', added: 7, changed: 0, removed: 0, problems: [] });
+    const memberCalls = graph.callsTo('members').map((c) => c.path);
+    expect(memberCalls.filter((p) => p.includes(GROUPS.social_worker))).toHaveLength(2);
+    expect(memberCalls.some((p) => p.includes('%24skiptoken=1') || p.includes('$skiptoken=1'))).toBe(true);
+    expect((await person(SW2))?.roles).toEqual(['social_worker']);
+    expect(await person(NOBODY)).toBeNull();
+    expect((await person(SW1))?.managerId).toBe((await person(TM1))?.id);
+  });
+
+  test('waits out a 429 with Retry-After and then reads the page', async () => {
+    graph.inject({ target: 'members', kind: 'status', status: 429, retryAfter: 1 });
+    const run = await sync();
+    expect(run.status).toBe('succeeded');
+    const statuses = graph.callsTo('members').map((c) => c.status);
+    expect(statuses[0]).toBe(429);
+    expect(statuses[1]).toBe(200);
+    expect((await person(TM1))?.roles).toEqual(['team_manager']);
+  });
+
+  test('a person added, changed and removed between two syncs, and a manager change', async () => {
+    await sync();
+    graph.users.set(SW2.id, { ...SW2, displayName: 'Sian Worker-Jones', managerId: TM2.id });
+    graph.groups.get(GROUPS.access_worker)?.delete(AW.id);
+    graph.groups.get(GROUPS.service_director)?.add(NOBODY.id);
+
+    const run = await sync();
+    expect(run).toMatchObject({ status: 'succeeded', added: 1, changed: 1, removed: 1 });
+    expect(await person(NOBODY)).toMatchObject({ roles: ['service_director'], active: true });
+    expect(await person(SW2)).toMatchObject({ displayName: 'Sian Worker-Jones', managerId: (await person(TM2))?.id });
+    expect(await person(AW)).toMatchObject({ roles: [], active: false });
+    expect(await store.read.directory.withRole('access_worker')).toEqual([]);
+
+    const audit = await store.db.selectFrom('audit_entries').select(['action', 'detail']).where('request_id', 'is', null).orderBy('seq').execute();
+    const actions = audit.map((a) => a.action);
+    expect(actions.filter((a) => a === 'directory_synced')).toHaveLength(2);
+    expect(actions.filter((a) => a === 'directory_person_added')).toHaveLength(8);
+    expect(actions.filter((a) => a === 'directory_person_changed')).toHaveLength(2);
+  });
+
+  test('open requests held by someone who lost the role are flagged to the service manager', async () => {
+    await sync();
+    const aw = await person(AW);
+    const sw = await person(SW1);
+    const request = fullRequest({ state: 'searching', originatingWorkerId: sw?.id ?? '', accessWorkerId: aw?.id ?? '', designatedAccessWorkerId: null, doubtResolvers: [] });
+    await store.transaction((uow) => uow.requests.insert(request));
+    graph.groups.get(GROUPS.access_worker)?.delete(AW.id);
+
+    const run = await sync();
+    expect(run.flaggedRequests).toBe(1);
+    const messages = await store.read.outbox.listForRequest(request.id);
+    expect(messages).toEqual([
+      expect.objectContaining({ kind: 'holder_lost_role', recipientId: (await person(SM))?.id, payload: expect.objectContaining({ personId: aw?.id, role: 'access_worker' }) }),
+    ]);
+    expect((await store.read.audit.listForRequest(request.id)).map((e) => e.action)).toEqual(['holder_lost_role']);
+  });
+
+  test('bootstrap administrators by user principal name or object id; an unknown name is reported', async () => {
+    const run = await sync([NOBODY.userPrincipalName.toUpperCase(), SM.id, 'ghost@council.example']);
+    expect(await person(NOBODY)).toMatchObject({ roles: ['administrator'], active: true });
+    expect((await person(SM))?.roles).toEqual(['administrator', 'service_manager']);
+    expect(run.problems).toEqual([expect.objectContaining({ kind: 'bootstrap_administrator_not_found', displayName: 'ghost@council.example' })]);
+
+    const again = await sync([]);
+    expect(again.removed).toBe(1);
+    expect(await person(NOBODY)).toMatchObject({ roles: [], active: false });
+  });
+
+  test('a person in the administrator and access worker groups is reported, and not made an access worker', async () => {
+    graph.groups.get(GROUPS.access_worker)?.add(ADMIN.id);
+    const run = await sync();
+    expect(run.problems).toEqual([expect.objectContaining({ kind: 'roles_not_combined', aadObjectId: ADMIN.id, groups: ['administrator', 'access_worker'], withheld: 'access_worker' })]);
+    expect((await person(ADMIN))?.roles).toEqual(['administrator']);
+  });
+
+  test.each([
+    ['a 5xx that outlasts the retries', (g: GraphServer) => g.inject({ target: 'manager', kind: 'status', status: 503, times: 50 })],
+    ['a Retry-After longer than the sync will wait', (g: GraphServer) => g.inject({ target: 'members', kind: 'status', status: 429, retryAfter: 600 })],
+    ['a malformed page', (g: GraphServer) => g.inject({ target: 'members', kind: 'malformed' })],
+  ])('all or nothing: %s changes nobody, and the next sync applies everything', async (_name, fault) => {
+    await sync();
+    const before = await store.read.directory.all();
+    graph.groups.get(GROUPS.team_manager)?.delete(TM2.id);
+    graph.users.set(SW1.id, { ...SW1, managerId: TM2.id });
+    fault(graph);
+
+    const failed = await sync();
+    expect(failed).toMatchObject({ status: 'failed', added: 0, changed: 0, removed: 0 });
+    expect(failed.error).toBeTruthy();
+    expect(await store.read.directory.all()).toEqual(before);
+    expect(await store.read.directorySync.failuresSince((await store.read.directorySync.latestSucceeded())?.finishedAt ?? null)).toBe(1);
+
+    graph.clearFaults();
+    const retried = await sync();
+    expect(retried.status).toBe('succeeded');
+    expect((await person(TM2))?.active).toBe(false);
+    expect((await person(SW1))?.managerId).toBeNull();
+  });
+
+  test('a next link to another host is refused rather than sent the token', async () => {
+    const foreign = createGraphJsonClient({ baseUrl: graph.graphBaseUrl, token: async () => 'x', policy: { maxAttempts: 1, baseDelayMs: 1, maxDelayMs: 1 }, caCertificate: graph.ca });
+    await expect(foreign.get(`https://graph.example.org/v1.0/users/${randomUUID()}`)).rejects.toThrow(/another host/);
+    foreign.close();
+  });
+});

@@ -1,0 +1,58 @@
+/**
+ * Evidence waiting for SharePoint is held in the database, so any instance can retry it: an item
+ * one instance left is delivered by another, exactly once, with the same bytes.
+ */
+import type { SharePointEvidenceStore } from '../../../src/evidence/sharepoint';
+import { createPendingEvidenceQueue, type SqlStore } from '../../../src/store';
+import { STORE_BACKENDS } from '../../support/databases';
+import { startGraphServer, type GraphServer } from '../../support/graph-server';
+import { pngBytes, putInput, readAll, sha256, storeFor, tempDir } from './helpers';
+
+describe.each(STORE_BACKENDS)('pending evidence in the database (%s)', (_name, open) => {
+  let server: GraphServer;
+  let database: SqlStore;
+  let instances: SharePointEvidenceStore[];
+
+  beforeEach(async () => {
+    server = await startGraphServer();
+    database = await open();
+    // Two instances: one database, each with its own disk.
+    instances = [0, 1].map(() => storeFor(server, { pendingDir: tempDir('instance-spool') }, { pendingQueue: createPendingEvidenceQueue(database.db) }));
+  });
+
+  afterEach(async () => {
+    for (const instance of instances) instance.close();
+    await database.close();
+    await server.stop();
+  });
+
+  test('left pending by one instance, readable from the other and delivered by it once', async () => {
+    const [first, second] = instances as [SharePointEvidenceStore, SharePointEvidenceStore];
+    const content = pngBytes(1_500_123, 11);
+    server.inject({ target: 'simple', kind: 'status', status: 503, times: 4 });
+    const pending = await first.put(putInput(content));
+    expect(pending.status).toBe('upload_pending');
+    expect(sha256(await readAll(await second.get(pending.storageKey)))).toBe(sha256(content));
+
+    // Both instances' retry jobs run at the same moment: the item is claimed by one of them.
+    const recorded: string[] = [];
+    const outcomes = (await Promise.all(instances.map((i) => i.retryPendingUploads(async (key) => void recorded.push(key))))).flat();
+    expect(outcomes).toHaveLength(1);
+    expect(recorded).toEqual([pending.storageKey]);
+    expect(server.callsTo('simple').filter((c) => c.status === 201)).toHaveLength(1);
+    const item = server.items.get(outcomes[0]?.result.storageKey.slice('sharepoint:'.length) ?? '');
+    expect(item?.sha256).toBe(sha256(content));
+    expect(await first.pendingUploads()).toEqual([]);
+  });
+
+  test('a failed item is listed with its error and waits for an administrator', async () => {
+    const [first, second] = instances as [SharePointEvidenceStore, SharePointEvidenceStore];
+    server.inject({ target: 'simple', kind: 'status', status: 403 });
+    const pending = await first.put(putInput(pngBytes(2_000, 3)));
+    expect(await second.pendingUploads()).toEqual([expect.objectContaining({ key: pending.storageKey.slice('pending:'.length), status: 'failed', attempts: 1 })]);
+    expect(await second.retryPendingUploads(async () => undefined)).toEqual([]);
+    expect(await second.releasePendingUpload(pending.storageKey)).toBe(true);
+    const [outcome] = await second.retryPendingUploads(async () => undefined);
+    expect(outcome?.result.status).toBe('stored');
+  });
+});

@@ -35,7 +35,7 @@ describe.each(BACKENDS)('refusals on %s', (backend) => {
       version = r.body.version as number;
     }
     const subjectId = created.body.subjects?.[0]?.id ?? '';
-    const session = await api.call('POST', `/api/requests/${id}/search-sessions`, { token: t.aaw });
+    const session = await api.call('POST', `/api/requests/${id}/search-sessions`, { token: t.aaw, body: { corporateAccount: true } });
     const upload = await uploadEvidence(api, t.aaw, id, { subjectId }, PNG_BYTES, 'shot.png');
     expect(upload.status).toBe(201);
     searching = { id, version, subjectId, sessionId: session.body.id as string, evidenceId: upload.body.id as string };

@@ -24,11 +24,11 @@ const startSchema = z.object({
 export async function startSearchSession(deps: AppDeps, caller: Caller, requestId: string, input: unknown): Promise<SearchSession> {
   await expireIfDue(deps, requestId);
   const now = deps.clock.now();
-  return throughGate(deps, caller, 'search', requestId, (gate) => {
-    const result = startSchema.safeParse(input ?? {});
-    if (!result.success) throw ruleError('corporate_account', 'validation', PROTOCOL_RULES.corporate_account, fieldErrors(result.error));
-    return deps.store.transaction(async (uow) => {
+  return throughGate(deps, caller, 'search', requestId, (gate) =>
+    deps.store.transaction(async (uow) => {
       const { request, part } = await gate.load(uow, { lock: true });
+      const result = startSchema.safeParse(input ?? {});
+      if (!result.success) throw ruleError('corporate_account', 'validation', PROTOCOL_RULES.corporate_account, fieldErrors(result.error));
       const sessions = await uow.searchSessions.listForRequest(requestId);
       if (sessions.some((s) => s.endedAt === null)) throw invalidState('A search session is already running: end it before starting another.');
       assertSessionMayStart(request, sessions.map((s) => s.startedAt), now, deps.settings.protocol);
@@ -48,8 +48,8 @@ export async function startSearchSession(deps: AppDeps, caller: Caller, requestI
       }
       await auditEvent(uow, caller, request, 'start_search_session', part, now, { sessionId: session.id, corporateAccount: true });
       return session;
-    });
-  });
+    }),
+  );
 }
 
 /** Ends a session; only the access worker holding the request may, and so only the one who started it. */

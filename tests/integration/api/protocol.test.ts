@@ -170,7 +170,7 @@ describe('protocol fidelity over HTTP', () => {
 
     const submitted = await ok(id, t['tom.reid'], 'submit', { teamManagerId: 'robert.hale' });
     expect(submitted).toMatchObject({ state: 'awaiting_team_manager', teamManagerId: 'robert.hale' });
-    expect((await get(id, t['robert.hale'])).allowedActions).toContain('agree');
+    expect((await get(id, t['robert.hale'])).allowedActions).toContainEqual({ action: 'agree', reasonRequired: false });
     await ok(id, t['robert.hale'], 'agree');
     await ok(id, t['sarah.mitchell'], 'authorise');
     await ok(id, t['imran.malik'], 'claim');

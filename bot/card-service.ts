@@ -55,7 +55,7 @@ export class CardService {
       view,
       purpose,
       viewerTeamsId,
-      accessWorkers: !statusOnly && view.allowedActions.includes('authorise') ? await this.eligibleAccessWorkers(view, person) : [],
+      accessWorkers: !statusOnly && view.allowedActions.some((a) => a.action === 'authorise') ? await this.eligibleAccessWorkers(view, person) : [],
       tabUrl: this.options.tabUrl,
       notice,
       statusOnly,

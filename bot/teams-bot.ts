@@ -26,7 +26,6 @@ export interface TeamsBotOptions {
   onCardPosted: (card: { requestId: string; person: Person; context: TurnContext; activityId: string; kind: string }) => Promise<void>;
 }
 
-const NOT_WAITING = new Set<string>(['withdraw', 'cancel']);
 const STALE_NOTICE = 'This card was out of date, so nothing was changed. It now shows the request as it stands.';
 
 function isCardAction(verb: string): verb is CardAction {
@@ -100,7 +99,7 @@ export class SmcTeamsBot extends TeamsActivityHandler {
     // Request cards go only to a person's own chat, never to a team's channel.
     if (!person || context.activity.conversation?.conversationType !== 'personal') return;
     const waiting = await listRequests(this.options.deps, this.options.cards.callerFor(person, context.activity.id), { waiting: true });
-    for (const view of waiting.filter((v) => v.allowedActions.some((a) => !NOT_WAITING.has(a)))) {
+    for (const view of waiting.items) {
       const card = await this.options.cards.cardFor(person, view, 'current', null, false, context.activity.from.id);
       const sent = await context.sendActivity({ attachments: [CardFactory.adaptiveCard(card)] });
       if (sent?.id) await this.options.onCardPosted({ requestId: view.id, person, context, activityId: sent.id, kind: 'current' });
@@ -118,13 +117,12 @@ export class SmcTeamsBot extends TeamsActivityHandler {
   private async commandCard(said: string, person: Person, activityId: string | undefined): Promise<AdaptiveCard> {
     const caller = this.options.cards.callerFor(person, activityId);
     if (/^(waiting( for me)?|waitingforme|inbox)$/.test(said)) {
-      // Waiting means a decision or a task of theirs; being able to withdraw or cancel is not one.
-      const views = (await listRequests(this.options.deps, caller, { waiting: true })).filter((v) => v.allowedActions.some((a) => !NOT_WAITING.has(a)));
-      return buildSummaryCard('Waiting for you', 'Nothing is waiting for your decision.', views, this.options.tabUrl);
+      const page = await listRequests(this.options.deps, caller, { waiting: true });
+      return buildSummaryCard('Waiting for you', 'Nothing is waiting for your decision.', page.items, this.options.tabUrl, page.counts.waitingForMe);
     }
     if (/^(my requests|myrequests|mine)$/.test(said)) {
-      const views = await listRequests(this.options.deps, caller, { mine: true });
-      return buildSummaryCard('Your requests', 'You have no requests yet.', views, this.options.tabUrl);
+      const page = await listRequests(this.options.deps, caller, { mine: true });
+      return buildSummaryCard('Your requests', 'You have no requests yet.', page.items, this.options.tabUrl);
     }
     return buildHelpCard(this.options.tabUrl, false);
   }

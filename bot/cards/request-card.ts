@@ -115,7 +115,7 @@ export function requestUrl(tabUrl: string, requestId: string, page?: 'workspace'
 }
 
 export function cardActionsFor(view: RequestView): CardAction[] {
-  return CARD_ACTIONS.filter((a) => (view.allowedActions as readonly string[]).includes(a));
+  return CARD_ACTIONS.filter((a) => view.allowedActions.some((allowed) => allowed.action === a));
 }
 
 function name(view: RequestView, id: string | null | undefined): string {
@@ -195,7 +195,7 @@ export function buildRequestCard(input: RequestCardInput): AdaptiveCard {
     version: view.version,
     reference: view.reference,
     stateLabel: view.stateLabel,
-    headline: headline(input.purpose, input.statusOnly ? [] : view.allowedActions),
+    headline: headline(input.purpose, input.statusOnly ? [] : view.allowedActions.map((a) => a.action)),
     notice: input.notice ?? null,
     outcome: result?.text ?? null,
     outcomeStyle: result?.style ?? 'default',

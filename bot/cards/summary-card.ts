@@ -6,14 +6,15 @@ import { renderCard, type AdaptiveCard } from './render';
 
 const MAX_ITEMS = 15;
 
-export function buildSummaryCard(title: string, emptyText: string, views: RequestView[], tabUrl: string): AdaptiveCard {
+/** `total` is how many there are in all when `views` is only the first page of them. */
+export function buildSummaryCard(title: string, emptyText: string, views: RequestView[], tabUrl: string, total: number = views.length): AdaptiveCard {
   const items = views.slice(0, MAX_ITEMS).map((v) => ({
     reference: v.reference,
     stateLabel: v.stateLabel,
     detail: `Case ${v.caseReference} · needed by ${formatDate(v.neededBy)} · ${v.nextStep}`,
     url: requestUrl(tabUrl, v.id),
   }));
-  return renderCard('summary', { title, emptyText, items, more: Math.max(0, views.length - MAX_ITEMS), tabUrl });
+  return renderCard('summary', { title, emptyText, items, more: Math.max(0, total - items.length), tabUrl });
 }
 
 export function buildHelpCard(tabUrl: string, notRegistered: boolean): AdaptiveCard {

@@ -3,6 +3,7 @@
  * nothing here knows of PostgreSQL, Graph, Fastify or botbuilder.
  */
 import type { Readable } from 'node:stream';
+import type { Condition } from '../domain/conditions';
 import type { DisclosureRecord } from '../domain/disclosure';
 import type { EvaluationRow } from '../domain/evaluation';
 import type { EvidenceMetadata } from '../domain/forms';
@@ -78,6 +79,12 @@ export interface RequestFilter {
   limit?: number;
 }
 
+/** Where a page of a list starts: after this request in the list's order (newest first). */
+export interface RequestListKey {
+  createdAt: string;
+  id: string;
+}
+
 export interface RequestRepository {
   get(id: string): Promise<InvestigationRequest | null>;
   /** Reads and locks the row until the transaction ends (SELECT … FOR UPDATE). */
@@ -86,6 +93,9 @@ export interface RequestRepository {
   /** Writes the request if its stored version is still `expectedVersion`; false when it is not. */
   update(request: InvestigationRequest, expectedVersion: number): Promise<boolean>;
   list(filter: RequestFilter): Promise<InvestigationRequest[]>;
+  /** Up to `limit` requests meeting `where`, newest first (created, then id), after `after` when given. */
+  page(where: Condition, options: { after?: RequestListKey; limit: number }): Promise<InvestigationRequest[]>;
+  count(where: Condition): Promise<number>;
   /** Requests whose time-based expiry may be due (authorised, assigned, searching, on hold). */
   listWithLiveAuthorisation(): Promise<InvestigationRequest[]>;
   /** A new human-readable reference, e.g. SMC-2026-000042. */

@@ -1,10 +1,15 @@
 /**
- * Who may do what, declared as a table so it can be read and tested on its own.
- * The engine (workflow.ts) applies it; nothing else decides permissions.
+ * Who may do what: ONE table for every ability — the workflow actions, and everything else a
+ * person can do with a request (see it, edit the draft, write the log, search, record and view
+ * evidence, give feedback) or without one (raise a request, see the people register, the
+ * dashboard, administration). `can` is the only function that answers "may this person do this";
+ * the engine, the use cases' gate, the views and the lists all ask it.
  */
-import { type Person, hasRole, ROLE_LABELS } from './roles';
+import { ALWAYS, holds, NEVER, type Condition, type PersonField } from './conditions';
+import { formatDate, londonDate } from './dates';
 import type { InvestigationRequest } from './request';
-import { OPEN_STATES, type RequestState, type WorkflowAction } from './states';
+import { hasRole, ROLE_LABELS, type Person, type Role } from './roles';
+import { OPEN_STATES, REQUEST_STATES, STATE_LABELS, WORKFLOW_ACTIONS, type RequestState, type WorkflowAction } from './states';
 
 /** The part a person plays on one request. One person plays at most one part per request. */
 export type RequestRole = 'originating_worker' | 'team_manager' | 'service_director' | 'service_manager' | 'access_worker';
@@ -17,82 +22,104 @@ export const REQUEST_ROLE_LABELS: Record<RequestRole, string> = {
   access_worker: 'access worker',
 };
 
-/** Who, relative to the request, may take a step in a given part. */
+/** What a person may do with a request besides the workflow actions. */
+export const RECORD_ABILITIES = [
+  'view',
+  /** Children's dates of birth and people's addresses: not shown to access workers browsing the register. */
+  'see-personal-details',
+  'edit-draft',
+  /** Raise a new request linked to this one, about a further person found. */
+  'raise-linked',
+  /** The access worker's findings while searching; the originating worker's assessment after. */
+  'write-log',
+  'search',
+  'end-search-session',
+  'record-evidence',
+  'view-evidence',
+  'give-feedback',
+] as const;
+export type RecordAbility = (typeof RECORD_ABILITIES)[number];
+
+/** What a person may do that concerns no one request. */
+export const PERSON_ABILITIES = [
+  'raise-request',
+  /** The people register, e.g. the access workers a director may choose from. */
+  'view-people',
+  'view-dashboard',
+  /** The people list, directory sync and their audit. */
+  'administer',
+  /** The access worker register: training and authorisation dates, the register's limit. */
+  'keep-register',
+  'manage-pilot-settings',
+  'view-evaluation',
+  'answer-survey',
+  /** Subject access: finding and reading what is held about a person. */
+  'search-disclosure',
+  'propose-disposal',
+  'confirm-disposal',
+  'place-legal-hold',
+] as const;
+export type PersonAbility = (typeof PERSON_ABILITIES)[number];
+
+export type RequestAbility = WorkflowAction | RecordAbility;
+export type Ability = RequestAbility | PersonAbility;
+export const ABILITIES: readonly Ability[] = [...WORKFLOW_ACTIONS, ...RECORD_ABILITIES, ...PERSON_ABILITIES];
+
+export function isPersonAbility(ability: Ability): ability is PersonAbility {
+  return (PERSON_ABILITIES as readonly string[]).includes(ability);
+}
+
+/** Who, relative to the request, a grant is for. */
 type Relation =
   | 'originator' // the request's originating social worker
   | 'line_manager' // the originator's team manager recorded at submission
+  | 'assigned_access_worker' // the access worker who holds the request
+  | 'participant' // anyone already playing a part on the request
   | 'any_holder' // anyone holding the directory role
-  | 'assigned_access_worker'; // the access worker who holds the request
+  | 'once_submitted' // anyone holding the directory role, once the request has been submitted
+  | 'open_to_register'; // an access worker, while the request is authorised and no one was chosen
 
-export interface ActionRule {
-  from: readonly RequestState[];
-  /** The parts that may take this action, in order of preference, with the relation each needs. */
-  parts: readonly { part: RequestRole; relation: Relation; when?: readonly RequestState[] }[];
-  reasonRequired: boolean;
-  /** How the action reads in a sentence: "cannot ___ this request". */
-  verb: string;
+/** The part recorded for someone who only looks: looking never makes a person play a part. */
+export type Part = RequestRole | 'viewer';
+
+/** Why not: a person who may never do it (forbidden), or not in this state (invalid_state). */
+export interface Refusal {
+  code: 'forbidden' | 'invalid_state';
+  message: string;
 }
 
-const SUBMITTED_OPEN = OPEN_STATES.filter((s) => s !== 'draft');
+interface Grant {
+  /** The part the person takes (recorded in the audit trail); a part other than viewer counts for the one-part rule. */
+  part: Part;
+  /** The directory role needed; null when the relation alone decides. */
+  role: Role | null;
+  relation: Relation;
+  /** Only in these states, where an ability passes to different people as the request moves on. */
+  when?: readonly RequestState[];
+}
 
-export const ACTION_RULES: Record<WorkflowAction, ActionRule> = {
-  submit: { from: ['draft'], parts: [{ part: 'originating_worker', relation: 'originator' }], reasonRequired: false, verb: 'submit' },
-  agree: { from: ['awaiting_team_manager'], parts: [{ part: 'team_manager', relation: 'line_manager' }], reasonRequired: false, verb: 'agree' },
-  decline: { from: ['awaiting_team_manager'], parts: [{ part: 'team_manager', relation: 'line_manager' }], reasonRequired: true, verb: 'decline' },
-  return: {
-    from: ['awaiting_team_manager', 'awaiting_service_director'],
-    parts: [
-      { part: 'team_manager', relation: 'line_manager', when: ['awaiting_team_manager'] },
-      { part: 'service_director', relation: 'any_holder', when: ['awaiting_service_director'] },
-    ],
-    reasonRequired: true,
-    verb: 'return',
-  },
-  authorise: { from: ['awaiting_service_director'], parts: [{ part: 'service_director', relation: 'any_holder' }], reasonRequired: false, verb: 'authorise' },
-  refuse: { from: ['awaiting_service_director'], parts: [{ part: 'service_director', relation: 'any_holder' }], reasonRequired: true, verb: 'refuse' },
-  claim: { from: ['authorised'], parts: [{ part: 'access_worker', relation: 'any_holder' }], reasonRequired: false, verb: 'claim' },
-  assign: {
-    from: ['authorised'],
-    parts: [
-      { part: 'service_director', relation: 'any_holder' },
-      { part: 'service_manager', relation: 'any_holder' },
-    ],
-    reasonRequired: false,
-    verb: 'assign',
-  },
-  'confirm-legitimacy': { from: ['assigned'], parts: [{ part: 'access_worker', relation: 'assigned_access_worker' }], reasonRequired: false, verb: 'confirm the legitimacy of' },
-  'raise-doubt': { from: ['assigned', 'searching'], parts: [{ part: 'access_worker', relation: 'assigned_access_worker' }], reasonRequired: true, verb: 'raise a doubt about' },
-  'resolve-doubt': {
-    from: ['on_hold'],
-    parts: [
-      { part: 'service_manager', relation: 'any_holder' },
-      { part: 'service_director', relation: 'any_holder' },
-    ],
-    reasonRequired: true,
-    verb: 'resolve the doubt on',
-  },
-  'complete-log': { from: ['searching'], parts: [{ part: 'access_worker', relation: 'assigned_access_worker' }], reasonRequired: false, verb: 'complete the log of' },
-  finalise: { from: ['with_originating_worker'], parts: [{ part: 'originating_worker', relation: 'originator' }], reasonRequired: false, verb: 'finalise' },
-  share: { from: ['finalised'], parts: [{ part: 'originating_worker', relation: 'originator' }], reasonRequired: false, verb: 'share' },
-  withdraw: {
-    from: OPEN_STATES,
-    parts: [
-      { part: 'originating_worker', relation: 'originator' },
-      { part: 'team_manager', relation: 'line_manager' },
-    ],
-    reasonRequired: true,
-    verb: 'withdraw',
-  },
-  cancel: { from: SUBMITTED_OPEN, parts: [{ part: 'service_director', relation: 'any_holder' }], reasonRequired: true, verb: 'cancel' },
-  'review-monitoring': {
-    from: ['authorised', 'assigned', 'searching', 'on_hold'],
-    parts: [{ part: 'service_director', relation: 'any_holder' }],
-    reasonRequired: false,
-    verb: 'review the monitoring of',
-  },
-};
+export interface AbilityRule {
+  /** States in which it can be used; null for an ability that concerns no request. */
+  from: readonly RequestState[] | null;
+  grants: readonly Grant[];
+  /** Whether taking it needs a written reason (DESIGN.md §2). */
+  reasonRequired: boolean;
+  /**
+   * A step someone must take for the request to move on: what "waiting for me" lists. Being able to
+   * withdraw or cancel is always true of an open request and is not a task.
+   */
+  waiting: boolean;
+  /** How the ability reads in a sentence: "cannot ___ this request". */
+  verb: string;
+  /** The refusal when the state does not allow it, if better said than the general one. */
+  notNow?: string;
+  /** A further condition on the request's recorded facts, as data so lists can ask it in SQL; and why not. */
+  onlyIf?: { where: (personId: string) => Condition; refusal: Refusal };
+  /** A further condition on dates and scope that lists never need; says why not. */
+  unless?: (request: InvestigationRequest, actor: Person, today: string) => Refusal | null;
+}
 
-const DIRECTORY_ROLE: Record<RequestRole, Person['roles'][number]> = {
+const DIRECTORY_ROLE: Record<RequestRole, Role> = {
   originating_worker: 'social_worker',
   team_manager: 'team_manager',
   service_director: 'service_director',
@@ -100,11 +127,177 @@ const DIRECTORY_ROLE: Record<RequestRole, Person['roles'][number]> = {
   access_worker: 'access_worker',
 };
 
-/** Everyone who already plays a part on this request. */
-export function partsOnRequest(request: InvestigationRequest): Map<string, RequestRole> {
+/** A grant to take a part on the request. */
+const as = (part: RequestRole, relation: Relation, when?: readonly RequestState[]): Grant => ({ part, role: DIRECTORY_ROLE[part], relation, ...(when ? { when } : {}) });
+/** A grant to look, which takes no part. */
+const looks = (role: Role | null, relation: Relation): Grant => ({ part: 'viewer', role, relation });
+
+const SUBMITTED_OPEN = OPEN_STATES.filter((s) => s !== 'draft');
+const NOT_DRAFT = REQUEST_STATES.filter((s) => s !== 'draft');
+const ALL = REQUEST_STATES;
+
+/** Who may look at a request at all: deny by default. */
+const VIEWERS: readonly Grant[] = [
+  looks(null, 'participant'),
+  looks('service_director', 'once_submitted'),
+  looks('service_manager', 'once_submitted'),
+  looks('access_worker', 'open_to_register'),
+];
+
+const workflow = (
+  from: readonly RequestState[],
+  grants: readonly Grant[],
+  verb: string,
+  options: Partial<Pick<AbilityRule, 'reasonRequired' | 'waiting' | 'onlyIf' | 'unless'>> = {},
+): AbilityRule => ({ ...options, from, grants, verb, reasonRequired: options.reasonRequired ?? false, waiting: options.waiting ?? true });
+
+/** An ability that concerns no one request, held by anyone with one of `roles` (null: by everyone). */
+function personAbility(roles: readonly Role[] | null, verb: string): AbilityRule {
+  return { from: null, grants: roles ? roles.map((r) => looks(r, 'any_holder')) : [looks(null, 'any_holder')], reasonRequired: false, waiting: false, verb };
+}
+
+/** Searching and recording stop when monitoring has ended or run past its end date. */
+function monitoringStopped(request: InvestigationRequest, _actor: Person, today: string): Refusal | null {
+  const monitoring = request.authorisation?.scope.monitoring;
+  if (monitoring?.endedOn) return { code: 'forbidden', message: `Monitoring ended on ${formatDate(monitoring.endedOn)}: no further searches are authorised.` };
+  if (monitoring && monitoring.endDate < today) return { code: 'forbidden', message: `Monitoring was authorised until ${formatDate(monitoring.endDate)} only.` };
+  return null;
+}
+
+export const POLICY: Record<Ability, AbilityRule> = {
+  // The workflow actions (DESIGN.md §2).
+  submit: workflow(['draft'], [as('originating_worker', 'originator')], 'submit'),
+  agree: workflow(['awaiting_team_manager'], [as('team_manager', 'line_manager')], 'agree'),
+  decline: workflow(['awaiting_team_manager'], [as('team_manager', 'line_manager')], 'decline', { reasonRequired: true }),
+  return: workflow(
+    ['awaiting_team_manager', 'awaiting_service_director'],
+    [as('team_manager', 'line_manager', ['awaiting_team_manager']), as('service_director', 'any_holder', ['awaiting_service_director'])],
+    'return',
+    { reasonRequired: true },
+  ),
+  authorise: workflow(['awaiting_service_director'], [as('service_director', 'any_holder')], 'authorise'),
+  refuse: workflow(['awaiting_service_director'], [as('service_director', 'any_holder')], 'refuse', { reasonRequired: true }),
+  claim: workflow(['authorised'], [as('access_worker', 'any_holder')], 'claim', {
+    onlyIf: {
+      where: (me) => ({ any: [{ field: 'designatedAccessWorkerId', is: null }, { field: 'designatedAccessWorkerId', is: me }] }),
+      refusal: { code: 'forbidden', message: 'The service director chose another access worker for this request.' },
+    },
+  }),
+  assign: workflow(['authorised'], [as('service_director', 'any_holder'), as('service_manager', 'any_holder')], 'assign'),
+  'confirm-legitimacy': workflow(['assigned'], [as('access_worker', 'assigned_access_worker')], 'confirm the legitimacy of'),
+  'raise-doubt': workflow(['assigned', 'searching'], [as('access_worker', 'assigned_access_worker')], 'raise a doubt about', { reasonRequired: true, waiting: false }),
+  'resolve-doubt': workflow(['on_hold'], [as('service_manager', 'any_holder'), as('service_director', 'any_holder')], 'resolve the doubt on', { reasonRequired: true }),
+  'complete-log': workflow(['searching'], [as('access_worker', 'assigned_access_worker')], 'complete the log of'),
+  finalise: workflow(['with_originating_worker'], [as('originating_worker', 'originator')], 'finalise'),
+  share: workflow(['finalised'], [as('originating_worker', 'originator')], 'share'),
+  withdraw: workflow(OPEN_STATES, [as('originating_worker', 'originator'), as('team_manager', 'line_manager')], 'withdraw', { reasonRequired: true, waiting: false }),
+  cancel: workflow(SUBMITTED_OPEN, [as('service_director', 'any_holder')], 'cancel', { reasonRequired: true, waiting: false }),
+  'review-monitoring': workflow(['authorised', 'assigned', 'searching', 'on_hold'], [as('service_director', 'any_holder')], 'review the monitoring of', {
+    waiting: false,
+    unless: (request) =>
+      request.authorisation?.scope.kind === 'monitoring' ? null : { code: 'invalid_state', message: 'This is a one-off check: there is no monitoring to review.' },
+  }),
+
+  // What else a person does with a request.
+  view: { from: ALL, grants: VIEWERS, reasonRequired: false, waiting: false, verb: 'see' },
+  'see-personal-details': {
+    from: ALL,
+    grants: VIEWERS.filter((g) => g.relation !== 'open_to_register'),
+    reasonRequired: false,
+    waiting: false,
+    verb: 'see the personal details in',
+  },
+  'edit-draft': {
+    from: ['draft'],
+    grants: [as('originating_worker', 'originator')],
+    reasonRequired: false,
+    waiting: false,
+    verb: 'edit',
+    notNow: 'Only a draft can be edited: this request has been submitted.',
+  },
+  'raise-linked': {
+    from: NOT_DRAFT,
+    grants: [as('originating_worker', 'originator')],
+    reasonRequired: false,
+    waiting: false,
+    verb: 'raise a linked request from',
+    notNow: 'A linked request can follow only a submitted request.',
+  },
+  'write-log': {
+    from: ['searching', 'with_originating_worker'],
+    grants: [as('access_worker', 'assigned_access_worker', ['searching']), as('originating_worker', 'originator', ['with_originating_worker'])],
+    reasonRequired: false,
+    waiting: false,
+    verb: 'write the log of',
+    notNow: 'The access worker records findings while the search is under way; the originating social worker writes the assessment once the log is completed, before it is finalised.',
+  },
+  search: {
+    from: ['searching'],
+    grants: [as('access_worker', 'assigned_access_worker')],
+    reasonRequired: false,
+    waiting: false,
+    verb: 'search for',
+    notNow: 'Searching is possible only after legitimacy is confirmed, and until the log is completed.',
+    unless: monitoringStopped,
+  },
+  'end-search-session': {
+    from: ALL,
+    grants: [as('access_worker', 'assigned_access_worker')],
+    reasonRequired: false,
+    waiting: false,
+    verb: 'end a search session on',
+  },
+  'record-evidence': {
+    from: ['searching'],
+    grants: [as('access_worker', 'assigned_access_worker')],
+    reasonRequired: false,
+    waiting: false,
+    verb: 'record evidence for',
+    notNow: 'Evidence is recorded only while the search is under way.',
+    unless: monitoringStopped,
+  },
+  'view-evidence': { from: NOT_DRAFT, grants: VIEWERS, reasonRequired: false, waiting: false, verb: 'view the evidence of', notNow: 'This request is a draft.' },
+  'give-feedback': {
+    from: ['finalised', 'shared'],
+    grants: [as('originating_worker', 'originator')],
+    reasonRequired: false,
+    waiting: false,
+    verb: 'give feedback on',
+    notNow: 'Feedback is given once the log has been finalised.',
+  },
+
+  // What a person does that concerns no one request.
+  'raise-request': { from: null, grants: [as('originating_worker', 'any_holder')], reasonRequired: false, waiting: false, verb: 'raise an Investigation Request' },
+  'view-people': {
+    from: null,
+    grants: [looks('service_director', 'any_holder'), looks('service_manager', 'any_holder'), looks('administrator', 'any_holder')],
+    reasonRequired: false,
+    waiting: false,
+    verb: 'see the register of people',
+  },
+  'view-dashboard': {
+    from: null,
+    grants: [looks('service_director', 'any_holder'), looks('service_manager', 'any_holder'), looks('administrator', 'any_holder')],
+    reasonRequired: false,
+    waiting: false,
+    verb: 'see the pilot dashboard',
+  },
+  administer: personAbility(['administrator'], 'administer the service'),
+  'keep-register': personAbility(['administrator'], 'keep the access worker register'),
+  'manage-pilot-settings': personAbility(['administrator'], 'change the pilot settings'),
+  'view-evaluation': personAbility(['service_manager', 'service_director'], 'see the pilot evaluation'),
+  'answer-survey': personAbility(null, 'answer the process survey'),
+  'search-disclosure': personAbility(['administrator', 'service_manager'], 'search for a subject access disclosure'),
+  'propose-disposal': personAbility(['service_manager'], 'propose disposing of a request'),
+  'confirm-disposal': personAbility(['service_director'], 'confirm the disposal of a request'),
+  'place-legal-hold': personAbility(['service_manager', 'service_director', 'administrator'], 'place or lift a legal hold'),
+};
+
+/** Everyone who already plays a part on this request, with that part. */
+export function participants(request: InvestigationRequest): Map<string, RequestRole> {
   const parts = new Map<string, RequestRole>();
   const put = (id: string | null | undefined, part: RequestRole) => {
-    if (id && !parts.has(id)) parts.set(id, part);
+    if (id && id !== 'system' && !parts.has(id)) parts.set(id, part);
   };
   put(request.originatingWorkerId, 'originating_worker');
   put(request.teamManagerId, 'team_manager');
@@ -116,9 +309,9 @@ export function partsOnRequest(request: InvestigationRequest): Map<string, Reque
   return parts;
 }
 
-export type PartCheck = { ok: true; part: RequestRole } | { ok: false; message: string };
-
-function relationHolds(relation: Relation, request: InvestigationRequest, actor: Person): boolean {
+function relationHolds(relation: Relation, request: InvestigationRequest | null, actor: Person): boolean {
+  if (relation === 'any_holder') return true;
+  if (!request) return false;
   switch (relation) {
     case 'originator':
       return request.originatingWorkerId === actor.id;
@@ -126,49 +319,169 @@ function relationHolds(relation: Relation, request: InvestigationRequest, actor:
       return request.teamManagerId === actor.id;
     case 'assigned_access_worker':
       return request.accessWorkerId === actor.id;
+    case 'participant':
+      return participants(request).has(actor.id);
+    case 'once_submitted':
+      return request.submittedAt !== null;
+    case 'open_to_register':
+      return request.state === 'authorised' && request.designatedAccessWorkerId === null;
+  }
+}
+
+/** The answer to "may this person do this": the part they would take, or why not. */
+export type Decision = { ok: true; part: Part } | ({ ok: false } & (Refusal | { code: 'not_found'; message: string }));
+
+export const NOT_VISIBLE = 'No request with that id is visible to you.';
+
+/**
+ * May `person` use `ability` on `request` (null for an ability that concerns no request) now?
+ * Checks, in order: that they may see the request at all (else "not found", so nothing is
+ * revealed), their directory role and relation to the request, the one-part-per-request rule,
+ * the state, an access worker's authorisation dates, and the ability's own further condition.
+ */
+export function can(person: Person, ability: Ability, request: InvestigationRequest | null, now: Date): Decision {
+  const rule = POLICY[ability];
+  if (rule.from !== null) {
+    if (!request) return { ok: false, code: 'not_found', message: NOT_VISIBLE };
+    if (ability !== 'view' && !can(person, 'view', request, now).ok) return { ok: false, code: 'not_found', message: NOT_VISIBLE };
+  }
+  const chosen = grantFor(rule, request, person);
+  if (!chosen.ok) return ability === 'view' ? { ok: false, code: 'not_found', message: NOT_VISIBLE } : chosen;
+  if (request && rule.from && !rule.from.includes(request.state)) {
+    return { ok: false, code: 'invalid_state', message: rule.notNow ?? notNowMessage(ability, rule, request.state) };
+  }
+  const today = londonDate(now);
+  if (chosen.part === 'access_worker') {
+    const until = person.accessWorkerAuthorisedUntil;
+    if (until && until < today) return { ok: false, code: 'forbidden', message: `Your authorisation as an access worker ended on ${formatDate(until)}.` };
+  }
+  if (request && rule.onlyIf && !holds(rule.onlyIf.where(person.id), request)) return { ok: false, ...rule.onlyIf.refusal };
+  const why = request && rule.unless ? rule.unless(request, person, today) : null;
+  if (why) return { ok: false, ...why };
+  return chosen;
+}
+
+/** The request fields that make a person a participant, in the order `participants` reads them. */
+const PART_FIELDS: readonly [PersonField, RequestRole][] = [
+  ['originatingWorkerId', 'originating_worker'],
+  ['teamManagerId', 'team_manager'],
+  ['agreementBy', 'team_manager'],
+  ['authorisationBy', 'service_director'],
+  ['accessWorkerId', 'access_worker'],
+  ['designatedAccessWorkerId', 'access_worker'],
+];
+
+function partConditions(me: string): [Condition, RequestRole][] {
+  return [
+    ...PART_FIELDS.map(([field, part]): [Condition, RequestRole] => [{ field, is: me }, part]),
+    [{ resolver: me, role: 'service_manager' }, 'service_manager'],
+    [{ resolver: me, role: 'service_director' }, 'service_director'],
+  ];
+}
+
+/** The person's part on the request is `part` (the first field naming them decides, as in `participants`). */
+function partIs(me: string, part: RequestRole): Condition {
+  const all = partConditions(me);
+  return { any: all.flatMap(([c, p], i) => (p === part ? [{ all: [c, ...all.slice(0, i).map(([earlier]) => ({ not: earlier }))] }] : [])) };
+}
+
+function relationWhere(relation: Relation, me: string): Condition {
+  switch (relation) {
+    case 'originator':
+      return { field: 'originatingWorkerId', is: me };
+    case 'line_manager':
+      return { field: 'teamManagerId', is: me };
+    case 'assigned_access_worker':
+      return { field: 'accessWorkerId', is: me };
+    case 'participant':
+      return { any: partConditions(me).map(([c]) => c) };
     case 'any_holder':
-      return true;
+      return ALWAYS;
+    case 'once_submitted':
+      return { submitted: true };
+    case 'open_to_register':
+      return { all: [{ state: ['authorised'] }, { field: 'designatedAccessWorkerId', is: null }] };
   }
 }
 
 /**
- * Which part the actor would take for this action, or why they may not. Checks the directory
- * role, the relation to the request and the one-part-per-request rule; not the state.
+ * The requests on which `person` may use `ability` now, as a condition the store runs in SQL:
+ * the same table and the same order of checks as `can`, so a list holds exactly what `can` allows.
+ * Defined for abilities without an `unless` (dates and scope), which is every ability a list asks about.
  */
-export function partFor(action: WorkflowAction, request: InvestigationRequest, actor: Person): PartCheck {
-  const rule = ACTION_RULES[action];
-  const existing = partsOnRequest(request).get(actor.id);
-  const candidates = rule.parts.filter((p) => !p.when || p.when.includes(request.state));
-  const usable = (candidates.length > 0 ? candidates : rule.parts).filter(
-    (p) => hasRole(actor, DIRECTORY_ROLE[p.part]) && relationHolds(p.relation, request, actor),
-  );
-  if (usable.length === 0) {
-    const wanted = [...new Set(rule.parts.map((p) => describeRelation(p.part, p.relation)))].join(' or ');
-    if (existing) {
-      return { ok: false, message: `You are the ${REQUEST_ROLE_LABELS[existing]} on this request: only ${wanted} may ${rule.verb} it.` };
-    }
-    return { ok: false, message: `Only ${wanted} may ${rule.verb} this request.` };
-  }
-  if (existing) {
-    const same = usable.find((p) => p.part === existing);
-    if (same) return { ok: true, part: same.part };
-    return { ok: false, message: conflictMessage(existing, rule.verb) };
-  }
-  const first = usable[0];
-  return first ? { ok: true, part: first.part } : { ok: false, message: `You may not ${rule.verb} this request.` };
+export function whereCan(person: Person, ability: RequestAbility, now: Date): Condition {
+  const rule = POLICY[ability];
+  if (rule.unless || !rule.from) throw new Error(`“${ability}” cannot be asked of a list.`);
+  const from = rule.from;
+  const me = person.id;
+  const until = person.accessWorkerAuthorisedUntil;
+  const lapsed = Boolean(until && until < londonDate(now));
+  const participant = relationWhere('participant', me);
+  const grants = rule.grants
+    .filter((g) => (g.role === null || hasRole(person, g.role)) && !(lapsed && g.part === 'access_worker'))
+    .map((g): Condition => ({
+      all: [
+        { state: g.when ? g.when.filter((s) => from.includes(s)) : from },
+        relationWhere(g.relation, me),
+        g.part === 'viewer' ? ALWAYS : { any: [{ not: participant }, partIs(me, g.part)] },
+      ],
+    }));
+  const allowed: Condition = { all: [{ any: grants }, ...(rule.onlyIf ? [rule.onlyIf.where(me)] : [])] };
+  return ability === 'view' ? allowed : { all: [whereCan(person, 'view', now), allowed] };
 }
 
-function describeRelation(part: RequestRole, relation: Relation): string {
-  switch (relation) {
+/** The requests on which the person plays a part: the list form of `participants`. */
+export function whereParticipant(person: Person): Condition {
+  return relationWhere('participant', person.id);
+}
+
+/** The requests waiting for a step of this person's: the list form of `isWaitingFor`. */
+export function whereWaiting(person: Person, now: Date): Condition {
+  const steps = WORKFLOW_ACTIONS.filter((a) => POLICY[a].waiting).map((a) => whereCan(person, a, now));
+  return steps.length > 0 ? { any: steps } : NEVER;
+}
+
+function notNowMessage(ability: Ability, rule: AbilityRule, state: RequestState): string {
+  if ((WORKFLOW_ACTIONS as readonly string[]).includes(ability)) return `This request is “${STATE_LABELS[state]}”: it cannot be given the action “${ability}” now.`;
+  return `This request is “${STATE_LABELS[state]}”: you cannot ${rule.verb} it now.`;
+}
+
+/** The grant the person would use: directory role, relation and the one-part-per-request rule; not the state. */
+function grantFor(rule: AbilityRule, request: InvestigationRequest | null, actor: Person): { ok: true; part: Part } | { ok: false; code: 'forbidden'; message: string } {
+  const existing = request ? participants(request).get(actor.id) : undefined;
+  const inState = request ? rule.grants.filter((g) => !g.when || g.when.includes(request.state)) : rule.grants;
+  const usable = (inState.length > 0 ? inState : rule.grants).filter((g) => (g.role === null || hasRole(actor, g.role)) && relationHolds(g.relation, request, actor));
+  const object = request ? ' this request' : '';
+  if (usable.length === 0) {
+    const wanted = [...new Set(rule.grants.map(describe))].join(' or ');
+    if (existing) return { ok: false, code: 'forbidden', message: `You are the ${REQUEST_ROLE_LABELS[existing]} on this request: only ${wanted} may ${rule.verb}${request ? ' it' : ''}.` };
+    return { ok: false, code: 'forbidden', message: `Only ${wanted} may ${rule.verb}${object}.` };
+  }
+  const free = usable.find((g) => g.part === 'viewer' || !existing || g.part === existing);
+  if (free) return { ok: true, part: free.part };
+  return { ok: false, code: 'forbidden', message: conflictMessage(existing ?? 'originating_worker', rule.verb) };
+}
+
+function describe(grant: Grant): string {
+  switch (grant.relation) {
     case 'originator':
       return 'the originating social worker';
     case 'line_manager':
       return "the originating social worker's team manager";
     case 'assigned_access_worker':
       return 'the access worker assigned to it';
+    case 'participant':
+      return 'the people playing a part in it';
+    case 'open_to_register':
+      return 'an access worker on the register, while it is open to the register';
     case 'any_holder':
-      return `a ${ROLE_LABELS[DIRECTORY_ROLE[part]].toLowerCase()}`;
+    case 'once_submitted':
+      return grant.role ? withArticle(ROLE_LABELS[grant.role].toLowerCase()) : 'anyone';
   }
+}
+
+function withArticle(noun: string): string {
+  return `${/^[aeiou]/.test(noun) ? 'an' : 'a'} ${noun}`;
 }
 
 function conflictMessage(existing: RequestRole, verb: string): string {
@@ -182,23 +495,17 @@ function conflictMessage(existing: RequestRole, verb: string): string {
   return `You cannot ${verb} a request ${did[existing]}: one person never holds two roles on the same request.`;
 }
 
-/** Whether a person may see a request at all (object-level check; deny by default). */
-export function maySee(request: InvestigationRequest, viewer: Person): boolean {
-  if (request.originatingWorkerId === viewer.id) return true;
-  if (partsOnRequest(request).has(viewer.id)) return true;
-  if (request.state === 'draft' && request.submittedAt === null) return false;
-  if (request.submittedAt === null) return false;
-  if (hasRole(viewer, 'service_director') || hasRole(viewer, 'service_manager')) return true;
-  if (hasRole(viewer, 'access_worker') && request.state === 'authorised' && request.designatedAccessWorkerId === null) return true;
-  return false;
+/** The workflow actions the person may take now, each with whether it needs a written reason. */
+export function allowedActions(request: InvestigationRequest, person: Person, now: Date): { action: WorkflowAction; reasonRequired: boolean }[] {
+  return WORKFLOW_ACTIONS.filter((a) => can(person, a, request, now).ok).map((action) => ({ action, reasonRequired: POLICY[action].reasonRequired }));
 }
 
-/** Administration (the people list, directory sync, the audit of both): administrators only. */
-export function mayAdminister(person: Person): boolean {
-  return person.active && hasRole(person, 'administrator');
+/** The other abilities the person holds on the request now (beyond seeing it). */
+export function recordAbilities(request: InvestigationRequest, person: Person, now: Date): RecordAbility[] {
+  return RECORD_ABILITIES.filter((a) => a !== 'view' && can(person, a, request, now).ok);
 }
 
-/** Keeping the access worker register (training and authorisation dates, the register's limit): administrators only. */
-export function mayKeepRegister(person: Person): boolean {
-  return person.active && hasRole(person, 'administrator');
+/** Whether the request waits for a step of this person's: the one definition of "waiting for me". */
+export function isWaitingFor(request: InvestigationRequest, person: Person, now: Date): boolean {
+  return WORKFLOW_ACTIONS.some((a) => POLICY[a].waiting && can(person, a, request, now).ok);
 }

@@ -6,11 +6,11 @@
 import { addDays, formatDate, londonDate } from './dates';
 import { AppError, forbidden, invalidState, validationError } from './errors';
 import type { ActionBodies } from './forms';
-import { ACTION_RULES, type RequestRole, partFor } from './policy';
+import { can, participants, type Part } from './policy';
 import { PROTOCOL_RULES, ruleError } from './protocol';
 import type { InvestigationRequest, Scope } from './request';
 import { hasRole, type Person, type Role } from './roles';
-import { STATE_LABELS, WORKFLOW_ACTIONS, type RequestState, type WorkflowAction } from './states';
+import type { RequestState, WorkflowAction } from './states';
 
 export interface WorkflowSettings {
   /** Days an authorisation stays usable if no search has started. */
@@ -70,45 +70,12 @@ export interface ActionFacts {
 
 export interface Outcome {
   request: InvestigationRequest;
-  part: RequestRole | 'system';
+  part: Part | 'system';
   audit: { action: string; fromState: RequestState; toState: RequestState; reason?: string; detail?: Record<string, unknown> };
   notifications: NotificationIntent[];
 }
 
 type Body<A extends WorkflowAction> = ActionBodies[A];
-
-/** Why an action is refused; an AppError is made only when the refusal is thrown (stacks cost). */
-export interface Refusal {
-  code: 'forbidden' | 'invalid_state';
-  message: string;
-}
-
-/** Checks the person and the state, without the body: used for `allowedActions` and before deciding. */
-export function check(action: WorkflowAction, request: InvestigationRequest, actor: Person, now: Date): { ok: true; part: RequestRole } | ({ ok: false } & Refusal) {
-  const part = partFor(action, request, actor);
-  if (!part.ok) return { ok: false, code: 'forbidden', message: part.message };
-  const rule = ACTION_RULES[action];
-  if (!rule.from.includes(request.state)) {
-    return { ok: false, code: 'invalid_state', message: `This request is “${STATE_LABELS[request.state]}”: it cannot be given the action “${action}” now.` };
-  }
-  if (part.part === 'access_worker') {
-    const until = actor.accessWorkerAuthorisedUntil;
-    if (until && until < londonDate(now)) {
-      return { ok: false, code: 'forbidden', message: `Your authorisation as an access worker ended on ${formatDate(until)}.` };
-    }
-    if (action === 'claim' && request.designatedAccessWorkerId && request.designatedAccessWorkerId !== actor.id) {
-      return { ok: false, code: 'forbidden', message: 'The service director chose another access worker for this request.' };
-    }
-  }
-  if (action === 'review-monitoring' && request.authorisation?.scope.kind !== 'monitoring') {
-    return { ok: false, code: 'invalid_state', message: 'This is a one-off check: there is no monitoring to review.' };
-  }
-  return { ok: true, part: part.part };
-}
-
-export function allowedActions(request: InvestigationRequest, actor: Person, now: Date): WorkflowAction[] {
-  return WORKFLOW_ACTIONS.filter((a) => check(a, request, actor, now).ok);
-}
 
 /** Decides one action. Throws AppError when the person, the state or the body does not allow it. */
 export function decide<A extends WorkflowAction>(
@@ -120,7 +87,7 @@ export function decide<A extends WorkflowAction>(
   facts: ActionFacts = {},
   settings: WorkflowSettings = DEFAULT_WORKFLOW_SETTINGS,
 ): Outcome {
-  const allowed = check(action, request, actor, now);
+  const allowed = can(actor, action, request, now);
   if (!allowed.ok) throw new AppError(allowed.code, allowed.message);
   const at = now.toISOString();
   const today = londonDate(now);
@@ -344,13 +311,7 @@ function serviceManagerFor(b: Body<'share'>, request: InvestigationRequest, fact
 }
 
 function participantIds(request: InvestigationRequest): string[] {
-  return [
-    request.originatingWorkerId,
-    request.teamManagerId,
-    request.authorisation?.by,
-    request.accessWorkerId,
-    ...request.doubtResolvers.map((r) => r.personId),
-  ].filter((id, i, all): id is string => Boolean(id) && all.indexOf(id) === i);
+  return [...participants(request).keys()];
 }
 
 function authorisedScope(request: InvestigationRequest, b: Body<'authorise'>, now: Date, today: string, settings: WorkflowSettings): Scope {
@@ -442,18 +403,6 @@ export function expire(request: InvestigationRequest, now: Date, reason: string,
       ...(evidenceCaptured ? [{ kind: 'record_documents' as const, to: { system: true as const } }] : []),
     ],
   };
-}
-
-/** Whether the access worker may search or record evidence on this request now. */
-export function assertSearchAllowed(request: InvestigationRequest, actor: Person, now: Date): void {
-  if (request.accessWorkerId !== actor.id) throw forbidden('Only the access worker assigned to this request may search for it.');
-  if (request.state !== 'searching') {
-    throw invalidState(`This request is “${STATE_LABELS[request.state]}”: searching is possible only after legitimacy is confirmed.`);
-  }
-  const monitoring = request.authorisation?.scope.monitoring;
-  const today = londonDate(now);
-  if (monitoring?.endedOn) throw forbidden(`Monitoring ended on ${formatDate(monitoring.endedOn)}: no further searches are authorised.`);
-  if (monitoring && monitoring.endDate < today) throw forbidden(`Monitoring was authorised until ${formatDate(monitoring.endDate)} only.`);
 }
 
 export function assertSubjectInScope(request: InvestigationRequest, subjectId: string, field: string): void {

@@ -1,4 +1,5 @@
 /** The OpenAPI document, generated from the same zod schemas that validate the requests. */
+import { RECORD_ABILITIES } from '../domain/policy';
 import { z } from 'zod';
 import { disclosureQuerySchema } from '../domain/disclosure';
 import { actionBodySchemas, evidenceMetadataSchema, feedbackSchema, investigationLogSchema, investigationRequestSchema, surveySchema } from '../domain/forms';
@@ -37,13 +38,23 @@ export function openApiDocument(): Record<string, unknown> {
             { $ref: '#/components/schemas/InvestigationRequestInput' },
             {
               type: 'object',
-              required: ['id', 'reference', 'state', 'version', 'allowedActions'],
+              required: ['id', 'reference', 'state', 'version', 'allowedActions', 'abilities', 'waitingForMe'],
               properties: {
                 id: { type: 'string', format: 'uuid' },
                 reference: { type: 'string' },
                 state: { type: 'string', enum: [...REQUEST_STATES] },
                 version: { type: 'integer' },
-                allowedActions: { type: 'array', items: { type: 'string', enum: [...WORKFLOW_ACTIONS] } },
+                allowedActions: {
+                  type: 'array',
+                  description: 'The workflow actions the caller may take now, each with whether it needs a written reason',
+                  items: {
+                    type: 'object',
+                    required: ['action', 'reasonRequired'],
+                    properties: { action: { type: 'string', enum: [...WORKFLOW_ACTIONS] }, reasonRequired: { type: 'boolean' } },
+                  },
+                },
+                abilities: { type: 'array', description: 'What else the caller may do with the request now', items: { type: 'string', enum: RECORD_ABILITIES.filter((a) => a !== 'view') } },
+                waitingForMe: { type: 'boolean', description: 'Whether the request waits for a step of the caller’s' },
               },
             },
           ],

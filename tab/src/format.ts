@@ -38,9 +38,6 @@ export const ACTION_LABELS: Record<WorkflowAction, string> = {
   'review-monitoring': 'Review monitoring',
 };
 
-/** Actions whose dialog needs a written reason (DESIGN.md §2). */
-export const REASON_ACTIONS: readonly WorkflowAction[] = ['decline', 'return', 'refuse', 'withdraw', 'cancel', 'raise-doubt', 'resolve-doubt'];
-
 /** "today", "1 day", "12 days" — how long since an instant. */
 export function age(iso: string, now: Date = new Date()): string {
   const days = Math.floor((now.getTime() - new Date(iso).getTime()) / 86_400_000);

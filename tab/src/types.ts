@@ -1,5 +1,6 @@
 /** The API's JSON shapes as the tab reads them (issue 2, "API contract"). */
 import type { Role } from '../../src/domain/roles';
+import type { RecordAbility } from '../../src/domain/policy';
 import type { RequestState, WorkflowAction } from '../../src/domain/states';
 import type { ConcernCategory, Contribution, SubjectKind } from '../../src/domain/forms';
 
@@ -91,7 +92,10 @@ export interface ApiRequest {
   reference: string;
   state: RequestState;
   version: number;
-  allowedActions: WorkflowAction[];
+  /** What the caller may do now, each action with whether it needs a written reason. */
+  allowedActions: { action: WorkflowAction; reasonRequired: boolean }[];
+  abilities: RecordAbility[];
+  waitingForMe: boolean;
   caseReference: string;
   team?: string;
   children: { name: string; dateOfBirth?: string }[];
@@ -121,6 +125,13 @@ export interface ApiRequest {
   createdAt: string;
   updatedAt: string;
   people?: Record<string, string>;
+}
+
+/** A page of `GET /api/requests`. */
+export interface RequestPage {
+  items: ApiRequest[];
+  nextCursor: string | null;
+  counts: { waitingForMe: number };
 }
 
 export interface SearchSession {

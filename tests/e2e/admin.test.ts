@@ -69,6 +69,6 @@ test('someone who is not an administrator has no administration page', async () 
   const page = await signIn('Grace Lee', 1280);
   expect(await page.getByRole('link', { name: 'Administration' }).count()).toBe(0);
   await openInApp(page, '/admin');
-  await page.getByText('Only administrators can see the directory.').first().waitFor();
+  await page.getByText('Only an administrator may administer the service.').first().waitFor();
   await page.context().close();
 });

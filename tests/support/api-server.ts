@@ -25,7 +25,7 @@ export interface ApiBody {
   id?: string;
   state?: string;
   version?: number;
-  allowedActions?: string[];
+  allowedActions?: { action: string; reasonRequired: boolean }[];
   token?: string;
   sha256?: string;
   size?: number;

@@ -1,8 +1,7 @@
 /** An administrator sets how many access workers the register may hold (six in the pilot). */
 import { z } from 'zod';
-import { forbidden } from '../../domain/errors';
 import { parseForm } from '../../domain/forms';
-import { mayKeepRegister } from '../../domain/policy';
+import { assertMay } from '../gate';
 import type { AppDeps } from '../deps';
 import type { Caller } from '../ports';
 import { readRegister } from './register';
@@ -12,7 +11,7 @@ const bodySchema = z.object({
 });
 
 export async function setRegisterLimit(deps: AppDeps, caller: Caller, body: unknown) {
-  if (!mayKeepRegister(caller.person)) throw forbidden('Only administrators keep the access worker register.');
+  await assertMay(deps, caller, 'keep-register');
   const { limit } = parseForm(bodySchema, body ?? {});
   const now = deps.clock.now();
   return deps.store.transaction(async (uow) => {

@@ -4,9 +4,9 @@
  * the register than its limit allows.
  */
 import { z } from 'zod';
-import { invalidState, forbidden, notFound, validationError } from '../../domain/errors';
+import { invalidState, notFound, validationError } from '../../domain/errors';
 import { parseForm } from '../../domain/forms';
-import { mayKeepRegister } from '../../domain/policy';
+import { assertMay } from '../gate';
 import { hasRole } from '../../domain/roles';
 import type { AppDeps } from '../deps';
 import type { Caller } from '../ports';
@@ -20,7 +20,7 @@ const bodySchema = z.object({
 });
 
 export async function updateRegisterEntry(deps: AppDeps, caller: Caller, personId: string, body: unknown) {
-  if (!mayKeepRegister(caller.person)) throw forbidden('Only administrators keep the access worker register.');
+  await assertMay(deps, caller, 'keep-register');
   const input = parseForm(bodySchema, body ?? {});
   if (input.trainedOn && input.authorisedUntil && input.authorisedUntil < input.trainedOn) {
     throw validationError({ authorisedUntil: 'The authorisation cannot end before the training date.' });

@@ -1,11 +1,10 @@
 /** The administrator's view of the directory: everyone with their synced roles (read only), and the last sync. */
-import { forbidden } from '../../domain/errors';
-import { mayAdminister } from '../../domain/policy';
+import { assertMay } from '../gate';
 import type { AppDeps } from '../deps';
 import type { Caller } from '../ports';
 
 export async function viewDirectory(deps: AppDeps, caller: Caller) {
-  if (!mayAdminister(caller.person)) throw forbidden('Only administrators can see the directory.');
+  await assertMay(deps, caller, 'administer');
   const people = await deps.store.read.directory.all();
   const names = new Map(people.map((p) => [p.id, p.displayName]));
   const lastSync = await deps.store.read.directorySync.latest();

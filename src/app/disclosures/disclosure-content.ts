@@ -8,8 +8,7 @@ import { notFound } from '../../domain/errors';
 import type { InvestigationRequest } from '../../domain/request';
 import type { AppDeps } from '../deps';
 import type { AuditEntry, Caller, EvidenceItem, SearchSession } from '../ports';
-import { UUID } from '../requests/shared';
-import { gate } from '../evaluation/gate';
+import { assertMay, UUID } from '../gate';
 
 export interface DisclosedRequest {
   request: InvestigationRequest;
@@ -27,7 +26,7 @@ export interface DisclosureBundle {
 }
 
 export async function disclosureContent(deps: AppDeps, caller: Caller, id: string): Promise<DisclosureBundle> {
-  await gate(deps, caller, 'search_disclosure');
+  await assertMay(deps, caller, 'search-disclosure');
   const record = UUID.test(id) ? await deps.store.read.disclosures.get(id) : null;
   if (!record) throw notFound('No disclosure with that id.');
   const requests: DisclosedRequest[] = [];

@@ -8,10 +8,10 @@ import { disclosureQuerySchema, matchingSubjects, searchTerms, type DisclosureRe
 import { parseForm } from '../../domain/forms';
 import type { AppDeps } from '../deps';
 import type { Caller } from '../ports';
-import { gate } from '../evaluation/gate';
+import { assertMay } from '../gate';
 
 export async function searchDisclosure(deps: AppDeps, caller: Caller, input: unknown) {
-  await gate(deps, caller, 'search_disclosure');
+  await assertMay(deps, caller, 'search-disclosure');
   const query = parseForm(disclosureQuerySchema, input);
   const now = deps.clock.now();
   const candidates = await deps.store.read.disclosures.candidateRequestIds(searchTerms(query));

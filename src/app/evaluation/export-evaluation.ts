@@ -5,7 +5,7 @@ import { parseForm } from '../../domain/forms';
 import type { AppDeps } from '../deps';
 import type { Caller } from '../ports';
 import { evaluationReport, periodQuerySchema } from './get-figures';
-import { gate } from './gate';
+import { assertMay } from '../gate';
 
 export const EXPORT_FORMATS = ['csv', 'xlsx', 'docx'] as const;
 export type ExportFormat = (typeof EXPORT_FORMATS)[number];
@@ -16,7 +16,7 @@ export async function exportEvaluation(
   input: unknown,
   fixedFormat?: ExportFormat,
 ): Promise<{ format: ExportFormat; figures: EvaluationFigures; tables: ExportTables; generatedAt: Date }> {
-  await gate(deps, caller, 'view_evaluation');
+  await assertMay(deps, caller, 'view-evaluation');
   const query = parseForm(
     periodQuerySchema.and(z.object({ format: fixedFormat ? z.string().optional() : z.enum(['csv', 'xlsx'], { error: 'Choose csv or xlsx.' }) })),
     input ?? {},

@@ -6,7 +6,7 @@ import { DEFAULT_REMINDER_SETTINGS } from '../../domain/reminders';
 import { surveyFigures } from '../../domain/survey';
 import type { AppDeps } from '../deps';
 import type { Caller } from '../ports';
-import { gate } from './gate';
+import { assertMay } from '../gate';
 
 export const periodQuerySchema = z
   .object({
@@ -39,7 +39,7 @@ export async function evaluationReport(deps: AppDeps, query: PeriodQuery): Promi
 }
 
 export async function getEvaluation(deps: AppDeps, caller: Caller, input: unknown) {
-  await gate(deps, caller, 'view_evaluation');
+  await assertMay(deps, caller, 'view-evaluation');
   const query = parseForm(periodQuerySchema, input ?? {});
   const report = await evaluationReport(deps, query);
   const survey = surveyFigures(await deps.store.read.surveys.answersBetween(query.from, query.to));

@@ -4,7 +4,7 @@ import { parseForm } from '../../domain/forms';
 import { defaultPilotSettings, pilotEndDate, pilotSettingsSchema, type PilotSettings } from '../../domain/pilot';
 import type { AppDeps } from '../deps';
 import type { Caller, UnitOfWork } from '../ports';
-import { gate } from '../evaluation/gate';
+import { assertMay } from '../gate';
 
 export async function currentPilotSettings(uow: UnitOfWork, today: string): Promise<PilotSettings> {
   return (await uow.pilotSettings.get()) ?? defaultPilotSettings(today);
@@ -16,7 +16,7 @@ export async function getPilotSettings(deps: AppDeps, _caller: Caller) {
 }
 
 export async function updatePilotSettings(deps: AppDeps, caller: Caller, input: unknown) {
-  await gate(deps, caller, 'manage_pilot_settings');
+  await assertMay(deps, caller, 'manage-pilot-settings');
   const settings = parseForm(pilotSettingsSchema, input);
   const now = deps.clock.now();
   await deps.store.transaction(async (uow) => {

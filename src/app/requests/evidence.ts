@@ -4,14 +4,15 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { Readable } from 'node:stream';
-import { AppError, forbidden, notFound } from '../../domain/errors';
+import { AppError, notFound } from '../../domain/errors';
 import { evidenceMetadataSchema, parseForm } from '../../domain/forms';
 import type { InvestigationRequest } from '../../domain/request';
-import { assertSearchAllowed, assertSubjectInScope } from '../../domain/workflow';
+import { assertSubjectInScope } from '../../domain/workflow';
 import type { AppDeps } from '../deps';
+import { throughGate, UUID } from '../gate';
 import type { Caller, EvidenceItem, UnitOfWork } from '../ports';
 import { assertPilotPlatform } from '../../domain/protocol';
-import { auditEvent, auditingRuleRefusals, loadVisible, UUID } from './shared';
+import { auditEvent } from './shared';
 
 export interface EvidenceFile {
   content: Readable;
@@ -33,8 +34,8 @@ function parseMetadata(input: unknown) {
   return parseForm(evidenceMetadataSchema, input, 'metadata');
 }
 
-async function assertMayRecord(uow: UnitOfWork, caller: Caller, request: InvestigationRequest, subjectId: string, now: Date): Promise<void> {
-  assertSearchAllowed(request, caller.person, now);
+/** What recording needs beyond the policy's `record-evidence`: a subject in scope and a session held. */
+async function assertMayRecord(uow: UnitOfWork, request: InvestigationRequest, subjectId: string): Promise<void> {
   assertSubjectInScope(request, subjectId, 'metadata.subjectId');
   const sessions = await uow.searchSessions.listForRequest(request.id);
   if (sessions.length === 0) {
@@ -45,15 +46,17 @@ async function assertMayRecord(uow: UnitOfWork, caller: Caller, request: Investi
 /** Checks everything about an upload before the file is stored, so a refusal stores nothing. */
 export async function checkEvidenceUpload(deps: AppDeps, caller: Caller, requestId: string, metadataInput: unknown) {
   const metadata = parseMetadata(metadataInput);
-  await auditingRuleRefusals(deps, caller, requestId, 'add-evidence', async () => assertPilotPlatform(metadata.sourceUrl, 'metadata.sourceUrl', deps.settings.protocol));
-  const request = await loadVisible(deps.store.read, caller, requestId);
-  await assertMayRecord(deps.store.read, caller, request, metadata.subjectId, deps.clock.now());
-  if (metadata.correctsEvidenceId) {
-    const corrected = UUID.test(metadata.correctsEvidenceId) ? await deps.store.read.evidence.get(metadata.correctsEvidenceId) : null;
-    if (!corrected || corrected.requestId !== requestId) throw notFound('The item to correct is not part of this request.');
-    if (!metadata.correctionReason) throw new AppError('validation', 'Some answers need attention.', { 'metadata.correctionReason': 'Say why the item is being corrected.' });
-  }
-  return { request, metadata };
+  return throughGate(deps, caller, 'record-evidence', requestId, async (gate) => {
+    assertPilotPlatform(metadata.sourceUrl, 'metadata.sourceUrl', deps.settings.protocol);
+    const { request } = await gate.load(deps.store.read);
+    await assertMayRecord(deps.store.read, request, metadata.subjectId);
+    if (metadata.correctsEvidenceId) {
+      const corrected = UUID.test(metadata.correctsEvidenceId) ? await deps.store.read.evidence.get(metadata.correctsEvidenceId) : null;
+      if (!corrected || corrected.requestId !== requestId) throw notFound('The item to correct is not part of this request.');
+      if (!metadata.correctionReason) throw new AppError('validation', 'Some answers need attention.', { 'metadata.correctionReason': 'Say why the item is being corrected.' });
+    }
+    return { request, metadata };
+  });
 }
 
 export async function addEvidence(deps: AppDeps, caller: Caller, requestId: string, metadataInput: unknown, file: EvidenceFile): Promise<EvidenceItem> {
@@ -69,9 +72,10 @@ export async function addEvidence(deps: AppDeps, caller: Caller, requestId: stri
     metadata: { ...metadata, capturedBy: caller.person.id },
   }, file.size !== undefined ? { expectedSize: file.size } : {});
   const now = deps.clock.now();
-  return deps.store.transaction(async (uow) => {
-    const current = await loadVisible(uow, caller, requestId, true);
-    await assertMayRecord(uow, caller, current, metadata.subjectId, now);
+  return throughGate(deps, caller, 'record-evidence', requestId, (gate) => deps.store.transaction(async (uow) => {
+    // Checked again under the row lock: the request may have moved on while the file was stored.
+    const { request: current, part } = await gate.load(uow, { lock: true });
+    await assertMayRecord(uow, current, metadata.subjectId);
     const item: EvidenceItem = {
       id,
       requestId,
@@ -98,9 +102,9 @@ export async function addEvidence(deps: AppDeps, caller: Caller, requestId: stri
       // where the evidence is kept (SharePoint); done after commit, through the outbox, with retries.
       await uow.outbox.add([{ requestId, recipientId: null, kind: 'grant_folder_readers', payload: { reference: current.reference } }]);
     }
-    await auditEvent(uow, caller, current, 'add_evidence', 'access_worker', now, { evidenceId: id, sha256: stored.sha256, size: stored.size, subjectId: metadata.subjectId });
+    await auditEvent(uow, caller, current, 'add_evidence', part, now, { evidenceId: id, sha256: stored.sha256, size: stored.size, subjectId: metadata.subjectId });
     return item;
-  });
+  }));
 }
 
 /**
@@ -130,20 +134,23 @@ export async function recordPendingUploadStored(deps: AppDeps, pendingKey: strin
 }
 
 export async function listEvidence(deps: AppDeps, caller: Caller, requestId: string): Promise<EvidenceItem[]> {
-  await loadVisible(deps.store.read, caller, requestId);
-  return deps.store.read.evidence.listForRequest(requestId);
+  return throughGate(deps, caller, 'view', requestId, async (gate) => {
+    await gate.load(deps.store.read);
+    return deps.store.read.evidence.listForRequest(requestId);
+  });
 }
 
 /** Streams an item back; every view is written to the audit trail before a byte is sent. */
 export async function readEvidence(deps: AppDeps, caller: Caller, requestId: string, evidenceId: string): Promise<{ item: EvidenceItem; content: Readable }> {
   const now = deps.clock.now();
-  const item = await deps.store.transaction(async (uow) => {
-    const request = await loadVisible(uow, caller, requestId);
-    const found = UUID.test(evidenceId) ? await uow.evidence.get(evidenceId) : null;
-    if (!found || found.requestId !== requestId) throw notFound('No such evidence item on this request.');
-    if (request.state === 'draft') throw forbidden('This request is a draft.');
-    await auditEvent(uow, caller, request, 'view_evidence', 'viewer', now, { evidenceId });
-    return found;
-  });
+  const item = await throughGate(deps, caller, 'view-evidence', requestId, (gate) =>
+    deps.store.transaction(async (uow) => {
+      const { request, part } = await gate.load(uow);
+      const found = UUID.test(evidenceId) ? await uow.evidence.get(evidenceId) : null;
+      if (!found || found.requestId !== requestId) throw notFound('No such evidence item on this request.');
+      await auditEvent(uow, caller, request, 'view_evidence', part, now, { evidenceId });
+      return found;
+    }),
+  );
   return { item, content: await deps.evidence.get(item.storageKey) };
 }

@@ -1,12 +1,20 @@
+/**
+ * The request list every surface reads (the tab's tabs, the bot's "waiting for me" and welcome
+ * cards): filtered in the database by what the caller may see — the policy's `view`, as a
+ * condition — and paged by keyset, so no number of other requests can push one out of view.
+ */
 import { z } from 'zod';
+import type { Condition } from '../../domain/conditions';
+import { AppError } from '../../domain/errors';
 import { parseForm, safeString } from '../../domain/forms';
-import { maySee } from '../../domain/policy';
+import { whereCan, whereParticipant, whereWaiting } from '../../domain/policy';
 import { REQUEST_STATES } from '../../domain/states';
-import { allowedActions } from '../../domain/workflow';
 import type { AppDeps } from '../deps';
-import type { Caller } from '../ports';
-import { personHasPart } from './shared';
-import { toView } from './view';
+import type { Caller, RequestListKey } from '../ports';
+import { toView, type RequestView } from './view';
+
+export const DEFAULT_PAGE = 50;
+export const MAX_PAGE = 200;
 
 const flag = z
   .union([z.boolean(), z.enum(['true', 'false', '1', '0', ''])])
@@ -19,19 +27,55 @@ const querySchema = z.object({
     .optional()
     .transform((v) => (v ? v.split(',').map((s) => s.trim()).filter(Boolean) : undefined))
     .pipe(z.array(z.enum(REQUEST_STATES, { error: 'Use one of the request states.' })).max(REQUEST_STATES.length).optional()),
+  /** Only requests the caller plays a part in. */
   mine: flag,
-  /** Only requests on which the caller can act now. */
+  /** Only requests waiting for a step of the caller's (the policy's `waiting` actions). */
   waiting: flag,
+  /** Where the previous page ended: its `nextCursor`. */
+  cursor: z.string().max(400).optional(),
+  limit: z.coerce.number({ error: `Ask for 1 to ${MAX_PAGE} requests.` }).int(`Ask for 1 to ${MAX_PAGE} requests.`).min(1, `Ask for 1 to ${MAX_PAGE} requests.`).max(MAX_PAGE, `Ask for 1 to ${MAX_PAGE} requests.`).default(DEFAULT_PAGE),
 });
 
-/** Lists what the caller may see, newest first; `mine` keeps those the caller plays a part in. */
-export async function listRequests(deps: AppDeps, caller: Caller, query: unknown) {
-  const { state, mine, waiting } = parseForm(querySchema, query ?? {});
+export interface RequestPage {
+  items: RequestView[];
+  /** Pass as `cursor` for the next page; null on the last page. */
+  nextCursor: string | null;
+  counts: { waitingForMe: number };
+}
+
+function encodeCursor(key: RequestListKey): string {
+  return Buffer.from(JSON.stringify([key.createdAt, key.id])).toString('base64url');
+}
+
+function decodeCursor(cursor: string): RequestListKey {
+  try {
+    const parsed: unknown = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
+    if (Array.isArray(parsed) && parsed.length === 2 && typeof parsed[0] === 'string' && typeof parsed[1] === 'string' && !Number.isNaN(Date.parse(parsed[0]))) {
+      return { createdAt: parsed[0], id: parsed[1] };
+    }
+  } catch {
+    // Falls through to the same answer as any other cursor this server did not give.
+  }
+  throw new AppError('validation', 'Some answers need attention.', { cursor: 'Use the nextCursor of the previous page.' });
+}
+
+/** A page of what the caller may see, newest first, with how many requests wait for them. */
+export async function listRequests(deps: AppDeps, caller: Caller, query: unknown): Promise<RequestPage> {
+  const { state, mine, waiting, cursor, limit } = parseForm(querySchema, query ?? {});
+  const after = cursor ? decodeCursor(cursor) : undefined;
   const now = deps.clock.now();
-  const found = await deps.store.read.requests.list({ ...(state ? { states: state } : {}), ...(mine ? { involving: caller.person.id } : {}), limit: 500 });
-  const visible = found
-    .filter((r) => maySee(r, caller.person))
-    .filter((r) => !mine || personHasPart(r, caller.person))
-    .filter((r) => !waiting || allowedActions(r, caller.person, now).length > 0);
-  return Promise.all(visible.map((r) => toView(r, caller.person, now, deps.directory, deps.settings.protocol)));
+  const { person } = caller;
+  const waitingForMe = whereWaiting(person, now);
+  const where: Condition = {
+    all: [whereCan(person, 'view', now), ...(state ? [{ state }] : []), ...(mine ? [whereParticipant(person)] : []), ...(waiting ? [waitingForMe] : [])],
+  };
+  const read = deps.store.read.requests;
+  const [found, waitingCount] = await Promise.all([read.page(where, { ...(after ? { after } : {}), limit: limit + 1 }), read.count(waitingForMe)]);
+  const items = found.slice(0, limit);
+  const last = items.at(-1);
+  return {
+    items: await Promise.all(items.map((r) => toView(r, person, now, deps.directory, deps.settings.protocol))),
+    nextCursor: found.length > limit && last ? encodeCursor({ createdAt: last.createdAt, id: last.id }) : null,
+    counts: { waitingForMe: waitingCount },
+  };
 }

@@ -9,7 +9,8 @@ import { randomUUID } from 'node:crypto';
 import { notFound } from '../../domain/errors';
 import type { AppDeps } from '../deps';
 import type { Caller, FilingOccasion, RecordDocumentItem, RecordDocumentKind, RecordDocumentWriter } from '../ports';
-import { auditEvent, loadVisible, UUID } from './shared';
+import { throughGate, UUID } from '../gate';
+import { auditEvent } from './shared';
 import type { Readable } from 'node:stream';
 
 const KINDS: Record<FilingOccasion, RecordDocumentKind[]> = {
@@ -59,19 +60,23 @@ export async function fileRecordDocuments(deps: AppDeps, writer: RecordDocumentW
 }
 
 export async function listRecordDocuments(deps: AppDeps, caller: Caller, requestId: string): Promise<RecordDocumentItem[]> {
-  await loadVisible(deps.store.read, caller, requestId);
-  return deps.store.read.documents.listForRequest(requestId);
+  return throughGate(deps, caller, 'view', requestId, async (gate) => {
+    await gate.load(deps.store.read);
+    return deps.store.read.documents.listForRequest(requestId);
+  });
 }
 
 /** Streams a record document back; every read is audited, as for evidence. */
 export async function readRecordDocument(deps: AppDeps, caller: Caller, requestId: string, documentId: string): Promise<{ item: RecordDocumentItem; content: Readable }> {
   const now = deps.clock.now();
-  const item = await deps.store.transaction(async (uow) => {
-    const request = await loadVisible(uow, caller, requestId);
-    const found = UUID.test(documentId) ? await uow.documents.get(documentId) : null;
-    if (!found || found.requestId !== requestId) throw notFound('No such document on this request.');
-    await auditEvent(uow, caller, request, 'view_record_document', 'viewer', now, { documentId, kind: found.kind });
-    return found;
-  });
+  const item = await throughGate(deps, caller, 'view', requestId, (gate) =>
+    deps.store.transaction(async (uow) => {
+      const { request, part } = await gate.load(uow);
+      const found = UUID.test(documentId) ? await uow.documents.get(documentId) : null;
+      if (!found || found.requestId !== requestId) throw notFound('No such document on this request.');
+      await auditEvent(uow, caller, request, 'view_record_document', part, now, { documentId, kind: found.kind });
+      return found;
+    }),
+  );
   return { item, content: await deps.evidence.get(item.storageKey) };
 }

@@ -1,9 +1,9 @@
-import { forbidden, invalidState } from '../../domain/errors';
 import { feedbackSchema, parseForm } from '../../domain/forms';
 import { assertFollowUpOpen, mergeFeedback } from '../../domain/protocol';
 import type { AppDeps } from '../deps';
+import { throughGate } from '../gate';
 import type { Caller } from '../ports';
-import { auditEvent, auditingRuleRefusals, loadVisible } from './shared';
+import { auditEvent } from './shared';
 import { toView } from './view';
 
 /**
@@ -14,11 +14,9 @@ import { toView } from './view';
 export async function saveFeedback(deps: AppDeps, caller: Caller, requestId: string, input: unknown) {
   const answers = parseForm(feedbackSchema, input);
   const now = deps.clock.now();
-  const saved = await auditingRuleRefusals(deps, caller, requestId, 'save-feedback', () =>
+  const saved = await throughGate(deps, caller, 'give-feedback', requestId, (gate) =>
     deps.store.transaction(async (uow) => {
-      const request = await loadVisible(uow, caller, requestId, true);
-      if (request.originatingWorkerId !== caller.person.id) throw forbidden('Only the originating social worker gives feedback on a request.');
-      if (request.state !== 'finalised' && request.state !== 'shared') throw invalidState('Feedback is given once the log has been finalised.');
+      const { request, part } = await gate.load(uow, { lock: true });
       if (answers.followUp && answers.followUp.longerTermUsefulness !== request.feedback?.followUp?.longerTermUsefulness) {
         assertFollowUpOpen(request, now, deps.settings.protocol.followUpDays);
       }
@@ -27,7 +25,7 @@ export async function saveFeedback(deps: AppDeps, caller: Caller, requestId: str
       const feedback = mergeFeedback(request.feedback, answers, { timesUsed: sessions.length, searchMinutes: Math.round(seconds / 60) });
       const updated = { ...request, feedback, updatedAt: now.toISOString() };
       await uow.requests.update(updated, request.version);
-      await auditEvent(uow, caller, request, 'save_feedback', 'originating_worker', now, { contribution: feedback.contribution, followUp: Boolean(feedback.followUp) });
+      await auditEvent(uow, caller, request, 'save_feedback', part, now, { contribution: feedback.contribution, followUp: Boolean(feedback.followUp) });
       return updated;
     }),
   );

@@ -4,14 +4,14 @@
  */
 import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
-import { forbidden, invalidState, notFound } from '../../domain/errors';
+import { invalidState, notFound } from '../../domain/errors';
 import { fieldErrors } from '../../domain/forms';
 import { assertSessionMayStart, PROTOCOL_RULES, ruleError } from '../../domain/protocol';
-import { assertSearchAllowed } from '../../domain/workflow';
 import type { AppDeps } from '../deps';
+import { throughGate, UUID } from '../gate';
 import type { Caller, SearchSession } from '../ports';
 import { expireIfDue } from './expire-due';
-import { auditEvent, auditingRuleRefusals, auditRefusal, loadVisible, UUID } from './shared';
+import { auditEvent } from './shared';
 
 const startSchema = z.object({
   corporateAccount: z.literal(true, { error: 'Confirm that you are signed in with the corporate account, never a personal profile.' }),
@@ -24,16 +24,11 @@ const startSchema = z.object({
 export async function startSearchSession(deps: AppDeps, caller: Caller, requestId: string, input: unknown): Promise<SearchSession> {
   await expireIfDue(deps, requestId);
   const now = deps.clock.now();
-  const result = startSchema.safeParse(input ?? {});
-  if (!result.success) {
-    const error = ruleError('corporate_account', 'validation', PROTOCOL_RULES.corporate_account, fieldErrors(result.error));
-    await auditRefusal(deps, caller, requestId, 'start-search-session', error, now);
-    throw error;
-  }
-  return auditingRuleRefusals(deps, caller, requestId, 'start-search-session', () =>
+  return throughGate(deps, caller, 'search', requestId, (gate) =>
     deps.store.transaction(async (uow) => {
-      const request = await loadVisible(uow, caller, requestId, true);
-      assertSearchAllowed(request, caller.person, now);
+      const { request, part } = await gate.load(uow, { lock: true });
+      const result = startSchema.safeParse(input ?? {});
+      if (!result.success) throw ruleError('corporate_account', 'validation', PROTOCOL_RULES.corporate_account, fieldErrors(result.error));
       const sessions = await uow.searchSessions.listForRequest(requestId);
       if (sessions.some((s) => s.endedAt === null)) throw invalidState('A search session is already running: end it before starting another.');
       assertSessionMayStart(request, sessions.map((s) => s.startedAt), now, deps.settings.protocol);
@@ -51,29 +46,33 @@ export async function startSearchSession(deps: AppDeps, caller: Caller, requestI
         // Recording first use stops the unused-authorisation clock and opens a one-off check's window; not a state change, so the version stays.
         await uow.requests.update({ ...request, firstSearchStartedAt: session.startedAt }, request.version);
       }
-      await auditEvent(uow, caller, request, 'start_search_session', 'access_worker', now, { sessionId: session.id, corporateAccount: true });
+      await auditEvent(uow, caller, request, 'start_search_session', part, now, { sessionId: session.id, corporateAccount: true });
       return session;
     }),
   );
 }
 
+/** Ends a session; only the access worker holding the request may, and so only the one who started it. */
 export async function endSearchSession(deps: AppDeps, caller: Caller, requestId: string, sessionId: string): Promise<SearchSession> {
   const now = deps.clock.now();
-  return deps.store.transaction(async (uow) => {
-    const request = await loadVisible(uow, caller, requestId, true);
-    const session = UUID.test(sessionId) ? await uow.searchSessions.get(sessionId) : null;
-    if (!session || session.requestId !== requestId) throw notFound('No such search session on this request.');
-    if (session.accessWorkerId !== caller.person.id) throw forbidden('Only the access worker who started the session may end it.');
-    if (session.endedAt) throw invalidState('This search session has already ended.');
-    const endedAt = now.toISOString();
-    const durationSeconds = Math.max(0, Math.round((now.getTime() - new Date(session.startedAt).getTime()) / 1000));
-    await uow.searchSessions.end(sessionId, endedAt, durationSeconds);
-    await auditEvent(uow, caller, request, 'end_search_session', 'access_worker', now, { sessionId, durationSeconds });
-    return { ...session, endedAt, durationSeconds };
-  });
+  return throughGate(deps, caller, 'end-search-session', requestId, (gate) =>
+    deps.store.transaction(async (uow) => {
+      const { request, part } = await gate.load(uow, { lock: true });
+      const session = UUID.test(sessionId) ? await uow.searchSessions.get(sessionId) : null;
+      if (!session || session.requestId !== requestId) throw notFound('No such search session on this request.');
+      if (session.endedAt) throw invalidState('This search session has already ended.');
+      const endedAt = now.toISOString();
+      const durationSeconds = Math.max(0, Math.round((now.getTime() - new Date(session.startedAt).getTime()) / 1000));
+      await uow.searchSessions.end(sessionId, endedAt, durationSeconds);
+      await auditEvent(uow, caller, request, 'end_search_session', part, now, { sessionId, durationSeconds });
+      return { ...session, endedAt, durationSeconds };
+    }),
+  );
 }
 
 export async function listSearchSessions(deps: AppDeps, caller: Caller, requestId: string): Promise<SearchSession[]> {
-  await loadVisible(deps.store.read, caller, requestId);
-  return deps.store.read.searchSessions.listForRequest(requestId);
+  return throughGate(deps, caller, 'view', requestId, async (gate) => {
+    await gate.load(deps.store.read);
+    return deps.store.read.searchSessions.listForRequest(requestId);
+  });
 }

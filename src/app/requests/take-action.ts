@@ -1,6 +1,6 @@
 /**
  * Every workflow action goes through here — from the API and from cards alike — so the same
- * rules, the same audit entry and the same notifications apply whatever the surface.
+ * rules, the same audit entry (or audited refusal) and the same notifications apply whatever the surface.
  */
 import { AppError, invalidState } from '../../domain/errors';
 import { actionBodySchemas, parseForm, type ActionBodies } from '../../domain/forms';
@@ -9,7 +9,8 @@ import { decide, dueExpiry, expire, type ActionFacts } from '../../domain/workfl
 import type { AppDeps } from '../deps';
 import type { Caller, UnitOfWork } from '../ports';
 import type { InvestigationRequest } from '../../domain/request';
-import { assertVersion, auditRefusal, caseServiceManager, loadVisible, recordOutcome } from './shared';
+import { throughGate } from '../gate';
+import { assertVersion, caseServiceManager, recordOutcome } from './shared';
 import { toView } from './view';
 
 async function factsFor<A extends WorkflowAction>(uow: UnitOfWork, action: A, body: ActionBodies[A], request: InvestigationRequest): Promise<ActionFacts> {
@@ -51,9 +52,10 @@ export async function takeAction(deps: AppDeps, caller: Caller, requestId: strin
   const action: WorkflowAction = actionName;
   const body = parseForm(actionBodySchemas[action], input ?? {});
   const now = deps.clock.now();
-  try {
-    const after = await deps.store.transaction(async (uow) => {
-      const request = await loadVisible(uow, caller, requestId, true);
+  // The gate loads the request for `view` only: a lapsed authorisation is expired before the action is judged.
+  const after = await throughGate(deps, caller, action, requestId, async (gate) => {
+    const result = await deps.store.transaction(async (uow) => {
+      const { request } = await gate.load(uow, { lock: true, ability: 'view' });
       const due = dueExpiry(request, now);
       if (due) {
         // Time ran out before this action: the expiry is committed, then the action refused.
@@ -61,16 +63,13 @@ export async function takeAction(deps: AppDeps, caller: Caller, requestId: strin
         return { expired: due.reason };
       }
       assertVersion(request, body.version);
+      // The engine asks the policy again (`can`) for the action itself, and checks the body.
       const outcome = decide(action, body, request, caller.person, now, await factsFor(uow, action, body, request), deps.settings.workflow);
       await recordOutcome(uow, request, outcome, caller.person, caller.requestId);
       return outcome.request;
     });
-    if ('expired' in after) throw invalidState(`This request has expired: ${after.expired}`);
-    return toView(after, caller.person, now, deps.directory, deps.settings.protocol);
-  } catch (error) {
-    if (error instanceof AppError && (REFUSALS.includes(error.code) || error.rule)) await auditRefusal(deps, caller, requestId, action, error, now);
-    throw error;
-  }
+    if ('expired' in result) throw invalidState(`This request has expired: ${result.expired}`);
+    return result;
+  });
+  return toView(after, caller.person, now, deps.directory, deps.settings.protocol);
 }
-
-const REFUSALS: AppError['code'][] = ['forbidden', 'invalid_state', 'stale_version'];

@@ -1,12 +1,15 @@
 import { forbidden, invalidState, notFound } from '../../domain/errors';
 import type { AppDeps } from '../deps';
+import { throughGate, UUID } from '../gate';
 import type { Caller, OutboxMessage } from '../ports';
-import { auditEvent, loadVisible, UUID } from './shared';
+import { auditEvent } from './shared';
 
 /** The request's audit trail with names, for the timeline. */
 export async function getTimeline(deps: AppDeps, caller: Caller, requestId: string) {
-  await loadVisible(deps.store.read, caller, requestId);
-  const entries = await deps.store.read.audit.listForRequest(requestId);
+  const entries = await throughGate(deps, caller, 'view', requestId, async (gate) => {
+    await gate.load(deps.store.read);
+    return deps.store.read.audit.listForRequest(requestId);
+  });
   const names = new Map<string, string>();
   for (const entry of entries) {
     if (!names.has(entry.actorId)) {
@@ -58,8 +61,10 @@ function sentBy(caller: Caller, message: OutboxMessage): boolean {
 
 /** Delivery status of the notifications this caller's steps sent. */
 export async function listNotifications(deps: AppDeps, caller: Caller, requestId: string) {
-  await loadVisible(deps.store.read, caller, requestId);
-  const messages = await deps.store.read.outbox.listForRequest(requestId);
+  const messages = await throughGate(deps, caller, 'view', requestId, async (gate) => {
+    await gate.load(deps.store.read);
+    return deps.store.read.outbox.listForRequest(requestId);
+  });
   return Promise.all(
     messages
       .filter((m) => m.recipientId !== null && sentBy(caller, m))
@@ -85,8 +90,8 @@ export async function listNotifications(deps: AppDeps, caller: Caller, requestId
 /** Sends a failed notification again: its sender, once they have dealt with the cause. */
 export async function retryNotification(deps: AppDeps, caller: Caller, requestId: string, notificationId: string): Promise<void> {
   const now = deps.clock.now();
-  await deps.store.transaction(async (uow) => {
-    const request = await loadVisible(uow, caller, requestId);
+  await throughGate(deps, caller, 'view', requestId, (gate) => deps.store.transaction(async (uow) => {
+    const { request } = await gate.load(uow);
     const message = UUID.test(notificationId) ? (await uow.outbox.listForRequest(requestId)).find((m) => m.id === notificationId) : undefined;
     if (!message || message.recipientId === null) throw notFound('No such notification on this request.');
     if (!sentBy(caller, message)) throw forbidden('Only the person whose step sent this notification may retry it.');
@@ -97,5 +102,5 @@ export async function retryNotification(deps: AppDeps, caller: Caller, requestId
       recipientId: message.recipientId,
       kind: message.kind,
     });
-  });
+  }));
 }

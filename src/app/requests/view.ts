@@ -1,11 +1,13 @@
-/** The request as the API shows it to one person: the form at top level, plus state and allowed actions. */
+/**
+ * The request as the API shows it to one person: the form at top level, plus state and what
+ * this person may do with it — so the tab and the cards never derive it again.
+ */
 import { addDays, londonDate } from '../../domain/dates';
+import { allowedActions, can, isWaitingFor, recordAbilities } from '../../domain/policy';
 import { oneOffWindowClosesAt, type ProtocolSettings } from '../../domain/protocol';
-import { partsOnRequest } from '../../domain/policy';
 import type { InvestigationRequest, RequestForm } from '../../domain/request';
 import type { Person } from '../../domain/roles';
-import { STATE_LABELS, type WorkflowAction } from '../../domain/states';
-import { allowedActions } from '../../domain/workflow';
+import { STATE_LABELS } from '../../domain/states';
 import type { Directory } from '../ports';
 
 export type RequestView = ReturnType<typeof toView> extends Promise<infer V> ? V : never;
@@ -41,8 +43,7 @@ function forTheRegister(form: RequestForm): RequestForm {
 
 export async function toView(request: InvestigationRequest, viewer: Person, now: Date, directory: Directory, protocol: ProtocolSettings) {
   const { form: stored, ...rest } = request;
-  const browsingRegister = request.state === 'authorised' && !partsOnRequest(request).has(viewer.id) && !viewer.roles.some((r) => r === 'service_director' || r === 'service_manager');
-  const form = browsingRegister ? forTheRegister(stored) : stored;
+  const form = can(viewer, 'see-personal-details', request, now).ok ? stored : forTheRegister(stored);
   const ids = new Set<string>(
     [
       request.originatingWorkerId,
@@ -63,13 +64,17 @@ export async function toView(request: InvestigationRequest, viewer: Person, now:
       if (person) people[id] = person.displayName;
     }),
   );
-  const actions: WorkflowAction[] = allowedActions(request, viewer, now);
   return {
     ...form,
     ...rest,
     stateLabel: STATE_LABELS[request.state],
     nextStep: NEXT_STEP[request.state],
-    allowedActions: actions,
+    /** The workflow actions this person may take now, each with whether it needs a written reason. */
+    allowedActions: allowedActions(request, viewer, now),
+    /** What else this person may do with the request now: edit the draft, write the log, search, … */
+    abilities: recordAbilities(request, viewer, now),
+    /** Whether a step of this person's is what the request waits for. */
+    waitingForMe: isWaitingFor(request, viewer, now),
     people,
     /** A one-off check searches until this instant (from its first session), or until the log is completed if sooner. */
     searchWindowClosesAt: oneOffWindowClosesAt(request, protocol),

@@ -6,10 +6,10 @@ import { parseForm, surveySchema } from '../../domain/forms';
 import { addMonths, mayAskAgain, type SurveyAnswer } from '../../domain/survey';
 import type { AppDeps } from '../deps';
 import type { Caller } from '../ports';
-import { gate } from '../evaluation/gate';
+import { assertMay } from '../gate';
 
 export async function answerSurvey(deps: AppDeps, caller: Caller, input: unknown): Promise<SurveyAnswer> {
-  await gate(deps, caller, 'answer_survey');
+  await assertMay(deps, caller, 'answer-survey');
   const survey = parseForm(surveySchema, input);
   const now = deps.clock.now();
   return deps.store.transaction(async (uow) => {

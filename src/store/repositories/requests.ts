@@ -1,8 +1,9 @@
-import { sql, type Kysely, type Selectable } from 'kysely';
+import { sql, type Kysely, type Selectable, type SqlBool } from 'kysely';
 import type { RequestRepository } from '../../app/ports';
 import type { InvestigationRequest } from '../../domain/request';
 import type { RequestState } from '../../domain/states';
 import type { Database, InvestigationRequestsTable } from '../schema';
+import { toSql } from './request-conditions';
 
 /** States in which an authorisation is live and may expire or lapse with time. */
 const LIVE_AUTHORISATION_STATES: RequestState[] = ['authorised', 'assigned', 'searching', 'on_hold'];
@@ -119,6 +120,23 @@ export function createRequestRepository(db: Kysely<Database>): RequestRepository
       query = query.orderBy('created_at', 'desc').orderBy('id', 'desc');
       if (filter.limit !== undefined) query = query.limit(filter.limit);
       return (await query.execute()).map(toRequest);
+    },
+
+    async page(where, options) {
+      let query = db.selectFrom('investigation_requests').selectAll().where((eb) => toSql(eb, where));
+      const after = options.after;
+      if (after) query = query.where(sql<SqlBool>`(created_at, id) < (${after.createdAt}::timestamptz, ${after.id})`);
+      const rows = await query.orderBy('created_at', 'desc').orderBy('id', 'desc').limit(options.limit).execute();
+      return rows.map(toRequest);
+    },
+
+    async count(where) {
+      const row = await db
+        .selectFrom('investigation_requests')
+        .select((eb) => eb.fn.countAll<string | number>().as('n'))
+        .where((eb) => toSql(eb, where))
+        .executeTakeFirstOrThrow();
+      return Number(row.n);
     },
 
     async listWithLiveAuthorisation() {

@@ -113,6 +113,8 @@ function ActionForm({
   const [errors, setErrors] = useState<Record<string, string>>({});
   const [failure, setFailure] = useState<string | null>(null);
   const needsWorkers = action === 'authorise' || action === 'assign';
+  // Whether a reason is needed comes with the request, from the policy table.
+  const needsReason = request.allowedActions.some((a) => a.action === action && a.reasonRequired);
   // The access worker register, as the directory holds it now.
   const workers = useLoad(
     () => (needsWorkers ? api.get<PersonSummary[]>('/api/people?role=access_worker') : Promise.resolve([])),
@@ -215,7 +217,7 @@ function ActionForm({
                   <Textarea id={fieldId('note')} value={note} onChange={(_, d) => setNote(d.value)} rows={4} resize="vertical" />
                 </FormField>
               )}
-              {['decline', 'return', 'refuse', 'withdraw', 'cancel', 'raise-doubt'].includes(action) && reasonField()}
+              {needsReason && action !== 'resolve-doubt' && reasonField()}
               {action === 'resolve-doubt' && (
                 <>
                   <Group legend="Outcome" error={errors.outcome} errorId="outcome-error">

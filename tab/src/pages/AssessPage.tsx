@@ -189,7 +189,7 @@ function Assess({ request: r, onChanged }: { request: ApiRequest; onChanged(r: A
               </Button>
             </>
           )}
-          {r.state === 'finalised' && r.allowedActions.includes('share') && (
+          {r.state === 'finalised' && r.allowedActions.some((a) => a.action === 'share') && (
             <Button appearance="primary" onClick={() => setAction('share')}>
               Share with team manager, service manager and director
             </Button>

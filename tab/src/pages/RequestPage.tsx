@@ -5,8 +5,7 @@ import { STATE_LABELS, type WorkflowAction } from '../../../src/domain/states';
 import { formatDate, formatDateTime } from '../../../src/domain/dates';
 import { errorMessage, useApi } from '../api';
 import { Link } from '../router';
-import { useSession } from '../session';
-import type { ApiRequest, AuditEntry, NotificationStatus, RecordDocument } from '../types';
+import type { ApiRequest, AuditEntry, NotificationStatus, RecordDocument, RequestPage } from '../types';
 import { ACTION_LABELS, humanise, NEXT_STEP, personName } from '../format';
 import { EmptyState, ErrorState, Loading, Notice, PageHeading, SectionHeading, useLoad } from '../components/common';
 import { StateBadge } from '../components/StateBadge';
@@ -31,7 +30,6 @@ const NOTIFICATION_STATUS: Record<string, string> = { sent: 'delivered', pending
 export default function RequestPage({ id }: { id: string }) {
   const styles = useStyles();
   const api = useApi();
-  const { me } = useSession();
   const path = `/api/requests/${encodeURIComponent(id)}`;
   const request = useLoad(() => api.get<ApiRequest>(path), id);
   const [version, setVersion] = useState(0);
@@ -49,7 +47,7 @@ export default function RequestPage({ id }: { id: string }) {
       setRetryFailure(errorMessage(error));
     }
   };
-  const all = useLoad(() => api.get<ApiRequest[]>('/api/requests'), `${id}-linked-${version}`);
+  const all = useLoad(() => api.get<RequestPage>('/api/requests?limit=200'), `${id}-linked-${version}`);
   const documents = useLoad(() => api.get<RecordDocument[]>(`${path}/documents`), `${id}-documents-${version}`);
   const [downloadError, setDownloadError] = useState<string | null>(null);
   const download = async (document: RecordDocument) => {
@@ -72,10 +70,16 @@ export default function RequestPage({ id }: { id: string }) {
   if (request.status === 'loading') return <Loading label="Loading the request…" />;
   if (request.status === 'error') return <ErrorState error={request.error} onRetry={request.reload} />;
   const r = request.data;
-  const isOriginator = r.originatingWorkerId === me.id;
-  const isAccessWorker = r.accessWorkerId === me.id;
-  const buttons = r.allowedActions.filter((a) => !ELSEWHERE_ACTIONS.includes(a));
-  const linkedHere = all.status === 'ready' ? all.data.filter((x) => x.linkedFromRequestId === r.id) : [];
+  const allowed = r.allowedActions.map((a) => a.action);
+  const buttons = allowed.filter((a) => !ELSEWHERE_ACTIONS.includes(a));
+  // The links follow what the API says this person may do, never the tab's own reading of the rules.
+  const links = {
+    edit: r.abilities.includes('edit-draft'),
+    workspace: r.abilities.includes('search') || allowed.includes('confirm-legitimacy'),
+    assess: allowed.includes('finalise') || allowed.includes('share'),
+    feedback: r.abilities.includes('give-feedback'),
+  };
+  const linkedHere = all.status === 'ready' ? all.data.items.filter((x) => x.linkedFromRequestId === r.id) : [];
   const scope = r.authorisation?.scope;
 
   return (
@@ -99,14 +103,14 @@ export default function RequestPage({ id }: { id: string }) {
 
       <Card labelledBy="what-you-can-do">
         <SectionHeading id="what-you-can-do">What you can do</SectionHeading>
-        {buttons.length === 0 && !(isAccessWorker && ['assigned', 'searching'].includes(r.state)) && !isOriginator ? (
+        {buttons.length === 0 && !Object.values(links).some(Boolean) ? (
           <p>Nothing is waiting for you on this request.</p>
         ) : (
           <div className={styles.actions}>
-            {isOriginator && r.state === 'draft' && <Link to={`/requests/${r.id}/edit`}>Edit the draft</Link>}
-            {isAccessWorker && ['assigned', 'searching'].includes(r.state) && <Link to={`/requests/${r.id}/workspace`}>Open the access worker workspace</Link>}
-            {isOriginator && ['with_originating_worker', 'finalised'].includes(r.state) && <Link to={`/requests/${r.id}/assess`}>Assess, finalise and share</Link>}
-            {isOriginator && ['finalised', 'shared'].includes(r.state) && <Link to={`/requests/${r.id}/feedback`}>Give feedback</Link>}
+            {links.edit && <Link to={`/requests/${r.id}/edit`}>Edit the draft</Link>}
+            {links.workspace && <Link to={`/requests/${r.id}/workspace`}>Open the access worker workspace</Link>}
+            {links.assess && <Link to={`/requests/${r.id}/assess`}>Assess, finalise and share</Link>}
+            {links.feedback && <Link to={`/requests/${r.id}/feedback`}>Give feedback</Link>}
             {buttons.map((a) => (
               <Button key={a} appearance={['withdraw', 'cancel', 'decline', 'refuse', 'raise-doubt'].includes(a) ? 'secondary' : 'primary'} onClick={() => setAction(a)}>
                 {ACTION_LABELS[a]}

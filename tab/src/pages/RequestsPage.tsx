@@ -1,18 +1,15 @@
 /** "My requests" and "Waiting for me", with state, age, next step and filters. */
-import { useMemo, useState } from 'react';
-import { Field, Input, Select, Tab, TabList, makeStyles, tokens } from '@fluentui/react-components';
-import { CLOSED_STATES, REQUEST_STATES, STATE_LABELS, type WorkflowAction } from '../../../src/domain/states';
+import { useEffect, useMemo, useState } from 'react';
+import { Button, Field, Input, Select, Tab, TabList, makeStyles, tokens } from '@fluentui/react-components';
+import { CLOSED_STATES, REQUEST_STATES, STATE_LABELS } from '../../../src/domain/states';
 import { formatDate } from '../../../src/domain/dates';
 import { useApi } from '../api';
 import { Link } from '../router';
 import { useSession } from '../session';
-import type { ApiRequest } from '../types';
+import type { ApiRequest, RequestPage } from '../types';
 import { age, NEXT_STEP } from '../format';
 import { EmptyState, ErrorState, Loading, PageHeading, useLoad } from '../components/common';
 import { StateBadge } from '../components/StateBadge';
-
-/** Actions that are someone's next step; withdrawing or cancelling is always possible and is not "waiting". */
-const NOT_WAITING: readonly WorkflowAction[] = ['withdraw', 'cancel', 'review-monitoring'];
 
 const useStyles = makeStyles({
   tabs: { flexWrap: 'wrap' },
@@ -40,21 +37,27 @@ export default function RequestsPage() {
   const styles = useStyles();
   const api = useApi();
   const { me } = useSession();
-  const list = useLoad(() => api.get<ApiRequest[]>('/api/requests'), 'requests');
   const [view, setView] = useState<View>(me.roles.includes('social_worker') ? 'mine' : 'waiting');
+  // The server decides what each tab holds (the same list the bot reads), a page at a time.
+  const base = `/api/requests?limit=200${view === 'mine' ? '&mine=true' : view === 'waiting' ? '&waiting=true' : ''}`;
+  const list = useLoad(() => api.get<RequestPage>(base), `requests-${view}`);
+  const [more, setMore] = useState<{ items: ApiRequest[]; nextCursor: string | null } | null>(null);
+  useEffect(() => setMore(null), [view]);
+  const nextCursor = more ? more.nextCursor : list.status === 'ready' ? list.data.nextCursor : null;
+  const loadMore = async () => {
+    if (!nextCursor) return;
+    const page = await api.get<RequestPage>(`${base}&cursor=${encodeURIComponent(nextCursor)}`);
+    setMore({ items: [...(more?.items ?? []), ...page.items], nextCursor: page.nextCursor });
+  };
   const [stateFilter, setStateFilter] = useState('open');
   const [text, setText] = useState('');
 
   const shown = useMemo(() => {
     if (list.status !== 'ready') return [];
     const needle = text.trim().toLowerCase();
-    return list.data
-      .filter((r) => {
-        if (view === 'mine') return r.originatingWorkerId === me.id;
-        if (view === 'waiting') return (r.allowedActions ?? []).some((a) => !NOT_WAITING.includes(a));
-        if (view === 'shared') return (r.sharedWith ?? []).some((s) => s.personId === me.id);
-        return true;
-      })
+    return [...list.data.items, ...(more?.items ?? [])]
+      // The shared log is closed: "shared with me" is the shares recorded on requests the caller can see.
+      .filter((r) => view !== 'shared' || (r.sharedWith ?? []).some((s) => s.personId === me.id))
       .filter((r) => {
         // A shared log is closed by sharing: the logs shared with you are found whatever the state filter.
         if (stateFilter === 'all' || view === 'shared') return true;
@@ -62,16 +65,16 @@ export default function RequestsPage() {
         if (stateFilter === 'closed') return CLOSED_STATES.includes(r.state);
         return r.state === stateFilter;
       })
-      .filter((r) => !needle || `${r.reference} ${r.caseReference}`.toLowerCase().includes(needle))
-      .sort((a, b) => b.updatedAt.localeCompare(a.updatedAt));
-  }, [list, view, stateFilter, text, me.id]);
+      .filter((r) => !needle || `${r.reference} ${r.caseReference}`.toLowerCase().includes(needle));
+  }, [list, more, view, me.id, stateFilter, text]);
+  const waitingCount = list.status === 'ready' ? list.data.counts.waitingForMe : null;
 
   return (
     <>
       <PageHeading>Requests</PageHeading>
       <TabList className={styles.tabs} selectedValue={view} onTabSelect={(_, d) => setView(d.value as View)} aria-label="Which requests">
         <Tab value="mine">My requests</Tab>
-        <Tab value="waiting">Waiting for me</Tab>
+        <Tab value="waiting">{waitingCount === null ? 'Waiting for me' : `Waiting for me (${waitingCount})`}</Tab>
         <Tab value="shared">Shared with me</Tab>
         <Tab value="all">All I can see</Tab>
       </TabList>
@@ -123,6 +126,11 @@ export default function RequestsPage() {
                 </li>
               ))}
             </ul>
+          )}
+          {nextCursor && (
+            <Button appearance="secondary" onClick={() => void loadMore()}>
+              Show more
+            </Button>
           )}
         </>
       )}

@@ -33,7 +33,7 @@ export async function uploadEvidence(api: ApiHarness, token: string, requestId: 
   form.append('file', new Blob([new Uint8Array(bytes)]), name);
   const response = await fetch(`${api.url}/api/requests/${requestId}/evidence`, { method: 'POST', headers: { authorization: `Bearer ${token}` }, body: form });
   const text = await response.text();
-  return { status: response.status, body: (text ? JSON.parse(text) : {}) as Record<string, unknown> & { error?: { code: string; fields?: Record<string, string> } } };
+  return { status: response.status, body: (text ? JSON.parse(text) : {}) as Record<string, unknown> & { error?: { code: string; message?: string; fields?: Record<string, string> } } };
 }
 
 /** A request authorised, claimed and confirmed, with a search session started: ready for evidence. */

@@ -77,7 +77,7 @@ describe('protocol fidelity over HTTP', () => {
     expect({ state: after.state, version: after.version }).toEqual({ state: before.state, version: before.version });
     const sessions = (await api.call('GET', `/api/requests/${id}/search-sessions`, { token: t['imran.malik'] })).body as unknown as unknown[];
     expect(sessions).toHaveLength(2);
-    expect(await lastAudit(id)).toMatchObject({ action: 'refused:start-search-session', detail: { code: 'forbidden', rule: 'one_off_review' } });
+    expect(await lastAudit(id)).toMatchObject({ action: 'refused:search', detail: { code: 'forbidden', rule: 'one_off_review' } });
   });
 
   test('sessions start only until the log is completed', async () => {
@@ -100,7 +100,7 @@ describe('protocol fidelity over HTTP', () => {
       expect(refused.body.error).toMatchObject({ code: 'validation', rule: 'corporate_account', fields: { corporateAccount: expect.any(String) } });
     }
     expect((await api.call('GET', `/api/requests/${id}/search-sessions`, { token: t['imran.malik'] })).body).toEqual([]);
-    expect(await lastAudit(id)).toMatchObject({ action: 'refused:start-search-session', detail: { rule: 'corporate_account' } });
+    expect(await lastAudit(id)).toMatchObject({ action: 'refused:search', detail: { rule: 'corporate_account' } });
     const started = await startSession(id);
     expect(started.status).toBe(201);
     expect(started.body.corporateAccount).toBe(true);
@@ -170,7 +170,7 @@ describe('protocol fidelity over HTTP', () => {
 
     const submitted = await ok(id, t['tom.reid'], 'submit', { teamManagerId: 'robert.hale' });
     expect(submitted).toMatchObject({ state: 'awaiting_team_manager', teamManagerId: 'robert.hale' });
-    expect((await get(id, t['robert.hale'])).allowedActions).toContain('agree');
+    expect((await get(id, t['robert.hale'])).allowedActions).toContainEqual({ action: 'agree', reasonRequired: false });
     await ok(id, t['robert.hale'], 'agree');
     await ok(id, t['sarah.mitchell'], 'authorise');
     await ok(id, t['imran.malik'], 'claim');
@@ -268,7 +268,7 @@ describe('protocol fidelity over HTTP', () => {
     const early = await put({ followUp: { longerTermUsefulness: 'considerable' } });
     expect(early.status).toBe(409);
     expect(early.body.error).toMatchObject({ rule: 'follow_up_timing', fields: { followUp: expect.stringMatching(/Not before/) } });
-    expect(await lastAudit(id)).toMatchObject({ action: 'refused:save-feedback', detail: { rule: 'follow_up_timing' } });
+    expect(await lastAudit(id)).toMatchObject({ action: 'refused:give-feedback', detail: { rule: 'follow_up_timing' } });
 
     now = new Date(sharedAt + 182 * DAY);
     const followUp = await put({ followUp: { longerTermUsefulness: 'considerable', comments: 'Used at the review conference' } });

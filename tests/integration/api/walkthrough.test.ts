@@ -26,7 +26,7 @@ describe.each(BACKENDS)('walk-through on %s', (backend) => {
 
     const created = await api.call('POST', '/api/requests', { token: osw, body: requestBody() });
     expect(created.status).toBe(201);
-    expect(created.body).toMatchObject({ state: 'draft', version: 1, caseReference: 'CM-1001', allowedActions: ['submit', 'withdraw'] });
+    expect(created.body).toMatchObject({ state: 'draft', version: 1, caseReference: 'CM-1001', allowedActions: [{ action: 'submit', reasonRequired: false }, { action: 'withdraw', reasonRequired: true }], waitingForMe: true });
     expect(created.body.reference).toMatch(/^SMC-\d{4}-\d{6}$/);
     const id = created.body.id as string;
     const subjects = created.body.subjects ?? [];
@@ -45,7 +45,12 @@ describe.each(BACKENDS)('walk-through on %s', (backend) => {
 
     expect((await act(osw, 'submit', {})).state).toBe('awaiting_team_manager');
     const tmView = await api.call('GET', `/api/requests/${id}`, { token: tm });
-    expect(tmView.body.allowedActions).toEqual(['agree', 'decline', 'return', 'withdraw']);
+    expect(tmView.body.allowedActions).toEqual([
+      { action: 'agree', reasonRequired: false },
+      { action: 'decline', reasonRequired: true },
+      { action: 'return', reasonRequired: true },
+      { action: 'withdraw', reasonRequired: true },
+    ]);
     expect((await act(tm, 'agree', { note: 'Discussed in supervision on 24/11' })).state).toBe('awaiting_service_director');
     const firstSubject = subjects[0]?.id ?? '';
     const authorised = await act(sd, 'authorise', { subjectIds: [firstSubject], conditions: 'Public photographs only' });
@@ -137,8 +142,8 @@ describe.each(BACKENDS)('walk-through on %s', (backend) => {
     expect([...fromOsw, ...(await sentBy(sd))]).not.toContain('claim_request:amelia.hart');
 
     const list = await api.call('GET', '/api/requests?mine=true&state=shared', { token: osw });
-    expect((list.body as unknown as { id: string }[]).map((r) => r.id)).toEqual([id]);
+    expect((list.body.items as { id: string }[]).map((r) => r.id)).toEqual([id]);
     const strangers = await api.call('GET', '/api/requests', { token: await api.token('ben.okafor') });
-    expect(strangers.body).toEqual([]);
+    expect(strangers.body.items).toEqual([]);
   });
 });

@@ -85,7 +85,7 @@ describe.each(BACKENDS)('evaluation exports on %s', (backend) => {
     const bad = await api.call('GET', '/api/evaluation/export?format=pdf&from=2026-06-01&to=2026-06-30', { token: seeded.tokens['grace.lee'] });
     expect(bad.status).toBe(400);
     expect(bad.body.error?.fields).toEqual({ format: 'Choose csv or xlsx.' });
-    const { rows } = await api.server.store.db.selectFrom('audit_entries').select(['action', 'actor_id']).where('action', 'in', ['export_evaluation', 'refused']).execute().then((r) => ({ rows: r }));
-    expect(rows).toEqual(expect.arrayContaining([{ action: 'export_evaluation', actor_id: 'grace.lee' }, { action: 'refused', actor_id: 'amelia.hart' }]));
+    const { rows } = await api.server.store.db.selectFrom('audit_entries').select(['action', 'actor_id']).where('action', 'in', ['export_evaluation', 'refused:view-evaluation']).execute().then((r) => ({ rows: r }));
+    expect(rows).toEqual(expect.arrayContaining([{ action: 'export_evaluation', actor_id: 'grace.lee' }, { action: 'refused:view-evaluation', actor_id: 'amelia.hart' }]));
   });
 });

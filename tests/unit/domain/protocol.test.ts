@@ -15,7 +15,8 @@ import {
   oneOffWindowClosesAt,
 } from '../../../src/domain/protocol';
 import { REQUEST_STATES } from '../../../src/domain/states';
-import { assertSearchAllowed, decide } from '../../../src/domain/workflow';
+import { can } from '../../../src/domain/policy';
+import { decide } from '../../../src/domain/workflow';
 import type { InvestigationRequest } from '../../../src/domain/request';
 import { NOW, PEOPLE, PERSONAS, requestIn } from './fixtures';
 
@@ -38,7 +39,7 @@ const at = (ms: number) => new Date(new Date(FIRST).getTime() + ms);
 /** May this person start a session on this request at this time: the engine's whole answer. */
 function mayStart(request: InvestigationRequest, persona: keyof typeof PEOPLE, now: Date, starts: string[] = [FIRST]): boolean {
   try {
-    assertSearchAllowed(request, PEOPLE[persona], now);
+    if (!can(PEOPLE[persona], 'search', request, now).ok) return false;
     assertSessionMayStart(request, starts, now, settings);
     return true;
   } catch (error) {
@@ -73,7 +74,7 @@ describe('one-off means one review', () => {
   });
 
   test('completing the log ends searching', () => {
-    expect(() => assertSearchAllowed(oneOff('with_originating_worker'), PEOPLE.aaw, at(DAY))).toThrow(/only after legitimacy is confirmed/);
+    expect(can(PEOPLE.aaw, 'search', oneOff('with_originating_worker'), at(DAY))).toMatchObject({ ok: false, message: expect.stringMatching(/only after legitimacy is confirmed/) });
   });
 });
 

@@ -1,0 +1,50 @@
+/**
+ * A condition on a request's recorded facts, as data, so one rule can be checked in memory here
+ * and run as SQL by the store (src/store/repositories/request-conditions.ts): lists filter in the
+ * database by exactly what `can` allows.
+ */
+import type { InvestigationRequest } from './request';
+import type { RequestState } from './states';
+
+/** The request's fields that name a person. */
+export type PersonField = 'originatingWorkerId' | 'teamManagerId' | 'agreementBy' | 'authorisationBy' | 'accessWorkerId' | 'designatedAccessWorkerId';
+
+export type Condition =
+  | { all: Condition[] }
+  | { any: Condition[] }
+  | { not: Condition }
+  | { state: readonly RequestState[] }
+  | { field: PersonField; is: string | null }
+  | { resolver: string; role: 'service_manager' | 'service_director' }
+  | { submitted: true };
+
+export const ALWAYS: Condition = { all: [] };
+export const NEVER: Condition = { any: [] };
+
+export function personIn(request: InvestigationRequest, field: PersonField): string | null {
+  switch (field) {
+    case 'originatingWorkerId':
+      return request.originatingWorkerId;
+    case 'teamManagerId':
+      return request.teamManagerId;
+    case 'agreementBy':
+      return request.agreement?.by ?? null;
+    case 'authorisationBy':
+      return request.authorisation?.by ?? null;
+    case 'accessWorkerId':
+      return request.accessWorkerId;
+    case 'designatedAccessWorkerId':
+      return request.designatedAccessWorkerId;
+  }
+}
+
+/** Whether the request meets the condition. */
+export function holds(condition: Condition, request: InvestigationRequest): boolean {
+  if ('all' in condition) return condition.all.every((c) => holds(c, request));
+  if ('any' in condition) return condition.any.some((c) => holds(c, request));
+  if ('not' in condition) return !holds(condition.not, request);
+  if ('state' in condition) return condition.state.includes(request.state);
+  if ('field' in condition) return personIn(request, condition.field) === condition.is;
+  if ('resolver' in condition) return request.doubtResolvers.some((r) => r.personId === condition.resolver && r.role === condition.role);
+  return request.submittedAt !== null;
+}

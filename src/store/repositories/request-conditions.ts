@@ -1,0 +1,28 @@
+/** Runs a domain Condition (src/domain/conditions.ts) as SQL on investigation_requests. */
+import { sql, type Expression, type ExpressionBuilder, type SqlBool } from 'kysely';
+import type { Condition, PersonField } from '../../domain/conditions';
+import type { Database } from '../schema';
+
+const COLUMNS: Record<PersonField, 'originating_worker_id' | 'team_manager_id' | 'agreement_by' | 'authorisation_by' | 'access_worker_id' | 'designated_access_worker_id'> = {
+  originatingWorkerId: 'originating_worker_id',
+  teamManagerId: 'team_manager_id',
+  agreementBy: 'agreement_by',
+  authorisationBy: 'authorisation_by',
+  accessWorkerId: 'access_worker_id',
+  designatedAccessWorkerId: 'designated_access_worker_id',
+};
+
+type Builder = ExpressionBuilder<Database, 'investigation_requests'>;
+
+export function toSql(eb: Builder, condition: Condition): Expression<SqlBool> {
+  if ('all' in condition) return condition.all.length === 0 ? sql<SqlBool>`true` : eb.and(condition.all.map((c) => toSql(eb, c)));
+  if ('any' in condition) return condition.any.length === 0 ? sql<SqlBool>`false` : eb.or(condition.any.map((c) => toSql(eb, c)));
+  // A comparison with a NULL column is unknown, not false: NOT must treat it as false, as the domain does.
+  if ('not' in condition) return sql<SqlBool>`not coalesce(${toSql(eb, condition.not)}, false)`;
+  if ('state' in condition) return condition.state.length === 0 ? sql<SqlBool>`false` : eb('state', 'in', [...condition.state]);
+  if ('field' in condition) return condition.is === null ? eb(COLUMNS[condition.field], 'is', null) : eb(COLUMNS[condition.field], '=', condition.is);
+  if ('resolver' in condition) {
+    return sql<SqlBool>`doubt_resolvers @> ${JSON.stringify([{ personId: condition.resolver, role: condition.role }])}::jsonb`;
+  }
+  return eb('submitted_at', 'is not', null);
+}

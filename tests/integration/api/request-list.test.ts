@@ -1,0 +1,92 @@
+/**
+ * The request list every surface reads: visibility and "waiting for me" decided in the database,
+ * keyset pages, and no number of other people's requests able to push one out of view.
+ */
+import { BACKENDS } from '../../support/databases';
+import { startApi, type ApiHarness } from '../../support/api-server';
+import { insertDrafts } from '../../support/bulk-requests';
+import { requestBody } from './helpers';
+
+interface Page {
+  items: { id: string; createdAt: string; state: string; waitingForMe: boolean }[];
+  nextCursor: string | null;
+  counts: { waitingForMe: number };
+}
+
+describe.each(BACKENDS)('the request list on %s', (backend) => {
+  let api: ApiHarness;
+  let t: Record<'osw' | 'tm' | 'sd' | 'other', string>;
+  /** Requests waiting for the service director, raised before anything else. */
+  const waitingForDirector: string[] = [];
+
+  const page = async (token: string, query: string) => {
+    const r = await api.call('GET', `/api/requests?${query}`, { token });
+    expect(r.status).toBe(200);
+    return r.body as unknown as Page;
+  };
+
+  beforeAll(async () => {
+    api = await startApi(backend);
+    const tokens = await api.tokens('amelia.hart', 'tom.reid', 'sarah.mitchell', 'ben.okafor');
+    t = { osw: tokens['amelia.hart'], tm: tokens['tom.reid'], sd: tokens['sarah.mitchell'], other: tokens['ben.okafor'] };
+    for (let i = 0; i < 6; i += 1) {
+      const created = await api.call('POST', '/api/requests', { token: t.osw, body: requestBody() });
+      const id = created.body.id as string;
+      const submitted = await api.call('POST', `/api/requests/${id}/actions/submit`, { token: t.osw, body: { version: 1 } });
+      const agreed = await api.call('POST', `/api/requests/${id}/actions/agree`, { token: t.tm, body: { version: submitted.body.version } });
+      expect(agreed.body.state).toBe('awaiting_service_director');
+      waitingForDirector.push(id);
+    }
+    // Another user then makes 600 drafts, all newer than every request waiting for the director.
+    await insertDrafts(api.server.store, 'ben.okafor', 600, new Date(Date.now() + 60_000));
+  });
+  afterAll(() => api.close());
+
+  test('after 600 newer drafts by someone else, the service director still sees every request waiting for them', async () => {
+    const waiting = await page(t.sd, 'waiting=true');
+    expect(waiting.items.map((r) => r.id).sort()).toEqual([...waitingForDirector].sort());
+    expect(waiting.counts.waitingForMe).toBe(waitingForDirector.length);
+    expect(waiting.items.every((r) => r.waitingForMe)).toBe(true);
+    // The list of everything the director may see holds no one else's draft.
+    const all = await page(t.sd, 'limit=200');
+    expect(all.items.every((r) => r.state !== 'draft')).toBe(true);
+    expect(all.counts.waitingForMe).toBe(waitingForDirector.length);
+  });
+
+  test('a page holds 50 by default and at most 200; a cursor or limit this server did not give is refused by name', async () => {
+    const first = await page(t.other, '');
+    expect(first.items).toHaveLength(50);
+    expect(first.nextCursor).toEqual(expect.any(String));
+    expect((await page(t.other, 'limit=200')).items).toHaveLength(200);
+    for (const [query, field] of [['limit=201', 'limit'], ['limit=0', 'limit'], ['limit=ten', 'limit'], ['cursor=not-a-cursor', 'cursor']] as const) {
+      const r = await api.call('GET', `/api/requests?${query}`, { token: t.other });
+      expect(r.status).toBe(400);
+      expect(r.body.error?.fields).toHaveProperty(field);
+    }
+  });
+
+  test('paging over 1,000 requests gives each exactly once, newest first, whatever the page size', async () => {
+    const owner = await api.token('jack.turner');
+    // Some share a creation instant, so the order must break ties by id.
+    const ids = await insertDrafts(api.server.store, 'jack.turner', 1000, new Date('2026-01-01T00:00:00Z'), 7);
+    expect(ids).toHaveLength(1000);
+    // jack.turner is an access worker, not a social worker: only drafts written straight to the store can be theirs.
+    for (const limit of [200, 37]) {
+      const seen: Page['items'] = [];
+      let cursor: string | null = null;
+      let pages = 0;
+      do {
+        const next: Page = await page(owner, `limit=${limit}${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`);
+        expect(next.items.length).toBeLessThanOrEqual(limit);
+        seen.push(...next.items);
+        cursor = next.nextCursor;
+        pages += 1;
+      } while (cursor && pages < 100);
+      expect(seen).toHaveLength(1000);
+      expect(new Set(seen.map((r) => r.id)).size).toBe(1000);
+      expect(new Set(seen.map((r) => r.id))).toEqual(new Set(ids));
+      const keys = seen.map((r) => `${r.createdAt}|${r.id}`);
+      expect(keys).toEqual([...keys].sort().reverse());
+    }
+  });
+});

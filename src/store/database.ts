@@ -152,7 +152,9 @@ export async function migrate(db: Kysely<Database>): Promise<void> {
   await db.connection().execute(async (connection) => {
     await sql`SELECT pg_advisory_lock(${MIGRATION_LOCK_KEY})`.execute(connection);
     try {
-      const migrator = new Migrator({ db: connection, provider: { getMigrations: async () => migrations } });
+      // Migrations are numbered by feature area, so a later release can add one below the highest
+      // already run (an index beside the 010s); each is independent of those after it.
+      const migrator = new Migrator({ db: connection, provider: { getMigrations: async () => migrations }, allowUnorderedMigrations: true });
       const { error, results } = await migrator.migrateToLatest();
       if (error) {
         const failed = results?.find((r) => r.status === 'Error')?.migrationName;

@@ -4,6 +4,7 @@
  */
 import { existsSync, writeFileSync } from 'node:fs';
 import { execFileSync } from 'node:child_process';
+import { loadavg } from 'node:os';
 import { join } from 'node:path';
 import { startPostgres, stopPostgres } from '../tests/support/postgres';
 import { measureFirstPage } from '../tab/scripts/size';
@@ -11,6 +12,7 @@ import { benchAuditVerify } from './audit-verify';
 import { benchCardDecisions } from './card-decisions';
 import { benchDecisions, createDatabase } from './decisions';
 import { benchEvidenceUpload } from './evidence-upload';
+import { benchFairDecisions, fairDecisionsSection } from './fair-decisions';
 import { benchTabLoad } from './tab-load';
 import { machine, type LatencyStats } from './support';
 
@@ -39,9 +41,14 @@ async function main(): Promise<void> {
   let decisions;
   let cards;
   let auditVerify;
+  let fair;
+  let fairLoad = '';
   try {
     log(`decisions over HTTP: ${DECISION_REQUESTS} requests × 3 decisions, 100 clients`);
     decisions = await benchDecisions(server.url, DECISION_REQUESTS);
+    log('decisions through one and two instances; the bare transaction by pgbench and node-postgres, with and without the locks');
+    fairLoad = `Load average (1, 5, 15 minutes) as it started: ${loadavg().map((l) => l.toFixed(1)).join(', ')}.`;
+    fair = await benchFairDecisions(server.url, DECISION_REQUESTS, 3, log);
     log('card decisions through /api/messages');
     cards = await benchCardDecisions(await createDatabase(server.url, 'bench_cards'), DECISION_REQUESTS);
     log('audit:verify on 100,000 entries');
@@ -90,6 +97,7 @@ ${row('bare PGlite, same statements', decisions.pglite.bare)}
   database's rate on this machine (whose own p99 is ${ms(decisions.postgres.bare.p99)}).
 - PGlite: ${pct(liteRatio)} of its bare rate. PGlite is one connection, so transactions queue one behind another; it is the local default, not the deployment.
 
+${fairDecisionsSection(fair, fairLoad)}
 ## Card decisions through the bot (issue 3)
 
 \`adaptiveCard/action\` invokes posted to \`/api/messages\` by 100 concurrent clients against

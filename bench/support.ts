@@ -15,6 +15,12 @@ export function freePort(): Promise<number> {
   });
 }
 
+/**
+ * Connections to PostgreSQL per instance, the application's default (DATABASE_POOL_SIZE): the
+ * application and every bare baseline it is compared with get the same number.
+ */
+export const DATABASE_POOL_SIZE = 20;
+
 export interface RunningServer {
   url: string;
   child: ChildProcess;

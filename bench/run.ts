@@ -14,7 +14,7 @@ import { benchDecisions, createDatabase } from './decisions';
 import { benchEvidenceUpload } from './evidence-upload';
 import { benchFairDecisions, fairDecisionsSection } from './fair-decisions';
 import { benchTabLoad } from './tab-load';
-import { machine, type LatencyStats } from './support';
+import { DATABASE_POOL_SIZE, machine, type LatencyStats } from './support';
 
 const DECISION_REQUESTS = Number(process.env.BENCH_REQUESTS ?? 1000);
 const UPLOAD_BYTES = Number(process.env.BENCH_UPLOAD_BYTES ?? 1024 * 1024 * 1024);
@@ -82,7 +82,7 @@ server and the database, so every figure shares two cores between them.
 (\`POST /api/requests/{id}/actions/{action}\`, the server in its own process as \`npm start\` runs
 it). The bare rate is the same database doing the same writes without the application: one
 transaction that updates the request, inserts the audit entry and inserts the outbox row, from
-the same number of clients.
+the same number of clients through a pool of ${DATABASE_POOL_SIZE} connections, the application's own.
 
 | run | decisions | per second | p50 | p99 |
 | --- | ---: | ---: | ---: | ---: |

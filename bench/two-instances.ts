@@ -4,10 +4,14 @@
  * Service's front end, so both runs pay for the same extra hop. Each instance has the
  * application's own pool, as scaling out on App Service gives each its own (bench/fair-decisions.ts).
  */
-import { Agent, createServer, request as httpRequest, type Server } from 'node:http';
+import { Agent, createServer, request as httpRequest, type IncomingHttpHeaders, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { overHttp } from './decisions';
 import { startServer, type LatencyStats, type RunningServer } from './support';
+
+/** Headers about one connection, not the message (RFC 9110 §7.6.1): a proxy never passes them on. */
+const HOP_BY_HOP = new Set(['connection', 'keep-alive', 'proxy-connection', 'te', 'trailer', 'upgrade']);
+const endToEnd = (headers: IncomingHttpHeaders): IncomingHttpHeaders => Object.fromEntries(Object.entries(headers).filter(([name]) => !HOP_BY_HOP.has(name)));
 
 /** Streams each request to the next instance in turn over kept-alive connections. */
 function roundRobin(targets: string[]): Promise<{ url: string; close(): Promise<void> }> {
@@ -17,8 +21,8 @@ function roundRobin(targets: string[]): Promise<{ url: string; close(): Promise<
   const server: Server = createServer((req, res) => {
     const target = upstreams[next] as URL;
     next = (next + 1) % upstreams.length;
-    const forward = httpRequest({ host: target.hostname, port: target.port, method: req.method, path: req.url, headers: req.headers, agent }, (answer) => {
-      res.writeHead(answer.statusCode ?? 502, answer.headers);
+    const forward = httpRequest({ host: target.hostname, port: target.port, method: req.method, path: req.url, headers: endToEnd(req.headers), agent }, (answer) => {
+      res.writeHead(answer.statusCode ?? 502, endToEnd(answer.headers));
       answer.pipe(res);
     });
     forward.on('error', () => {
@@ -27,6 +31,8 @@ function roundRobin(targets: string[]): Promise<{ url: string; close(): Promise<
     });
     req.pipe(forward);
   });
+  // Longer than the clients keep an idle connection, so the proxy never closes one as it is reused.
+  server.keepAliveTimeout = 120_000;
   return new Promise((resolve) =>
     server.listen(0, '127.0.0.1', () =>
       resolve({

@@ -12,7 +12,7 @@ import { PGlite } from '@electric-sql/pglite';
 import pg from 'pg';
 import { createStore } from '../src/store';
 import { startPostgres, stopPostgres } from '../tests/support/postgres';
-import { pool, startServer, stats, type LatencyStats } from './support';
+import { DATABASE_POOL_SIZE, pool, startServer, stats, type LatencyStats } from './support';
 
 const CONCURRENCY = 100;
 
@@ -40,7 +40,7 @@ async function token(base: string, userId: string): Promise<string> {
 }
 
 /** The application's rate: every decision is an HTTP call through the whole stack. */
-async function overHttp(base: string, requests: number): Promise<LatencyStats> {
+export async function overHttp(base: string, requests: number): Promise<LatencyStats> {
   const [osw, tm, sd] = await Promise.all([token(base, 'amelia.hart'), token(base, 'tom.reid'), token(base, 'sarah.mitchell')]);
   const ids: string[] = [];
   await pool(Array.from({ length: requests }, (_, i) => i), CONCURRENCY, async () => {
@@ -90,9 +90,9 @@ async function bareDecision(client: Sql, id: string, step: number): Promise<void
   await client.query('COMMIT');
 }
 
-/** The database alone: the same three statements in one transaction, from the same number of clients. */
+/** The database alone: the same three statements in one transaction, from the same clients through a pool the size of the application's. */
 async function bareOnServer(url: string, requests: number): Promise<LatencyStats> {
-  const db = new pg.Pool({ connectionString: url, max: CONCURRENCY });
+  const db = new pg.Pool({ connectionString: url, max: DATABASE_POOL_SIZE });
   try {
     return await bareRounds(db, requests);
   } finally {
@@ -162,7 +162,7 @@ export async function createDatabase(serverUrl: string, name: string): Promise<s
 }
 
 /** The run with the median rate: disk and CPU speed swing on a shared machine, so one run is not enough. */
-function median(runs: LatencyStats[]): LatencyStats & { rounds: number[] } {
+export function median(runs: LatencyStats[]): LatencyStats & { rounds: number[] } {
   const sorted = [...runs].sort((a, b) => a.perSecond - b.perSecond);
   const middle = sorted[Math.floor(sorted.length / 2)] ?? sorted[0];
   if (!middle) throw new Error('no runs');
@@ -205,7 +205,7 @@ export async function benchDecisions(serverUrl: string, requests = 1000, rounds 
   try {
     const postgres = await alternate(
       rounds,
-      () => appRound({ DATABASE_URL: appUrl, DATA_DIR: dataDir, DATABASE_POOL_SIZE: String(CONCURRENCY) }, requests),
+      () => appRound({ DATABASE_URL: appUrl, DATA_DIR: dataDir, DATABASE_POOL_SIZE: String(DATABASE_POOL_SIZE) }, requests),
       () => bareOnServer(bareUrl, requests),
     );
     const pglite = await alternate(

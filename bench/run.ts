@@ -4,6 +4,7 @@
  */
 import { existsSync, writeFileSync } from 'node:fs';
 import { execFileSync } from 'node:child_process';
+import { loadavg } from 'node:os';
 import { join } from 'node:path';
 import { startPostgres, stopPostgres } from '../tests/support/postgres';
 import { measureFirstPage } from '../tab/scripts/size';
@@ -11,8 +12,9 @@ import { benchAuditVerify } from './audit-verify';
 import { benchCardDecisions } from './card-decisions';
 import { benchDecisions, createDatabase } from './decisions';
 import { benchEvidenceUpload } from './evidence-upload';
+import { benchFairDecisions, fairDecisionsSection } from './fair-decisions';
 import { benchTabLoad } from './tab-load';
-import { machine, type LatencyStats } from './support';
+import { DATABASE_POOL_SIZE, machine, type LatencyStats } from './support';
 
 const DECISION_REQUESTS = Number(process.env.BENCH_REQUESTS ?? 1000);
 const UPLOAD_BYTES = Number(process.env.BENCH_UPLOAD_BYTES ?? 1024 * 1024 * 1024);
@@ -39,9 +41,14 @@ async function main(): Promise<void> {
   let decisions;
   let cards;
   let auditVerify;
+  let fair;
+  let fairLoad = '';
   try {
     log(`decisions over HTTP: ${DECISION_REQUESTS} requests × 3 decisions, 100 clients`);
     decisions = await benchDecisions(server.url, DECISION_REQUESTS);
+    log('decisions through one and two instances; the bare transaction by pgbench and node-postgres, with and without the locks');
+    fairLoad = `Load average (1, 5, 15 minutes) as it started: ${loadavg().map((l) => l.toFixed(1)).join(', ')}.`;
+    fair = await benchFairDecisions(server.url, DECISION_REQUESTS, 3, log);
     log('card decisions through /api/messages');
     cards = await benchCardDecisions(await createDatabase(server.url, 'bench_cards'), DECISION_REQUESTS);
     log('audit:verify on 100,000 entries');
@@ -75,7 +82,7 @@ server and the database, so every figure shares two cores between them.
 (\`POST /api/requests/{id}/actions/{action}\`, the server in its own process as \`npm start\` runs
 it). The bare rate is the same database doing the same writes without the application: one
 transaction that updates the request, inserts the audit entry and inserts the outbox row, from
-the same number of clients.
+the same number of clients through a pool of ${DATABASE_POOL_SIZE} connections, the application's own.
 
 | run | decisions | per second | p50 | p99 |
 | --- | ---: | ---: | ---: | ---: |
@@ -90,6 +97,7 @@ ${row('bare PGlite, same statements', decisions.pglite.bare)}
   database's rate on this machine (whose own p99 is ${ms(decisions.postgres.bare.p99)}).
 - PGlite: ${pct(liteRatio)} of its bare rate. PGlite is one connection, so transactions queue one behind another; it is the local default, not the deployment.
 
+${fairDecisionsSection(fair, fairLoad)}
 ## Card decisions through the bot (issue 3)
 
 \`adaptiveCard/action\` invokes posted to \`/api/messages\` by 100 concurrent clients against

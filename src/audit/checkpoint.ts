@@ -114,7 +114,7 @@ function keyFromText(text: string, kind: 'private' | 'public'): KeyObject {
 export interface AuditKeySource {
   /** AUDIT_SIGNING_KEY: the private key (from Key Vault in production). */
   signingKey?: string;
-  /** AUDIT_PUBLIC_KEY: the public key alone, for a verifier that must not be able to sign. */
+  /** AUDIT_PUBLIC_KEY: the public key(s) alone, for a verifier that must not be able to sign. */
   publicKey?: string;
   /** Local mode: the key lives in this folder; ':memory:' or absent means none. */
   dataDir?: string;
@@ -151,9 +151,17 @@ async function readIfExists(file: string): Promise<string | null> {
   }
 }
 
-/** The public keys a verifier accepts: AUDIT_PUBLIC_KEY, else the signing key's. */
+/**
+ * The public keys a verifier accepts: AUDIT_PUBLIC_KEY, else the signing key's. AUDIT_PUBLIC_KEY
+ * may hold several (PEM blocks one after another, or base64 keys separated by commas): after the
+ * signing key is rotated, checkpoints signed with the old one must still verify.
+ */
 export async function loadVerifyKeys(source: AuditKeySource): Promise<KeyObject[]> {
-  if (source.publicKey) return [keyFromText(source.publicKey, 'public')];
+  if (source.publicKey) {
+    const pem = source.publicKey.match(/-----BEGIN PUBLIC KEY-----[\s\S]+?-----END PUBLIC KEY-----/g);
+    const texts = pem ?? source.publicKey.split(',').filter((t) => t.trim());
+    return texts.map((text) => keyFromText(text, 'public'));
+  }
   const privateKey = await loadSigningKey(source, false);
   return privateKey ? [createPublicKey(privateKey)] : [];
 }

@@ -270,6 +270,14 @@ export async function buildServer(config: ServerConfig, options: BuildOptions = 
     clock: deps.clock,
     caller,
     onNotificationRetried: () => dispatcher.nudge(),
+    onUploadReleased: () => {
+      configured
+        .retryPendingUploads((pendingKey, stored) => recordPendingUploadStored(deps, pendingKey, stored))
+        .then((outcomes) => {
+          if (outcomes.length > 0) dispatcher.nudge();
+        })
+        .catch((error: unknown) => app.log.error({ err: error }, 'retrying a released upload failed; the sweep tries again'));
+    },
   });
   app.addHook('onResponse', async (request, reply) => {
     // Cards go out as soon as a change commits, rather than at the next poll.

@@ -65,20 +65,26 @@ export interface RunningServer {
   stop(): Promise<void>;
 }
 
-export async function startServer(): Promise<RunningServer> {
+/** `extraEnv` adds settings, e.g. SharePoint pointed at a stand-in. */
+export async function startServer(extraEnv: Record<string, string> = {}): Promise<RunningServer> {
   const port = await freePort();
   const dataDir = mkdtempSync(path.join(os.tmpdir(), 'smc-e2e-'));
-  const env: NodeJS.ProcessEnv = { ...process.env, DATA_DIR: dataDir, PORT: String(port), HOST: '127.0.0.1', NODE_ENV: 'test', LOG_LEVEL: 'warn' };
+  const env: NodeJS.ProcessEnv = { ...process.env, DATA_DIR: dataDir, PORT: String(port), HOST: '127.0.0.1', NODE_ENV: 'test', LOG_LEVEL: 'warn', ...extraEnv };
   const child: ChildProcess = spawn('npx', ['tsx', 'src/server/main.ts'], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
   let output = '';
   child.stdout?.on('data', (chunk: Buffer) => (output += chunk.toString()));
   child.stderr?.on('data', (chunk: Buffer) => (output += chunk.toString()));
   const baseUrl = `http://127.0.0.1:${port}`;
-  const deadline = Date.now() + 90_000;
+  // Generous: tsx compiles the server on first start, and a shared CI machine may be busy.
+  const deadline = Date.now() + 240_000;
   for (;;) {
     if (child.exitCode !== null) throw new Error(`The server exited (${child.exitCode}):\n${output.slice(-3000)}`);
     if (await healthy(`${baseUrl}/api/health`)) break;
-    if (Date.now() > deadline) throw new Error(`The server did not become healthy:\n${output.slice(-3000)}`);
+    if (Date.now() > deadline) {
+      // Its process group (npx, tsx and node) must not outlive the failed test.
+      if (child.pid) process.kill(-child.pid, 'SIGKILL');
+      throw new Error(`The server did not become healthy:\n${output.slice(-3000)}`);
+    }
     await new Promise((r) => setTimeout(r, 250));
   }
   return {

@@ -17,6 +17,8 @@ export interface OperationsRouteDeps {
   caller(request: FastifyRequest): Caller;
   /** Called after a retry is queued, so the dispatcher picks it up at once. */
   onNotificationRetried(): void;
+  /** Called after a failed upload is released, so it is tried again now rather than at the next sweep. */
+  onUploadReleased(): void;
 }
 
 const FAILED_LIST_LIMIT = 50;
@@ -74,6 +76,7 @@ export async function registerOperationsRoutes(app: FastifyInstance, deps: Opera
     const params = uploadParams.safeParse(request.params);
     if (!params.success) throw new AppError('validation', 'That is not a pending upload.', { key: 'Use the storage key of a pending upload (pending:…).' });
     if (!(await deps.evidence.releasePendingUpload(params.data.key))) throw new AppError('not_found', 'No pending upload has that key.');
+    deps.onUploadReleased();
     return reply.status(202).send({ status: 'queued' });
   });
 }

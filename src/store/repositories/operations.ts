@@ -13,7 +13,10 @@ export interface OperationsSummary {
 export interface FailedNotification {
   id: string;
   requestId: string | null;
+  /** The request's reference (SMC-…), so an administrator can name it without opening it. */
+  requestReference: string | null;
   recipientId: string | null;
+  recipientName: string | null;
   kind: string;
   attempts: number;
   lastError: string | null;
@@ -44,8 +47,26 @@ export function createOperations(db: Kysely<Database>): Operations {
       return { notifications: await counts('outbox'), uploads: await counts('pending_evidence') };
     },
     async failedNotifications(limit) {
-      const rows = await db.selectFrom('outbox').selectAll().where('status', '=', 'failed').orderBy('position', 'desc').limit(limit).execute();
-      return rows.map((r) => ({ id: r.id, requestId: r.request_id, recipientId: r.recipient_id, kind: r.kind, attempts: r.attempts, lastError: r.last_error, createdAt: r.created_at }));
+      const rows = await db
+        .selectFrom('outbox as o')
+        .leftJoin('investigation_requests as r', 'r.id', 'o.request_id')
+        .leftJoin('people as p', 'p.id', 'o.recipient_id')
+        .select(['o.id', 'o.request_id', 'r.reference', 'o.recipient_id', 'p.display_name', 'o.kind', 'o.attempts', 'o.last_error', 'o.created_at'])
+        .where('o.status', '=', 'failed')
+        .orderBy('o.position', 'desc')
+        .limit(limit)
+        .execute();
+      return rows.map((r) => ({
+        id: r.id,
+        requestId: r.request_id,
+        requestReference: r.reference,
+        recipientId: r.recipient_id,
+        recipientName: r.display_name,
+        kind: r.kind,
+        attempts: r.attempts,
+        lastError: r.last_error,
+        createdAt: r.created_at,
+      }));
     },
     async retryNotification(id, now) {
       // attempts back to 0 so the dispatcher gives it its full run of tries again.

@@ -1,6 +1,7 @@
 /**
  * Administration: the people and their roles as the last directory sync left them (read only; roles
- * are changed in the Entra ID groups), the access worker register (editable), and the sync itself.
+ * are changed in the Entra ID groups), the access worker register (editable), the sync itself, and
+ * the notifications and uploads that failed, with retry.
  */
 import { useState } from 'react';
 import {
@@ -20,6 +21,7 @@ import { ROLE_LABELS, type Role } from '../../../src/domain/roles';
 import { formatDate, formatDateTime } from '../../../src/domain/dates';
 import { errorMessage, useApi } from '../api';
 import { ErrorState, Loading, Notice, PageHeading, SectionHeading, useLoad } from '../components/common';
+import { FailedWork } from '../components/FailedWork';
 import { UkDateInput } from '../components/UkDateInput';
 
 interface SyncRun {
@@ -118,6 +120,8 @@ export default function AdminPage() {
         {register.status === 'error' && <ErrorState error={register.error} onRetry={register.reload} />}
         {register.status === 'ready' && <Register view={register.data} onSaved={register.set} />}
       </section>
+
+      <FailedWork />
 
       <section className={styles.section} aria-labelledby="people-heading">
         <SectionHeading id="people-heading">People and roles</SectionHeading>

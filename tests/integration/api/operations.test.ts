@@ -29,7 +29,14 @@ describe('operations on PostgreSQL', () => {
 
     expect((await api.call('GET', '/api/admin/operations', { token: osw })).status).toBe(403);
     const view = await api.call('GET', '/api/admin/operations', { token: admin });
-    expect(view).toMatchObject({ status: 200, body: { failedNotifications: [{ id: owed.id, kind: owed.kind, lastError: 'Bot Connector refused' }], pendingUploads: [] } });
+    // Named as an administrator needs them: the request's reference and the recipient's name.
+    expect(view).toMatchObject({
+      status: 200,
+      body: {
+        failedNotifications: [{ id: owed.id, kind: owed.kind, lastError: 'Bot Connector refused', requestReference: created.body.reference, recipientId: owed.recipientId, recipientName: 'Tom Reid' }],
+        pendingUploads: [],
+      },
+    });
 
     expect((await api.call('POST', `/api/admin/notifications/${owed.id}/retry`, { token: osw })).status).toBe(403);
     expect(await api.call('POST', `/api/admin/notifications/${owed.id}/retry`, { token: admin })).toMatchObject({ status: 202 });

@@ -3,10 +3,12 @@
  * has grown and the last published one is a day old — and the local signing key is made once and
  * kept beside the database, never in it.
  */
+import { generateKeyPairSync } from 'node:crypto';
 import { mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { anchorIfDue, createCheckpointSigner, folderCheckpointStore, keyIdOf, loadSigningKey, loadVerifyKeys, readPublished } from '../../../src/audit';
+import { anchorIfDue, createCheckpointSigner, folderCheckpointStore, keyIdOf, loadSigningKey, loadVerifyKeys, readPublished, type CheckpointSigner } from '../../../src/audit';
+import { verifyAuditChain } from '../../../src/audit/verify';
 import type { SqlStore } from '../../../src/store';
 import { STORE_BACKENDS } from '../../support/databases';
 import { auditInput } from '../../support/store-fixtures';
@@ -48,5 +50,25 @@ describe.each(STORE_BACKENDS)('anchoring on %s', (_backend, open) => {
     expect(again && createCheckpointSigner(again).keyId).toBe(signer.keyId);
     expect((await loadVerifyKeys({ dataDir: dir })).map(keyIdOf)).toEqual([signer.keyId]);
     expect(await loadSigningKey({ dataDir: path.join(dir, 'elsewhere') }, false)).toBeNull();
+  });
+
+  it('after the signing key is rotated, AUDIT_PUBLIC_KEY holding the old and new public keys verifies every checkpoint', async () => {
+    // A chain of its own: the database keeps the checkpoints it was anchored with, and these are signed by two keys only.
+    const chain = await open();
+    const [before, after] = [0, 1].map(() => createCheckpointSigner(generateKeyPairSync('ed25519').privateKey)) as [CheckpointSigner, CheckpointSigner];
+    const checkpoints = folderCheckpointStore(path.join(dir, 'rotated'));
+    await chain.read.audit.append(auditInput({ action: 'before the rotation' }));
+    expect(await anchorIfDue(chain.db, before, checkpoints, new Date('2026-12-01T09:00:00Z'))).not.toBeNull();
+    await chain.read.audit.append(auditInput({ action: 'after the rotation' }));
+    expect(await anchorIfDue(chain.db, after, checkpoints, new Date('2026-12-02T09:00:00Z'))).not.toBeNull();
+    const published = await readPublished(checkpoints);
+    const pem = (signer: CheckpointSigner) => signer.publicKey.export({ type: 'spki', format: 'pem' }).toString();
+
+    const both = await loadVerifyKeys({ publicKey: pem(before) + pem(after) });
+    expect(both.map(keyIdOf)).toEqual([before.keyId, after.keyId]);
+    expect(await verifyAuditChain(chain.db, { published, publicKeys: both })).toMatchObject({ ok: true, anchors: 2 });
+    // With the new key alone, the checkpoint signed before the rotation is not trusted.
+    expect((await verifyAuditChain(chain.db, { published, publicKeys: await loadVerifyKeys({ publicKey: pem(after) }) })).ok).toBe(false);
+    await chain.close();
   });
 });

@@ -13,7 +13,7 @@ import pg from 'pg';
 import type { OutboxMessage } from '../../../src/app/ports';
 import { sendDueReminders } from '../../../src/app/requests/send-reminders';
 import { createDispatcher } from '../../../src/notify/dispatcher';
-import { buildServer, type BuiltServer } from '../../../src/server/app';
+import { buildServer, type BuiltServer } from '../../../src/main/server';
 import { loadConfig, type ServerConfig } from '../../../src/server/config';
 import { migrations } from '../../../src/store/migrations';
 import { freshDatabase, type TestDatabase } from '../../support/databases';

@@ -20,7 +20,7 @@ import { takeAction } from '../src/app/requests/take-action';
 import type { Person } from '../src/domain/roles';
 import { LocalDiskEvidenceStore } from '../src/evidence/local-disk';
 import { DEMO_PEOPLE } from '../src/identity/demo-directory';
-import { createStore } from '../src/store';
+import { createConversationStore, createStore } from '../src/store';
 import { startPostgres, stopPostgres } from '../tests/support/postgres';
 import { REQUEST_FORM } from './decisions';
 import { pool, stats, type LatencyStats } from './support';
@@ -47,7 +47,7 @@ export async function benchCardDecisions(databaseUrl: string, requests: number):
   const evidenceDir = mkdtempSync(join(tmpdir(), 'smc-bench-cards-'));
   const deps: AppDeps = { store, directory: store.read.directory, evidence: new LocalDiskEvidenceStore(evidenceDir), clock: systemClock, settings: { workflow: { authorisationValidDays: 28 }, protocol: DEFAULT_PROTOCOL_SETTINGS, maxEvidenceBytes: 1_000_000 } };
   for (const p of DEMO_PEOPLE) await store.people.upsert(p);
-  const bot = createTeamsBot({ deps, db: store.db, tabUrl: 'http://localhost:3978/', allowUnauthenticatedLoopback: true });
+  const bot = createTeamsBot({ deps, conversations: createConversationStore(store.db), tabUrl: 'http://localhost:3978/', allowUnauthenticatedLoopback: true });
   const server = createServer((req, res) => {
     void readBody(req).then(async (body) => {
       const reply = await bot.handleActivity({ headers: req.headers, body, remoteAddress: req.socket.remoteAddress ?? '' });

@@ -30,11 +30,11 @@ export interface RunningServer {
 /** Benchmarks measure throughput from one address: the abuse limits would only measure themselves. */
 const BENCH_LIMITS = { RATE_LIMIT_PERSON_PER_MINUTE: '1000000', RATE_LIMIT_ADDRESS_PER_MINUTE: '1000000', MAX_UPLOADS_PER_PERSON: '100', MAX_UPLOADS_TOTAL: '1000' };
 
-/** Starts `src/server/main.ts` as its own process, as `npm start` would, and waits until healthy. */
+/** Starts `src/main/start.ts` as its own process, as `npm start` would, and waits until healthy. */
 export async function startServer(env: Record<string, string>): Promise<RunningServer> {
   const port = await freePort();
   // node itself (not npx) so that stopping the child stops the server.
-  const child = spawn(process.execPath, ['--import', 'tsx', 'src/server/main.ts'], { env: { ...process.env, PORT: String(port), LOG_LEVEL: 'warn', ...BENCH_LIMITS, ...env }, stdio: ['ignore', 'inherit', 'inherit'] });
+  const child = spawn(process.execPath, ['--import', 'tsx', 'src/main/start.ts'], { env: { ...process.env, PORT: String(port), LOG_LEVEL: 'warn', ...BENCH_LIMITS, ...env }, stdio: ['ignore', 'inherit', 'inherit'] });
   const url = `http://127.0.0.1:${port}`;
   // Generous: on a shared machine with a load average near 20, starting tsx and the server has taken over a minute.
   const deadline = Date.now() + 240_000;

@@ -14,7 +14,7 @@ import { AppError } from '../src/domain/errors';
 import type { Person } from '../src/domain/roles';
 import { buildRequestCard, isTeamsLink, requestUrl, type CardPurpose } from './cards/request-card';
 import type { AdaptiveCard } from './cards/render';
-import type { ConversationStore } from './conversations';
+import type { ConversationStore } from '../src/notify/ports';
 
 export interface CardServiceOptions {
   deps: AppDeps;

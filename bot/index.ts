@@ -8,22 +8,19 @@ import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { CloudAdapter, type Activity, type InvokeResponse, type TurnContext } from 'botbuilder';
 import type { AuthenticateRequestResult, BotFrameworkAuthentication } from 'botframework-connector';
-import type { QueryExecutorProvider } from 'kysely';
 import type { AppDeps } from '../src/app/deps';
-import type { NotificationSender } from '../src/notify/ports';
+import type { AppInstaller, ConversationStore, NotificationSender } from '../src/notify/ports';
 import { BotCredentialsFactory, createBotFrameworkAuthentication, isLoopbackUrl, isTokenRefusal, LocalBotFrameworkAuthentication, type BotAppType } from './auth';
 import { CardService } from './card-service';
 import { teamsTabLink } from './cards/request-card';
-import { createSqlConversationStore, type ConversationStore } from './conversations';
 import { LocalConnector, type HttpReply } from './local-connector';
-import type { AppInstaller } from './app-installer';
 import { BotNotificationSender } from './sender';
 import { SmcTeamsBot } from './teams-bot';
 
 export interface CreateTeamsBotOptions {
   deps: AppDeps;
-  /** The database holding the bot's tables (the store's Kysely instance). */
-  db: QueryExecutorProvider;
+  /** Where each person's conversation and the cards posted are kept (src/store). */
+  conversations: ConversationStore;
   /** How the Azure Bot was created: a single-tenant app registration or a user-assigned managed identity. */
   appType?: BotAppType;
   /** The Microsoft app id of the Azure Bot; without it the bot runs unauthenticated, loopback only. */
@@ -41,7 +38,7 @@ export interface CreateTeamsBotOptions {
   teamsAppId?: string;
   /** Local mode: accept unauthenticated activities from loopback when there is no app id. */
   allowUnauthenticatedLoopback: boolean;
-  /** Installs the app, through Graph, for people who have not installed it. */
+  /** Installs the app, through Graph (src/graph), for people who have not installed it. */
   installer?: AppInstaller | null;
   onError?: (error: unknown) => void;
 }
@@ -128,7 +125,7 @@ export function createTeamsBot(options: CreateTeamsBotOptions): TeamsBot {
     throw turnError;
   };
 
-  const conversations = createSqlConversationStore(options.db);
+  const conversations = options.conversations;
   const tabUrl = options.teamsAppId ? teamsTabLink(options.teamsAppId) : options.tabUrl;
   const cards = new CardService({ deps: options.deps, conversations, tabUrl });
   const bot = new SmcTeamsBot({
@@ -195,5 +192,4 @@ function createPreview(): { handle(input: PreviewInput): Promise<HttpReply> } {
     },
   };
 }
-export { createGraphAppInstaller, type AppInstaller } from './app-installer';
 export { teamsTabLink } from './cards/request-card';

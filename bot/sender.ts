@@ -8,11 +8,9 @@ import { CardFactory, type CloudAdapter, type ConversationReference, type TurnCo
 import type { AppDeps } from '../src/app/deps';
 import type { OutboxMessage } from '../src/app/ports';
 import type { Person } from '../src/domain/roles';
-import { PermanentDeliveryError, type DeliveryResult, type NotificationSender } from '../src/notify/ports';
-import type { AppInstaller } from './app-installer';
+import { PermanentDeliveryError, type AppInstaller, type CardActivityRecord, type ConversationRecord, type ConversationStore, type DeliveryResult, type NotificationSender } from '../src/notify/ports';
 import type { CardService } from './card-service';
 import { purposeHeadline, type CardPurpose } from './cards/request-card';
-import type { CardActivityRecord, ConversationRecord, ConversationStore } from './conversations';
 
 export interface BotSenderOptions {
   deps: AppDeps;

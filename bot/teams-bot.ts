@@ -15,7 +15,7 @@ import { actionBody } from './card-actions';
 import { CARD_ACTIONS, type CardAction } from './cards/request-card';
 import type { AdaptiveCard } from './cards/render';
 import { buildHelpCard, buildNoticeCard, buildSummaryCard } from './cards/summary-card';
-import type { ConversationStore } from './conversations';
+import type { ConversationStore } from '../src/notify/ports';
 
 export interface TeamsBotOptions {
   deps: AppDeps;

@@ -5,7 +5,7 @@
  */
 import { provisionSharePoint } from '../infra/sharepoint/provision';
 import { provisionConfigFromEnv } from '../infra/sharepoint/config';
-import { createTokenProvider } from '../src/evidence/sharepoint';
+import { createTokenProvider } from '../src/graph';
 
 async function main(): Promise<number> {
   const { options, credentials } = provisionConfigFromEnv();

@@ -1,7 +1,7 @@
 /** Provisioning settings from the environment (documented in docs/sharepoint.md). */
 import { AppError } from '../../src/domain/errors';
 import { appCredentialsFromEnv, type Env } from '../../src/evidence/config';
-import type { AppCredentials } from '../../src/evidence/sharepoint';
+import type { AppCredentials } from '../../src/graph';
 import type { LibraryGrant, ProvisionOptions } from './provision';
 
 /**

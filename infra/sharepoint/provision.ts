@@ -8,7 +8,8 @@
  * outside the audit trail. A configured group holding more than read (an earlier `contribute`) is
  * brought down to read.
  */
-import { errorFromResponse, GraphApi, withRetry, type RetryPolicy, type TokenProvider } from '../../src/evidence/sharepoint';
+import { errorFromResponse, GraphApi, withRetry, type RetryPolicy } from '../../src/evidence/sharepoint';
+import type { TokenProvider } from '../../src/graph';
 import { EVIDENCE_COLUMNS, EVIDENCE_CONTENT_TYPE_NAME, type ColumnDefinition } from '../../src/evidence/sharepoint/columns';
 
 /** SharePoint's RoleType of the built-in Reader role definition. */

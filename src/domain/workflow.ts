@@ -77,6 +77,187 @@ export interface Outcome {
 
 type Body<A extends WorkflowAction> = ActionBodies[A];
 
+/** What a transition reads and writes: the request before and the one being made, and whom to tell. */
+interface Step<A extends WorkflowAction> {
+  body: Body<A>;
+  request: InvestigationRequest;
+  next: InvestigationRequest;
+  actor: Person;
+  part: Part;
+  facts: ActionFacts;
+  settings: WorkflowSettings;
+  now: Date;
+  /** `now` as ISO 8601, and the London date of `now`. */
+  at: string;
+  today: string;
+  reason: string | undefined;
+  notify(kind: NotificationKind, to: Recipient): void;
+  /** Tells everyone playing a part on the request, but the actor, that its state changed. */
+  tellOthers(): void;
+  close(state: RequestState): void;
+}
+
+/** A transition changes `next` and says what to notify; it returns the audit entry's detail, if any. */
+type Transition<A extends WorkflowAction> = (step: Step<A>) => Record<string, unknown> | undefined;
+
+/** Closes the request as withdrawn or cancelled; evidence captured is part of the case record, so the log is filed as it stands. */
+const cancelRequest = (s: Step<'withdraw' | 'cancel'>): undefined => {
+  s.close('cancelled');
+  s.next.lastReason = { by: s.actor.id, at: s.at, reason: s.reason };
+  if (s.facts.evidenceCaptured) s.notify('record_documents', { system: true });
+  s.tellOthers();
+  return undefined;
+};
+
+/** The workflow, one entry per action: what the action changes and whom it tells (who may take it, and from which states, is policy.ts). */
+const TRANSITIONS: { [A in WorkflowAction]: Transition<A> } = {
+  submit: (s) => {
+    const managerId = teamManagerFor(s.body, s.actor, s.facts);
+    s.next.state = 'awaiting_team_manager';
+    s.next.teamManagerId = managerId;
+    s.next.submittedAt = s.at;
+    s.next.lastReason = null;
+    s.notify('agree_request', { personId: managerId });
+    if (s.request.linkedFromRequestId) s.notify('linked_request_flag', { role: 'service_director', except: [s.actor.id, managerId] });
+    return managerId !== s.facts.teamManager?.id ? { teamManagerChosen: managerId } : undefined;
+  },
+  agree: (s) => {
+    const { note } = s.body;
+    s.next.state = 'awaiting_service_director';
+    s.next.agreement = { by: s.actor.id, at: s.at, ...(note ? { note } : {}) };
+    s.notify('authorise_request', { role: 'service_director', except: participantIds(s.next) });
+    s.notify('status_changed', { personId: s.request.originatingWorkerId });
+    return note ? { note } : undefined;
+  },
+  decline: (s) => {
+    s.close('declined');
+    s.next.lastReason = { by: s.actor.id, at: s.at, reason: s.reason };
+    s.notify('status_changed', { personId: s.request.originatingWorkerId });
+    return undefined;
+  },
+  return: (s) => {
+    s.next.state = 'draft';
+    s.next.agreement = null;
+    s.next.lastReason = { by: s.actor.id, at: s.at, reason: s.reason };
+    s.tellOthers();
+    return undefined;
+  },
+  authorise: (s) => {
+    const b = s.body;
+    const scope = authorisedScope(s.request, b, s.now, s.today, s.settings);
+    if (b.accessWorkerId) assertEligibleAccessWorker(s.request, s.facts.accessWorker, b.accessWorkerId, s.actor, s.today);
+    s.next.authorisation = { by: s.actor.id, at: s.at, scope, ...(b.conditions ? { note: b.conditions } : {}) };
+    if (b.accessWorkerId) {
+      s.next.state = 'assigned';
+      s.next.designatedAccessWorkerId = b.accessWorkerId;
+      s.next.accessWorkerId = b.accessWorkerId;
+      s.notify('assigned', { personId: b.accessWorkerId });
+    } else {
+      s.next.state = 'authorised';
+      s.notify('claim_request', { role: 'access_worker', except: participantIds(s.next) });
+    }
+    for (const id of participantIds(s.request)) s.notify('status_changed', { personId: id });
+    return { scope };
+  },
+  refuse: (s) => {
+    s.close('refused');
+    s.next.lastReason = { by: s.actor.id, at: s.at, reason: s.reason };
+    s.tellOthers();
+    return undefined;
+  },
+  claim: (s) => {
+    s.next.state = 'assigned';
+    s.next.accessWorkerId = s.actor.id;
+    s.notify('status_changed', { personId: s.request.originatingWorkerId });
+    return undefined;
+  },
+  assign: (s) => {
+    const { accessWorkerId } = s.body;
+    assertEligibleAccessWorker(s.next, s.facts.accessWorker, accessWorkerId, s.actor, s.today);
+    s.next.state = 'assigned';
+    s.next.accessWorkerId = accessWorkerId;
+    s.next.designatedAccessWorkerId = accessWorkerId;
+    s.notify('assigned', { personId: accessWorkerId });
+    return { accessWorkerId };
+  },
+  'confirm-legitimacy': (s) => {
+    s.next.state = 'searching';
+    s.notify('status_changed', { personId: s.request.originatingWorkerId });
+    return undefined;
+  },
+  'raise-doubt': (s) => {
+    s.next.state = 'on_hold';
+    s.next.stateBeforeHold = s.request.state;
+    s.next.lastReason = { by: s.actor.id, at: s.at, reason: s.reason };
+    s.notify('resolve_doubt', { role: 'service_manager', except: participantIds(s.request) });
+    s.notify('resolve_doubt', { role: 'service_director', except: participantIds(s.request).filter((id) => id !== s.request.authorisation?.by) });
+    return undefined;
+  },
+  'resolve-doubt': (s) => {
+    const b = s.body;
+    const role = s.part === 'service_manager' ? 'service_manager' : 'service_director';
+    s.next.doubtResolvers = [...s.request.doubtResolvers.filter((r) => r.personId !== s.actor.id), { personId: s.actor.id, role }];
+    s.next.lastReason = { by: s.actor.id, at: s.at, reason: b.reason };
+    if (b.outcome === 'resume') {
+      s.next.state = s.request.stateBeforeHold ?? 'assigned';
+    } else {
+      s.close('cancelled');
+      if (s.facts.evidenceCaptured) s.notify('record_documents', { system: true });
+    }
+    s.next.stateBeforeHold = null;
+    s.tellOthers();
+    return { outcome: b.outcome };
+  },
+  'complete-log': (s) => {
+    assertLogComplete(s.request, s.facts.searchSessions);
+    s.next.state = 'with_originating_worker';
+    s.notify('log_ready', { personId: s.request.originatingWorkerId });
+    return undefined;
+  },
+  finalise: (s) => {
+    if (!s.request.log?.assessment) {
+      throw validationError({ 'log.assessment': 'Record your assessment of the information before finalising the log.' }, 'The log has no assessment yet.');
+    }
+    s.next.state = 'finalised';
+    // The request and log are filed as documents after the change commits, through the outbox.
+    s.notify('record_documents', { system: true });
+    return undefined;
+  },
+  share: (s) => {
+    s.close('shared');
+    const serviceManagerId = serviceManagerFor(s.body, s.request, s.facts);
+    const recipients = [s.request.teamManagerId, serviceManagerId, s.request.authorisation?.by].filter((id): id is string => Boolean(id));
+    s.next.sharedWith = recipients.map((personId) => ({ personId, at: s.at }));
+    for (const personId of recipients) s.notify('log_shared', { personId });
+    // The log is filed again, saying with whom and when; the finalised version is kept.
+    s.notify('record_documents', { system: true });
+    return { sharedWith: s.next.sharedWith };
+  },
+  withdraw: cancelRequest,
+  cancel: cancelRequest,
+  'review-monitoring': (s) => {
+    const b = s.body;
+    const auth = s.request.authorisation;
+    const monitoring = auth?.scope.monitoring;
+    if (!auth || !monitoring) throw invalidState('This is a one-off check: there is no monitoring to review.');
+    if (monitoring.endedOn) throw invalidState(`Monitoring ended on ${formatDate(monitoring.endedOn)}.`);
+    let updated = { ...monitoring };
+    if (b.decision === 'continue') {
+      const nextReviewOn = b.nextReviewOn ?? '';
+      if (nextReviewOn <= s.today) throw validationError({ nextReviewOn: 'The next review must be after today.' });
+      if (nextReviewOn > monitoring.endDate) {
+        throw validationError({ nextReviewOn: `The next review must be on or before the end of monitoring (${formatDate(monitoring.endDate)}).` });
+      }
+      updated = { ...updated, nextReviewOn };
+    } else {
+      updated = { ...updated, endedOn: s.today };
+    }
+    s.next.authorisation = { ...auth, scope: { ...auth.scope, monitoring: updated } };
+    s.tellOthers();
+    return { decision: b.decision, nextReviewOn: b.nextReviewOn, note: b.note };
+  },
+};
+
 /** Decides one action. Throws AppError when the person, the state or the body does not allow it. */
 export function decide<A extends WorkflowAction>(
   action: A,
@@ -90,179 +271,38 @@ export function decide<A extends WorkflowAction>(
   const allowed = can(actor, action, request, now);
   if (!allowed.ok) throw new AppError(allowed.code, allowed.message);
   const at = now.toISOString();
-  const today = londonDate(now);
   const next: InvestigationRequest = { ...request, updatedAt: at };
-  const from = request.state;
   const notes: NotificationIntent[] = [];
   const reason = 'reason' in body && typeof body.reason === 'string' ? body.reason : undefined;
-  let detail: Record<string, unknown> | undefined;
-  const close = (state: RequestState) => {
-    next.state = state;
-    next.closedAt = at;
+  const step: Step<A> = {
+    body,
+    request,
+    next,
+    actor,
+    part: allowed.part,
+    facts,
+    settings,
+    now,
+    at,
+    today: londonDate(now),
+    reason,
+    notify: (kind, to) => void notes.push({ kind, to }),
+    tellOthers: () => {
+      for (const id of participantIds(request)) if (id !== actor.id) notes.push({ kind: 'status_changed', to: { personId: id } });
+    },
+    close: (state) => {
+      next.state = state;
+      next.closedAt = at;
+    },
   };
-  const participants = () => participantIds(request).filter((id) => id !== actor.id);
-
-  switch (action) {
-    case 'submit': {
-      const managerId = teamManagerFor(body as Body<'submit'>, actor, facts);
-      next.state = 'awaiting_team_manager';
-      next.teamManagerId = managerId;
-      next.submittedAt = at;
-      next.lastReason = null;
-      if (managerId !== facts.teamManager?.id) detail = { teamManagerChosen: managerId };
-      notes.push({ kind: 'agree_request', to: { personId: managerId } });
-      if (request.linkedFromRequestId) {
-        notes.push({ kind: 'linked_request_flag', to: { role: 'service_director', except: [actor.id, managerId] } });
-      }
-      break;
-    }
-    case 'agree': {
-      const { note } = body as Body<'agree'>;
-      next.state = 'awaiting_service_director';
-      next.agreement = { by: actor.id, at, ...(note ? { note } : {}) };
-      notes.push({ kind: 'authorise_request', to: { role: 'service_director', except: participantIds(next) } });
-      notes.push({ kind: 'status_changed', to: { personId: request.originatingWorkerId } });
-      detail = note ? { note } : undefined;
-      break;
-    }
-    case 'decline':
-      close('declined');
-      next.lastReason = { by: actor.id, at, reason };
-      notes.push({ kind: 'status_changed', to: { personId: request.originatingWorkerId } });
-      break;
-    case 'return':
-      next.state = 'draft';
-      next.agreement = null;
-      next.lastReason = { by: actor.id, at, reason };
-      for (const id of participants()) notes.push({ kind: 'status_changed', to: { personId: id } });
-      break;
-    case 'authorise': {
-      const b = body as Body<'authorise'>;
-      const scope = authorisedScope(request, b, now, today, settings);
-      if (b.accessWorkerId) assertEligibleAccessWorker(request, facts.accessWorker, b.accessWorkerId, actor, today);
-      next.authorisation = { by: actor.id, at, scope, ...(b.conditions ? { note: b.conditions } : {}) };
-      detail = { scope };
-      if (b.accessWorkerId) {
-        next.state = 'assigned';
-        next.designatedAccessWorkerId = b.accessWorkerId;
-        next.accessWorkerId = b.accessWorkerId;
-        notes.push({ kind: 'assigned', to: { personId: b.accessWorkerId } });
-      } else {
-        next.state = 'authorised';
-        notes.push({ kind: 'claim_request', to: { role: 'access_worker', except: participantIds(next) } });
-      }
-      for (const id of participantIds(request)) notes.push({ kind: 'status_changed', to: { personId: id } });
-      break;
-    }
-    case 'refuse':
-      close('refused');
-      next.lastReason = { by: actor.id, at, reason };
-      for (const id of participants()) notes.push({ kind: 'status_changed', to: { personId: id } });
-      break;
-    case 'claim':
-      next.state = 'assigned';
-      next.accessWorkerId = actor.id;
-      notes.push({ kind: 'status_changed', to: { personId: request.originatingWorkerId } });
-      break;
-    case 'assign': {
-      const { accessWorkerId } = body as Body<'assign'>;
-      assertEligibleAccessWorker(next, facts.accessWorker, accessWorkerId, actor, today);
-      next.state = 'assigned';
-      next.accessWorkerId = accessWorkerId;
-      next.designatedAccessWorkerId = accessWorkerId;
-      notes.push({ kind: 'assigned', to: { personId: accessWorkerId } });
-      detail = { accessWorkerId };
-      break;
-    }
-    case 'confirm-legitimacy':
-      next.state = 'searching';
-      notes.push({ kind: 'status_changed', to: { personId: request.originatingWorkerId } });
-      break;
-    case 'raise-doubt':
-      next.state = 'on_hold';
-      next.stateBeforeHold = request.state;
-      next.lastReason = { by: actor.id, at, reason };
-      notes.push({ kind: 'resolve_doubt', to: { role: 'service_manager', except: participantIds(request) } });
-      notes.push({ kind: 'resolve_doubt', to: { role: 'service_director', except: participantIds(request).filter((id) => id !== request.authorisation?.by) } });
-      break;
-    case 'resolve-doubt': {
-      const b = body as Body<'resolve-doubt'>;
-      const part = allowed.part === 'service_manager' ? 'service_manager' : 'service_director';
-      next.doubtResolvers = [...request.doubtResolvers.filter((r) => r.personId !== actor.id), { personId: actor.id, role: part }];
-      next.lastReason = { by: actor.id, at, reason: b.reason };
-      if (b.outcome === 'resume') {
-        next.state = request.stateBeforeHold ?? 'assigned';
-      } else {
-        close('cancelled');
-        if (facts.evidenceCaptured) notes.push({ kind: 'record_documents', to: { system: true } });
-      }
-      next.stateBeforeHold = null;
-      detail = { outcome: b.outcome };
-      for (const id of participants()) notes.push({ kind: 'status_changed', to: { personId: id } });
-      break;
-    }
-    case 'complete-log': {
-      assertLogComplete(request, facts.searchSessions);
-      next.state = 'with_originating_worker';
-      notes.push({ kind: 'log_ready', to: { personId: request.originatingWorkerId } });
-      break;
-    }
-    case 'finalise':
-      if (!request.log?.assessment) {
-        throw validationError({ 'log.assessment': 'Record your assessment of the information before finalising the log.' }, 'The log has no assessment yet.');
-      }
-      next.state = 'finalised';
-      // The request and log are filed as documents after the change commits, through the outbox.
-      notes.push({ kind: 'record_documents', to: { system: true } });
-      break;
-    case 'share': {
-      close('shared');
-      const serviceManagerId = serviceManagerFor(body as Body<'share'>, request, facts);
-      const recipients = [request.teamManagerId, serviceManagerId, request.authorisation?.by].filter((id): id is string => Boolean(id));
-      next.sharedWith = recipients.map((personId) => ({ personId, at }));
-      detail = { sharedWith: next.sharedWith };
-      for (const personId of recipients) notes.push({ kind: 'log_shared', to: { personId } });
-      // The log is filed again, saying with whom and when; the finalised version is kept.
-      notes.push({ kind: 'record_documents', to: { system: true } });
-      break;
-    }
-    case 'withdraw':
-    case 'cancel':
-      close('cancelled');
-      next.lastReason = { by: actor.id, at, reason };
-      // Evidence captured is part of the case record: the log is filed as it stands.
-      if (facts.evidenceCaptured) notes.push({ kind: 'record_documents', to: { system: true } });
-      for (const id of participants()) notes.push({ kind: 'status_changed', to: { personId: id } });
-      break;
-    case 'review-monitoring': {
-      const b = body as Body<'review-monitoring'>;
-      const auth = request.authorisation;
-      const monitoring = auth?.scope.monitoring;
-      if (!auth || !monitoring) throw invalidState('This is a one-off check: there is no monitoring to review.');
-      if (monitoring.endedOn) throw invalidState(`Monitoring ended on ${formatDate(monitoring.endedOn)}.`);
-      let updated = { ...monitoring };
-      if (b.decision === 'continue') {
-        const nextReviewOn = b.nextReviewOn ?? '';
-        if (nextReviewOn <= today) throw validationError({ nextReviewOn: 'The next review must be after today.' });
-        if (nextReviewOn > monitoring.endDate) {
-          throw validationError({ nextReviewOn: `The next review must be on or before the end of monitoring (${formatDate(monitoring.endDate)}).` });
-        }
-        updated = { ...updated, nextReviewOn };
-      } else {
-        updated = { ...updated, endedOn: today };
-      }
-      next.authorisation = { ...auth, scope: { ...auth.scope, monitoring: updated } };
-      detail = { decision: b.decision, nextReviewOn: b.nextReviewOn, note: b.note };
-      for (const id of participants()) notes.push({ kind: 'status_changed', to: { personId: id } });
-      break;
-    }
-  }
+  const transition: Transition<A> = TRANSITIONS[action];
+  const detail = transition(step);
   next.version = request.version + 1;
   notes.push({ kind: 'request_updated', to: { cards: true } });
   return {
     request: next,
     part: allowed.part,
-    audit: { action, fromState: from, toState: next.state, ...(reason ? { reason } : {}), ...(detail ? { detail } : {}) },
+    audit: { action, fromState: request.state, toState: next.state, ...(reason ? { reason } : {}), ...(detail ? { detail } : {}) },
     notifications: notes,
   };
 }

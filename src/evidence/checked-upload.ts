@@ -5,10 +5,11 @@
  */
 import { Readable } from 'node:stream';
 import { AppError } from '../domain/errors';
+import { DEFAULT_MAX_EVIDENCE_MB, describeEvidenceLimit, evidenceLimitBytes } from '../domain/evidence-size';
 import { ACCEPTED_TYPES_DESCRIPTION, SNIFF_BYTES, sniffEvidenceType, type EvidenceType } from './content-type';
 
-/** Default upload limit (issue 5): 250 MB. */
-export const DEFAULT_MAX_EVIDENCE_BYTES = 250 * 1000 * 1000;
+/** The upload limit when MAX_EVIDENCE_MB is not set. */
+export const DEFAULT_MAX_EVIDENCE_BYTES = evidenceLimitBytes(DEFAULT_MAX_EVIDENCE_MB);
 
 export interface CheckedUpload {
   type: EvidenceType;
@@ -65,9 +66,5 @@ async function* limited(head: Buffer, rest: AsyncIterator<Buffer | string> | nul
 }
 
 function tooLarge(maxBytes: number): AppError {
-  return new AppError('too_large', `The file is larger than the ${formatBytes(maxBytes)} limit.`);
-}
-
-function formatBytes(bytes: number): string {
-  return bytes >= 1000 * 1000 ? `${Math.round(bytes / (1000 * 1000))} MB` : `${Math.round(bytes / 1000)} KB`;
+  return new AppError('too_large', `The file is larger than the ${describeEvidenceLimit(maxBytes)} limit.`);
 }

@@ -4,6 +4,7 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { AppError } from '../domain/errors';
 import { DEFAULT_MAX_EVIDENCE_BYTES } from './checked-upload';
+import { evidenceLimitBytes } from '../domain/evidence-size';
 import type { AppCredentials } from '../graph/app-tokens';
 import type { SharePointStoreConfig } from './sharepoint/config';
 
@@ -15,7 +16,8 @@ export type Env = Record<string, string | undefined>;
 
 export function evidenceConfigFromEnv(env: Env = process.env): EvidenceStoreConfig {
   const dataDir = env.DATA_DIR || './data';
-  const maxBytes = positiveInteger(env, 'EVIDENCE_MAX_BYTES') ?? DEFAULT_MAX_EVIDENCE_BYTES;
+  const megabytes = positiveInteger(env, 'MAX_EVIDENCE_MB');
+  const maxBytes = megabytes === undefined ? DEFAULT_MAX_EVIDENCE_BYTES : evidenceLimitBytes(megabytes);
   const kind = (env.EVIDENCE_STORE || 'local').toLowerCase();
   if (kind === 'local') return { kind: 'local', dir: env.EVIDENCE_DIR || path.join(dataDir, 'evidence'), maxBytes };
   if (kind !== 'sharepoint') {

@@ -11,7 +11,8 @@ import type { EvidencePutInput, EvidenceStore, StoredEvidence } from '../app/por
 import { evidenceConfigFromEnv, type EvidenceStoreConfig } from './config';
 import type { RecordDocumentPutInput } from './documents';
 import { hashingStream, LocalDiskEvidenceStore, safeSegment } from './local-disk';
-import { SharePointEvidenceStore, type FolderReader, type PendingUploadOutcome, type RecordStored } from './sharepoint';
+import type { AppCredentials, TokenProvider } from '../graph';
+import { resolveSharePointConfig, SharePointEvidenceStore, type FolderReader, type PendingUploadOutcome, type RecordStored } from './sharepoint';
 import type { PendingQueue, PendingRecord } from './sharepoint/pending';
 
 export interface ConfiguredEvidenceStore extends EvidenceStore {
@@ -47,11 +48,16 @@ export interface ConfiguredEvidenceStore extends EvidenceStore {
 export interface EvidenceStoreOptions {
   /** Where SharePoint items wait between attempts: the database on a server, so every instance can retry them. */
   pendingQueue?: PendingQueue;
+  /** The process's shared Graph sign-in (src/graph); by default the SharePoint store signs in on its own. */
+  signIn?: (credentials: AppCredentials) => TokenProvider;
 }
 
 export function createEvidenceStore(config: EvidenceStoreConfig = evidenceConfigFromEnv(), options: EvidenceStoreOptions = {}): ConfiguredEvidenceStore {
   if (config.kind === 'sharepoint') {
-    const store = new SharePointEvidenceStore(config.sharepoint, options.pendingQueue ? { pendingQueue: options.pendingQueue } : {});
+    const store = new SharePointEvidenceStore(config.sharepoint, {
+      ...(options.pendingQueue ? { pendingQueue: options.pendingQueue } : {}),
+      ...(options.signIn ? { tokenProvider: options.signIn(resolveSharePointConfig(config.sharepoint)) } : {}),
+    });
     return {
       kind: 'sharepoint',
       maxBytes: config.maxBytes,

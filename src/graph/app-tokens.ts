@@ -63,3 +63,20 @@ function tokenError(error: unknown): GraphHttpError {
   if (error instanceof ServerError && PERMANENT_TOKEN_ERRORS.has(error.errorCode)) return new GraphHttpError(401, error.errorCode, message, null);
   return new GraphHttpError(503, 'token_unavailable', message, null);
 }
+
+/**
+ * Sign-in shared by everything that calls Graph in one process: the same app registration gets
+ * one MSAL client, so one token serves evidence, the directory sync and the app installer.
+ */
+export function graphSignIn(create: (credentials: AppCredentials) => TokenProvider = createTokenProvider): (credentials: AppCredentials) => TokenProvider {
+  const providers = new Map<string, TokenProvider>();
+  return (credentials) => {
+    const key = [new URL(credentials.authorityHost).origin, credentials.tenantId, credentials.clientId, credentials.certificate?.thumbprint ?? ''].join(' ');
+    let provider = providers.get(key);
+    if (!provider) {
+      provider = create(credentials);
+      providers.set(key, provider);
+    }
+    return provider;
+  };
+}

@@ -1,6 +1,8 @@
 /**
- * What the outbox dispatcher needs from whoever delivers notifications (the Teams bot).
- * The dispatcher knows nothing of Teams; the bot knows nothing of retries.
+ * What the outbox dispatcher needs from whoever delivers notifications (the Teams bot), and what
+ * the bot needs to deliver them: where each person's conversation is (the store) and a way to
+ * install the app for someone who has not (Graph). The dispatcher knows nothing of Teams; the bot
+ * knows nothing of retries, SQL or Graph.
  */
 import type { OutboxMessage } from '../app/ports';
 
@@ -25,4 +27,45 @@ export class PermanentDeliveryError extends Error {
     super(message);
     this.name = 'PermanentDeliveryError';
   }
+}
+
+/** The bot's record of each person's personal conversation and of the cards it posted (src/store). */
+export interface ConversationRecord {
+  aadObjectId: string;
+  teamsUserId: string;
+  conversationId: string;
+  serviceUrl: string;
+  channelId: string;
+  tenantId: string | null;
+  botId: string;
+  botName: string | null;
+}
+
+export interface CardActivityRecord {
+  requestId: string;
+  personId: string;
+  conversationId: string;
+  serviceUrl: string;
+  activityId: string;
+  outboxMessageId: string | null;
+  kind: string;
+}
+
+export interface ConversationStore {
+  save(record: ConversationRecord, at: Date): Promise<void>;
+  markUninstalled(aadObjectId: string, at: Date): Promise<void>;
+  /** The person's personal conversation, or null if they have not installed the app (or removed it). */
+  find(aadObjectId: string): Promise<ConversationRecord | null>;
+  recordCard(card: CardActivityRecord, at: Date): Promise<void>;
+  cardForMessage(outboxMessageId: string): Promise<CardActivityRecord | null>;
+  cardsForRequest(requestId: string): Promise<CardActivityRecord[]>;
+  touchCard(conversationId: string, activityId: string, at: Date): Promise<void>;
+}
+
+/**
+ * Installs the app for someone who has not installed it yet (src/graph). When Teams finishes, it
+ * sends the bot an installationUpdate, and the cards owed to that person are delivered then.
+ */
+export interface AppInstaller {
+  install(aadObjectId: string): Promise<'requested' | 'already_installed'>;
 }

@@ -12,6 +12,7 @@ import type { AppCredentials } from '../graph/app-tokens';
 import { auditAnchorConfig, type AuditAnchorConfig } from './audit-anchor';
 import { resolveSharePointConfig } from '../evidence/sharepoint/config';
 import type { Role } from '../domain/roles';
+import { DEFAULT_MAX_EVIDENCE_MB, evidenceLimitBytes } from '../domain/evidence-size';
 
 const ROLE_GROUP_SETTINGS: Record<Role, `ROLE_GROUP_${string}`> = {
   social_worker: 'ROLE_GROUP_SOCIAL_WORKER',
@@ -54,7 +55,7 @@ const envSchema = z.object({
   BOOTSTRAP_ADMINISTRATORS: z.string().optional(),
   DIRECTORY_SYNC_INTERVAL_MINUTES: z.coerce.number().int().min(5).max(1440).default(60),
   EVIDENCE_DIR: z.string().optional(),
-  MAX_EVIDENCE_MB: z.coerce.number().int().min(1).max(10_240).default(250),
+  MAX_EVIDENCE_MB: z.coerce.number().int().min(1).max(10_240).default(DEFAULT_MAX_EVIDENCE_MB),
   MAX_UPLOADS_PER_PERSON: z.coerce.number().int().min(1).max(100).default(2),
   MAX_UPLOADS_TOTAL: z.coerce.number().int().min(1).max(1000).default(8),
   RATE_LIMIT_PERSON_PER_MINUTE: z.coerce.number().int().min(1).max(1_000_000).default(600),
@@ -180,7 +181,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): ServerConfig {
   }
   const dataDir = e.DATA_DIR === ':memory:' ? e.DATA_DIR : path.resolve(e.DATA_DIR);
   const evidenceDir = e.EVIDENCE_DIR ? path.resolve(e.EVIDENCE_DIR) : path.join(dataDir === ':memory:' ? path.resolve('data') : dataDir, 'evidence');
-  const maxEvidenceBytes = e.MAX_EVIDENCE_MB * 1024 * 1024;
+  const maxEvidenceBytes = evidenceLimitBytes(e.MAX_EVIDENCE_MB);
   let evidence: EvidenceStoreConfig;
   let appInstall: ServerConfig['appInstall'];
   let directory: ServerConfig['directory'];
@@ -216,7 +217,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): ServerConfig {
       };
     }
     // One upload limit (MAX_EVIDENCE_MB) and one evidence folder for every store.
-    evidence = evidenceConfigFromEnv({ ...env, DATA_DIR: dataDir === ':memory:' ? path.resolve('data') : dataDir, EVIDENCE_DIR: evidenceDir, EVIDENCE_MAX_BYTES: String(maxEvidenceBytes) });
+    evidence = evidenceConfigFromEnv({ ...env, DATA_DIR: dataDir === ':memory:' ? path.resolve('data') : dataDir, EVIDENCE_DIR: evidenceDir, MAX_EVIDENCE_MB: String(e.MAX_EVIDENCE_MB) });
     // Settings Graph would refuse on every upload (a 60 MiB chunk, say) stop the start instead.
     if (evidence.kind === 'sharepoint') resolveSharePointConfig(evidence.sharepoint);
   } catch (error) {

@@ -7,6 +7,7 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import rateLimit from '@fastify/rate-limit';
 import { RateLimited } from '../domain/errors';
+import './request-caller';
 
 const MINUTE = 60_000;
 

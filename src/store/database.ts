@@ -21,6 +21,11 @@ export interface DatabaseOptions {
   dataDir: string;
   /** Connections in the pool (PostgreSQL server only). */
   poolSize?: number;
+  /**
+   * An idle pooled connection failed (the server restarted or dropped it); the pool has discarded
+   * it and opens another when needed. Default: a line on standard error.
+   */
+  onPoolError?: (error: Error) => void;
 }
 
 export interface OpenedDatabase {
@@ -126,8 +131,9 @@ export async function openDatabase(options: DatabaseOptions): Promise<OpenedData
       types: pgTypes,
     });
     // An idle connection dropped by the server is discarded by the pool; without a listener the
-    // 'error' event would end the process.
-    pool.on('error', () => {});
+    // 'error' event would end the process. It is logged, as many of them mean the server is unwell.
+    const onPoolError = options.onPoolError ?? ((error: Error) => console.error(`PostgreSQL dropped an idle pooled connection: ${error.message}`));
+    pool.on('error', (error) => onPoolError(error));
     dialect = new PostgresDialect({ pool });
   } else {
     dialect = new PGliteDialect(await openPGlite(options.dataDir));

@@ -21,6 +21,7 @@ import type { Database } from './schema';
 
 export { migrate, openDatabase, type DatabaseOptions } from './database';
 export { createPendingEvidenceQueue } from './repositories/pending-evidence';
+export { createConversationStore } from './repositories/conversations';
 export { createOperations, type Operations, type OperationsSummary, type FailedNotification } from './repositories/operations';
 export type { Database } from './schema';
 

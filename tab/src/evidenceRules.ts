@@ -1,6 +1,7 @@
 /** What the tab accepts before sending; the server checks the content and size again. */
-/** The server's default limit (MAX_EVIDENCE_MB=250); a lower server setting is still enforced there. */
-export const MAX_EVIDENCE_BYTES = 250 * 1024 * 1024;
+import { DEFAULT_MAX_EVIDENCE_MB, describeEvidenceLimit, evidenceLimitBytes } from '../../src/domain/evidence-size';
+/** The server's default limit (MAX_EVIDENCE_MB); a lower server setting is still enforced there. */
+export const MAX_EVIDENCE_BYTES = evidenceLimitBytes(DEFAULT_MAX_EVIDENCE_MB);
 
 /** Screenshots, PDFs, saved pages and videos (DESIGN.md §3, evidence items). */
 export const ACCEPTED_TYPES: Record<string, string[]> = {
@@ -27,6 +28,6 @@ export function fileProblem(file: { name: string; type: string; size: number }):
     return `${file.name} is not a screenshot, PDF, saved web page or video (PNG, JPEG, GIF, WebP, PDF, HTML, MHTML or MP4).`;
   }
   if (file.size === 0) return `${file.name} is empty.`;
-  if (file.size > MAX_EVIDENCE_BYTES) return `${file.name} is larger than ${MAX_EVIDENCE_BYTES / (1024 * 1024)} MB.`;
+  if (file.size > MAX_EVIDENCE_BYTES) return `${file.name} is larger than ${describeEvidenceLimit(MAX_EVIDENCE_BYTES)}.`;
   return null;
 }

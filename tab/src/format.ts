@@ -1,4 +1,5 @@
 /** Wording shared by the pages: next steps, action names, ages. */
+import type { CONTRIBUTIONS } from '../../src/domain/forms';
 import type { RequestState, WorkflowAction } from '../../src/domain/states';
 
 export const NEXT_STEP: Record<RequestState, string> = {
@@ -71,3 +72,11 @@ export function humanise(code: string): string {
   const words = code.replace(/[_-]+/g, ' ').trim();
   return words.charAt(0).toUpperCase() + words.slice(1);
 }
+
+/** How much the information contributed, as the assessment and the feedback name it. */
+export const CONTRIBUTION_LABELS: Record<(typeof CONTRIBUTIONS)[number], string> = {
+  little: 'Little',
+  some: 'Some',
+  considerable: 'Considerable',
+  significant: 'Significant',
+};

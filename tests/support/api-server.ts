@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Writable } from 'node:stream';
 import type { Clock } from '../../src/app/ports';
-import { buildServer, type BuiltServer } from '../../src/server/app';
+import { buildServer, type BuiltServer } from '../../src/main/server';
 import { loadConfig } from '../../src/server/config';
 import { freshDatabase, type BackendName, type TestDatabase } from './databases';
 

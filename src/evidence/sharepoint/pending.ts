@@ -184,7 +184,15 @@ export class PendingDir {
  * atomically and forced to disk, as they are then the only copy.
  */
 export class DirectoryPendingQueue implements PendingQueue {
-  constructor(readonly dir: string) {}
+  /**
+   * `onUnreadable` hears of a record that exists but cannot be read (a torn or edited file): it is
+   * skipped, and its evidence waits until someone repairs it. Default: a line on standard error.
+   */
+  constructor(
+    readonly dir: string,
+    private readonly onUnreadable: (key: string, error: unknown) => void = (key, error) =>
+      console.error(`Pending evidence record ${key} is unreadable and was skipped: ${error instanceof Error ? error.message : String(error)}`),
+  ) {}
 
   private heldPath(key: string): string {
     return path.join(this.dir, `${checkedKey(key)}.held`);
@@ -222,9 +230,18 @@ export class DirectoryPendingQueue implements PendingQueue {
   }
 
   async load(key: string): Promise<PendingRecord | null> {
+    let text: string;
     try {
-      return JSON.parse(await readFile(this.recordPath(key), 'utf8')) as PendingRecord;
-    } catch {
+      text = await readFile(this.recordPath(key), 'utf8');
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code === 'ENOENT') return null;
+      this.onUnreadable(key, error);
+      return null;
+    }
+    try {
+      return JSON.parse(text) as PendingRecord;
+    } catch (error) {
+      this.onUnreadable(key, error);
       return null;
     }
   }

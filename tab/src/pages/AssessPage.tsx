@@ -12,14 +12,8 @@ import { StateBadge } from '../components/StateBadge';
 import { ActionDialog } from '../components/ActionDialog';
 import { Card, Details, subjectName } from '../components/details';
 import { FormField, fieldId } from '../components/form';
-import { EvidenceList } from './WorkspacePage';
-
-export const CONTRIBUTION_LABELS: Record<(typeof CONTRIBUTIONS)[number], string> = {
-  little: 'Little',
-  some: 'Some',
-  considerable: 'Considerable',
-  significant: 'Significant',
-};
+import { EvidenceList } from '../components/EvidenceList';
+import { CONTRIBUTION_LABELS } from '../format';
 
 const VISIBILITY_LABELS = { public: 'Public profile', restricted: 'Restricted profile', not_found: 'No profile found' } as const;
 

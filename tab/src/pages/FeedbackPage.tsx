@@ -8,7 +8,7 @@ import type { ApiRequest, SearchSession as ApiSearchSession } from '../types';
 import { formatDate } from '../../../src/domain/dates';
 import { ErrorState, Loading, Notice, PageHeading, useLoad } from '../components/common';
 import { FormField, Group, fieldId } from '../components/form';
-import { CONTRIBUTION_LABELS } from './AssessPage';
+import { CONTRIBUTION_LABELS } from '../format';
 
 const useStyles = makeStyles({
   form: { maxWidth: '760px' },

@@ -1,51 +1,32 @@
 /**
  * New (or returned) Investigation Request. Kept in sessionStorage as you type; once it
- * validates it is saved through the API as a draft, then submitted to the team manager.
+ * validates it is saved through the API as a draft (useDraftAutosave), then submitted to the
+ * team manager. The sections of the form are in components/RequestFieldsets.tsx.
  */
 import { useContext, useEffect, useRef, useState } from 'react';
-import { Button, Checkbox, Input, Radio, RadioGroup, Select, Textarea, makeStyles, tokens } from '@fluentui/react-components';
-import { CONCERN_CATEGORIES, CONCERN_LABELS, MONITORING_FREQUENCIES, SUBJECT_KIND_LABELS, SUBJECT_KINDS, type ConcernCategory, type SubjectKind } from '../../../src/domain/forms';
+import { Button, makeStyles, tokens } from '@fluentui/react-components';
 import { formatDateTime } from '../../../src/domain/dates';
 import { ApiError, errorMessage, useApi } from '../api';
 import { useRouter } from '../router';
 import { SessionContext } from '../session';
 import type { ApiDecision, ApiRequest } from '../types';
-import { ErrorState, Loading, Notice, PageHeading, SectionHeading } from '../components/common';
-import { ErrorSummary, FormField, Group, fieldId } from '../components/form';
-import { UkDateInput } from '../components/UkDateInput';
-import {
-  emptyChild,
-  emptyDraft,
-  emptySubject,
-  fromRequest,
-  loadStoredDraft,
-  storeDraft,
-  toInput,
-  validateDraft,
-  type ChildDraft,
-  type RequestDraft,
-  type SubjectDraft,
-} from '../requestDraft';
+import { ErrorState, Loading, Notice, PageHeading } from '../components/common';
+import { ErrorSummary } from '../components/form';
+import { CaseFieldset, ConcernFieldset, ScopeFieldset, SubjectsFieldset, UrgencyFieldset, type DraftEditor } from '../components/RequestFieldsets';
+import { emptyChild, emptyDraft, emptySubject, fromRequest, loadStoredDraft, storeDraft, validateDraft, type RequestDraft } from '../requestDraft';
+import { useDraftAutosave } from '../useDraftAutosave';
 
 const useStyles = makeStyles({
   form: { maxWidth: '760px' },
-  row: { display: 'grid', gridTemplateColumns: 'repeat(auto-fit, minmax(min(220px, 100%), 1fr))', columnGap: tokens.spacingHorizontalM, alignItems: 'start', '& > *': { minWidth: 0 } },
   actions: { display: 'flex', flexWrap: 'wrap', gap: tokens.spacingHorizontalM, alignItems: 'center', margin: `${tokens.spacingVerticalL} 0` },
   status: { color: tokens.colorNeutralForeground2, minHeight: '1.5em' },
-  removeRow: { display: 'flex', justifyContent: 'flex-end' },
 });
-
-const AUTOSAVE_DELAY_MS = 1200;
-
-const FREQUENCY_LABELS: Record<(typeof MONITORING_FREQUENCIES)[number], string> = { weekly: 'Weekly', fortnightly: 'Fortnightly', monthly: 'Monthly' };
 
 interface Props {
   id?: string;
   linkedFrom?: string | null;
   describe?: string | null;
 }
-
-type SaveState = { kind: 'idle' } | { kind: 'saving' } | { kind: 'saved'; at: string } | { kind: 'local' } | { kind: 'error'; message: string };
 
 export default function RequestFormPage({ id: initialId, linkedFrom = null, describe = null }: Props) {
   const api = useApi();
@@ -107,18 +88,23 @@ export function RequestForm({ initialDraft, initialId, initialVersion, returned 
   const [touched, setTouched] = useState<Set<string>>(new Set());
   const [showAll, setShowAll] = useState(false);
   const [summaryFocus, setSummaryFocus] = useState(0);
-  const [serverErrors, setServerErrors] = useState<Record<string, string>>({});
-  const [save, setSave] = useState<SaveState>({ kind: 'idle' });
   const [submitting, setSubmitting] = useState(false);
   const [submitError, setSubmitError] = useState<string | null>(null);
-  const saved = useRef<{ id: string | null; version: number | null; json: string }>({ id: initialId, version: initialVersion, json: '' });
-  const pendingSave = useRef<Promise<void> | null>(null);
   const focusAfterRender = useRef<string | null>(null);
 
   const errors = validateDraft(draft);
   const valid = Object.keys(errors).length === 0;
-  const shown = (path: string): string | undefined => serverErrors[path] ?? (showAll || touched.has(path) ? errors[path] : undefined);
+  const { save, serverErrors, saveNow } = useDraftAutosave(draft, valid, { id: initialId, version: initialVersion });
   const visibleErrors = showAll ? { ...errors, ...serverErrors } : serverErrors;
+  const editor: DraftEditor = {
+    draft,
+    setDraft,
+    shown: (path) => serverErrors[path] ?? (showAll || touched.has(path) ? errors[path] : undefined),
+    touch: (path) => setTouched((t) => (t.has(path) ? t : new Set(t).add(path))),
+    focusNext: (id) => {
+      focusAfterRender.current = id;
+    },
+  };
 
   useEffect(() => {
     if (focusAfterRender.current) {
@@ -126,73 +112,6 @@ export function RequestForm({ initialDraft, initialId, initialVersion, returned 
       focusAfterRender.current = null;
     }
   });
-
-  /** Saves to the API (create or update). Serialised so two saves never race. */
-  const saveToServer = (current: RequestDraft): Promise<void> => {
-    const json = JSON.stringify(toInput(current));
-    const run = async () => {
-      if (json === saved.current.json && saved.current.id) return;
-      setSave({ kind: 'saving' });
-      try {
-        const body = toInput(current);
-        const result = saved.current.id
-          ? await api.send<ApiRequest>('PUT', `/api/requests/${encodeURIComponent(saved.current.id)}`, { ...body, version: saved.current.version })
-          : await api.send<ApiRequest>('POST', '/api/requests', body);
-        if (!saved.current.id) {
-          storeDraft(null, null);
-          // The address now names the saved draft, so a reload reopens it.
-          window.history.replaceState(null, '', `/requests/${encodeURIComponent(result.id)}/edit${window.location.search}`);
-        }
-        saved.current = { id: result.id, version: result.version, json };
-        storeDraft(result.id, null);
-        setServerErrors({});
-        setSave({ kind: 'saved', at: result.updatedAt });
-      } catch (error) {
-        if (error instanceof ApiError && error.fields) setServerErrors(error.fields);
-        setSave({ kind: 'error', message: errorMessage(error) });
-        throw error;
-      }
-    };
-    const next = (pendingSave.current ?? Promise.resolve()).catch(() => undefined).then(run);
-    pendingSave.current = next;
-    return next;
-  };
-
-  // Keep every keystroke locally; save to the API once the form is complete and has paused.
-  useEffect(() => {
-    storeDraft(saved.current.id, draft);
-    if (!valid) {
-      setSave((s) => (s.kind === 'saving' ? s : { kind: 'local' }));
-      return;
-    }
-    const timer = setTimeout(() => {
-      saveToServer(draft).catch(() => undefined);
-    }, AUTOSAVE_DELAY_MS);
-    return () => clearTimeout(timer);
-    // saveToServer reads only refs, so the draft and its validity are the real inputs.
-  }, [draft, valid]);
-
-  const update = (patch: Partial<RequestDraft>) => setDraft((d) => ({ ...d, ...patch }));
-  const touch = (path: string) => setTouched((t) => (t.has(path) ? t : new Set(t).add(path)));
-  const updateChild = (index: number, patch: Partial<ChildDraft>) =>
-    setDraft((d) => ({ ...d, children: d.children.map((c, i) => (i === index ? { ...c, ...patch } : c)) }));
-  const updateSubject = (index: number, patch: Partial<SubjectDraft>) =>
-    setDraft((d) => ({ ...d, subjects: d.subjects.map((s, i) => (i === index ? { ...s, ...patch } : s)) }));
-
-  const addSubject = () => {
-    focusAfterRender.current = fieldId(`subjects.${draft.subjects.length}.kind`);
-    update({ subjects: [...draft.subjects, emptySubject()] });
-  };
-  const removeSubject = (index: number) => {
-    focusAfterRender.current = 'add-subject';
-    update({ subjects: draft.subjects.filter((_, i) => i !== index) });
-  };
-  const addChild = () => {
-    focusAfterRender.current = fieldId(`children.${draft.children.length}.name`);
-    update({ children: [...draft.children, emptyChild()] });
-  };
-  const toggleConcern = (category: ConcernCategory, on: boolean) =>
-    update({ concernCategories: on ? [...draft.concernCategories, category] : draft.concernCategories.filter((c) => c !== category) });
 
   const submit = async () => {
     setSubmitError(null);
@@ -203,9 +122,7 @@ export function RequestForm({ initialDraft, initialId, initialVersion, returned 
     }
     setSubmitting(true);
     try {
-      await saveToServer(draft);
-      const { id, version } = saved.current;
-      if (!id || version === null) throw new Error('The draft could not be saved.');
+      const { id, version } = await saveNow(draft);
       await api.send<ApiRequest>('POST', `/api/requests/${encodeURIComponent(id)}/actions/submit`, { version });
       storeDraft(id, null);
       navigate(`/requests/${encodeURIComponent(id)}`);
@@ -218,15 +135,6 @@ export function RequestForm({ initialDraft, initialId, initialVersion, returned 
       setSubmitting(false);
     }
   };
-
-  const text = (path: string, value: string, onChange: (v: string) => void, multiline = false, type: 'text' | 'date' | 'url' = 'text') =>
-    multiline ? (
-      <Textarea id={fieldId(path)} value={value} onChange={(_, d) => onChange(d.value)} onBlur={() => touch(path)} resize="vertical" rows={4} />
-    ) : type === 'date' ? (
-      <UkDateInput id={fieldId(path)} value={value} onChange={onChange} onBlur={() => touch(path)} />
-    ) : (
-      <Input id={fieldId(path)} type={type} value={value} onChange={(_, d) => onChange(d.value)} onBlur={() => touch(path)} />
-    );
 
   return (
     <form
@@ -250,208 +158,20 @@ export function RequestForm({ initialDraft, initialId, initialVersion, returned 
       )}
       <ErrorSummary errors={visibleErrors} focusKey={summaryFocus} />
 
-      <SectionHeading>The case</SectionHeading>
-      {session && (
-        <p>
-          Originating social worker: <strong>{session.me.displayName}</strong>. Your team manager in the directory is asked to agree the request when you submit it.
-        </p>
-      )}
-      <div className={styles.row}>
-        <FormField path="caseReference" label="Case reference" hint="The case management system id" required error={shown('caseReference')}>
-          {text('caseReference', draft.caseReference, (v) => update({ caseReference: v }))}
-        </FormField>
-        <FormField path="team" label="Team" error={shown('team')}>
-          {text('team', draft.team, (v) => update({ team: v }))}
-        </FormField>
-      </div>
-      <Group legend="Child or children concerned" error={shown('children')} errorId="children-error" id={fieldId('children')}>
-        {draft.children.map((child, i) => (
-          <div key={child.key} className={styles.row}>
-            <FormField path={`children.${i}.name`} label={`Child ${i + 1}: name`} required error={shown(`children.${i}.name`)}>
-              {text(`children.${i}.name`, child.name, (v) => updateChild(i, { name: v }))}
-            </FormField>
-            <FormField path={`children.${i}.dateOfBirth`} label={`Child ${i + 1}: date of birth`} error={shown(`children.${i}.dateOfBirth`)}>
-              {text(`children.${i}.dateOfBirth`, child.dateOfBirth, (v) => updateChild(i, { dateOfBirth: v }), false, 'date')}
-            </FormField>
-            {draft.children.length > 1 && (
-              <div className={styles.removeRow}>
-                <Button appearance="subtle" onClick={() => update({ children: draft.children.filter((_, j) => j !== i) })}>
-                  Remove child {i + 1}
-                </Button>
-              </div>
-            )}
-          </div>
-        ))}
-        <Button onClick={addChild}>Add another child</Button>
-      </Group>
-
-      <SectionHeading>The concern</SectionHeading>
-      <Group legend="Concern categories (choose one or more)" error={shown('concernCategories')} errorId="concerns-error" id={fieldId('concernCategories')}>
-        {CONCERN_CATEGORIES.map((c) => (
-          <div key={c}>
-            <Checkbox
-              label={CONCERN_LABELS[c]}
-              checked={draft.concernCategories.includes(c)}
-              onChange={(_, d) => {
-                toggleConcern(c, d.checked === true);
-                touch('concernCategories');
-              }}
-            />
-          </div>
-        ))}
-        {draft.concernCategories.includes('other') && (
-          <FormField path="concernOther" label="Describe the other concern" required error={shown('concernOther')}>
-            {text('concernOther', draft.concernOther, (v) => update({ concernOther: v }))}
-          </FormField>
-        )}
-      </Group>
-      <FormField path="concernDetails" label="The concern" hint="What is worrying you, in your own words" required error={shown('concernDetails')}>
-        {text('concernDetails', draft.concernDetails, (v) => update({ concernDetails: v }), true)}
-      </FormField>
-      <FormField
-        path="justification"
-        label="Why a check is needed and proportionate"
-        hint="What it would triangulate and what else has been tried"
-        required
-        error={shown('justification')}
-      >
-        {text('justification', draft.justification, (v) => update({ justification: v }), true)}
-      </FormField>
-
-      <SectionHeading>People to check</SectionHeading>
-      {shown('subjects') && (
-        <div role="alert" id={fieldId('subjects')} tabIndex={-1}>
-          <Notice intent="error">{shown('subjects')}</Notice>
-        </div>
-      )}
-      {draft.subjects.map((s, i) => {
-        const unknown = s.kind === 'unknown_associate';
-        const p = (f: string) => `subjects.${i}.${f}`;
-        return (
-          <Group key={s.key} legend={`Person ${i + 1}`}>
-            <FormField path={p('kind')} label="Kind of person" required error={shown(p('kind'))}>
-              <Select
-                id={fieldId(p('kind'))}
-                value={s.kind}
-                onChange={(_, d) => updateSubject(i, { kind: d.value as SubjectKind | '', ...(d.value === 'unknown_associate' ? { name: '' } : {}) })}
-                onBlur={() => touch(p('kind'))}
-              >
-                <option value="">Choose…</option>
-                {SUBJECT_KINDS.map((k) => (
-                  <option key={k} value={k}>
-                    {SUBJECT_KIND_LABELS[k]}
-                  </option>
-                ))}
-              </Select>
-            </FormField>
-            {unknown ? (
-              <p>An unknown associate is not named. Describe them in as much detail as you can: appearance, where they are seen, how they are known to the family.</p>
-            ) : (
-              <div className={styles.row}>
-                <FormField path={p('name')} label="Name" required error={shown(p('name'))}>
-                  {text(p('name'), s.name, (v) => updateSubject(i, { name: v }))}
-                </FormField>
-                <FormField path={p('otherNames')} label="Other names" hint="Aliases, maiden or previous names" error={shown(p('otherNames'))}>
-                  {text(p('otherNames'), s.otherNames, (v) => updateSubject(i, { otherNames: v }))}
-                </FormField>
-              </div>
-            )}
-            <FormField path={p('description')} label={unknown ? 'Description' : 'Description (optional)'} required={unknown} error={shown(p('description'))}>
-              {text(p('description'), s.description, (v) => updateSubject(i, { description: v }), true)}
-            </FormField>
-            <div className={styles.row}>
-              <FormField path={p('dateOfBirth')} label="Date of birth or age" error={shown(p('dateOfBirth'))}>
-                {text(p('dateOfBirth'), s.dateOfBirth, (v) => updateSubject(i, { dateOfBirth: v }))}
-              </FormField>
-              <FormField path={p('area')} label="Address or area" error={shown(p('area'))}>
-                {text(p('area'), s.area, (v) => updateSubject(i, { area: v }))}
-              </FormField>
-              <FormField path={p('relationshipToChild')} label="Relationship to the child" error={shown(p('relationshipToChild'))}>
-                {text(p('relationshipToChild'), s.relationshipToChild, (v) => updateSubject(i, { relationshipToChild: v }))}
-              </FormField>
-              <FormField path={p('profileUrl')} label="Known profile link" hint="If any, starting with https://" error={shown(p('profileUrl'))}>
-                {text(p('profileUrl'), s.profileUrl, (v) => updateSubject(i, { profileUrl: v }), false, 'url')}
-              </FormField>
-            </div>
-            {draft.subjects.length > 1 && (
-              <div className={styles.removeRow}>
-                <Button appearance="subtle" onClick={() => removeSubject(i)}>
-                  Remove person {i + 1}
-                </Button>
-              </div>
-            )}
-          </Group>
-        );
-      })}
-      <Button id="add-subject" onClick={addSubject} disabled={draft.subjects.length >= 20}>
-        Add another person
-      </Button>
-
-      <SectionHeading>What to look at</SectionHeading>
-      <div className={styles.row}>
-        <FormField path="period.from" label="Period to look at: from" required error={shown('period.from')}>
-          {text('period.from', draft.periodFrom, (v) => update({ periodFrom: v }), false, 'date')}
-        </FormField>
-        <FormField path="period.to" label="Period to look at: to" required error={shown('period.to')}>
-          {text('period.to', draft.periodTo, (v) => update({ periodTo: v }), false, 'date')}
-        </FormField>
-      </div>
-      <Group legend="One-off review or monitoring">
-        <Notice intent="warning" title="One-off by default">
-          Repeated viewing of the same profile can amount to directed surveillance (Home Office Covert Surveillance and Property Interference Code of Practice, 2018, on
-          online research). Ask for monitoring only when a single check cannot meet the need, and say why. Monitoring is authorised with an end date and review dates;
-          if it is not reviewed it lapses.
-        </Notice>
-        <RadioGroup value={draft.mode} onChange={(_, d) => update({ mode: d.value as RequestDraft['mode'] })} aria-label="One-off review or monitoring">
-          <Radio value="one_off" label="One-off review" />
-          <Radio value="monitoring" label="Monitoring over a period" />
-        </RadioGroup>
-        {draft.mode === 'monitoring' && (
-          <>
-            <FormField
-              path="monitoring.justification"
-              label="Why monitoring, rather than a one-off check, is needed"
-              required
-              error={shown('monitoring.justification')}
-            >
-              {text('monitoring.justification', draft.monitoringJustification, (v) => update({ monitoringJustification: v }), true)}
-            </FormField>
-            <div className={styles.row}>
-              <FormField path="monitoring.frequency" label="How often" required error={shown('monitoring.frequency')}>
-                <Select
-                  id={fieldId('monitoring.frequency')}
-                  value={draft.monitoringFrequency}
-                  onChange={(_, d) => update({ monitoringFrequency: d.value })}
-                  onBlur={() => touch('monitoring.frequency')}
-                >
-                  <option value="">Choose…</option>
-                  {MONITORING_FREQUENCIES.map((f) => (
-                    <option key={f} value={f}>
-                      {FREQUENCY_LABELS[f]}
-                    </option>
-                  ))}
-                </Select>
-              </FormField>
-              <FormField path="monitoring.endDate" label="Monitoring would end on" required error={shown('monitoring.endDate')}>
-                {text('monitoring.endDate', draft.monitoringEndDate, (v) => update({ monitoringEndDate: v }), false, 'date')}
-              </FormField>
-            </div>
-          </>
-        )}
-      </Group>
-
-      <SectionHeading>Urgency</SectionHeading>
-      <div className={styles.row}>
-        <FormField path="urgency" label="Urgency">
-          <Select id={fieldId('urgency')} value={draft.urgency} onChange={(_, d) => update({ urgency: d.value as RequestDraft['urgency'] })}>
-            <option value="routine">Routine</option>
-            <option value="urgent">Urgent</option>
-          </Select>
-        </FormField>
-        <FormField path="neededBy" label="Information needed by" required error={shown('neededBy')}>
-          {text('neededBy', draft.neededBy, (v) => update({ neededBy: v }), false, 'date')}
-        </FormField>
-      </div>
+      <CaseFieldset
+        editor={editor}
+        intro={
+          session && (
+            <p>
+              Originating social worker: <strong>{session.me.displayName}</strong>. Your team manager in the directory is asked to agree the request when you submit it.
+            </p>
+          )
+        }
+      />
+      <ConcernFieldset editor={editor} />
+      <SubjectsFieldset editor={editor} />
+      <ScopeFieldset editor={editor} />
+      <UrgencyFieldset editor={editor} />
 
       <div aria-live="assertive">{submitError && <Notice intent="error" title="Not submitted">{submitError}</Notice>}</div>
       <div className={styles.actions}>

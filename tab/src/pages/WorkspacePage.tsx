@@ -4,7 +4,7 @@
  * complete the Investigation Log.
  */
 import { useEffect, useState } from 'react';
-import { Button, Checkbox, Link as FluentLink, Input, Radio, RadioGroup, Textarea, makeStyles, tokens } from '@fluentui/react-components';
+import { Button, Checkbox, Input, Radio, RadioGroup, Textarea, makeStyles, tokens } from '@fluentui/react-components';
 import { fieldErrors, investigationLogSchema } from '../../../src/domain/forms';
 import { formatDate, formatDateTime } from '../../../src/domain/dates';
 import type { WorkflowAction } from '../../../src/domain/states';
@@ -12,11 +12,12 @@ import { ApiError, errorMessage, useApi } from '../api';
 import { Link } from '../router';
 import { useSession } from '../session';
 import type { ApiFinding, ApiLog, ApiRequest, EvidenceItem, SearchSession } from '../types';
-import { ACTION_LABELS, duration, formatBytes } from '../format';
+import { ACTION_LABELS, duration } from '../format';
 import { EmptyState, ErrorState, Loading, Notice, PageHeading, SectionHeading, useLoad } from '../components/common';
 import { StateBadge } from '../components/StateBadge';
 import { ActionDialog } from '../components/ActionDialog';
 import { Card, Details, subjectName } from '../components/details';
+import { EvidenceList } from '../components/EvidenceList';
 import { EvidenceUpload } from '../components/EvidenceUpload';
 import { useNotify } from '../components/toast';
 import { FormField, Group, fieldId } from '../components/form';
@@ -26,7 +27,6 @@ const useStyles = makeStyles({
   timer: { fontSize: tokens.fontSizeHero700, fontVariantNumeric: 'tabular-nums', fontWeight: tokens.fontWeightSemibold, minWidth: '5ch' },
   plain: { listStyleType: 'none', margin: 0, padding: 0, overflowWrap: 'anywhere' },
   meta: { color: tokens.colorNeutralForeground2, fontSize: tokens.fontSizeBase200 },
-  hash: { fontFamily: tokens.fontFamilyMonospace, overflowWrap: 'anywhere', fontSize: tokens.fontSizeBase200 },
 });
 
 type FindingDraft = { visibility: ApiFinding['visibility'] | ''; profileUrl: string; summary: string };
@@ -254,44 +254,6 @@ function EvidenceSection({ requestId, subjects, sessionHeld }: { requestId: stri
       {list.status === 'error' && <ErrorState error={list.error} onRetry={list.reload} />}
       {list.status === 'ready' && <EvidenceList items={list.data} requestId={requestId} subjects={subjects} />}
     </Card>
-  );
-}
-
-export function EvidenceList({ items, requestId, subjects }: { items: EvidenceItem[]; requestId: string; subjects: ApiRequest['subjects'] }) {
-  const styles = useStyles();
-  const api = useApi();
-  const [error, setError] = useState<string | null>(null);
-  if (items.length === 0) return <p>No evidence has been saved yet.</p>;
-  const open = async (item: EvidenceItem) => {
-    setError(null);
-    try {
-      const blob = await api.blob(`/api/requests/${encodeURIComponent(requestId)}/evidence/${encodeURIComponent(item.id)}/content`);
-      const url = URL.createObjectURL(blob);
-      window.open(url, '_blank', 'noopener');
-      setTimeout(() => URL.revokeObjectURL(url), 60_000);
-    } catch (e) {
-      setError(errorMessage(e));
-    }
-  };
-  return (
-    <>
-      <div aria-live="assertive">{error && <Notice intent="error">{error}</Notice>}</div>
-      <ul className={styles.plain}>
-        {items.map((item) => {
-          const subject = subjects.find((s) => s.id === item.subjectId);
-          return (
-            <li key={item.id}>
-              <FluentLink as="button" onClick={() => void open(item)}>
-                {item.fileName ?? item.id}
-              </FluentLink>{' '}
-              · {formatBytes(item.size)} · {subject ? subjectName(subject) : item.subjectId} · captured {formatDateTime(item.capturedAt)}
-              <div>{item.description}</div>
-              <div className={styles.hash}>SHA-256 {item.sha256}</div>
-            </li>
-          );
-        })}
-      </ul>
-    </>
   );
 }
 

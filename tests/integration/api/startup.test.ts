@@ -4,7 +4,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { buildServer } from '../../../src/server/app';
+import { buildServer } from '../../../src/main/server';
 import { ConfigError, loadConfig } from '../../../src/server/config';
 import { createStore } from '../../../src/store';
 
@@ -24,7 +24,7 @@ async function listen(server: Awaited<ReturnType<typeof buildServer>>) {
 }
 
 async function start(env: Record<string, string>): Promise<{ code: number; stderr: string }> {
-  return run('npx', ['tsx', 'src/server/main.ts'], { env: { ...process.env, PORT: '0', LOG_LEVEL: 'silent', ...env }, timeout: 60_000 }).then(
+  return run('npx', ['tsx', 'src/main/start.ts'], { env: { ...process.env, PORT: '0', LOG_LEVEL: 'silent', ...env }, timeout: 60_000 }).then(
     () => ({ code: 0, stderr: '' }),
     (error: { code: number; stderr: string }) => ({ code: error.code, stderr: error.stderr }),
   );

@@ -7,7 +7,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import path from 'node:path';
 import { verifyAuditChain } from '../../../src/audit';
-import { buildServer } from '../../../src/server/app';
+import { buildServer } from '../../../src/main/server';
 import { loadConfig } from '../../../src/server/config';
 import { BACKENDS, freshDatabase, type TestDatabase } from '../../support/databases';
 

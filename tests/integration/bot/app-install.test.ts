@@ -4,7 +4,8 @@
  */
 import { createServer, type IncomingMessage } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { createGraphAppInstaller, type AppInstaller } from '../../../bot';
+import { createGraphAppInstaller } from '../../../src/graph';
+import type { AppInstaller } from '../../../src/notify/ports';
 import type { SqlStore } from '../../../src/store';
 import { openFreshStore } from '../../support/databases';
 import { startBotHarness, verbs, type BotHarness } from './harness';

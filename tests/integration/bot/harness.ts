@@ -18,7 +18,7 @@ import { LocalDiskEvidenceStore } from '../../../src/evidence/local-disk';
 import { DEMO_PEOPLE } from '../../../src/identity/demo-directory';
 import type { Person } from '../../../src/domain/roles';
 import { createDispatcher, type Dispatcher } from '../../../src/notify/dispatcher';
-import type { SqlStore } from '../../../src/store';
+import { createConversationStore, type SqlStore } from '../../../src/store';
 import { HOSTILE } from '../../support/bot-fixtures';
 
 export interface ConnectorCall {
@@ -121,7 +121,7 @@ export async function startBotHarness(store: SqlStore, options: Partial<CreateTe
     clock: systemClock,
     settings: { workflow: { authorisationValidDays: 28 }, protocol: DEFAULT_PROTOCOL_SETTINGS, maxEvidenceBytes: 10_000_000 },
   };
-  const bot = createTeamsBot({ deps, db: store.db, tabUrl: 'https://smc.example.gov.uk/', allowUnauthenticatedLoopback: true, ...options });
+  const bot = createTeamsBot({ deps, conversations: createConversationStore(store.db), tabUrl: 'https://smc.example.gov.uk/', allowUnauthenticatedLoopback: true, ...options });
   // Serves what the lead's server serves for the bot: POST /api/messages, and /preview/* in local mode.
   const server = createServer((req, res) => {
     void (async () => {

@@ -121,7 +121,7 @@ describe('infra/azure.bicep', () => {
     const runtime = docker.slice(docker.indexOf('AS runtime'));
     expect(runtime).toContain('npm ci --omit=dev');
     expect(runtime).toMatch(/^USER node$/m);
-    expect(runtime).toContain('CMD ["node", "dist/src/server/main.js"]');
-    expect(read('package.json')).toContain('"start:prod": "node dist/src/server/main.js"');
+    expect(runtime).toContain('CMD ["node", "dist/src/main/start.js"]');
+    expect(read('package.json')).toContain('"start:prod": "node dist/src/main/start.js"');
   });
 });

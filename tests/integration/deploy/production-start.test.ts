@@ -103,7 +103,7 @@ describe('production start', () => {
     for (let waited = 0; !existsSync(modules) && waited < 20_000; waited += 100) await new Promise((resolve) => setTimeout(resolve, 100));
     if (!existsSync(modules)) throw new Error(`the server wrote no module list: ${output}`);
     const loaded = readFileSync(modules, 'utf8').split('\n');
-    expect(loaded).toContain(path.join(ROOT, 'dist/src/server/main.js'));
+    expect(loaded).toContain(path.join(ROOT, 'dist/src/main/start.js'));
     expect(loaded.filter((m) => /[\\/]node_modules[\\/](tsx|vite|@vitejs|esbuild)[\\/]/.test(m))).toEqual([]);
     expect(loaded.filter((m) => m.startsWith(path.join(ROOT, 'src')) || m.startsWith(path.join(ROOT, 'bot')))).toEqual([]);
   }, 180_000);

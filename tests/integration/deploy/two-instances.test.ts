@@ -16,7 +16,7 @@ import type { OutboxMessage } from '../../../src/app/ports';
 import { sendDueReminders } from '../../../src/app/requests/send-reminders';
 import { verifyAuditChain } from '../../../src/audit/verify';
 import { createDispatcher } from '../../../src/notify/dispatcher';
-import { buildServer, type BuiltServer } from '../../../src/server/app';
+import { buildServer, type BuiltServer } from '../../../src/main/server';
 import { loadConfig, type ServerConfig } from '../../../src/server/config';
 import { migrations } from '../../../src/store/migrations';
 import { freshDatabase, type TestDatabase } from '../../support/databases';

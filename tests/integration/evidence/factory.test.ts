@@ -9,7 +9,7 @@ describe('createEvidenceStore from the environment', () => {
   test('local disk by default, under DATA_DIR/evidence', async () => {
     const dataDir = tempDir('data');
     const config = evidenceConfigFromEnv({ DATA_DIR: dataDir });
-    expect(config).toEqual({ kind: 'local', dir: path.join(dataDir, 'evidence'), maxBytes: 250_000_000 });
+    expect(config).toEqual({ kind: 'local', dir: path.join(dataDir, 'evidence'), maxBytes: 250 * 1024 * 1024 });
     const store = createEvidenceStore(config);
     const content = pngBytes(5000);
     const stored = await store.put(putInput(content));
@@ -18,8 +18,8 @@ describe('createEvidenceStore from the environment', () => {
     expect(await store.retryPendingUploads(async () => undefined)).toEqual([]);
   });
 
-  test('EVIDENCE_DIR and EVIDENCE_MAX_BYTES override the defaults', () => {
-    expect(evidenceConfigFromEnv({ EVIDENCE_DIR: '/srv/evidence', EVIDENCE_MAX_BYTES: '1000' })).toEqual({ kind: 'local', dir: '/srv/evidence', maxBytes: 1000 });
+  test('EVIDENCE_DIR and MAX_EVIDENCE_MB (megabytes of 1024 × 1024 bytes) override the defaults', () => {
+    expect(evidenceConfigFromEnv({ EVIDENCE_DIR: '/srv/evidence', MAX_EVIDENCE_MB: '3' })).toEqual({ kind: 'local', dir: '/srv/evidence', maxBytes: 3 * 1024 * 1024 });
   });
 
   test('SharePoint without its settings is refused, naming what is missing', () => {

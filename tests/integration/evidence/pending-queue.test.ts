@@ -2,7 +2,10 @@
  * Evidence waiting for SharePoint is held in the database, so any instance can retry it: an item
  * one instance left is delivered by another, exactly once, with the same bytes.
  */
-import type { SharePointEvidenceStore } from '../../../src/evidence/sharepoint';
+import { randomUUID } from 'node:crypto';
+import { writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { DirectoryPendingQueue, type PendingRecord, type SharePointEvidenceStore } from '../../../src/evidence/sharepoint';
 import { createPendingEvidenceQueue, type SqlStore } from '../../../src/store';
 import { STORE_BACKENDS } from '../../support/databases';
 import { startGraphServer, type GraphServer } from '../../support/graph-server';
@@ -54,5 +57,57 @@ describe.each(STORE_BACKENDS)('pending evidence in the database (%s)', (_name, o
     expect(await second.releasePendingUpload(pending.storageKey)).toBe(true);
     const [outcome] = await second.retryPendingUploads(async () => undefined);
     expect(outcome?.result.status).toBe('stored');
+  });
+});
+
+describe('pending evidence in a directory (one process, no database)', () => {
+  const record = (key: string): PendingRecord => ({
+    key,
+    requestId: 'request-1',
+    requestReference: 'SMC-2026-0001',
+    caseReference: 'CM-1001',
+    drivePath: 'CM-1001/SMC-2026-0001/capture.png',
+    contentType: 'image/png',
+    metadata: null,
+    size: 4,
+    sha256: 'a'.repeat(64),
+    createdAt: '2026-11-30T10:00:00.000Z',
+    driveItemId: null,
+    webUrl: null,
+    attempts: 1,
+    lastError: 'Service Unavailable',
+    status: 'pending',
+    notBefore: '2026-11-30T10:00:00.000Z',
+  });
+
+  test('an unreadable record is skipped and reported by its key; a missing one is simply absent', async () => {
+    const dir = tempDir('pending-dir');
+    const unreadable: { key: string; error: unknown }[] = [];
+    const queue = new DirectoryPendingQueue(dir, (key, error) => unreadable.push({ key, error }));
+    const good = randomUUID();
+    const torn = randomUUID();
+    const content = path.join(tempDir('pending-src'), 'capture.png');
+    await writeFile(content, Buffer.from([1, 2, 3, 4]));
+    await queue.hold(record(good), content);
+    await writeFile(path.join(dir, `${torn}.json`), '{"key": "half a rec');
+
+    expect((await queue.list()).map((r) => r.key)).toEqual([good]);
+    expect(unreadable).toEqual([{ key: torn, error: expect.any(SyntaxError) }]);
+    expect(await queue.load(randomUUID())).toBeNull();
+    expect(unreadable).toHaveLength(1);
+  });
+
+  test('without a listener the skipped record is written to standard error', async () => {
+    const dir = tempDir('pending-dir');
+    const torn = randomUUID();
+    await writeFile(path.join(dir, `${torn}.json`), 'not json');
+    const lines: string[] = [];
+    const spy = jest.spyOn(console, 'error').mockImplementation((line: unknown) => void lines.push(String(line)));
+    try {
+      expect(await new DirectoryPendingQueue(dir).list()).toEqual([]);
+    } finally {
+      spy.mockRestore();
+    }
+    expect(lines).toEqual([expect.stringMatching(new RegExp(`^Pending evidence record ${torn} is unreadable and was skipped: `))]);
   });
 });

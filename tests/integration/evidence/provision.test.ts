@@ -4,7 +4,8 @@ import path from 'node:path';
 import { promisify } from 'node:util';
 import { libraryReaders, provisionConfigFromEnv } from '../../../infra/sharepoint/config';
 import { provisionSharePoint, type ProvisionOptions } from '../../../infra/sharepoint/provision';
-import { createTokenProvider, EVIDENCE_COLUMNS, EVIDENCE_CONTENT_TYPE_NAME } from '../../../src/evidence/sharepoint';
+import { EVIDENCE_COLUMNS, EVIDENCE_CONTENT_TYPE_NAME } from '../../../src/evidence/sharepoint';
+import { createTokenProvider } from '../../../src/graph';
 import { ROLE_DEFINITION_IDS, startGraphServer, type GraphServer } from '../../support/graph-server';
 import { tempDir } from './helpers';
 

@@ -4,23 +4,23 @@
  * ReadWriteForUser.All granted to the app). When Teams finishes, it sends the bot an
  * installationUpdate, and the cards owed to that person are delivered then.
  */
-export interface AppInstaller {
-  install(aadObjectId: string): Promise<'requested' | 'already_installed'>;
-}
+import type { AppInstaller } from '../notify/ports';
+import type { TokenProvider } from './app-tokens';
+import { GRAPH_BASE_URL } from './json-client';
 
 export interface GraphAppInstallerOptions {
   /** Default https://graph.microsoft.com/v1.0 */
   graphBaseUrl?: string;
   /** The app's id in the organisation's app catalogue (not the manifest id). */
   catalogAppId: string;
-  /** An app-only Graph token (client credentials). */
-  token: () => Promise<string>;
+  /** An app-only Graph token (client credentials), from the shared sign-in. */
+  token: TokenProvider;
 }
 
 export class AppInstallError extends Error {}
 
 export function createGraphAppInstaller(options: GraphAppInstallerOptions): AppInstaller {
-  const base = (options.graphBaseUrl ?? 'https://graph.microsoft.com/v1.0').replace(/\/$/, '');
+  const base = (options.graphBaseUrl ?? GRAPH_BASE_URL).replace(/\/$/, '');
   return {
     async install(aadObjectId) {
       const response = await fetch(`${base}/users/${encodeURIComponent(aadObjectId)}/teamwork/installedApps`, {

@@ -1,41 +1,10 @@
 /**
- * Where the bot keeps what it needs to reach people and to update its cards: the personal
+ * The bot's conversation store in PostgreSQL (the port is in src/notify/ports.ts): the personal
  * conversation of each person (by Entra object id) and the cards posted about each request.
  * Tables are created by src/store/migrations/003_bot.ts.
  */
 import { sql, type QueryExecutorProvider } from 'kysely';
-
-export interface ConversationRecord {
-  aadObjectId: string;
-  teamsUserId: string;
-  conversationId: string;
-  serviceUrl: string;
-  channelId: string;
-  tenantId: string | null;
-  botId: string;
-  botName: string | null;
-}
-
-export interface CardActivityRecord {
-  requestId: string;
-  personId: string;
-  conversationId: string;
-  serviceUrl: string;
-  activityId: string;
-  outboxMessageId: string | null;
-  kind: string;
-}
-
-export interface ConversationStore {
-  save(record: ConversationRecord, at: Date): Promise<void>;
-  markUninstalled(aadObjectId: string, at: Date): Promise<void>;
-  /** The person's personal conversation, or null if they have not installed the app (or removed it). */
-  find(aadObjectId: string): Promise<ConversationRecord | null>;
-  recordCard(card: CardActivityRecord, at: Date): Promise<void>;
-  cardForMessage(outboxMessageId: string): Promise<CardActivityRecord | null>;
-  cardsForRequest(requestId: string): Promise<CardActivityRecord[]>;
-  touchCard(conversationId: string, activityId: string, at: Date): Promise<void>;
-}
+import type { CardActivityRecord, ConversationStore } from '../../notify/ports';
 
 interface CardRow {
   request_id: string;
@@ -57,7 +26,7 @@ const toCard = (r: CardRow): CardActivityRecord => ({
   kind: r.kind,
 });
 
-export function createSqlConversationStore(db: QueryExecutorProvider): ConversationStore {
+export function createConversationStore(db: QueryExecutorProvider): ConversationStore {
   return {
     async save(c, at) {
       await sql`

@@ -1,6 +1,7 @@
 /**
- * The composition root: builds the store, the evidence store, identity and the HTTP routes.
- * Everything the server does is wired here and nowhere else.
+ * The composition root: builds the store, the evidence store, identity, the bot and the HTTP
+ * routes, and joins them. Everything the server does is wired here and nowhere else; only src/main/
+ * imports bot/.
  */
 import { AsyncLocalStorage } from 'node:async_hooks';
 import { randomUUID } from 'node:crypto';
@@ -25,40 +26,34 @@ import { cachedDirectory } from '../identity/cached-directory';
 import { DEMO_PEOPLE } from '../identity/demo-directory';
 import { createLocalTokens, loadLocalSigningKey } from '../identity/local-tokens';
 import { createTeamsSsoVerifier } from '../identity/teams-sso';
-import { createOperations, createPendingEvidenceQueue, createStore, type SqlStore } from '../store';
+import { createConversationStore, createOperations, createPendingEvidenceQueue, createStore, type SqlStore } from '../store';
 import { anchorCheckpoint, anchorIfDue, createAuditSequencer, type AuditSequencer, type SignedCheckpoint } from '../audit';
-import { createCheckpointStore, loadCheckpointSigner } from './audit-anchor';
+import { createCheckpointStore, loadCheckpointSigner } from '../server/audit-anchor';
 import { createDispatcher } from '../notify/dispatcher';
 import { PermanentDeliveryError } from '../notify/ports';
 import { routeByKind } from '../notify/route-by-kind';
-import { filingSender, folderReadersSender } from './record-documents';
-import { createGraphAppInstaller, createTeamsBot, teamsTabLink } from '../../bot';
-import { createTokenProvider } from '../graph/app-tokens';
+import { filingSender, folderReadersSender } from '../server/record-documents';
+import { createTeamsBot, teamsTabLink } from '../../bot';
+import { createGraphAppInstaller, graphSignIn } from '../graph';
 import { appRoot } from '../version';
-import { createGraphJsonClient, type GraphJsonClient } from '../graph/json-client';
+import { createGraphJsonClient, type GraphJsonClient } from '../graph';
 import { scheduleDirectorySync, type DirectorySyncSchedule } from '../app/directory/schedule';
 import { syncDirectory } from '../app/directory/sync-directory';
 import { demoDirectorySource } from '../identity/demo-directory-source';
 import { graphDirectorySource } from '../identity/graph-directory-source';
-import { registerAdminRoutes } from './routes/admin';
-import type { ServerConfig } from './config';
-import { answerClientError, errorBody, handleError } from './errors';
-import { personRateLimit, registerRateLimits } from './rate-limits';
-import { registerLegalPages } from './legal-pages';
-import { loggerOptions } from './logging';
-import { openApiDocument } from './openapi';
-import { registerDevRoutes } from './routes/dev';
-import { registerOperationsRoutes } from './routes/operations';
-import { registerEvaluationRoutes } from './routes/evaluation';
-import { makeTmpDir, registerRequestRoutes } from './routes/requests';
-import { securityHeaders } from './security';
-import { createUploadSlots } from './upload-slots';
-
-declare module 'fastify' {
-  interface FastifyRequest {
-    caller?: Caller;
-  }
-}
+import { registerAdminRoutes } from '../server/routes/admin';
+import type { ServerConfig } from '../server/config';
+import { answerClientError, errorBody, handleError } from '../server/errors';
+import { personRateLimit, registerRateLimits } from '../server/rate-limits';
+import { registerLegalPages } from '../server/legal-pages';
+import { loggerOptions } from '../server/logging';
+import { openApiDocument } from '../server/openapi';
+import { registerDevRoutes } from '../server/routes/dev';
+import { registerOperationsRoutes } from '../server/routes/operations';
+import { registerEvaluationRoutes } from '../server/routes/evaluation';
+import { makeTmpDir, registerRequestRoutes } from '../server/routes/requests';
+import { securityHeaders } from '../server/security';
+import { createUploadSlots } from '../server/upload-slots';
 
 export interface BuildOptions {
   /** Replace parts for tests: a store already open, a fixed clock, another evidence store. */
@@ -106,24 +101,6 @@ export function tabCacheControl(filePath: string): string {
 const PUBLIC_PATHS = ['/api/health', '/api/health/ready', '/api/host', '/api/openapi.json', '/api/dev/', '/api/messages'];
 
 export async function buildServer(config: ServerConfig, options: BuildOptions = {}): Promise<BuiltServer> {
-  const store = options.store ?? (await createStore({ dataDir: config.dataDir, poolSize: config.databasePoolSize, ...(config.databaseUrl ? { databaseUrl: config.databaseUrl } : {}) }));
-  const directory = cachedDirectory(store.read.directory);
-  const configured = createEvidenceStore(config.evidence, { pendingQueue: createPendingEvidenceQueue(store.db) });
-  const evidence = options.evidence ?? configured;
-  const deps: AppDeps = {
-    store,
-    directory,
-    evidence,
-    clock: options.clock ?? systemClock,
-    settings: { workflow: { authorisationValidDays: config.authorisationValidDays }, protocol: config.protocol, maxEvidenceBytes: config.maxEvidenceBytes, reminders: config.reminders },
-  };
-  const localTokens = config.localSignIn ? createLocalTokens(await loadLocalSigningKey(config.dataDir)) : undefined;
-  if (config.localSignIn) {
-    for (const person of DEMO_PEOPLE) await store.people.upsert(person);
-  }
-  const teamsSso = options.teamsSso ?? (config.teamsSso ? createTeamsSsoVerifier(config.teamsSso) : undefined);
-  const authenticate = createAuthenticator({ directory, ...(localTokens ? { local: localTokens } : {}), ...(teamsSso ? { teamsSso } : {}) });
-
   const app = Fastify({
     // Every line written while a request is handled carries its id, also lines from the bot and
     // the use cases that log through app.log.
@@ -139,6 +116,27 @@ export async function buildServer(config: ServerConfig, options: BuildOptions = 
     clientErrorHandler: answerClientError,
   });
   app.setErrorHandler(handleError);
+  const store = options.store ?? (await createStore({ dataDir: config.dataDir, poolSize: config.databasePoolSize, ...(config.databaseUrl ? { databaseUrl: config.databaseUrl } : {}), onPoolError: (error) => app.log.warn({ err: error }, 'PostgreSQL dropped an idle pooled connection') }));
+  const directory = cachedDirectory(store.read.directory);
+  // One sign-in to Microsoft Graph (one MSAL client and token cache) per app registration, shared
+  // by evidence, the directory sync and the app installer.
+  const signIn = graphSignIn();
+  const configured = createEvidenceStore(config.evidence, { pendingQueue: createPendingEvidenceQueue(store.db), signIn });
+  const evidence = options.evidence ?? configured;
+  const deps: AppDeps = {
+    store,
+    directory,
+    evidence,
+    clock: options.clock ?? systemClock,
+    settings: { workflow: { authorisationValidDays: config.authorisationValidDays }, protocol: config.protocol, maxEvidenceBytes: config.maxEvidenceBytes, reminders: config.reminders },
+  };
+  const localTokens = config.localSignIn ? createLocalTokens(await loadLocalSigningKey(config.dataDir)) : undefined;
+  if (config.localSignIn) {
+    for (const person of DEMO_PEOPLE) await store.people.upsert(person);
+  }
+  const teamsSso = options.teamsSso ?? (config.teamsSso ? createTeamsSsoVerifier(config.teamsSso) : undefined);
+  const authenticate = createAuthenticator({ directory, ...(localTokens ? { local: localTokens } : {}), ...(teamsSso ? { teamsSso } : {}) });
+
   app.addHook('onRequest', async (request) => {
     requestContext.enterWith(request.id);
   });
@@ -182,7 +180,7 @@ export async function buildServer(config: ServerConfig, options: BuildOptions = 
   if (config.directory) {
     graphDirectory = createGraphJsonClient({
       ...(config.directory.graphBaseUrl ? { baseUrl: config.directory.graphBaseUrl } : {}),
-      token: createTokenProvider(config.directory.credentials),
+      token: signIn(config.directory.credentials),
       policy: options.directoryRetry ?? { maxAttempts: 5, baseDelayMs: 2000, maxDelayMs: 120_000 },
       ...(config.directory.credentials.caCertificate ? { caCertificate: config.directory.credentials.caCertificate } : {}),
     });
@@ -197,7 +195,7 @@ export async function buildServer(config: ServerConfig, options: BuildOptions = 
 
   const bot = createTeamsBot({
     deps,
-    db: store.db,
+    conversations: createConversationStore(store.db),
     tabUrl: config.publicUrl,
     ...(config.teamsAppId ? { teamsAppId: config.teamsAppId } : {}),
     allowUnauthenticatedLoopback: config.localSignIn,
@@ -206,7 +204,7 @@ export async function buildServer(config: ServerConfig, options: BuildOptions = 
       ? createGraphAppInstaller({
           catalogAppId: config.appInstall.catalogAppId,
           ...(config.appInstall.graphBaseUrl ? { graphBaseUrl: config.appInstall.graphBaseUrl } : {}),
-          token: createTokenProvider(config.appInstall.credentials),
+          token: signIn(config.appInstall.credentials),
         })
       : null,
     onError: (error) => app.log.error({ err: error }, 'bot'),

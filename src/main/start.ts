@@ -1,8 +1,8 @@
 /** Starts the server: `npm start`. With no configuration it runs the embedded local mode. */
 // First: telemetry instruments the modules loaded after it.
-import { telemetryEnabled } from './telemetry';
-import { ConfigError, loadConfig } from './config';
-import { buildServer } from './app';
+import { telemetryEnabled } from '../server/telemetry';
+import { ConfigError, loadConfig } from '../server/config';
+import { buildServer } from './server';
 
 async function main(): Promise<void> {
   let config;

@@ -1,0 +1,54 @@
+/** A PostgreSQL server dropping an idle pooled connection is logged, and the pool carries on. */
+import { sql, type Kysely } from 'kysely';
+import pg from 'pg';
+import { openDatabase } from '../../../src/store';
+import type { Database } from '../../../src/store';
+
+const serverUrl = (): string => {
+  const url = process.env.TEST_DATABASE_URL;
+  if (!url) throw new Error('TEST_DATABASE_URL is not set: run the tests with jest (global-setup starts the server).');
+  return url;
+};
+
+const backendPid = async (db: Kysely<Database>): Promise<number> => (await sql<{ pid: number }>`SELECT pg_backend_pid() AS pid`.execute(db)).rows[0]!.pid;
+
+/** Ends a session from outside, as a server restart or an idle timeout in a proxy does. */
+async function terminate(pid: number): Promise<void> {
+  const admin = new pg.Client({ connectionString: serverUrl() });
+  await admin.connect();
+  try {
+    await admin.query('SELECT pg_terminate_backend($1)', [pid]);
+  } finally {
+    await admin.end();
+  }
+}
+
+describe('the PostgreSQL pool', () => {
+  it('reports a dropped idle connection to onPoolError and answers the next query on a new one', async () => {
+    let report!: (error: Error) => void;
+    const reported = new Promise<Error>((resolve) => (report = resolve));
+    const { db } = await openDatabase({ databaseUrl: serverUrl(), dataDir: ':memory:', poolSize: 1, onPoolError: (error) => report(error) });
+    try {
+      const pid = await backendPid(db);
+      await terminate(pid);
+      expect((await reported).message).toMatch(/terminat/i);
+      expect(await backendPid(db)).not.toBe(pid);
+    } finally {
+      await db.destroy();
+    }
+  });
+
+  it('writes the dropped connection to standard error when nobody asked to hear of it', async () => {
+    let written!: (line: string) => void;
+    const line = new Promise<string>((resolve) => (written = resolve));
+    const spy = jest.spyOn(console, 'error').mockImplementation((text: unknown) => written(String(text)));
+    const { db } = await openDatabase({ databaseUrl: serverUrl(), dataDir: ':memory:', poolSize: 1 });
+    try {
+      await terminate(await backendPid(db));
+      expect(await line).toMatch(/^PostgreSQL dropped an idle pooled connection: .*terminat/i);
+    } finally {
+      spy.mockRestore();
+      await db.destroy();
+    }
+  });
+});

@@ -13,8 +13,11 @@ describe.each(BACKENDS)('refusals on %s', (backend) => {
   let searching: { id: string; version: number; subjectId: string; sessionId: string; evidenceId: string };
   let draftId: string;
 
+  // Starting the server and setting up are separate hooks, so each has jest's whole time limit.
   beforeAll(async () => {
     api = await startApi(backend);
+  });
+  beforeAll(async () => {
     const tokens = await api.tokens('amelia.hart', 'tom.reid', 'sarah.mitchell', 'imran.malik', 'ben.okafor', 'grace.lee', 'jack.turner');
     t = {
       osw: tokens['amelia.hart'],
@@ -40,7 +43,8 @@ describe.each(BACKENDS)('refusals on %s', (backend) => {
     expect(upload.status).toBe(201);
     searching = { id, version, subjectId, sessionId: session.body.id as string, evidenceId: upload.body.id as string };
   });
-  afterAll(async () => api.close());
+  // When the server never started (its hook timed out) there is nothing to close.
+  afterAll(async () => api?.close());
 
   async function refusalsOn(id: string): Promise<{ action: string; actorId: string; reason: string }[]> {
     const rows = await api.server.store.db.selectFrom('audit_entries').select(['action', 'actor_id', 'reason']).where('request_id', '=', id).where('action', 'like', 'refused:%').orderBy('seq').execute();

@@ -25,8 +25,11 @@ describe.each(BACKENDS)('the request list on %s', (backend) => {
     return r.body as unknown as Page;
   };
 
+  // Starting the server and seeding are separate hooks, so each has jest's whole time limit.
   beforeAll(async () => {
     api = await startApi(backend);
+  });
+  beforeAll(async () => {
     const tokens = await api.tokens('amelia.hart', 'tom.reid', 'sarah.mitchell', 'ben.okafor');
     t = { osw: tokens['amelia.hart'], tm: tokens['tom.reid'], sd: tokens['sarah.mitchell'], other: tokens['ben.okafor'] };
     for (let i = 0; i < 6; i += 1) {

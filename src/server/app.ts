@@ -7,7 +7,7 @@ import { randomUUID } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import type { Writable } from 'node:stream';
-import Fastify, { type FastifyInstance, type FastifyRequest } from 'fastify';
+import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import multipart from '@fastify/multipart';
 import fastifyStatic from '@fastify/static';
 import type { AppDeps } from '../app/deps';
@@ -90,7 +90,14 @@ export interface BuiltServer {
   anchor(): Promise<SignedCheckpoint | null>;
   deps: AppDeps;
   store: SqlStore;
+  /** Every route the server answers, one per method, as registered (the fuzzing suite covers each). */
+  routes: readonly RouteSummary[];
   close(): Promise<void>;
+}
+
+export interface RouteSummary {
+  method: string;
+  url: string;
 }
 
 const requestContext = new AsyncLocalStorage<string>();
@@ -137,8 +144,16 @@ export async function buildServer(config: ServerConfig, options: BuildOptions = 
     // Errors Node's HTTP parser finds before Fastify sees a request (431 headers too large, 400 bad
     // request line) are answered in the API's error shape too.
     clientErrorHandler: answerClientError,
+    // A path Fastify cannot decode (bad percent-encoding, invalid UTF-8) is the client's error too.
+    frameworkErrors: (_error, _request, reply) => {
+      void (reply as FastifyReply).status(400).send(errorBody('validation', 'The address is not well-formed.', { '(path)': 'Encode the address as UTF-8.' }));
+    },
   });
   app.setErrorHandler(handleError);
+  const routes: RouteSummary[] = [];
+  app.addHook('onRoute', (route) => {
+    for (const method of [route.method].flat()) routes.push({ method, url: route.url });
+  });
   app.addHook('onRequest', async (request) => {
     requestContext.enterWith(request.id);
   });
@@ -342,6 +357,7 @@ export async function buildServer(config: ServerConfig, options: BuildOptions = 
     dispatcher,
     sequencer,
     anchor,
+    routes,
     async close() {
       if (sweep) clearInterval(sweep);
       if (anchorTimer) clearInterval(anchorTimer);

@@ -251,6 +251,7 @@ export async function buildServer(config: ServerConfig, options: BuildOptions = 
     queue: store.outboxQueue,
     sender: routeByKind({ record_documents: filing, grant_folder_readers: folderReadersSender(deps, configured) }, bot.sender),
     clock: deps.clock,
+    concurrency: config.outboxConcurrency,
     onError: (error, message) => {
       // Someone without the app installed is expected and shown in the tab; log it without a stack.
       if (error instanceof PermanentDeliveryError) app.log.info({ outboxId: message?.id, reason: error.message }, 'notification not deliverable');

@@ -8,7 +8,7 @@ import { randomUUID } from 'node:crypto';
 import type { AppDeps } from '../src/app/deps';
 import type { Caller } from '../src/app/ports';
 import { getRequest } from '../src/app/requests/get-request';
-import { UUID } from '../src/app/requests/shared';
+import { UUID } from '../src/app/gate';
 import { toView, type RequestView } from '../src/app/requests/view';
 import { londonDate } from '../src/domain/dates';
 import { AppError } from '../src/domain/errors';

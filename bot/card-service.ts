@@ -8,6 +8,7 @@ import { randomUUID } from 'node:crypto';
 import type { AppDeps } from '../src/app/deps';
 import type { Caller } from '../src/app/ports';
 import { getRequest } from '../src/app/requests/get-request';
+import { UUID } from '../src/app/gate';
 import { toView, type RequestView } from '../src/app/requests/view';
 import { londonDate } from '../src/domain/dates';
 import { AppError } from '../src/domain/errors';
@@ -37,7 +38,7 @@ export class CardService {
     try {
       view = await getRequest(deps, this.callerFor(person), requestId);
     } catch (error) {
-      if (!(error instanceof AppError) || error.code !== 'not_found') throw error;
+      if (!(error instanceof AppError) || error.code !== 'not_found' || !UUID.test(requestId)) throw error;
       // Only someone who was sent a card about it learns how it ended; anyone else, nothing.
       const copies = await this.options.conversations.cardsForRequest(requestId);
       if (!copies.some((c) => c.personId === person.id)) throw error;

@@ -4,7 +4,7 @@
  * the API calls, answering with the refreshed card. Refusals, stale cards and repeated invokes
  * come back as the current card with a short explanation — never a second transition.
  */
-import { CardFactory, TeamsActivityHandler, type AdaptiveCardInvokeResponse, type AdaptiveCardInvokeValue, type TurnContext } from 'botbuilder';
+import { CardFactory, TeamsActivityHandler, type AdaptiveCardInvokeResponse, type AdaptiveCardInvokeValue, type InvokeResponse, type TurnContext } from 'botbuilder';
 import type { AppDeps } from '../src/app/deps';
 import { listRequests } from '../src/app/requests/list-requests';
 import { takeAction } from '../src/app/requests/take-action';
@@ -127,6 +127,23 @@ export class SmcTeamsBot extends TeamsActivityHandler {
     return buildHelpCard(this.options.tabUrl, false);
   }
 
+  /**
+   * botbuilder reads `value.action.type` without checking that `value.action` exists, so a
+   * malformed invoke would be a 500. It gets the error response Universal Actions define instead:
+   * HTTP 400 with `application/vnd.microsoft.error`, as botbuilder itself answers a wrong action type.
+   */
+  protected override async onInvokeActivity(context: TurnContext): Promise<InvokeResponse> {
+    const value = context.activity.value as { action?: unknown } | null | undefined;
+    const action = value && typeof value === 'object' && !Array.isArray(value) ? value.action : undefined;
+    if (context.activity.name === 'adaptiveCard/action' && (!action || typeof action !== 'object' || Array.isArray(action))) {
+      return {
+        status: 400,
+        body: { statusCode: 400, type: 'application/vnd.microsoft.error', value: { code: 'BadRequest', message: 'The invoke value has no action.' } },
+      };
+    }
+    return super.onInvokeActivity(context);
+  }
+
   protected override async onAdaptiveCardInvoke(context: TurnContext, invokeValue: AdaptiveCardInvokeValue): Promise<AdaptiveCardInvokeResponse> {
     // The conversation was stored on install and is refreshed by messages; a decision only needs the person.
     const person = await this.personOf(context);
@@ -160,7 +177,11 @@ export class SmcTeamsBot extends TeamsActivityHandler {
           : error.code === 'validation'
             ? `${error.message} ${Object.values(error.fields ?? {}).join(' ')}`.trim()
             : `Not done: ${error.message}`;
-      return cardResponse(await current(notice));
+      // A refusal about a request this person cannot see has no card of theirs to show it on.
+      return cardResponse(await current(notice).catch((shown: unknown) => {
+        if (!(shown instanceof AppError)) throw shown;
+        return buildNoticeCard('Not done', notice, tabUrl);
+      }));
     }
   }
 }

@@ -326,6 +326,8 @@ export interface OutboxQueue {
   markSent(id: string, at: Date): Promise<void>;
   /** Records a failed attempt: retry at `retryAt`, or give up (status failed) when it is null. */
   markFailed(id: string, error: string, retryAt: Date | null): Promise<void>;
+  /** Hands back claimed messages not attempted (at shutdown): due at `at`, the claim's attempt not counted. */
+  release(ids: string[], at: Date): Promise<void>;
 }
 
 export interface PeopleAdmin {

@@ -8,7 +8,7 @@ import { randomUUID } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import type { Writable } from 'node:stream';
-import Fastify, { type FastifyInstance, type FastifyRequest } from 'fastify';
+import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import multipart from '@fastify/multipart';
 import fastifyStatic from '@fastify/static';
 import type { AppDeps } from '../app/deps';
@@ -85,7 +85,14 @@ export interface BuiltServer {
   anchor(): Promise<SignedCheckpoint | null>;
   deps: AppDeps;
   store: SqlStore;
+  /** Every route the server answers, one per method, as registered (the fuzzing suite covers each). */
+  routes: readonly RouteSummary[];
   close(): Promise<void>;
+}
+
+export interface RouteSummary {
+  method: string;
+  url: string;
 }
 
 const requestContext = new AsyncLocalStorage<string>();
@@ -114,6 +121,10 @@ export async function buildServer(config: ServerConfig, options: BuildOptions = 
     // Errors Node's HTTP parser finds before Fastify sees a request (431 headers too large, 400 bad
     // request line) are answered in the API's error shape too.
     clientErrorHandler: answerClientError,
+    // A path Fastify cannot decode (bad percent-encoding, invalid UTF-8) is the client's error too.
+    frameworkErrors: (_error, _request, reply) => {
+      void (reply as FastifyReply).status(400).send(errorBody('validation', 'The address is not well-formed.', { '(path)': 'Encode the address as UTF-8.' }));
+    },
   });
   app.setErrorHandler(handleError);
   const store = options.store ?? (await createStore({ dataDir: config.dataDir, poolSize: config.databasePoolSize, ...(config.databaseUrl ? { databaseUrl: config.databaseUrl } : {}), onPoolError: (error) => app.log.warn({ err: error }, 'PostgreSQL dropped an idle pooled connection') }));
@@ -137,6 +148,10 @@ export async function buildServer(config: ServerConfig, options: BuildOptions = 
   const teamsSso = options.teamsSso ?? (config.teamsSso ? createTeamsSsoVerifier(config.teamsSso) : undefined);
   const authenticate = createAuthenticator({ directory, ...(localTokens ? { local: localTokens } : {}), ...(teamsSso ? { teamsSso } : {}) });
 
+  const routes: RouteSummary[] = [];
+  app.addHook('onRoute', (route) => {
+    for (const method of [route.method].flat()) routes.push({ method, url: route.url });
+  });
   app.addHook('onRequest', async (request) => {
     requestContext.enterWith(request.id);
   });
@@ -234,6 +249,7 @@ export async function buildServer(config: ServerConfig, options: BuildOptions = 
     queue: store.outboxQueue,
     sender: routeByKind({ record_documents: filing, grant_folder_readers: folderReadersSender(deps, configured) }, bot.sender),
     clock: deps.clock,
+    concurrency: config.outboxConcurrency,
     onError: (error, message) => {
       // Someone without the app installed is expected and shown in the tab; log it without a stack.
       if (error instanceof PermanentDeliveryError) app.log.info({ outboxId: message?.id, reason: error.message }, 'notification not deliverable');
@@ -340,6 +356,7 @@ export async function buildServer(config: ServerConfig, options: BuildOptions = 
     dispatcher,
     sequencer,
     anchor,
+    routes,
     async close() {
       if (sweep) clearInterval(sweep);
       if (anchorTimer) clearInterval(anchorTimer);

@@ -17,6 +17,10 @@ export interface DispatcherOptions {
   /** Delay before the next attempt, given the number of attempts made so far. */
   backoff?: (attempts: number) => number;
   batchSize?: number;
+  /** Messages delivered at once; messages to the same person (or request) still go one after another. */
+  concurrency?: number;
+  /** How long stop() waits for deliveries under way; claimed messages not yet started are released at once. */
+  stopTimeoutMs?: number;
   /** How long a claimed message is hidden from other instances while being delivered. */
   leaseSeconds?: number;
   /** Pause between polls when the outbox is empty. */
@@ -33,7 +37,10 @@ export interface DrainResult {
 
 export interface Dispatcher {
   start(): void;
-  /** Stops polling and waits for the delivery in progress to finish. */
+  /**
+   * Stops polling, hands back the claimed messages not yet started (due at once for the next
+   * start), and waits for the deliveries under way, at most `stopTimeoutMs`.
+   */
   stop(): Promise<void>;
   /** Delivers everything due now; used by tests and after a state change for low latency. */
   drainOnce(): Promise<DrainResult>;
@@ -42,6 +49,9 @@ export interface Dispatcher {
 }
 
 export const DEFAULT_MAX_ATTEMPTS = 8;
+export const DEFAULT_CONCURRENCY = 8;
+/** Shutdown must finish within 10 s (App Service waits no longer); the rest is left for the next start. */
+export const DEFAULT_STOP_TIMEOUT_MS = 8_000;
 
 /** 5 s, 10 s, 20 s … capped at 15 minutes. */
 export function exponentialBackoff(attempts: number): number {
@@ -52,16 +62,21 @@ export function createDispatcher(options: DispatcherOptions): Dispatcher {
   const { queue, sender, clock } = options;
   const maxAttempts = options.maxAttempts ?? DEFAULT_MAX_ATTEMPTS;
   const backoff = options.backoff ?? exponentialBackoff;
-  const batchSize = options.batchSize ?? 20;
+  const concurrency = Math.max(1, options.concurrency ?? DEFAULT_CONCURRENCY);
+  const batchSize = options.batchSize ?? Math.max(20, concurrency * 4);
   const leaseSeconds = options.leaseSeconds ?? 60;
   const pollIntervalMs = options.pollIntervalMs ?? 1_000;
+  const stopTimeoutMs = options.stopTimeoutMs ?? DEFAULT_STOP_TIMEOUT_MS;
   const onError = options.onError ?? (() => undefined);
 
   let running = false;
+  let stopping = false;
   let timer: NodeJS.Timeout | null = null;
   let current: Promise<unknown> = Promise.resolve();
   let draining: Promise<DrainResult> | null = null;
   let again = false;
+  /** Claimed messages no worker has started, by ordering key; emptied and released on stop. */
+  let waiting: OutboxMessage[][] = [];
 
   async function deliverOne(message: OutboxMessage, result: DrainResult): Promise<void> {
     try {
@@ -81,14 +96,53 @@ export function createDispatcher(options: DispatcherOptions): Dispatcher {
     }
   }
 
+  /**
+   * A card and its later update must reach a person in the order written, so messages are grouped
+   * by request and recipient and each group is delivered in order by one worker; different groups
+   * go in parallel.
+   */
+  function groupsOf(batch: OutboxMessage[]): OutboxMessage[][] {
+    const groups = new Map<string, OutboxMessage[]>();
+    for (const message of batch) {
+      const key = message.requestId || message.recipientId ? `${message.requestId ?? ''}|${message.recipientId ?? ''}` : message.id;
+      const group = groups.get(key);
+      if (group) group.push(message);
+      else groups.set(key, [message]);
+    }
+    return [...groups.values()];
+  }
+
+  async function worker(result: DrainResult): Promise<void> {
+    while (!stopping) {
+      const group = waiting.shift();
+      if (!group) return;
+      for (const [i, message] of group.entries()) {
+        if (stopping) {
+          waiting.push(group.slice(i));
+          return;
+        }
+        await deliverOne(message, result);
+      }
+    }
+  }
+
   async function drain(): Promise<DrainResult> {
     const result: DrainResult = { sent: 0, skipped: 0, retrying: 0, failed: 0 };
-    for (;;) {
+    while (!stopping) {
       const batch = await queue.claimDue(clock.now(), batchSize, leaseSeconds);
-      // In order, so that a card and its later update reach a person in the order written.
-      for (const message of batch) await deliverOne(message, result);
-      if (batch.length < batchSize) return result;
+      waiting = groupsOf(batch);
+      await Promise.all(Array.from({ length: Math.min(concurrency, waiting.length) }, () => worker(result)));
+      if (batch.length < batchSize) break;
     }
+    if (stopping) await releaseWaiting();
+    return result;
+  }
+
+  /** Claimed but not started: due again at once, this attempt not counted. */
+  async function releaseWaiting(): Promise<void> {
+    const ids = waiting.flat().map((m) => m.id);
+    waiting = [];
+    if (ids.length > 0) await queue.release(ids, clock.now());
   }
 
   function drainOnce(): Promise<DrainResult> {
@@ -115,13 +169,28 @@ export function createDispatcher(options: DispatcherOptions): Dispatcher {
     start() {
       if (running) return;
       running = true;
+      stopping = false;
       schedule(0);
     },
     async stop() {
       running = false;
+      stopping = true;
       if (timer) clearTimeout(timer);
       timer = null;
-      await current;
+      try {
+        await releaseWaiting();
+      } catch (error) {
+        // Unreleased messages are claimed again when their lease runs out.
+        onError(error, null);
+      }
+      let bound: NodeJS.Timeout | undefined;
+      const timeout = new Promise<void>((resolve) => {
+        bound = setTimeout(resolve, stopTimeoutMs);
+      });
+      // A delivery still under way after the bound keeps its lease; the sender's idempotency
+      // stops a second copy when it is claimed again after the next start.
+      await Promise.race([Promise.all([current, draining]), timeout]).catch(() => undefined);
+      clearTimeout(bound);
     },
     drainOnce,
     nudge() {

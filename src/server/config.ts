@@ -58,6 +58,8 @@ const envSchema = z.object({
   MAX_EVIDENCE_MB: z.coerce.number().int().min(1).max(10_240).default(DEFAULT_MAX_EVIDENCE_MB),
   MAX_UPLOADS_PER_PERSON: z.coerce.number().int().min(1).max(100).default(2),
   MAX_UPLOADS_TOTAL: z.coerce.number().int().min(1).max(1000).default(8),
+  /** Notifications delivered at once by each instance (messages to one person still go in order). */
+  OUTBOX_CONCURRENCY: z.coerce.number().int().min(1).max(100).default(8),
   RATE_LIMIT_PERSON_PER_MINUTE: z.coerce.number().int().min(1).max(1_000_000).default(600),
   RATE_LIMIT_ADDRESS_PER_MINUTE: z.coerce.number().int().min(1).max(1_000_000).default(3000),
   AUTHORISATION_VALID_DAYS: z.coerce.number().int().min(1).max(365).default(28),
@@ -110,6 +112,7 @@ export interface ServerConfig {
   maxEvidenceBytes: number;
   /** Uploads in progress at once, per person and on this instance. */
   uploads: { perPerson: number; total: number };
+  outboxConcurrency: number;
   /** Requests allowed per minute, per signed-in person and per client address. */
   rateLimit: { perPersonPerMinute: number; perAddressPerMinute: number };
   authorisationValidDays: number;
@@ -251,6 +254,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): ServerConfig {
     ...(directory ? { directory } : {}),
     maxEvidenceBytes,
     uploads: { perPerson: e.MAX_UPLOADS_PER_PERSON, total: e.MAX_UPLOADS_TOTAL },
+    outboxConcurrency: e.OUTBOX_CONCURRENCY,
     rateLimit: { perPersonPerMinute: e.RATE_LIMIT_PERSON_PER_MINUTE, perAddressPerMinute: e.RATE_LIMIT_ADDRESS_PER_MINUTE },
     authorisationValidDays: e.AUTHORISATION_VALID_DAYS,
     protocol: { oneOffReviewDays: e.ONE_OFF_REVIEW_DAYS, platforms: e.PILOT_PLATFORMS.toLowerCase().split(','), followUpDays: e.REMINDER_FOLLOW_UP_DAYS },

@@ -84,5 +84,14 @@ export function createOutboxQueue(db: Kysely<Database>): OutboxQueue {
         .where('id', '=', id)
         .execute();
     },
+    async release(ids, at) {
+      if (ids.length === 0) return;
+      await db
+        .updateTable('outbox')
+        .set({ next_attempt_at: at.toISOString(), attempts: sql<number>`greatest(attempts - 1, 0)` })
+        .where('id', 'in', ids)
+        .where('status', '=', 'pending')
+        .execute();
+    },
   };
 }

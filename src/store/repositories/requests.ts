@@ -5,6 +5,8 @@ import type { RequestState } from '../../domain/states';
 import type { Database, InvestigationRequestsTable } from '../schema';
 import { toSql } from './request-conditions';
 
+const REQUEST_ID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
 /** States in which an authorisation is live and may expire or lapse with time. */
 const LIVE_AUTHORISATION_STATES: RequestState[] = ['authorised', 'assigned', 'searching', 'on_hold'];
 
@@ -71,11 +73,15 @@ function toRow(request: InvestigationRequest) {
 export function createRequestRepository(db: Kysely<Database>): RequestRepository {
   return {
     async get(id) {
+      // Ids come from addresses and card data: one that cannot be a request id finds nothing,
+      // rather than reaching the database as text it refuses (a NUL) or cannot cast.
+      if (!REQUEST_ID.test(id)) return null;
       const row = await db.selectFrom('investigation_requests').selectAll().where('id', '=', id).executeTakeFirst();
       return row ? toRequest(row) : null;
     },
 
     async getForUpdate(id) {
+      if (!REQUEST_ID.test(id)) return null;
       const row = await db.selectFrom('investigation_requests').selectAll().where('id', '=', id).forUpdate().executeTakeFirst();
       return row ? toRequest(row) : null;
     },

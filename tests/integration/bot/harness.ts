@@ -34,6 +34,10 @@ export interface ConnectorStandIn {
   calls: ConnectorCall[];
   /** Conversations whose calls are answered 502, as a connector outage would be. */
   failing: Set<string>;
+  /** Milliseconds each call waits before it is answered, as a slow connector would. */
+  delayMs: number;
+  /** The most calls that were being answered at one time. */
+  readonly mostAtOnce: number;
   close(): Promise<void>;
 }
 
@@ -48,9 +52,18 @@ export async function startConnector(): Promise<ConnectorStandIn> {
   const calls: ConnectorCall[] = [];
   const failing = new Set<string>();
   let next = 0;
+  let atOnce = 0;
+  let mostAtOnce = 0;
+  const state = { delayMs: 0 };
   const server: Server = createServer((req, res) => {
     void (async () => {
+      atOnce += 1;
+      mostAtOnce = Math.max(mostAtOnce, atOnce);
+      res.on('finish', () => {
+        atOnce -= 1;
+      });
       const body = (await readJson(req)) as Record<string, unknown>;
+      if (state.delayMs > 0) await new Promise((resolve) => setTimeout(resolve, state.delayMs));
       const match = /^\/v3\/conversations\/([^/]+)\/activities(?:\/([^/?]+))?/.exec(req.url ?? '');
       res.setHeader('content-type', 'application/json');
       const conversationId = decodeURIComponent(match?.[1] ?? '');
@@ -74,6 +87,15 @@ export async function startConnector(): Promise<ConnectorStandIn> {
     url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/`,
     calls,
     failing,
+    get delayMs() {
+      return state.delayMs;
+    },
+    set delayMs(ms: number) {
+      state.delayMs = ms;
+    },
+    get mostAtOnce() {
+      return mostAtOnce;
+    },
     close: () => new Promise<void>((resolve) => server.close(() => resolve())),
   };
 }

@@ -53,6 +53,13 @@ class MemoryQueue implements OutboxQueue {
     if (retryAt) m.nextAttemptAt = retryAt.toISOString();
     else m.status = 'failed';
   }
+  async release(ids: string[], at: Date): Promise<void> {
+    for (const id of ids) {
+      const m = this.get(id);
+      m.attempts = Math.max(0, m.attempts - 1);
+      m.nextAttemptAt = at.toISOString();
+    }
+  }
   get(id: string): OutboxMessage {
     const m = this.messages.get(id);
     if (!m) throw new Error(`no message ${id}`);

@@ -12,6 +12,7 @@ import { directorySync } from './010_directory_sync';
 import { pendingEvidence } from './020_pending_evidence';
 import { surveysAndPilotSettings } from './030_surveys_and_pilot_settings';
 import { disclosures } from './031_disclosures';
+import { retention } from './032_retention';
 import { requestListOrder } from './040_request_list_order';
 import { auditSequencedAfterCommit } from './050_audit_sequenced_after_commit';
 import { protocolFidelity } from './070_protocol_fidelity';
@@ -26,6 +27,7 @@ export const migrations: Record<string, Migration> = {
   '020_pending_evidence': pendingEvidence,
   '030_surveys_and_pilot_settings': surveysAndPilotSettings,
   '031_disclosures': disclosures,
+  '032_retention': retention,
   '040_request_list_order': requestListOrder,
   '050_audit_sequenced_after_commit': auditSequencedAfterCommit,
   '070_protocol_fidelity': protocolFidelity,

@@ -8,7 +8,7 @@ import type { DisclosureRecord } from '../domain/disclosure';
 import type { EvaluationRow } from '../domain/evaluation';
 import type { EvidenceMetadata } from '../domain/forms';
 import type { PilotSettings } from '../domain/pilot';
-import type { RetentionRecord } from '../domain/retention';
+import type { RetentionRecord, RetentionSettings } from '../domain/retention';
 import type { SurveyAnswer, SurveyChannel } from '../domain/survey';
 import type { InvestigationRequest } from '../domain/request';
 import type { Person, Role } from '../domain/roles';
@@ -188,6 +188,7 @@ export interface RecordDocumentsSource {
   /** Display names by person id. */
   people: Record<string, string>;
   generatedAt: Date;
+  retention?: RetentionSettings;
 }
 
 /** Generates the request's record documents and files them beside its evidence. */

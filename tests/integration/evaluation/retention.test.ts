@@ -8,6 +8,8 @@ import { generateKeyPairSync } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { buffer } from 'node:stream/consumers';
+import JSZip from 'jszip';
 import { sql } from 'kysely';
 import { anchorCheckpoint, createCheckpointSigner, folderCheckpointStore, readPublished, verifyAuditChain, type CheckpointSigner } from '../../../src/audit';
 import { DEFAULT_LAWFUL_BASIS } from '../../../src/domain/retention';
@@ -122,6 +124,13 @@ describe.each(BACKENDS)('retention on %s', (backend) => {
     const documents = await api.server.store.db.selectFrom('record_documents').select('storage_key').where('request_id', '=', id).execute();
     expect(evidence.length).toBe(1);
     expect(documents.length).toBeGreaterThan(0);
+    for (const { storage_key } of documents) {
+      const docx = await JSZip.loadAsync(await buffer(await api.server.deps.evidence.get(storage_key)));
+      const words = ((await docx.file('word/document.xml')?.async('string')) ?? '').replace(/<[^>]+>/g, '');
+      expect(words).toContain('Lawful basisUK GDPR Article 6(1)(e)');
+      expect(words).toContain('Kept for 6 years from closure (completed and shared)');
+      expect(words).toContain('Kept until03/06/2032');
+    }
     const period = '/api/evaluation?from=2026-06-01&to=2026-07-31';
     const before = await api.call('GET', period, { token: t['sarah.mitchell'] });
     await api.server.sequencer.runOnce();

@@ -1,4 +1,5 @@
 import type { ReminderSettings } from '../domain/reminders';
+import type { RetentionSettings } from '../domain/retention';
 import type { ProtocolSettings } from '../domain/protocol';
 import type { WorkflowSettings } from '../domain/workflow';
 import type { Clock, Directory, EvidenceStore, Store } from './ports';
@@ -10,6 +11,8 @@ export interface AppSettings {
   maxEvidenceBytes: number;
   /** When reminders (and the six-month follow-up) fall due; the defaults when absent. */
   reminders?: ReminderSettings;
+  /** The retention schedule and lawful basis; the defaults when absent. */
+  retention?: RetentionSettings;
 }
 
 /** What every use case is given: its ports and settings, never a framework. */

@@ -8,6 +8,7 @@ import type { DisclosureRecord } from '../domain/disclosure';
 import type { EvaluationRow } from '../domain/evaluation';
 import type { EvidenceMetadata } from '../domain/forms';
 import type { PilotSettings } from '../domain/pilot';
+import type { RetentionRecord, RetentionSettings } from '../domain/retention';
 import type { SurveyAnswer, SurveyChannel } from '../domain/survey';
 import type { InvestigationRequest } from '../domain/request';
 import type { Person, Role } from '../domain/roles';
@@ -187,6 +188,7 @@ export interface RecordDocumentsSource {
   /** Display names by person id. */
   people: Record<string, string>;
   generatedAt: Date;
+  retention?: RetentionSettings;
 }
 
 /** Generates the request's record documents and files them beside its evidence. */
@@ -298,6 +300,40 @@ export interface DisclosureRepository {
   get(id: string): Promise<DisclosureRecord | null>;
 }
 
+/** A request as the retention register sees it: disposed ones (tombstones) included. */
+export interface RetentionRequestSummary {
+  id: string;
+  reference: string;
+  state: RequestState;
+  closedAt: string | null;
+  disposedAt: string | null;
+  team: string | null;
+}
+
+export interface RetentionCandidate {
+  request: RetentionRequestSummary;
+  record: RetentionRecord;
+}
+
+export interface RetentionRepository {
+  request(id: string): Promise<RetentionRequestSummary | null>;
+  get(requestId: string): Promise<RetentionRecord>;
+  /** The record, created empty if need be, locked until the transaction ends. */
+  getForUpdate(requestId: string, at: string): Promise<RetentionRecord>;
+  put(record: RetentionRecord, at: string): Promise<void>;
+  /**
+   * For the review list: requests closed at or before `closedBefore` and not disposed of, those
+   * under a legal hold, and disposed ones whose files are still to be removed.
+   */
+  candidates(closedBefore: string): Promise<RetentionCandidate[]>;
+  /**
+   * Makes the request an anonymised tombstone keeping its figures, deletes its evidence, document,
+   * pending-upload and message rows, and redacts its (linked) audit entries by hash. Returns the
+   * redacted entries and the storage keys of the files to remove from the evidence store.
+   */
+  dispose(requestId: string, at: string): Promise<{ redacted: { seq: number; bodyHash: string }[]; files: string[] }>;
+}
+
 /** Everything a use case may read or write inside one database transaction. */
 export interface UnitOfWork {
   requests: RequestRepository;
@@ -313,6 +349,7 @@ export interface UnitOfWork {
   surveys: SurveyRepository;
   pilotSettings: PilotSettingsRepository;
   disclosures: DisclosureRepository;
+  retention: RetentionRepository;
 }
 
 /** The dispatcher's side of the outbox: claim due work safely across several server instances. */
@@ -374,6 +411,8 @@ export interface EvidenceStore {
   /** `expectedSize`, when known, lets a remote store start uploading at once; another size is refused. */
   put(input: EvidencePutInput, options?: { expectedSize?: number }): Promise<StoredEvidence>;
   get(storageKey: string): Promise<Readable>;
+  /** Deletes a file (evidence or a record document) for good; a file already gone is not an error. */
+  remove(storageKey: string): Promise<void>;
 }
 
 /** Who is calling, as established by the identity middleware. */

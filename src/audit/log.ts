@@ -20,7 +20,7 @@ export interface AuditCheckpoint {
   at: string;
 }
 
-export function rowToAuditEntry(row: Omit<Selectable<AuditEntriesTable>, 'position' | 'body_hash'>): AuditEntry {
+export function rowToAuditEntry(row: Omit<Selectable<AuditEntriesTable>, 'position' | 'body_hash' | 'redacted_at'>): AuditEntry {
   return {
     seq: row.seq,
     id: row.id,

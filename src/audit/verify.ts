@@ -15,6 +15,7 @@ import { sql, type Kysely } from 'kysely';
 import type { Database } from '../store/schema';
 import { CHECKPOINT_ORIGIN, checkpointSignatureValid, type SignedCheckpoint } from './checkpoint';
 import { canonicalJson, GENESIS_HASH } from './hash';
+import { DISPOSAL_ACTION } from '../domain/retention';
 import type { PublishedCheckpoint } from './publish';
 
 export interface VerifyOptions {
@@ -53,6 +54,18 @@ interface Row {
   http_request_id: string | null;
   prev_hash: string;
   hash: string;
+  body_hash: string | null;
+  redacted_at: string | null;
+}
+
+
+function vouchedBy(row: Row): { seq: number; bodyHash: string }[] {
+  if (row.action !== DISPOSAL_ACTION || !row.detail || typeof row.detail !== 'object') return [];
+  const redacted = (row.detail as { redacted?: unknown }).redacted;
+  if (!Array.isArray(redacted)) return [];
+  return redacted.filter(
+    (r): r is { seq: number; bodyHash: string } => typeof r === 'object' && r !== null && typeof (r as { seq?: unknown }).seq === 'number' && typeof (r as { bodyHash?: unknown }).bodyHash === 'string',
+  );
 }
 
 // One-shot hashing (Node ≥ 20.12) is about twice as fast as createHash for inputs this small.
@@ -135,9 +148,12 @@ export async function verifyAuditChain(db: Kysely<Database>, options: VerifyOpti
       }
 
       let prevHash = GENESIS_HASH;
+      const redacted = new Map<number, string>();
+      const vouched = new Map<number, string>();
       for (;;) {
         const { rows } = await sql<Row>`
-          select seq, id, at, actor_id, actor_role, action, request_id, from_state, to_state, reason, detail, http_request_id, prev_hash, hash
+          select seq, id, at, actor_id, actor_role, action, request_id, from_state, to_state, reason, detail, http_request_id, prev_hash, hash,
+            body_hash, redacted_at
           from audit_entries where seq >= ${expectedSeq} order by seq limit ${batchSize}`.execute(trx);
         for (const row of rows) {
           const seq = Number(row.seq);
@@ -147,7 +163,12 @@ export async function verifyAuditChain(db: Kysely<Database>, options: VerifyOpti
           if (row.prev_hash !== prevHash) {
             return bad(seq, `its previous hash does not match entry ${seq - 1}: entries were replaced or reordered`);
           }
-          if (sha256(`${seq}:${prevHash}:${rowBodyHash(row)}`) !== row.hash) {
+          // A redacted entry's contents were cleared on disposal: the hash of what it held stands in for
+          // them, and a later disposal entry must name it with that hash (checked at the end).
+          const contentHash = row.redacted_at !== null && row.body_hash !== null ? row.body_hash : rowBodyHash(row);
+          if (row.redacted_at !== null) redacted.set(seq, row.body_hash ?? '');
+          for (const v of vouchedBy(row)) vouched.set(v.seq, v.bodyHash);
+          if (sha256(`${seq}:${prevHash}:${contentHash}`) !== row.hash) {
             return bad(seq, 'its contents do not match its hash: the entry was edited');
           }
           const checks = expected.get(seq);
@@ -159,6 +180,12 @@ export async function verifyAuditChain(db: Kysely<Database>, options: VerifyOpti
           expectedSeq += 1;
         }
         if (rows.length < batchSize) break;
+      }
+
+      for (const [seq, hash] of redacted) {
+        if (vouched.get(seq) !== hash) {
+          return bad(seq, 'its contents were cleared, but no disposal in the chain names it with the hash of what it held: the entry was edited');
+        }
       }
 
       const lastSeq = expectedSeq - 1;

@@ -60,3 +60,16 @@ export function workingDaysBetween(from: Date, to: Date): number {
   }
   return days;
 }
+
+/**
+ * The London calendar date `months` after the instant `iso`, as YYYY-MM-DD; a day the month lacks
+ * (31 January + 1 month) becomes the month's last day.
+ */
+export function addMonths(iso: string, months: number): string {
+  const [y, m, d] = londonDate(new Date(iso)).split('-').map(Number) as [number, number, number];
+  const total = y * 12 + (m - 1) + months;
+  const year = Math.floor(total / 12);
+  const month = (total % 12) + 1;
+  const lastDay = new Date(Date.UTC(year, month, 0)).getUTCDate();
+  return `${year}-${String(month).padStart(2, '0')}-${String(Math.min(d, lastDay)).padStart(2, '0')}`;
+}

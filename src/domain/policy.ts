@@ -58,6 +58,8 @@ export const PERSON_ABILITIES = [
   'propose-disposal',
   'confirm-disposal',
   'place-legal-hold',
+  /** The retention review list and each request's retention, tombstones included. */
+  'view-retention',
 ] as const;
 export type PersonAbility = (typeof PERSON_ABILITIES)[number];
 
@@ -291,6 +293,7 @@ export const POLICY: Record<Ability, AbilityRule> = {
   'propose-disposal': personAbility(['service_manager'], 'propose disposing of a request'),
   'confirm-disposal': personAbility(['service_director'], 'confirm the disposal of a request'),
   'place-legal-hold': personAbility(['service_manager', 'service_director', 'administrator'], 'place or lift a legal hold'),
+  'view-retention': personAbility(['service_manager', 'service_director'], 'see the retention review list'),
 };
 
 /** Everyone who already plays a part on this request, with that part. */

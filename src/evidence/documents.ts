@@ -8,6 +8,7 @@ import { formatDate, formatDateTime } from '../domain/dates';
 import { CONCERN_LABELS, SUBJECT_KIND_LABELS } from '../domain/forms';
 import { subjectLabel, type InvestigationRequest } from '../domain/request';
 import { STATE_LABELS } from '../domain/states';
+import { DEFAULT_RETENTION_SETTINGS, retainUntil, retentionRule, type RetentionSettings } from '../domain/retention';
 
 export const DOCX_CONTENT_TYPE = 'application/vnd.openxmlformats-officedocument.wordprocessingml.document';
 
@@ -18,6 +19,8 @@ export interface RecordDocumentsInput {
   /** Display names by person id; ids are shown where a name is missing. */
   people: Record<string, string>;
   generatedAt: Date;
+  /** The lawful basis and retention schedule in force; the defaults when absent. */
+  retention?: RetentionSettings;
 }
 
 export interface RecordDocument {
@@ -106,7 +109,7 @@ export async function investigationRequestDocx(input: RecordDocumentsInput): Pro
       ['Authorisation to be used by', scope ? formatDate(scope.useBy) : '—'],
     ]),
   ];
-  return pack(`Investigation Request ${r.reference}`, body);
+  return pack(`Investigation Request ${r.reference}`, [...body, ...retentionSection(input)]);
 }
 
 export async function investigationLogDocx(input: RecordDocumentsInput): Promise<Buffer> {
@@ -172,7 +175,21 @@ export async function investigationLogDocx(input: RecordDocumentsInput): Promise
     heading('Shared with'),
     ...(r.sharedWith.length ? r.sharedWith.map((s) => bullet(`${name(s.personId)}, ${formatDateTime(s.at)}`)) : [text('Not yet shared.')]),
   ];
-  return pack(`Investigation Log ${r.reference}`, body);
+  return pack(`Investigation Log ${r.reference}`, [...body, ...retentionSection(input)]);
+}
+
+/** Why the council holds the record and how long it keeps it, as on the request's page. */
+function retentionSection(input: RecordDocumentsInput): (Paragraph | Table)[] {
+  const settings = input.retention ?? DEFAULT_RETENTION_SETTINGS;
+  const until = retainUntil(input.request, settings.schedule);
+  return [
+    heading('Lawful basis and retention'),
+    facts([
+      ['Lawful basis', settings.lawfulBasis],
+      ['Retention rule', retentionRule(input.request.state, settings.schedule)],
+      ['Kept until', until ? formatDate(until) : 'Not yet set: counted from closure'],
+    ]),
+  ];
 }
 
 function personName(input: RecordDocumentsInput): (id: string) => string {

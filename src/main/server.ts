@@ -16,6 +16,7 @@ import { systemClock } from '../app/deps';
 import type { Caller, Clock, DirectorySource, EvidenceStore } from '../app/ports';
 import { expireDueRequests } from '../app/requests/expire-due';
 import { sendDueReminders } from '../app/requests/send-reminders';
+import { removeAllDisposedFiles } from '../app/retention/remove-disposed-files';
 import { askSurveysByBot } from '../app/surveys/ask-surveys-by-bot';
 import { listPeople } from '../app/people/list-people';
 import { AppError } from '../domain/errors';
@@ -51,6 +52,7 @@ import { openApiDocument } from '../server/openapi';
 import { registerDevRoutes } from '../server/routes/dev';
 import { registerOperationsRoutes } from '../server/routes/operations';
 import { registerEvaluationRoutes } from '../server/routes/evaluation';
+import { registerRetentionRoutes } from '../server/routes/retention';
 import { makeTmpDir, registerRequestRoutes } from '../server/routes/requests';
 import { securityHeaders } from '../server/security';
 import { createUploadSlots } from '../server/upload-slots';
@@ -139,7 +141,7 @@ export async function buildServer(config: ServerConfig, options: BuildOptions = 
     directory,
     evidence,
     clock: options.clock ?? systemClock,
-    settings: { workflow: { authorisationValidDays: config.authorisationValidDays }, protocol: config.protocol, maxEvidenceBytes: config.maxEvidenceBytes, reminders: config.reminders },
+    settings: { workflow: { authorisationValidDays: config.authorisationValidDays }, protocol: config.protocol, maxEvidenceBytes: config.maxEvidenceBytes, reminders: config.reminders, retention: config.retention },
   };
   const localTokens = config.localSignIn ? createLocalTokens(await loadLocalSigningKey(config.dataDir)) : undefined;
   if (config.localSignIn) {
@@ -207,6 +209,7 @@ export async function buildServer(config: ServerConfig, options: BuildOptions = 
   await registerAdminRoutes(app, { deps, caller, source: directorySource, bootstrapAdministrators, directoryChanged: () => directory.invalidate() });
   await registerRequestRoutes(app, { deps, caller, tmpDir: await makeTmpDir(config.dataDir), uploads: createUploadSlots(config.uploads) });
   await registerEvaluationRoutes(app, { deps, caller });
+  await registerRetentionRoutes(app, { deps, caller });
 
   const bot = createTeamsBot({
     deps,
@@ -344,6 +347,7 @@ export async function buildServer(config: ServerConfig, options: BuildOptions = 
         .then((written) => {
           if (written > 0) dispatcher.nudge();
         })
+        .then(() => removeAllDisposedFiles(deps))
         .catch((error: unknown) => app.log.error({ err: error }, 'expiry and reminder sweep failed'));
     }, options.sweepIntervalMs);
     sweep.unref();

@@ -6,6 +6,7 @@ import path from 'node:path';
 import { z } from 'zod';
 import type { ProtocolSettings } from '../domain/protocol';
 import type { ReminderSettings } from '../domain/reminders';
+import { DEFAULT_LAWFUL_BASIS, parseRetentionSchedule, type RetentionSettings } from '../domain/retention';
 import { AppError } from '../domain/errors';
 import { appCredentialsFromEnv, evidenceConfigFromEnv, type EvidenceStoreConfig } from '../evidence/config';
 import type { AppCredentials } from '../graph/app-tokens';
@@ -68,6 +69,18 @@ const envSchema = z.object({
     .string()
     .regex(/^[a-z0-9.-]+(,[a-z0-9.-]+)*$/i, { error: 'List host names separated by commas, e.g. facebook.com,fb.com' })
     .default('facebook.com,fb.com,fb.me'),
+  /** Months kept after closure, by how the request closed: shared=72,declined=24,refused=24,cancelled=24,expired=24. */
+  RETENTION_SCHEDULE: z
+    .string()
+    .default('')
+    .superRefine((text, ctx) => {
+      try {
+        parseRetentionSchedule(text);
+      } catch (error) {
+        ctx.addIssue({ code: 'custom', message: (error as Error).message });
+      }
+    }),
+  RETENTION_LAWFUL_BASIS: z.string().trim().min(1).max(2000).optional(),
   REMINDER_DECISION_WORKING_DAYS: z.coerce.number().int().min(1).max(60).default(2),
   REMINDER_FEEDBACK_DAYS: z.coerce.number().int().min(0).max(365).default(5),
   REMINDER_FOLLOW_UP_DAYS: z.coerce.number().int().min(1).max(730).default(182),
@@ -118,6 +131,8 @@ export interface ServerConfig {
   authorisationValidDays: number;
   protocol: ProtocolSettings;
   reminders: ReminderSettings;
+  /** The retention schedule (counted from closure) and the lawful basis shown on each request (docs/retention.md). */
+  retention: RetentionSettings;
   /** Signing and publishing the audit chain's checkpoints (docs/audit.md). */
   audit: AuditAnchorConfig;
   logLevel: z.output<typeof envSchema>['LOG_LEVEL'];
@@ -264,6 +279,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): ServerConfig {
       followUpDays: e.REMINDER_FOLLOW_UP_DAYS,
       monitoringReviewNoticeDays: e.REMINDER_MONITORING_NOTICE_DAYS,
     },
+    retention: { schedule: parseRetentionSchedule(e.RETENTION_SCHEDULE), lawfulBasis: e.RETENTION_LAWFUL_BASIS ?? DEFAULT_LAWFUL_BASIS },
     audit: auditAnchorConfig(
       { AUDIT_SIGNING_KEY: e.AUDIT_SIGNING_KEY, AUDIT_PUBLIC_KEY: e.AUDIT_PUBLIC_KEY, AUDIT_CHECKPOINT_DIR: e.AUDIT_CHECKPOINT_DIR },
       { dataDir, production, evidence },

@@ -2,6 +2,7 @@
 import { RECORD_ABILITIES } from '../domain/policy';
 import { z } from 'zod';
 import { disclosureQuerySchema } from '../domain/disclosure';
+import { disposalProposalSchema, legalHoldSchema } from '../domain/retention';
 import { actionBodySchemas, evidenceMetadataSchema, feedbackSchema, investigationLogSchema, investigationRequestSchema, surveySchema } from '../domain/forms';
 import { pilotSettingsSchema } from '../domain/pilot';
 import { REQUEST_STATES, WORKFLOW_ACTIONS } from '../domain/states';
@@ -134,6 +135,11 @@ export function openApiDocument(): Record<string, unknown> {
       '/api/evaluation/summary.docx': { get: { summary: 'One-page evaluation summary for the Service Director', parameters: period, responses: { '200': { description: 'Word document' }, ...errors(400, 401, 403) } } },
       '/api/surveys': { post: { summary: 'Rate the ease and effectiveness of the authorisation process (once a month)', requestBody: { required: true, content: { 'application/json': { schema: schema(surveySchema) } } }, responses: { '201': { description: 'Answer recorded' }, ...errors(400, 401, 409) } } },
       '/api/surveys/ask': { post: { summary: 'Whether the tab should ask for the survey now (at most once a month, with the bot)', responses: { '200': { description: '{ ask }' }, ...errors(401) } } },
+      '/api/retention/review': { get: { summary: 'Retention review list: due, proposed, under legal hold, files still to remove; service managers and directors', responses: { '200': { description: 'The review list' }, ...errors(401, 403) } } },
+      '/api/retention/requests/{id}': { parameters: [idParam], get: { summary: 'One request’s retention: lawful basis, rule, retain-until date, hold, proposal, disposal (a tombstone once disposed)', responses: { '200': { description: 'Retention' }, ...errors(401, 403, 404) } } },
+      '/api/retention/requests/{id}/hold': { parameters: [idParam], put: { summary: 'Place ({"hold": true, "reason"}) or lift ({"hold": false, "reason"}) a legal hold; audited', requestBody: { required: true, content: { 'application/json': { schema: schema(legalHoldSchema) } } }, responses: { '200': { description: 'Retention' }, ...errors(400, 401, 403, 404, 409) } } },
+      '/api/retention/requests/{id}/proposal': { parameters: [idParam], post: { summary: 'A service manager proposes disposal of a request that is due and not held; audited', requestBody: { required: false, content: { 'application/json': { schema: schema(disposalProposalSchema) } } }, responses: { '200': { description: 'Retention' }, ...errors(400, 401, 403, 404, 409) } } },
+      '/api/retention/requests/{id}/disposal': { parameters: [idParam], post: { summary: 'A service director (not the proposer) confirms disposal: personal data and evidence removed, tombstone and figures kept, audit entries redacted by hash', responses: { '200': { description: 'Retention of the tombstone' }, ...errors(401, 403, 404, 409) } } },
       '/api/disclosures': { post: { summary: 'Subject access search by name, date of birth or profile link; administrators and service managers', requestBody: { required: true, content: { 'application/json': { schema: schema(disclosureQuerySchema) } } }, responses: { '201': { description: 'Disclosure id and the requests found' }, ...errors(400, 401, 403) } } },
       '/api/disclosures/{id}/content': { parameters: [idParam], get: { summary: 'The disclosure bundle (ZIP)', responses: { '200': { description: 'ZIP' }, ...errors(401, 403, 404) } } },
       '/api/pilot/settings': {

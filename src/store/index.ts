@@ -13,6 +13,7 @@ import { createRecordDocumentRepository } from './repositories/documents';
 import { createOutbox, createOutboxQueue } from './repositories/outbox';
 import { createDirectory, createPeopleAdmin } from './repositories/people';
 import { createRequestRepository } from './repositories/requests';
+import { createRetentionRepository } from './repositories/retention';
 import { createDirectorySyncLog } from './repositories/directory-sync';
 import { createSettingsRepository } from './repositories/settings';
 import { createPilotSettingsRepository, createSurveyRepository } from './repositories/surveys';
@@ -57,6 +58,7 @@ export async function createStore(options: StoreOptions): Promise<SqlStore> {
     surveys: createSurveyRepository(executor),
     pilotSettings: createPilotSettingsRepository(executor),
     disclosures: createDisclosureRepository(executor),
+    retention: createRetentionRepository(executor),
   });
 
   return {

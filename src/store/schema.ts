@@ -6,6 +6,7 @@
 import type { ColumnType, Generated, GeneratedAlways } from 'kysely';
 import type { DisclosureMatch, DisclosureQuery } from '../domain/disclosure';
 import type { Feedback, InvestigationLog } from '../domain/forms';
+import type { DisposalProposal, DisposalRecord, LegalHold } from '../domain/retention';
 import type { Decision, InvestigationRequest, RequestForm, Scope } from '../domain/request';
 
 /** A jsonb column: selected as the parsed value, written as JSON text (or null where allowed). */
@@ -53,6 +54,8 @@ export interface InvestigationRequestsTable {
   updated_at: string;
   submitted_at: string | null;
   closed_at: string | null;
+  /** Set when the request was disposed of: the row is then an anonymised tombstone keeping the figures. */
+  disposed_at: Generated<string | null>;
 }
 
 export interface RequestReferenceCountersTable {
@@ -111,6 +114,8 @@ export interface AuditEntriesTable {
   hash: string | null;
   /** The hash of the contents, for the sequencer to link; null on entries written before migration 050. */
   body_hash: string | null;
+  /** Set when the entry's personal contents were cleared on disposal; body_hash then vouches for them. */
+  redacted_at: Generated<string | null>;
 }
 
 export interface AuditCheckpointsTable {
@@ -201,6 +206,15 @@ export interface DisclosuresTable {
   matches: Json<DisclosureMatch[]>;
 }
 
+export interface RequestRetentionTable {
+  request_id: string;
+  legal_hold: Json<LegalHold | null>;
+  proposal: Json<DisposalProposal | null>;
+  disposal: Json<DisposalRecord | null>;
+  files_to_remove: Json<string[]>;
+  updated_at: string;
+}
+
 export interface Database {
   people: PeopleTable;
   investigation_requests: InvestigationRequestsTable;
@@ -218,6 +232,7 @@ export interface Database {
   survey_asks: SurveyAsksTable;
   pilot_settings: PilotSettingsTable;
   disclosures: DisclosuresTable;
+  request_retention: RequestRetentionTable;
 }
 
 export interface PendingEvidenceTable {

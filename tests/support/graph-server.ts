@@ -499,6 +499,18 @@ export class GraphServer {
         ...(more ? { '@odata.nextLink': `${this.origin}/v1.0/drives/${driveId}/root:/${folder}:/children?$skiptoken=${from + page.length}` } : {}),
       });
     }
+    // "POST /drives/{drive-id}/items/{item-id}/permanentDelete" (driveItem: permanentDelete): "If successful,
+    // this method returns a 204 No Content response code. It doesn't return anything in the response body."
+    const permanentDelete = /^\/drives\/([^/]+)\/items\/([^/]+)\/permanentDelete$/.exec(p);
+    if (permanentDelete?.[2] && method === 'POST') {
+      if (!this.authorised(req, res, 'other')) return;
+      if (!this.items.has(permanentDelete[2])) return this.notFound(req, res, 'other');
+      this.items.delete(permanentDelete[2]);
+      this.record(req, 'other', 204);
+      res.writeHead(204);
+      res.end();
+      return;
+    }
     const item = /^\/drives\/([^/]+)\/items\/([^/]+)$/.exec(p);
     if (item?.[2] && method === 'GET') {
       if (!this.authorised(req, res, 'other')) return;

@@ -41,6 +41,6 @@ export async function createRequest(deps: AppDeps, caller: Caller, input: unknow
       await auditEvent(uow, caller, request, 'create', 'originating_worker', now, request.linkedFromRequestId ? { linkedFromRequestId: request.linkedFromRequestId } : null);
       return request;
     });
-    return toView(created, caller.person, now, deps.directory, deps.settings.protocol);
+    return toView(created, caller.person, now, deps.directory, deps.settings.protocol, deps.settings.retention);
   });
 }

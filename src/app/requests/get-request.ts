@@ -7,5 +7,5 @@ import { toView } from './view';
 export async function getRequest(deps: AppDeps, caller: Caller, requestId: string) {
   await expireIfDue(deps, requestId);
   const { request } = await throughGate(deps, caller, 'view', requestId, (gate) => gate.load(deps.store.read));
-  return toView(request, caller.person, deps.clock.now(), deps.directory, deps.settings.protocol);
+  return toView(request, caller.person, deps.clock.now(), deps.directory, deps.settings.protocol, deps.settings.retention);
 }

@@ -74,7 +74,7 @@ export async function listRequests(deps: AppDeps, caller: Caller, query: unknown
   const items = found.slice(0, limit);
   const last = items.at(-1);
   return {
-    items: await Promise.all(items.map((r) => toView(r, person, now, deps.directory, deps.settings.protocol))),
+    items: await Promise.all(items.map((r) => toView(r, person, now, deps.directory, deps.settings.protocol, deps.settings.retention))),
     nextCursor: found.length > limit && last ? encodeCursor({ createdAt: last.createdAt, id: last.id }) : null,
     counts: { waitingForMe: waitingCount },
   };

@@ -6,6 +6,7 @@
  * own filing only, and each occasion's log is a new version, the earlier kept.
  */
 import { randomUUID } from 'node:crypto';
+import { retentionSettings } from '../retention/shared';
 import { notFound } from '../../domain/errors';
 import type { AppDeps } from '../deps';
 import type { Caller, FilingOccasion, RecordDocumentItem, RecordDocumentKind, RecordDocumentWriter } from '../ports';
@@ -37,7 +38,7 @@ export async function fileRecordDocuments(deps: AppDeps, writer: RecordDocumentW
   const kinds = KINDS[occasion];
   const version = 1 + Math.max(0, ...earlier.filter((d) => d.kind === 'investigation_log' && d.occasion !== occasion).map((d) => d.version));
   const written = await writer.write(
-    { request, evidence: await read.evidence.listForRequest(requestId), searchSessions: await read.searchSessions.listForRequest(requestId), people, generatedAt: now },
+    { request, evidence: await read.evidence.listForRequest(requestId), searchSessions: await read.searchSessions.listForRequest(requestId), people, generatedAt: now, retention: retentionSettings(deps) },
     { kinds, version },
   );
   const items: RecordDocumentItem[] = written.map((w) => ({ ...w, id: randomUUID(), requestId, occasion, version, createdAt: now.toISOString() }));

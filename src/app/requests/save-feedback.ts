@@ -29,5 +29,5 @@ export async function saveFeedback(deps: AppDeps, caller: Caller, requestId: str
       return updated;
     }),
   );
-  return toView(saved, caller.person, now, deps.directory, deps.settings.protocol);
+  return toView(saved, caller.person, now, deps.directory, deps.settings.protocol, deps.settings.retention);
 }

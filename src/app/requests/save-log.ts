@@ -40,5 +40,5 @@ export async function saveLog(deps: AppDeps, caller: Caller, requestId: string, 
       return updated;
     });
   });
-  return toView(saved, caller.person, now, deps.directory, deps.settings.protocol);
+  return toView(saved, caller.person, now, deps.directory, deps.settings.protocol, deps.settings.retention);
 }

@@ -71,5 +71,5 @@ export async function takeAction(deps: AppDeps, caller: Caller, requestId: strin
     if ('expired' in result) throw invalidState(`This request has expired: ${result.expired}`);
     return result;
   });
-  return toView(after, caller.person, now, deps.directory, deps.settings.protocol);
+  return toView(after, caller.person, now, deps.directory, deps.settings.protocol, deps.settings.retention);
 }

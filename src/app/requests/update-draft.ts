@@ -34,5 +34,5 @@ export async function updateDraft(deps: AppDeps, caller: Caller, requestId: stri
       return next;
     });
   });
-  return toView(updated, caller.person, now, deps.directory, deps.settings.protocol);
+  return toView(updated, caller.person, now, deps.directory, deps.settings.protocol, deps.settings.retention);
 }

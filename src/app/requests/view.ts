@@ -4,6 +4,7 @@
  */
 import { addDays, londonDate } from '../../domain/dates';
 import { allowedActions, can, isWaitingFor, recordAbilities } from '../../domain/policy';
+import { DEFAULT_RETENTION_SETTINGS, retainUntil, retentionRule, type RetentionSettings } from '../../domain/retention';
 import { oneOffWindowClosesAt, type ProtocolSettings } from '../../domain/protocol';
 import type { InvestigationRequest, RequestForm } from '../../domain/request';
 import type { Person } from '../../domain/roles';
@@ -41,7 +42,14 @@ function forTheRegister(form: RequestForm): RequestForm {
   };
 }
 
-export async function toView(request: InvestigationRequest, viewer: Person, now: Date, directory: Directory, protocol: ProtocolSettings) {
+export async function toView(
+  request: InvestigationRequest,
+  viewer: Person,
+  now: Date,
+  directory: Directory,
+  protocol: ProtocolSettings,
+  retention: RetentionSettings = DEFAULT_RETENTION_SETTINGS,
+) {
   const { form: stored, ...rest } = request;
   const form = can(viewer, 'see-personal-details', request, now).ok ? stored : forTheRegister(stored);
   const ids = new Set<string>(
@@ -83,5 +91,7 @@ export async function toView(request: InvestigationRequest, viewer: Person, now:
     followUpOpensAt: request.sharedWith[0] ? addDays(new Date(request.sharedWith[0].at), protocol.followUpDays).toISOString() : null,
     ageDays: Math.max(0, Math.floor((now.getTime() - new Date(request.createdAt).getTime()) / 86_400_000)),
     today: londonDate(now),
+    /** Why the council may hold this record, and for how long (a legal hold is shown by the retention routes). */
+    retention: { lawfulBasis: retention.lawfulBasis, rule: retentionRule(request.state, retention.schedule), retainUntil: retainUntil(request, retention.schedule) },
   };
 }

@@ -133,6 +133,28 @@ export class SharePointEvidenceStore implements EvidenceStore {
   }
 
   /**
+   * Removes a file for good on disposal: an item waiting for SharePoint leaves the queue; a stored
+   * one is deleted with permanentDelete ("they're permanently removed and aren't sent to the
+   * recycle bin"), not DELETE, which only moves it to the site's recycle bin. Already gone is fine.
+   */
+  async remove(storageKey: string): Promise<void> {
+    if (storageKey.startsWith(PENDING_PREFIX)) {
+      await this.queue.remove(checkedPendingKey(storageKey.slice(PENDING_PREFIX.length)));
+      return;
+    }
+    if (!storageKey.startsWith(SHAREPOINT_PREFIX)) return;
+    const itemId = storageKey.slice(SHAREPOINT_PREFIX.length);
+    if (!/^[A-Za-z0-9!_-]+$/.test(itemId)) return;
+    try {
+      await this.api.call('POST', `/drives/${encodeURIComponent(this.config.driveId)}/items/${encodeURIComponent(itemId)}/permanentDelete`);
+    } catch (error) {
+      if (error instanceof GraphHttpError && error.status === 404) return;
+      if (error instanceof GraphHttpError) throw new AppError('unavailable', `SharePoint could not delete the file: ${error.message}`);
+      throw error;
+    }
+  }
+
+  /**
    * Tries again every pending item that is due (oldest first), each claimed so that no other
    * instance tries it at the same time; failed items and items SharePoint asked us to leave
    * (Retry-After) wait. For each item SharePoint confirms, `recordStored` is called (to point the

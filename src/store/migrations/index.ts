@@ -12,6 +12,7 @@ import { directorySync } from './010_directory_sync';
 import { pendingEvidence } from './020_pending_evidence';
 import { surveysAndPilotSettings } from './030_surveys_and_pilot_settings';
 import { disclosures } from './031_disclosures';
+import { retention } from './032_retention';
 import { requestListOrder } from './040_request_list_order';
 import { requestStateCheck } from './041_request_state_check';
 import { auditSequencedAfterCommit } from './050_audit_sequenced_after_commit';
@@ -27,6 +28,7 @@ export const migrations: Record<string, Migration> = {
   '020_pending_evidence': pendingEvidence,
   '030_surveys_and_pilot_settings': surveysAndPilotSettings,
   '031_disclosures': disclosures,
+  '032_retention': retention,
   '040_request_list_order': requestListOrder,
   '041_request_state_check': requestStateCheck,
   '050_audit_sequenced_after_commit': auditSequencedAfterCommit,

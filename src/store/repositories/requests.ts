@@ -76,13 +76,13 @@ export function createRequestRepository(db: Kysely<Database>): RequestRepository
       // Ids come from addresses and card data: one that cannot be a request id finds nothing,
       // rather than reaching the database as text it refuses (a NUL) or cannot cast.
       if (!REQUEST_ID.test(id)) return null;
-      const row = await db.selectFrom('investigation_requests').selectAll().where('id', '=', id).executeTakeFirst();
+      const row = await db.selectFrom('investigation_requests').selectAll().where('id', '=', id).where('disposed_at', 'is', null).executeTakeFirst();
       return row ? toRequest(row) : null;
     },
 
     async getForUpdate(id) {
       if (!REQUEST_ID.test(id)) return null;
-      const row = await db.selectFrom('investigation_requests').selectAll().where('id', '=', id).forUpdate().executeTakeFirst();
+      const row = await db.selectFrom('investigation_requests').selectAll().where('id', '=', id).where('disposed_at', 'is', null).forUpdate().executeTakeFirst();
       return row ? toRequest(row) : null;
     },
 
@@ -105,7 +105,8 @@ export function createRequestRepository(db: Kysely<Database>): RequestRepository
 
     async list(filter) {
       if (filter.states && filter.states.length === 0) return [];
-      let query = db.selectFrom('investigation_requests').selectAll();
+      // A disposed request is a tombstone for the figures only: no workflow reads it.
+      let query = db.selectFrom('investigation_requests').selectAll().where('disposed_at', 'is', null);
       if (filter.states) query = query.where('state', 'in', filter.states);
       const person = filter.involving;
       if (person !== undefined) {
@@ -129,7 +130,7 @@ export function createRequestRepository(db: Kysely<Database>): RequestRepository
     },
 
     async page(where, options) {
-      let query = db.selectFrom('investigation_requests').selectAll().where((eb) => toSql(eb, where));
+      let query = db.selectFrom('investigation_requests').selectAll().where('disposed_at', 'is', null).where((eb) => toSql(eb, where));
       const after = options.after;
       if (after) query = query.where(sql<SqlBool>`(created_at, id) < (${after.createdAt}::timestamptz, ${after.id})`);
       const rows = await query.orderBy('created_at', 'desc').orderBy('id', 'desc').limit(options.limit).execute();
@@ -140,6 +141,7 @@ export function createRequestRepository(db: Kysely<Database>): RequestRepository
       const row = await db
         .selectFrom('investigation_requests')
         .select((eb) => eb.fn.countAll<string | number>().as('n'))
+        .where('disposed_at', 'is', null)
         .where((eb) => toSql(eb, where))
         .executeTakeFirstOrThrow();
       return Number(row.n);

@@ -78,7 +78,7 @@ describe.each(BACKENDS)('directory sync on %s', (backend) => {
     deps = {
       store,
       directory: store.read.directory,
-      evidence: { put: () => Promise.reject(new Error('unused')), get: () => Promise.reject(new Error('unused')) },
+      evidence: { put: () => Promise.reject(new Error('unused')), get: () => Promise.reject(new Error('unused')), remove: () => Promise.reject(new Error('unused')) },
       clock: { now: () => new Date(Date.parse('2026-11-30T09:00:00Z') + (tick += 1000)) },
       settings: { workflow: { authorisationValidDays: 28 }, protocol: DEFAULT_PROTOCOL_SETTINGS, maxEvidenceBytes: 1024 },
     };

@@ -154,6 +154,7 @@ const EXPECTED_PERSON: Record<PersonAbility, PersonaName[]> = {
   'propose-disposal': ['sm'],
   'confirm-disposal': ['tm', 'sd', 'sd2'],
   'place-legal-hold': ['tm', 'sd', 'sd2', 'sm', 'admin'],
+  'view-retention': ['tm', 'sd', 'sd2', 'sm'],
 };
 
 const recordCases: [RequestState, RecordAbility, PersonaName][] = [];

@@ -5,10 +5,10 @@
  */
 import { addDays, formatDate, londonDate } from './dates';
 import { AppError, forbidden, invalidState, validationError } from './errors';
-import type { ActionBodies } from './forms';
+import { investigationRequestSchema, parseForm, type ActionBodies } from './forms';
 import { can, participants, type Part } from './policy';
 import { PROTOCOL_RULES, ruleError } from './protocol';
-import type { InvestigationRequest, Scope } from './request';
+import { isComplete, type InvestigationRequest, type Scope } from './request';
 import { hasRole, type Person, type Role } from './roles';
 import type { RequestState, WorkflowAction } from './states';
 
@@ -104,6 +104,8 @@ export function decide<A extends WorkflowAction>(
 
   switch (action) {
     case 'submit': {
+      // A draft may be saved with answers missing; it goes to the team manager only complete.
+      parseForm(investigationRequestSchema, request.form);
       const managerId = teamManagerFor(body as Body<'submit'>, actor, facts);
       next.state = 'awaiting_team_manager';
       next.teamManagerId = managerId;
@@ -322,6 +324,8 @@ function authorisedScope(request: InvestigationRequest, b: Body<'authorise'>, no
     throw validationError({ subjectIds: 'Choose people named in this request: a further person needs a new, linked request.' });
   }
   const useBy = addDays(now, settings.authorisationValidDays).toISOString();
+  // Submitted forms are complete (submit checks it); the check keeps the scope from trusting that.
+  if (!isComplete(request.form)) throw invalidState('This request is missing answers and cannot be authorised.');
   const monitoring = request.form.monitoring;
   if (!monitoring) {
     if (b.reviewDates && b.reviewDates.length > 0) {

@@ -2,7 +2,7 @@
 import { RECORD_ABILITIES } from '../domain/policy';
 import { z } from 'zod';
 import { disclosureQuerySchema } from '../domain/disclosure';
-import { actionBodySchemas, evidenceMetadataSchema, feedbackSchema, investigationLogSchema, investigationRequestSchema, surveySchema } from '../domain/forms';
+import { actionBodySchemas, draftRequestSchema, evidenceMetadataSchema, feedbackSchema, investigationLogSchema, investigationRequestSchema, surveySchema } from '../domain/forms';
 import { pilotSettingsSchema } from '../domain/pilot';
 import { REQUEST_STATES, WORKFLOW_ACTIONS } from '../domain/states';
 
@@ -33,6 +33,8 @@ export function openApiDocument(): Record<string, unknown> {
           },
         },
         InvestigationRequestInput: schema(investigationRequestSchema),
+        /** What POST and PUT accept: a draft may leave answers out; `submit` needs InvestigationRequestInput complete. */
+        DraftRequestInput: schema(draftRequestSchema),
         InvestigationRequest: {
           allOf: [
             { $ref: '#/components/schemas/InvestigationRequestInput' },
@@ -78,12 +80,17 @@ export function openApiDocument(): Record<string, unknown> {
           ],
           responses: { '200': { description: 'Requests the caller may see' }, ...errors(400, 401) },
         },
-        post: { requestBody: { required: true, ...json('InvestigationRequestInput') }, responses: { '201': { description: 'Draft created', ...json('InvestigationRequest') }, ...errors(400, 401, 403) } },
+        post: { requestBody: { required: true, ...json('DraftRequestInput') }, responses: { '201': { description: 'Draft created (answers may still be missing)', ...json('InvestigationRequest') }, ...errors(400, 401, 403) } },
       },
       '/api/requests/{id}': {
         parameters: [idParam],
         get: { responses: { '200': { description: 'The request', ...json('InvestigationRequest') }, ...errors(401, 404) } },
-        put: { requestBody: { required: true, ...json('InvestigationRequestInput') }, responses: { '200': { description: 'Draft updated', ...json('InvestigationRequest') }, ...errors(400, 401, 403, 404, 409) } },
+        put: { requestBody: { required: true, ...json('DraftRequestInput') }, responses: { '200': { description: 'Draft updated', ...json('InvestigationRequest') }, ...errors(400, 401, 403, 404, 409) } },
+        delete: {
+          description: 'Discards a draft never submitted (a returned request is withdrawn instead). The audit trail keeps that it existed.',
+          parameters: [{ name: 'version', in: 'query', schema: { type: 'integer' }, description: 'The version you are looking at; refused with 409 when it is stale' }],
+          responses: { '204': { description: 'Discarded' }, ...errors(400, 401, 403, 404, 409) },
+        },
       },
       '/api/requests/{id}/actions/{action}': {
         parameters: [idParam, { name: 'action', in: 'path', required: true, schema: { type: 'string', enum: [...WORKFLOW_ACTIONS] } }],

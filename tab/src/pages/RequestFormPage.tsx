@@ -1,6 +1,7 @@
 /**
- * New (or returned) Investigation Request. Kept in sessionStorage as you type; once it
- * validates it is saved through the API as a draft, then submitted to the team manager.
+ * New (or returned) Investigation Request. Saved on the server as a draft as you type (answers
+ * may still be missing), so it can be picked up from "My requests" anywhere; submitted to the
+ * team manager once complete. `/new` always starts a new draft; a draft is reopened by its address.
  */
 import { useContext, useEffect, useRef, useState } from 'react';
 import { Button, Checkbox, Input, Radio, RadioGroup, Select, Textarea, makeStyles, tokens } from '@fluentui/react-components';
@@ -12,15 +13,15 @@ import { SessionContext } from '../session';
 import type { ApiDecision, ApiRequest } from '../types';
 import { ErrorState, Loading, Notice, PageHeading, SectionHeading } from '../components/common';
 import { ErrorSummary, FormField, Group, fieldId } from '../components/form';
+import { DiscardDraftButton } from '../components/DiscardDraft';
+import { useNotify } from '../components/toast';
 import { UkDateInput } from '../components/UkDateInput';
 import {
+  draftSaveBody,
   emptyChild,
   emptyDraft,
   emptySubject,
   fromRequest,
-  loadStoredDraft,
-  storeDraft,
-  toInput,
   validateDraft,
   type ChildDraft,
   type RequestDraft,
@@ -45,25 +46,40 @@ interface Props {
   describe?: string | null;
 }
 
-type SaveState = { kind: 'idle' } | { kind: 'saving' } | { kind: 'saved'; at: string } | { kind: 'local' } | { kind: 'error'; message: string };
+type SaveState = { kind: 'idle' } | { kind: 'saving' } | { kind: 'saved'; at: string; held: boolean } | { kind: 'error'; message: string };
+
+interface Loaded {
+  draft: RequestDraft;
+  id: string | null;
+  version: number | null;
+  reference: string | null;
+  /** A draft never submitted may be discarded; a returned one is withdrawn instead. */
+  discardable: boolean;
+  returned?: ApiDecision;
+}
 
 export default function RequestFormPage({ id: initialId, linkedFrom = null, describe = null }: Props) {
   const api = useApi();
   const [loadError, setLoadError] = useState<unknown>(null);
-  const [initial, setInitial] = useState<{ draft: RequestDraft; id: string | null; version: number | null; returned?: ApiDecision } | null>(null);
+  const [initial, setInitial] = useState<Loaded | null>(null);
   const [attempt, setAttempt] = useState(0);
 
   useEffect(() => {
     let live = true;
     setLoadError(null);
-    (async () => {
+    (async (): Promise<Loaded> => {
       if (initialId) {
         const request = await api.get<ApiRequest>(`/api/requests/${encodeURIComponent(initialId)}`);
         const returned = request.state === 'draft' && request.lastReason?.reason ? request.lastReason : undefined;
-        return { draft: loadStoredDraft(initialId) ?? fromRequest(request), id: initialId, version: request.version, ...(returned ? { returned } : {}) };
+        return {
+          draft: fromRequest(request),
+          id: initialId,
+          version: request.version,
+          reference: request.reference,
+          discardable: request.abilities.includes('discard-draft'),
+          ...(returned ? { returned } : {}),
+        };
       }
-      const stored = loadStoredDraft(null);
-      if (stored && !linkedFrom) return { draft: stored, id: null, version: null };
       const draft = emptyDraft();
       if (linkedFrom) {
         // A further person becomes a new request linked to the one where they were found.
@@ -74,7 +90,7 @@ export default function RequestFormPage({ id: initialId, linkedFrom = null, desc
         draft.children = parent.children.map((c) => ({ ...emptyChild(), name: c.name, dateOfBirth: c.dateOfBirth ?? '' }));
         draft.subjects = [{ ...emptySubject('unknown_associate'), description: describe ?? '' }];
       }
-      return { draft, id: null, version: null };
+      return { draft, id: null, version: null, reference: null, discardable: true };
     })().then(
       (value) => live && setInitial(value),
       (error: unknown) => live && setLoadError(error),
@@ -86,18 +102,30 @@ export default function RequestFormPage({ id: initialId, linkedFrom = null, desc
 
   if (loadError !== null) return <ErrorState error={loadError} onRetry={() => setAttempt((a) => a + 1)} />;
   if (!initial) return <Loading />;
-  return <RequestForm initialDraft={initial.draft} initialId={initial.id} initialVersion={initial.version} returned={initial.returned} />;
+  return (
+    <RequestForm
+      initialDraft={initial.draft}
+      initialId={initial.id}
+      initialVersion={initial.version}
+      initialReference={initial.reference}
+      discardable={initial.discardable}
+      returned={initial.returned}
+    />
+  );
 }
 
 interface RequestFormProps {
   initialDraft: RequestDraft;
   initialId: string | null;
   initialVersion: number | null;
+  initialReference?: string | null;
+  /** Whether "Discard draft" is offered (a draft never submitted). */
+  discardable?: boolean;
   /** The decision that sent this request back, shown above the form so it is edited with the reason in view. */
   returned?: ApiDecision;
 }
 
-export function RequestForm({ initialDraft, initialId, initialVersion, returned }: RequestFormProps) {
+export function RequestForm({ initialDraft, initialId, initialVersion, initialReference = null, discardable = true, returned }: RequestFormProps) {
   const styles = useStyles();
   const api = useApi();
   const { navigate } = useRouter();
@@ -111,7 +139,14 @@ export function RequestForm({ initialDraft, initialId, initialVersion, returned 
   const [save, setSave] = useState<SaveState>({ kind: 'idle' });
   const [submitting, setSubmitting] = useState(false);
   const [submitError, setSubmitError] = useState<string | null>(null);
-  const saved = useRef<{ id: string | null; version: number | null; json: string }>({ id: initialId, version: initialVersion, json: '' });
+  const notify = useNotify();
+  // What the server holds: a form opened and left alone is not saved again, and `/new` saves nothing until something is written.
+  const saved = useRef<{ id: string | null; version: number | null; reference: string | null; json: string }>({
+    id: initialId,
+    version: initialVersion,
+    reference: initialReference,
+    json: JSON.stringify(draftSaveBody(initialDraft).body),
+  });
   const pendingSave = useRef<Promise<void> | null>(null);
   const focusAfterRender = useRef<string | null>(null);
 
@@ -127,26 +162,28 @@ export function RequestForm({ initialDraft, initialId, initialVersion, returned 
     }
   });
 
-  /** Saves to the API (create or update). Serialised so two saves never race. */
-  const saveToServer = (current: RequestDraft): Promise<void> => {
-    const json = JSON.stringify(toInput(current));
+  /**
+   * Saves the draft to the API (create, then update), answers still missing and all; an answer
+   * still being typed waits for the next save. Serialised so two saves never race. `force`
+   * saves even an untouched new form (submitting one names what is missing).
+   */
+  const saveToServer = (current: RequestDraft, force = false): Promise<void> => {
+    const { body, held } = draftSaveBody(current);
+    const json = JSON.stringify(body);
     const run = async () => {
-      if (json === saved.current.json && saved.current.id) return;
+      if (!body || (json === saved.current.json && (saved.current.id || !force))) return;
       setSave({ kind: 'saving' });
       try {
-        const body = toInput(current);
         const result = saved.current.id
           ? await api.send<ApiRequest>('PUT', `/api/requests/${encodeURIComponent(saved.current.id)}`, { ...body, version: saved.current.version })
           : await api.send<ApiRequest>('POST', '/api/requests', body);
         if (!saved.current.id) {
-          storeDraft(null, null);
           // The address now names the saved draft, so a reload reopens it.
           window.history.replaceState(null, '', `/requests/${encodeURIComponent(result.id)}/edit${window.location.search}`);
         }
-        saved.current = { id: result.id, version: result.version, json };
-        storeDraft(result.id, null);
+        saved.current = { id: result.id, version: result.version, reference: result.reference, json };
         setServerErrors({});
-        setSave({ kind: 'saved', at: result.updatedAt });
+        setSave({ kind: 'saved', at: result.updatedAt, held: held.length > 0 });
       } catch (error) {
         if (error instanceof ApiError && error.fields) setServerErrors(error.fields);
         setSave({ kind: 'error', message: errorMessage(error) });
@@ -158,19 +195,23 @@ export function RequestForm({ initialDraft, initialId, initialVersion, returned 
     return next;
   };
 
-  // Keep every keystroke locally; save to the API once the form is complete and has paused.
+  // Save to the server once typing pauses, complete or not.
   useEffect(() => {
-    storeDraft(saved.current.id, draft);
-    if (!valid) {
-      setSave((s) => (s.kind === 'saving' ? s : { kind: 'local' }));
-      return;
-    }
     const timer = setTimeout(() => {
       saveToServer(draft).catch(() => undefined);
     }, AUTOSAVE_DELAY_MS);
     return () => clearTimeout(timer);
-    // saveToServer reads only refs, so the draft and its validity are the real inputs.
-  }, [draft, valid]);
+    // saveToServer reads only refs, so the draft is the real input.
+  }, [draft]);
+
+  const discard = async () => {
+    // A save under way may be creating the draft: let it finish, then delete what it made.
+    await (pendingSave.current ?? Promise.resolve()).catch(() => undefined);
+    const { id, version } = saved.current;
+    if (id) await api.send<void>('DELETE', `/api/requests/${encodeURIComponent(id)}${version ? `?version=${version}` : ''}`);
+    notify('success', saved.current.reference ? `Draft ${saved.current.reference} discarded` : 'Draft discarded');
+    navigate('/');
+  };
 
   const update = (patch: Partial<RequestDraft>) => setDraft((d) => ({ ...d, ...patch }));
   const touch = (path: string) => setTouched((t) => (t.has(path) ? t : new Set(t).add(path)));
@@ -203,11 +244,10 @@ export function RequestForm({ initialDraft, initialId, initialVersion, returned 
     }
     setSubmitting(true);
     try {
-      await saveToServer(draft);
+      await saveToServer(draft, true);
       const { id, version } = saved.current;
       if (!id || version === null) throw new Error('The draft could not be saved.');
       await api.send<ApiRequest>('POST', `/api/requests/${encodeURIComponent(id)}/actions/submit`, { version });
-      storeDraft(id, null);
       navigate(`/requests/${encodeURIComponent(id)}`);
     } catch (error) {
       setSubmitError(errorMessage(error));
@@ -460,10 +500,10 @@ export function RequestForm({ initialDraft, initialId, initialVersion, returned 
         </Button>
         <span className={styles.status} role="status" aria-live="polite">
           {save.kind === 'saving' && 'Saving draft…'}
-          {save.kind === 'saved' && `Draft saved ${formatDateTime(save.at)}`}
-          {save.kind === 'local' && 'Kept on this device until every required answer is given'}
+          {save.kind === 'saved' && `Draft saved ${formatDateTime(save.at)}${save.held ? '. An answer not yet complete (a date or a link) is saved once it is.' : ''}`}
           {save.kind === 'error' && `Draft not saved: ${save.message}`}
         </span>
+        {discardable && <DiscardDraftButton reference={saved.current.reference} onDiscard={discard} />}
       </div>
     </form>
   );

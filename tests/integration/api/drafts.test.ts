@@ -16,7 +16,7 @@ describe.each(BACKENDS)('drafts on %s', (backend) => {
   let api: ApiHarness;
   beforeAll(async () => {
     api = await startApi(backend);
-  });
+  }, 180_000);
   afterAll(async () => api.close());
 
   const mine = async (token: string) => ((await api.call('GET', '/api/requests?mine=true', { token })).body as unknown as { items: ListedRequest[] }).items;
@@ -77,7 +77,8 @@ describe.each(BACKENDS)('drafts on %s', (backend) => {
 
     const entries = await sql<{ action: string; actor_id: string; detail: { reference?: string } | null }>`
       select action, actor_id, detail from audit_entries where request_id = ${id} order by seq`.execute(api.server.store.db);
-    expect(entries.rows.map((e) => e.action)).toEqual(['create', 'edit_draft', 'discard_draft']);
+    // The two refusals (someone else's try, a stale version) are on the trail too.
+    expect(entries.rows.map((e) => e.action)).toEqual(['create', 'edit_draft', 'refused:discard-draft', 'refused:discard-draft', 'discard_draft']);
     expect(entries.rows.at(-1)).toMatchObject({ actor_id: 'amelia.hart', detail: { reference } });
     // What the draft said is not kept anywhere once discarded.
     const left = await sql<{ n: number }>`select count(*)::int as n from investigation_requests where id = ${id}`.execute(api.server.store.db);

@@ -131,7 +131,8 @@ export interface ApiRequest {
 
 /** A page of `GET /api/requests`. */
 export interface RequestPage {
-  items: ApiRequest[];
+  /** Each with whether its next step is late by the reminder settings. */
+  items: (ApiRequest & { overdue?: boolean })[];
   nextCursor: string | null;
   counts: { waitingForMe: number };
 }

@@ -93,6 +93,8 @@ export interface RequestRepository {
   insert(request: InvestigationRequest): Promise<void>;
   /** Writes the request if its stored version is still `expectedVersion`; false when it is not. */
   update(request: InvestigationRequest, expectedVersion: number): Promise<boolean>;
+  /** Deletes a draft never submitted, if its stored version is still `expectedVersion`; false when it is not there as such. */
+  deleteUnsubmittedDraft(id: string, expectedVersion: number): Promise<boolean>;
   list(filter: RequestFilter): Promise<InvestigationRequest[]>;
   /** Up to `limit` requests meeting `where`, newest first (created, then id), after `after` when given. */
   page(where: Condition, options: { after?: RequestListKey; limit: number }): Promise<InvestigationRequest[]>;

@@ -9,6 +9,9 @@ import type { RequestState } from './states';
 /** The request's fields that name a person. */
 export type PersonField = 'originatingWorkerId' | 'teamManagerId' | 'agreementBy' | 'authorisationBy' | 'accessWorkerId' | 'designatedAccessWorkerId';
 
+/** What a search looks in: references for anyone who sees the request, names only for those who see its details. */
+export type SearchField = 'reference' | 'caseReference' | 'childNames' | 'subjectNames';
+
 export type Condition =
   | { all: Condition[] }
   | { any: Condition[] }
@@ -16,7 +19,11 @@ export type Condition =
   | { state: readonly RequestState[] }
   | { field: PersonField; is: string | null }
   | { resolver: string; role: 'service_manager' | 'service_director' }
-  | { submitted: true };
+  | { submitted: true }
+  /** The text (case aside) appears in one of the fields. */
+  | { matches: string; in: readonly SearchField[] }
+  /** Raised at or after `from`, and before `before` (ISO instants). */
+  | { created: { from?: string; before?: string } };
 
 export const ALWAYS: Condition = { all: [] };
 export const NEVER: Condition = { any: [] };
@@ -46,5 +53,27 @@ export function holds(condition: Condition, request: InvestigationRequest): bool
   if ('state' in condition) return condition.state.includes(request.state);
   if ('field' in condition) return personIn(request, condition.field) === condition.is;
   if ('resolver' in condition) return request.doubtResolvers.some((r) => r.personId === condition.resolver && r.role === condition.role);
+  if ('matches' in condition) {
+    const needle = condition.matches.toLowerCase();
+    return condition.in.some((field) => searchable(request, field).some((text) => text.toLowerCase().includes(needle)));
+  }
+  if ('created' in condition) {
+    const at = Date.parse(request.createdAt);
+    const { from, before } = condition.created;
+    return (!from || at >= Date.parse(from)) && (!before || at < Date.parse(before));
+  }
   return request.submittedAt !== null;
+}
+
+function searchable(request: InvestigationRequest, field: SearchField): string[] {
+  switch (field) {
+    case 'reference':
+      return [request.reference];
+    case 'caseReference':
+      return [request.form.caseReference];
+    case 'childNames':
+      return request.form.children.map((c) => c.name);
+    case 'subjectNames':
+      return request.form.subjects.flatMap((s) => [s.name ?? '', s.otherNames ?? '']);
+  }
 }

@@ -15,6 +15,14 @@ export function londonDate(at: Date): string {
   return `${parts.year}-${parts.month}-${parts.day}`;
 }
 
+/** The instant a calendar day (YYYY-MM-DD) starts in London. */
+export function londonDayStart(iso: string): Date {
+  const utcMidnight = new Date(`${iso}T00:00:00Z`);
+  // London is on UTC or UTC+1: its midnight is 00:00 UTC that day or 23:00 UTC the day before.
+  const summer = new Date(utcMidnight.getTime() - 3_600_000);
+  return londonDate(summer) === iso ? summer : utcMidnight;
+}
+
 const UK_DATE = /^\s*(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})\s*$/;
 const ISO_DATE = /^\d{4}-\d{2}-\d{2}$/;
 

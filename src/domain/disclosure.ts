@@ -3,8 +3,7 @@
  * date of birth or profile link, and keeping everyone else out of what is disclosed.
  */
 import { z } from 'zod';
-import type { Subject } from './forms';
-import type { InvestigationRequest } from './request';
+import type { InvestigationRequest, StoredSubject } from './request';
 
 export const disclosureQuerySchema = z.object({
   name: z.string({ error: 'Enter the person’s name.' }).trim().min(2, { error: 'Enter the person’s name.' }).max(200, { error: 'The name must be 200 characters or fewer.' }),
@@ -46,7 +45,7 @@ export function normaliseLink(link: string): string {
   }
 }
 
-function namesOf(subject: Subject): string[] {
+function namesOf(subject: StoredSubject): string[] {
   const others = (subject.otherNames ?? '').split(/[,;/]|\band\b/i);
   return [subject.name ?? '', ...others].map(normaliseName).filter(Boolean);
 }
@@ -55,7 +54,7 @@ function namesOf(subject: Subject): string[] {
  * Whether a subject of a request is the person asked about: the same profile link, or the same
  * name (or one of their other names) without a different date of birth.
  */
-export function subjectIsPerson(subject: Subject, query: DisclosureQuery): boolean {
+export function subjectIsPerson(subject: StoredSubject, query: DisclosureQuery): boolean {
   if (query.profileLink && subject.profileUrl && normaliseLink(subject.profileUrl) === normaliseLink(query.profileLink)) return true;
   if (!namesOf(subject).includes(normaliseName(query.name))) return false;
   const dob = subject.dateOfBirth?.trim();

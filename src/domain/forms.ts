@@ -95,18 +95,20 @@ export const childSchema = z.object({
   dateOfBirth: isoDate("the child's date of birth").nullable().transform((v) => v ?? undefined).optional(),
 });
 
+const subjectKind = z.enum(SUBJECT_KINDS, { error: 'Choose what kind of person this is.' });
+const subjectFields = {
+  id: id().optional(),
+  name: optionalText('name', 200),
+  otherNames: optionalText('other names', 500),
+  dateOfBirth: optionalText('date of birth or age', 40),
+  area: optionalText('address or area', 500),
+  relationshipToChild: optionalText('relationship to the child', 300),
+  profileUrl: url.nullable().transform((v) => v ?? undefined).optional(),
+  description: optionalText('description', 4000),
+};
+
 export const subjectSchema = z
-  .object({
-    id: id().optional(),
-    kind: z.enum(SUBJECT_KINDS, { error: 'Choose what kind of person this is.' }),
-    name: optionalText('name', 200),
-    otherNames: optionalText('other names', 500),
-    dateOfBirth: optionalText('date of birth or age', 40),
-    area: optionalText('address or area', 500),
-    relationshipToChild: optionalText('relationship to the child', 300),
-    profileUrl: url.nullable().transform((v) => v ?? undefined).optional(),
-    description: optionalText('description', 4000),
-  })
+  .object({ ...subjectFields, kind: subjectKind })
   .superRefine((s, ctx) => {
     if (s.kind === 'unknown_associate') {
       if (!s.description) ctx.addIssue({ code: 'custom', path: ['description'], message: 'Describe the unknown associate in as much detail as you can.' });
@@ -120,9 +122,10 @@ export type Subject = z.output<typeof subjectSchema> & { id: string };
 
 export const MONITORING_FREQUENCIES = ['weekly', 'fortnightly', 'monthly'] as const;
 
+const monitoringFrequency = z.enum(MONITORING_FREQUENCIES, { error: 'Choose how often the profile would be looked at.' });
 export const monitoringSchema = z.object({
   justification: text('why monitoring (rather than a one-off check) is needed'),
-  frequency: z.enum(MONITORING_FREQUENCIES, { error: 'Choose how often the profile would be looked at.' }),
+  frequency: monitoringFrequency,
   endDate: isoDate('the date monitoring would end'),
 });
 export type MonitoringRequest = z.output<typeof monitoringSchema>;
@@ -162,6 +165,76 @@ export const investigationRequestSchema = z
   });
 export type InvestigationRequestInput = z.input<typeof investigationRequestSchema>;
 export type InvestigationRequestForm = z.output<typeof investigationRequestSchema>;
+
+/*
+ * A draft as it is saved while being written: any answer may still be missing, but every answer
+ * given is checked as the full form checks it (characters, lengths, real dates, listed choices),
+ * so a draft never holds what the request could not. Missing text and dates are kept as '' and
+ * missing lists as [], so a draft has the request's shape. `submit` checks the whole form.
+ */
+const draftText = (what: string, max: number) =>
+  safeString()
+    .trim()
+    .max(max, { error: `${capitalise(what)} must be ${max} characters or fewer.` })
+    .nullable()
+    .optional()
+    .transform((v) => v ?? '');
+/** A real date (YYYY-MM-DD or dd/mm/yyyy), or '' while not yet given. */
+const draftDate = (what: string) =>
+  z.preprocess(
+    (v) => (v === null || v === undefined ? '' : typeof v === 'string' ? (v.trim() === '' ? '' : (parseUkDate(v.trim()) ?? v)) : v),
+    z.string({ error: `Enter ${what} as a real date, day/month/year, for example 14/03/2017.` }).refine((v) => v === '' || parseUkDate(v) === v, {
+      error: `Enter ${what} as a real date, day/month/year, for example 14/03/2017.`,
+    }),
+  );
+/** A choice not yet made may be sent as '' or null. */
+const notYetChosen = (v: unknown) => (v === '' || v === null ? undefined : v);
+
+export const draftRequestSchema = z.object({
+  caseReference: draftText('the case reference', 64),
+  team: optionalText('team', 200),
+  children: z
+    .array(z.object({ name: draftText("the child's name", 200), dateOfBirth: childSchema.shape.dateOfBirth }), { error: 'Send the children as a list.' })
+    .max(20)
+    .nullable()
+    .optional()
+    .transform((v) => v ?? []),
+  concernCategories: z
+    .array(z.enum(CONCERN_CATEGORIES, { error: 'Choose a listed concern.' }), { error: 'Send the concerns as a list.' })
+    .max(CONCERN_CATEGORIES.length, { error: 'Choose each concern once.' })
+    .nullable()
+    .optional()
+    .transform((v) => v ?? []),
+  concernOther: optionalText('the other concern', 1000),
+  concernDetails: draftText('the concern', 4000),
+  justification: draftText('why a check is needed and proportionate', 4000),
+  subjects: z
+    .array(z.object({ ...subjectFields, kind: z.preprocess(notYetChosen, subjectKind.optional()) }), { error: 'Send the people to check as a list.' })
+    .max(20, { error: 'A request may name at most 20 people.' })
+    .nullable()
+    .optional()
+    .transform((v) => v ?? []),
+  period: z
+    .object({ from: draftDate('the start of the period'), to: draftDate('the end of the period') })
+    .nullable()
+    .optional()
+    .transform((v) => v ?? { from: '', to: '' })
+    .refine((p) => !p.from || !p.to || p.from <= p.to, { path: ['to'], message: 'The end of the period must be on or after its start.' }),
+  monitoring: z
+    .object({
+      justification: draftText('why monitoring (rather than a one-off check) is needed', 4000),
+      frequency: z.preprocess(notYetChosen, monitoringFrequency.optional()),
+      endDate: draftDate('the date monitoring would end'),
+    })
+    .nullable()
+    .optional()
+    .transform((v) => v ?? null),
+  urgency: z.enum(URGENCIES).optional().default('routine'),
+  neededBy: draftDate('the date the information is needed by'),
+  linkedFromRequestId: id().nullable().transform((v) => v ?? undefined).optional(),
+});
+export type DraftRequestInput = z.input<typeof draftRequestSchema>;
+export type DraftRequestForm = z.output<typeof draftRequestSchema>;
 
 /** Action bodies. `version` is always required so a stale screen cannot act. */
 const version = z.number({ error: 'Send the version of the request you are looking at.' }).int().min(1);

@@ -28,6 +28,8 @@ export const RECORD_ABILITIES = [
   /** Children's dates of birth and people's addresses: not shown to access workers browsing the register. */
   'see-personal-details',
   'edit-draft',
+  /** Delete a draft never submitted; the audit trail keeps that it existed. */
+  'discard-draft',
   /** Raise a new request linked to this one, about a further person found. */
   'raise-linked',
   /** The access worker's findings while searching; the originating worker's assessment after. */
@@ -216,6 +218,19 @@ export const POLICY: Record<Ability, AbilityRule> = {
     waiting: false,
     verb: 'edit',
     notNow: 'Only a draft can be edited: this request has been submitted.',
+  },
+  'discard-draft': {
+    from: ['draft'],
+    grants: [as('originating_worker', 'originator')],
+    reasonRequired: false,
+    waiting: false,
+    verb: 'discard',
+    notNow: 'Only a draft can be discarded: this request has been submitted. Withdraw it instead, giving a reason.',
+    // Nobody else has seen a draft never submitted; a returned one has been seen, and is withdrawn with a reason.
+    onlyIf: {
+      where: () => ({ not: { submitted: true } }),
+      refusal: { code: 'invalid_state', message: 'This request was returned after it was submitted: withdraw it instead, giving a reason.' },
+    },
   },
   'raise-linked': {
     from: NOT_DRAFT,

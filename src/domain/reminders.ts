@@ -54,3 +54,16 @@ export function dueReminders(request: InvestigationRequest, now: Date, settings:
   }
   return due;
 }
+
+/** Reminders that mean a step is late; a monitoring review coming up is notice, not lateness. */
+const LATE_KINDS: readonly DueReminder['kind'][] = ['reminder_decision_waiting', 'reminder_feedback_due', 'reminder_follow_up_due'];
+
+/**
+ * Whether the request's next step is overdue by the reminder settings: a decision left longer than
+ * they allow, feedback or the follow-up past due, or a monitoring review date gone by.
+ */
+export function isOverdue(request: InvestigationRequest, now: Date, settings: ReminderSettings = DEFAULT_REMINDER_SETTINGS): boolean {
+  if (dueReminders(request, now, settings).some((r) => LATE_KINDS.includes(r.kind))) return true;
+  const monitoring = request.authorisation?.scope.monitoring;
+  return Boolean(monitoring && !monitoring.endedOn && ['authorised', 'assigned', 'searching', 'on_hold'].includes(request.state) && monitoring.nextReviewOn < londonDate(now));
+}

@@ -1,8 +1,17 @@
 /** The Investigation Request as the workflow sees it, and the scope an authorisation fixes. */
-import type { Feedback, InvestigationLog, InvestigationRequestForm, Subject } from './forms';
+import { investigationRequestSchema, type DraftRequestForm, type Feedback, type InvestigationLog, type InvestigationRequestForm, type Subject } from './forms';
 import type { RequestState } from './states';
 
+/** The request form complete, as it is from submission on. */
 export type RequestForm = Omit<InvestigationRequestForm, 'subjects'> & { subjects: Subject[] };
+/** The form as stored: a draft may still miss answers; every complete form is also one of these. */
+export type StoredSubject = DraftRequestForm['subjects'][number] & { id: string };
+export type StoredForm = Omit<DraftRequestForm, 'subjects'> & { subjects: StoredSubject[] };
+
+/** Whether every answer the request needs is given: `submit` requires it, so every submitted request's form is. */
+export function isComplete(form: StoredForm): form is RequestForm {
+  return investigationRequestSchema.safeParse(form).success;
+}
 
 export interface Decision {
   by: string;
@@ -36,7 +45,7 @@ export interface InvestigationRequest {
   reference: string;
   state: RequestState;
   version: number;
-  form: RequestForm;
+  form: StoredForm;
   originatingWorkerId: string;
   teamManagerId: string | null;
   agreement: Decision | null;
@@ -59,18 +68,18 @@ export interface InvestigationRequest {
   closedAt: string | null;
 }
 
-export function subjectsInScope(request: InvestigationRequest): Subject[] {
+export function subjectsInScope(request: InvestigationRequest): StoredSubject[] {
   const ids = request.authorisation?.scope.subjectIds;
   if (!ids) return [];
   return request.form.subjects.filter((s) => ids.includes(s.id));
 }
 
-export function subjectLabel(subject: Subject): string {
+export function subjectLabel(subject: Pick<Subject, 'name' | 'description'>): string {
   return subject.name ?? `Unknown associate: ${(subject.description ?? '').slice(0, 80)}`;
 }
 
 /** A request as it is first raised: a draft at version 1, with no decisions yet. */
-export function newDraft(init: { id: string; reference: string; form: RequestForm; originatingWorkerId: string; linkedFromRequestId: string | null; at: string }): InvestigationRequest {
+export function newDraft(init: { id: string; reference: string; form: StoredForm; originatingWorkerId: string; linkedFromRequestId: string | null; at: string }): InvestigationRequest {
   return {
     id: init.id,
     reference: init.reference,

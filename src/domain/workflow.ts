@@ -5,10 +5,10 @@
  */
 import { addDays, formatDate, londonDate } from './dates';
 import { AppError, forbidden, invalidState, validationError } from './errors';
-import type { ActionBodies } from './forms';
+import { investigationRequestSchema, parseForm, type ActionBodies } from './forms';
 import { can, participants, type Part } from './policy';
 import { PROTOCOL_RULES, ruleError } from './protocol';
-import type { InvestigationRequest, Scope } from './request';
+import { isComplete, type InvestigationRequest, type Scope } from './request';
 import { hasRole, type Person, type Role } from './roles';
 import type { RequestState, WorkflowAction } from './states';
 
@@ -112,6 +112,8 @@ const cancelRequest = (s: Step<'withdraw' | 'cancel'>): undefined => {
 /** The workflow, one entry per action: what the action changes and whom it tells (who may take it, and from which states, is policy.ts). */
 const TRANSITIONS: { [A in WorkflowAction]: Transition<A> } = {
   submit: (s) => {
+    // A draft may be saved with answers missing; it goes to the team manager only complete.
+    parseForm(investigationRequestSchema, s.request.form);
     const managerId = teamManagerFor(s.body, s.actor, s.facts);
     s.next.state = 'awaiting_team_manager';
     s.next.teamManagerId = managerId;
@@ -362,6 +364,8 @@ function authorisedScope(request: InvestigationRequest, b: Body<'authorise'>, no
     throw validationError({ subjectIds: 'Choose people named in this request: a further person needs a new, linked request.' });
   }
   const useBy = addDays(now, settings.authorisationValidDays).toISOString();
+  // Submitted forms are complete (submit checks it); the check keeps the scope from trusting that.
+  if (!isComplete(request.form)) throw invalidState('This request is missing answers and cannot be authorised.');
   const monitoring = request.form.monitoring;
   if (!monitoring) {
     if (b.reviewDates && b.reviewDates.length > 0) {

@@ -80,7 +80,7 @@ export async function investigationRequestDocx(input: RecordDocumentsInput): Pro
     heading('People to be checked'),
     grid(
       ['Kind', 'Name or description', 'Other names', 'Date of birth or age', 'Area', 'Relationship to the child', 'Known profile'],
-      f.subjects.map((s) => [SUBJECT_KIND_LABELS[s.kind], subjectLabel(s), s.otherNames ?? '', s.dateOfBirth ?? '', s.area ?? '', s.relationshipToChild ?? '', s.profileUrl ?? '']),
+      f.subjects.map((s) => [s.kind ? SUBJECT_KIND_LABELS[s.kind] : '—', subjectLabel(s), s.otherNames ?? '', s.dateOfBirth ?? '', s.area ?? '', s.relationshipToChild ?? '', s.profileUrl ?? '']),
     ),
     heading('Period and kind of check'),
     facts([
@@ -89,7 +89,7 @@ export async function investigationRequestDocx(input: RecordDocumentsInput): Pro
       ...(f.monitoring
         ? ([
             ['Why monitoring is needed', f.monitoring.justification],
-            ['Frequency', f.monitoring.frequency],
+            ['Frequency', f.monitoring.frequency ?? '—'],
             ['Monitoring ends', formatDate(f.monitoring.endDate)],
           ] as [string, string][])
         : []),

@@ -3,7 +3,7 @@ import { RECORD_ABILITIES } from '../domain/policy';
 import { z } from 'zod';
 import { disclosureQuerySchema } from '../domain/disclosure';
 import { disposalProposalSchema, legalHoldSchema } from '../domain/retention';
-import { actionBodySchemas, evidenceMetadataSchema, feedbackSchema, investigationLogSchema, investigationRequestSchema, surveySchema } from '../domain/forms';
+import { actionBodySchemas, draftRequestSchema, evidenceMetadataSchema, feedbackSchema, investigationLogSchema, investigationRequestSchema, surveySchema } from '../domain/forms';
 import { pilotSettingsSchema } from '../domain/pilot';
 import { REQUEST_STATES, WORKFLOW_ACTIONS } from '../domain/states';
 
@@ -34,6 +34,8 @@ export function openApiDocument(): Record<string, unknown> {
           },
         },
         InvestigationRequestInput: schema(investigationRequestSchema),
+        /** What POST and PUT accept: a draft may leave answers out; `submit` needs InvestigationRequestInput complete. */
+        DraftRequestInput: schema(draftRequestSchema),
         InvestigationRequest: {
           allOf: [
             { $ref: '#/components/schemas/InvestigationRequestInput' },
@@ -76,15 +78,28 @@ export function openApiDocument(): Record<string, unknown> {
             { name: 'state', in: 'query', schema: { type: 'string' }, description: 'Comma-separated states' },
             { name: 'mine', in: 'query', schema: { type: 'boolean' } },
             { name: 'waiting', in: 'query', schema: { type: 'boolean' }, description: 'Only requests the caller can act on now' },
+            {
+              name: 'q',
+              in: 'query',
+              schema: { type: 'string', maxLength: 200 },
+              description: 'Text found in the reference or case reference, or (where the caller may see personal details) a child’s or a person to check’s name or other names',
+            },
+            { name: 'raisedFrom', in: 'query', schema: { type: 'string' }, description: 'Raised on or after this day (dd/mm/yyyy or YYYY-MM-DD, London)' },
+            { name: 'raisedTo', in: 'query', schema: { type: 'string' }, description: 'Raised on or before this day' },
           ],
           responses: { '200': { description: 'Requests the caller may see' }, ...errors(400, 401) },
         },
-        post: { requestBody: { required: true, ...json('InvestigationRequestInput') }, responses: { '201': { description: 'Draft created', ...json('InvestigationRequest') }, ...errors(400, 401, 403) } },
+        post: { requestBody: { required: true, ...json('DraftRequestInput') }, responses: { '201': { description: 'Draft created (answers may still be missing)', ...json('InvestigationRequest') }, ...errors(400, 401, 403) } },
       },
       '/api/requests/{id}': {
         parameters: [idParam],
         get: { responses: { '200': { description: 'The request', ...json('InvestigationRequest') }, ...errors(401, 404) } },
-        put: { requestBody: { required: true, ...json('InvestigationRequestInput') }, responses: { '200': { description: 'Draft updated', ...json('InvestigationRequest') }, ...errors(400, 401, 403, 404, 409) } },
+        put: { requestBody: { required: true, ...json('DraftRequestInput') }, responses: { '200': { description: 'Draft updated', ...json('InvestigationRequest') }, ...errors(400, 401, 403, 404, 409) } },
+        delete: {
+          description: 'Discards a draft never submitted (a returned request is withdrawn instead). The audit trail keeps that it existed.',
+          parameters: [{ name: 'version', in: 'query', schema: { type: 'integer' }, description: 'The version you are looking at; refused with 409 when it is stale' }],
+          responses: { '204': { description: 'Discarded' }, ...errors(400, 401, 403, 404, 409) },
+        },
       },
       '/api/requests/{id}/actions/{action}': {
         parameters: [idParam, { name: 'action', in: 'path', required: true, schema: { type: 'string', enum: [...WORKFLOW_ACTIONS] } }],

@@ -7,7 +7,7 @@ import type { ColumnType, Generated, GeneratedAlways } from 'kysely';
 import type { DisclosureMatch, DisclosureQuery } from '../domain/disclosure';
 import type { Feedback, InvestigationLog } from '../domain/forms';
 import type { DisposalProposal, DisposalRecord, LegalHold } from '../domain/retention';
-import type { Decision, InvestigationRequest, RequestForm, Scope } from '../domain/request';
+import type { Decision, InvestigationRequest, StoredForm, Scope } from '../domain/request';
 
 /** A jsonb column: selected as the parsed value, written as JSON text (or null where allowed). */
 type JsonText<T> = null extends T ? string | null : string;
@@ -40,7 +40,7 @@ export interface InvestigationRequestsTable {
   /** Kept by PostgreSQL from `agreement` and `authorisation`, for the "involving" filter. */
   agreement_by: GeneratedAlways<string | null>;
   authorisation_by: GeneratedAlways<string | null>;
-  form: Json<RequestForm>;
+  form: Json<StoredForm>;
   agreement: Json<Decision | null>;
   authorisation: Json<(Decision & { scope: Scope }) | null>;
   doubt_resolvers: Json<InvestigationRequest['doubtResolvers']>;

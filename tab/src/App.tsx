@@ -4,7 +4,7 @@ import { Button, makeStyles, tokens } from '@fluentui/react-components';
 import { useApi } from './api';
 import { Link, matchRoute, Router, useRouter } from './router';
 import { SessionContext } from './session';
-import type { Me } from './types';
+import type { Me, RequestPage } from './types';
 import { EmptyState, ErrorState, Loading, PageHeading, useLoad } from './components/common';
 import { AppToaster } from './components/toast';
 
@@ -81,6 +81,7 @@ function Shell({ hostKind, deepLinkRequestId, signOut }: AppProps) {
         <span className={styles.brand}>Social Media Checks</span>
         <nav aria-label="Main" className={styles.nav}>
           <Link to="/">Requests</Link>
+          <WaitingCount />
           {me.data.roles.includes('social_worker') && <Link to="/new">New request</Link>}
           {me.data.roles.includes('administrator') && <Link to="/admin">Administration</Link>}
           {(me.data.roles.includes('service_manager') || me.data.roles.includes('service_director')) && <Link to="/evaluation">Pilot evaluation</Link>}
@@ -102,6 +103,16 @@ function Shell({ hostKind, deepLinkRequestId, signOut }: AppProps) {
       </main>
     </SessionContext.Provider>
   );
+}
+
+/** How many requests wait for the person, in the navigation; asked again on every navigation. */
+function WaitingCount() {
+  const api = useApi();
+  const { seq } = useRouter();
+  const counts = useLoad(() => api.get<RequestPage>('/api/requests?waiting=true&limit=1'), `waiting-${seq}`);
+  if (counts.status !== 'ready' || counts.data.counts.waitingForMe === 0) return null;
+  const n = counts.data.counts.waitingForMe;
+  return <span role="status">{n === 1 ? '1 waiting for you' : `${n} waiting for you`}</span>;
 }
 
 function Page() {

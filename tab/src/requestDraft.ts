@@ -1,8 +1,8 @@
 /**
- * The Investigation Request form's working copy: every input as text, so a half-filled form
- * can be kept in sessionStorage, and turned into the API body the zod schema checks.
+ * The Investigation Request form's working copy: every input as text, turned into the API body
+ * the zod schemas check — the draft schema for saving as you go, the full one for submitting.
  */
-import { fieldErrors, investigationRequestSchema, type ConcernCategory, type InvestigationRequestInput, type SubjectKind } from '../../src/domain/forms';
+import { draftRequestSchema, fieldErrors, investigationRequestSchema, type ConcernCategory, type InvestigationRequestInput, type SubjectKind } from '../../src/domain/forms';
 import type { ApiRequest } from './types';
 
 export interface ChildDraft {
@@ -121,6 +121,30 @@ export function validateDraft(d: RequestDraft): Record<string, string> {
   return result.success ? {} : fieldErrors(result.error);
 }
 
+/** Removes the answer at a dotted path (as the API names fields) from a body being saved. */
+function removeAt(body: unknown, path: string[]): void {
+  const [head, ...rest] = path;
+  if (head === undefined || typeof body !== 'object' || body === null) return;
+  if (rest.length > 0) return removeAt((body as Record<string, unknown>)[head], rest);
+  if (Array.isArray(body)) body.splice(Number(head), 1);
+  else delete (body as Record<string, unknown>)[head];
+}
+
+/**
+ * What autosave sends: every answer a draft may hold. An answer still being typed (half a date, a
+ * link without its https://) is left out until it is complete, so saving never fails on it; `held`
+ * names what was left out. `body` is null when nothing could be sent.
+ */
+export function draftSaveBody(d: RequestDraft): { body: InvestigationRequestInput | null; held: string[] } {
+  const body = toInput(d);
+  const first = draftRequestSchema.safeParse(body);
+  if (first.success) return { body, held: [] };
+  const held = Object.keys(fieldErrors(first.error));
+  // Deepest first, so removing an item of a list does not shift a later path.
+  for (const path of [...held].sort().reverse()) removeAt(body, path.split('.'));
+  return { body: draftRequestSchema.safeParse(body).success ? body : null, held };
+}
+
 export function fromRequest(r: ApiRequest): RequestDraft {
   return {
     caseReference: r.caseReference,
@@ -130,10 +154,10 @@ export function fromRequest(r: ApiRequest): RequestDraft {
     concernOther: r.concernOther ?? '',
     concernDetails: r.concernDetails,
     justification: r.justification,
-    subjects: r.subjects.map((s) => ({
+    subjects: r.subjects.length === 0 ? [emptySubject()] : r.subjects.map((s) => ({
       key: newKey(),
       id: s.id,
-      kind: s.kind,
+      kind: s.kind ?? '',
       name: s.name ?? '',
       otherNames: s.otherNames ?? '',
       dateOfBirth: s.dateOfBirth ?? '',
@@ -152,26 +176,4 @@ export function fromRequest(r: ApiRequest): RequestDraft {
     neededBy: r.neededBy,
     linkedFromRequestId: r.linkedFromRequestId ?? '',
   };
-}
-
-export function draftStorageKey(id: string | null): string {
-  return `smc.requestDraft.${id ?? 'new'}`;
-}
-
-export function loadStoredDraft(id: string | null): RequestDraft | null {
-  try {
-    const raw = sessionStorage.getItem(draftStorageKey(id));
-    return raw ? (JSON.parse(raw) as RequestDraft) : null;
-  } catch {
-    return null;
-  }
-}
-
-export function storeDraft(id: string | null, draft: RequestDraft | null): void {
-  try {
-    if (draft) sessionStorage.setItem(draftStorageKey(id), JSON.stringify(draft));
-    else sessionStorage.removeItem(draftStorageKey(id));
-  } catch {
-    // Storage full or disabled: the form still works, only the local copy is lost.
-  }
 }

@@ -29,7 +29,8 @@ export interface Me {
 
 export interface ApiSubject {
   id: string;
-  kind: SubjectKind;
+  /** Missing only in a draft not yet finished. */
+  kind?: SubjectKind;
   name?: string;
   otherNames?: string;
   dateOfBirth?: string;
@@ -96,6 +97,7 @@ export interface ApiRequest {
   allowedActions: { action: WorkflowAction; reasonRequired: boolean }[];
   abilities: RecordAbility[];
   waitingForMe: boolean;
+  /** In a draft, answers not yet given are empty ('' or []). */
   caseReference: string;
   team?: string;
   children: { name: string; dateOfBirth?: string }[];
@@ -105,7 +107,7 @@ export interface ApiRequest {
   justification: string;
   subjects: ApiSubject[];
   period: { from: string; to: string };
-  monitoring: { justification: string; frequency: string; endDate: string } | null;
+  monitoring: { justification: string; frequency?: string; endDate: string } | null;
   urgency?: 'routine' | 'urgent';
   neededBy: string;
   linkedFromRequestId?: string | null;
@@ -129,7 +131,8 @@ export interface ApiRequest {
 
 /** A page of `GET /api/requests`. */
 export interface RequestPage {
-  items: ApiRequest[];
+  /** Each with whether its next step is late by the reminder settings. */
+  items: (ApiRequest & { overdue?: boolean })[];
   nextCursor: string | null;
   counts: { waitingForMe: number };
 }

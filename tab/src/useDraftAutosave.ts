@@ -1,51 +1,58 @@
 /**
- * Autosave for the request form: every change is kept in sessionStorage at once, and once the
- * draft validates and typing has paused it is saved through the API (created, then updated with
- * its version). Saves run one after another, so two never race.
+ * Autosave for the request form: once typing pauses the draft is saved on the server, answers
+ * still missing and all (created, then updated with its version), so it can be picked up from
+ * "My requests" anywhere. An answer still being typed (a half date or link) waits for the next
+ * save. Saves run one after another, so two never race.
  */
 import { useEffect, useRef, useState } from 'react';
 import { ApiError, errorMessage, useApi } from './api';
-import { storeDraft, toInput, type RequestDraft } from './requestDraft';
+import { draftSaveBody, type RequestDraft } from './requestDraft';
 import type { ApiRequest } from './types';
 
 const AUTOSAVE_DELAY_MS = 1200;
 
-export type SaveState = { kind: 'idle' } | { kind: 'saving' } | { kind: 'saved'; at: string } | { kind: 'local' } | { kind: 'error'; message: string };
+export type SaveState = { kind: 'idle' } | { kind: 'saving' } | { kind: 'saved'; at: string; held: boolean } | { kind: 'error'; message: string };
 
 export interface DraftAutosave {
   save: SaveState;
   /** Field errors the server gave for the last save. */
   serverErrors: Record<string, string>;
-  /** Saves now (waiting for any save under way) and resolves with the saved draft's id and version. */
+  /** The saved draft's reference, or null while nothing has been saved. */
+  reference: string | null;
+  /** Saves now, even an untouched new form (waiting for any save under way), and resolves with the saved draft's id and version. */
   saveNow(draft: RequestDraft): Promise<{ id: string; version: number }>;
+  /** Lets a save under way finish, then deletes whatever draft exists; resolves with its reference. */
+  discard(): Promise<string | null>;
 }
 
-export function useDraftAutosave(draft: RequestDraft, valid: boolean, initial: { id: string | null; version: number | null }): DraftAutosave {
+export function useDraftAutosave(draft: RequestDraft, initial: { id: string | null; version: number | null; reference: string | null }): DraftAutosave {
   const api = useApi();
   const [save, setSave] = useState<SaveState>({ kind: 'idle' });
   const [serverErrors, setServerErrors] = useState<Record<string, string>>({});
-  const saved = useRef<{ id: string | null; version: number | null; json: string }>({ ...initial, json: '' });
+  // What the server holds: a form opened and left alone is not saved again, and `/new` saves nothing until something is written.
+  const saved = useRef<{ id: string | null; version: number | null; reference: string | null; json: string }>({
+    ...initial,
+    json: JSON.stringify(draftSaveBody(draft).body),
+  });
   const pendingSave = useRef<Promise<void> | null>(null);
 
-  const saveToServer = (current: RequestDraft): Promise<void> => {
-    const json = JSON.stringify(toInput(current));
+  const saveToServer = (current: RequestDraft, force = false): Promise<void> => {
+    const { body, held } = draftSaveBody(current);
+    const json = JSON.stringify(body);
     const run = async () => {
-      if (json === saved.current.json && saved.current.id) return;
+      if (!body || (json === saved.current.json && (saved.current.id || !force))) return;
       setSave({ kind: 'saving' });
       try {
-        const body = toInput(current);
         const result = saved.current.id
           ? await api.send<ApiRequest>('PUT', `/api/requests/${encodeURIComponent(saved.current.id)}`, { ...body, version: saved.current.version })
           : await api.send<ApiRequest>('POST', '/api/requests', body);
         if (!saved.current.id) {
-          storeDraft(null, null);
           // The address now names the saved draft, so a reload reopens it.
           window.history.replaceState(null, '', `/requests/${encodeURIComponent(result.id)}/edit${window.location.search}`);
         }
-        saved.current = { id: result.id, version: result.version, json };
-        storeDraft(result.id, null);
+        saved.current = { id: result.id, version: result.version, reference: result.reference, json };
         setServerErrors({});
-        setSave({ kind: 'saved', at: result.updatedAt });
+        setSave({ kind: 'saved', at: result.updatedAt, held: held.length > 0 });
       } catch (error) {
         if (error instanceof ApiError && error.fields) setServerErrors(error.fields);
         setSave({ kind: 'error', message: errorMessage(error) });
@@ -57,26 +64,28 @@ export function useDraftAutosave(draft: RequestDraft, valid: boolean, initial: {
     return next;
   };
 
-  // Keep every keystroke locally; save to the API once the form is complete and has paused.
   useEffect(() => {
-    storeDraft(saved.current.id, draft);
-    if (!valid) {
-      setSave((s) => (s.kind === 'saving' ? s : { kind: 'local' }));
-      return;
-    }
     const timer = setTimeout(() => {
       saveToServer(draft).catch(() => undefined);
     }, AUTOSAVE_DELAY_MS);
     return () => clearTimeout(timer);
-    // saveToServer reads only refs, so the draft and its validity are the real inputs.
-  }, [draft, valid]);
+    // saveToServer reads only refs, so the draft is the real input.
+  }, [draft]);
 
   const saveNow = async (current: RequestDraft) => {
-    await saveToServer(current);
+    await saveToServer(current, true);
     const { id, version } = saved.current;
     if (!id || version === null) throw new Error('The draft could not be saved.');
     return { id, version };
   };
 
-  return { save, serverErrors, saveNow };
+  const discard = async () => {
+    // A save under way may be creating the draft: let it finish, then delete what it made.
+    await (pendingSave.current ?? Promise.resolve()).catch(() => undefined);
+    const { id, version, reference } = saved.current;
+    if (id) await api.send<void>('DELETE', `/api/requests/${encodeURIComponent(id)}${version ? `?version=${version}` : ''}`);
+    return reference;
+  };
+
+  return { save, serverErrors, reference: saved.current.reference, saveNow, discard };
 }

@@ -8,7 +8,7 @@ import userEvent from '@testing-library/user-event';
 import { FluentProvider, teamsLightTheme } from '@fluentui/react-components';
 import { ApiContext, type Api } from '../../tab/src/api';
 import { RequestForm } from '../../tab/src/pages/RequestFormPage';
-import { emptyDraft, loadStoredDraft, type RequestDraft } from '../../tab/src/requestDraft';
+import { emptyDraft, type RequestDraft } from '../../tab/src/requestDraft';
 import type { ApiDecision } from '../../tab/src/types';
 
 interface Call {
@@ -62,8 +62,6 @@ function complete(): RequestDraft {
 }
 
 const submitButton = () => screen.getByRole('button', { name: 'Submit to team manager' });
-
-beforeEach(() => sessionStorage.clear());
 
 describe('New Investigation Request form', () => {
   it('shows each message beside its field and in a summary when an empty form is submitted', async () => {
@@ -191,12 +189,29 @@ describe('New Investigation Request form', () => {
     expect((await screen.findAllByText('Describe the other concern.')).length).toBeGreaterThan(0);
   });
 
-  it('keeps an incomplete form on this device, then saves a valid one as a draft and submits it', async () => {
+  it('saves an unfinished form on the server as a draft, leaving out a date still being typed', async () => {
+    const draft = emptyDraft();
+    draft.caseReference = 'CMS-7';
+    const { user, calls } = renderForm(draft);
+    // Nothing is saved for a form opened and left as it was.
+    await new Promise((resolve) => setTimeout(resolve, 1500));
+    expect(calls).toEqual([]);
+    await user.type(screen.getByLabelText(/Period to look at: from/), '14/03');
+    await waitFor(() => expect(calls.filter((c) => c.method === 'POST' && c.path === '/api/requests')).toHaveLength(1), { timeout: 4000 });
+    expect(calls[0]?.body).toMatchObject({ caseReference: 'CMS-7', concernDetails: '', period: { to: '' } });
+    expect((calls[0]?.body as { period: { from?: string } }).period.from).toBeUndefined();
+    expect(await screen.findByText(/Draft saved .*An answer not yet complete/)).toBeTruthy();
+
+    await user.type(screen.getByLabelText(/Period to look at: from/), '/2026');
+    const periodFrom = (c: Call) => (c.body as { period?: { from?: string } }).period?.from;
+    await waitFor(() => expect(calls.filter((c) => c.method === 'PUT' && c.path === '/api/requests/req-1').map(periodFrom)).toContain('2026-03-14'), { timeout: 6000 });
+  });
+
+  it('saves a complete form as a draft and submits it', async () => {
     const draft = complete();
     draft.caseReference = '';
     const { user, calls } = renderForm(draft);
     await user.type(screen.getByLabelText(/Case reference/), 'CMS-9');
-    expect(loadStoredDraft(null)?.caseReference).toBe('CMS-9');
 
     await waitFor(() => expect(calls.filter((c) => c.method === 'POST' && c.path === '/api/requests')).toHaveLength(1), { timeout: 4000 });
     expect(calls[0]?.body).toMatchObject({ caseReference: 'CMS-9', monitoring: null, subjects: [{ kind: 'service_user', name: 'Jordan Smith' }] });

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import { investigationRequestSchema, parseForm, type InvestigationRequestForm } from '../../domain/forms';
-import { newDraft, type RequestForm } from '../../domain/request';
+import { draftRequestSchema, parseForm, type DraftRequestForm } from '../../domain/forms';
+import { newDraft, type StoredForm } from '../../domain/request';
 import type { AppDeps } from '../deps';
 import { assertAdultSubjects, assertPilotPlatform, type ProtocolSettings } from '../../domain/protocol';
 import { personGate, throughGate } from '../gate';
@@ -9,19 +9,20 @@ import { auditEvent } from './shared';
 import { toView } from './view';
 
 /** Gives every subject a stable id, keeping ids the form already carries from the stored draft. */
-export function withSubjectIds(form: InvestigationRequestForm, known: Set<string> = new Set()): RequestForm {
+export function withSubjectIds(form: DraftRequestForm, known: Set<string> = new Set()): StoredForm {
   return { ...form, subjects: form.subjects.map((s) => ({ ...s, id: s.id && known.has(s.id) ? s.id : randomUUID() })) };
 }
 
 /** The pilot's scope: the people to check are adults, and their known profiles are on the platforms in scope. */
-export function assertPilotScope(form: InvestigationRequestForm, settings: ProtocolSettings): void {
+export function assertPilotScope(form: DraftRequestForm, settings: ProtocolSettings): void {
   assertAdultSubjects(form);
   form.subjects.forEach((s, i) => assertPilotPlatform(s.profileUrl, `subjects.${i}.profileUrl`, settings));
 }
 
 export async function createRequest(deps: AppDeps, caller: Caller, input: unknown) {
   return personGate(deps, caller, 'raise-request', async () => {
-    const form = parseForm(investigationRequestSchema, input);
+    // A draft may be saved with answers still missing: submitting it checks it is complete.
+    const form = parseForm(draftRequestSchema, input);
     assertPilotScope(form, deps.settings.protocol);
     const now = deps.clock.now();
     const at = now.toISOString();

@@ -6,7 +6,9 @@
 import { z } from 'zod';
 import type { Condition } from '../../domain/conditions';
 import { AppError } from '../../domain/errors';
+import { addDays, londonDate, londonDayStart, parseUkDate } from '../../domain/dates';
 import { parseForm, safeString } from '../../domain/forms';
+import { isOverdue } from '../../domain/reminders';
 import { whereCan, whereParticipant, whereWaiting } from '../../domain/policy';
 import { REQUEST_STATES } from '../../domain/states';
 import type { AppDeps } from '../deps';
@@ -21,6 +23,17 @@ const flag = z
   .optional()
   .transform((v) => v === true || v === 'true' || v === '1');
 
+const ukDate = (what: string) =>
+  z
+    .string()
+    .optional()
+    .transform((v, ctx) => {
+      if (!v) return undefined;
+      const iso = parseUkDate(v);
+      if (!iso) ctx.addIssue({ code: 'custom', message: `Enter ${what} as a real date, day/month/year, for example 14/03/2026.` });
+      return iso ?? undefined;
+    });
+
 const querySchema = z.object({
   state: safeString()
     .max(400, { error: 'Use one of the request states.' })
@@ -31,17 +44,33 @@ const querySchema = z.object({
   mine: flag,
   /** Only requests waiting for a step of the caller's (the policy's `waiting` actions). */
   waiting: flag,
+  /**
+   * Words to find: in the reference and case reference of any request listed, and in the names of
+   * the children and of the people to check where the caller may see the request's personal details.
+   */
+  q: safeString()
+    .trim()
+    .max(200, { error: 'Search for at most 200 characters.' })
+    .optional()
+    .transform((v) => (v ? v.replace(/\s+/g, ' ') : undefined)),
+  /** Raised on or after this day (dd/mm/yyyy or YYYY-MM-DD, London). */
+  raisedFrom: ukDate('the first day raised'),
+  /** Raised on or before this day. */
+  raisedTo: ukDate('the last day raised'),
   /** Where the previous page ended: its `nextCursor`. */
   cursor: z.string().max(400).optional(),
   limit: z.coerce.number({ error: `Ask for 1 to ${MAX_PAGE} requests.` }).int(`Ask for 1 to ${MAX_PAGE} requests.`).min(1, `Ask for 1 to ${MAX_PAGE} requests.`).max(MAX_PAGE, `Ask for 1 to ${MAX_PAGE} requests.`).default(DEFAULT_PAGE),
 });
 
 export interface RequestPage {
-  items: RequestView[];
+  items: ListedRequest[];
   /** Pass as `cursor` for the next page; null on the last page. */
   nextCursor: string | null;
   counts: { waitingForMe: number };
 }
+
+/** A request as listed: its view, and whether its next step is late by the reminder settings. */
+export type ListedRequest = RequestView & { overdue: boolean };
 
 function encodeCursor(key: RequestListKey): string {
   return Buffer.from(JSON.stringify([key.createdAt, key.id])).toString('base64url');
@@ -61,20 +90,43 @@ function decodeCursor(cursor: string): RequestListKey {
 
 /** A page of what the caller may see, newest first, with how many requests wait for them. */
 export async function listRequests(deps: AppDeps, caller: Caller, query: unknown): Promise<RequestPage> {
-  const { state, mine, waiting, cursor, limit } = parseForm(querySchema, query ?? {});
+  const { state, mine, waiting, cursor, limit, q, raisedFrom, raisedTo } = parseForm(querySchema, query ?? {});
   const after = cursor ? decodeCursor(cursor) : undefined;
   const now = deps.clock.now();
   const { person } = caller;
   const waitingForMe = whereWaiting(person, now);
+  const search: Condition[] = q
+    ? [{ any: [{ matches: q, in: ['reference', 'caseReference'] }, { all: [whereCan(person, 'see-personal-details', now), { matches: q, in: ['childNames', 'subjectNames'] }] }] }]
+    : [];
+  const raised: Condition[] =
+    raisedFrom || raisedTo
+      ? [
+          {
+            created: {
+              ...(raisedFrom ? { from: londonDayStart(raisedFrom).toISOString() } : {}),
+              ...(raisedTo ? { before: londonDayStart(londonDate(addDays(new Date(`${raisedTo}T12:00:00Z`), 1))).toISOString() } : {}),
+            },
+          },
+        ]
+      : [];
   const where: Condition = {
-    all: [whereCan(person, 'view', now), ...(state ? [{ state }] : []), ...(mine ? [whereParticipant(person)] : []), ...(waiting ? [waitingForMe] : [])],
+    all: [
+      whereCan(person, 'view', now),
+      ...(state ? [{ state }] : []),
+      ...(mine ? [whereParticipant(person)] : []),
+      ...(waiting ? [waitingForMe] : []),
+      ...search,
+      ...raised,
+    ],
   };
   const read = deps.store.read.requests;
   const [found, waitingCount] = await Promise.all([read.page(where, { ...(after ? { after } : {}), limit: limit + 1 }), read.count(waitingForMe)]);
   const items = found.slice(0, limit);
   const last = items.at(-1);
   return {
-    items: await Promise.all(items.map((r) => toView(r, person, now, deps.directory, deps.settings.protocol, deps.settings.retention))),
+    items: await Promise.all(
+      items.map(async (r) => ({ ...(await toView(r, person, now, deps.directory, deps.settings.protocol, deps.settings.retention)), overdue: isOverdue(r, now, deps.settings.reminders) })),
+    ),
     nextCursor: found.length > limit && last ? encodeCursor({ createdAt: last.createdAt, id: last.id }) : null,
     counts: { waitingForMe: waitingCount },
   };

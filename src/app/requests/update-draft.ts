@@ -1,5 +1,5 @@
 import { forbidden, invalidState } from '../../domain/errors';
-import { investigationRequestSchema, parseForm } from '../../domain/forms';
+import { draftRequestSchema, parseForm } from '../../domain/forms';
 import { z } from 'zod';
 import type { AppDeps } from '../deps';
 import { throughGate } from '../gate';
@@ -13,7 +13,7 @@ const versionField = z.object({ version: z.number({ error: 'Send the version as 
 /** Edits a draft (new or returned): the policy's `edit-draft`. */
 export async function updateDraft(deps: AppDeps, caller: Caller, requestId: string, input: unknown) {
   const { version } = parseForm(versionField, input);
-  const form = parseForm(investigationRequestSchema, input);
+  const form = parseForm(draftRequestSchema, input);
   const now = deps.clock.now();
   const updated = await throughGate(deps, caller, 'edit-draft', requestId, (gate) => {
     assertPilotScope(form, deps.settings.protocol);

@@ -6,7 +6,7 @@ import { addDays, londonDate } from '../../domain/dates';
 import { allowedActions, can, isWaitingFor, recordAbilities } from '../../domain/policy';
 import { DEFAULT_RETENTION_SETTINGS, retainUntil, retentionRule, type RetentionSettings } from '../../domain/retention';
 import { oneOffWindowClosesAt, type ProtocolSettings } from '../../domain/protocol';
-import type { InvestigationRequest, RequestForm } from '../../domain/request';
+import type { InvestigationRequest, StoredForm } from '../../domain/request';
 import type { Person } from '../../domain/roles';
 import { STATE_LABELS } from '../../domain/states';
 import type { Directory } from '../ports';
@@ -34,7 +34,7 @@ const NEXT_STEP: Record<InvestigationRequest['state'], string> = {
  * An access worker looking at the register sees what they need to decide to claim, not children's
  * dates of birth or people's addresses; those appear once the request is theirs.
  */
-function forTheRegister(form: RequestForm): RequestForm {
+function forTheRegister(form: StoredForm): StoredForm {
   return {
     ...form,
     children: form.children.map((c) => ({ name: c.name })),

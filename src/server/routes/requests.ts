@@ -11,6 +11,7 @@ import { AppError } from '../../domain/errors';
 import type { AppDeps } from '../../app/deps';
 import type { Caller, EvidenceItem } from '../../app/ports';
 import { createRequest } from '../../app/requests/create-request';
+import { discardDraft } from '../../app/requests/discard-draft';
 import { addEvidence, checkEvidenceUpload, listEvidence, readEvidence } from '../../app/requests/evidence';
 import { getRequest } from '../../app/requests/get-request';
 import { listRecordDocuments, readRecordDocument } from '../../app/requests/record-documents';
@@ -43,6 +44,10 @@ export async function registerRequestRoutes(app: FastifyInstance, ctx: RouteCont
   app.post('/api/requests', async (request, reply) => reply.status(201).send(await createRequest(deps, ctx.caller(request), request.body)));
   app.get('/api/requests/:id', async (request) => getRequest(deps, ctx.caller(request), p(request).id ?? ''));
   app.put('/api/requests/:id', async (request) => updateDraft(deps, ctx.caller(request), p(request).id ?? '', request.body));
+  app.delete('/api/requests/:id', async (request, reply) => {
+    await discardDraft(deps, ctx.caller(request), p(request).id ?? '', request.query);
+    return reply.status(204).send();
+  });
   app.post('/api/requests/:id/actions/:action', async (request) =>
     takeAction(deps, ctx.caller(request), p(request).id ?? '', p(request).action ?? '', request.body),
   );

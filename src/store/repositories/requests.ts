@@ -93,6 +93,17 @@ export function createRequestRepository(db: Kysely<Database>): RequestRepository
         .execute();
     },
 
+    async deleteUnsubmittedDraft(id, expectedVersion) {
+      const result = await db
+        .deleteFrom('investigation_requests')
+        .where('id', '=', id)
+        .where('version', '=', expectedVersion)
+        .where('state', '=', 'draft')
+        .where('submitted_at', 'is', null)
+        .executeTakeFirst();
+      return Number(result.numDeletedRows) === 1;
+    },
+
     async update(request, expectedVersion) {
       const result = await db
         .updateTable('investigation_requests')

@@ -48,6 +48,9 @@ export function Details({ rows }: { rows: [string, ReactNode][] }) {
   );
 }
 
+/** A date as dd/mm/yyyy; empty while a draft has not given it. */
+const date = (iso: string): string => (iso ? formatDate(iso) : '');
+
 export function subjectName(s: ApiSubject, max = 80): string {
   if (s.name) return s.name;
   const d = s.description ?? '';
@@ -56,7 +59,7 @@ export function subjectName(s: ApiSubject, max = 80): string {
 
 export function subjectRows(s: ApiSubject): [string, ReactNode][] {
   return [
-    ['Kind', SUBJECT_KIND_LABELS[s.kind]],
+    ['Kind', s.kind ? SUBJECT_KIND_LABELS[s.kind] : undefined],
     ...(s.kind === 'unknown_associate' ? [] : ([['Name', s.name]] as [string, ReactNode][])),
     ['Other names', s.otherNames],
     ['Description', s.description],
@@ -78,12 +81,12 @@ export function requestRows(r: ApiRequest): [string, ReactNode][] {
     ['Concerns', r.concernCategories.map((c) => (c === 'other' ? `Other: ${r.concernOther ?? ''}` : CONCERN_LABELS[c])).join('; ')],
     ['The concern', r.concernDetails],
     ['Why needed and proportionate', r.justification],
-    ['Period to look at', `${formatDate(r.period.from)} to ${formatDate(r.period.to)}`],
+    ['Period to look at', r.period.from || r.period.to ? `${date(r.period.from) || '…'} to ${date(r.period.to) || '…'}` : ''],
     [
       'One-off or monitoring',
-      r.monitoring ? `Monitoring, ${r.monitoring.frequency}, until ${formatDate(r.monitoring.endDate)}. Why: ${r.monitoring.justification}` : 'One-off review',
+      r.monitoring ? `Monitoring, ${r.monitoring.frequency ?? '…'}, until ${date(r.monitoring.endDate) || '…'}. Why: ${r.monitoring.justification}` : 'One-off review',
     ],
     ['Urgency', r.urgency === 'urgent' ? 'Urgent' : 'Routine'],
-    ['Needed by', formatDate(r.neededBy)],
+    ['Needed by', date(r.neededBy)],
   ];
 }

@@ -1,7 +1,8 @@
 /**
- * New (or returned) Investigation Request. Kept in sessionStorage as you type; once it
- * validates it is saved through the API as a draft (useDraftAutosave), then submitted to the
- * team manager. The sections of the form are in components/RequestFieldsets.tsx.
+ * New (or returned) Investigation Request. Saved on the server as a draft as you type (answers
+ * may still be missing; useDraftAutosave), so it can be picked up from "My requests" anywhere;
+ * submitted to the team manager once complete. `/new` always starts a new draft; a draft is
+ * reopened by its address. The sections of the form are in components/RequestFieldsets.tsx.
  */
 import { useContext, useEffect, useRef, useState } from 'react';
 import { Button, makeStyles, tokens } from '@fluentui/react-components';
@@ -12,8 +13,10 @@ import { SessionContext } from '../session';
 import type { ApiDecision, ApiRequest } from '../types';
 import { ErrorState, Loading, Notice, PageHeading } from '../components/common';
 import { ErrorSummary } from '../components/form';
+import { DiscardDraftButton } from '../components/DiscardDraft';
+import { useNotify } from '../components/toast';
 import { CaseFieldset, ConcernFieldset, ScopeFieldset, SubjectsFieldset, UrgencyFieldset, type DraftEditor } from '../components/RequestFieldsets';
-import { emptyChild, emptyDraft, emptySubject, fromRequest, loadStoredDraft, storeDraft, validateDraft, type RequestDraft } from '../requestDraft';
+import { emptyChild, emptyDraft, emptySubject, fromRequest, validateDraft, type RequestDraft } from '../requestDraft';
 import { useDraftAutosave } from '../useDraftAutosave';
 
 const useStyles = makeStyles({
@@ -28,23 +31,38 @@ interface Props {
   describe?: string | null;
 }
 
+interface Loaded {
+  draft: RequestDraft;
+  id: string | null;
+  version: number | null;
+  reference: string | null;
+  /** A draft never submitted may be discarded; a returned one is withdrawn instead. */
+  discardable: boolean;
+  returned?: ApiDecision;
+}
+
 export default function RequestFormPage({ id: initialId, linkedFrom = null, describe = null }: Props) {
   const api = useApi();
   const [loadError, setLoadError] = useState<unknown>(null);
-  const [initial, setInitial] = useState<{ draft: RequestDraft; id: string | null; version: number | null; returned?: ApiDecision } | null>(null);
+  const [initial, setInitial] = useState<Loaded | null>(null);
   const [attempt, setAttempt] = useState(0);
 
   useEffect(() => {
     let live = true;
     setLoadError(null);
-    (async () => {
+    (async (): Promise<Loaded> => {
       if (initialId) {
         const request = await api.get<ApiRequest>(`/api/requests/${encodeURIComponent(initialId)}`);
         const returned = request.state === 'draft' && request.lastReason?.reason ? request.lastReason : undefined;
-        return { draft: loadStoredDraft(initialId) ?? fromRequest(request), id: initialId, version: request.version, ...(returned ? { returned } : {}) };
+        return {
+          draft: fromRequest(request),
+          id: initialId,
+          version: request.version,
+          reference: request.reference,
+          discardable: request.abilities.includes('discard-draft'),
+          ...(returned ? { returned } : {}),
+        };
       }
-      const stored = loadStoredDraft(null);
-      if (stored && !linkedFrom) return { draft: stored, id: null, version: null };
       const draft = emptyDraft();
       if (linkedFrom) {
         // A further person becomes a new request linked to the one where they were found.
@@ -55,7 +73,7 @@ export default function RequestFormPage({ id: initialId, linkedFrom = null, desc
         draft.children = parent.children.map((c) => ({ ...emptyChild(), name: c.name, dateOfBirth: c.dateOfBirth ?? '' }));
         draft.subjects = [{ ...emptySubject('unknown_associate'), description: describe ?? '' }];
       }
-      return { draft, id: null, version: null };
+      return { draft, id: null, version: null, reference: null, discardable: true };
     })().then(
       (value) => live && setInitial(value),
       (error: unknown) => live && setLoadError(error),
@@ -67,18 +85,30 @@ export default function RequestFormPage({ id: initialId, linkedFrom = null, desc
 
   if (loadError !== null) return <ErrorState error={loadError} onRetry={() => setAttempt((a) => a + 1)} />;
   if (!initial) return <Loading />;
-  return <RequestForm initialDraft={initial.draft} initialId={initial.id} initialVersion={initial.version} returned={initial.returned} />;
+  return (
+    <RequestForm
+      initialDraft={initial.draft}
+      initialId={initial.id}
+      initialVersion={initial.version}
+      initialReference={initial.reference}
+      discardable={initial.discardable}
+      returned={initial.returned}
+    />
+  );
 }
 
 interface RequestFormProps {
   initialDraft: RequestDraft;
   initialId: string | null;
   initialVersion: number | null;
+  initialReference?: string | null;
+  /** Whether "Discard draft" is offered (a draft never submitted). */
+  discardable?: boolean;
   /** The decision that sent this request back, shown above the form so it is edited with the reason in view. */
   returned?: ApiDecision;
 }
 
-export function RequestForm({ initialDraft, initialId, initialVersion, returned }: RequestFormProps) {
+export function RequestForm({ initialDraft, initialId, initialVersion, initialReference = null, discardable = true, returned }: RequestFormProps) {
   const styles = useStyles();
   const api = useApi();
   const { navigate } = useRouter();
@@ -94,7 +124,8 @@ export function RequestForm({ initialDraft, initialId, initialVersion, returned 
 
   const errors = validateDraft(draft);
   const valid = Object.keys(errors).length === 0;
-  const { save, serverErrors, saveNow } = useDraftAutosave(draft, valid, { id: initialId, version: initialVersion });
+  const { save, serverErrors, reference, saveNow, discard } = useDraftAutosave(draft, { id: initialId, version: initialVersion, reference: initialReference });
+  const notify = useNotify();
   const visibleErrors = showAll ? { ...errors, ...serverErrors } : serverErrors;
   const editor: DraftEditor = {
     draft,
@@ -124,7 +155,6 @@ export function RequestForm({ initialDraft, initialId, initialVersion, returned 
     try {
       const { id, version } = await saveNow(draft);
       await api.send<ApiRequest>('POST', `/api/requests/${encodeURIComponent(id)}/actions/submit`, { version });
-      storeDraft(id, null);
       navigate(`/requests/${encodeURIComponent(id)}`);
     } catch (error) {
       setSubmitError(errorMessage(error));
@@ -180,10 +210,19 @@ export function RequestForm({ initialDraft, initialId, initialVersion, returned 
         </Button>
         <span className={styles.status} role="status" aria-live="polite">
           {save.kind === 'saving' && 'Saving draft…'}
-          {save.kind === 'saved' && `Draft saved ${formatDateTime(save.at)}`}
-          {save.kind === 'local' && 'Kept on this device until every required answer is given'}
+          {save.kind === 'saved' && `Draft saved ${formatDateTime(save.at)}${save.held ? '. An answer not yet complete (a date or a link) is saved once it is.' : ''}`}
           {save.kind === 'error' && `Draft not saved: ${save.message}`}
         </span>
+        {discardable && (
+          <DiscardDraftButton
+            reference={reference}
+            onDiscard={async () => {
+              const discarded = await discard();
+              notify('success', discarded ? `Draft ${discarded} discarded` : 'Draft discarded');
+              navigate('/');
+            }}
+          />
+        )}
       </div>
     </form>
   );

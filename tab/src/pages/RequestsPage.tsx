@@ -6,7 +6,7 @@ import { formatDate } from '../../../src/domain/dates';
 import { useApi } from '../api';
 import { Link } from '../router';
 import { useSession } from '../session';
-import type { ApiRequest, RequestPage } from '../types';
+import type { RequestPage } from '../types';
 import { age, NEXT_STEP } from '../format';
 import { EmptyState, ErrorState, Loading, PageHeading, useLoad } from '../components/common';
 import { StateBadge } from '../components/StateBadge';
@@ -28,6 +28,7 @@ const useStyles = makeStyles({
   },
   meta: { color: tokens.colorNeutralForeground2, fontSize: tokens.fontSizeBase200, margin: `${tokens.spacingVerticalXS} 0 0` },
   title: { fontWeight: tokens.fontWeightSemibold, overflowWrap: 'anywhere' },
+  overdue: { color: tokens.colorPaletteRedForeground1, fontWeight: tokens.fontWeightSemibold },
   count: { color: tokens.colorNeutralForeground2, margin: `0 0 ${tokens.spacingVerticalS}` },
 });
 
@@ -37,12 +38,24 @@ export default function RequestsPage() {
   const styles = useStyles();
   const api = useApi();
   const { me } = useSession();
-  const [view, setView] = useState<View>(me.roles.includes('social_worker') ? 'mine' : 'waiting');
+  // "Waiting for me" is where anyone with work waiting lands; the count is in the first answer.
+  const [chosen, setChosen] = useState<View | null>(null);
+  const inbox = useLoad(() => api.get<RequestPage>('/api/requests?waiting=true&limit=1'), 'requests-count');
+  const fallback: View = me.roles.includes('social_worker') ? 'mine' : 'all';
+  const view: View = chosen ?? (inbox.status === 'ready' && inbox.data.counts.waitingForMe > 0 ? 'waiting' : fallback);
+  const setView = setChosen;
+  const [text, setText] = useState('');
+  const [query, setQuery] = useState('');
+  // Searching asks the server (names are matched only where the person may see them) once typing pauses.
+  useEffect(() => {
+    const timer = setTimeout(() => setQuery(text.trim()), 400);
+    return () => clearTimeout(timer);
+  }, [text]);
   // The server decides what each tab holds (the same list the bot reads), a page at a time.
-  const base = `/api/requests?limit=200${view === 'mine' ? '&mine=true' : view === 'waiting' ? '&waiting=true' : ''}`;
-  const list = useLoad(() => api.get<RequestPage>(base), `requests-${view}`);
-  const [more, setMore] = useState<{ items: ApiRequest[]; nextCursor: string | null } | null>(null);
-  useEffect(() => setMore(null), [view]);
+  const base = `/api/requests?limit=200${view === 'mine' ? '&mine=true' : view === 'waiting' ? '&waiting=true' : ''}${query ? `&q=${encodeURIComponent(query)}` : ''}`;
+  const list = useLoad(() => api.get<RequestPage>(base), base);
+  const [more, setMore] = useState<{ items: RequestPage['items']; nextCursor: string | null } | null>(null);
+  useEffect(() => setMore(null), [base]);
   const nextCursor = more ? more.nextCursor : list.status === 'ready' ? list.data.nextCursor : null;
   const loadMore = async () => {
     if (!nextCursor) return;
@@ -50,11 +63,9 @@ export default function RequestsPage() {
     setMore({ items: [...(more?.items ?? []), ...page.items], nextCursor: page.nextCursor });
   };
   const [stateFilter, setStateFilter] = useState('open');
-  const [text, setText] = useState('');
 
   const shown = useMemo(() => {
     if (list.status !== 'ready') return [];
-    const needle = text.trim().toLowerCase();
     return [...list.data.items, ...(more?.items ?? [])]
       // The shared log is closed: "shared with me" is the shares recorded on requests the caller can see.
       .filter((r) => view !== 'shared' || (r.sharedWith ?? []).some((s) => s.personId === me.id))
@@ -65,8 +76,8 @@ export default function RequestsPage() {
         if (stateFilter === 'closed') return CLOSED_STATES.includes(r.state);
         return r.state === stateFilter;
       })
-      .filter((r) => !needle || `${r.reference} ${r.caseReference}`.toLowerCase().includes(needle));
-  }, [list, more, view, me.id, stateFilter, text]);
+;
+  }, [list, more, view, me.id, stateFilter]);
   const waitingCount = list.status === 'ready' ? list.data.counts.waitingForMe : null;
 
   return (
@@ -91,7 +102,7 @@ export default function RequestsPage() {
             ))}
           </Select>
         </Field>
-        <Field label="Reference or case" className={styles.filter}>
+        <Field label="Search" hint="Reference, case, or a child's or family name" className={styles.filter}>
           <Input value={text} onChange={(_, d) => setText(d.value)} />
         </Field>
       </div>
@@ -112,10 +123,14 @@ export default function RequestsPage() {
                 <li key={r.id} className={styles.item}>
                   <div>
                     <div className={styles.title}>
-                      <Link to={`/requests/${r.id}`}>{r.reference}</Link> · case {r.caseReference}
+                      {/* A draft opens where it is written. */}
+                      <Link to={r.abilities.includes('edit-draft') ? `/requests/${r.id}/edit` : `/requests/${r.id}`}>{r.reference}</Link> · case{' '}
+                      {r.caseReference || 'not given yet'}
+                      {r.overdue && <span className={styles.overdue}> · Overdue</span>}
                     </div>
                     <p className={styles.meta}>
-                      Raised {formatDate(r.createdAt)} · age {age(r.createdAt)} · needed by {formatDate(r.neededBy)}
+                      Raised {formatDate(r.createdAt)} · age {age(r.createdAt)}
+                      {r.neededBy ? ` · needed by ${formatDate(r.neededBy)}` : ''}
                       {r.urgency === 'urgent' ? ' · urgent' : ''}
                     </p>
                   </div>

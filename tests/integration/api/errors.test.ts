@@ -44,15 +44,19 @@ describe.each(BACKENDS)('errors on %s', (backend) => {
 
   test('400: bad input names each field and creates nothing', async () => {
     const osw = await api.token('ben.okafor');
-    const r = await api.call('POST', '/api/requests', { token: osw, body: requestBody({ caseReference: '', subjects: [{ kind: 'unknown_associate' }], concernCategories: ['nonsense'] }) });
+    // A draft may leave answers out, but an answer given must be one the form accepts.
+    const r = await api.call('POST', '/api/requests', {
+      token: osw,
+      body: requestBody({ caseReference: '', subjects: [{ kind: 'alien' }], concernCategories: ['nonsense'], neededBy: '31/02/2026' }),
+    });
     expect(r.status).toBe(400);
     expect(r.body.error).toEqual({
       code: 'validation',
       message: 'Some answers need attention.',
       fields: {
-        caseReference: 'Enter the case reference.',
         'concernCategories.0': 'Choose a listed concern.',
-        'subjects.0.description': 'Describe the unknown associate in as much detail as you can.',
+        'subjects.0.kind': 'Choose what kind of person this is.',
+        neededBy: 'Enter the date the information is needed by as a real date, day/month/year, for example 14/03/2017.',
       },
     });
     const malformed = await api.call('POST', '/api/requests', { token: osw, body: '{"caseReference":' });

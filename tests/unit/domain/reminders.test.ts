@@ -1,4 +1,4 @@
-import { DEFAULT_REMINDER_SETTINGS, dueReminders } from '../../../src/domain/reminders';
+import { DEFAULT_REMINDER_SETTINGS, dueReminders, isOverdue } from '../../../src/domain/reminders';
 import { requestIn } from './fixtures';
 
 describe('reminders', () => {
@@ -31,5 +31,17 @@ describe('reminders', () => {
     expect(dueReminders(searching, new Date('2026-12-12T09:00:00Z'))).toEqual([
       { kind: 'reminder_monitoring_review_due', to: { role: 'service_director', except: ['osw', 'tm', 'aaw'] }, key: 'review:2026-12-15' },
     ]);
+  });
+  test('a request is overdue once a step is later than the reminder settings allow, not when a review is only coming up', () => {
+    const waiting = { ...requestIn('awaiting_team_manager'), submittedAt: '2026-11-20T09:00:00.000Z' }; // a Friday
+    expect(isOverdue(waiting, new Date('2026-11-24T09:00:00Z'))).toBe(false);
+    expect(isOverdue(waiting, new Date('2026-11-25T09:00:00Z'))).toBe(true);
+    expect(isOverdue(waiting, new Date('2026-11-24T09:00:00Z'), { ...DEFAULT_REMINDER_SETTINGS, decisionWorkingDays: 1 })).toBe(true);
+    const shared = { ...requestIn('shared'), closedAt: '2026-06-01T09:00:00.000Z' };
+    expect(isOverdue(shared, new Date('2026-06-03T09:00:00Z'))).toBe(false);
+    expect(isOverdue(shared, new Date('2026-06-06T09:00:00Z'))).toBe(true);
+    const searching = requestIn('searching'); // next review 15/12/2026
+    expect(isOverdue(searching, new Date('2026-12-12T09:00:00Z'))).toBe(false);
+    expect(isOverdue(searching, new Date('2026-12-16T09:00:00Z'))).toBe(true);
   });
 });

@@ -5,6 +5,7 @@
  */
 import { formatDate, formatDateTime } from '../../src/domain/dates';
 import { CONCERN_LABELS, SUBJECT_KIND_LABELS, type ConcernCategory, type SubjectKind } from '../../src/domain/forms';
+import { REPEAT_MATCH_LABELS } from '../../src/domain/repeat-checks';
 import type { NotificationKind } from '../../src/domain/workflow';
 import type { RequestView } from '../../src/app/requests/view';
 import { clip, renderCard, type AdaptiveCard } from './render';
@@ -188,6 +189,8 @@ export function buildRequestCard(input: RequestCardInput): AdaptiveCard {
   const monitoringJustification = monitoring ? clip(monitoring.justification, CLIP) : null;
   const last = view.lastReason?.reason ? clip(view.lastReason.reason, CLIP).text : null;
   const result = outcome(view);
+  const earlier = input.statusOnly ? [] : (view.earlierChecks ?? []);
+  const subjectById = new Map(view.subjects.map((s) => [s.id, s]));
   const openTitle = view.state === 'with_originating_worker' ? 'Open the log to assess' : 'Open the request';
 
   return renderCard('request', {
@@ -204,6 +207,16 @@ export function buildRequestCard(input: RequestCardInput): AdaptiveCard {
     showSubjects: !input.statusOnly,
     subjectsHeading: scope ? 'People in the authorised scope' : 'People to check',
     subjects: inScope.map((s) => ({ label: subjectLabel(s) })),
+    showEarlierChecks: earlier.length > 0,
+    earlierChecks: earlier.map((c) => {
+      const subject = subjectById.get(c.subjectId);
+      return {
+        label: subject ? (subject.name ?? 'Unknown associate') : 'A person on this request',
+        reference: c.reference,
+        detail: `authorised ${formatDate(c.authorisedAt)} (${REPEAT_MATCH_LABELS[c.matchedBy]})`,
+        url: c.visible ? requestUrl(input.tabUrl, c.requestId) : null,
+      };
+    }),
     monitoringWarning: Boolean(monitoring) && (can('authorise') || can('agree')),
     showDetails: details,
     concernDetails: concern.text,

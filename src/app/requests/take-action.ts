@@ -11,6 +11,7 @@ import type { Caller, UnitOfWork } from '../ports';
 import type { InvestigationRequest } from '../../domain/request';
 import { throughGate } from '../gate';
 import { assertVersion, caseServiceManager, recordOutcome } from './shared';
+import { earlierChecksFor } from './earlier-checks';
 import { toView } from './view';
 
 async function factsFor<A extends WorkflowAction>(uow: UnitOfWork, action: A, body: ActionBodies[A], request: InvestigationRequest): Promise<ActionFacts> {
@@ -71,5 +72,6 @@ export async function takeAction(deps: AppDeps, caller: Caller, requestId: strin
     if ('expired' in result) throw invalidState(`This request has expired: ${result.expired}`);
     return result;
   });
-  return toView(after, caller.person, now, deps.directory, deps.settings.protocol, deps.settings.retention);
+  const earlierChecks = await earlierChecksFor(deps.store.read, after, caller.person, now);
+  return toView(after, caller.person, now, deps.directory, deps.settings.protocol, deps.settings.retention, { earlierChecks });
 }

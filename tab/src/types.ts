@@ -121,6 +121,8 @@ export interface ApiRequest {
   /** A one-off check's review window, from its first search session. */
   searchWindowClosesAt?: string | null;
   oneOffReviewDays?: number;
+  /** People on this request checked under another authorisation in the last 12 months (team manager, directors and managers only). */
+  earlierChecks?: EarlierCheck[] | null;
   followUpOpensAt?: string | null;
   createdAt: string;
   updatedAt: string;
@@ -132,6 +134,15 @@ export interface RequestPage {
   items: ApiRequest[];
   nextCursor: string | null;
   counts: { waitingForMe: number };
+}
+
+export interface EarlierCheck {
+  subjectId: string;
+  requestId: string;
+  reference: string;
+  authorisedAt: string;
+  matchedBy: 'profile_link' | 'name_and_date_of_birth';
+  visible: boolean;
 }
 
 export interface SearchSession {

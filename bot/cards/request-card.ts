@@ -47,6 +47,7 @@ const HEADLINES: Record<CardPurpose, string> = {
   reminder_feedback_due: 'Reminder: pilot feedback is due for a social media check',
   reminder_follow_up_due: 'Reminder: the six-month follow-up is due for a social media check',
   reminder_monitoring_review_due: 'Reminder: a monitoring authorisation is due for review',
+  decision_escalated: 'Escalated to you: a decision on a social media check has waited too long',
   record_documents: 'The Investigation Request and Log have been filed',
   grant_folder_readers: 'The request’s evidence folder is open to its social worker and team manager',
   holder_lost_role: 'Someone holding this social media check no longer has the role in the directory',
@@ -75,7 +76,7 @@ const YOUR_STEP: Partial<Record<string, string>> = {
 };
 
 /** Purposes whose own words matter more than the next step (a reminder says it is one). */
-const PURPOSE_FIRST: readonly CardPurpose[] = ['reminder_decision_waiting', 'reminder_feedback_due', 'reminder_follow_up_due', 'reminder_monitoring_review_due', 'linked_request_flag'];
+const PURPOSE_FIRST: readonly CardPurpose[] = ['reminder_decision_waiting', 'reminder_feedback_due', 'reminder_follow_up_due', 'reminder_monitoring_review_due', 'decision_escalated', 'linked_request_flag'];
 
 function headline(purpose: CardPurpose, allowed: readonly string[]): string {
   if (PURPOSE_FIRST.includes(purpose)) return HEADLINES[purpose];

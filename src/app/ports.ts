@@ -130,6 +130,8 @@ export interface DeputyRepository {
   inForceFor(deputyId: string, today: string): Promise<Deputyship[]>;
   /** Deputyships in force on `today` for this team manager. */
   inForceOf(teamManagerId: string, today: string): Promise<Deputyship[]>;
+  /** Every deputyship in force on `today`. */
+  allInForce(today: string): Promise<Deputyship[]>;
 }
 
 export interface SearchSession {

@@ -10,6 +10,7 @@ import type { AppDeps } from '../deps';
 import type { Caller, UnitOfWork } from '../ports';
 import type { InvestigationRequest } from '../../domain/request';
 import { throughGate } from '../gate';
+import { deputiesOf } from '../deputies/standing-in';
 import { assertVersion, caseServiceManager, recordOutcome } from './shared';
 import { earlierChecksFor } from './earlier-checks';
 import { toView } from './view';
@@ -66,6 +67,12 @@ export async function takeAction(deps: AppDeps, caller: Caller, requestId: strin
       assertVersion(request, body.version);
       // The engine asks the policy again (`can`) for the action itself, and checks the body.
       const outcome = decide(action, body, request, caller.person, now, await factsFor(uow, action, body, request), deps.settings.workflow);
+      if (action === 'submit') {
+        // Waiting requests go to the team manager's deputy too, while one is named.
+        for (const deputyId of await deputiesOf(uow, outcome.request, now)) {
+          if (deputyId !== caller.person.id) outcome.notifications.push({ kind: 'agree_request', to: { personId: deputyId } });
+        }
+      }
       await recordOutcome(uow, request, outcome, caller.person, caller.requestId);
       return outcome.request;
     });

@@ -33,6 +33,9 @@ export function createDeputyRepository(db: Kysely<Database>): DeputyRepository {
     async inForceFor(deputyId, today) {
       return (await live(today).where('deputy_id', '=', deputyId).where('from_date', '<=', today).execute()).map(toDeputyship);
     },
+    async allInForce(today) {
+      return (await live(today).where('from_date', '<=', today).execute()).map(toDeputyship);
+    },
     async inForceOf(teamManagerId, today) {
       return (await live(today).where('team_manager_id', '=', teamManagerId).where('from_date', '<=', today).execute()).map(toDeputyship);
     },

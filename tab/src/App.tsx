@@ -16,6 +16,7 @@ const AssessPage = lazy(() => import('./pages/AssessPage'));
 const FeedbackPage = lazy(() => import('./pages/FeedbackPage'));
 const AdminPage = lazy(() => import('./pages/AdminPage'));
 const EvaluationPage = lazy(() => import('./pages/EvaluationPage'));
+const DeputyPage = lazy(() => import('./pages/DeputyPage'));
 
 const useStyles = makeStyles({
   header: {
@@ -82,6 +83,7 @@ function Shell({ hostKind, deepLinkRequestId, signOut }: AppProps) {
         <nav aria-label="Main" className={styles.nav}>
           <Link to="/">Requests</Link>
           {me.data.roles.includes('social_worker') && <Link to="/new">New request</Link>}
+          {me.data.roles.includes('team_manager') && <Link to="/deputy">Deputy</Link>}
           {me.data.roles.includes('administrator') && <Link to="/admin">Administration</Link>}
           {(me.data.roles.includes('service_manager') || me.data.roles.includes('service_director')) && <Link to="/evaluation">Pilot evaluation</Link>}
         </nav>
@@ -127,6 +129,8 @@ function Page() {
       return <AdminPage />;
     case 'evaluation':
       return <EvaluationPage />;
+    case 'deputy':
+      return <DeputyPage />;
     case 'not-found':
       return (
         <>

@@ -136,6 +136,31 @@ export interface RequestPage {
   counts: { waitingForMe: number };
 }
 
+/** Where the signed-in worker's requests go (GET /api/me/team-manager). */
+export interface TeamManagerChoice {
+  teamManager: { id: string; displayName: string } | null;
+  choose: boolean;
+  why: string | null;
+  teamManagers: { id: string; displayName: string }[];
+}
+
+/** A team manager's deputy for a period (London dates, inclusive). */
+export interface Deputyship {
+  id: string;
+  teamManagerId: string;
+  deputyId: string;
+  from: string;
+  to: string;
+  deputyName: string;
+  teamManagerName: string;
+}
+
+export interface DeputiesView {
+  deputies: Deputyship[];
+  standingInFor: Deputyship[];
+  teamManagers: { id: string; displayName: string }[];
+}
+
 export interface EarlierCheck {
   subjectId: string;
   requestId: string;

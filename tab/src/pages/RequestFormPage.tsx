@@ -4,14 +4,14 @@
  * team manager. The sections of the form are in components/RequestFieldsets.tsx.
  */
 import { useContext, useEffect, useRef, useState } from 'react';
-import { Button, makeStyles, tokens } from '@fluentui/react-components';
+import { Button, Select, makeStyles, tokens } from '@fluentui/react-components';
 import { formatDateTime } from '../../../src/domain/dates';
 import { ApiError, errorMessage, useApi } from '../api';
 import { useRouter } from '../router';
 import { SessionContext } from '../session';
-import type { ApiDecision, ApiRequest } from '../types';
-import { ErrorState, Loading, Notice, PageHeading } from '../components/common';
-import { ErrorSummary } from '../components/form';
+import type { ApiDecision, ApiRequest, TeamManagerChoice } from '../types';
+import { ErrorState, Loading, Notice, PageHeading, useLoad } from '../components/common';
+import { ErrorSummary, FormField, fieldId } from '../components/form';
 import { CaseFieldset, ConcernFieldset, ScopeFieldset, SubjectsFieldset, UrgencyFieldset, type DraftEditor } from '../components/RequestFieldsets';
 import { emptyChild, emptyDraft, emptySubject, fromRequest, loadStoredDraft, storeDraft, validateDraft, type RequestDraft } from '../requestDraft';
 import { useDraftAutosave } from '../useDraftAutosave';
@@ -90,12 +90,18 @@ export function RequestForm({ initialDraft, initialId, initialVersion, returned 
   const [summaryFocus, setSummaryFocus] = useState(0);
   const [submitting, setSubmitting] = useState(false);
   const [submitError, setSubmitError] = useState<string | null>(null);
+  // Where the request goes: the line manager when a team manager, else one the worker chooses.
+  const route = useLoad<TeamManagerChoice | null>(() => (session ? api.get<TeamManagerChoice>('/api/me/team-manager') : Promise.resolve(null)), 'team-manager');
+  const choice = route.status === 'ready' ? route.data : null;
+  const [teamManagerId, setTeamManagerId] = useState('');
+  const [pickError, setPickError] = useState<string | null>(null);
   const focusAfterRender = useRef<string | null>(null);
 
   const errors = validateDraft(draft);
   const valid = Object.keys(errors).length === 0;
   const { save, serverErrors, saveNow } = useDraftAutosave(draft, valid, { id: initialId, version: initialVersion });
-  const visibleErrors = showAll ? { ...errors, ...serverErrors } : serverErrors;
+  const teamManagerError = serverErrors.teamManagerId ?? pickError ?? undefined;
+  const visibleErrors = { ...(showAll ? { ...errors, ...serverErrors } : serverErrors), ...(teamManagerError ? { teamManagerId: teamManagerError } : {}) };
   const editor: DraftEditor = {
     draft,
     setDraft,
@@ -115,6 +121,12 @@ export function RequestForm({ initialDraft, initialId, initialVersion, returned 
 
   const submit = async () => {
     setSubmitError(null);
+    if (choice?.choose && !teamManagerId) {
+      setPickError('Choose a team manager.');
+      setShowAll(true);
+      setSummaryFocus((n) => n + 1);
+      return;
+    }
     if (!valid) {
       setShowAll(true);
       setSummaryFocus((n) => n + 1);
@@ -123,7 +135,7 @@ export function RequestForm({ initialDraft, initialId, initialVersion, returned 
     setSubmitting(true);
     try {
       const { id, version } = await saveNow(draft);
-      await api.send<ApiRequest>('POST', `/api/requests/${encodeURIComponent(id)}/actions/submit`, { version });
+      await api.send<ApiRequest>('POST', `/api/requests/${encodeURIComponent(id)}/actions/submit`, { version, ...(choice?.choose ? { teamManagerId } : {}) });
       storeDraft(id, null);
       navigate(`/requests/${encodeURIComponent(id)}`);
     } catch (error) {
@@ -163,11 +175,40 @@ export function RequestForm({ initialDraft, initialId, initialVersion, returned 
         intro={
           session && (
             <p>
-              Originating social worker: <strong>{session.me.displayName}</strong>. Your team manager in the directory is asked to agree the request when you submit it.
+              Originating social worker: <strong>{session.me.displayName}</strong>.{' '}
+              {choice?.teamManager
+                ? `Your team manager in the directory, ${choice.teamManager.displayName}, is asked to agree the request when you submit it.`
+                : choice?.choose
+                  ? null
+                  : 'Your team manager in the directory is asked to agree the request when you submit it.'}
             </p>
           )
         }
       />
+      {choice?.choose && (
+        <>
+          <Notice intent="info" title="Choose the team manager who will agree this request">
+            {choice.why} The protocol asks a team manager to agree each request in supervision, so the request goes to the team manager you choose.
+          </Notice>
+          <FormField path="teamManagerId" label="Team manager to agree this request" required error={teamManagerError}>
+            <Select
+              id={fieldId('teamManagerId')}
+              value={teamManagerId}
+              onChange={(_, d) => {
+                setTeamManagerId(d.value);
+                setPickError(null);
+              }}
+            >
+              <option value="">Choose a team manager</option>
+              {choice.teamManagers.map((m) => (
+                <option key={m.id} value={m.id}>
+                  {m.displayName}
+                </option>
+              ))}
+            </Select>
+          </FormField>
+        </>
+      )}
       <ConcernFieldset editor={editor} />
       <SubjectsFieldset editor={editor} />
       <ScopeFieldset editor={editor} />

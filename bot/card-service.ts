@@ -7,6 +7,7 @@
 import { randomUUID } from 'node:crypto';
 import type { AppDeps } from '../src/app/deps';
 import type { Caller } from '../src/app/ports';
+import { withStandingIn } from '../src/app/deputies/standing-in';
 import { getRequest } from '../src/app/requests/get-request';
 import { UUID } from '../src/app/gate';
 import { toView, type RequestView } from '../src/app/requests/view';
@@ -26,8 +27,10 @@ export interface CardServiceOptions {
 export class CardService {
   constructor(private readonly options: CardServiceOptions) {}
 
-  callerFor(person: Person, activityId?: string | null): Caller {
-    return { person, requestId: activityId || `bot-${randomUUID()}` };
+  /** The person as a caller of the use cases, with the team managers they stand in for today. */
+  async callerFor(person: Person, activityId?: string | null): Promise<Caller> {
+    const { deps } = this.options;
+    return { person: await withStandingIn(deps.store.read, person, deps.clock.now()), requestId: activityId || `bot-${randomUUID()}` };
   }
 
   /** The current card for this person, with an optional explanation on top. */
@@ -36,7 +39,7 @@ export class CardService {
     let view: RequestView;
     let statusOnly = false;
     try {
-      view = await getRequest(deps, this.callerFor(person), requestId);
+      view = await getRequest(deps, await this.callerFor(person), requestId);
     } catch (error) {
       if (!(error instanceof AppError) || error.code !== 'not_found' || !UUID.test(requestId)) throw error;
       // Only someone who was sent a card about it learns how it ended; anyone else, nothing.

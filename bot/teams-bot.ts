@@ -98,7 +98,7 @@ export class SmcTeamsBot extends TeamsActivityHandler {
     await context.sendActivity({ attachments: [CardFactory.adaptiveCard(buildHelpCard(this.options.tabUrl, !person))] });
     // Request cards go only to a person's own chat, never to a team's channel.
     if (!person || context.activity.conversation?.conversationType !== 'personal') return;
-    const waiting = await listRequests(this.options.deps, this.options.cards.callerFor(person, context.activity.id), { waiting: true });
+    const waiting = await listRequests(this.options.deps, await this.options.cards.callerFor(person, context.activity.id), { waiting: true });
     for (const view of waiting.items) {
       const card = await this.options.cards.cardFor(person, view, 'current', null, false, context.activity.from.id);
       const sent = await context.sendActivity({ attachments: [CardFactory.adaptiveCard(card)] });
@@ -115,7 +115,7 @@ export class SmcTeamsBot extends TeamsActivityHandler {
   }
 
   private async commandCard(said: string, person: Person, activityId: string | undefined): Promise<AdaptiveCard> {
-    const caller = this.options.cards.callerFor(person, activityId);
+    const caller = await this.options.cards.callerFor(person, activityId);
     if (/^(waiting( for me)?|waitingforme|inbox)$/.test(said)) {
       const page = await listRequests(this.options.deps, caller, { waiting: true });
       return buildSummaryCard('Waiting for you', 'Nothing is waiting for your decision.', page.items, this.options.tabUrl, page.counts.waitingForMe);
@@ -162,7 +162,7 @@ export class SmcTeamsBot extends TeamsActivityHandler {
     try {
       if (verb === 'refreshCard') return cardResponse(await current(null));
       if (!isCardAction(verb)) return cardResponse(buildNoticeCard('Not done', `This card asked for “${verb}”, which the bot does not know.`, tabUrl));
-      const caller = this.options.cards.callerFor(person, context.activity.id);
+      const caller = await this.options.cards.callerFor(person, context.activity.id);
       const view = await takeAction(this.options.deps, caller, requestId, verb, actionBody(verb, data));
       return cardResponse(await this.options.cards.cardFor(person, view, 'current', null, false, teamsId));
     } catch (error) {

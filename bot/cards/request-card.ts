@@ -5,6 +5,7 @@
  */
 import { formatDate, formatDateTime } from '../../src/domain/dates';
 import { CONCERN_LABELS, SUBJECT_KIND_LABELS, type ConcernCategory, type SubjectKind } from '../../src/domain/forms';
+import { REPEAT_MATCH_LABELS } from '../../src/domain/repeat-checks';
 import type { NotificationKind } from '../../src/domain/workflow';
 import type { RequestView } from '../../src/app/requests/view';
 import { clip, renderCard, type AdaptiveCard } from './render';
@@ -46,6 +47,7 @@ const HEADLINES: Record<CardPurpose, string> = {
   reminder_feedback_due: 'Reminder: pilot feedback is due for a social media check',
   reminder_follow_up_due: 'Reminder: the six-month follow-up is due for a social media check',
   reminder_monitoring_review_due: 'Reminder: a monitoring authorisation is due for review',
+  decision_escalated: 'Escalated to you: a decision on a social media check has waited too long',
   record_documents: 'The Investigation Request and Log have been filed',
   grant_folder_readers: 'The request’s evidence folder is open to its social worker and team manager',
   holder_lost_role: 'Someone holding this social media check no longer has the role in the directory',
@@ -74,7 +76,7 @@ const YOUR_STEP: Partial<Record<string, string>> = {
 };
 
 /** Purposes whose own words matter more than the next step (a reminder says it is one). */
-const PURPOSE_FIRST: readonly CardPurpose[] = ['reminder_decision_waiting', 'reminder_feedback_due', 'reminder_follow_up_due', 'reminder_monitoring_review_due', 'linked_request_flag'];
+const PURPOSE_FIRST: readonly CardPurpose[] = ['reminder_decision_waiting', 'reminder_feedback_due', 'reminder_follow_up_due', 'reminder_monitoring_review_due', 'decision_escalated', 'linked_request_flag'];
 
 function headline(purpose: CardPurpose, allowed: readonly string[]): string {
   if (PURPOSE_FIRST.includes(purpose)) return HEADLINES[purpose];
@@ -188,6 +190,8 @@ export function buildRequestCard(input: RequestCardInput): AdaptiveCard {
   const monitoringJustification = monitoring ? clip(monitoring.justification, CLIP) : null;
   const last = view.lastReason?.reason ? clip(view.lastReason.reason, CLIP).text : null;
   const result = outcome(view);
+  const earlier = input.statusOnly ? [] : (view.earlierChecks ?? []);
+  const subjectById = new Map(view.subjects.map((s) => [s.id, s]));
   const openTitle = view.state === 'with_originating_worker' ? 'Open the log to assess' : 'Open the request';
 
   return renderCard('request', {
@@ -204,6 +208,16 @@ export function buildRequestCard(input: RequestCardInput): AdaptiveCard {
     showSubjects: !input.statusOnly,
     subjectsHeading: scope ? 'People in the authorised scope' : 'People to check',
     subjects: inScope.map((s) => ({ label: subjectLabel(s) })),
+    showEarlierChecks: earlier.length > 0,
+    earlierChecks: earlier.map((c) => {
+      const subject = subjectById.get(c.subjectId);
+      return {
+        label: subject ? (subject.name ?? 'Unknown associate') : 'A person on this request',
+        reference: c.reference,
+        detail: `authorised ${formatDate(c.authorisedAt)} (${REPEAT_MATCH_LABELS[c.matchedBy]})`,
+        url: c.visible ? requestUrl(input.tabUrl, c.requestId) : null,
+      };
+    }),
     monitoringWarning: Boolean(monitoring) && (can('authorise') || can('agree')),
     showDetails: details,
     concernDetails: concern.text,

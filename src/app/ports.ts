@@ -12,6 +12,7 @@ import type { RetentionRecord, RetentionSettings } from '../domain/retention';
 import type { SurveyAnswer, SurveyChannel } from '../domain/survey';
 import type { InvestigationRequest } from '../domain/request';
 import type { Person, Role } from '../domain/roles';
+import type { CheckedSubjectMatch } from '../domain/repeat-checks';
 import type { RequestState } from '../domain/states';
 import type { NotificationKind } from '../domain/workflow';
 
@@ -103,6 +104,36 @@ export interface RequestRepository {
   listWithLiveAuthorisation(): Promise<InvestigationRequest[]>;
   /** A new human-readable reference, e.g. SMC-2026-000042. */
   nextReference(year: number): Promise<string>;
+  /**
+   * People authorised to be checked at or after `since` under any of these keys (see
+   * domain/repeat-checks.ts), with the request that put them in scope. Every authorised request's
+   * people are keyed when it is written.
+   */
+  checkedSince(keys: string[], since: string): Promise<CheckedSubjectMatch[]>;
+}
+
+/** A team manager's deputy for a period (London dates, inclusive); ended early when `endedAt` is set. */
+export interface Deputyship {
+  id: string;
+  teamManagerId: string;
+  deputyId: string;
+  from: string;
+  to: string;
+  createdAt: string;
+  endedAt: string | null;
+}
+
+export interface DeputyRepository {
+  insert(deputyship: Deputyship): Promise<void>;
+  end(id: string, at: string): Promise<void>;
+  /** The team manager's deputyships not ended and not yet over on `today`. */
+  currentAndComing(teamManagerId: string, today: string): Promise<Deputyship[]>;
+  /** Deputyships in force on `today` in which this person is the deputy. */
+  inForceFor(deputyId: string, today: string): Promise<Deputyship[]>;
+  /** Deputyships in force on `today` for this team manager. */
+  inForceOf(teamManagerId: string, today: string): Promise<Deputyship[]>;
+  /** Every deputyship in force on `today`. */
+  allInForce(today: string): Promise<Deputyship[]>;
 }
 
 export interface SearchSession {
@@ -352,6 +383,7 @@ export interface UnitOfWork {
   pilotSettings: PilotSettingsRepository;
   disclosures: DisclosureRepository;
   retention: RetentionRepository;
+  deputies: DeputyRepository;
 }
 
 /** The dispatcher's side of the outbox: claim due work safely across several server instances. */

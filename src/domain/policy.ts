@@ -77,6 +77,7 @@ export function isPersonAbility(ability: Ability): ability is PersonAbility {
 type Relation =
   | 'originator' // the request's originating social worker
   | 'line_manager' // the originator's team manager recorded at submission
+  | 'deputy' // a team manager standing in today, as named deputy, for the request's team manager
   | 'assigned_access_worker' // the access worker who holds the request
   | 'participant' // anyone already playing a part on the request
   | 'any_holder' // anyone holding the directory role
@@ -143,6 +144,8 @@ const ALL = REQUEST_STATES;
 /** Who may look at a request at all: deny by default. */
 const VIEWERS: readonly Grant[] = [
   looks(null, 'participant'),
+  // A deputy sees what waits for the team manager they stand in for; acting makes them a participant.
+  { ...looks('team_manager', 'deputy'), when: ['awaiting_team_manager'] },
   looks('service_director', 'once_submitted'),
   looks('service_manager', 'once_submitted'),
   looks('access_worker', 'open_to_register'),
@@ -171,11 +174,16 @@ function monitoringStopped(request: InvestigationRequest, _actor: Person, today:
 export const POLICY: Record<Ability, AbilityRule> = {
   // The workflow actions (DESIGN.md §2).
   submit: workflow(['draft'], [as('originating_worker', 'originator')], 'submit'),
-  agree: workflow(['awaiting_team_manager'], [as('team_manager', 'line_manager')], 'agree'),
-  decline: workflow(['awaiting_team_manager'], [as('team_manager', 'line_manager')], 'decline', { reasonRequired: true }),
+  // The team manager's named deputy decides as the team manager while their period lasts.
+  agree: workflow(['awaiting_team_manager'], [as('team_manager', 'line_manager'), as('team_manager', 'deputy')], 'agree'),
+  decline: workflow(['awaiting_team_manager'], [as('team_manager', 'line_manager'), as('team_manager', 'deputy')], 'decline', { reasonRequired: true }),
   return: workflow(
     ['awaiting_team_manager', 'awaiting_service_director'],
-    [as('team_manager', 'line_manager', ['awaiting_team_manager']), as('service_director', 'any_holder', ['awaiting_service_director'])],
+    [
+      as('team_manager', 'line_manager', ['awaiting_team_manager']),
+      as('team_manager', 'deputy', ['awaiting_team_manager']),
+      as('service_director', 'any_holder', ['awaiting_service_director']),
+    ],
     'return',
     { reasonRequired: true },
   ),
@@ -335,6 +343,8 @@ function relationHolds(relation: Relation, request: InvestigationRequest | null,
       return request.originatingWorkerId === actor.id;
     case 'line_manager':
       return request.teamManagerId === actor.id;
+    case 'deputy':
+      return request.teamManagerId !== null && Boolean(actor.standsInFor?.includes(request.teamManagerId));
     case 'assigned_access_worker':
       return request.accessWorkerId === actor.id;
     case 'participant':
@@ -403,12 +413,15 @@ function partIs(me: string, part: RequestRole): Condition {
   return { any: all.flatMap(([c, p], i) => (p === part ? [{ all: [c, ...all.slice(0, i).map(([earlier]) => ({ not: earlier }))] }] : [])) };
 }
 
-function relationWhere(relation: Relation, me: string): Condition {
+function relationWhere(relation: Relation, person: Person): Condition {
+  const me = person.id;
   switch (relation) {
     case 'originator':
       return { field: 'originatingWorkerId', is: me };
     case 'line_manager':
       return { field: 'teamManagerId', is: me };
+    case 'deputy':
+      return { any: (person.standsInFor ?? []).map((id): Condition => ({ field: 'teamManagerId', is: id })) };
     case 'assigned_access_worker':
       return { field: 'accessWorkerId', is: me };
     case 'participant':
@@ -434,13 +447,13 @@ export function whereCan(person: Person, ability: RequestAbility, now: Date): Co
   const me = person.id;
   const until = person.accessWorkerAuthorisedUntil;
   const lapsed = Boolean(until && until < londonDate(now));
-  const participant = relationWhere('participant', me);
+  const participant = relationWhere('participant', person);
   const grants = rule.grants
     .filter((g) => (g.role === null || hasRole(person, g.role)) && !(lapsed && g.part === 'access_worker'))
     .map((g): Condition => ({
       all: [
         { state: g.when ? g.when.filter((s) => from.includes(s)) : from },
-        relationWhere(g.relation, me),
+        relationWhere(g.relation, person),
         g.part === 'viewer' ? ALWAYS : { any: [{ not: participant }, partIs(me, g.part)] },
       ],
     }));
@@ -450,7 +463,7 @@ export function whereCan(person: Person, ability: RequestAbility, now: Date): Co
 
 /** The requests on which the person plays a part: the list form of `participants`. */
 export function whereParticipant(person: Person): Condition {
-  return relationWhere('participant', person.id);
+  return relationWhere('participant', person);
 }
 
 /** The requests waiting for a step of this person's: the list form of `isWaitingFor`. */
@@ -486,6 +499,8 @@ function describe(grant: Grant): string {
       return 'the originating social worker';
     case 'line_manager':
       return "the originating social worker's team manager";
+    case 'deputy':
+      return 'their named deputy';
     case 'assigned_access_worker':
       return 'the access worker assigned to it';
     case 'participant':

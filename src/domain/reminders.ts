@@ -16,9 +16,11 @@ export interface ReminderSettings {
   followUpDays: number;
   /** The director is reminded this many days before a monitoring review date. */
   monitoringReviewNoticeDays: number;
+  /** A decision waiting longer than this many working days is escalated to the service manager, once. */
+  escalateAfterWorkingDays: number;
 }
 
-export const DEFAULT_REMINDER_SETTINGS: ReminderSettings = { decisionWorkingDays: 2, feedbackDays: 5, followUpDays: 182, monitoringReviewNoticeDays: 3 };
+export const DEFAULT_REMINDER_SETTINGS: ReminderSettings = { decisionWorkingDays: 2, feedbackDays: 5, followUpDays: 182, monitoringReviewNoticeDays: 3, escalateAfterWorkingDays: 5 };
 
 export interface DueReminder extends NotificationIntent {
   /** The same key is never sent twice for the same request and kind. */

@@ -31,6 +31,8 @@ export interface Person {
   accessWorkerTrainedOn?: string | null;
   accessWorkerAuthorisedUntil?: string | null;
   active: boolean;
+  /** Team managers this person stands in for today as their named deputy; set by the use cases, not stored on the person. */
+  standsInFor?: string[];
 }
 
 export function hasRole(person: Pick<Person, 'roles'>, role: Role): boolean {

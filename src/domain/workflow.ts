@@ -9,6 +9,7 @@ import { investigationRequestSchema, parseForm, type ActionBodies } from './form
 import { can, participants, type Part } from './policy';
 import { PROTOCOL_RULES, ruleError } from './protocol';
 import { isComplete, type InvestigationRequest, type Scope } from './request';
+import { teamManagerRoute } from './team-managers';
 import { hasRole, type Person, type Role } from './roles';
 import type { RequestState, WorkflowAction } from './states';
 
@@ -33,6 +34,7 @@ export const NOTIFICATION_KINDS = [
   'reminder_feedback_due',
   'reminder_follow_up_due',
   'reminder_monitoring_review_due',
+  'decision_escalated',
   'record_documents',
   'holder_lost_role',
   'grant_folder_readers',
@@ -314,15 +316,13 @@ export function decide<A extends WorkflowAction>(
  * team-manager role; otherwise one the worker chose who does.
  */
 function teamManagerFor(b: Body<'submit'>, actor: Person, facts: ActionFacts): string {
-  const line = facts.teamManager;
-  const lineIsManager = Boolean(line?.active && hasRole(line, 'team_manager') && line.id !== actor.id);
-  if (lineIsManager && line && (!b.teamManagerId || b.teamManagerId === line.id)) return line.id;
-  if (lineIsManager && line) {
-    throw ruleError('team_manager_role', 'validation', `Your team manager in the directory is ${line.displayName}: the request goes to them.`, { teamManagerId: 'Leave this out: your line manager is a team manager.' });
+  const route = teamManagerRoute(actor, facts.teamManager);
+  if (route.kind === 'directory' && (!b.teamManagerId || b.teamManagerId === route.teamManager.id)) return route.teamManager.id;
+  if (route.kind === 'directory') {
+    throw ruleError('team_manager_role', 'validation', `Your team manager in the directory is ${route.teamManager.displayName}: the request goes to them.`, { teamManagerId: 'Leave this out: your line manager is a team manager.' });
   }
   if (!b.teamManagerId) {
-    const why = line ? `${line.displayName}, your manager in the directory, is not a team manager` : 'you have no manager in the directory';
-    throw ruleError('team_manager_role', 'validation', `Choose a team manager to agree this request: ${why}.`, { teamManagerId: 'Choose a team manager.' });
+    throw ruleError('team_manager_role', 'validation', `Choose a team manager to agree this request: ${route.why}.`, { teamManagerId: 'Choose a team manager.' });
   }
   const chosen = facts.chosenTeamManager;
   if (!chosen || chosen.id !== b.teamManagerId || !chosen.active || !hasRole(chosen, 'team_manager')) {

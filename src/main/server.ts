@@ -17,8 +17,15 @@ import type { Caller, Clock, DirectorySource, EvidenceStore } from '../app/ports
 import { expireDueRequests } from '../app/requests/expire-due';
 import { sendDueReminders } from '../app/requests/send-reminders';
 import { removeAllDisposedFiles } from '../app/retention/remove-disposed-files';
+import { escalateWaitingDecisions } from '../app/requests/escalate-waiting';
+import { sendDeputyCards } from '../app/deputies/send-deputy-cards';
 import { askSurveysByBot } from '../app/surveys/ask-surveys-by-bot';
 import { listPeople } from '../app/people/list-people';
+import { teamManagerChoice } from '../app/people/team-manager-choice';
+import { endDeputy } from '../app/deputies/end-deputy';
+import { listDeputies } from '../app/deputies/list-deputies';
+import { nameDeputy } from '../app/deputies/name-deputy';
+import { withStandingIn } from '../app/deputies/standing-in';
 import { AppError } from '../domain/errors';
 import { createEvidenceStore } from '../evidence';
 import { recordPendingUploadStored } from '../app/requests/evidence';
@@ -173,7 +180,7 @@ export async function buildServer(config: ServerConfig, options: BuildOptions = 
     const url = request.url.split('?')[0] ?? '';
     if (!url.startsWith('/api/') || PUBLIC_PATHS.some((p) => url === p || (p.endsWith('/') && url.startsWith(p)))) return;
     const person = await authenticate(request.headers.authorization);
-    request.caller = { person, requestId: request.id };
+    request.caller = { person: await withStandingIn(store.read, person, deps.clock.now()), requestId: request.id };
   });
   app.addHook('preHandler', personRateLimit(app, config.rateLimit.perPersonPerMinute));
   const caller = (request: FastifyRequest): Caller => {
@@ -190,6 +197,13 @@ export async function buildServer(config: ServerConfig, options: BuildOptions = 
     return { id: person.id, displayName: person.displayName, roles: person.roles, managerId: person.managerId ?? null, aadObjectId: person.aadObjectId, team: person.team ?? null, email: person.email ?? null };
   });
   app.get('/api/people', async (request) => listPeople(deps, caller(request), request.query));
+  app.get('/api/me/team-manager', async (request) => teamManagerChoice(deps, caller(request)));
+  app.get('/api/me/deputies', async (request) => listDeputies(deps, caller(request)));
+  app.post('/api/me/deputies', async (request, reply) => reply.status(201).send(await nameDeputy(deps, caller(request), request.body)));
+  app.post('/api/me/deputies/:id/end', async (request, reply) => {
+    await endDeputy(deps, caller(request), (request.params as Record<string, string>).id ?? '');
+    return reply.status(204).send();
+  });
   if (localTokens) await registerDevRoutes(app, directory, localTokens);
 
   let graphDirectory: GraphJsonClient | undefined;
@@ -343,6 +357,8 @@ export async function buildServer(config: ServerConfig, options: BuildOptions = 
       expireDueRequests(deps)
         .then(() => configured.retryPendingUploads((pendingKey, stored) => recordPendingUploadStored(deps, pendingKey, stored)))
         .then(() => sendDueReminders(deps, config.reminders))
+        .then(async (written) => written + (await escalateWaitingDecisions(deps, config.reminders)))
+        .then(async (written) => written + (await sendDeputyCards(deps)))
         .then(async (written) => written + (await askSurveysByBot(deps)))
         .then((written) => {
           if (written > 0) dispatcher.nudge();

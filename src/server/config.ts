@@ -85,6 +85,7 @@ const envSchema = z.object({
   REMINDER_FEEDBACK_DAYS: z.coerce.number().int().min(0).max(365).default(5),
   REMINDER_FOLLOW_UP_DAYS: z.coerce.number().int().min(1).max(730).default(182),
   REMINDER_MONITORING_NOTICE_DAYS: z.coerce.number().int().min(0).max(60).default(3),
+  ESCALATE_AFTER_WORKING_DAYS: z.coerce.number().int().min(1).max(60).default(5),
   AUDIT_SIGNING_KEY: z.string().optional(),
   AUDIT_PUBLIC_KEY: z.string().optional(),
   AUDIT_CHECKPOINT_DIR: z.string().optional(),
@@ -278,6 +279,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): ServerConfig {
       feedbackDays: e.REMINDER_FEEDBACK_DAYS,
       followUpDays: e.REMINDER_FOLLOW_UP_DAYS,
       monitoringReviewNoticeDays: e.REMINDER_MONITORING_NOTICE_DAYS,
+      escalateAfterWorkingDays: e.ESCALATE_AFTER_WORKING_DAYS,
     },
     retention: { schedule: parseRetentionSchedule(e.RETENTION_SCHEDULE), lawfulBasis: e.RETENTION_LAWFUL_BASIS ?? DEFAULT_LAWFUL_BASIS },
     audit: auditAnchorConfig(

@@ -6,6 +6,7 @@ import type { Kysely } from 'kysely';
 import type { Store, UnitOfWork } from '../app/ports';
 import { createAuditLog } from '../audit/log';
 import { migrate, openDatabase, type DatabaseOptions } from './database';
+import { createDeputyRepository } from './repositories/deputies';
 import { createDisclosureRepository } from './repositories/disclosures';
 import { createEvaluationReadModel } from './repositories/evaluation';
 import { createEvidenceRepository } from './repositories/evidence';
@@ -59,6 +60,7 @@ export async function createStore(options: StoreOptions): Promise<SqlStore> {
     pilotSettings: createPilotSettingsRepository(executor),
     disclosures: createDisclosureRepository(executor),
     retention: createRetentionRepository(executor),
+    deputies: createDeputyRepository(executor),
   });
 
   return {

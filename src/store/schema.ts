@@ -233,6 +233,25 @@ export interface Database {
   pilot_settings: PilotSettingsTable;
   disclosures: DisclosuresTable;
   request_retention: RequestRetentionTable;
+  checked_subjects: CheckedSubjectsTable;
+  team_manager_deputies: TeamManagerDeputiesTable;
+}
+
+export interface CheckedSubjectsTable {
+  request_id: string;
+  subject_id: string;
+  match_key: string;
+  authorised_at: string;
+}
+
+export interface TeamManagerDeputiesTable {
+  id: string;
+  team_manager_id: string;
+  deputy_id: string;
+  from_date: string;
+  to_date: string;
+  created_at: string;
+  ended_at: string | null;
 }
 
 export interface PendingEvidenceTable {

@@ -16,6 +16,7 @@ const AssessPage = lazy(() => import('./pages/AssessPage'));
 const FeedbackPage = lazy(() => import('./pages/FeedbackPage'));
 const AdminPage = lazy(() => import('./pages/AdminPage'));
 const EvaluationPage = lazy(() => import('./pages/EvaluationPage'));
+const DeputyPage = lazy(() => import('./pages/DeputyPage'));
 
 const useStyles = makeStyles({
   header: {
@@ -83,6 +84,7 @@ function Shell({ hostKind, deepLinkRequestId, signOut }: AppProps) {
           <Link to="/">Requests</Link>
           <WaitingCount />
           {me.data.roles.includes('social_worker') && <Link to="/new">New request</Link>}
+          {me.data.roles.includes('team_manager') && <Link to="/deputy">Deputy</Link>}
           {me.data.roles.includes('administrator') && <Link to="/admin">Administration</Link>}
           {(me.data.roles.includes('service_manager') || me.data.roles.includes('service_director')) && <Link to="/evaluation">Pilot evaluation</Link>}
         </nav>
@@ -138,6 +140,8 @@ function Page() {
       return <AdminPage />;
     case 'evaluation':
       return <EvaluationPage />;
+    case 'deputy':
+      return <DeputyPage />;
     case 'not-found':
       return (
         <>

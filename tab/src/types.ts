@@ -123,6 +123,8 @@ export interface ApiRequest {
   /** A one-off check's review window, from its first search session. */
   searchWindowClosesAt?: string | null;
   oneOffReviewDays?: number;
+  /** People on this request checked under another authorisation in the last 12 months (team manager, directors and managers only). */
+  earlierChecks?: EarlierCheck[] | null;
   followUpOpensAt?: string | null;
   createdAt: string;
   updatedAt: string;
@@ -135,6 +137,40 @@ export interface RequestPage {
   items: (ApiRequest & { overdue?: boolean })[];
   nextCursor: string | null;
   counts: { waitingForMe: number };
+}
+
+/** Where the signed-in worker's requests go (GET /api/me/team-manager). */
+export interface TeamManagerChoice {
+  teamManager: { id: string; displayName: string } | null;
+  choose: boolean;
+  why: string | null;
+  teamManagers: { id: string; displayName: string }[];
+}
+
+/** A team manager's deputy for a period (London dates, inclusive). */
+export interface Deputyship {
+  id: string;
+  teamManagerId: string;
+  deputyId: string;
+  from: string;
+  to: string;
+  deputyName: string;
+  teamManagerName: string;
+}
+
+export interface DeputiesView {
+  deputies: Deputyship[];
+  standingInFor: Deputyship[];
+  teamManagers: { id: string; displayName: string }[];
+}
+
+export interface EarlierCheck {
+  subjectId: string;
+  requestId: string;
+  reference: string;
+  authorisedAt: string;
+  matchedBy: 'profile_link' | 'name_and_date_of_birth';
+  visible: boolean;
 }
 
 export interface SearchSession {

@@ -6,6 +6,7 @@
 import { dueReminders, type ReminderSettings } from '../../domain/reminders';
 import type { AppDeps } from '../deps';
 import type { OutboxMessageInput } from '../ports';
+import { deputiesOf } from '../deputies/standing-in';
 
 const STATES = ['awaiting_team_manager', 'awaiting_service_director', 'authorised', 'assigned', 'searching', 'on_hold', 'shared'] as const;
 
@@ -29,6 +30,8 @@ export async function sendDueReminders(deps: AppDeps, settings: ReminderSettings
             : 'role' in to
               ? (await uow.directory.withRole(to.role)).filter((p) => !to.except.includes(p.id)).map((p) => p.id)
               : [];
+        // A decision waiting for the team manager waits for their deputy too.
+        if (reminder.key.startsWith('tm:')) recipients.push(...(await deputiesOf(uow, request, now)).filter((id) => id !== request.originatingWorkerId));
         for (const recipientId of recipients) {
           if (already.has(`${reminder.kind}|${recipientId}|${reminder.key}`)) continue;
           messages.push({

@@ -10,7 +10,9 @@ import type { AppDeps } from '../deps';
 import type { Caller, UnitOfWork } from '../ports';
 import type { InvestigationRequest } from '../../domain/request';
 import { throughGate } from '../gate';
+import { deputiesOf } from '../deputies/standing-in';
 import { assertVersion, caseServiceManager, recordOutcome } from './shared';
+import { earlierChecksFor } from './earlier-checks';
 import { toView } from './view';
 
 async function factsFor<A extends WorkflowAction>(uow: UnitOfWork, action: A, body: ActionBodies[A], request: InvestigationRequest): Promise<ActionFacts> {
@@ -65,11 +67,18 @@ export async function takeAction(deps: AppDeps, caller: Caller, requestId: strin
       assertVersion(request, body.version);
       // The engine asks the policy again (`can`) for the action itself, and checks the body.
       const outcome = decide(action, body, request, caller.person, now, await factsFor(uow, action, body, request), deps.settings.workflow);
+      if (action === 'submit') {
+        // Waiting requests go to the team manager's deputy too, while one is named.
+        for (const deputyId of await deputiesOf(uow, outcome.request, now)) {
+          if (deputyId !== caller.person.id) outcome.notifications.push({ kind: 'agree_request', to: { personId: deputyId } });
+        }
+      }
       await recordOutcome(uow, request, outcome, caller.person, caller.requestId);
       return outcome.request;
     });
     if ('expired' in result) throw invalidState(`This request has expired: ${result.expired}`);
     return result;
   });
-  return toView(after, caller.person, now, deps.directory, deps.settings.protocol, deps.settings.retention);
+  const earlierChecks = await earlierChecksFor(deps.store.read, after, caller.person, now);
+  return toView(after, caller.person, now, deps.directory, deps.settings.protocol, deps.settings.retention, { earlierChecks });
 }

@@ -10,6 +10,7 @@ import type { InvestigationRequest, StoredForm } from '../../domain/request';
 import type { Person } from '../../domain/roles';
 import { STATE_LABELS } from '../../domain/states';
 import type { Directory } from '../ports';
+import type { EarlierCheckView } from './earlier-checks';
 
 export type RequestView = ReturnType<typeof toView> extends Promise<infer V> ? V : never;
 
@@ -42,6 +43,11 @@ function forTheRegister(form: StoredForm): StoredForm {
   };
 }
 
+/** What only a single request's view carries, read from the store by the use case. */
+export interface ViewExtras {
+  earlierChecks?: EarlierCheckView[] | null;
+}
+
 export async function toView(
   request: InvestigationRequest,
   viewer: Person,
@@ -49,6 +55,7 @@ export async function toView(
   directory: Directory,
   protocol: ProtocolSettings,
   retention: RetentionSettings = DEFAULT_RETENTION_SETTINGS,
+  extras: ViewExtras = {},
 ) {
   const { form: stored, ...rest } = request;
   const form = can(viewer, 'see-personal-details', request, now).ok ? stored : forTheRegister(stored);
@@ -89,6 +96,11 @@ export async function toView(
     oneOffReviewDays: protocol.oneOffReviewDays,
     /** The six-month follow-up is accepted from this instant. */
     followUpOpensAt: request.sharedWith[0] ? addDays(new Date(request.sharedWith[0].at), protocol.followUpDays).toISOString() : null,
+    /**
+     * People on this request checked under another authorisation in the last 12 months, for the
+     * team manager and the service directors and managers; null for anyone else, and in lists.
+     */
+    earlierChecks: extras.earlierChecks ?? null,
     ageDays: Math.max(0, Math.floor((now.getTime() - new Date(request.createdAt).getTime()) / 86_400_000)),
     today: londonDate(now),
     /** Why the council may hold this record, and for how long (a legal hold is shown by the retention routes). */

@@ -17,6 +17,8 @@ import { requestListOrder } from './040_request_list_order';
 import { requestStateCheck } from './041_request_state_check';
 import { auditSequencedAfterCommit } from './050_audit_sequenced_after_commit';
 import { protocolFidelity } from './070_protocol_fidelity';
+import { checkedSubjects } from './071_checked_subjects';
+import { teamManagerDeputies } from './072_team_manager_deputies';
 
 export const migrations: Record<string, Migration> = {
   '001_schema': schema,
@@ -33,4 +35,6 @@ export const migrations: Record<string, Migration> = {
   '041_request_state_check': requestStateCheck,
   '050_audit_sequenced_after_commit': auditSequencedAfterCommit,
   '070_protocol_fidelity': protocolFidelity,
+  '071_checked_subjects': checkedSubjects,
+  '072_team_manager_deputies': teamManagerDeputies,
 };

@@ -1,5 +1,6 @@
 import { sql, type Kysely, type Selectable, type SqlBool } from 'kysely';
 import type { RequestRepository } from '../../app/ports';
+import { checkedSubjectKeys } from '../../domain/repeat-checks';
 import type { InvestigationRequest } from '../../domain/request';
 import type { RequestState } from '../../domain/states';
 import type { Database, InvestigationRequestsTable } from '../schema';
@@ -91,6 +92,7 @@ export function createRequestRepository(db: Kysely<Database>): RequestRepository
         .insertInto('investigation_requests')
         .values({ id: request.id, ...toRow(request) })
         .execute();
+      await keyCheckedSubjects(db, request);
     },
 
     async deleteUnsubmittedDraft(id, expectedVersion) {
@@ -111,7 +113,9 @@ export function createRequestRepository(db: Kysely<Database>): RequestRepository
         .where('id', '=', request.id)
         .where('version', '=', expectedVersion)
         .executeTakeFirst();
-      return result.numUpdatedRows === 1n;
+      if (result.numUpdatedRows !== 1n) return false;
+      await keyCheckedSubjects(db, request);
+      return true;
     },
 
     async list(filter) {
@@ -178,5 +182,34 @@ export function createRequestRepository(db: Kysely<Database>): RequestRepository
         .executeTakeFirstOrThrow();
       return `SMC-${year}-${String(last_number).padStart(6, '0')}`;
     },
+
+    async checkedSince(keys, since) {
+      if (keys.length === 0) return [];
+      const rows = await db
+        .selectFrom('checked_subjects as c')
+        .innerJoin('investigation_requests as r', 'r.id', 'c.request_id')
+        .select(['c.request_id', 'r.reference', 'c.match_key', 'c.authorised_at'])
+        .where('c.match_key', 'in', keys)
+        .where('c.authorised_at', '>=', since)
+        .orderBy('c.authorised_at', 'desc')
+        .execute();
+      return rows.map((r) => ({ requestId: r.request_id, reference: r.reference, key: r.match_key, authorisedAt: r.authorised_at }));
+    },
   };
+}
+
+/**
+ * Keeps the keys of the people an authorisation put in scope. The scope never changes once
+ * authorised, so writing them again on a later update adds nothing.
+ */
+async function keyCheckedSubjects(db: Kysely<Database>, request: InvestigationRequest): Promise<void> {
+  const at = request.authorisation?.at;
+  if (!at) return;
+  const keys = checkedSubjectKeys(request);
+  if (keys.length === 0) return;
+  await db
+    .insertInto('checked_subjects')
+    .values(keys.map((k) => ({ request_id: request.id, subject_id: k.subjectId, match_key: k.key, authorised_at: at })))
+    .onConflict((oc) => oc.doNothing())
+    .execute();
 }

@@ -5,14 +5,14 @@
  * reopened by its address. The sections of the form are in components/RequestFieldsets.tsx.
  */
 import { useContext, useEffect, useRef, useState } from 'react';
-import { Button, makeStyles, tokens } from '@fluentui/react-components';
+import { Button, Select, makeStyles, tokens } from '@fluentui/react-components';
 import { formatDateTime } from '../../../src/domain/dates';
 import { ApiError, errorMessage, useApi } from '../api';
 import { useRouter } from '../router';
 import { SessionContext } from '../session';
-import type { ApiDecision, ApiRequest } from '../types';
-import { ErrorState, Loading, Notice, PageHeading } from '../components/common';
-import { ErrorSummary } from '../components/form';
+import type { ApiDecision, ApiRequest, TeamManagerChoice } from '../types';
+import { ErrorState, Loading, Notice, PageHeading, useLoad } from '../components/common';
+import { ErrorSummary, FormField, fieldId } from '../components/form';
 import { DiscardDraftButton } from '../components/DiscardDraft';
 import { useNotify } from '../components/toast';
 import { CaseFieldset, ConcernFieldset, ScopeFieldset, SubjectsFieldset, UrgencyFieldset, type DraftEditor } from '../components/RequestFieldsets';
@@ -120,13 +120,19 @@ export function RequestForm({ initialDraft, initialId, initialVersion, initialRe
   const [summaryFocus, setSummaryFocus] = useState(0);
   const [submitting, setSubmitting] = useState(false);
   const [submitError, setSubmitError] = useState<string | null>(null);
+  // Where the request goes: the line manager when a team manager, else one the worker chooses.
+  const route = useLoad<TeamManagerChoice | null>(() => (session ? api.get<TeamManagerChoice>('/api/me/team-manager') : Promise.resolve(null)), 'team-manager');
+  const choice = route.status === 'ready' ? route.data : null;
+  const [teamManagerId, setTeamManagerId] = useState('');
+  const [pickError, setPickError] = useState<string | null>(null);
   const focusAfterRender = useRef<string | null>(null);
 
   const errors = validateDraft(draft);
   const valid = Object.keys(errors).length === 0;
   const { save, serverErrors, reference, saveNow, discard } = useDraftAutosave(draft, { id: initialId, version: initialVersion, reference: initialReference });
   const notify = useNotify();
-  const visibleErrors = showAll ? { ...errors, ...serverErrors } : serverErrors;
+  const teamManagerError = serverErrors.teamManagerId ?? pickError ?? undefined;
+  const visibleErrors = { ...(showAll ? { ...errors, ...serverErrors } : serverErrors), ...(teamManagerError ? { teamManagerId: teamManagerError } : {}) };
   const editor: DraftEditor = {
     draft,
     setDraft,
@@ -146,6 +152,12 @@ export function RequestForm({ initialDraft, initialId, initialVersion, initialRe
 
   const submit = async () => {
     setSubmitError(null);
+    if (choice?.choose && !teamManagerId) {
+      setPickError('Choose a team manager.');
+      setShowAll(true);
+      setSummaryFocus((n) => n + 1);
+      return;
+    }
     if (!valid) {
       setShowAll(true);
       setSummaryFocus((n) => n + 1);
@@ -154,7 +166,7 @@ export function RequestForm({ initialDraft, initialId, initialVersion, initialRe
     setSubmitting(true);
     try {
       const { id, version } = await saveNow(draft);
-      await api.send<ApiRequest>('POST', `/api/requests/${encodeURIComponent(id)}/actions/submit`, { version });
+      await api.send<ApiRequest>('POST', `/api/requests/${encodeURIComponent(id)}/actions/submit`, { version, ...(choice?.choose ? { teamManagerId } : {}) });
       navigate(`/requests/${encodeURIComponent(id)}`);
     } catch (error) {
       setSubmitError(errorMessage(error));
@@ -193,11 +205,40 @@ export function RequestForm({ initialDraft, initialId, initialVersion, initialRe
         intro={
           session && (
             <p>
-              Originating social worker: <strong>{session.me.displayName}</strong>. Your team manager in the directory is asked to agree the request when you submit it.
+              Originating social worker: <strong>{session.me.displayName}</strong>.{' '}
+              {choice?.teamManager
+                ? `Your team manager in the directory, ${choice.teamManager.displayName}, is asked to agree the request when you submit it.`
+                : choice?.choose
+                  ? null
+                  : 'Your team manager in the directory is asked to agree the request when you submit it.'}
             </p>
           )
         }
       />
+      {choice?.choose && (
+        <>
+          <Notice intent="info" title="Choose the team manager who will agree this request">
+            {choice.why} The protocol asks a team manager to agree each request in supervision, so the request goes to the team manager you choose.
+          </Notice>
+          <FormField path="teamManagerId" label="Team manager to agree this request" required error={teamManagerError}>
+            <Select
+              id={fieldId('teamManagerId')}
+              value={teamManagerId}
+              onChange={(_, d) => {
+                setTeamManagerId(d.value);
+                setPickError(null);
+              }}
+            >
+              <option value="">Choose a team manager</option>
+              {choice.teamManagers.map((m) => (
+                <option key={m.id} value={m.id}>
+                  {m.displayName}
+                </option>
+              ))}
+            </Select>
+          </FormField>
+        </>
+      )}
       <ConcernFieldset editor={editor} />
       <SubjectsFieldset editor={editor} />
       <ScopeFieldset editor={editor} />

@@ -3,6 +3,7 @@ import { useState } from 'react';
 import { Button, makeStyles, tokens } from '@fluentui/react-components';
 import { STATE_LABELS, type WorkflowAction } from '../../../src/domain/states';
 import { formatDate, formatDateTime } from '../../../src/domain/dates';
+import { REPEAT_MATCH_LABELS } from '../../../src/domain/repeat-checks';
 import { errorMessage, useApi } from '../api';
 import { Link } from '../router';
 import type { ApiRequest, AuditEntry, NotificationStatus, RecordDocument, RequestPage } from '../types';
@@ -98,6 +99,23 @@ export default function RequestPage({ id }: { id: string }) {
       {['declined', 'refused', 'cancelled', 'on_hold'].includes(r.state) && r.lastReason?.reason && (
         <Notice intent="warning" title={STATE_LABELS[r.state]}>
           {r.lastReason.reason}
+        </Notice>
+      )}
+
+      {r.earlierChecks && r.earlierChecks.length > 0 && (
+        <Notice intent="warning" title="Checked before in the last 12 months">
+          <p>Repeated one-off checks of the same person can amount to directed surveillance: consider the earlier requests before deciding.</p>
+          <ul className={styles.plain} aria-label="Earlier checks">
+            {r.earlierChecks.map((c) => {
+              const subject = r.subjects.find((s) => s.id === c.subjectId);
+              return (
+                <li key={`${c.subjectId}-${c.requestId}`}>
+                  {subject ? subjectName(subject) : 'A person on this request'} —{' '}
+                  {c.visible ? <Link to={`/requests/${c.requestId}`}>{c.reference}</Link> : c.reference}, authorised {formatDate(c.authorisedAt)} ({REPEAT_MATCH_LABELS[c.matchedBy]})
+                </li>
+              );
+            })}
+          </ul>
         </Notice>
       )}
 

@@ -15,7 +15,7 @@ const bicep = read('infra/azure.bicep');
 /** Settings the server reads: the keys of the zod schema in config.ts and the evidence settings. */
 function serverSettings(): string[] {
   const config = read('src/server/config.ts');
-  const schema = config.slice(config.indexOf('const envSchema = z.object({'), config.indexOf('});', config.indexOf('const envSchema')));
+  const schema = config.slice(config.indexOf('const envSchema = z.object({'), config.indexOf('\n});', config.indexOf('const envSchema')));
   const names = [...schema.matchAll(/^\s+([A-Z][A-Z0-9_]+):/gm)].map((m) => m[1] ?? '');
   const evidence = read('src/evidence/config.ts');
   names.push(...[...evidence.matchAll(/env\.([A-Z][A-Z0-9_]+)|\(env, '([A-Z][A-Z0-9_]+)'\)|'([A-Z][A-Z0-9_]+)'/g)].map((m) => m[1] ?? m[2] ?? m[3] ?? ''));

@@ -196,3 +196,30 @@ test('a one-off card says when searching closes: days from the first session, th
   const after = JSON.stringify(buildRequestCard({ view: await viewFor({ ...searching, firstSearchStartedAt: '2026-11-25T10:00:00.000Z' }, PEOPLE.aaw1), purpose: 'request_updated', viewerTeamsId: null, tabUrl: TAB, accessWorkers: workers }));
   expect(after).toContain('One-off review: searching closes 02/12/2026 10:00');
 });
+
+test('the team manager’s and director’s cards say who was checked before, linking to the earlier requests they may open', async () => {
+  const [, submitted] = walk(false);
+  if (!submitted) throw new Error('no submitted request');
+  const subject = submitted.form.subjects.find((s) => s.name);
+  if (!subject) throw new Error('no named person');
+  const earlierChecks = [
+    { subjectId: subject.id, requestId: '5f2a6c1e-0000-4000-8000-000000000001', reference: 'SMC-2026-000007', authorisedAt: '2026-03-02T10:00:00.000Z', matchedBy: 'profile_link' as const, visible: true },
+    { subjectId: subject.id, requestId: '5f2a6c1e-0000-4000-8000-000000000002', reference: 'SMC-2025-000031', authorisedAt: '2025-12-15T10:00:00.000Z', matchedBy: 'name_and_date_of_birth' as const, visible: false },
+  ];
+  const teamsTab = 'https://teams.microsoft.com/l/entity/00000000-0000-4000-8000-0000000000aa/requests';
+  for (const [viewer, purpose] of [[PEOPLE.tm, 'agree_request'], [PEOPLE.sd, 'authorise_request']] as const) {
+    const view = { ...(await viewFor(submitted, viewer)), earlierChecks };
+    const card = buildRequestCard({ view, purpose, viewerTeamsId: null, accessWorkers: [], tabUrl: teamsTab });
+    expectValid(card);
+    const json = JSON.stringify(card);
+    expect(json).toContain('Checked before in the last 12 months');
+    expect(json).toContain('authorised 02/03/2026 (same profile link)');
+    expect(json).toContain('authorised 15/12/2025 (same name and date of birth)');
+    const context = encodeURIComponent(JSON.stringify({ subEntityId: earlierChecks[0]!.requestId }));
+    expect(json).toContain(JSON.stringify(`${teamsTab}?context=${context}`));
+    // The earlier request the viewer may not open is named, not linked.
+    expect(json).not.toContain(encodeURIComponent(JSON.stringify({ subEntityId: earlierChecks[1]!.requestId })));
+  }
+  const none = JSON.stringify(buildRequestCard({ view: await viewFor(submitted, PEOPLE.tm), purpose: 'agree_request', viewerTeamsId: null, accessWorkers: [], tabUrl: TAB }));
+  expect(none).not.toContain('Checked before');
+});

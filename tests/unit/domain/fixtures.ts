@@ -29,6 +29,8 @@ export const PEOPLE = {
   aaw2: p('aaw2', ['access_worker']),
   admin: p('admin', ['administrator']),
   stranger: p('stranger', ['social_worker'], { managerId: 'tm' }),
+  // A team manager named today as tm's deputy.
+  deputy: p('deputy', ['team_manager'], { standsInFor: ['tm'] }),
 } satisfies Record<string, Person>;
 export type PersonaName = keyof typeof PEOPLE;
 export const PERSONAS = Object.keys(PEOPLE) as PersonaName[];

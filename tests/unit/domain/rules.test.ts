@@ -51,10 +51,23 @@ describe('one person never holds two roles on the same request', () => {
       ['aaw2', 'access_worker'],
     ]);
   });
-  test('only the originator’s own line manager may agree', () => {
+  test('only the originator’s own line manager, or their named deputy, may agree', () => {
     const otherManager = { ...PEOPLE.tm, id: 'tm-other' };
     expect(refusal(() => decide('agree', { version: 7 }, requestIn('awaiting_team_manager'), otherManager, NOW)).message).toBe(
-      "Only the originating social worker's team manager may agree this request.",
+      "Only the originating social worker's team manager or their named deputy may agree this request.",
+    );
+    // A deputy decides as the team manager, and then holds that part.
+    const agreed = decide('agree', { version: 7 }, requestIn('awaiting_team_manager'), PEOPLE.deputy, NOW);
+    expect(agreed.part).toBe('team_manager');
+    expect(participants(agreed.request).get('deputy')).toBe('team_manager');
+    // Once the period is over (nobody stood in for), the deputy cannot even see it.
+    expect(refusal(() => decide('agree', { version: 7 }, requestIn('awaiting_team_manager'), { ...PEOPLE.deputy, standsInFor: [] }, NOW)).code).toBe('not_found');
+  });
+  test('a deputy who raised the request cannot agree it', () => {
+    const raisedByDeputy = { ...requestIn('awaiting_team_manager'), originatingWorkerId: 'deputy' };
+    const deputyWorker = { ...PEOPLE.deputy, roles: [...PEOPLE.deputy.roles, 'social_worker' as const] };
+    expect(refusal(() => decide('agree', { version: 7 }, raisedByDeputy, deputyWorker, NOW)).message).toBe(
+      'You cannot agree a request you raised: one person never holds two roles on the same request.',
     );
   });
   test('submitting without a line manager in the directory asks the worker to choose a team manager', () => {

@@ -29,9 +29,10 @@ const OPEN: RequestState[] = ['draft', 'awaiting_team_manager', 'awaiting_servic
 /** Who may take each action from which state, and where it leads. */
 const EXPECTED: Record<WorkflowAction, { from: RequestState[]; who: (state: RequestState) => PersonaName[]; to: (state: RequestState) => RequestState }> = {
   submit: { from: ['draft'], who: () => ['osw'], to: () => 'awaiting_team_manager' },
-  agree: { from: ['awaiting_team_manager'], who: () => ['tm'], to: () => 'awaiting_service_director' },
-  decline: { from: ['awaiting_team_manager'], who: () => ['tm'], to: () => 'declined' },
-  return: { from: ['awaiting_team_manager', 'awaiting_service_director'], who: (s) => (s === 'awaiting_team_manager' ? ['tm'] : ['sd', 'sd2']), to: () => 'draft' },
+  // The team manager's named deputy decides as the team manager while their period lasts.
+  agree: { from: ['awaiting_team_manager'], who: () => ['tm', 'deputy'], to: () => 'awaiting_service_director' },
+  decline: { from: ['awaiting_team_manager'], who: () => ['tm', 'deputy'], to: () => 'declined' },
+  return: { from: ['awaiting_team_manager', 'awaiting_service_director'], who: (s) => (s === 'awaiting_team_manager' ? ['tm', 'deputy'] : ['sd', 'sd2']), to: () => 'draft' },
   authorise: { from: ['awaiting_service_director'], who: () => ['sd', 'sd2'], to: () => 'authorised' },
   refuse: { from: ['awaiting_service_director'], who: () => ['sd', 'sd2'], to: () => 'refused' },
   // sd2 holds the access-worker role but, like osw, may not take it on a request where they would hold two roles — sd2 is not yet on this request, so they may.
@@ -120,9 +121,17 @@ function partOf(state: RequestState, persona: PersonaName): boolean {
 const DIRECTORS_AND_MANAGERS: PersonaName[] = ['tm', 'sd', 'sd2', 'sm'];
 const ACCESS_WORKERS: PersonaName[] = ['osw', 'sd2', 'aaw', 'aaw2'];
 
-/** Deny by default: the people on it; directors and service managers once submitted; access workers while it is open to the register. */
+/**
+ * Deny by default: the people on it; directors and service managers once submitted; access workers
+ * while it is open to the register; the team manager's deputy while it waits for the team manager.
+ */
 function mayView(state: RequestState, persona: PersonaName): boolean {
-  return partOf(state, persona) || (state !== 'draft' && DIRECTORS_AND_MANAGERS.includes(persona)) || (state === 'authorised' && ACCESS_WORKERS.includes(persona));
+  return (
+    partOf(state, persona) ||
+    (state !== 'draft' && DIRECTORS_AND_MANAGERS.includes(persona)) ||
+    (state === 'authorised' && ACCESS_WORKERS.includes(persona)) ||
+    (state === 'awaiting_team_manager' && persona === 'deputy')
+  );
 }
 
 const HELD: RequestState[] = ['assigned', 'searching', 'on_hold', 'with_originating_worker', 'finalised', 'shared'];
@@ -130,7 +139,7 @@ const HELD: RequestState[] = ['assigned', 'searching', 'on_hold', 'with_originat
 const EXPECTED_RECORD: Record<RecordAbility, (state: RequestState, persona: PersonaName) => boolean> = {
   view: mayView,
   // Browsing the register shows an access worker what they need to decide, not dates of birth or addresses.
-  'see-personal-details': (s, p) => partOf(s, p) || (s !== 'draft' && DIRECTORS_AND_MANAGERS.includes(p)),
+  'see-personal-details': (s, p) => partOf(s, p) || (s !== 'draft' && DIRECTORS_AND_MANAGERS.includes(p)) || (s === 'awaiting_team_manager' && p === 'deputy'),
   'edit-draft': (s, p) => s === 'draft' && p === 'osw',
   // The fixture's draft was never submitted; a returned one cannot be discarded (tests/integration/api/drafts.test.ts).
   'discard-draft': (s, p) => s === 'draft' && p === 'osw',

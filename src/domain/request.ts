@@ -31,6 +31,26 @@ export interface Scope {
   useBy: string;
 }
 
+/**
+ * A doubt or disagreement raised while the search is prepared or under way (by the access worker or
+ * the originating worker). The service manager for the case's team records a view; then a service
+ * director resolves it. All three notes stay on the record.
+ */
+export interface Doubt {
+  raisedBy: string;
+  raisedAs: 'access_worker' | 'originating_worker';
+  raisedAt: string;
+  reason: string;
+  serviceManagerView: { by: string; at: string; note: string } | null;
+  resolution: { by: string; at: string; outcome: 'resume' | 'cancel'; note: string } | null;
+}
+
+/** Who recorded that the filed documents were placed on the case record, and when. */
+export interface CaseRecordPlacement {
+  by: string;
+  at: string;
+}
+
 export interface InvestigationRequest {
   id: string;
   reference: string;
@@ -47,6 +67,10 @@ export interface InvestigationRequest {
   /** Service managers and directors who resolved a doubt on this request. */
   doubtResolvers: { personId: string; role: 'service_manager' | 'service_director' }[];
   stateBeforeHold: RequestState | null;
+  /** Every doubt raised, oldest first; the last is the open one while the request is on hold. */
+  doubts: Doubt[];
+  /** Set when the originating worker records that the filed documents are on the case record. */
+  caseRecordPlacement: CaseRecordPlacement | null;
   lastReason: Decision | null;
   firstSearchStartedAt: string | null;
   log: InvestigationLog | null;
@@ -85,6 +109,8 @@ export function newDraft(init: { id: string; reference: string; form: RequestFor
     accessWorkerId: null,
     doubtResolvers: [],
     stateBeforeHold: null,
+    doubts: [],
+    caseRecordPlacement: null,
     lastReason: null,
     firstSearchStartedAt: null,
     log: null,

@@ -50,7 +50,7 @@ import { openApiDocument } from './openapi';
 import { registerDevRoutes } from './routes/dev';
 import { registerOperationsRoutes } from './routes/operations';
 import { registerEvaluationRoutes } from './routes/evaluation';
-import { makeTmpDir, registerRequestRoutes } from './routes/requests';
+import { contentTicket, makeTmpDir, registerRequestRoutes } from './routes/requests';
 import { securityHeaders } from './security';
 import { createUploadSlots } from './upload-slots';
 
@@ -157,6 +157,8 @@ export async function buildServer(config: ServerConfig, options: BuildOptions = 
   app.addHook('preHandler', async (request) => {
     const url = request.url.split('?')[0] ?? '';
     if (!url.startsWith('/api/') || PUBLIC_PATHS.some((p) => url === p || (p.endsWith('/') && url.startsWith(p)))) return;
+    // A one-time content link is its own authority; the route redeems it.
+    if (contentTicket(request) !== undefined) return;
     const person = await authenticate(request.headers.authorization);
     request.caller = { person, requestId: request.id };
   });

@@ -44,6 +44,8 @@ export interface InvestigationRequestsTable {
   authorisation: Json<(Decision & { scope: Scope }) | null>;
   doubt_resolvers: Json<InvestigationRequest['doubtResolvers']>;
   state_before_hold: string | null;
+  doubts: Json<InvestigationRequest['doubts']>;
+  case_record_placement: Json<InvestigationRequest['caseRecordPlacement']>;
   last_reason: Json<Decision | null>;
   first_search_started_at: string | null;
   log: Json<InvestigationLog | null>;
@@ -218,6 +220,19 @@ export interface Database {
   survey_asks: SurveyAsksTable;
   pilot_settings: PilotSettingsTable;
   disclosures: DisclosuresTable;
+  content_links: ContentLinksTable;
+}
+
+export interface ContentLinksTable {
+  token_hash: string;
+  kind: 'evidence' | 'document';
+  request_id: string;
+  item_id: string;
+  person_id: string;
+  download: boolean;
+  issued_at: string;
+  expires_at: string;
+  used_at: string | null;
 }
 
 export interface PendingEvidenceTable {

@@ -55,6 +55,8 @@ export async function toView(request: InvestigationRequest, viewer: Person, now:
       request.lastReason?.by,
       ...request.doubtResolvers.map((r) => r.personId),
       ...request.sharedWith.map((s) => s.personId),
+      ...request.doubts.flatMap((d) => [d.raisedBy, d.serviceManagerView?.by, d.resolution?.by]),
+      request.caseRecordPlacement?.by,
     ].filter((id): id is string => Boolean(id) && id !== 'system'),
   );
   const people: Record<string, string> = {};

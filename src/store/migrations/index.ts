@@ -15,6 +15,7 @@ import { disclosures } from './031_disclosures';
 import { requestListOrder } from './040_request_list_order';
 import { auditSequencedAfterCommit } from './050_audit_sequenced_after_commit';
 import { protocolFidelity } from './070_protocol_fidelity';
+import { contentLinksDoubtsPlacement } from './075_content_links_doubts_placement';
 
 export const migrations: Record<string, Migration> = {
   '001_schema': schema,
@@ -29,4 +30,5 @@ export const migrations: Record<string, Migration> = {
   '040_request_list_order': requestListOrder,
   '050_audit_sequenced_after_commit': auditSequencedAfterCommit,
   '070_protocol_fidelity': protocolFidelity,
+  '075_content_links_doubts_placement': contentLinksDoubtsPlacement,
 };

@@ -12,7 +12,7 @@ import { StateBadge } from '../components/StateBadge';
 import { ActionDialog } from '../components/ActionDialog';
 import { Card, Details, subjectName } from '../components/details';
 import { FormField, fieldId } from '../components/form';
-import { EvidenceList } from './WorkspacePage';
+import { EvidenceList } from '../components/Evidence';
 
 export const CONTRIBUTION_LABELS: Record<(typeof CONTRIBUTIONS)[number], string> = {
   little: 'Little',
@@ -120,7 +120,7 @@ function Assess({ request: r, onChanged }: { request: ApiRequest; onChanged(r: A
         <h3>Evidence</h3>
         {evidence.status === 'loading' && <Loading />}
         {evidence.status === 'error' && <ErrorState error={evidence.error} onRetry={evidence.reload} />}
-        {evidence.status === 'ready' && <EvidenceList items={evidence.data} requestId={r.id} subjects={r.subjects} />}
+        {evidence.status === 'ready' && <EvidenceList items={evidence.data} requestId={r.id} subjects={r.subjects} people={r.people} />}
         {r.log && r.log.furtherPersons.length > 0 && (
           <>
             <h3>Further people identified</h3>

@@ -4,7 +4,7 @@
  * complete the Investigation Log.
  */
 import { useEffect, useState } from 'react';
-import { Button, Checkbox, Link as FluentLink, Input, Radio, RadioGroup, Textarea, makeStyles, tokens } from '@fluentui/react-components';
+import { Button, Checkbox, Input, Radio, RadioGroup, Textarea, makeStyles, tokens } from '@fluentui/react-components';
 import { fieldErrors, investigationLogSchema } from '../../../src/domain/forms';
 import { formatDate, formatDateTime } from '../../../src/domain/dates';
 import type { WorkflowAction } from '../../../src/domain/states';
@@ -12,11 +12,12 @@ import { ApiError, errorMessage, useApi } from '../api';
 import { Link } from '../router';
 import { useSession } from '../session';
 import type { ApiFinding, ApiLog, ApiRequest, EvidenceItem, SearchSession } from '../types';
-import { ACTION_LABELS, duration, formatBytes } from '../format';
+import { ACTION_LABELS, duration } from '../format';
 import { EmptyState, ErrorState, Loading, Notice, PageHeading, SectionHeading, useLoad } from '../components/common';
 import { StateBadge } from '../components/StateBadge';
 import { ActionDialog } from '../components/ActionDialog';
-import { Card, Details, subjectName } from '../components/details';
+import { Card, Details, subjectName, subjectRows } from '../components/details';
+import { EvidenceList } from '../components/Evidence';
 import { EvidenceUpload } from '../components/EvidenceUpload';
 import { useNotify } from '../components/toast';
 import { FormField, Group, fieldId } from '../components/form';
@@ -72,13 +73,21 @@ function Workspace({ request: r, onChanged }: { request: ApiRequest; onChanged(r
         <SectionHeading id="ws-scope">What you may search</SectionHeading>
         <Details
           rows={[
-            ['People', inScope.map((s) => subjectName(s)).join('; ')],
             ['Period', scope ? `${formatDate(scope.period.from)} to ${formatDate(scope.period.to)}` : ''],
             ['Kind', scope?.kind === 'monitoring' ? 'Monitoring' : 'One-off review'],
             ['Conditions', scope?.conditions],
             ['Concern', r.concernDetails],
           ]}
         />
+        {/* Every detail the worker gave, in full: the access worker finds the right profile from these. */}
+        {inScope.map((s, i) => (
+          <div key={s.id}>
+            <h3>
+              Person {i + 1}: {subjectName(s, 200)}
+            </h3>
+            <Details rows={subjectRows(s)} />
+          </div>
+        ))}
         <Notice intent="info">Record only what is visible without being a “friend”, and use the corporate account, never a personal profile.</Notice>
       </Card>
 
@@ -99,7 +108,7 @@ function Workspace({ request: r, onChanged }: { request: ApiRequest; onChanged(r
       {r.state === 'searching' && (
         <>
           <SearchSessions request={r} onHeld={setSessionHeld} />
-          <EvidenceSection requestId={r.id} subjects={inScope} sessionHeld={sessionHeld} />
+          <EvidenceSection requestId={r.id} subjects={inScope} sessionHeld={sessionHeld} people={r.people} />
           <LogEditor
             request={r}
             subjects={inScope}
@@ -236,7 +245,17 @@ function SearchSessions({ request, onHeld }: { request: ApiRequest; onHeld(held:
   );
 }
 
-function EvidenceSection({ requestId, subjects, sessionHeld }: { requestId: string; subjects: ApiRequest['subjects']; sessionHeld: boolean }) {
+function EvidenceSection({
+  requestId,
+  subjects,
+  sessionHeld,
+  people,
+}: {
+  requestId: string;
+  subjects: ApiRequest['subjects'];
+  sessionHeld: boolean;
+  people: ApiRequest['people'];
+}) {
   const api = useApi();
   const path = `/api/requests/${encodeURIComponent(requestId)}/evidence`;
   const list = useLoad(() => api.get<EvidenceItem[]>(path), `evidence-${requestId}`);
@@ -252,46 +271,8 @@ function EvidenceSection({ requestId, subjects, sessionHeld }: { requestId: stri
       <h3>Saved evidence</h3>
       {list.status === 'loading' && <Loading />}
       {list.status === 'error' && <ErrorState error={list.error} onRetry={list.reload} />}
-      {list.status === 'ready' && <EvidenceList items={list.data} requestId={requestId} subjects={subjects} />}
+      {list.status === 'ready' && <EvidenceList items={list.data} requestId={requestId} subjects={subjects} people={people} />}
     </Card>
-  );
-}
-
-export function EvidenceList({ items, requestId, subjects }: { items: EvidenceItem[]; requestId: string; subjects: ApiRequest['subjects'] }) {
-  const styles = useStyles();
-  const api = useApi();
-  const [error, setError] = useState<string | null>(null);
-  if (items.length === 0) return <p>No evidence has been saved yet.</p>;
-  const open = async (item: EvidenceItem) => {
-    setError(null);
-    try {
-      const blob = await api.blob(`/api/requests/${encodeURIComponent(requestId)}/evidence/${encodeURIComponent(item.id)}/content`);
-      const url = URL.createObjectURL(blob);
-      window.open(url, '_blank', 'noopener');
-      setTimeout(() => URL.revokeObjectURL(url), 60_000);
-    } catch (e) {
-      setError(errorMessage(e));
-    }
-  };
-  return (
-    <>
-      <div aria-live="assertive">{error && <Notice intent="error">{error}</Notice>}</div>
-      <ul className={styles.plain}>
-        {items.map((item) => {
-          const subject = subjects.find((s) => s.id === item.subjectId);
-          return (
-            <li key={item.id}>
-              <FluentLink as="button" onClick={() => void open(item)}>
-                {item.fileName ?? item.id}
-              </FluentLink>{' '}
-              · {formatBytes(item.size)} · {subject ? subjectName(subject) : item.subjectId} · captured {formatDateTime(item.capturedAt)}
-              <div>{item.description}</div>
-              <div className={styles.hash}>SHA-256 {item.sha256}</div>
-            </li>
-          );
-        })}
-      </ul>
-    </>
   );
 }
 

@@ -88,6 +88,8 @@ export function requestIn(state: RequestState, options: { monitoring?: boolean }
     accessWorkerId: assigned ? 'aaw' : null,
     doubtResolvers: [],
     stateBeforeHold: state === 'on_hold' ? 'searching' : null,
+    doubts: state === 'on_hold' ? [{ raisedBy: 'aaw', raisedAs: 'access_worker', raisedAt: at, reason: 'Unsure of the reason', serviceManagerView: null, resolution: null }] : [],
+    caseRecordPlacement: null,
     lastReason: null,
     firstSearchStartedAt: reached('searching') ? at : null,
     log: reached('searching')

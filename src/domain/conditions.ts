@@ -16,7 +16,11 @@ export type Condition =
   | { state: readonly RequestState[] }
   | { field: PersonField; is: string | null }
   | { resolver: string; role: 'service_manager' | 'service_director' }
-  | { submitted: true };
+  | { submitted: true }
+  /** The last doubt raised has (true) or has not (false) the service manager's view recorded. */
+  | { doubtView: boolean }
+  /** The request has (true) or has not (false) been closed: `closedAt` is set. */
+  | { closed: boolean };
 
 export const ALWAYS: Condition = { all: [] };
 export const NEVER: Condition = { any: [] };
@@ -46,5 +50,7 @@ export function holds(condition: Condition, request: InvestigationRequest): bool
   if ('state' in condition) return condition.state.includes(request.state);
   if ('field' in condition) return personIn(request, condition.field) === condition.is;
   if ('resolver' in condition) return request.doubtResolvers.some((r) => r.personId === condition.resolver && r.role === condition.role);
+  if ('doubtView' in condition) return Boolean(request.doubts[request.doubts.length - 1]?.serviceManagerView) === condition.doubtView;
+  if ('closed' in condition) return (request.closedAt !== null) === condition.closed;
   return request.submittedAt !== null;
 }

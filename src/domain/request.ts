@@ -83,6 +83,22 @@ export interface InvestigationRequest {
   closedAt: string | null;
 }
 
+/**
+ * Whether the filed documents still wait to be placed on the case record: a shared request, and one
+ * cancelled or lapsed after evidence was captured (not closed until the originating worker records it).
+ */
+export function awaitsCaseRecord(request: InvestigationRequest): boolean {
+  if (request.caseRecordPlacement) return false;
+  if (request.state === 'shared') return true;
+  return (request.state === 'cancelled' || request.state === 'expired') && request.closedAt === null;
+}
+
+/** The doubt still open while the request is on hold. */
+export function openDoubt(request: InvestigationRequest): Doubt | null {
+  const last = request.doubts[request.doubts.length - 1];
+  return request.state === 'on_hold' && last && !last.resolution ? last : null;
+}
+
 export function subjectsInScope(request: InvestigationRequest): Subject[] {
   const ids = request.authorisation?.scope.subjectIds;
   if (!ids) return [];

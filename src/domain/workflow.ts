@@ -8,7 +8,7 @@ import { AppError, forbidden, invalidState, validationError } from './errors';
 import type { ActionBodies } from './forms';
 import { can, participants, type Part } from './policy';
 import { PROTOCOL_RULES, ruleError } from './protocol';
-import type { InvestigationRequest, Scope } from './request';
+import { awaitsCaseRecord, openDoubt, type InvestigationRequest, type Scope } from './request';
 import { hasRole, type Person, type Role } from './roles';
 import type { RequestState, WorkflowAction } from './states';
 
@@ -33,6 +33,7 @@ export const NOTIFICATION_KINDS = [
   'reminder_feedback_due',
   'reminder_follow_up_due',
   'reminder_monitoring_review_due',
+  'reminder_case_record_due',
   'record_documents',
   'holder_lost_role',
   'grant_folder_readers',
@@ -64,6 +65,8 @@ export interface ActionFacts {
   chosenServiceManager?: Person | null;
   /** For `withdraw`, `cancel` and `resolve-doubt`: whether evidence has been captured, so the log must be filed as it stands. */
   evidenceCaptured?: boolean;
+  /** For `record-placement`: whether the record documents have been filed. */
+  documentsFiled?: boolean;
   /** For `complete-log` and evidence: search sessions held on this request. */
   searchSessions?: { held: number; open: number };
 }
@@ -99,6 +102,13 @@ export function decide<A extends WorkflowAction>(
   const close = (state: RequestState) => {
     next.state = state;
     next.closedAt = at;
+  };
+  // Evidence captured is part of the case record: the log is filed as it stands, and the request
+  // closes only when the originating worker records that the documents are on the case record.
+  const closeOrAwaitCaseRecord = (state: RequestState) => {
+    if (!facts.evidenceCaptured) return close(state);
+    next.state = state;
+    notes.push({ kind: 'record_documents', to: { system: true } });
   };
   const participants = () => participantIds(request).filter((id) => id !== actor.id);
 
@@ -178,23 +188,50 @@ export function decide<A extends WorkflowAction>(
       next.state = 'searching';
       notes.push({ kind: 'status_changed', to: { personId: request.originatingWorkerId } });
       break;
-    case 'raise-doubt':
+    case 'raise-doubt': {
+      const raisedAs = allowed.part === 'originating_worker' ? 'originating_worker' : 'access_worker';
       next.state = 'on_hold';
       next.stateBeforeHold = request.state;
       next.lastReason = { by: actor.id, at, reason };
-      notes.push({ kind: 'resolve_doubt', to: { role: 'service_manager', except: participantIds(request) } });
-      notes.push({ kind: 'resolve_doubt', to: { role: 'service_director', except: participantIds(request).filter((id) => id !== request.authorisation?.by) } });
+      next.doubts = [...request.doubts, { raisedBy: actor.id, raisedAs, raisedAt: at, reason: reason ?? '', serviceManagerView: null, resolution: null }];
+      detail = { raisedAs };
+      // The service manager for the case's team gives a view first; the directors are asked once it is recorded.
+      const manager = facts.serviceManager;
+      if (manager && !participantIds(request).includes(manager.id)) notes.push({ kind: 'resolve_doubt', to: { personId: manager.id } });
+      else notes.push({ kind: 'resolve_doubt', to: { role: 'service_manager', except: participantIds(request) } });
+      // The other worker is told at once: the protocol asks the two to work together.
+      for (const id of [request.originatingWorkerId, request.accessWorkerId]) if (id && id !== actor.id) notes.push({ kind: 'status_changed', to: { personId: id } });
       break;
+    }
+    case 'record-doubt-view': {
+      const open = openDoubt(request);
+      if (!open) throw invalidState('No doubt is open on this request.');
+      if (open.serviceManagerView) throw invalidState(`The service manager's view was recorded on ${formatDate(open.serviceManagerView.at)}: a service director now resolves the doubt.`);
+      const manager = facts.serviceManager;
+      if (manager && manager.id !== actor.id) {
+        throw ruleError('doubt_resolution', 'forbidden', `The service manager for this case’s team is ${manager.displayName}: they record the view on the doubt.`);
+      }
+      const view = { by: actor.id, at, note: reason ?? '' };
+      next.doubts = request.doubts.map((d) => (d === open ? { ...d, serviceManagerView: view } : d));
+      next.doubtResolvers = [...request.doubtResolvers.filter((r) => r.personId !== actor.id), { personId: actor.id, role: 'service_manager' }];
+      notes.push({ kind: 'resolve_doubt', to: { role: 'service_director', except: participantIds(next).filter((id) => id !== request.authorisation?.by) } });
+      for (const id of participants()) notes.push({ kind: 'status_changed', to: { personId: id } });
+      break;
+    }
     case 'resolve-doubt': {
       const b = body as Body<'resolve-doubt'>;
-      const part = allowed.part === 'service_manager' ? 'service_manager' : 'service_director';
-      next.doubtResolvers = [...request.doubtResolvers.filter((r) => r.personId !== actor.id), { personId: actor.id, role: part }];
+      const open = openDoubt(request);
+      if (!open) throw invalidState('No doubt is open on this request.');
+      if (!open.serviceManagerView) {
+        throw ruleError('doubt_resolution', 'invalid_state', `${PROTOCOL_RULES.doubt_resolution} No view has been recorded yet.`);
+      }
+      next.doubtResolvers = [...request.doubtResolvers.filter((r) => r.personId !== actor.id), { personId: actor.id, role: 'service_director' }];
+      next.doubts = request.doubts.map((d) => (d === open ? { ...d, resolution: { by: actor.id, at, outcome: b.outcome, note: b.reason } } : d));
       next.lastReason = { by: actor.id, at, reason: b.reason };
       if (b.outcome === 'resume') {
         next.state = request.stateBeforeHold ?? 'assigned';
       } else {
-        close('cancelled');
-        if (facts.evidenceCaptured) notes.push({ kind: 'record_documents', to: { system: true } });
+        closeOrAwaitCaseRecord('cancelled');
       }
       next.stateBeforeHold = null;
       detail = { outcome: b.outcome };
@@ -216,7 +253,8 @@ export function decide<A extends WorkflowAction>(
       notes.push({ kind: 'record_documents', to: { system: true } });
       break;
     case 'share': {
-      close('shared');
+      // Not closed yet: the originating worker still places the documents on the case record.
+      next.state = 'shared';
       const serviceManagerId = serviceManagerFor(body as Body<'share'>, request, facts);
       const recipients = [request.teamManagerId, serviceManagerId, request.authorisation?.by].filter((id): id is string => Boolean(id));
       next.sharedWith = recipients.map((personId) => ({ personId, at }));
@@ -228,12 +266,22 @@ export function decide<A extends WorkflowAction>(
     }
     case 'withdraw':
     case 'cancel':
-      close('cancelled');
+      closeOrAwaitCaseRecord('cancelled');
       next.lastReason = { by: actor.id, at, reason };
-      // Evidence captured is part of the case record: the log is filed as it stands.
-      if (facts.evidenceCaptured) notes.push({ kind: 'record_documents', to: { system: true } });
       for (const id of participants()) notes.push({ kind: 'status_changed', to: { personId: id } });
       break;
+    case 'record-placement': {
+      if (!awaitsCaseRecord(request)) throw invalidState('There are no filed documents waiting to be placed on the case record.');
+      if (!facts.documentsFiled) {
+        throw ruleError('case_record', 'invalid_state', 'The Investigation Request and Log are still being filed: record the placement once they appear on the request.');
+      }
+      next.caseRecordPlacement = { by: actor.id, at };
+      if (request.state === 'shared') next.state = 'closed';
+      next.closedAt = at;
+      detail = { caseRecordPlacement: next.caseRecordPlacement };
+      for (const id of participants()) notes.push({ kind: 'status_changed', to: { personId: id } });
+      break;
+    }
     case 'review-monitoring': {
       const b = body as Body<'review-monitoring'>;
       const auth = request.authorisation;
@@ -392,7 +440,8 @@ export function dueExpiry(request: InvestigationRequest, now: Date): { reason: s
 
 export function expire(request: InvestigationRequest, now: Date, reason: string, evidenceCaptured = false): Outcome {
   const at = now.toISOString();
-  const next: InvestigationRequest = { ...request, state: 'expired', closedAt: at, updatedAt: at, version: request.version + 1, lastReason: { by: 'system', at, reason } };
+  // With evidence captured, the request closes when its documents are placed on the case record.
+  const next: InvestigationRequest = { ...request, state: 'expired', closedAt: evidenceCaptured ? null : at, updatedAt: at, version: request.version + 1, lastReason: { by: 'system', at, reason } };
   return {
     request: next,
     part: 'system',

@@ -24,5 +24,10 @@ export function toSql(eb: Builder, condition: Condition): Expression<SqlBool> {
   if ('resolver' in condition) {
     return sql<SqlBool>`doubt_resolvers @> ${JSON.stringify([{ personId: condition.resolver, role: condition.role }])}::jsonb`;
   }
+  if ('doubtView' in condition) {
+    const recorded = sql<SqlBool>`coalesce(jsonb_typeof(doubts -> -1 -> 'serviceManagerView') = 'object', false)`;
+    return condition.doubtView ? recorded : sql<SqlBool>`not ${recorded}`;
+  }
+  if ('closed' in condition) return eb('closed_at', condition.closed ? 'is not' : 'is', null);
   return eb('submitted_at', 'is not', null);
 }

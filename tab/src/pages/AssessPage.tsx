@@ -194,7 +194,7 @@ function Assess({ request: r, onChanged }: { request: ApiRequest; onChanged(r: A
               Share with team manager, service manager and director
             </Button>
           )}
-          {r.state === 'shared' && <Link to={`/requests/${r.id}/feedback`}>Give feedback on this check</Link>}
+          {['shared', 'closed'].includes(r.state) && <Link to={`/requests/${r.id}/feedback`}>Give feedback on this check</Link>}
         </div>
       </Card>
 
@@ -205,7 +205,7 @@ function Assess({ request: r, onChanged }: { request: ApiRequest; onChanged(r: A
         onDone={(updated, taken) => {
           setAction(null);
           onChanged(updated);
-          setSaved(taken === 'share' ? 'Shared. The request is closed and the evidence is filed.' : 'The log is finalised. Share it when you are ready.');
+          setSaved(taken === 'share' ? 'Shared. The log is filed again saying with whom; place the documents on the case record and record it on the request.' : 'The log is finalised. Share it when you are ready.');
         }}
       />
     </>

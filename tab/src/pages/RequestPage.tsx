@@ -98,6 +98,12 @@ export default function RequestPage({ id }: { id: string }) {
         </Notice>
       )}
 
+      {allowed.includes('record-placement') && (
+        <Notice intent="info" title="Place the documents on the case record">
+          The Investigation Request and Log are filed below. Place them on the case record, then record it here: the request closes only then.
+        </Notice>
+      )}
+
       <Card labelledBy="what-you-can-do">
         <SectionHeading id="what-you-can-do">What you can do</SectionHeading>
         {buttons.length === 0 && !Object.values(links).some(Boolean) ? (
@@ -184,7 +190,7 @@ export default function RequestPage({ id }: { id: string }) {
 
       {(r.firstSearchStartedAt || r.log) && <LogRecord request={r} refreshKey={version} />}
 
-      {(['finalised', 'shared'].includes(r.state) || (documents.status === 'ready' && documents.data.length > 0)) && (
+      {(['finalised', 'shared', 'closed'].includes(r.state) || (documents.status === 'ready' && documents.data.length > 0)) && (
         <Card labelledBy="documents">
           <SectionHeading id="documents">Record documents</SectionHeading>
           <div aria-live="assertive">{downloadError && <Notice intent="error">{downloadError}</Notice>}</div>

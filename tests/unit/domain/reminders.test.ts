@@ -1,3 +1,4 @@
+import type { InvestigationRequest } from '../../../src/domain/request';
 import { DEFAULT_REMINDER_SETTINGS, dueReminders } from '../../../src/domain/reminders';
 import { requestIn } from './fixtures';
 
@@ -28,7 +29,7 @@ describe('reminders', () => {
   });
   test('the originating worker is reminded to place the filed documents on the case record, two days on and then weekly, until she records it', () => {
     const shared = { ...requestIn('shared'), sharedWith: [{ personId: 'tm', at: '2026-06-01T09:00:00.000Z' }], feedback: { timesUsed: 1, usefulPieces: 1, uniquePieces: 1, contribution: 'some' as const } };
-    const due = (at: string, request = shared) => dueReminders(request, new Date(at)).filter((r) => r.kind === 'reminder_case_record_due');
+    const due = (at: string, request: InvestigationRequest = shared) => dueReminders(request, new Date(at)).filter((r) => r.kind === 'reminder_case_record_due');
     expect(due('2026-06-03T08:59:00Z')).toEqual([]);
     expect(due('2026-06-03T09:00:00Z')).toEqual([{ kind: 'reminder_case_record_due', to: { personId: 'osw' }, key: 'case-record:0' }]);
     expect(due('2026-06-10T09:00:00Z').map((r) => r.key)).toEqual(['case-record:1']);

@@ -35,6 +35,8 @@ export function actionBody(action: CardAction, data: InvokeData): Record<string,
     }
     case 'claim':
       return { version };
+    case 'record-doubt-view':
+      return { version, reason: text(data.reasonView) };
     case 'resolve-doubt':
       return { version, outcome: data.outcome, reason: text(data.reasonResolve) };
   }

@@ -69,7 +69,7 @@ export class CardService {
 
   /** The filed log in SharePoint when it is there, else the request's documents in the tab. */
   private async documentsUrl(view: RequestView): Promise<string | null> {
-    if (view.state !== 'finalised' && view.state !== 'shared') return null;
+    if (!['finalised', 'shared', 'closed', 'cancelled', 'expired'].includes(view.state)) return null;
     const documents = await this.options.deps.store.read.documents.listForRequest(view.id);
     if (documents.length === 0) return null;
     const log = documents.find((d) => d.kind === 'investigation_log');

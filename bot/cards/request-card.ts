@@ -11,7 +11,7 @@ import type { RequestView } from '../../src/app/requests/view';
 import { clip, renderCard, type AdaptiveCard } from './render';
 
 /** Actions a person can take on the card itself; the rest are done in the tab. */
-export const CARD_ACTIONS = ['agree', 'return', 'decline', 'authorise', 'refuse', 'claim', 'resolve-doubt'] as const;
+export const CARD_ACTIONS = ['agree', 'return', 'decline', 'authorise', 'refuse', 'claim', 'record-doubt-view', 'resolve-doubt'] as const;
 export type CardAction = (typeof CARD_ACTIONS)[number];
 
 export type CardPurpose = NotificationKind | 'current';
@@ -38,7 +38,7 @@ const HEADLINES: Record<CardPurpose, string> = {
   linked_request_flag: 'Flagged: a linked request about a further person',
   claim_request: 'An authorised social media check to claim',
   assigned: 'You have been chosen as the access worker',
-  resolve_doubt: 'An access worker has raised a doubt',
+  resolve_doubt: 'A doubt has been raised about a social media check',
   log_ready: 'The Investigation Log is ready for your assessment',
   log_shared: 'A finalised Investigation Log has been shared with you',
   status_changed: 'A social media check you are part of has moved on',
@@ -48,6 +48,7 @@ const HEADLINES: Record<CardPurpose, string> = {
   reminder_follow_up_due: 'Reminder: the six-month follow-up is due for a social media check',
   reminder_monitoring_review_due: 'Reminder: a monitoring authorisation is due for review',
   decision_escalated: 'Escalated to you: a decision on a social media check has waited too long',
+  reminder_case_record_due: 'Reminder: record that the filed Investigation Request and Log are on the case record',
   record_documents: 'The Investigation Request and Log have been filed',
   grant_folder_readers: 'The request’s evidence folder is open to its social worker and team manager',
   holder_lost_role: 'Someone holding this social media check no longer has the role in the directory',
@@ -68,7 +69,9 @@ const YOUR_STEP: Partial<Record<string, string>> = {
   assign: 'Your turn: choose an access worker for this check',
   'confirm-legitimacy': 'Your turn: confirm the search is legitimate',
   'complete-log': 'Your turn: search and complete the Investigation Log',
+  'record-doubt-view': 'Your turn: give your view on the doubt raised about this check',
   'resolve-doubt': 'Your turn: settle the doubt raised about this check',
+  'record-placement': 'Your turn: place the filed documents on the case record and record it',
   finalise: 'Your turn: assess the information and finalise the log',
   share: 'Your turn: share the finalised log',
   'review-monitoring': 'Your turn: review the monitoring authorisation',
@@ -76,7 +79,15 @@ const YOUR_STEP: Partial<Record<string, string>> = {
 };
 
 /** Purposes whose own words matter more than the next step (a reminder says it is one). */
-const PURPOSE_FIRST: readonly CardPurpose[] = ['reminder_decision_waiting', 'reminder_feedback_due', 'reminder_follow_up_due', 'reminder_monitoring_review_due', 'decision_escalated', 'linked_request_flag'];
+const PURPOSE_FIRST: readonly CardPurpose[] = [
+  'reminder_decision_waiting',
+  'reminder_feedback_due',
+  'reminder_follow_up_due',
+  'reminder_monitoring_review_due',
+  'reminder_case_record_due',
+  'decision_escalated',
+  'linked_request_flag',
+];
 
 function headline(purpose: CardPurpose, allowed: readonly string[]): string {
   if (PURPOSE_FIRST.includes(purpose)) return HEADLINES[purpose];
@@ -184,6 +195,16 @@ export function buildRequestCard(input: RequestCardInput): AdaptiveCard {
     facts.push({ label: 'Review dates', value: `${reviews || 'none set'}; next review by ${formatDate(scope.monitoring.nextReviewOn)}` });
   }
   if (scope?.conditions) facts.push({ label: 'Conditions', value: clip(scope.conditions, CLIP).text });
+  // An open doubt: what was raised and, once recorded, the case's service manager's view, which the director decides on.
+  const doubt = view.state === 'on_hold' ? view.doubts[view.doubts.length - 1] : undefined;
+  if (doubt) {
+    const by = doubt.raisedAs === 'access_worker' ? 'access worker' : 'social worker';
+    facts.push({ label: `Doubt raised by the ${by} (${name(view, doubt.raisedBy)})`, value: clip(doubt.reason, CLIP).text });
+    facts.push({
+      label: 'Service manager’s view',
+      value: doubt.serviceManagerView ? `${name(view, doubt.serviceManagerView.by)}: ${clip(doubt.serviceManagerView.note, CLIP).text}` : 'Not yet recorded: a director resolves the doubt after it is.',
+    });
+  }
   const details = can('agree') || can('authorise') || input.purpose === 'linked_request_flag';
   const concern = clip(view.concernDetails, CLIP);
   const justification = clip(view.justification, CLIP);
@@ -231,6 +252,7 @@ export function buildRequestCard(input: RequestCardInput): AdaptiveCard {
     canRefuse: can('refuse'),
     canClaim: can('claim'),
     canResolveDoubt: can('resolve-doubt'),
+    canRecordDoubtView: can('record-doubt-view'),
     isMonitoring: Boolean(monitoring),
     allSubjectIds: view.subjects.map((s) => s.id).join(','),
     subjectChoices: view.subjects.map((s) => ({ title: subjectLabel(s), value: s.id })),

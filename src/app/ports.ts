@@ -186,6 +186,33 @@ export interface EvidenceRepository {
   setUploadStatus(id: string, status: UploadStatus, storageKey: string, webUrl: string | null): Promise<void>;
 }
 
+/**
+ * A one-time link to an evidence item or a filed document, for the browser to fetch without a
+ * bearer header (an <img>, a new window, a download). Only the token's SHA-256 is kept.
+ */
+export interface ContentLink {
+  tokenHash: string;
+  kind: 'evidence' | 'document';
+  requestId: string;
+  itemId: string;
+  personId: string;
+  download: boolean;
+  issuedAt: string;
+  expiresAt: string;
+}
+
+export interface ContentLinkRepository {
+  issue(link: ContentLink): Promise<void>;
+  find(tokenHash: string): Promise<(ContentLink & { usedAt: string | null }) | null>;
+  /**
+   * Marks the link used and returns it, if it is for this item, unused and unexpired at `now`;
+   * otherwise null and nothing changes. One statement, so two fetches at once cannot both win.
+   */
+  redeem(tokenHash: string, kind: ContentLink['kind'], requestId: string, itemId: string, now: Date): Promise<ContentLink | null>;
+  /** Removes links that expired before `before`; they can never be used again. */
+  removeExpired(before: Date): Promise<number>;
+}
+
 export type RecordDocumentKind = 'investigation_request' | 'investigation_log';
 export type FilingOccasion = 'finalise' | 'share' | 'closed_early';
 
@@ -373,6 +400,7 @@ export interface UnitOfWork {
   searchSessions: SearchSessionRepository;
   evidence: EvidenceRepository;
   documents: RecordDocumentRepository;
+  contentLinks: ContentLinkRepository;
   audit: AuditLog;
   outbox: Outbox;
   directory: Directory;

@@ -23,7 +23,11 @@ export type Condition =
   /** The text (case aside) appears in one of the fields. */
   | { matches: string; in: readonly SearchField[] }
   /** Raised at or after `from`, and before `before` (ISO instants). */
-  | { created: { from?: string; before?: string } };
+  | { created: { from?: string; before?: string } }
+  /** The last doubt raised has (true) or has not (false) the service manager's view recorded. */
+  | { doubtView: boolean }
+  /** The request has (true) or has not (false) been closed: `closedAt` is set. */
+  | { closed: boolean };
 
 export const ALWAYS: Condition = { all: [] };
 export const NEVER: Condition = { any: [] };
@@ -62,6 +66,8 @@ export function holds(condition: Condition, request: InvestigationRequest): bool
     const { from, before } = condition.created;
     return (!from || at >= Date.parse(from)) && (!before || at < Date.parse(before));
   }
+  if ('doubtView' in condition) return Boolean(request.doubts[request.doubts.length - 1]?.serviceManagerView) === condition.doubtView;
+  if ('closed' in condition) return (request.closedAt !== null) === condition.closed;
   return request.submittedAt !== null;
 }
 

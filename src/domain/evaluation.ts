@@ -138,6 +138,7 @@ const zeroContribution = (): Record<Contribution, number> => ({ little: 0, some:
 export function outcomeOf(row: Pick<EvaluationRow, 'state' | 'closingAction'>): Outcome {
   switch (row.state) {
     case 'shared':
+    case 'closed':
       return 'shared';
     case 'declined':
       return 'declined';
@@ -213,7 +214,7 @@ export function evaluationFigures(allRows: readonly EvaluationRow[], query: Eval
   const withUnique = assessed.filter((r) => (r.uniquePieces ?? 0) > 0).length;
   const highValue = contribution.considerable + contribution.significant;
 
-  const followUpDue = rows.filter((r) => r.state === 'shared' && r.milestones.shared && addDays(new Date(r.milestones.shared), query.followUpDays) <= query.now);
+  const followUpDue = rows.filter((r) => (r.state === 'shared' || r.state === 'closed') && r.milestones.shared && addDays(new Date(r.milestones.shared), query.followUpDays) <= query.now);
   const longerTerm = zeroContribution();
   for (const row of rows) if (row.followUp) longerTerm[row.followUp] += 1;
   const followUpGiven = rows.filter((r) => r.followUp !== null).length;
@@ -226,7 +227,7 @@ export function evaluationFigures(allRows: readonly EvaluationRow[], query: Eval
     const t = teams.get(teamOf(row)) ?? { team: teamOf(row), requests: 0, completed: 0, searchMinutes: 0, uniquePieces: 0, considerableOrSignificant: 0 };
     for (const bucket of [m, t]) {
       bucket.requests += 1;
-      if (row.state === 'shared') bucket.completed += 1;
+      if (row.state === 'shared' || row.state === 'closed') bucket.completed += 1;
       bucket.searchMinutes = round1(bucket.searchMinutes + row.searchSeconds / 60);
       bucket.uniquePieces += row.uniquePieces ?? 0;
     }

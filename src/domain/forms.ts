@@ -258,12 +258,16 @@ export const actionBodySchemas = {
   assign: z.object({ version, accessWorkerId: id({ error: 'Choose an access worker.' }).min(1, { error: 'Choose an access worker.' }) }),
   'confirm-legitimacy': z.object({ version }),
   'raise-doubt': z.object({ version, reason }),
+  /** The service manager's view on the open doubt, recorded before a director resolves it. */
+  'record-doubt-view': z.object({ version, reason: text('your view', 4000) }),
   'resolve-doubt': z.object({ version, outcome: z.enum(['resume', 'cancel'], { error: 'Choose resume or cancel.' }), reason }),
   'complete-log': z.object({ version }),
   finalise: z.object({ version }),
   /** `serviceManagerId` only when the directory names no service manager for the case's team. */
   share: z.object({ version, serviceManagerId: z.string().max(64).nullable().transform((v) => v ?? undefined).optional() }),
   withdraw: z.object({ version, reason }),
+  /** The originating worker records that the filed documents are on the case record. */
+  'record-placement': z.object({ version }),
   cancel: z.object({ version, reason }),
   'review-monitoring': z
     .object({

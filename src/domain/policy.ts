@@ -197,13 +197,36 @@ export const POLICY: Record<Ability, AbilityRule> = {
   }),
   assign: workflow(['authorised'], [as('service_director', 'any_holder'), as('service_manager', 'any_holder')], 'assign'),
   'confirm-legitimacy': workflow(['assigned'], [as('access_worker', 'assigned_access_worker')], 'confirm the legitimacy of'),
-  'raise-doubt': workflow(['assigned', 'searching'], [as('access_worker', 'assigned_access_worker')], 'raise a doubt about', { reasonRequired: true, waiting: false }),
-  'resolve-doubt': workflow(['on_hold'], [as('service_manager', 'any_holder'), as('service_director', 'any_holder')], 'resolve the doubt on', { reasonRequired: true }),
+  // Either worker may raise uncertainty or disagreement: the protocol asks the two to work together.
+  'raise-doubt': workflow(['assigned', 'searching'], [as('access_worker', 'assigned_access_worker'), as('originating_worker', 'originator')], 'raise a doubt about', {
+    reasonRequired: true,
+    waiting: false,
+  }),
+  // The service manager for the case's team gives a view first (the engine checks it is theirs when the directory names them) …
+  'record-doubt-view': workflow(['on_hold'], [as('service_manager', 'any_holder')], 'record a view on the doubt about', {
+    reasonRequired: true,
+    onlyIf: {
+      where: () => ({ doubtView: false }),
+      refusal: { code: 'invalid_state', message: 'The service manager’s view on this doubt is recorded: a service director now resolves it.' },
+    },
+  }),
+  // … then a service director decides.
+  'resolve-doubt': workflow(['on_hold'], [as('service_director', 'any_holder')], 'resolve the doubt on', {
+    reasonRequired: true,
+    onlyIf: {
+      where: () => ({ doubtView: true }),
+      refusal: { code: 'invalid_state', message: 'A doubt is resolved by a service director after the service manager for the case’s team has recorded a view: no view is recorded yet.' },
+    },
+  }),
   'complete-log': workflow(['searching'], [as('access_worker', 'assigned_access_worker')], 'complete the log of'),
   finalise: workflow(['with_originating_worker'], [as('originating_worker', 'originator')], 'finalise'),
   share: workflow(['finalised'], [as('originating_worker', 'originator')], 'share'),
   withdraw: workflow(OPEN_STATES, [as('originating_worker', 'originator'), as('team_manager', 'line_manager')], 'withdraw', { reasonRequired: true, waiting: false }),
   cancel: workflow(SUBMITTED_OPEN, [as('service_director', 'any_holder')], 'cancel', { reasonRequired: true, waiting: false }),
+  // The filed documents wait for the originating worker to place them on the case record; only then is the request closed.
+  'record-placement': workflow(['shared', 'cancelled', 'expired'], [as('originating_worker', 'originator')], 'record the placement on the case record of', {
+    onlyIf: { where: () => ({ closed: false }), refusal: { code: 'invalid_state', message: 'There are no filed documents waiting to be placed on the case record.' } },
+  }),
   'review-monitoring': workflow(['authorised', 'assigned', 'searching', 'on_hold'], [as('service_director', 'any_holder')], 'review the monitoring of', {
     waiting: false,
     unless: (request) =>
@@ -283,7 +306,7 @@ export const POLICY: Record<Ability, AbilityRule> = {
   },
   'view-evidence': { from: NOT_DRAFT, grants: VIEWERS, reasonRequired: false, waiting: false, verb: 'view the evidence of', notNow: 'This request is a draft.' },
   'give-feedback': {
-    from: ['finalised', 'shared'],
+    from: ['finalised', 'shared', 'closed'],
     grants: [as('originating_worker', 'originator')],
     reasonRequired: false,
     waiting: false,

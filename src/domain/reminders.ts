@@ -4,7 +4,7 @@
  * reminders are due, for whom, and under which key (so each is sent once).
  */
 import { addDays, londonDate, workingDaysBetween } from './dates';
-import type { InvestigationRequest } from './request';
+import { awaitsCaseRecord, type InvestigationRequest } from './request';
 import type { NotificationIntent } from './workflow';
 
 export interface ReminderSettings {
@@ -18,9 +18,14 @@ export interface ReminderSettings {
   monitoringReviewNoticeDays: number;
   /** A decision waiting longer than this many working days is escalated to the service manager, once. */
   escalateAfterWorkingDays: number;
+  /**
+   * Filed documents not yet placed on the case record: the originating worker is reminded this many
+   * days after they were due (shared, or the request stopped with evidence), then every week.
+   */
+  caseRecordDays: number;
 }
 
-export const DEFAULT_REMINDER_SETTINGS: ReminderSettings = { decisionWorkingDays: 2, feedbackDays: 5, followUpDays: 182, monitoringReviewNoticeDays: 3, escalateAfterWorkingDays: 5 };
+export const DEFAULT_REMINDER_SETTINGS: ReminderSettings = { decisionWorkingDays: 2, feedbackDays: 5, followUpDays: 182, monitoringReviewNoticeDays: 3, escalateAfterWorkingDays: 5, caseRecordDays: 2 };
 
 export interface DueReminder extends NotificationIntent {
   /** The same key is never sent twice for the same request and kind. */
@@ -37,14 +42,21 @@ export function dueReminders(request: InvestigationRequest, now: Date, settings:
     const except = [...new Set([request.originatingWorkerId, request.teamManagerId, request.agreement?.by])].filter((id): id is string => Boolean(id));
     due.push({ kind: 'reminder_decision_waiting', to: { role: 'service_director', except }, key: `sd:${request.agreement?.at ?? ''}` });
   }
-  if (request.state === 'shared' && request.closedAt) {
-    const shared = new Date(request.closedAt);
+  const sharedAt = request.sharedWith[0]?.at;
+  if ((request.state === 'shared' || request.state === 'closed') && sharedAt) {
+    const shared = new Date(sharedAt);
     if (!request.feedback && now >= addDays(shared, settings.feedbackDays)) {
       due.push({ kind: 'reminder_feedback_due', to: { personId: request.originatingWorkerId }, key: 'feedback' });
     }
     if (request.feedback && !request.feedback.followUp && now >= addDays(shared, settings.followUpDays)) {
       due.push({ kind: 'reminder_follow_up_due', to: { personId: request.originatingWorkerId }, key: 'follow-up' });
     }
+  }
+  if (awaitsCaseRecord(request)) {
+    const dueSince = sharedAt ?? request.lastReason?.at ?? request.updatedAt;
+    const days = Math.floor((now.getTime() - new Date(dueSince).getTime()) / 86_400_000) - settings.caseRecordDays;
+    // Once when due, then once a week until it is recorded: the key names the week.
+    if (days >= 0) due.push({ kind: 'reminder_case_record_due', to: { personId: request.originatingWorkerId }, key: `case-record:${Math.floor(days / 7)}` });
   }
   const monitoring = request.authorisation?.scope.monitoring;
   if (monitoring && !monitoring.endedOn && ['authorised', 'assigned', 'searching', 'on_hold'].includes(request.state)) {

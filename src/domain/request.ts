@@ -40,6 +40,26 @@ export interface Scope {
   useBy: string;
 }
 
+/**
+ * A doubt or disagreement raised while the search is prepared or under way (by the access worker or
+ * the originating worker). The service manager for the case's team records a view; then a service
+ * director resolves it. All three notes stay on the record.
+ */
+export interface Doubt {
+  raisedBy: string;
+  raisedAs: 'access_worker' | 'originating_worker';
+  raisedAt: string;
+  reason: string;
+  serviceManagerView: { by: string; at: string; note: string } | null;
+  resolution: { by: string; at: string; outcome: 'resume' | 'cancel'; note: string } | null;
+}
+
+/** Who recorded that the filed documents were placed on the case record, and when. */
+export interface CaseRecordPlacement {
+  by: string;
+  at: string;
+}
+
 export interface InvestigationRequest {
   id: string;
   reference: string;
@@ -56,6 +76,10 @@ export interface InvestigationRequest {
   /** Service managers and directors who resolved a doubt on this request. */
   doubtResolvers: { personId: string; role: 'service_manager' | 'service_director' }[];
   stateBeforeHold: RequestState | null;
+  /** Every doubt raised, oldest first; the last is the open one while the request is on hold. */
+  doubts: Doubt[];
+  /** Set when the originating worker records that the filed documents are on the case record. */
+  caseRecordPlacement: CaseRecordPlacement | null;
   lastReason: Decision | null;
   firstSearchStartedAt: string | null;
   log: InvestigationLog | null;
@@ -66,6 +90,22 @@ export interface InvestigationRequest {
   updatedAt: string;
   submittedAt: string | null;
   closedAt: string | null;
+}
+
+/**
+ * Whether the filed documents still wait to be placed on the case record: a shared request, and one
+ * cancelled or lapsed after evidence was captured (not closed until the originating worker records it).
+ */
+export function awaitsCaseRecord(request: InvestigationRequest): boolean {
+  if (request.caseRecordPlacement) return false;
+  if (request.state === 'shared') return true;
+  return (request.state === 'cancelled' || request.state === 'expired') && request.closedAt === null;
+}
+
+/** The doubt still open while the request is on hold. */
+export function openDoubt(request: InvestigationRequest): Doubt | null {
+  const last = request.doubts[request.doubts.length - 1];
+  return request.state === 'on_hold' && last && !last.resolution ? last : null;
 }
 
 export function subjectsInScope(request: InvestigationRequest): StoredSubject[] {
@@ -94,6 +134,8 @@ export function newDraft(init: { id: string; reference: string; form: StoredForm
     accessWorkerId: null,
     doubtResolvers: [],
     stateBeforeHold: null,
+    doubts: [],
+    caseRecordPlacement: null,
     lastReason: null,
     firstSearchStartedAt: null,
     log: null,

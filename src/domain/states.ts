@@ -10,6 +10,7 @@ export const REQUEST_STATES = [
   'with_originating_worker',
   'finalised',
   'shared',
+  'closed',
   'declined',
   'refused',
   'cancelled',
@@ -29,7 +30,12 @@ export const OPEN_STATES: readonly RequestState[] = [
   'with_originating_worker',
 ];
 
-export const CLOSED_STATES: readonly RequestState[] = ['shared', 'declined', 'refused', 'cancelled', 'expired'];
+/**
+ * States in which nothing more happens to the search. A shared request still waits for its documents
+ * to be placed on the case record, and so does a request cancelled or lapsed after evidence was
+ * captured (its `closedAt` stays empty until then): see `awaitsCaseRecord` in request.ts.
+ */
+export const CLOSED_STATES: readonly RequestState[] = ['closed', 'declined', 'refused', 'cancelled', 'expired'];
 
 export const STATE_LABELS: Record<RequestState, string> = {
   draft: 'Draft',
@@ -41,7 +47,8 @@ export const STATE_LABELS: Record<RequestState, string> = {
   on_hold: 'On hold — doubt raised',
   with_originating_worker: 'Log with originating worker',
   finalised: 'Log finalised',
-  shared: 'Shared and closed',
+  shared: 'Shared — to be placed on the case record',
+  closed: 'Closed — on the case record',
   declined: 'Declined by team manager',
   refused: 'Refused by service director',
   cancelled: 'Cancelled',
@@ -59,6 +66,7 @@ export const WORKFLOW_ACTIONS = [
   'assign',
   'confirm-legitimacy',
   'raise-doubt',
+  'record-doubt-view',
   'resolve-doubt',
   'complete-log',
   'finalise',
@@ -66,6 +74,7 @@ export const WORKFLOW_ACTIONS = [
   'withdraw',
   'cancel',
   'review-monitoring',
+  'record-placement',
 ] as const;
 export type WorkflowAction = (typeof WORKFLOW_ACTIONS)[number];
 

@@ -8,7 +8,7 @@ import { AppError, forbidden, invalidState, validationError } from './errors';
 import { investigationRequestSchema, parseForm, type ActionBodies } from './forms';
 import { can, participants, type Part } from './policy';
 import { PROTOCOL_RULES, ruleError } from './protocol';
-import { isComplete, type InvestigationRequest, type Scope } from './request';
+import { awaitsCaseRecord, isComplete, openDoubt, type InvestigationRequest, type Scope } from './request';
 import { teamManagerRoute } from './team-managers';
 import { hasRole, type Person, type Role } from './roles';
 import type { RequestState, WorkflowAction } from './states';
@@ -35,6 +35,7 @@ export const NOTIFICATION_KINDS = [
   'reminder_follow_up_due',
   'reminder_monitoring_review_due',
   'decision_escalated',
+  'reminder_case_record_due',
   'record_documents',
   'holder_lost_role',
   'grant_folder_readers',
@@ -66,6 +67,8 @@ export interface ActionFacts {
   chosenServiceManager?: Person | null;
   /** For `withdraw`, `cancel` and `resolve-doubt`: whether evidence has been captured, so the log must be filed as it stands. */
   evidenceCaptured?: boolean;
+  /** For `record-placement`: whether the record documents have been filed. */
+  documentsFiled?: boolean;
   /** For `complete-log` and evidence: search sessions held on this request. */
   searchSessions?: { held: number; open: number };
 }
@@ -102,11 +105,20 @@ interface Step<A extends WorkflowAction> {
 /** A transition changes `next` and says what to notify; it returns the audit entry's detail, if any. */
 type Transition<A extends WorkflowAction> = (step: Step<A>) => Record<string, unknown> | undefined;
 
-/** Closes the request as withdrawn or cancelled; evidence captured is part of the case record, so the log is filed as it stands. */
+/**
+ * Evidence captured is part of the case record: the log is filed as it stands, and the request
+ * closes only when the originating worker records that the documents are on the case record.
+ */
+function closeOrAwaitCaseRecord(s: Step<WorkflowAction>, state: RequestState): void {
+  if (!s.facts.evidenceCaptured) return s.close(state);
+  s.next.state = state;
+  s.notify('record_documents', { system: true });
+}
+
+/** Stops the request as withdrawn or cancelled. */
 const cancelRequest = (s: Step<'withdraw' | 'cancel'>): undefined => {
-  s.close('cancelled');
+  closeOrAwaitCaseRecord(s, 'cancelled');
   s.next.lastReason = { by: s.actor.id, at: s.at, reason: s.reason };
-  if (s.facts.evidenceCaptured) s.notify('record_documents', { system: true });
   s.tellOthers();
   return undefined;
 };
@@ -190,23 +202,48 @@ const TRANSITIONS: { [A in WorkflowAction]: Transition<A> } = {
     return undefined;
   },
   'raise-doubt': (s) => {
+    const raisedAs = s.part === 'originating_worker' ? 'originating_worker' : 'access_worker';
     s.next.state = 'on_hold';
     s.next.stateBeforeHold = s.request.state;
     s.next.lastReason = { by: s.actor.id, at: s.at, reason: s.reason };
-    s.notify('resolve_doubt', { role: 'service_manager', except: participantIds(s.request) });
-    s.notify('resolve_doubt', { role: 'service_director', except: participantIds(s.request).filter((id) => id !== s.request.authorisation?.by) });
+    s.next.doubts = [...s.request.doubts, { raisedBy: s.actor.id, raisedAs, raisedAt: s.at, reason: s.reason ?? '', serviceManagerView: null, resolution: null }];
+    // The service manager for the case's team gives a view first; the directors are asked once it is recorded.
+    const manager = s.facts.serviceManager;
+    if (manager && !participantIds(s.request).includes(manager.id)) s.notify('resolve_doubt', { personId: manager.id });
+    else s.notify('resolve_doubt', { role: 'service_manager', except: participantIds(s.request) });
+    // The other worker is told at once: the protocol asks the two to work together.
+    for (const id of [s.request.originatingWorkerId, s.request.accessWorkerId]) if (id && id !== s.actor.id) s.notify('status_changed', { personId: id });
+    return { raisedAs };
+  },
+  'record-doubt-view': (s) => {
+    const open = openDoubt(s.request);
+    if (!open) throw invalidState('No doubt is open on this request.');
+    if (open.serviceManagerView) throw invalidState(`The service manager's view was recorded on ${formatDate(open.serviceManagerView.at)}: a service director now resolves the doubt.`);
+    const manager = s.facts.serviceManager;
+    if (manager && manager.id !== s.actor.id) {
+      throw ruleError('doubt_resolution', 'forbidden', `The service manager for this case’s team is ${manager.displayName}: they record the view on the doubt.`);
+    }
+    const view = { by: s.actor.id, at: s.at, note: s.reason ?? '' };
+    s.next.doubts = s.request.doubts.map((d) => (d === open ? { ...d, serviceManagerView: view } : d));
+    s.next.doubtResolvers = [...s.request.doubtResolvers.filter((r) => r.personId !== s.actor.id), { personId: s.actor.id, role: 'service_manager' }];
+    s.notify('resolve_doubt', { role: 'service_director', except: participantIds(s.next).filter((id) => id !== s.request.authorisation?.by) });
+    s.tellOthers();
     return undefined;
   },
   'resolve-doubt': (s) => {
     const b = s.body;
-    const role = s.part === 'service_manager' ? 'service_manager' : 'service_director';
-    s.next.doubtResolvers = [...s.request.doubtResolvers.filter((r) => r.personId !== s.actor.id), { personId: s.actor.id, role }];
+    const open = openDoubt(s.request);
+    if (!open) throw invalidState('No doubt is open on this request.');
+    if (!open.serviceManagerView) {
+      throw ruleError('doubt_resolution', 'invalid_state', `${PROTOCOL_RULES.doubt_resolution} No view has been recorded yet.`);
+    }
+    s.next.doubtResolvers = [...s.request.doubtResolvers.filter((r) => r.personId !== s.actor.id), { personId: s.actor.id, role: 'service_director' }];
+    s.next.doubts = s.request.doubts.map((d) => (d === open ? { ...d, resolution: { by: s.actor.id, at: s.at, outcome: b.outcome, note: b.reason } } : d));
     s.next.lastReason = { by: s.actor.id, at: s.at, reason: b.reason };
     if (b.outcome === 'resume') {
       s.next.state = s.request.stateBeforeHold ?? 'assigned';
     } else {
-      s.close('cancelled');
-      if (s.facts.evidenceCaptured) s.notify('record_documents', { system: true });
+      closeOrAwaitCaseRecord(s, 'cancelled');
     }
     s.next.stateBeforeHold = null;
     s.tellOthers();
@@ -228,7 +265,8 @@ const TRANSITIONS: { [A in WorkflowAction]: Transition<A> } = {
     return undefined;
   },
   share: (s) => {
-    s.close('shared');
+    // Not closed yet: the originating worker still places the documents on the case record.
+    s.next.state = 'shared';
     const serviceManagerId = serviceManagerFor(s.body, s.request, s.facts);
     const recipients = [s.request.teamManagerId, serviceManagerId, s.request.authorisation?.by].filter((id): id is string => Boolean(id));
     s.next.sharedWith = recipients.map((personId) => ({ personId, at: s.at }));
@@ -239,6 +277,17 @@ const TRANSITIONS: { [A in WorkflowAction]: Transition<A> } = {
   },
   withdraw: cancelRequest,
   cancel: cancelRequest,
+  'record-placement': (s) => {
+    if (!awaitsCaseRecord(s.request)) throw invalidState('There are no filed documents waiting to be placed on the case record.');
+    if (!s.facts.documentsFiled) {
+      throw ruleError('case_record', 'invalid_state', 'The Investigation Request and Log are still being filed: record the placement once they appear on the request.');
+    }
+    s.next.caseRecordPlacement = { by: s.actor.id, at: s.at };
+    if (s.request.state === 'shared') s.next.state = 'closed';
+    s.next.closedAt = s.at;
+    s.tellOthers();
+    return { caseRecordPlacement: s.next.caseRecordPlacement };
+  },
   'review-monitoring': (s) => {
     const b = s.body;
     const auth = s.request.authorisation;
@@ -436,7 +485,8 @@ export function dueExpiry(request: InvestigationRequest, now: Date): { reason: s
 
 export function expire(request: InvestigationRequest, now: Date, reason: string, evidenceCaptured = false): Outcome {
   const at = now.toISOString();
-  const next: InvestigationRequest = { ...request, state: 'expired', closedAt: at, updatedAt: at, version: request.version + 1, lastReason: { by: 'system', at, reason } };
+  // With evidence captured, the request closes when its documents are placed on the case record.
+  const next: InvestigationRequest = { ...request, state: 'expired', closedAt: evidenceCaptured ? null : at, updatedAt: at, version: request.version + 1, lastReason: { by: 'system', at, reason } };
   return {
     request: next,
     part: 'system',

@@ -172,6 +172,16 @@ export async function investigationLogDocx(input: RecordDocumentsInput): Promise
           ['Actions taken', log.assessment.actionsTaken],
         ])
       : text('Not yet assessed.'),
+    heading('Doubts and disagreement'),
+    ...(r.doubts.length
+      ? r.doubts.map((d) =>
+          facts([
+            [`Raised by the ${d.raisedAs === 'access_worker' ? 'access worker' : 'originating social worker'}`, `${name(d.raisedBy)}, ${formatDateTime(d.raisedAt)}: ${d.reason}`],
+            ['Service manager’s view', d.serviceManagerView ? `${name(d.serviceManagerView.by)}, ${formatDateTime(d.serviceManagerView.at)}: ${d.serviceManagerView.note}` : 'Not recorded'],
+            ['Service director’s decision', d.resolution ? `${d.resolution.outcome === 'resume' ? 'Resume' : 'Cancel'} — ${name(d.resolution.by)}, ${formatDateTime(d.resolution.at)}: ${d.resolution.note}` : 'Not decided'],
+          ]),
+        )
+      : [text('None raised.')]),
     heading('Shared with'),
     ...(r.sharedWith.length ? r.sharedWith.map((s) => bullet(`${name(s.personId)}, ${formatDateTime(s.at)}`)) : [text('Not yet shared.')]),
   ];

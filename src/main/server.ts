@@ -60,7 +60,7 @@ import { registerDevRoutes } from '../server/routes/dev';
 import { registerOperationsRoutes } from '../server/routes/operations';
 import { registerEvaluationRoutes } from '../server/routes/evaluation';
 import { registerRetentionRoutes } from '../server/routes/retention';
-import { makeTmpDir, registerRequestRoutes } from '../server/routes/requests';
+import { contentTicket, makeTmpDir, registerRequestRoutes } from '../server/routes/requests';
 import { securityHeaders } from '../server/security';
 import { createUploadSlots } from '../server/upload-slots';
 
@@ -179,6 +179,8 @@ export async function buildServer(config: ServerConfig, options: BuildOptions = 
   app.addHook('preHandler', async (request) => {
     const url = request.url.split('?')[0] ?? '';
     if (!url.startsWith('/api/') || PUBLIC_PATHS.some((p) => url === p || (p.endsWith('/') && url.startsWith(p)))) return;
+    // A one-time content link is its own authority; the route redeems it.
+    if (contentTicket(request) !== undefined) return;
     const person = await authenticate(request.headers.authorization);
     request.caller = { person: await withStandingIn(store.read, person, deps.clock.now()), requestId: request.id };
   });

@@ -86,6 +86,7 @@ const envSchema = z.object({
   REMINDER_FOLLOW_UP_DAYS: z.coerce.number().int().min(1).max(730).default(182),
   REMINDER_MONITORING_NOTICE_DAYS: z.coerce.number().int().min(0).max(60).default(3),
   ESCALATE_AFTER_WORKING_DAYS: z.coerce.number().int().min(1).max(60).default(5),
+  REMINDER_CASE_RECORD_DAYS: z.coerce.number().int().min(0).max(60).default(2),
   AUDIT_SIGNING_KEY: z.string().optional(),
   AUDIT_PUBLIC_KEY: z.string().optional(),
   AUDIT_CHECKPOINT_DIR: z.string().optional(),
@@ -277,6 +278,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): ServerConfig {
     reminders: {
       decisionWorkingDays: e.REMINDER_DECISION_WORKING_DAYS,
       feedbackDays: e.REMINDER_FEEDBACK_DAYS,
+      caseRecordDays: e.REMINDER_CASE_RECORD_DAYS,
       followUpDays: e.REMINDER_FOLLOW_UP_DAYS,
       monitoringReviewNoticeDays: e.REMINDER_MONITORING_NOTICE_DAYS,
       escalateAfterWorkingDays: e.ESCALATE_AFTER_WORKING_DAYS,

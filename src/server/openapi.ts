@@ -140,8 +140,25 @@ export function openApiDocument(): Record<string, unknown> {
         },
       },
       '/api/requests/{id}/evidence/{eid}/content': {
+        parameters: [
+          idParam,
+          { name: 'eid', in: 'path', required: true, schema: { type: 'string' } },
+          { name: 'ticket', in: 'query', required: false, schema: { type: 'string' }, description: 'A one-time link token from …/links, instead of the bearer token' },
+          { name: 'download', in: 'query', required: false, schema: { type: 'string', enum: ['1'] } },
+        ],
+        get: { responses: { '200': { description: 'The file (audited), sandboxed: images and PDFs inline, everything else as an attachment' }, ...errors(401, 403, 404) } },
+      },
+      '/api/requests/{id}/evidence/{eid}/links': {
         parameters: [idParam, { name: 'eid', in: 'path', required: true, schema: { type: 'string' } }],
-        get: { responses: { '200': { description: 'The file (audited)' }, ...errors(401, 404) } },
+        post: {
+          summary: 'A one-time link to the item for the tab to preview or download (used once, within a minute, by the person it was issued to; the read is audited)',
+          requestBody: { required: false, content: { 'application/json': { schema: { type: 'object', properties: { download: { type: 'boolean' } }, additionalProperties: false } } } },
+          responses: { '201': { description: '{ url, expiresAt, download }' }, ...errors(400, 401, 403, 404) },
+        },
+      },
+      '/api/requests/{id}/documents/{did}/links': {
+        parameters: [idParam, { name: 'did', in: 'path', required: true, schema: { type: 'string' } }],
+        post: { summary: 'A one-time link to download a filed record document', responses: { '201': { description: '{ url, expiresAt, download }' }, ...errors(400, 401, 403, 404) } },
       },
       '/api/requests/{id}/log': { parameters: [idParam], put: { requestBody: { required: true, ...json('InvestigationLog') }, responses: { '200': { description: 'Saved' }, ...errors(400, 401, 403, 404, 409) } } },
       '/api/requests/{id}/feedback': { parameters: [idParam], put: { requestBody: { required: true, ...json('Feedback') }, responses: { '200': { description: 'Saved' }, ...errors(400, 401, 403, 404, 409) } } },

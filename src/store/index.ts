@@ -11,6 +11,7 @@ import { createDisclosureRepository } from './repositories/disclosures';
 import { createEvaluationReadModel } from './repositories/evaluation';
 import { createEvidenceRepository } from './repositories/evidence';
 import { createRecordDocumentRepository } from './repositories/documents';
+import { createContentLinkRepository } from './repositories/content-links';
 import { createOutbox, createOutboxQueue } from './repositories/outbox';
 import { createDirectory, createPeopleAdmin } from './repositories/people';
 import { createRequestRepository } from './repositories/requests';
@@ -50,6 +51,7 @@ export async function createStore(options: StoreOptions): Promise<SqlStore> {
     searchSessions: createSearchSessionRepository(executor),
     evidence: createEvidenceRepository(executor),
     documents: createRecordDocumentRepository(executor),
+    contentLinks: createContentLinkRepository(executor),
     audit: createAuditLog(executor),
     outbox: createOutbox(executor),
     directory: createDirectory(executor),

@@ -45,6 +45,8 @@ export interface InvestigationRequestsTable {
   authorisation: Json<(Decision & { scope: Scope }) | null>;
   doubt_resolvers: Json<InvestigationRequest['doubtResolvers']>;
   state_before_hold: string | null;
+  doubts: Json<InvestigationRequest['doubts']>;
+  case_record_placement: Json<InvestigationRequest['caseRecordPlacement']>;
   last_reason: Json<Decision | null>;
   first_search_started_at: string | null;
   log: Json<InvestigationLog | null>;
@@ -235,6 +237,7 @@ export interface Database {
   request_retention: RequestRetentionTable;
   checked_subjects: CheckedSubjectsTable;
   team_manager_deputies: TeamManagerDeputiesTable;
+  content_links: ContentLinksTable;
 }
 
 export interface CheckedSubjectsTable {
@@ -252,6 +255,18 @@ export interface TeamManagerDeputiesTable {
   to_date: string;
   created_at: string;
   ended_at: string | null;
+}
+
+export interface ContentLinksTable {
+  token_hash: string;
+  kind: 'evidence' | 'document';
+  request_id: string;
+  item_id: string;
+  person_id: string;
+  download: boolean;
+  issued_at: string;
+  expires_at: string;
+  used_at: string | null;
 }
 
 export interface PendingEvidenceTable {

@@ -9,10 +9,11 @@ export const NEXT_STEP: Record<RequestState, string> = {
   authorised: 'An access worker to claim it',
   assigned: 'Access worker to confirm the log-on is legitimate',
   searching: 'Access worker to search and complete the log',
-  on_hold: 'Service manager or director to resolve the doubt',
+  on_hold: 'Service manager to give a view, then a director to resolve the doubt',
   with_originating_worker: 'Originating worker to assess and finalise',
   finalised: 'Originating worker to share',
-  shared: 'None: closed',
+  shared: 'Originating worker to place the documents on the case record',
+  closed: 'None: closed',
   declined: 'None: closed',
   refused: 'None: closed',
   cancelled: 'None: closed',
@@ -30,6 +31,7 @@ export const ACTION_LABELS: Record<WorkflowAction, string> = {
   assign: 'Assign',
   'confirm-legitimacy': 'Confirm legitimacy',
   'raise-doubt': 'Raise a doubt',
+  'record-doubt-view': 'Record your view on the doubt',
   'resolve-doubt': 'Resolve the doubt',
   'complete-log': 'Complete the log',
   finalise: 'Finalise',
@@ -37,6 +39,7 @@ export const ACTION_LABELS: Record<WorkflowAction, string> = {
   withdraw: 'Withdraw',
   cancel: 'Cancel request',
   'review-monitoring': 'Review monitoring',
+  'record-placement': 'Record placement on the case record',
 };
 
 /** "today", "1 day", "12 days" — how long since an instant. */

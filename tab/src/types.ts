@@ -120,6 +120,9 @@ export interface ApiRequest {
   feedback: ApiFeedback | null;
   lastReason: ApiDecision | null;
   sharedWith?: { personId: string; at: string }[];
+  firstSearchStartedAt?: string | null;
+  doubts?: ApiDoubt[];
+  caseRecordPlacement?: { by: string; at: string } | null;
   /** A one-off check's review window, from its first search session. */
   searchWindowClosesAt?: string | null;
   oneOffReviewDays?: number;
@@ -173,8 +176,18 @@ export interface EarlierCheck {
   visible: boolean;
 }
 
+export interface ApiDoubt {
+  raisedBy: string;
+  raisedAs: 'access_worker' | 'originating_worker';
+  raisedAt: string;
+  reason: string;
+  serviceManagerView: { by: string; at: string; note: string } | null;
+  resolution: { by: string; at: string; outcome: 'resume' | 'cancel'; note: string } | null;
+}
+
 export interface SearchSession {
   id: string;
+  accessWorkerId?: string;
   startedAt: string;
   endedAt?: string | null;
   durationSeconds?: number | null;
@@ -192,6 +205,9 @@ export interface EvidenceItem {
   capturedAt: string;
   description: string;
   publiclyVisible?: boolean;
+  capturedBy?: string;
+  correctsEvidenceId?: string | null;
+  correctionReason?: string | null;
   createdAt?: string;
   link?: string | null;
 }
@@ -230,6 +246,8 @@ export interface NotificationStatus {
 export interface RecordDocument {
   id: string;
   kind: 'investigation_request' | 'investigation_log';
+  occasion?: 'finalise' | 'share' | 'closed_early';
+  version?: number;
   fileName: string;
   size: number;
   sha256: string;

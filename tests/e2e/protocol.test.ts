@@ -274,7 +274,7 @@ describe.each(VARIANTS)('the protocol in the tab ($name)', (variant) => {
     await finalise.waitFor({ state: 'detached' });
     await page.waitForFunction(() => !document.getElementById('root')?.hasAttribute('aria-hidden'));
     await act(page, 'Share with team manager, service manager and director', 'share', undefined, 'Share');
-    await page.getByText(/Shared\. The request is closed/).waitFor();
+    await page.getByText(/Shared\. The log is filed again saying with whom/).waitFor();
     await check(page, 'shared');
     await page.getByRole('link', { name: 'Give feedback on this check' }).click();
     await page.getByRole('heading', { name: /^Feedback/ }).waitFor();
@@ -284,12 +284,12 @@ describe.each(VARIANTS)('the protocol in the tab ($name)', (variant) => {
     await page.getByText(/your feedback is saved/).waitFor();
     await check(page, 'feedback');
     await openInApp(page, `${requestPath}${variant.theme === 'light' ? '' : `?theme=${variant.theme}`}`);
-    await page.getByText('Shared and closed').first().waitFor();
+    await page.getByText('Shared — to be placed on the case record').first().waitFor();
     await page.getByRole('heading', { name: 'Timeline' }).waitFor();
     await page.getByText(/share/).first().waitFor();
     // The request and the log were filed as documents after finalising.
     await page.getByRole('heading', { name: 'Record documents' }).waitFor();
-    await page.getByRole('button', { name: /^Investigation Log \(SMC-\d{4}-\d{6}-investigation-log\.docx\)$/ }).waitFor();
+    await page.getByRole('button', { name: /^Investigation Log, version 1 \(SMC-\d{4}-\d{6}-investigation-log\.docx\)$/ }).waitFor();
     await page.getByRole('button', { name: /^Investigation Request \(/ }).waitFor();
     await check(page, 'request-shared-timeline');
 

@@ -100,6 +100,17 @@ export function fullRequest(overrides: Partial<InvestigationRequest> = {}): Inve
       { personId: 'sd-1', role: 'service_director' },
     ],
     stateBeforeHold: 'searching',
+    doubts: [
+      {
+        raisedBy: 'aaw-1',
+        raisedAs: 'access_worker',
+        raisedAt: '2026-11-04T10:00:00.000Z',
+        reason: 'Unsure the account is corporate',
+        serviceManagerView: { by: 'sm-1', at: '2026-11-04T11:00:00.000Z', note: 'The account is the corporate one' },
+        resolution: { by: 'sd-1', at: '2026-11-04T12:00:00.000Z', outcome: 'resume', note: 'Carry on' },
+      },
+    ],
+    caseRecordPlacement: null,
     lastReason: { by: 'aaw-1', at: '2026-11-04T10:00:00.000Z', reason: 'Unsure the account is corporate' },
     firstSearchStartedAt: '2026-11-05T08:30:00.000Z',
     log: {

@@ -9,7 +9,7 @@ import { evidenceMetadataSchema, parseForm } from '../../domain/forms';
 import type { InvestigationRequest } from '../../domain/request';
 import { assertSubjectInScope } from '../../domain/workflow';
 import type { AppDeps } from '../deps';
-import { throughGate, UUID } from '../gate';
+import { throughGate, UUID, type RequestGate } from '../gate';
 import type { Caller, EvidenceItem, UnitOfWork } from '../ports';
 import { assertPilotPlatform } from '../../domain/protocol';
 import { auditEvent } from './shared';
@@ -140,17 +140,29 @@ export async function listEvidence(deps: AppDeps, caller: Caller, requestId: str
   });
 }
 
+/**
+ * The item, if the caller may view the request's evidence; the view is written to the audit trail
+ * in the caller's transaction, before a byte is sent.
+ */
+export async function auditedEvidenceView(
+  uow: UnitOfWork,
+  gate: RequestGate,
+  caller: Caller,
+  requestId: string,
+  evidenceId: string,
+  now: Date,
+  detail: Record<string, unknown> = {},
+): Promise<EvidenceItem> {
+  const { request, part } = await gate.load(uow);
+  const found = UUID.test(evidenceId) ? await uow.evidence.get(evidenceId) : null;
+  if (!found || found.requestId !== requestId) throw notFound('No such evidence item on this request.');
+  await auditEvent(uow, caller, request, 'view_evidence', part, now, { evidenceId, ...detail });
+  return found;
+}
+
 /** Streams an item back; every view is written to the audit trail before a byte is sent. */
 export async function readEvidence(deps: AppDeps, caller: Caller, requestId: string, evidenceId: string): Promise<{ item: EvidenceItem; content: Readable }> {
   const now = deps.clock.now();
-  const item = await throughGate(deps, caller, 'view-evidence', requestId, (gate) =>
-    deps.store.transaction(async (uow) => {
-      const { request, part } = await gate.load(uow);
-      const found = UUID.test(evidenceId) ? await uow.evidence.get(evidenceId) : null;
-      if (!found || found.requestId !== requestId) throw notFound('No such evidence item on this request.');
-      await auditEvent(uow, caller, request, 'view_evidence', part, now, { evidenceId });
-      return found;
-    }),
-  );
+  const item = await throughGate(deps, caller, 'view-evidence', requestId, (gate) => deps.store.transaction((uow) => auditedEvidenceView(uow, gate, caller, requestId, evidenceId, now)));
   return { item, content: await deps.evidence.get(item.storageKey) };
 }

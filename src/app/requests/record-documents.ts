@@ -9,8 +9,8 @@ import { randomUUID } from 'node:crypto';
 import { retentionSettings } from '../retention/shared';
 import { notFound } from '../../domain/errors';
 import type { AppDeps } from '../deps';
-import type { Caller, FilingOccasion, RecordDocumentItem, RecordDocumentKind, RecordDocumentWriter } from '../ports';
-import { throughGate, UUID } from '../gate';
+import type { Caller, FilingOccasion, RecordDocumentItem, RecordDocumentKind, RecordDocumentWriter, UnitOfWork } from '../ports';
+import { throughGate, UUID, type RequestGate } from '../gate';
 import { auditEvent } from './shared';
 import type { Readable } from 'node:stream';
 
@@ -67,17 +67,26 @@ export async function listRecordDocuments(deps: AppDeps, caller: Caller, request
   });
 }
 
+/** The document, if the caller may see the request; the read is audited in the caller's transaction. */
+export async function auditedDocumentView(
+  uow: UnitOfWork,
+  gate: RequestGate,
+  caller: Caller,
+  requestId: string,
+  documentId: string,
+  now: Date,
+  detail: Record<string, unknown> = {},
+): Promise<RecordDocumentItem> {
+  const { request, part } = await gate.load(uow);
+  const found = UUID.test(documentId) ? await uow.documents.get(documentId) : null;
+  if (!found || found.requestId !== requestId) throw notFound('No such document on this request.');
+  await auditEvent(uow, caller, request, 'view_record_document', part, now, { documentId, kind: found.kind, ...detail });
+  return found;
+}
+
 /** Streams a record document back; every read is audited, as for evidence. */
 export async function readRecordDocument(deps: AppDeps, caller: Caller, requestId: string, documentId: string): Promise<{ item: RecordDocumentItem; content: Readable }> {
   const now = deps.clock.now();
-  const item = await throughGate(deps, caller, 'view', requestId, (gate) =>
-    deps.store.transaction(async (uow) => {
-      const { request, part } = await gate.load(uow);
-      const found = UUID.test(documentId) ? await uow.documents.get(documentId) : null;
-      if (!found || found.requestId !== requestId) throw notFound('No such document on this request.');
-      await auditEvent(uow, caller, request, 'view_record_document', part, now, { documentId, kind: found.kind });
-      return found;
-    }),
-  );
+  const item = await throughGate(deps, caller, 'view', requestId, (gate) => deps.store.transaction((uow) => auditedDocumentView(uow, gate, caller, requestId, documentId, now)));
   return { item, content: await deps.evidence.get(item.storageKey) };
 }

@@ -8,7 +8,7 @@ import type { AppDeps } from '../deps';
 import type { OutboxMessageInput } from '../ports';
 import { deputiesOf } from '../deputies/standing-in';
 
-const STATES = ['awaiting_team_manager', 'awaiting_service_director', 'authorised', 'assigned', 'searching', 'on_hold', 'shared'] as const;
+const STATES = ['awaiting_team_manager', 'awaiting_service_director', 'authorised', 'assigned', 'searching', 'on_hold', 'shared', 'closed', 'cancelled', 'expired'] as const;
 
 export async function sendDueReminders(deps: AppDeps, settings: ReminderSettings): Promise<number> {
   const now = deps.clock.now();

@@ -42,6 +42,14 @@ async function factsFor<A extends WorkflowAction>(uow: UnitOfWork, action: A, bo
     case 'cancel':
     case 'resolve-doubt':
       return { evidenceCaptured: (await uow.evidence.listForRequest(request.id)).length > 0 };
+    case 'raise-doubt':
+    case 'record-doubt-view':
+      return { serviceManager: await caseServiceManager(uow, request) };
+    case 'record-placement': {
+      // The documents to place are the last filed: the log as shared, or as it stood when the request stopped.
+      const occasion = request.state === 'shared' ? 'share' : 'closed_early';
+      return { documentsFiled: (await uow.documents.listForRequest(request.id)).some((d) => d.occasion === occasion) };
+    }
     default:
       return {};
   }

@@ -21,10 +21,11 @@ const NEXT_STEP: Record<InvestigationRequest['state'], string> = {
   authorised: 'An access worker on the register claims the request.',
   assigned: 'The access worker confirms the search is legitimate.',
   searching: 'The access worker searches and completes the log.',
-  on_hold: 'The service manager or service director resolves the doubt.',
+  on_hold: 'The service manager for the case’s team records a view; then a service director resolves the doubt.',
   with_originating_worker: 'The originating social worker assesses and finalises the log.',
   finalised: 'The originating social worker shares the log.',
-  shared: 'Closed: the log has been shared.',
+  shared: 'The originating social worker places the documents on the case record and records it.',
+  closed: 'Closed: the log has been shared and placed on the case record.',
   declined: 'Closed: declined.',
   refused: 'Closed: refused.',
   cancelled: 'Closed: cancelled.',
@@ -70,6 +71,8 @@ export async function toView(
       request.lastReason?.by,
       ...request.doubtResolvers.map((r) => r.personId),
       ...request.sharedWith.map((s) => s.personId),
+      ...request.doubts.flatMap((d) => [d.raisedBy, d.serviceManagerView?.by, d.resolution?.by]),
+      request.caseRecordPlacement?.by,
     ].filter((id): id is string => Boolean(id) && id !== 'system'),
   );
   const people: Record<string, string> = {};

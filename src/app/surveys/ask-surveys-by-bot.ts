@@ -8,7 +8,7 @@ import type { AppDeps } from '../deps';
 export async function askSurveysByBot(deps: AppDeps): Promise<number> {
   const now = deps.clock.now();
   const since = oneMonthBefore(now).toISOString();
-  const shared = (await deps.store.read.requests.list({ states: ['shared'] })).filter((r) => r.closedAt !== null && r.closedAt > since);
+  const shared = (await deps.store.read.requests.list({ states: ['shared', 'closed'] })).filter((r) => (r.sharedWith[0]?.at ?? '') > since);
   let asked = 0;
   for (const request of shared) {
     const people = [request.originatingWorkerId, request.teamManagerId, request.authorisation?.by, request.accessWorkerId].filter(

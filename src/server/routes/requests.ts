@@ -13,6 +13,7 @@ import type { Caller, EvidenceItem } from '../../app/ports';
 import { createRequest } from '../../app/requests/create-request';
 import { discardDraft } from '../../app/requests/discard-draft';
 import { addEvidence, checkEvidenceUpload, listEvidence, readEvidence } from '../../app/requests/evidence';
+import { issueContentLink, readByContentLink } from '../../app/requests/content-links';
 import { getRequest } from '../../app/requests/get-request';
 import { listRecordDocuments, readRecordDocument } from '../../app/requests/record-documents';
 import { listRequests } from '../../app/requests/list-requests';
@@ -71,8 +72,15 @@ export async function registerRequestRoutes(app: FastifyInstance, ctx: RouteCont
   });
 
   app.get('/api/requests/:id/documents', async (request) => listRecordDocuments(deps, ctx.caller(request), p(request).id ?? ''));
+  app.post('/api/requests/:id/documents/:did/links', async (request, reply) =>
+    reply.status(201).send(await issueContentLink(deps, ctx.caller(request), 'document', p(request).id ?? '', p(request).did ?? '', request.body)),
+  );
   app.get('/api/requests/:id/documents/:did/content', async (request, reply) => {
-    const { item, content } = await readRecordDocument(deps, ctx.caller(request), p(request).id ?? '', p(request).did ?? '');
+    const ticket = contentTicket(request);
+    const { item, content } =
+      ticket !== undefined
+        ? await readByContentLink(deps, 'document', ticket, p(request).id ?? '', p(request).did ?? '', request.id)
+        : await readRecordDocument(deps, ctx.caller(request), p(request).id ?? '', p(request).did ?? '');
     return reply.headers(storedContentHeaders(item.contentType, item.fileName, item.size, { download: true })).send(content);
   });
 
@@ -82,10 +90,18 @@ export async function registerRequestRoutes(app: FastifyInstance, ctx: RouteCont
   });
 
   app.get('/api/requests/:id/evidence', async (request) => listEvidence(deps, ctx.caller(request), p(request).id ?? ''));
+  app.post('/api/requests/:id/evidence/:eid/links', async (request, reply) =>
+    reply.status(201).send(await issueContentLink(deps, ctx.caller(request), 'evidence', p(request).id ?? '', p(request).eid ?? '', request.body)),
+  );
   app.get('/api/requests/:id/evidence/:eid/content', async (request, reply) => {
-    const { item, content } = await readEvidence(deps, ctx.caller(request), p(request).id ?? '', p(request).eid ?? '');
+    const ticket = contentTicket(request);
+    const read =
+      ticket !== undefined
+        ? await readByContentLink(deps, 'evidence', ticket, p(request).id ?? '', p(request).eid ?? '', request.id)
+        : { ...(await readEvidence(deps, ctx.caller(request), p(request).id ?? '', p(request).eid ?? '')), download: false };
+    const { item, content } = read;
     // Images and PDFs may be previewed (inline, sandboxed); anything else, a saved page above all, is a download.
-    const download = (request.query as Record<string, unknown>).download === '1';
+    const download = read.download || (request.query as Record<string, unknown>).download === '1';
     return reply.headers({ ...storedContentHeaders(item.contentType, item.fileName, item.size, { download }), 'x-content-sha256': item.sha256 }).send(content);
   });
 
@@ -137,6 +153,18 @@ export async function registerRequestRoutes(app: FastifyInstance, ctx: RouteCont
     }
     return reply.status(201).send(item);
   });
+}
+
+/** Content reads that carry a one-time link (`?ticket=`) instead of a bearer token. */
+const CONTENT_PATH = /^\/api\/requests\/[^/]+\/(evidence|documents)\/[^/]+\/content$/;
+
+/** The one-time link's token, when this is a content read that uses one and sends no bearer token. */
+export function contentTicket(request: FastifyRequest): string | undefined {
+  if (request.method !== 'GET' || request.headers.authorization !== undefined) return undefined;
+  if (!CONTENT_PATH.test(request.url.split('?')[0] ?? '')) return undefined;
+  const ticket = (request.query as Record<string, unknown> | undefined)?.ticket;
+  if (ticket === undefined) return undefined;
+  return typeof ticket === 'string' ? ticket : '';
 }
 
 /**

@@ -19,6 +19,7 @@ import { auditSequencedAfterCommit } from './050_audit_sequenced_after_commit';
 import { protocolFidelity } from './070_protocol_fidelity';
 import { checkedSubjects } from './071_checked_subjects';
 import { teamManagerDeputies } from './072_team_manager_deputies';
+import { contentLinksDoubtsPlacement } from './075_content_links_doubts_placement';
 
 export const migrations: Record<string, Migration> = {
   '001_schema': schema,
@@ -37,4 +38,5 @@ export const migrations: Record<string, Migration> = {
   '070_protocol_fidelity': protocolFidelity,
   '071_checked_subjects': checkedSubjects,
   '072_team_manager_deputies': teamManagerDeputies,
+  '075_content_links_doubts_placement': contentLinksDoubtsPlacement,
 };

@@ -41,5 +41,10 @@ export function toSql(eb: Builder, condition: Condition): Expression<SqlBool> {
     const bounds = [...(from ? [sql<SqlBool>`created_at >= ${from}::timestamptz`] : []), ...(before ? [sql<SqlBool>`created_at < ${before}::timestamptz`] : [])];
     return bounds.length === 0 ? sql<SqlBool>`true` : eb.and(bounds);
   }
+  if ('doubtView' in condition) {
+    const recorded = sql<SqlBool>`coalesce(jsonb_typeof(doubts -> -1 -> 'serviceManagerView') = 'object', false)`;
+    return condition.doubtView ? recorded : sql<SqlBool>`not ${recorded}`;
+  }
+  if ('closed' in condition) return eb('closed_at', condition.closed ? 'is not' : 'is', null);
   return eb('submitted_at', 'is not', null);
 }

@@ -34,11 +34,14 @@ const EXPLAIN: Partial<Record<WorkflowAction, string>> = {
   refuse: 'Permission is refused and the request is closed. Say why.',
   claim: 'You take this request as its access worker. Nobody else on the register can then take it.',
   'confirm-legitimacy': 'You are satisfied the log-on is legitimate: the request is authorised and in scope. Searching can begin.',
-  'raise-doubt': 'The request is put on hold for the service manager and director to decide. Say what worries you.',
-  'resolve-doubt': 'Decide whether the check resumes or is cancelled.',
+  'raise-doubt':
+    'The request is put on hold. The service manager for the case’s team records a view, then a service director decides whether the check resumes. Say what worries you, or what you disagree with.',
+  'record-doubt-view': 'Your view is recorded on the request and the log, and the service directors are asked to decide. Say what you think should happen, and why.',
+  'resolve-doubt': 'Decide whether the check resumes or is cancelled, having read the service manager’s view.',
   'complete-log': 'The Investigation Log goes to the originating worker to assess. Save your findings first.',
   finalise: 'The log and your assessment are fixed and filed with the evidence.',
-  share: 'The finalised log is shared with the team manager, service manager and service director. The request closes.',
+  share: 'The finalised log is shared with the team manager, service manager and service director, and filed again saying with whom. Then place the documents on the case record.',
+  'record-placement': 'You confirm that you have placed the filed Investigation Request and Log on the case record. Your name and the time are recorded, and the request closes.',
   withdraw: 'The request is withdrawn and closed. Say why.',
   cancel: 'The request is cancelled and closed. Say why.',
   'review-monitoring': 'Decide whether monitoring continues, and when it is next reviewed.',
@@ -132,6 +135,7 @@ function ActionForm({
       case 'withdraw':
       case 'cancel':
       case 'raise-doubt':
+      case 'record-doubt-view':
         return { ...base, reason };
       case 'resolve-doubt':
         return { ...base, outcome: outcome || undefined, reason };
@@ -217,7 +221,8 @@ function ActionForm({
                   <Textarea id={fieldId('note')} value={note} onChange={(_, d) => setNote(d.value)} rows={4} resize="vertical" />
                 </FormField>
               )}
-              {needsReason && action !== 'resolve-doubt' && reasonField()}
+              {needsReason && !['resolve-doubt', 'record-doubt-view'].includes(action) && reasonField()}
+              {action === 'record-doubt-view' && reasonField('Your view')}
               {action === 'resolve-doubt' && (
                 <>
                   <Group legend="Outcome" error={errors.outcome} errorId="outcome-error">

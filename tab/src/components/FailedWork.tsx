@@ -57,6 +57,7 @@ const KIND_LABELS: Record<NotificationKind, string> = {
   reminder_follow_up_due: 'Reminder: follow-up due',
   reminder_monitoring_review_due: 'Reminder: monitoring review due',
   decision_escalated: 'Waiting decision escalated',
+  reminder_case_record_due: 'Reminder: documents to place on the case record',
   record_documents: 'Filing the request and log in SharePoint',
   grant_folder_readers: 'Opening the evidence folder',
   holder_lost_role: 'Holder lost their role',

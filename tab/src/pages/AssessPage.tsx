@@ -12,7 +12,7 @@ import { StateBadge } from '../components/StateBadge';
 import { ActionDialog } from '../components/ActionDialog';
 import { Card, Details, subjectName } from '../components/details';
 import { FormField, fieldId } from '../components/form';
-import { EvidenceList } from '../components/EvidenceList';
+import { EvidenceList } from '../components/Evidence';
 import { CONTRIBUTION_LABELS } from '../format';
 
 const VISIBILITY_LABELS = { public: 'Public profile', restricted: 'Restricted profile', not_found: 'No profile found' } as const;
@@ -114,7 +114,7 @@ function Assess({ request: r, onChanged }: { request: ApiRequest; onChanged(r: A
         <h3>Evidence</h3>
         {evidence.status === 'loading' && <Loading />}
         {evidence.status === 'error' && <ErrorState error={evidence.error} onRetry={evidence.reload} />}
-        {evidence.status === 'ready' && <EvidenceList items={evidence.data} requestId={r.id} subjects={r.subjects} />}
+        {evidence.status === 'ready' && <EvidenceList items={evidence.data} requestId={r.id} subjects={r.subjects} people={r.people} />}
         {r.log && r.log.furtherPersons.length > 0 && (
           <>
             <h3>Further people identified</h3>
@@ -188,7 +188,7 @@ function Assess({ request: r, onChanged }: { request: ApiRequest; onChanged(r: A
               Share with team manager, service manager and director
             </Button>
           )}
-          {r.state === 'shared' && <Link to={`/requests/${r.id}/feedback`}>Give feedback on this check</Link>}
+          {['shared', 'closed'].includes(r.state) && <Link to={`/requests/${r.id}/feedback`}>Give feedback on this check</Link>}
         </div>
       </Card>
 
@@ -199,7 +199,7 @@ function Assess({ request: r, onChanged }: { request: ApiRequest; onChanged(r: A
         onDone={(updated, taken) => {
           setAction(null);
           onChanged(updated);
-          setSaved(taken === 'share' ? 'Shared. The request is closed and the evidence is filed.' : 'The log is finalised. Share it when you are ready.');
+          setSaved(taken === 'share' ? 'Shared. The log is filed again saying with whom; place the documents on the case record and record it on the request.' : 'The log is finalised. Share it when you are ready.');
         }}
       />
     </>

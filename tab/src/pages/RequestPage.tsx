@@ -13,6 +13,8 @@ import { StateBadge } from '../components/StateBadge';
 import { ActionDialog } from '../components/ActionDialog';
 import { useNotify } from '../components/toast';
 import { Card, Details, requestRows, subjectName, subjectRows } from '../components/details';
+import { followLink, type IssuedLink } from '../components/Evidence';
+import { LogRecord } from '../components/LogRecord';
 
 const useStyles = makeStyles({
   top: { display: 'flex', flexWrap: 'wrap', gap: tokens.spacingHorizontalM, alignItems: 'center', marginBottom: tokens.spacingVerticalM },
@@ -54,15 +56,10 @@ export default function RequestPage({ id }: { id: string }) {
   const download = async (document: RecordDocument) => {
     setDownloadError(null);
     try {
-      const blob = await api.blob(`${path}/documents/${encodeURIComponent(document.id)}/content`);
-      const url = URL.createObjectURL(blob);
-      const anchor = window.document.createElement('a');
-      anchor.href = url;
-      anchor.download = document.fileName;
-      anchor.click();
-      setTimeout(() => URL.revokeObjectURL(url), 60_000);
+      // A one-time link, never a blob URL in the tab's own origin (see components/Evidence.tsx).
+      followLink(await api.send<IssuedLink>('POST', `${path}/documents/${encodeURIComponent(document.id)}/links`, { download: true }), document.fileName);
     } catch (e) {
-      setDownloadError(e instanceof Error ? e.message : 'The document could not be downloaded.');
+      setDownloadError(errorMessage(e));
     }
   };
   const [action, setAction] = useState<WorkflowAction | null>(null);
@@ -116,6 +113,11 @@ export default function RequestPage({ id }: { id: string }) {
               );
             })}
           </ul>
+        </Notice>
+      )}
+      {allowed.includes('record-placement') && (
+        <Notice intent="info" title="Place the documents on the case record">
+          The Investigation Request and Log are filed below. Place them on the case record, then record it here: the request closes only then.
         </Notice>
       )}
 
@@ -203,7 +205,9 @@ export default function RequestPage({ id }: { id: string }) {
         )}
       </Card>
 
-      {(r.state === 'finalised' || r.state === 'shared') && (
+      {(r.firstSearchStartedAt || r.log) && <LogRecord request={r} refreshKey={version} />}
+
+      {(['finalised', 'shared', 'closed'].includes(r.state) || (documents.status === 'ready' && documents.data.length > 0)) && (
         <Card labelledBy="documents">
           <SectionHeading id="documents">Record documents</SectionHeading>
           <div aria-live="assertive">{downloadError && <Notice intent="error">{downloadError}</Notice>}</div>
@@ -217,8 +221,9 @@ export default function RequestPage({ id }: { id: string }) {
                 {documents.data.map((d) => (
                   <li key={d.id}>
                     <Button appearance="transparent" onClick={() => void download(d)}>
-                      {d.kind === 'investigation_log' ? 'Investigation Log' : 'Investigation Request'} ({d.fileName})
+                      {d.kind === 'investigation_log' ? `Investigation Log, version ${d.version ?? 1}` : 'Investigation Request'} ({d.fileName})
                     </Button>
+                    <span className={styles.meta}> filed {formatDateTime(d.createdAt)}</span>
                     {d.webUrl && (
                       <>
                         {' · '}

@@ -16,8 +16,8 @@ import { ACTION_LABELS, duration } from '../format';
 import { EmptyState, ErrorState, Loading, Notice, PageHeading, SectionHeading, useLoad } from '../components/common';
 import { StateBadge } from '../components/StateBadge';
 import { ActionDialog } from '../components/ActionDialog';
-import { Card, Details, subjectName } from '../components/details';
-import { EvidenceList } from '../components/EvidenceList';
+import { Card, Details, subjectName, subjectRows } from '../components/details';
+import { EvidenceList } from '../components/Evidence';
 import { EvidenceUpload } from '../components/EvidenceUpload';
 import { useNotify } from '../components/toast';
 import { FormField, Group, fieldId } from '../components/form';
@@ -72,13 +72,21 @@ function Workspace({ request: r, onChanged }: { request: ApiRequest; onChanged(r
         <SectionHeading id="ws-scope">What you may search</SectionHeading>
         <Details
           rows={[
-            ['People', inScope.map((s) => subjectName(s)).join('; ')],
             ['Period', scope ? `${formatDate(scope.period.from)} to ${formatDate(scope.period.to)}` : ''],
             ['Kind', scope?.kind === 'monitoring' ? 'Monitoring' : 'One-off review'],
             ['Conditions', scope?.conditions],
             ['Concern', r.concernDetails],
           ]}
         />
+        {/* Every detail the worker gave, in full: the access worker finds the right profile from these. */}
+        {inScope.map((s, i) => (
+          <div key={s.id}>
+            <h3>
+              Person {i + 1}: {subjectName(s, 200)}
+            </h3>
+            <Details rows={subjectRows(s)} />
+          </div>
+        ))}
         <Notice intent="info">Record only what is visible without being a “friend”, and use the corporate account, never a personal profile.</Notice>
       </Card>
 
@@ -99,7 +107,7 @@ function Workspace({ request: r, onChanged }: { request: ApiRequest; onChanged(r
       {r.state === 'searching' && (
         <>
           <SearchSessions request={r} onHeld={setSessionHeld} />
-          <EvidenceSection requestId={r.id} subjects={inScope} sessionHeld={sessionHeld} />
+          <EvidenceSection requestId={r.id} subjects={inScope} sessionHeld={sessionHeld} people={r.people} />
           <LogEditor
             request={r}
             subjects={inScope}
@@ -236,7 +244,17 @@ function SearchSessions({ request, onHeld }: { request: ApiRequest; onHeld(held:
   );
 }
 
-function EvidenceSection({ requestId, subjects, sessionHeld }: { requestId: string; subjects: ApiRequest['subjects']; sessionHeld: boolean }) {
+function EvidenceSection({
+  requestId,
+  subjects,
+  sessionHeld,
+  people,
+}: {
+  requestId: string;
+  subjects: ApiRequest['subjects'];
+  sessionHeld: boolean;
+  people: ApiRequest['people'];
+}) {
   const api = useApi();
   const path = `/api/requests/${encodeURIComponent(requestId)}/evidence`;
   const list = useLoad(() => api.get<EvidenceItem[]>(path), `evidence-${requestId}`);
@@ -252,7 +270,7 @@ function EvidenceSection({ requestId, subjects, sessionHeld }: { requestId: stri
       <h3>Saved evidence</h3>
       {list.status === 'loading' && <Loading />}
       {list.status === 'error' && <ErrorState error={list.error} onRetry={list.reload} />}
-      {list.status === 'ready' && <EvidenceList items={list.data} requestId={requestId} subjects={subjects} />}
+      {list.status === 'ready' && <EvidenceList items={list.data} requestId={requestId} subjects={subjects} people={people} />}
     </Card>
   );
 }

@@ -39,6 +39,8 @@ export const request: InvestigationRequest = {
   accessWorkerId: 'aaw',
   doubtResolvers: [],
   stateBeforeHold: null,
+  doubts: [],
+  caseRecordPlacement: null,
   lastReason: null,
   firstSearchStartedAt: '2026-11-24T10:00:00Z',
   log: {

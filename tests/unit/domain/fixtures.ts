@@ -42,7 +42,7 @@ const SUBJECTS = [
 
 export function requestIn(state: RequestState, options: { monitoring?: boolean } = {}): InvestigationRequest {
   const monitoring = options.monitoring ?? true;
-  const order: RequestState[] = ['draft', 'awaiting_team_manager', 'awaiting_service_director', 'authorised', 'assigned', 'searching', 'with_originating_worker', 'finalised', 'shared'];
+  const order: RequestState[] = ['draft', 'awaiting_team_manager', 'awaiting_service_director', 'authorised', 'assigned', 'searching', 'with_originating_worker', 'finalised', 'shared', 'closed'];
   const stage = state === 'on_hold' ? order.indexOf('searching') : order.indexOf(state);
   const reached = (s: RequestState) => stage >= order.indexOf(s) || ['declined', 'refused', 'cancelled', 'expired'].includes(state);
   const at = '2026-11-20T09:00:00.000Z';
@@ -90,6 +90,9 @@ export function requestIn(state: RequestState, options: { monitoring?: boolean }
     accessWorkerId: assigned ? 'aaw' : null,
     doubtResolvers: [],
     stateBeforeHold: state === 'on_hold' ? 'searching' : null,
+    doubts: state === 'on_hold' ? [{ raisedBy: 'aaw', raisedAs: 'access_worker', raisedAt: at, reason: 'Unsure of the reason', serviceManagerView: null, resolution: null }] : [],
+    // Closed once the documents are on the case record; a cancelled or lapsed request here stands for one stopped after evidence, waiting for them.
+    caseRecordPlacement: state === 'closed' ? { by: 'osw', at } : null,
     lastReason: null,
     firstSearchStartedAt: reached('searching') ? at : null,
     log: reached('searching')
@@ -109,6 +112,6 @@ export function requestIn(state: RequestState, options: { monitoring?: boolean }
     createdAt: at,
     updatedAt: at,
     submittedAt: submitted ? at : null,
-    closedAt: null,
+    closedAt: state === 'closed' ? at : null,
   };
 }

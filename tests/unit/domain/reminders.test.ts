@@ -1,3 +1,4 @@
+import type { InvestigationRequest } from '../../../src/domain/request';
 import { DEFAULT_REMINDER_SETTINGS, dueReminders, isOverdue } from '../../../src/domain/reminders';
 import { requestIn } from './fixtures';
 
@@ -16,7 +17,8 @@ describe('reminders', () => {
     ]);
   });
   test('feedback is due after sharing, then the six-month follow-up', () => {
-    const shared = { ...requestIn('shared'), closedAt: '2026-06-01T09:00:00.000Z' };
+    // Shared on 01/06 and already on the case record, so only the feedback reminders are due.
+    const shared = { ...requestIn('closed'), sharedWith: [{ personId: 'tm', at: '2026-06-01T09:00:00.000Z' }] };
     expect(dueReminders(shared, new Date('2026-06-03T09:00:00Z'))).toEqual([]);
     expect(dueReminders(shared, new Date('2026-06-06T09:00:00Z')).map((r) => r.kind)).toEqual(['reminder_feedback_due']);
     const withFeedback = { ...shared, feedback: { timesUsed: 1, usefulPieces: 1, uniquePieces: 1, contribution: 'some' as const } };
@@ -24,6 +26,17 @@ describe('reminders', () => {
     expect(dueReminders(withFeedback, new Date('2026-11-30T09:00:00Z')).map((r) => r.kind)).toEqual(['reminder_follow_up_due']);
     const followedUp = { ...withFeedback, feedback: { ...withFeedback.feedback, followUp: { longerTermUsefulness: 'some' as const } } };
     expect(dueReminders(followedUp, new Date('2026-12-30T09:00:00Z'))).toEqual([]);
+  });
+  test('the originating worker is reminded to place the filed documents on the case record, two days on and then weekly, until she records it', () => {
+    const shared = { ...requestIn('shared'), sharedWith: [{ personId: 'tm', at: '2026-06-01T09:00:00.000Z' }], feedback: { timesUsed: 1, usefulPieces: 1, uniquePieces: 1, contribution: 'some' as const } };
+    const due = (at: string, request: InvestigationRequest = shared) => dueReminders(request, new Date(at)).filter((r) => r.kind === 'reminder_case_record_due');
+    expect(due('2026-06-03T08:59:00Z')).toEqual([]);
+    expect(due('2026-06-03T09:00:00Z')).toEqual([{ kind: 'reminder_case_record_due', to: { personId: 'osw' }, key: 'case-record:0' }]);
+    expect(due('2026-06-10T09:00:00Z').map((r) => r.key)).toEqual(['case-record:1']);
+    const stopped = { ...requestIn('cancelled'), lastReason: { by: 'sd', at: '2026-06-01T09:00:00.000Z', reason: 'Stop' } };
+    expect(due('2026-06-03T09:00:00Z', stopped).map((r) => r.key)).toEqual(['case-record:0']);
+    expect(due('2026-06-03T09:00:00Z', { ...stopped, closedAt: '2026-06-01T09:00:00.000Z' })).toEqual([]);
+    expect(due('2026-06-30T09:00:00Z', { ...shared, state: 'closed', caseRecordPlacement: { by: 'osw', at: '2026-06-02T09:00:00.000Z' } })).toEqual([]);
   });
   test('a monitoring review is announced to the directors three days ahead', () => {
     const searching = requestIn('searching'); // next review 15/12/2026

@@ -21,7 +21,8 @@ import {
   type RecordAbility,
   type RequestAbility,
 } from '../../../src/domain/policy';
-import { decide, type ActionFacts } from '../../../src/domain/workflow';
+import { decide, expire, type ActionFacts } from '../../../src/domain/workflow';
+import type { InvestigationRequest } from '../../../src/domain/request';
 import { NOW, PEOPLE, PERSONAS, requestIn, type PersonaName } from './fixtures';
 
 const OPEN: RequestState[] = ['draft', 'awaiting_team_manager', 'awaiting_service_director', 'authorised', 'assigned', 'searching', 'on_hold', 'with_originating_worker'];
@@ -39,14 +40,19 @@ const EXPECTED: Record<WorkflowAction, { from: RequestState[]; who: (state: Requ
   claim: { from: ['authorised'], who: () => ['sd2', 'aaw', 'aaw2'], to: () => 'assigned' },
   assign: { from: ['authorised'], who: () => ['sd', 'sd2', 'sm'], to: () => 'assigned' },
   'confirm-legitimacy': { from: ['assigned'], who: () => ['aaw'], to: () => 'searching' },
-  'raise-doubt': { from: ['assigned', 'searching'], who: () => ['aaw'], to: () => 'on_hold' },
-  'resolve-doubt': { from: ['on_hold'], who: () => ['sd', 'sd2', 'sm'], to: () => 'searching' },
+  // Either worker may raise a doubt; the case's service manager records a view, then a director resolves it.
+  'raise-doubt': { from: ['assigned', 'searching'], who: () => ['aaw', 'osw'], to: () => 'on_hold' },
+  'record-doubt-view': { from: ['on_hold'], who: () => ['sm'], to: () => 'on_hold' },
+  // The fixture's doubt has no view yet, so no one may resolve it: see the doubt tests below for after.
+  'resolve-doubt': { from: [], who: () => [], to: () => 'searching' },
   'complete-log': { from: ['searching'], who: () => ['aaw'], to: () => 'with_originating_worker' },
   finalise: { from: ['with_originating_worker'], who: () => ['osw'], to: () => 'finalised' },
   share: { from: ['finalised'], who: () => ['osw'], to: () => 'shared' },
   withdraw: { from: OPEN, who: (s) => (s === 'draft' ? ['osw'] : ['osw', 'tm']), to: () => 'cancelled' },
   cancel: { from: OPEN.filter((s) => s !== 'draft'), who: () => ['sd', 'sd2'], to: () => 'cancelled' },
   'review-monitoring': { from: ['authorised', 'assigned', 'searching', 'on_hold'], who: () => ['sd', 'sd2'], to: (s) => s },
+  // The fixture's cancelled and expired requests stand for ones stopped after evidence (not yet closed).
+  'record-placement': { from: ['shared', 'cancelled', 'expired'], who: () => ['osw'], to: (s) => (s === 'shared' ? 'closed' : s) },
 };
 
 function bodyFor(action: WorkflowAction, version: number): unknown {
@@ -58,6 +64,7 @@ function bodyFor(action: WorkflowAction, version: number): unknown {
     case 'withdraw':
     case 'cancel':
     case 'raise-doubt':
+    case 'record-doubt-view':
       return reason;
     case 'agree':
       return { version, note: 'Discussed in supervision' };
@@ -74,7 +81,7 @@ function bodyFor(action: WorkflowAction, version: number): unknown {
   }
 }
 
-const FACTS: ActionFacts = { teamManager: PEOPLE.tm, serviceManager: PEOPLE.sm, accessWorker: PEOPLE.aaw2, searchSessions: { held: 1, open: 0 } };
+const FACTS: ActionFacts = { teamManager: PEOPLE.tm, serviceManager: PEOPLE.sm, accessWorker: PEOPLE.aaw2, searchSessions: { held: 1, open: 0 }, documentsFiled: true };
 
 const cases: [RequestState, WorkflowAction, PersonaName][] = [];
 for (const state of REQUEST_STATES) for (const action of WORKFLOW_ACTIONS) for (const persona of PERSONAS) cases.push([state, action, persona]);
@@ -115,7 +122,7 @@ describe('workflow engine: every state × action × person', () => {
 function partOf(state: RequestState, persona: PersonaName): boolean {
   const submitted = state !== 'draft';
   const authorised = !['draft', 'awaiting_team_manager', 'awaiting_service_director', 'declined', 'refused'].includes(state);
-  const assigned = ['assigned', 'searching', 'on_hold', 'with_originating_worker', 'finalised', 'shared'].includes(state);
+  const assigned = ['assigned', 'searching', 'on_hold', 'with_originating_worker', 'finalised', 'shared', 'closed'].includes(state);
   return persona === 'osw' || (persona === 'tm' && submitted) || (persona === 'sd' && authorised) || (persona === 'aaw' && assigned);
 }
 const DIRECTORS_AND_MANAGERS: PersonaName[] = ['tm', 'sd', 'sd2', 'sm'];
@@ -134,7 +141,7 @@ function mayView(state: RequestState, persona: PersonaName): boolean {
   );
 }
 
-const HELD: RequestState[] = ['assigned', 'searching', 'on_hold', 'with_originating_worker', 'finalised', 'shared'];
+const HELD: RequestState[] = ['assigned', 'searching', 'on_hold', 'with_originating_worker', 'finalised', 'shared', 'closed'];
 
 const EXPECTED_RECORD: Record<RecordAbility, (state: RequestState, persona: PersonaName) => boolean> = {
   view: mayView,
@@ -149,7 +156,7 @@ const EXPECTED_RECORD: Record<RecordAbility, (state: RequestState, persona: Pers
   'end-search-session': (s, p) => HELD.includes(s) && p === 'aaw',
   'record-evidence': (s, p) => s === 'searching' && p === 'aaw',
   'view-evidence': (s, p) => s !== 'draft' && mayView(s, p),
-  'give-feedback': (s, p) => ['finalised', 'shared'].includes(s) && p === 'osw',
+  'give-feedback': (s, p) => ['finalised', 'shared', 'closed'].includes(s) && p === 'osw',
 };
 
 const EXPECTED_PERSON: Record<PersonAbility, PersonaName[]> = {
@@ -196,8 +203,24 @@ describe('policy: every other ability × state × person', () => {
 });
 
 /** Steps that move a request on; withdrawing, cancelling, raising a doubt and reviewing monitoring are always-available options, not tasks. */
-const TASKS: WorkflowAction[] = ['submit', 'agree', 'decline', 'return', 'authorise', 'refuse', 'claim', 'assign', 'confirm-legitimacy', 'resolve-doubt', 'complete-log', 'finalise', 'share'];
-const REASONS: WorkflowAction[] = ['decline', 'return', 'refuse', 'withdraw', 'cancel', 'raise-doubt', 'resolve-doubt'];
+const TASKS: WorkflowAction[] = [
+  'submit',
+  'agree',
+  'decline',
+  'return',
+  'authorise',
+  'refuse',
+  'claim',
+  'assign',
+  'confirm-legitimacy',
+  'record-doubt-view',
+  'resolve-doubt',
+  'complete-log',
+  'finalise',
+  'share',
+  'record-placement',
+];
+const REASONS: WorkflowAction[] = ['decline', 'return', 'refuse', 'withdraw', 'cancel', 'raise-doubt', 'record-doubt-view', 'resolve-doubt'];
 
 describe('what a view carries: actions with their reasons, and "waiting for me"', () => {
   test.each(REQUEST_STATES.flatMap((s) => PERSONAS.map((p) => [s, p] as const)))('%s · %s', (state, persona) => {
@@ -218,6 +241,9 @@ describe('lists ask the same table: whereCan (run as SQL by the store) holds exa
       { ...plain, designatedAccessWorkerId: state === 'authorised' ? 'aaw2' : plain.designatedAccessWorkerId },
       // A service manager and a director who resolved a doubt now play that part.
       { ...plain, doubtResolvers: [{ personId: 'sm', role: 'service_manager' as const }, { personId: 'sd2', role: 'service_director' as const }] },
+      // The service manager's view recorded on the open doubt; and a request closed.
+      withView(plain),
+      { ...plain, closedAt: '2026-11-21T09:00:00.000Z' },
     ];
   });
   test.each(PERSONAS)('every request variant × listed ability for %s', (persona) => {
@@ -233,5 +259,100 @@ describe('lists ask the same table: whereCan (run as SQL by the store) holds exa
     const lapsed = { ...PEOPLE.aaw, accessWorkerAuthorisedUntil: '2026-11-01' };
     expect(holds(whereWaiting(lapsed, NOW), requestIn('assigned'))).toBe(false);
     expect(holds(whereWaiting(PEOPLE.aaw, NOW), requestIn('assigned'))).toBe(true);
+  });
+});
+
+/** The fixture's request with the service manager's view recorded on its doubt (when it has one). */
+function withView(request: InvestigationRequest): InvestigationRequest {
+  return {
+    ...request,
+    doubts: request.doubts.map((d) => ({ ...d, serviceManagerView: { by: 'sm', at: '2026-11-21T09:00:00.000Z', note: 'Spoke to both workers' } })),
+    doubtResolvers: request.doubts.length > 0 ? [{ personId: 'sm', role: 'service_manager' }] : request.doubtResolvers,
+  };
+}
+
+describe('doubts (issue 14 item 7): raised by either worker, a view from the case’s service manager, then a director’s decision', () => {
+  test.each(PERSONAS)('once the view is recorded only a director not otherwise on the request resolves it · %s', (persona) => {
+    const request = withView(requestIn('on_hold'));
+    const body = parseForm(actionBodySchemas['resolve-doubt'], { version: request.version, outcome: 'resume', reason: 'Carry on' });
+    const allowed = ['sd', 'sd2'].includes(persona);
+    expect(allowedActions(request, PEOPLE[persona], NOW).some((a) => a.action === 'resolve-doubt')).toBe(allowed);
+    expect(allowedActions(request, PEOPLE[persona], NOW).some((a) => a.action === 'record-doubt-view')).toBe(false);
+    if (allowed) {
+      const outcome = decide('resolve-doubt', body, request, PEOPLE[persona], NOW, FACTS);
+      expect(outcome.request.state).toBe('searching');
+      expect(outcome.request.doubts[0]?.serviceManagerView?.note).toBe('Spoke to both workers');
+      expect(outcome.request.doubts[0]?.resolution).toEqual({ by: persona, at: NOW.toISOString(), outcome: 'resume', note: 'Carry on' });
+    } else {
+      expect(() => decide('resolve-doubt', body, request, PEOPLE[persona], NOW, FACTS)).toThrow(AppError);
+    }
+  });
+
+  test('the originating worker’s doubt is recorded as hers; the case’s service manager is asked, and the access worker told', () => {
+    const request = requestIn('searching');
+    const outcome = decide('raise-doubt', { version: request.version, reason: 'Wrong profile' }, request, PEOPLE.osw, NOW, FACTS);
+    expect(outcome.request.doubts).toEqual([{ raisedBy: 'osw', raisedAs: 'originating_worker', raisedAt: NOW.toISOString(), reason: 'Wrong profile', serviceManagerView: null, resolution: null }]);
+    expect(outcome.request.stateBeforeHold).toBe('searching');
+    expect(outcome.notifications).toEqual(expect.arrayContaining([{ kind: 'resolve_doubt', to: { personId: 'sm' } }, { kind: 'status_changed', to: { personId: 'aaw' } }]));
+    expect(outcome.notifications.some((n) => n.kind === 'resolve_doubt' && 'role' in n.to && n.to.role === 'service_director')).toBe(false);
+  });
+
+  test('the view goes to the directors; when the directory names the case’s service manager, another may not give it', () => {
+    const request = requestIn('on_hold');
+    const body = { version: request.version, reason: 'Resume with care' };
+    const outcome = decide('record-doubt-view', body, request, PEOPLE.sm, NOW, FACTS);
+    expect(outcome.request.doubts[0]?.serviceManagerView).toEqual({ by: 'sm', at: NOW.toISOString(), note: 'Resume with care' });
+    expect(outcome.request.doubtResolvers).toEqual([{ personId: 'sm', role: 'service_manager' }]);
+    expect(outcome.notifications).toContainEqual({ kind: 'resolve_doubt', to: { role: 'service_director', except: expect.not.arrayContaining(['sd']) } });
+    const another = { ...PEOPLE.sm, id: 'sm2', displayName: 'sm2' };
+    expect(() => decide('record-doubt-view', body, request, another, NOW, FACTS)).toThrow(expect.objectContaining({ code: 'forbidden', rule: 'doubt_resolution' }));
+    // With no service manager named for the team, any service manager may give the view.
+    expect(decide('record-doubt-view', body, request, another, NOW, { ...FACTS, serviceManager: null }).request.doubts[0]?.serviceManagerView?.by).toBe('sm2');
+  });
+
+  test('a doubt that ends in cancellation after evidence files the log and waits for the case record', () => {
+    const request = withView(requestIn('on_hold'));
+    const body = parseForm(actionBodySchemas['resolve-doubt'], { version: request.version, outcome: 'cancel', reason: 'Stop' });
+    const outcome = decide('resolve-doubt', body, request, PEOPLE.sd2, NOW, { ...FACTS, evidenceCaptured: true });
+    expect(outcome.request).toMatchObject({ state: 'cancelled', closedAt: null });
+    expect(outcome.notifications).toContainEqual({ kind: 'record_documents', to: { system: true } });
+    const without = decide('resolve-doubt', body, request, PEOPLE.sd2, NOW, { ...FACTS, evidenceCaptured: false });
+    expect(without.request).toMatchObject({ state: 'cancelled', closedAt: NOW.toISOString() });
+  });
+});
+
+describe('the case record (issue 14 item 11)', () => {
+  test('sharing does not close the request; recording the placement does, with who and when', () => {
+    const finalised = requestIn('finalised');
+    const shared = decide('share', { version: finalised.version }, finalised, PEOPLE.osw, NOW, FACTS).request;
+    expect(shared).toMatchObject({ state: 'shared', closedAt: null });
+    const closed = decide('record-placement', { version: shared.version }, shared, PEOPLE.osw, NOW, FACTS);
+    expect(closed.request).toMatchObject({ state: 'closed', closedAt: NOW.toISOString(), caseRecordPlacement: { by: 'osw', at: NOW.toISOString() } });
+    expect(closed.audit).toMatchObject({ action: 'record-placement', fromState: 'shared', toState: 'closed' });
+  });
+
+  test('not before the documents are filed, and never twice', () => {
+    const shared = requestIn('shared');
+    expect(() => decide('record-placement', { version: shared.version }, shared, PEOPLE.osw, NOW, { ...FACTS, documentsFiled: false })).toThrow(
+      expect.objectContaining({ code: 'invalid_state', rule: 'case_record' }),
+    );
+    const closed = requestIn('closed');
+    expect(() => decide('record-placement', { version: closed.version }, closed, PEOPLE.osw, NOW, FACTS)).toThrow(AppError);
+    const cancelledClean = { ...requestIn('cancelled'), closedAt: NOW.toISOString() };
+    expect(allowedActions(cancelledClean, PEOPLE.osw, NOW).map((a) => a.action)).not.toContain('record-placement');
+  });
+
+  test.each(['withdraw', 'cancel'] as const)('%s after evidence leaves the request open for the case record; before evidence it closes at once', (action) => {
+    const request = requestIn('searching');
+    const actor = action === 'withdraw' ? PEOPLE.osw : PEOPLE.sd;
+    const body = { version: request.version, reason: 'No longer needed' };
+    expect(decide(action, body, request, actor, NOW, { ...FACTS, evidenceCaptured: true }).request.closedAt).toBeNull();
+    expect(decide(action, body, request, actor, NOW, { ...FACTS, evidenceCaptured: false }).request.closedAt).toBe(NOW.toISOString());
+  });
+
+  test('a lapse after evidence waits for the case record too', () => {
+    const request = requestIn('assigned');
+    expect(expire(request, NOW, 'Not used', true).request.closedAt).toBeNull();
+    expect(expire(request, NOW, 'Not used', false).request.closedAt).toBe(NOW.toISOString());
   });
 });

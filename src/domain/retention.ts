@@ -55,15 +55,22 @@ function years(months: number): string {
 
 /** The rule in words, for the request's page and its filed documents. */
 export function retentionRule(state: RequestState, schedule: RetentionSchedule): string {
-  if (!isClosed(state)) {
+  const closedAs = scheduleFor(state);
+  if (!closedAs) {
     const shared = schedule.shared;
     return `Kept while the request is open. Once closed it is kept for a period counted from closure (${years(shared)} when completed and shared), then reviewed for disposal.`;
   }
-  return `Kept for ${years(schedule[state])} from closure (${CLOSED_LABELS[state]}), then reviewed for disposal.`;
+  return `Kept for ${years(schedule[closedAs])} from closure (${CLOSED_LABELS[closedAs]}), then reviewed for disposal.`;
 }
 
-export function isClosed(state: RequestState): state is ClosedState {
-  return (CLOSED_STATES as readonly string[]).includes(state);
+/**
+ * The line of the schedule a request falls under once it stops: a shared request closes when its
+ * documents are placed on the case record (state `closed`; requests shared before that step existed
+ * kept the state `shared`), so both count as completed and shared.
+ */
+export function scheduleFor(state: RequestState): ClosedState | null {
+  if (state === 'closed' || state === 'shared') return 'shared';
+  return (CLOSED_STATES as readonly string[]).includes(state) ? (state as ClosedState) : null;
 }
 
 export interface LegalHold {
@@ -99,8 +106,10 @@ export const emptyRetentionRecord = (requestId: string): RetentionRecord => ({ r
 
 /** The London date until which the request must be kept; null while it is open. */
 export function retainUntil(request: Pick<InvestigationRequest, 'state' | 'closedAt'>, schedule: RetentionSchedule): string | null {
-  if (!isClosed(request.state) || !request.closedAt) return null;
-  return addMonths(request.closedAt, schedule[request.state]);
+  const closedAs = scheduleFor(request.state);
+  // closedAt stays empty until the documents are on the case record, so nothing is dated before.
+  if (!closedAs || !request.closedAt) return null;
+  return addMonths(request.closedAt, schedule[closedAs]);
 }
 
 export type RetentionStatus = 'open' | 'kept' | 'due' | 'on_hold' | 'proposed' | 'disposed';

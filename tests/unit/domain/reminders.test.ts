@@ -50,7 +50,7 @@ describe('reminders', () => {
     expect(isOverdue(waiting, new Date('2026-11-24T09:00:00Z'))).toBe(false);
     expect(isOverdue(waiting, new Date('2026-11-25T09:00:00Z'))).toBe(true);
     expect(isOverdue(waiting, new Date('2026-11-24T09:00:00Z'), { ...DEFAULT_REMINDER_SETTINGS, decisionWorkingDays: 1 })).toBe(true);
-    const shared = { ...requestIn('shared'), closedAt: '2026-06-01T09:00:00.000Z' };
+    const shared = { ...requestIn('shared'), sharedWith: [{ personId: 'tm', at: '2026-06-01T09:00:00.000Z' }] };
     expect(isOverdue(shared, new Date('2026-06-03T09:00:00Z'))).toBe(false);
     expect(isOverdue(shared, new Date('2026-06-06T09:00:00Z'))).toBe(true);
     const searching = requestIn('searching'); // next review 15/12/2026

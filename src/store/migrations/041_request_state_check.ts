@@ -16,6 +16,7 @@ const STATES = [
   'with_originating_worker',
   'finalised',
   'shared',
+  'closed',
   'declined',
   'refused',
   'cancelled',

@@ -45,6 +45,17 @@ describe.each(BACKENDS)('retention on %s', (backend) => {
 
   test('each request shows its lawful basis, rule and retain-until date, counted from closure', async () => {
     const t = seeded.tokens;
+    const awaiting = await api.call('GET', `/api/requests/${seeded.ids.shared}`, { token: t['amelia.hart'] });
+    // Shared, but not closed until the documents are on the case record: nothing is dated yet.
+    expect(awaiting.body.retention).toMatchObject({ retainUntil: null, rule: 'Kept for 6 years from closure (completed and shared), then reviewed for disposal.' });
+    // Files the record documents the share asked for (the outbox dates its messages by the database's
+    // own clock, so the test clock moves past it to drain); the originating worker then places them.
+    at(new Date(Date.now() + 60_000).toISOString());
+    await api.server.dispatcher.drainOnce();
+    at('2026-06-03T20:00:00Z');
+    const filed = await api.call('GET', `/api/requests/${seeded.ids.shared}`, { token: t['amelia.hart'] });
+    const placed = await api.call('POST', `/api/requests/${seeded.ids.shared}/actions/record-placement`, { token: t['amelia.hart'], body: { version: filed.body.version } });
+    expect([placed.status, placed.body.state ?? placed.body.error]).toEqual([200, 'closed']);
     const shared = await api.call('GET', `/api/requests/${seeded.ids.shared}`, { token: t['amelia.hart'] });
     expect(shared.body.retention).toEqual({
       lawfulBasis: DEFAULT_LAWFUL_BASIS,
@@ -117,7 +128,6 @@ describe.each(BACKENDS)('retention on %s', (backend) => {
   test('disposal removes the personal data and evidence, keeps the figures, and the audit chain still verifies', async () => {
     const t = seeded.tokens;
     const id = seeded.ids.shared;
-    // Files the record documents the share asked for.
     await api.server.dispatcher.drainOnce();
     at('2032-06-04T09:00:00Z');
     const evidence = await api.server.store.db.selectFrom('evidence_items').select('storage_key').where('request_id', '=', id).execute();
@@ -129,7 +139,8 @@ describe.each(BACKENDS)('retention on %s', (backend) => {
       const words = ((await docx.file('word/document.xml')?.async('string')) ?? '').replace(/<[^>]+>/g, '');
       expect(words).toContain('Lawful basisUK GDPR Article 6(1)(e)');
       expect(words).toContain('Kept for 6 years from closure (completed and shared)');
-      expect(words).toContain('Kept until03/06/2032');
+      // Filed at sharing, before the documents were placed on the case record and the request closed.
+      expect(words).toContain('Kept untilNot yet set: counted from closure');
     }
     const period = '/api/evaluation?from=2026-06-01&to=2026-07-31';
     const before = await api.call('GET', period, { token: t['sarah.mitchell'] });

@@ -115,7 +115,8 @@ describe.each(BACKENDS)('walk-through on %s', (backend) => {
     expect(removal.body.error?.message).toMatch(/cannot be deleted or replaced/);
     const shared = await act(osw, 'share', {});
     expect(shared.state).toBe('shared');
-    expect(shared.allowedActions).toEqual([]);
+    // What is left for the worker: recording that the documents are on the case record.
+    expect(shared.allowedActions).toEqual([{ action: 'record-placement', reasonRequired: false }]);
 
     // Times used and time searching are the system's; a typed value is not taken.
     const feedback = await api.call('PUT', `/api/requests/${id}/feedback`, { token: osw, body: { timesUsed: 9, searchMinutes: 25, usefulPieces: 3, uniquePieces: 2, contribution: 'considerable' } });

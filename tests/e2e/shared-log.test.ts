@@ -133,7 +133,8 @@ describe('the originating worker and the access worker while the search is under
     let page = await signIn('Amelia Hart', `/requests/${requestId}`, theme);
     await page.getByRole('heading', { name: 'Investigation Log' }).waitFor();
     await page.getByText(/The search is under way/).waitFor();
-    await page.getByText('profile.png', { exact: false }).first().waitFor();
+    // Named by the server (reference and id), not by the uploaded file's name.
+    await page.getByText('PNG image', { exact: false }).first().waitFor();
     await page.getByText(/Posts from October show the former partner/).waitFor();
     await page.getByRole('button', { name: /^Preview SMC-.*\.png$/ }).click();
     const preview = page.getByRole('img', { name: /Evidence: Public post showing the former partner/ });
@@ -186,7 +187,7 @@ describe('after sharing', () => {
     await page.getByRole('heading', { name: /^Request / }).waitFor();
     const log = page.getByRole('region', { name: 'Investigation Log' });
     await log.getByRole('heading', { name: 'Jordan Smith' }).waitFor();
-    await log.getByText('Public profile').waitFor();
+    await log.getByText('Public profile', { exact: true }).waitFor();
     await log.getByText('Posts from October show the former partner at the address.').waitFor();
     await log.getByText('Could not be identified from public information.').waitFor();
     await log.getByText('Confirms the former partner is still present.').waitFor();

@@ -9,7 +9,8 @@ import { FluentProvider, teamsLightTheme } from '@fluentui/react-components';
 import { ApiContext, type Api } from '../../tab/src/api';
 import { RequestForm } from '../../tab/src/pages/RequestFormPage';
 import { emptyDraft, type RequestDraft } from '../../tab/src/requestDraft';
-import type { ApiDecision } from '../../tab/src/types';
+import { SessionContext } from '../../tab/src/session';
+import type { ApiDecision, TeamManagerChoice } from '../../tab/src/types';
 
 interface Call {
   method: string;
@@ -220,5 +221,45 @@ describe('New Investigation Request form', () => {
     await user.click(submitButton());
     await waitFor(() => expect(calls.some((c) => c.path === '/api/requests/req-1/actions/submit')).toBe(true));
     expect(calls.find((c) => c.path.endsWith('/actions/submit'))?.body).toEqual({ version: 1 });
+  });
+
+  it('asks the worker to choose a team manager, and says why, when their line manager is not one', async () => {
+    const calls: Call[] = [];
+    const choice: TeamManagerChoice = {
+      teamManager: null,
+      choose: true,
+      why: 'Your manager in the directory, Nina Shah, does not hold the team manager role.',
+      teamManagers: [
+        { id: 'tom.reid', displayName: 'Tom Reid' },
+        { id: 'ian.ford', displayName: 'Ian Ford' },
+      ],
+    };
+    const api: Api = {
+      ...fakeApi(calls),
+      get: async <T,>(path: string): Promise<T> => {
+        if (path !== '/api/me/team-manager') throw new Error(`not used: ${path}`);
+        return choice as T;
+      },
+    };
+    const user = userEvent.setup();
+    render(
+      <FluentProvider theme={teamsLightTheme}>
+        <ApiContext.Provider value={api}>
+          <SessionContext.Provider value={{ me: { id: 'paul.grant', displayName: 'Paul Grant', roles: ['social_worker', 'service_manager'] }, hostKind: 'local', signOut: () => undefined }}>
+            <RequestForm initialDraft={complete()} initialId={null} initialVersion={null} />
+          </SessionContext.Provider>
+        </ApiContext.Provider>
+      </FluentProvider>,
+    );
+    expect(await screen.findByText(/does not hold the team manager role\. The protocol asks a team manager to agree each request in supervision/)).toBeTruthy();
+    const picker = screen.getByLabelText(/Team manager to agree this request/);
+
+    await user.click(submitButton());
+    expect((await screen.findAllByText('Choose a team manager.')).length).toBeGreaterThan(0);
+    expect(calls.filter((c) => c.path.endsWith('/actions/submit'))).toEqual([]);
+
+    await user.selectOptions(picker, 'ian.ford');
+    await user.click(submitButton());
+    await waitFor(() => expect(calls.find((c) => c.path.endsWith('/actions/submit'))?.body).toEqual({ version: 1, teamManagerId: 'ian.ford' }));
   });
 });

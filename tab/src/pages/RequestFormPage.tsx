@@ -144,8 +144,12 @@ export function RequestForm({ initialDraft, initialId, initialVersion, initialRe
   };
 
   useEffect(() => {
-    if (focusAfterRender.current) {
-      document.getElementById(focusAfterRender.current)?.focus();
+    const id = focusAfterRender.current;
+    const element = id ? document.getElementById(id) : null;
+    // Another render (a load or a save finishing) can come before the one that adds the element:
+    // the focus waits for the element rather than being dropped.
+    if (element) {
+      element.focus();
       focusAfterRender.current = null;
     }
   });

@@ -129,7 +129,7 @@ interface RouteFuzz {
 const uuid = fc.uuid();
 const someId = (real: (f: Fixture) => string) => (f: Fixture) => fc.oneof({ weight: 3, arbitrary: fc.constant(real(f)) }, uuid, hostileText, fc.constantFrom('0', 'pending:00000000-0000-0000-0000-000000000000', '%2e%2e'));
 
-const ACTIONS = ['submit', 'agree', 'decline', 'return', 'authorise', 'refuse', 'claim', 'assign', 'confirm-legitimacy', 'raise-doubt', 'resolve-doubt', 'complete-log', 'finalise', 'share', 'withdraw', 'cancel', 'review'];
+const ACTIONS = ['submit', 'agree', 'decline', 'return', 'authorise', 'refuse', 'claim', 'assign', 'confirm-legitimacy', 'raise-doubt', 'record-doubt-view', 'resolve-doubt', 'complete-log', 'finalise', 'share', 'record-placement', 'withdraw', 'cancel', 'review'];
 
 type FixtureArbs = (f: Fixture) => RouteFuzz;
 const dateText = fc.oneof(fc.constantFrom('2026-06-01', '2026-11-30', '2026-13-01', '20260601', ''), hostileText);
@@ -171,7 +171,30 @@ const ROUTES: Record<string, FixtureArbs> = {
   'PUT /api/pilot/settings': () => ({ body: () => ({ startDate: '2026-06-01', lengthMonths: 6, platforms: ['facebook'], registerSize: 6 }) }),
   'POST /api/surveys': () => ({ body: () => ({ easeOfAuthorisation: 4, effectiveness: 5, comments: 'Quicker than email' }) }),
   'POST /api/surveys/ask': () => ({ body: () => ({ personIds: ['amelia.hart'] }) }),
-  'GET /api/requests': () => ({ query: { state: fc.oneof(fc.constantFrom('draft', 'searching', 'draft,searching'), hostileText), mine: fc.constantFrom('true', '0', 'yes'), waiting: fc.constantFrom('1', 'false', '') } }),
+  'GET /api/requests': () => ({
+    query: {
+      state: fc.oneof(fc.constantFrom('draft', 'searching', 'draft,searching'), hostileText),
+      mine: fc.constantFrom('true', '0', 'yes'),
+      waiting: fc.constantFrom('1', 'false', ''),
+      q: fc.oneof(fc.constantFrom('Smith', 'SMC-2026', '%_'), hostileText),
+      raisedFrom: fc.oneof(fc.constantFrom('01/06/2026', '31/02/2026'), dateText),
+      raisedTo: dateText,
+      cursor: fc.oneof(fc.constantFrom('', 'bm90LWEtY3Vyc29y'), hostileText),
+      limit: fc.constantFrom('1', '50', '200', '201', '0', '-1', 'x'),
+    },
+  }),
+  'DELETE /api/requests/:id': (f) => ({ params: { id: someId((x) => x.draftId)(f) }, query: { version: fc.constantFrom('1', '2', '0', 'x', '') } }),
+  'GET /api/me/team-manager': () => ({}),
+  'GET /api/me/deputies': () => ({}),
+  'POST /api/me/deputies': () => ({ body: () => ({ deputyId: 'tom.reid', from: '2026-12-01', to: '2026-12-14' }) }),
+  'POST /api/me/deputies/:id/end': () => ({ params: { id: fc.oneof(uuid, hostileText) } }),
+  'POST /api/requests/:id/evidence/:eid/links': (f) => ({ params: { id: someId((x) => x.requestId)(f), eid: someId((x) => x.evidenceId)(f) }, body: () => ({ download: true }) }),
+  'POST /api/requests/:id/documents/:did/links': (f) => ({ params: { id: someId((x) => x.requestId)(f), did: fc.oneof(uuid, hostileText) }, body: () => ({ download: false }) }),
+  'GET /api/retention/review': () => ({}),
+  'GET /api/retention/requests/:id': (f) => ({ params: { id: someId((x) => x.requestId)(f) } }),
+  'PUT /api/retention/requests/:id/hold': (f) => ({ params: { id: someId((x) => x.requestId)(f) }, body: () => ({ hold: true, reason: 'Litigation hold from legal services' }) }),
+  'POST /api/retention/requests/:id/proposal': (f) => ({ params: { id: someId((x) => x.requestId)(f) }, body: () => ({ note: 'Past its retention date' }) }),
+  'POST /api/retention/requests/:id/disposal': (f) => ({ params: { id: someId((x) => x.requestId)(f) } }),
   'POST /api/requests': () => ({ body: () => requestBody() }),
   'GET /api/requests/:id': (f) => ({ params: { id: someId((x) => x.requestId)(f) } }),
   'PUT /api/requests/:id': (f) => ({ params: { id: someId((x) => x.draftId)(f) }, body: () => ({ ...requestBody(), version: 1 }) }),

@@ -75,4 +75,6 @@ export function answerClientError(error: Error & { code?: string }, socket: Sock
     // answer is written the connection is ours to drop, or the server could not close.
     () => socket.destroy(),
   );
+  // If the answer cannot be flushed (a client that never reads), the connection is dropped anyway.
+  setTimeout(() => socket.destroy(), 1000).unref();
 }

@@ -7,6 +7,8 @@ import { AsyncLocalStorage } from 'node:async_hooks';
 import { randomUUID } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import path from 'node:path';
+import type { Server } from 'node:http';
+import type { Socket } from 'node:net';
 import type { Writable } from 'node:stream';
 import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import multipart from '@fastify/multipart';
@@ -82,6 +84,8 @@ export interface BuildOptions {
   logStream?: Writable;
   /** Sync the directory at start-up and on its schedule (default on when configured; tests ask for it). */
   scheduleDirectorySync?: boolean;
+  /** How long close() lets requests in progress finish before dropping their connections. */
+  shutdownGraceMs?: number;
   /** Graph retry policy for the directory sync (tests shorten the waits). */
   directoryRetry?: { maxAttempts: number; baseDelayMs: number; maxDelayMs: number };
 }
@@ -105,6 +109,39 @@ export interface RouteSummary {
 }
 
 const requestContext = new AsyncLocalStorage<string>();
+/** Long enough for an API call to finish, short enough for a platform's stop signal to be obeyed. */
+const SHUTDOWN_GRACE_MS = 10_000;
+
+/** Every open socket, so shutdown can drop those Node's own idle-closing does not see. */
+function trackConnections(server: Server): Set<Socket> {
+  const sockets = new Set<Socket>();
+  server.on('connection', (socket: Socket) => {
+    sockets.add(socket);
+    socket.once('close', () => sockets.delete(socket));
+  });
+  return sockets;
+}
+
+/**
+ * Stops taking requests and waits for those in progress, but not for ever: a client that never
+ * finishes sending (or a socket a parser error left half-open) would otherwise keep the server,
+ * and so the whole process, from stopping.
+ */
+async function closeWithin(app: FastifyInstance, sockets: Set<Socket>, graceMs: number): Promise<void> {
+  // Node closes idle keep-alive connections once, when closing starts; one that was answering a
+  // request then becomes idle later and is closed on the next tick of this timer.
+  const idle = setInterval(() => app.server.closeIdleConnections(), 100);
+  const drop = setTimeout(() => {
+    app.log.warn({ connections: sockets.size }, 'Dropping connections still open after the shutdown grace period');
+    for (const socket of sockets) socket.destroy();
+  }, graceMs);
+  try {
+    await app.close();
+  } finally {
+    clearInterval(idle);
+    clearTimeout(drop);
+  }
+}
 const TAB_DIST = path.join(appRoot(), 'tab', 'dist');
 
 /**
@@ -136,6 +173,7 @@ export async function buildServer(config: ServerConfig, options: BuildOptions = 
     },
   });
   app.setErrorHandler(handleError);
+  const connections = trackConnections(app.server);
   const store = options.store ?? (await createStore({ dataDir: config.dataDir, poolSize: config.databasePoolSize, ...(config.databaseUrl ? { databaseUrl: config.databaseUrl } : {}), onPoolError: (error) => app.log.warn({ err: error }, 'PostgreSQL dropped an idle pooled connection') }));
   const directory = cachedDirectory(store.read.directory);
   // One sign-in to Microsoft Graph (one MSAL client and token cache) per app registration, shared
@@ -385,7 +423,7 @@ export async function buildServer(config: ServerConfig, options: BuildOptions = 
       directorySchedule?.stop();
       graphDirectory?.close();
       await dispatcher.stop();
-      await app.close();
+      await closeWithin(app, connections, options.shutdownGraceMs ?? SHUTDOWN_GRACE_MS);
       // After the last request: whatever committed is linked before the database closes.
       await sequencer.stop();
       checkpoints.close();

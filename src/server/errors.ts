@@ -56,7 +56,11 @@ export function handleError(error: FastifyError | AppError | Error, request: Fas
  * (431) and malformed request lines (400). They get the API's error shape like every other answer.
  */
 export function answerClientError(error: Error & { code?: string }, socket: Socket): void {
-  if (!socket.writable) return;
+  // Node's own default: a socket that can no longer be answered is dropped, never left open.
+  if (!socket.writable) {
+    socket.destroy();
+    return;
+  }
   const tooLarge = error.code === 'HPE_HEADER_OVERFLOW';
   const status = tooLarge ? 431 : 400;
   const body = JSON.stringify(

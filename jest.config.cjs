@@ -9,4 +9,7 @@ module.exports = {
   globalSetup: '<rootDir>/tests/support/global-setup.ts',
   globalTeardown: '<rootDir>/tests/support/global-teardown.ts',
   testTimeout: 60000,
+  // CI has two cores; much of each suite waits on PostgreSQL, Chromium or timers, so two workers
+  // shorten the run. `--maxWorkers=1` on the command line still runs one suite at a time.
+  maxWorkers: 2,
 };

@@ -31,9 +31,27 @@ function newestSource(): number {
 /** Builds the tab when tab/dist is missing or older than its sources, so the browser tests never run stale code. */
 export function ensureTabBuilt(): void {
   const index = path.join(ROOT, 'tab/dist/index.html');
-  if (existsSync(index) && statSync(index).mtimeMs >= newestSource()) return;
-  // tab/vite.config.ts forces a production build even under jest's NODE_ENV=test.
-  execFileSync('npx', ['vite', 'build', '--config', 'tab/vite.config.ts'], { cwd: ROOT, stdio: 'inherit' });
+  const fresh = () => existsSync(index) && statSync(index).mtimeMs >= newestSource();
+  if (fresh()) return;
+  // Jest runs suites in parallel workers: one builds while the others wait for its result, so no
+  // suite serves a half-written tab/dist. A lock older than any build is left from a killed run.
+  const lock = path.join(ROOT, 'tab/.build-lock');
+  for (;;) {
+    try {
+      mkdirSync(lock);
+      break;
+    } catch {
+      if (fresh()) return;
+      if (existsSync(lock) && Date.now() - statSync(lock).mtimeMs > 10 * 60_000) rmSync(lock, { recursive: true, force: true });
+      Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 500);
+    }
+  }
+  try {
+    // tab/vite.config.ts forces a production build even under jest's NODE_ENV=test.
+    if (!fresh()) execFileSync('npx', ['vite', 'build', '--config', 'tab/vite.config.ts'], { cwd: ROOT, stdio: 'inherit' });
+  } finally {
+    rmSync(lock, { recursive: true, force: true });
+  }
 }
 
 export async function freePort(): Promise<number> {

@@ -4,13 +4,16 @@
  * tests never see each other's rows.
  */
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { cpSync, existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
 import { createStore, type SqlStore } from '../../src/store';
 
 export type BackendName = 'PGlite' | 'PostgreSQL';
+/** Where global-setup left the migrated templates (a PGlite data directory, a database name). */
+export const PGLITE_TEMPLATE_ENV = 'TEST_PGLITE_TEMPLATE';
+export const POSTGRES_TEMPLATE_ENV = 'TEST_POSTGRES_TEMPLATE';
 export const BACKENDS: BackendName[] = ['PGlite', 'PostgreSQL'];
 
 export interface TestDatabase {
@@ -39,10 +42,31 @@ async function onServer<T>(work: (client: pg.Client) => Promise<T>): Promise<T> 
   }
 }
 
-/** A new empty database: a PGlite directory, or a database created on the test server. */
+/** Creates and migrates the database every fresh PostgreSQL test database is copied from. */
+export async function createPostgresTemplate(): Promise<string> {
+  const name = `smc_template_${randomBytes(6).toString('hex')}`;
+  await onServer((client) => client.query(`CREATE DATABASE ${name}`));
+  const url = new URL(serverUrl());
+  url.pathname = `/${name}`;
+  const store = await createStore({ databaseUrl: url.toString(), dataDir: ':memory:' });
+  await store.close();
+  return name;
+}
+
+export async function dropPostgresTemplate(name: string): Promise<void> {
+  await onServer((client) => client.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`));
+}
+
+/**
+ * A new database with no rows: a PGlite directory, or a database created on the test server. It
+ * is a copy of global-setup's migrated template when there is one (opening it then finds every
+ * migration run), or empty.
+ */
 export async function freshDatabase(backend: BackendName): Promise<TestDatabase> {
   if (backend === 'PGlite') {
     const dataDir = mkdtempSync(join(tmpdir(), 'smc-pglite-'));
+    const template = process.env[PGLITE_TEMPLATE_ENV];
+    if (template && existsSync(join(template, 'pglite'))) cpSync(join(template, 'pglite'), join(dataDir, 'pglite'), { recursive: true });
     return {
       backend,
       env: { DATA_DIR: dataDir },
@@ -51,7 +75,8 @@ export async function freshDatabase(backend: BackendName): Promise<TestDatabase>
     };
   }
   const name = `smc_test_${randomBytes(6).toString('hex')}`;
-  await onServer((client) => client.query(`CREATE DATABASE ${name}`));
+  const template = process.env[POSTGRES_TEMPLATE_ENV];
+  await onServer((client) => client.query(template ? `CREATE DATABASE ${name} TEMPLATE ${template}` : `CREATE DATABASE ${name}`));
   const url = new URL(serverUrl());
   url.pathname = `/${name}`;
   const databaseUrl = url.toString();

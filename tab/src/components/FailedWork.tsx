@@ -3,7 +3,7 @@
  * person had no conversation with the bot, Teams refused) and evidence still waiting for SharePoint.
  * Each can be tried again; the list is what `GET /api/admin/operations` returns.
  */
-import { useState } from 'react';
+import { useState, type ReactNode } from 'react';
 import { Button, Table, TableBody, TableCell, TableHeader, TableHeaderCell, TableRow, makeStyles, tokens } from '@fluentui/react-components';
 import { formatDateTime } from '../../../src/domain/dates';
 import type { NotificationKind } from '../../../src/domain/workflow';
@@ -131,105 +131,95 @@ export function FailedWork() {
           {view.data.failedNotifications.length === 0 ? (
             <EmptyState title="No failed notifications." />
           ) : (
-            <div className={styles.scroll} role="region" aria-label="Failed notifications, scrollable" tabIndex={0}>
-              <Table className={styles.table} aria-label="Failed notifications" size="small">
-                <TableHeader>
-                  <TableRow>
-                    <TableHeaderCell>Notification</TableHeaderCell>
-                    <TableHeaderCell>For</TableHeaderCell>
-                    <TableHeaderCell>Request</TableHeaderCell>
-                    <TableHeaderCell>Tries</TableHeaderCell>
-                    <TableHeaderCell>Why it failed</TableHeaderCell>
-                    <TableHeaderCell>
-                      <span className={styles.muted}>Retry</span>
-                    </TableHeaderCell>
+            <WorkTable label="Failed notifications" columns={['Notification', 'For', 'Request', 'Tries', 'Why it failed']}>
+              {view.data.failedNotifications.map((n) => {
+                const label = kindLabel(n.kind);
+                const who = n.recipientName ?? n.recipientId ?? 'Everyone on the request';
+                return (
+                  <TableRow key={n.id}>
+                    <TableCell>
+                      {label}
+                      <div className={styles.muted}>written {formatDateTime(n.createdAt)}</div>
+                    </TableCell>
+                    <TableCell>{who}</TableCell>
+                    <TableCell>{n.requestReference ?? '—'}</TableCell>
+                    <TableCell>{n.attempts}</TableCell>
+                    <TableCell>
+                      <span className={styles.error}>{n.lastError ?? 'No reason recorded.'}</span>
+                    </TableCell>
+                    <TableCell>
+                      <Button
+                        size="small"
+                        aria-label={`Retry ${label} for ${who}`}
+                        disabled={busy !== null}
+                        onClick={() => void retry(n.id, `/api/admin/notifications/${encodeURIComponent(n.id)}/retry`, `${label} for ${who} is queued to be sent again.`)}
+                      >
+                        Retry
+                      </Button>
+                    </TableCell>
                   </TableRow>
-                </TableHeader>
-                <TableBody>
-                  {view.data.failedNotifications.map((n) => {
-                    const label = kindLabel(n.kind);
-                    const who = n.recipientName ?? n.recipientId ?? 'Everyone on the request';
-                    return (
-                      <TableRow key={n.id}>
-                        <TableCell>
-                          {label}
-                          <div className={styles.muted}>written {formatDateTime(n.createdAt)}</div>
-                        </TableCell>
-                        <TableCell>{who}</TableCell>
-                        <TableCell>{n.requestReference ?? '—'}</TableCell>
-                        <TableCell>{n.attempts}</TableCell>
-                        <TableCell>
-                          <span className={styles.error}>{n.lastError ?? 'No reason recorded.'}</span>
-                        </TableCell>
-                        <TableCell>
-                          <Button
-                            size="small"
-                            aria-label={`Retry ${label} for ${who}`}
-                            disabled={busy !== null}
-                            onClick={() => void retry(n.id, `/api/admin/notifications/${encodeURIComponent(n.id)}/retry`, `${label} for ${who} is queued to be sent again.`)}
-                          >
-                            Retry
-                          </Button>
-                        </TableCell>
-                      </TableRow>
-                    );
-                  })}
-                </TableBody>
-              </Table>
-            </div>
+                );
+              })}
+            </WorkTable>
           )}
 
           <h3 className={styles.subheading}>Evidence waiting for SharePoint</h3>
           {view.data.pendingUploads.length === 0 ? (
             <EmptyState title="No evidence is waiting for SharePoint." />
           ) : (
-            <div className={styles.scroll} role="region" aria-label="Pending uploads, scrollable" tabIndex={0}>
-              <Table className={styles.table} aria-label="Pending uploads" size="small">
-                <TableHeader>
-                  <TableRow>
-                    <TableHeaderCell>File</TableHeaderCell>
-                    <TableHeaderCell>Request</TableHeaderCell>
-                    <TableHeaderCell>Status</TableHeaderCell>
-                    <TableHeaderCell>Tries</TableHeaderCell>
-                    <TableHeaderCell>Last error</TableHeaderCell>
-                    <TableHeaderCell>
-                      <span className={styles.muted}>Retry</span>
-                    </TableHeaderCell>
-                  </TableRow>
-                </TableHeader>
-                <TableBody>
-                  {view.data.pendingUploads.map((u) => (
-                    <TableRow key={u.storageKey}>
-                      <TableCell>
-                        {u.fileName}
-                        <div className={styles.muted}>
-                          {fileSize(u.size)}, received {formatDateTime(u.createdAt)}
-                        </div>
-                      </TableCell>
-                      <TableCell>{u.requestReference}</TableCell>
-                      <TableCell>{u.status === 'failed' ? 'Failed: waits for a retry' : `Waiting; next try from ${formatDateTime(u.notBefore)}`}</TableCell>
-                      <TableCell>{u.attempts}</TableCell>
-                      <TableCell>
-                        <span className={styles.error}>{u.lastError ?? '—'}</span>
-                      </TableCell>
-                      <TableCell>
-                        <Button
-                          size="small"
-                          aria-label={`Retry ${u.fileName} of ${u.requestReference}`}
-                          disabled={busy !== null}
-                          onClick={() => void retry(u.storageKey, `/api/admin/uploads/${encodeURIComponent(u.storageKey)}/retry`, `${u.fileName} of ${u.requestReference} is being sent to SharePoint again.`)}
-                        >
-                          Retry
-                        </Button>
-                      </TableCell>
-                    </TableRow>
-                  ))}
-                </TableBody>
-              </Table>
-            </div>
+            <WorkTable label="Pending uploads" columns={['File', 'Request', 'Status', 'Tries', 'Last error']}>
+              {view.data.pendingUploads.map((u) => (
+                <TableRow key={u.storageKey}>
+                  <TableCell>
+                    {u.fileName}
+                    <div className={styles.muted}>
+                      {fileSize(u.size)}, received {formatDateTime(u.createdAt)}
+                    </div>
+                  </TableCell>
+                  <TableCell>{u.requestReference}</TableCell>
+                  <TableCell>{u.status === 'failed' ? 'Failed: waits for a retry' : `Waiting; next try from ${formatDateTime(u.notBefore)}`}</TableCell>
+                  <TableCell>{u.attempts}</TableCell>
+                  <TableCell>
+                    <span className={styles.error}>{u.lastError ?? '—'}</span>
+                  </TableCell>
+                  <TableCell>
+                    <Button
+                      size="small"
+                      aria-label={`Retry ${u.fileName} of ${u.requestReference}`}
+                      disabled={busy !== null}
+                      onClick={() => void retry(u.storageKey, `/api/admin/uploads/${encodeURIComponent(u.storageKey)}/retry`, `${u.fileName} of ${u.requestReference} is being sent to SharePoint again.`)}
+                    >
+                      Retry
+                    </Button>
+                  </TableCell>
+                </TableRow>
+              ))}
+            </WorkTable>
           )}
         </>
       )}
     </section>
+  );
+}
+
+/** A scrollable table of work to retry: the given columns, then the retry buttons' column. */
+function WorkTable({ label, columns, children }: { label: string; columns: string[]; children: ReactNode }) {
+  const styles = useStyles();
+  return (
+    <div className={styles.scroll} role="region" aria-label={`${label}, scrollable`} tabIndex={0}>
+      <Table className={styles.table} aria-label={label} size="small">
+        <TableHeader>
+          <TableRow>
+            {columns.map((column) => (
+              <TableHeaderCell key={column}>{column}</TableHeaderCell>
+            ))}
+            <TableHeaderCell>
+              <span className={styles.muted}>Retry</span>
+            </TableHeaderCell>
+          </TableRow>
+        </TableHeader>
+        <TableBody>{children}</TableBody>
+      </Table>
+    </div>
   );
 }

@@ -58,7 +58,8 @@ const useStyles = makeStyles({
     gap: `${tokens.spacingVerticalXS} ${tokens.spacingHorizontalL}`,
     margin: `${tokens.spacingVerticalS} 0`,
     '& dd': { margin: 0 },
-    '@media (max-width: 600px)': { gridTemplateColumns: 'minmax(0, 1fr) auto' },
+    // At Teams mobile width both columns wrap, so a long label never runs under its value.
+    '@media (max-width: 600px)': { gridTemplateColumns: 'minmax(0, 2fr) minmax(0, 3fr)' },
   },
   row: { display: 'flex', flexWrap: 'wrap', gap: tokens.spacingHorizontalM, alignItems: 'flex-end', margin: `${tokens.spacingVerticalS} 0` },
   date: { display: 'block', maxWidth: '9em' },
@@ -67,6 +68,8 @@ const useStyles = makeStyles({
   scroll: { overflowX: 'auto' },
   table: { minWidth: '640px' },
   muted: { color: tokens.colorNeutralForeground2 },
+  // An address is one long word: it must break inside its own cell, not run over the next.
+  email: { color: tokens.colorNeutralForeground2, overflowWrap: 'anywhere' },
 });
 
 const TRIGGERS: Record<SyncRun['trigger'], string> = { startup: 'at start-up', schedule: 'on schedule', on_demand: 'on request' };
@@ -143,7 +146,7 @@ export default function AdminPage() {
                   <TableRow key={p.id}>
                     <TableCell>
                       {p.displayName}
-                      {p.email && <div className={styles.muted}>{p.email}</div>}
+                      {p.email && <div className={styles.email}>{p.email}</div>}
                     </TableCell>
                     <TableCell>{p.roles.length ? p.roles.map((r) => ROLE_LABELS[r]).join(', ') : 'None'}</TableCell>
                     <TableCell>{p.manager ?? '—'}</TableCell>

@@ -19,7 +19,8 @@ import { StateBadge } from '../components/StateBadge';
 const useStyles = makeStyles({
   tabs: { flexWrap: 'wrap' },
   filters: { display: 'flex', flexWrap: 'wrap', gap: tokens.spacingHorizontalM, margin: `${tokens.spacingVerticalM} 0` },
-  filter: { minWidth: '180px', flexGrow: 1, maxWidth: '320px' },
+  // One column that may shrink: a select is otherwise as wide as its longest option.
+  filter: { minWidth: '180px', flexGrow: 1, maxWidth: '320px', gridTemplateColumns: 'minmax(0, 1fr)' },
   date: { minWidth: '140px', flexGrow: 1, maxWidth: '200px' },
   list: { listStyleType: 'none', padding: 0, margin: 0, display: 'grid', gap: tokens.spacingVerticalS },
   item: {
@@ -62,15 +63,28 @@ interface Filters {
 }
 
 export default function RequestsPage() {
+  const api = useApi();
+  const { me } = useSession();
+  // "Waiting for me" is where anyone with work waiting lands. The list waits for the count rather
+  // than opening on another tab and jumping once it arrives.
+  const inbox = useLoad(() => api.get<RequestPage>('/api/requests?waiting=true&limit=1'), 'requests-count');
+  const fallback: View = me.roles.includes('social_worker') ? 'mine' : 'all';
+  if (inbox.status === 'loading') {
+    return (
+      <>
+        <PageHeading>Requests</PageHeading>
+        <Loading label="Loading requests…" />
+      </>
+    );
+  }
+  return <RequestList landing={inbox.status === 'ready' && inbox.data.counts.waitingForMe > 0 ? 'waiting' : fallback} />;
+}
+
+function RequestList({ landing }: { landing: View }) {
   const styles = useStyles();
   const api = useApi();
   const { me } = useSession();
-  // "Waiting for me" is where anyone with work waiting lands; the count is in the first answer.
-  const [chosen, setChosen] = useState<View | null>(null);
-  const inbox = useLoad(() => api.get<RequestPage>('/api/requests?waiting=true&limit=1'), 'requests-count');
-  const fallback: View = me.roles.includes('social_worker') ? 'mine' : 'all';
-  const view: View = chosen ?? (inbox.status === 'ready' && inbox.data.counts.waitingForMe > 0 ? 'waiting' : fallback);
-  const setView = setChosen;
+  const [view, setView] = useState<View>(landing);
   const [text, setText] = useState('');
   const [raisedFrom, setRaisedFrom] = useState('');
   const [raisedTo, setRaisedTo] = useState('');

@@ -18,7 +18,8 @@ import { StateBadge } from '../components/StateBadge';
 
 const useStyles = makeStyles({
   tabs: { flexWrap: 'wrap' },
-  filters: { display: 'flex', flexWrap: 'wrap', gap: tokens.spacingHorizontalM, margin: `${tokens.spacingVerticalM} 0` },
+  // Top-aligned: a message under one field must not stretch the others.
+  filters: { display: 'flex', flexWrap: 'wrap', alignItems: 'flex-start', gap: tokens.spacingHorizontalM, margin: `${tokens.spacingVerticalM} 0` },
   // One column that may shrink: a select is otherwise as wide as its longest option.
   filter: { minWidth: '180px', flexGrow: 1, maxWidth: '320px', gridTemplateColumns: 'minmax(0, 1fr)' },
   date: { minWidth: '140px', flexGrow: 1, maxWidth: '200px' },

@@ -1,7 +1,12 @@
-/** "My requests" and "Waiting for me", with state, age, next step and filters. */
+/**
+ * "My requests" and "Waiting for me", with state, age, next step and filters. The filters (state,
+ * the days raised between, and the words searched for) are asked of the server, so a page holds what
+ * matches rather than what happened to be loaded.
+ */
 import { useEffect, useMemo, useState } from 'react';
 import { Button, Field, Input, Select, Tab, TabList, makeStyles, tokens } from '@fluentui/react-components';
 import { CLOSED_STATES, REQUEST_STATES, STATE_LABELS } from '../../../src/domain/states';
+import { UkDateInput } from '../components/UkDateInput';
 import { formatDate } from '../../../src/domain/dates';
 import { useApi } from '../api';
 import { Link } from '../router';
@@ -13,8 +18,11 @@ import { StateBadge } from '../components/StateBadge';
 
 const useStyles = makeStyles({
   tabs: { flexWrap: 'wrap' },
-  filters: { display: 'flex', flexWrap: 'wrap', gap: tokens.spacingHorizontalM, margin: `${tokens.spacingVerticalM} 0` },
-  filter: { minWidth: '180px', flexGrow: 1, maxWidth: '320px' },
+  // Top-aligned: a message under one field must not stretch the others.
+  filters: { display: 'flex', flexWrap: 'wrap', alignItems: 'flex-start', gap: tokens.spacingHorizontalM, margin: `${tokens.spacingVerticalM} 0` },
+  // One column that may shrink: a select is otherwise as wide as its longest option.
+  filter: { minWidth: '180px', flexGrow: 1, maxWidth: '320px', gridTemplateColumns: 'minmax(0, 1fr)' },
+  date: { minWidth: '140px', flexGrow: 1, maxWidth: '200px' },
   list: { listStyleType: 'none', padding: 0, margin: 0, display: 'grid', gap: tokens.spacingVerticalS },
   item: {
     display: 'grid',
@@ -34,25 +42,76 @@ const useStyles = makeStyles({
 
 type View = 'mine' | 'waiting' | 'shared' | 'all';
 
+const ISO_DATE = /^\d{4}-\d{2}-\d{2}$/;
+
+/** The states a choice of the state filter stands for; none for "All". */
+function statesFor(choice: string): readonly string[] {
+  if (choice === 'open') return REQUEST_STATES.filter((s) => !CLOSED_STATES.includes(s));
+  if (choice === 'closed') return CLOSED_STATES;
+  if (choice === 'all') return [];
+  return [choice];
+}
+
+/** What a date field holds, as the server's own message words it: nothing, a real date, or a problem. */
+function dateProblem(value: string, what: string): string | undefined {
+  return value === '' || ISO_DATE.test(value) ? undefined : `Enter ${what} as a real date, day/month/year, for example 14/03/2026.`;
+}
+
+interface Filters {
+  q: string;
+  raisedFrom: string;
+  raisedTo: string;
+}
+
 export default function RequestsPage() {
+  const api = useApi();
+  const { me } = useSession();
+  // "Waiting for me" is where anyone with work waiting lands. The list waits for the count rather
+  // than opening on another tab and jumping once it arrives.
+  const inbox = useLoad(() => api.get<RequestPage>('/api/requests?waiting=true&limit=1'), 'requests-count');
+  const fallback: View = me.roles.includes('social_worker') ? 'mine' : 'all';
+  if (inbox.status === 'loading') {
+    return (
+      <>
+        <PageHeading>Requests</PageHeading>
+        <Loading label="Loading requests…" />
+      </>
+    );
+  }
+  return <RequestList landing={inbox.status === 'ready' && inbox.data.counts.waitingForMe > 0 ? 'waiting' : fallback} />;
+}
+
+function RequestList({ landing }: { landing: View }) {
   const styles = useStyles();
   const api = useApi();
   const { me } = useSession();
-  // "Waiting for me" is where anyone with work waiting lands; the count is in the first answer.
-  const [chosen, setChosen] = useState<View | null>(null);
-  const inbox = useLoad(() => api.get<RequestPage>('/api/requests?waiting=true&limit=1'), 'requests-count');
-  const fallback: View = me.roles.includes('social_worker') ? 'mine' : 'all';
-  const view: View = chosen ?? (inbox.status === 'ready' && inbox.data.counts.waitingForMe > 0 ? 'waiting' : fallback);
-  const setView = setChosen;
+  const [view, setView] = useState<View>(landing);
   const [text, setText] = useState('');
-  const [query, setQuery] = useState('');
-  // Searching asks the server (names are matched only where the person may see them) once typing pauses.
+  const [raisedFrom, setRaisedFrom] = useState('');
+  const [raisedTo, setRaisedTo] = useState('');
+  const [touched, setTouched] = useState<{ from: boolean; to: boolean }>({ from: false, to: false });
+  const [stateFilter, setStateFilter] = useState('open');
+  const fromProblem = dateProblem(raisedFrom, 'the first day raised');
+  const toProblem = dateProblem(raisedTo, 'the last day raised') ?? (!fromProblem && raisedFrom && raisedTo && raisedTo < raisedFrom ? 'The last day raised cannot be before the first.' : undefined);
+  // The server is asked once typing pauses (names are matched only where the person may see them);
+  // a date still being typed, or impossible, keeps the list as it was.
+  const [applied, setApplied] = useState<Filters>({ q: '', raisedFrom: '', raisedTo: '' });
   useEffect(() => {
-    const timer = setTimeout(() => setQuery(text.trim()), 400);
+    if (fromProblem || toProblem) return undefined;
+    const timer = setTimeout(() => setApplied({ q: text.trim(), raisedFrom, raisedTo }), 400);
     return () => clearTimeout(timer);
-  }, [text]);
+  }, [text, raisedFrom, raisedTo, fromProblem, toProblem]);
   // The server decides what each tab holds (the same list the bot reads), a page at a time.
-  const base = `/api/requests?limit=200${view === 'mine' ? '&mine=true' : view === 'waiting' ? '&waiting=true' : ''}${query ? `&q=${encodeURIComponent(query)}` : ''}`;
+  // A shared log is closed by sharing: the logs shared with you are found whatever the state.
+  const states = view === 'shared' ? [] : statesFor(stateFilter);
+  const params = new URLSearchParams({ limit: '200' });
+  if (view === 'mine') params.set('mine', 'true');
+  if (view === 'waiting') params.set('waiting', 'true');
+  if (states.length) params.set('state', states.join(','));
+  if (applied.raisedFrom) params.set('raisedFrom', applied.raisedFrom);
+  if (applied.raisedTo) params.set('raisedTo', applied.raisedTo);
+  if (applied.q) params.set('q', applied.q);
+  const base = `/api/requests?${params.toString()}`;
   const list = useLoad(() => api.get<RequestPage>(base), base);
   const [more, setMore] = useState<{ items: RequestPage['items']; nextCursor: string | null } | null>(null);
   useEffect(() => setMore(null), [base]);
@@ -62,22 +121,12 @@ export default function RequestsPage() {
     const page = await api.get<RequestPage>(`${base}&cursor=${encodeURIComponent(nextCursor)}`);
     setMore({ items: [...(more?.items ?? []), ...page.items], nextCursor: page.nextCursor });
   };
-  const [stateFilter, setStateFilter] = useState('open');
 
   const shown = useMemo(() => {
     if (list.status !== 'ready') return [];
-    return [...list.data.items, ...(more?.items ?? [])]
-      // The shared log is closed: "shared with me" is the shares recorded on requests the caller can see.
-      .filter((r) => view !== 'shared' || (r.sharedWith ?? []).some((s) => s.personId === me.id))
-      .filter((r) => {
-        // A shared log is closed by sharing: the logs shared with you are found whatever the state filter.
-        if (stateFilter === 'all' || view === 'shared') return true;
-        if (stateFilter === 'open') return !CLOSED_STATES.includes(r.state);
-        if (stateFilter === 'closed') return CLOSED_STATES.includes(r.state);
-        return r.state === stateFilter;
-      })
-;
-  }, [list, more, view, me.id, stateFilter]);
+    // The shared log is closed: "shared with me" is the shares recorded on requests the caller can see.
+    return [...list.data.items, ...(more?.items ?? [])].filter((r) => view !== 'shared' || (r.sharedWith ?? []).some((s) => s.personId === me.id));
+  }, [list, more, view, me.id]);
   const waitingCount = list.status === 'ready' ? list.data.counts.waitingForMe : null;
 
   return (
@@ -90,17 +139,35 @@ export default function RequestsPage() {
         <Tab value="all">All I can see</Tab>
       </TabList>
       <div className={styles.filters} role="search" aria-label="Filter requests">
-        <Field label="State" className={styles.filter}>
-          <Select value={stateFilter} onChange={(_, d) => setStateFilter(d.value)}>
-            <option value="open">Open</option>
-            <option value="closed">Closed</option>
-            <option value="all">All</option>
-            {REQUEST_STATES.map((s) => (
-              <option key={s} value={s}>
-                {STATE_LABELS[s]}
-              </option>
-            ))}
-          </Select>
+        {view !== 'shared' && (
+          <Field label="State" className={styles.filter}>
+            <Select value={stateFilter} onChange={(_, d) => setStateFilter(d.value)}>
+              <option value="open">Open</option>
+              <option value="closed">Closed</option>
+              <option value="all">All</option>
+              {REQUEST_STATES.map((s) => (
+                <option key={s} value={s}>
+                  {STATE_LABELS[s]}
+                </option>
+              ))}
+            </Select>
+          </Field>
+        )}
+        <Field
+          label={{ children: 'Raised from', htmlFor: 'requests-raised-from' }}
+          className={styles.date}
+          validationMessage={touched.from ? fromProblem : undefined}
+          validationState={touched.from && fromProblem ? 'error' : 'none'}
+        >
+          <UkDateInput id="requests-raised-from" value={raisedFrom} onChange={setRaisedFrom} onBlur={() => setTouched((t) => ({ ...t, from: true }))} />
+        </Field>
+        <Field
+          label={{ children: 'Raised to', htmlFor: 'requests-raised-to' }}
+          className={styles.date}
+          validationMessage={touched.to ? toProblem : undefined}
+          validationState={touched.to && toProblem ? 'error' : 'none'}
+        >
+          <UkDateInput id="requests-raised-to" value={raisedTo} onChange={setRaisedTo} onBlur={() => setTouched((t) => ({ ...t, to: true }))} />
         </Field>
         <Field label="Search" hint="Reference, case, or a child's or family name" className={styles.filter}>
           <Input value={text} onChange={(_, d) => setText(d.value)} />

@@ -15,7 +15,7 @@ import { sql, type Kysely } from 'kysely';
 import type { Database } from '../store/schema';
 import { CHECKPOINT_ORIGIN, checkpointSignatureValid, type SignedCheckpoint } from './checkpoint';
 import { canonicalJson, GENESIS_HASH } from './hash';
-import { DISPOSAL_ACTION } from '../domain/retention';
+import { DISPOSAL_ACTION } from '../domain/disposal-action';
 import type { PublishedCheckpoint } from './publish';
 
 export interface VerifyOptions {

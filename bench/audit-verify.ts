@@ -26,7 +26,7 @@ export interface AuditVerifyResults {
 
 const ROWS_PER_INSERT = 1000;
 
-async function fill(databaseUrl: string, entries: number, checkpointDir: string): Promise<string> {
+export async function fillForBench(databaseUrl: string, entries: number, checkpointDir: string): Promise<string> {
   const store = await createStore({ databaseUrl, dataDir: ':memory:' });
   const { privateKey, publicKey } = generateKeyPairSync('ed25519');
   try {
@@ -92,7 +92,7 @@ export async function benchAuditVerify(serverUrl: string, entries = 100_000): Pr
   const databaseUrl = await createDatabase(serverUrl, 'bench_audit');
   const checkpointDir = mkdtempSync(join(tmpdir(), 'smc-bench-checkpoints-'));
   try {
-    const publicKey = await fill(databaseUrl, entries, checkpointDir);
+    const publicKey = await fillForBench(databaseUrl, entries, checkpointDir);
     const env = { DATABASE_URL: databaseUrl, AUDIT_CHECKPOINT_DIR: checkpointDir, AUDIT_PUBLIC_KEY: publicKey };
     // The best of three: the machine is shared, and the first run also warms tsx's cache.
     const runs = [];

@@ -13,11 +13,16 @@ import { benchCardDecisions } from './card-decisions';
 import { benchDecisions, createDatabase } from './decisions';
 import { benchEvidenceUpload } from './evidence-upload';
 import { benchFairDecisions, fairDecisionsSection } from './fair-decisions';
+import { benchMemory, memoryTable } from './memory';
+import { benchOpenLoop, openLoopTable } from './open-loop';
+import { benchStartup } from './startup';
 import { benchTabLoad } from './tab-load';
 import { DATABASE_POOL_SIZE, machine, type LatencyStats } from './support';
 
 const DECISION_REQUESTS = Number(process.env.BENCH_REQUESTS ?? 1000);
 const UPLOAD_BYTES = Number(process.env.BENCH_UPLOAD_BYTES ?? 1024 * 1024 * 1024);
+const OPEN_LOOP_SECONDS = Number(process.env.BENCH_OPEN_LOOP_SECONDS ?? 30);
+const MEMORY_SECONDS = Number(process.env.BENCH_MEMORY_SECONDS ?? 30);
 
 const ms = (n: number) => `${n.toFixed(1)} ms`;
 const rate = (n: number) => n.toFixed(0);
@@ -43,6 +48,11 @@ async function main(): Promise<void> {
   let auditVerify;
   let fair;
   let fairLoad = '';
+  let openLoop;
+  let openLoopLoad = '';
+  let memory;
+  let memoryLoad = '';
+  const loadNow = () => `load average (1, 5, 15 minutes) as it started: ${loadavg().map((l) => l.toFixed(1)).join(', ')}`;
   try {
     log(`decisions over HTTP: ${DECISION_REQUESTS} requests × 3 decisions, 100 clients`);
     decisions = await benchDecisions(server.url, DECISION_REQUESTS);
@@ -53,9 +63,18 @@ async function main(): Promise<void> {
     cards = await benchCardDecisions(await createDatabase(server.url, 'bench_cards'), DECISION_REQUESTS);
     log('audit:verify on 100,000 entries');
     auditVerify = await benchAuditVerify(server.url);
+    log(`open-loop decisions at 50, 100 and 200 per second, ${OPEN_LOOP_SECONDS} s each`);
+    openLoopLoad = loadNow();
+    openLoop = await benchOpenLoop(server.url, OPEN_LOOP_SECONDS);
+    log(`memory under ${MEMORY_SECONDS} s of 100 list and upload clients`);
+    memoryLoad = loadNow();
+    memory = await benchMemory(server.url, MEMORY_SECONDS);
   } finally {
     await stopPostgres(server);
   }
+  log('time to health of npm start, on a new and on an existing database');
+  const startupLoad = loadNow();
+  const startup = await benchStartup();
   log(`evidence upload: ${(UPLOAD_BYTES / 2 ** 20).toFixed(0)} MiB through the SharePoint adapter`);
   const upload = await benchEvidenceUpload(UPLOAD_BYTES);
   const tabDist = join(__dirname, '..', 'tab', 'dist');
@@ -123,6 +142,34 @@ three, and the verification alone in-process, whose CPU time the machine's other
 | verification in-process (CPU) | ${auditVerify.inProcess.cpuSeconds.toFixed(2)} | ${rate(auditVerify.inProcess.perCpuSecond)} |
 
 - Start to exit: goal 200,000 entries/s: ${verdict(auditVerify.command.perSecond >= 200_000)}.
+
+## Open-loop latency on PostgreSQL (issue 13)
+
+Decisions (submitting a draft) sent at a fixed rate for ${OPEN_LOOP_SECONDS} s each, whether or not earlier ones were
+answered, each timed from when it was due (\`bench/open-loop.ts\`); ${openLoopLoad}.
+
+${openLoopTable(openLoop)}
+
+- p99 at 100/s: ${ms(openLoop.find((r) => r.rate === 100)?.p99 ?? Infinity)} (goal < 50 ms: ${verdict((openLoop.find((r) => r.rate === 100)?.p99 ?? Infinity) < 50)}).
+
+## Memory under list and upload load (issue 13)
+
+100 concurrent clients for ${MEMORY_SECONDS} s on PostgreSQL, half listing requests and half uploading
+512 KiB files (\`bench/memory.ts\`); ${memoryLoad}.
+
+${memoryTable(memory)}
+
+## Start-up (issue 13)
+
+\`npm start\` (its prestart included) until \`/api/health\` answers, local mode on PGlite
+(\`bench/startup.ts\`); ${startupLoad}.
+
+| database | seconds to health |
+| --- | ---: |
+| new | ${startup.newDatabase.toFixed(2)} |
+| existing (best of ${startup.existingRuns.length}) | ${startup.existingDatabase.toFixed(2)} |
+
+- Existing database: goal under 3 s: ${verdict(startup.existingDatabase < 3)}.
 
 ## Evidence upload to SharePoint (issue 5)
 

@@ -9,11 +9,7 @@ import { safeString } from './forms';
 import type { InvestigationRequest } from './request';
 import { CLOSED_STATES, type RequestState } from './states';
 
-/**
- * The audit action of a disposal. Its detail names every entry it redacted with the hash of what
- * the entry held (`redacted: [{ seq, bodyHash }]`); the verifier accepts a redacted entry only so.
- */
-export const DISPOSAL_ACTION = 'dispose_request';
+export { DISPOSAL_ACTION } from './disposal-action';
 
 export type ClosedState = 'shared' | 'declined' | 'refused' | 'cancelled' | 'expired';
 

@@ -1,10 +1,11 @@
 /** Starts the server: `npm start`. With no configuration it runs the embedded local mode. */
-// First: telemetry instruments the modules loaded after it.
-import { telemetryEnabled } from '../server/telemetry';
-import { ConfigError, loadConfig } from '../server/config';
-import { buildServer } from './server';
+import { startTelemetry } from '../server/telemetry';
 
 async function main(): Promise<void> {
+  // First: telemetry instruments the modules loaded after it, so everything else is loaded after.
+  const telemetryEnabled = await startTelemetry();
+  const { ConfigError, loadConfig } = await import('../server/config');
+  const { buildServer } = await import('./server');
   let config;
   try {
     config = loadConfig();

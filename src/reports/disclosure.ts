@@ -5,7 +5,6 @@
  */
 import { createHash } from 'node:crypto';
 import type { Readable } from 'node:stream';
-import JSZip from 'jszip';
 import type { DisclosureBundle } from '../app/disclosures/disclosure-content';
 import { formatDate, formatDateTime } from '../domain/dates';
 import { recordDocuments } from '../evidence/documents';
@@ -19,6 +18,8 @@ async function bytes(stream: Readable): Promise<Buffer> {
 const safe = (name: string) => name.replace(/[^A-Za-z0-9._-]+/g, '_');
 
 export async function disclosureZip(bundle: DisclosureBundle, readEvidence: (storageKey: string) => Promise<Readable>): Promise<Buffer> {
+  // Loaded when first used, not on every start of the server.
+  const { default: JSZip } = await import('jszip');
   const zip = new JSZip();
   const { record, people } = bundle;
   const q = record.query;

@@ -4,7 +4,6 @@
  * and the figures, never from the requests themselves.
  */
 import { AlignmentType, Document, HeadingLevel, Packer, Paragraph, Table, TableCell, TableRow, TextRun, WidthType } from 'docx';
-import ExcelJS from 'exceljs';
 import { formatDate, formatDateTime } from '../domain/dates';
 import { CONTRIBUTIONS } from '../domain/forms';
 import { OUTCOMES, OUTCOME_LABELS, type EvaluationFigures, type ExportTables } from '../domain/evaluation';
@@ -31,6 +30,8 @@ export function evaluationCsv(tables: ExportTables): Buffer {
 }
 
 export async function evaluationXlsx(tables: ExportTables, generatedAt: Date): Promise<Buffer> {
+  // Loaded when first used: ExcelJS is large, and loading it slowed every start of the server.
+  const { default: ExcelJS } = await import('exceljs');
   const book = new ExcelJS.Workbook();
   book.creator = 'Social Media Checks';
   book.created = generatedAt;

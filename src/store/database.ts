@@ -7,7 +7,7 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { PGlite } from '@electric-sql/pglite';
+import type { PGlite } from '@electric-sql/pglite';
 import { Kysely, Migrator, PostgresDialect, sql, type Dialect, type Driver } from 'kysely';
 import pg from 'pg';
 import { migrations } from './migrations';
@@ -101,6 +101,8 @@ function guardedDialect(inner: Dialect, token: object): Dialect {
 }
 
 async function openPGlite(dataDir: string): Promise<PGlite> {
+  // Loaded only when used: a server on PostgreSQL, and the audit verifier, start faster without it.
+  const { PGlite } = await import('@electric-sql/pglite');
   let pglite: PGlite;
   if (dataDir === ':memory:') {
     pglite = new PGlite({ parsers: TEXT_PARSERS });
@@ -145,6 +147,18 @@ export async function openDatabase(options: DatabaseOptions): Promise<OpenedData
   };
 }
 
+/**
+ * Whether every migration has run already, as on every start but the first after a release: one
+ * query, where the migrator would introspect the schema and take its locks (a large part of the
+ * start-up time on PGlite).
+ */
+async function upToDate(db: Kysely<Database>): Promise<boolean> {
+  // A new database has no such table: the migrator makes it.
+  const { rows } = await sql<{ name: string }>`select name from kysely_migration`.execute(db).catch(() => ({ rows: [] as { name: string }[] }));
+  const done = new Set(rows.map((r) => r.name));
+  return Object.keys(migrations).every((name) => done.has(name));
+}
+
 /** The advisory lock key instances take while migrating: any number fixed for this app. */
 const MIGRATION_LOCK_KEY = 5_146_310_091;
 
@@ -155,6 +169,7 @@ const MIGRATION_LOCK_KEY = 5_146_310_091;
  * nothing left to do.
  */
 export async function migrate(db: Kysely<Database>): Promise<void> {
+  if (await upToDate(db)) return;
   await db.connection().execute(async (connection) => {
     await sql`SELECT pg_advisory_lock(${MIGRATION_LOCK_KEY})`.execute(connection);
     try {

@@ -254,4 +254,42 @@ describe.each(BACKENDS)('tampering on %s', (backend) => {
       firstBad: { problem: 'the published checkpoint checkpoint-000000000012-20261130T120000000Z.json cannot be read: it was damaged or replaced' },
     });
   });
+
+  describe('streamed in batches smaller than the chain', () => {
+    /** The walk with `batchSize` entries per read, against the published checkpoints. */
+    async function verifyInBatches(store: SqlStore, batchSize: number): Promise<AuditVerification> {
+      return verifyAuditChain(store.db, { published: await readPublished(folderCheckpointStore(folder)), publicKeys: [publicKey], batchSize });
+    }
+
+    it('reports the whole chain intact, whether or not the last batch is full', async () => {
+      const results = await withStore(async (store) => [await verifyInBatches(store, 5), await verifyInBatches(store, 4), await verifyInBatches(store, 1)]);
+      for (const result of results) {
+        expect(result).toEqual({ ok: true, checked: ENTRIES, unlinked: 0, anchors: 2, latestAnchor: { treeSize: ENTRIES, timestamp: '2026-11-30T00:00:00.000Z' } });
+      }
+    });
+
+    it('finds an entry edited in a later batch', async () => {
+      const result = await withStore(async (store) => {
+        await tamper(store, sql`UPDATE audit_entries SET reason = 'Nothing to see here' WHERE seq = 11`);
+        return verifyInBatches(store, 5);
+      });
+      expect(result).toMatchObject({ ok: false, checked: 10, firstBad: { seq: 11, problem: 'its contents do not match its hash: the entry was edited' } });
+    });
+
+    it('finds an entry deleted at the end of a batch', async () => {
+      const result = await withStore(async (store) => {
+        await tamper(store, sql`DELETE FROM audit_entries WHERE seq = 10`);
+        return verifyInBatches(store, 5);
+      });
+      expect(result).toMatchObject({ ok: false, checked: 9, firstBad: { seq: 10, problem: 'entry 10 is missing (the next entry is 11): entries were deleted or renumbered' } });
+    });
+
+    it('finds a chain rewritten in a later batch by the checkpoint published at its end', async () => {
+      const result = await withStore(async (store) => {
+        await rewriteFrom(store, 9);
+        return verifyInBatches(store, 4);
+      });
+      expect(result).toMatchObject({ ok: false, checked: 11, firstBad: { seq: 12, problem: expect.stringContaining('the chain was rewritten') } });
+    });
+  });
 });

@@ -3,6 +3,7 @@
  * council's database has already run. Opening the store must run it, not refuse to start.
  */
 import { sql } from 'kysely';
+import pg from 'pg';
 import { migrate } from '../../../src/store/database';
 import { BACKENDS, freshDatabase } from '../../support/databases';
 
@@ -21,6 +22,24 @@ describe.each(BACKENDS)('migrations on %s', (backend) => {
       expect([index.rows[0]?.n, recorded.rows[0]?.n]).toEqual([1, 1]);
       await store.close();
     } finally {
+      await database.drop();
+    }
+  });
+});
+
+describe('migrations on PostgreSQL with several instances', () => {
+  test('an instance finding the schema up to date starts without waiting for another that is migrating', async () => {
+    const database = await freshDatabase('PostgreSQL');
+    const other = new pg.Client({ connectionString: 'DATABASE_URL' in database.env ? database.env.DATABASE_URL : '' });
+    try {
+      const store = await database.open();
+      await other.connect();
+      // Another instance in the middle of a (long) migration holds the migration lock.
+      await other.query('SELECT pg_advisory_lock(5146310091)');
+      await expect(migrate(store.db)).resolves.toBeUndefined();
+      await store.close();
+    } finally {
+      await other.end();
       await database.drop();
     }
   });

@@ -44,6 +44,8 @@ const querySchema = z.object({
   mine: flag,
   /** Only requests waiting for a step of the caller's (the policy's `waiting` actions). */
   waiting: flag,
+  /** Only requests whose log has been shared with the caller. */
+  shared: flag,
   /**
    * Words to find: in the reference and case reference of any request listed, and in the names of
    * the children and of the people to check where the caller may see the request's personal details.
@@ -90,7 +92,7 @@ function decodeCursor(cursor: string): RequestListKey {
 
 /** A page of what the caller may see, newest first, with how many requests wait for them. */
 export async function listRequests(deps: AppDeps, caller: Caller, query: unknown): Promise<RequestPage> {
-  const { state, mine, waiting, cursor, limit, q, raisedFrom, raisedTo } = parseForm(querySchema, query ?? {});
+  const { state, mine, waiting, shared, cursor, limit, q, raisedFrom, raisedTo } = parseForm(querySchema, query ?? {});
   const after = cursor ? decodeCursor(cursor) : undefined;
   const now = deps.clock.now();
   const { person } = caller;
@@ -115,6 +117,7 @@ export async function listRequests(deps: AppDeps, caller: Caller, query: unknown
       ...(state ? [{ state }] : []),
       ...(mine ? [whereParticipant(person)] : []),
       ...(waiting ? [waitingForMe] : []),
+      ...(shared ? [{ sharedWith: person.id }] : []),
       ...search,
       ...raised,
     ],

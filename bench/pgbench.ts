@@ -69,7 +69,7 @@ function sequencerBeside(url: string): { stop(): Promise<void> } {
   };
 }
 
-function pgbenchBinary(): string {
+export function pgbenchBinary(): string {
   try {
     const beside = join(findPostgresBin(), 'pgbench');
     if (existsSync(beside)) return beside;

@@ -16,6 +16,7 @@ import { benchFairDecisions, fairDecisionsSection } from './fair-decisions';
 import { benchMemory, memoryTable } from './memory';
 import { benchOpenLoop, openLoopTable } from './open-loop';
 import { benchStartup } from './startup';
+import { benchRequestList, requestListSection } from './request-list';
 import { benchTabLoad } from './tab-load';
 import { DATABASE_POOL_SIZE, machine, type LatencyStats } from './support';
 
@@ -23,6 +24,9 @@ const DECISION_REQUESTS = Number(process.env.BENCH_REQUESTS ?? 1000);
 const UPLOAD_BYTES = Number(process.env.BENCH_UPLOAD_BYTES ?? 1024 * 1024 * 1024);
 const OPEN_LOOP_SECONDS = Number(process.env.BENCH_OPEN_LOOP_SECONDS ?? 30);
 const MEMORY_SECONDS = Number(process.env.BENCH_MEMORY_SECONDS ?? 30);
+/** Requests in the database for each run of the list benchmark: the list must answer as fast at the largest as at the smallest. */
+const LIST_SCALES = (process.env.BENCH_LIST_SCALES ?? '100,100000').split(',').map(Number);
+const LISTS = Number(process.env.BENCH_LISTS ?? 2000);
 
 const ms = (n: number) => `${n.toFixed(1)} ms`;
 const rate = (n: number) => n.toFixed(0);
@@ -53,12 +57,16 @@ async function main(): Promise<void> {
   let memory;
   let memoryLoad = '';
   const loadNow = () => `load average (1, 5, 15 minutes) as it started: ${loadavg().map((l) => l.toFixed(1)).join(', ')}`;
+  let lists;
+  let listLoad = '';
   try {
     log(`decisions over HTTP: ${DECISION_REQUESTS} requests × 3 decisions, 100 clients`);
     decisions = await benchDecisions(server.url, DECISION_REQUESTS);
     log('decisions through one and two instances; the bare transaction by pgbench and node-postgres, with and without the locks');
     fairLoad = `Load average (1, 5, 15 minutes) as it started: ${loadavg().map((l) => l.toFixed(1)).join(', ')}.`;
     fair = await benchFairDecisions(server.url, DECISION_REQUESTS, 3, log);
+    listLoad = `Load average (1, 5, 15 minutes) as it started: ${loadavg().map((l) => l.toFixed(1)).join(', ')}.`;
+    lists = await benchRequestList(server.url, LIST_SCALES, LISTS, log);
     log('card decisions through /api/messages');
     cards = await benchCardDecisions(await createDatabase(server.url, 'bench_cards'), DECISION_REQUESTS);
     log('audit:verify on 100,000 entries');
@@ -117,6 +125,7 @@ ${row('bare PGlite, same statements', decisions.pglite.bare)}
 - PGlite: ${pct(liteRatio)} of its bare rate. PGlite is one connection, so transactions queue one behind another; it is the local default, not the deployment.
 
 ${fairDecisionsSection(fair, fairLoad)}
+${requestListSection(lists, LISTS, listLoad)}
 ## Card decisions through the bot (issue 3)
 
 \`adaptiveCard/action\` invokes posted to \`/api/messages\` by 100 concurrent clients against

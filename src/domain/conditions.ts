@@ -27,7 +27,9 @@ export type Condition =
   /** The last doubt raised has (true) or has not (false) the service manager's view recorded. */
   | { doubtView: boolean }
   /** The request has (true) or has not (false) been closed: `closedAt` is set. */
-  | { closed: boolean };
+  | { closed: boolean }
+  /** The log has been shared with this person (the `share` action's recipients). */
+  | { sharedWith: string };
 
 export const ALWAYS: Condition = { all: [] };
 export const NEVER: Condition = { any: [] };
@@ -68,6 +70,7 @@ export function holds(condition: Condition, request: InvestigationRequest): bool
   }
   if ('doubtView' in condition) return Boolean(request.doubts[request.doubts.length - 1]?.serviceManagerView) === condition.doubtView;
   if ('closed' in condition) return (request.closedAt !== null) === condition.closed;
+  if ('sharedWith' in condition) return request.sharedWith.some((s) => s.personId === condition.sharedWith);
   return request.submittedAt !== null;
 }
 

@@ -78,6 +78,7 @@ export function openApiDocument(): Record<string, unknown> {
             { name: 'state', in: 'query', schema: { type: 'string' }, description: 'Comma-separated states' },
             { name: 'mine', in: 'query', schema: { type: 'boolean' } },
             { name: 'waiting', in: 'query', schema: { type: 'boolean' }, description: 'Only requests the caller can act on now' },
+            { name: 'shared', in: 'query', schema: { type: 'boolean' }, description: 'Only requests whose log has been shared with the caller' },
             {
               name: 'q',
               in: 'query',
@@ -86,6 +87,8 @@ export function openApiDocument(): Record<string, unknown> {
             },
             { name: 'raisedFrom', in: 'query', schema: { type: 'string' }, description: 'Raised on or after this day (dd/mm/yyyy or YYYY-MM-DD, London)' },
             { name: 'raisedTo', in: 'query', schema: { type: 'string' }, description: 'Raised on or before this day' },
+            { name: 'cursor', in: 'query', schema: { type: 'string', maxLength: 400 }, description: 'The nextCursor of the previous page' },
+            { name: 'limit', in: 'query', schema: { type: 'integer', minimum: 1, maximum: 200, default: 50 } },
           ],
           responses: { '200': { description: 'Requests the caller may see' }, ...errors(400, 401) },
         },

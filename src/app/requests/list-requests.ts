@@ -5,6 +5,7 @@
  */
 import { z } from 'zod';
 import type { Condition } from '../../domain/conditions';
+import type { Person } from '../../domain/roles';
 import { AppError } from '../../domain/errors';
 import { addDays, londonDate, londonDayStart, parseUkDate } from '../../domain/dates';
 import { parseForm, safeString } from '../../domain/forms';
@@ -44,6 +45,8 @@ const querySchema = z.object({
   mine: flag,
   /** Only requests waiting for a step of the caller's (the policy's `waiting` actions). */
   waiting: flag,
+  /** Only requests whose log has been shared with the caller. */
+  shared: flag,
   /**
    * Words to find: in the reference and case reference of any request listed, and in the names of
    * the children and of the people to check where the caller may see the request's personal details.
@@ -88,12 +91,15 @@ function decodeCursor(cursor: string): RequestListKey {
   throw new AppError('validation', 'Some answers need attention.', { cursor: 'Use the nextCursor of the previous page.' });
 }
 
-/** A page of what the caller may see, newest first, with how many requests wait for them. */
-export async function listRequests(deps: AppDeps, caller: Caller, query: unknown): Promise<RequestPage> {
-  const { state, mine, waiting, cursor, limit, q, raisedFrom, raisedTo } = parseForm(querySchema, query ?? {});
-  const after = cursor ? decodeCursor(cursor) : undefined;
-  const now = deps.clock.now();
-  const { person } = caller;
+/** What the list asks of the database besides the page: its filters, parsed. */
+export type ListFilters = Omit<z.output<typeof querySchema>, 'cursor' | 'limit'>;
+
+/**
+ * The requests `person` may see that meet the filters, as one condition: the list's whole query
+ * (exported so the list's benchmark runs the same SQL bare), and "waiting for me" for its count.
+ */
+export function listConditions(person: Person, now: Date, filters: ListFilters): { where: Condition; waitingForMe: Condition } {
+  const { state, mine, waiting, shared, q, raisedFrom, raisedTo } = filters;
   const waitingForMe = whereWaiting(person, now);
   const search: Condition[] = q
     ? [{ any: [{ matches: q, in: ['reference', 'caseReference'] }, { all: [whereCan(person, 'see-personal-details', now), { matches: q, in: ['childNames', 'subjectNames'] }] }] }]
@@ -115,10 +121,21 @@ export async function listRequests(deps: AppDeps, caller: Caller, query: unknown
       ...(state ? [{ state }] : []),
       ...(mine ? [whereParticipant(person)] : []),
       ...(waiting ? [waitingForMe] : []),
+      ...(shared ? [{ sharedWith: person.id }] : []),
       ...search,
       ...raised,
     ],
   };
+  return { where, waitingForMe };
+}
+
+/** A page of what the caller may see, newest first, with how many requests wait for them. */
+export async function listRequests(deps: AppDeps, caller: Caller, query: unknown): Promise<RequestPage> {
+  const { cursor, limit, ...filters } = parseForm(querySchema, query ?? {});
+  const after = cursor ? decodeCursor(cursor) : undefined;
+  const now = deps.clock.now();
+  const { person } = caller;
+  const { where, waitingForMe } = listConditions(person, now, filters);
   const read = deps.store.read.requests;
   const [found, waitingCount] = await Promise.all([read.page(where, { ...(after ? { after } : {}), limit: limit + 1 }), read.count(waitingForMe)]);
   const items = found.slice(0, limit);

@@ -46,5 +46,7 @@ export function toSql(eb: Builder, condition: Condition): Expression<SqlBool> {
     return condition.doubtView ? recorded : sql<SqlBool>`not ${recorded}`;
   }
   if ('closed' in condition) return eb('closed_at', condition.closed ? 'is not' : 'is', null);
+  // Served by the GIN index on shared_with (jsonb_path_ops supports @>).
+  if ('sharedWith' in condition) return sql<SqlBool>`shared_with @> ${JSON.stringify([{ personId: condition.sharedWith }])}::jsonb`;
   return eb('submitted_at', 'is not', null);
 }

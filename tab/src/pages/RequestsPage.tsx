@@ -107,6 +107,7 @@ function RequestList({ landing }: { landing: View }) {
   const params = new URLSearchParams({ limit: '200' });
   if (view === 'mine') params.set('mine', 'true');
   if (view === 'waiting') params.set('waiting', 'true');
+  if (view === 'shared') params.set('shared', 'true');
   if (states.length) params.set('state', states.join(','));
   if (applied.raisedFrom) params.set('raisedFrom', applied.raisedFrom);
   if (applied.raisedTo) params.set('raisedTo', applied.raisedTo);
@@ -121,12 +122,7 @@ function RequestList({ landing }: { landing: View }) {
     const page = await api.get<RequestPage>(`${base}&cursor=${encodeURIComponent(nextCursor)}`);
     setMore({ items: [...(more?.items ?? []), ...page.items], nextCursor: page.nextCursor });
   };
-
-  const shown = useMemo(() => {
-    if (list.status !== 'ready') return [];
-    // The shared log is closed: "shared with me" is the shares recorded on requests the caller can see.
-    return [...list.data.items, ...(more?.items ?? [])].filter((r) => view !== 'shared' || (r.sharedWith ?? []).some((s) => s.personId === me.id));
-  }, [list, more, view, me.id]);
+  const shown = useMemo(() => (list.status === 'ready' ? [...list.data.items, ...(more?.items ?? [])] : []), [list, more]);
   const waitingCount = list.status === 'ready' ? list.data.counts.waitingForMe : null;
 
   return (

@@ -176,6 +176,7 @@ const ROUTES: Record<string, FixtureArbs> = {
       state: fc.oneof(fc.constantFrom('draft', 'searching', 'draft,searching'), hostileText),
       mine: fc.constantFrom('true', '0', 'yes'),
       waiting: fc.constantFrom('1', 'false', ''),
+      shared: fc.constantFrom('true', '0', 'yes'),
       q: fc.oneof(fc.constantFrom('Smith', 'SMC-2026', '%_'), hostileText),
       raisedFrom: fc.oneof(fc.constantFrom('01/06/2026', '31/02/2026'), dateText),
       raisedTo: dateText,

@@ -2,6 +2,8 @@
  * The request list every surface reads: visibility and "waiting for me" decided in the database,
  * keyset pages, and no number of other people's requests able to push one out of view.
  */
+import { sql } from 'kysely';
+import { CLOSED_STATES, REQUEST_STATES, type RequestState } from '../../../src/domain/states';
 import { BACKENDS } from '../../support/databases';
 import { startApi, type ApiHarness } from '../../support/api-server';
 import { insertDrafts } from '../../support/bulk-requests';
@@ -66,6 +68,52 @@ describe.each(BACKENDS)('the request list on %s', (backend) => {
       expect(r.status).toBe(400);
       expect(r.body.error?.fields).toHaveProperty(field);
     }
+  });
+
+  test('"shared with me" and the state filter are asked of the server, so an older match is found on the first page', async () => {
+    // Requests the team manager may see, older than every other: one still open, two with its log shared with them.
+    const seed = async (state: RequestState, sharedWith: string[], raised: string) => {
+      const [id] = await insertDrafts(api.server.store, 'amelia.hart', 1, new Date(raised));
+      const at = new Date(raised).toISOString();
+      await api.server.store.db
+        .updateTable('investigation_requests')
+        .set({
+          state,
+          team_manager_id: 'tom.reid',
+          submitted_at: at,
+          closed_at: state === 'closed' ? at : null,
+          shared_with: sql`${JSON.stringify(sharedWith.map((personId) => ({ personId, at })))}::jsonb`,
+        })
+        .where('id', '=', id ?? '')
+        .execute();
+      return id ?? '';
+    };
+    const sharedOpen = await seed('shared', ['tom.reid', 'sarah.mitchell'], '2020-01-03T10:00:00Z');
+    const sharedClosed = await seed('closed', ['tom.reid'], '2020-01-02T10:00:00Z');
+    const declined = await seed('declined', [], '2020-01-01T10:00:00Z');
+    const ids = async (token: string, query: string) => (await page(token, query)).items.map((r) => r.id);
+
+    // A page of one at a time: the match is not behind the newer requests the team manager sees.
+    const first = await page(t.tm, 'shared=true&limit=1');
+    expect(first.items.map((r) => r.id)).toEqual([sharedOpen]);
+    const second = await page(t.tm, `shared=true&limit=1&cursor=${encodeURIComponent(first.nextCursor ?? '')}`);
+    expect(second.items.map((r) => r.id)).toEqual([sharedClosed]);
+    expect(second.nextCursor).toBeNull();
+    expect(await ids(t.sd, 'shared=true')).toEqual([sharedOpen]);
+    expect(await ids(t.other, 'shared=true')).toEqual([]);
+    expect(await ids(t.tm, 'shared=true&state=closed')).toEqual([sharedClosed]);
+
+    // "Closed" in the tab is the closed states; "open" is every other, asked for by name.
+    expect(await ids(t.tm, `state=${CLOSED_STATES.join(',')}&limit=1`)).toEqual([sharedClosed]);
+    expect(await ids(t.tm, `state=${CLOSED_STATES.join(',')}`)).toEqual([sharedClosed, declined]);
+    const open = await ids(t.tm, `state=${REQUEST_STATES.filter((s) => !CLOSED_STATES.includes(s)).join(',')}&limit=200`);
+    expect(open).toContain(sharedOpen);
+    expect(open).not.toContain(sharedClosed);
+    expect(open).not.toContain(declined);
+
+    const refused = await api.call('GET', '/api/requests?shared=perhaps', { token: t.tm });
+    expect(refused.status).toBe(400);
+    expect(refused.body.error?.fields).toHaveProperty('shared');
   });
 
   test('paging over 1,000 requests gives each exactly once, newest first, whatever the page size', async () => {

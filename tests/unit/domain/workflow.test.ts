@@ -260,6 +260,12 @@ describe('lists ask the same table: whereCan (run as SQL by the store) holds exa
     expect(holds(whereWaiting(lapsed, NOW), requestIn('assigned'))).toBe(false);
     expect(holds(whereWaiting(PEOPLE.aaw, NOW), requestIn('assigned'))).toBe(true);
   });
+  test('"shared with me" holds for each person the log was shared with, and for no one else', () => {
+    const shared = { ...requestIn('shared'), sharedWith: [{ personId: PEOPLE.tm.id, at: NOW.toISOString() }] };
+    expect(holds({ sharedWith: PEOPLE.tm.id }, shared)).toBe(true);
+    expect(holds({ sharedWith: PEOPLE.osw.id }, shared)).toBe(false);
+    expect(holds({ sharedWith: PEOPLE.tm.id }, { ...shared, sharedWith: [] })).toBe(false);
+  });
 });
 
 /** The fixture's request with the service manager's view recorded on its doubt (when it has one). */

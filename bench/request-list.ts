@@ -1,0 +1,265 @@
+/**
+ * The request list at scale (issue 11 item 2): `GET /api/requests?waiting=true` (50 a page) as the
+ * service director, from 100 concurrent HTTP clients, with the same 60 requests waiting for them and
+ * the rest of the database (everyone else's drafts, requests waiting for a team manager, declined
+ * ones, all newer than the waiting ones) growing from one scale to the next. Against it, in the same
+ * run, the same two statements the list sends (its page and its "waiting for me" count, compiled
+ * from the same condition by the same code) run bare: by node-postgres from the same 100 clients
+ * through a pool of DATABASE_POOL_SIZE, and by pgbench (PostgreSQL's C client) from that many connections.
+ *
+ * `npx tsx bench/request-list.ts [scales] [lists]` runs it alone, e.g. `100,10000 2000`.
+ */
+import { execFile } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { promisify } from 'node:util';
+import pg from 'pg';
+import { listConditions } from '../src/app/requests/list-requests';
+import { DEMO_PEOPLE } from '../src/identity/demo-directory';
+import { createStore } from '../src/store';
+import { countQuery, pageQuery } from '../src/store/repositories/requests';
+import { startPostgres, stopPostgres } from '../tests/support/postgres';
+import { createDatabase, REQUEST_FORM } from './decisions';
+import { pgbenchBinary, type PgbenchResult } from './pgbench';
+import { DATABASE_POOL_SIZE, machine, pool, startServer, stats, type LatencyStats } from './support';
+
+const CLIENTS = 100;
+/** Requests waiting for the service director at every scale: more than one page of 50. */
+const WAITING = 60;
+const PAGE = 50;
+const DIRECTOR = 'sarah.mitchell';
+
+export interface ListScaleResult {
+  requests: number;
+  app: LatencyStats;
+  node: LatencyStats;
+  pgbench: PgbenchResult;
+}
+
+interface Client {
+  base: string;
+  token(userId: string): Promise<string>;
+  call(method: string, path: string, token: string, body?: unknown): Promise<{ status: number; json: Record<string, unknown> }>;
+}
+
+function client(base: string): Client {
+  const call: Client['call'] = async (method, path, token, body) => {
+    const response = await fetch(`${base}${path}`, {
+      method,
+      headers: { authorization: `Bearer ${token}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
+      ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+    });
+    return { status: response.status, json: (await response.json()) as Record<string, unknown> };
+  };
+  return {
+    base,
+    call,
+    async token(userId) {
+      const response = await fetch(`${base}/api/dev/token`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ userId }) });
+      return ((await response.json()) as { token: string }).token;
+    },
+  };
+}
+
+/** Raises a request through the API and takes it through `steps`; returns its id. */
+async function raise(api: Client, by: string, steps: [string, string, Record<string, unknown>?][]): Promise<string> {
+  const created = await api.call('POST', '/api/requests', by, REQUEST_FORM);
+  const id = created.json.id;
+  if (created.status !== 201 || typeof id !== 'string') throw new Error(`create failed: ${created.status}`);
+  let version = 1;
+  for (const [token, action, extra] of steps) {
+    const r = await api.call('POST', `/api/requests/${id}/actions/${action}`, token, { version, ...extra });
+    if (r.status !== 200) throw new Error(`${action} failed: ${r.status} ${JSON.stringify(r.json)}`);
+    version = Number(r.json.version);
+  }
+  return id;
+}
+
+/**
+ * WAITING requests agreed by the team manager (waiting for the director), then `requests - WAITING`
+ * copies of three others' requests, newer than every waiting one: the case where a list that
+ * filtered after reading the newest rows lost them.
+ */
+async function seed(api: Client, url: string, requests: number): Promise<void> {
+  const [osw, other, tm] = await Promise.all([api.token('amelia.hart'), api.token('ben.okafor'), api.token('tom.reid')]);
+  await pool(
+    Array.from({ length: WAITING }, (_, i) => i),
+    20,
+    async () => void (await raise(api, osw, [[osw, 'submit'], [tm, 'agree']])),
+  );
+  const templates = [
+    await raise(api, other, []),
+    await raise(api, other, [[other, 'submit']]),
+    await raise(api, other, [[other, 'submit'], [tm, 'decline', { reason: 'Not proportionate' }]]),
+  ];
+  const copies = requests - WAITING - templates.length;
+  const db = new pg.Client({ connectionString: url });
+  await db.connect();
+  try {
+    if (copies > 0) {
+      const columns = 'state, version, case_reference, originating_worker_id, team_manager_id, designated_access_worker_id, access_worker_id, form, agreement, authorisation, doubt_resolvers, last_reason, shared_with, submitted_at, closed_at';
+      await db.query(
+        `INSERT INTO investigation_requests (id, reference, created_at, updated_at, ${columns})
+         SELECT gen_random_uuid()::text, 'BENCH-' || n, clock_timestamp() + n * interval '1 millisecond', clock_timestamp(), ${columns}
+           FROM generate_series(1, $1::int) AS n
+           JOIN investigation_requests t ON t.id = ($2::text[])[1 + n % 3]`,
+        [copies, templates],
+      );
+    }
+    await db.query('ANALYZE investigation_requests');
+  } finally {
+    await db.end();
+  }
+}
+
+/** The app's answer to the service director's "waiting for me", checked once, then timed. */
+async function overHttp(api: Client, lists: number): Promise<LatencyStats> {
+  const token = await api.token(DIRECTOR);
+  const first = await api.call('GET', '/api/requests?waiting=true', token);
+  const counts = first.json.counts as { waitingForMe: number } | undefined;
+  if (first.status !== 200 || (first.json.items as unknown[]).length !== PAGE || counts?.waitingForMe !== WAITING) {
+    throw new Error(`the list answered ${first.status} with ${JSON.stringify(counts)}`);
+  }
+  const latencies: number[] = [];
+  const started = performance.now();
+  await pool(
+    Array.from({ length: lists }, (_, i) => i),
+    CLIENTS,
+    async () => {
+      const t0 = performance.now();
+      const response = await fetch(`${api.base}/api/requests?waiting=true`, { headers: { authorization: `Bearer ${token}` } });
+      await response.arrayBuffer();
+      if (response.status !== 200) throw new Error(`list failed: ${response.status}`);
+      latencies.push(performance.now() - t0);
+    },
+  );
+  return stats(latencies, (performance.now() - started) / 1000);
+}
+
+/** The page and the count exactly as the list sends them for the director's "waiting for me". */
+async function listStatements(url: string): Promise<{ sql: string; parameters: readonly unknown[] }[]> {
+  const person = DEMO_PEOPLE.find((p) => p.id === DIRECTOR);
+  if (!person) throw new Error(`${DIRECTOR} is not in the demo directory`);
+  const { where, waitingForMe } = listConditions({ ...person, standsInFor: [] }, new Date(), { waiting: true, mine: false, shared: false, q: undefined, raisedFrom: undefined, raisedTo: undefined });
+  const store = await createStore({ databaseUrl: url, dataDir: ':memory:' });
+  try {
+    return [pageQuery(store.db, where, { limit: PAGE + 1 }).compile(), countQuery(store.db, waitingForMe).compile()];
+  } finally {
+    await store.close();
+  }
+}
+
+async function nodeBare(url: string, statements: { sql: string; parameters: readonly unknown[] }[], lists: number): Promise<LatencyStats> {
+  const db = new pg.Pool({ connectionString: url, max: DATABASE_POOL_SIZE });
+  try {
+    const latencies: number[] = [];
+    const started = performance.now();
+    await pool(
+      Array.from({ length: lists }, (_, i) => i),
+      CLIENTS,
+      async () => {
+        const t0 = performance.now();
+        // As the list does: the page and the count at once, each on a connection of its own.
+        await Promise.all(statements.map((s) => db.query(s.sql, [...s.parameters])));
+        latencies.push(performance.now() - t0);
+      },
+    );
+    return stats(latencies, (performance.now() - started) / 1000);
+  } finally {
+    await db.end();
+  }
+}
+
+/** The statements with their parameters written in as literals, one pgbench transaction per list. */
+async function runPgbench(url: string, statements: { sql: string; parameters: readonly unknown[] }[], lists: number): Promise<PgbenchResult> {
+  const quote = (v: unknown) => (typeof v === 'number' ? String(v) : `'${String(v).replace(/'/g, "''")}'`);
+  const script = statements.map((s) => `${s.sql.replace(/\$(\d+)/g, (_, n: string) => quote(s.parameters[Number(n) - 1])).replace(/\s+/g, ' ')};`).join('\n');
+  const dir = mkdtempSync(join(tmpdir(), 'smc-bench-list-'));
+  const file = join(dir, 'list.sql');
+  writeFileSync(file, `${script}\n`);
+  try {
+    const perClient = Math.max(1, Math.ceil(lists / DATABASE_POOL_SIZE));
+    const { stdout } = await promisify(execFile)(pgbenchBinary(), ['-n', '-c', String(DATABASE_POOL_SIZE), '-j', '2', '-t', String(perClient), '-f', file, url], { maxBuffer: 16 * 1024 * 1024 });
+    const tps = /tps = ([\d.]+) \(without initial connection time\)/.exec(stdout)?.[1];
+    const latency = /latency average = ([\d.]+) ms/.exec(stdout)?.[1];
+    const processed = /number of transactions actually processed: (\d+)/.exec(stdout)?.[1];
+    if (!tps || !latency || !processed) throw new Error(`pgbench printed no result:\n${stdout}`);
+    return { transactions: Number(processed), perSecond: Number(tps), latencyAverageMs: Number(latency) };
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+/** One database per scale, each measured the same way: the application, then both bare runs. */
+export async function benchRequestList(serverUrl: string, scales: number[], lists: number, log: (message: string) => void = () => undefined): Promise<ListScaleResult[]> {
+  const results: ListScaleResult[] = [];
+  for (const requests of scales) {
+    const url = await createDatabase(serverUrl, `bench_list_${requests}`);
+    const dataDir = mkdtempSync(join(tmpdir(), 'smc-bench-list-'));
+    const server = await startServer({ DATABASE_URL: url, DATA_DIR: dataDir, DATABASE_POOL_SIZE: String(DATABASE_POOL_SIZE) });
+    try {
+      log(`request list: seeding ${requests} requests`);
+      await seed(client(server.url), url, requests);
+      log(`request list at ${requests}: ${lists} lists over HTTP, then bare`);
+      const app = await overHttp(client(server.url), lists);
+      const statements = await listStatements(url);
+      const node = await nodeBare(url, statements, lists);
+      const pgbench = await runPgbench(url, statements, lists);
+      results.push({ requests, app, node, pgbench });
+    } finally {
+      await server.stop();
+      rmSync(dataDir, { recursive: true, force: true });
+    }
+  }
+  return results;
+}
+
+const ms = (n: number) => `${n.toFixed(1)} ms`;
+const pct = (n: number) => `${(n * 100).toFixed(1)} %`;
+
+/** The benchmarks.md section for these results; `load` says what else the machine was doing. */
+export function requestListSection(results: ListScaleResult[], lists: number, load: string): string {
+  const smallest = results[0];
+  const largest = results.at(-1);
+  const rows = results.flatMap((r) => [
+    `| ${r.requests.toLocaleString('en-GB')} | application over HTTP | ${r.app.perSecond.toFixed(0)} | ${ms(r.app.p50)} | ${ms(r.app.p99)} |`,
+    `| ${r.requests.toLocaleString('en-GB')} | same SQL bare, node-postgres | ${r.node.perSecond.toFixed(0)} | ${ms(r.node.p50)} | ${ms(r.node.p99)} |`,
+    `| ${r.requests.toLocaleString('en-GB')} | same SQL bare, pgbench | ${r.pgbench.perSecond.toFixed(0)} | average ${ms(r.pgbench.latencyAverageMs)} | — |`,
+  ]);
+  return `## The request list at scale (issue 11)
+
+\`GET /api/requests?waiting=true\` (50 a page, and the "waiting for me" count) as the service director,
+${lists} lists from ${CLIENTS} concurrent clients at each scale. ${WAITING} requests wait for the director at every
+scale; the rest are other people's drafts, requests waiting for a team manager and declined ones, all
+newer than the waiting ones. The bare runs send the list's own two statements (compiled from the same
+condition by the same code) through ${DATABASE_POOL_SIZE} connections, the application's pool.
+${load}
+
+| requests in the database | run | lists per second | p50 | p99 |
+| ---: | --- | ---: | ---: | ---: |
+${rows.join('\n')}
+
+${results.map((r) => `- ${r.requests.toLocaleString('en-GB')} requests: the application reaches ${pct(r.app.perSecond / r.pgbench.perSecond)} of pgbench's rate and ${pct(r.app.perSecond / r.node.perSecond)} of node-postgres's (goal ≥ 30 %: ${r.app.perSecond / r.pgbench.perSecond >= 0.3 ? 'met' : '**not met**'}).`).join('\n')}
+${smallest && largest && largest !== smallest ? `- From ${smallest.requests.toLocaleString('en-GB')} to ${largest.requests.toLocaleString('en-GB')} requests the application's p50 goes from ${ms(smallest.app.p50)} to ${ms(largest.app.p50)} and its rate is ${pct(largest.app.perSecond / smallest.app.perSecond)} of the smaller database's.` : ''}
+`;
+}
+
+if (require.main === module) {
+  void (async () => {
+    const scales = (process.argv[2] ?? '100,100000').split(',').map(Number);
+    const lists = Number(process.argv[3] ?? 2000);
+    const server = await startPostgres();
+    try {
+      const results = await benchRequestList(server.url, scales, lists, (m) => console.log(`[bench] ${m}`));
+      console.log(JSON.stringify(results, null, 2));
+      console.log(requestListSection(results, lists, `Machine: ${machine()}.`));
+    } catch (error) {
+      console.error('benchmark failed:', error);
+      process.exitCode = 1;
+    } finally {
+      await stopPostgres(server);
+    }
+  })();
+}

@@ -57,7 +57,7 @@ async function seed(): Promise<void> {
   const client = new pg.Client({ connectionString: (database.env as { DATABASE_URL: string }).DATABASE_URL });
   await client.connect();
   try {
-    await client.query(`UPDATE requests SET closed_at = '2021-03-01T10:00:00.000Z' WHERE id = ANY($1)`, [Object.values(ids)]);
+    await client.query(`UPDATE investigation_requests SET closed_at = '2021-03-01T10:00:00.000Z' WHERE id = ANY($1)`, [Object.values(ids)]);
   } finally {
     await client.end();
   }
@@ -128,7 +128,7 @@ test('the service manager proposes disposal of what is due; the service director
   await card(page, references.proposed).getByRole('button', { name: 'Confirm disposal' }).click();
   await card(page, references.proposed).getByText('This cannot be undone').waitFor();
   await card(page, references.proposed).getByRole('button', { name: 'Dispose of it now' }).click();
-  await page.getByText(/^Disposed of: personal data and evidence are removed/).waitFor();
+  await page.getByText('Disposed of: personal data and evidence are removed').waitFor();
   await page.getByRole('heading', { name: 'Disposal proposed, waiting for a service director (1)' }).waitFor();
   expect(await card(page, references.proposed).count()).toBe(0);
   await page.context().close();

@@ -23,7 +23,7 @@ export interface EvaluationDisclosureResults {
 
 const today = (offset = 0) => new Date(Date.now() + offset * 86_400_000).toISOString().slice(0, 10);
 
-async function seedTemplates(api: ApiHarness): Promise<string[]> {
+export async function seedTemplates(api: ApiHarness): Promise<string[]> {
   const t = await api.tokens('amelia.hart', 'tom.reid', 'sarah.mitchell', 'imran.malik');
   const call = async (method: string, path: string, who: string, body?: unknown) => {
     const response = await api.call(method, path, { token: who, ...(body === undefined ? {} : { body }) });
@@ -59,7 +59,7 @@ async function seedTemplates(api: ApiHarness): Promise<string[]> {
     const session = await call('POST', `/api/requests/${id}/search-sessions`, t['imran.malik'], { corporateAccount: true });
     await call('POST', `/api/requests/${id}/search-sessions/${session.id as string}/end`, t['imran.malik'], {});
     const subjectId = ((await call('GET', `/api/requests/${id}`, t['imran.malik'])).subjects as { id: string }[])[0]?.id;
-    await call('PUT', `/api/requests/${id}/log`, t['imran.malik'], { findings: [{ subjectId, visibility: 'public', summary: `Public posts by ${name}` }] });
+    await call('PUT', `/api/requests/${id}/log`, t['imran.malik'], { findings: [{ subjectId, visibility: 'public', profileUrl: 'https://www.facebook.com/someone.example', summary: `Public posts by ${name}` }] });
     await act(t['imran.malik'], id, 'complete-log');
     await call('PUT', `/api/requests/${id}/log`, t['amelia.hart'], { assessment: { summary: 'Adds to the picture', usefulPieces: 2, uniquePieces: 1, contribution: 'some', actionsTaken: 'None' } });
     await act(t['amelia.hart'], id, 'finalise');
@@ -87,7 +87,7 @@ async function columns(db: Kysely<Database>, table: string): Promise<string[]> {
 }
 
 /** Copies the templates until there are `total` requests, with their audit entries and search sessions. */
-async function copyTemplates(db: Kysely<Database>, templates: string[], total: number): Promise<void> {
+export async function copyTemplates(db: Kysely<Database>, templates: string[], total: number): Promise<void> {
   const copiesEach = Math.ceil((total - templates.length - 3) / templates.length);
   if (copiesEach < 1) return;
   const requestColumns = (await columns(db, 'investigation_requests')).filter((c) => c !== 'id' && c !== 'reference');

@@ -11,6 +11,7 @@ import { measureFirstPage } from '../tab/scripts/size';
 import { benchAuditVerify } from './audit-verify';
 import { benchCardDecisions } from './card-decisions';
 import { benchDecisions, createDatabase } from './decisions';
+import { benchEvaluationDisclosure, evaluationDisclosureSection } from './evaluation-disclosure';
 import { benchEvidenceUpload } from './evidence-upload';
 import { benchFairDecisions, fairDecisionsSection } from './fair-decisions';
 import { benchMemory, memoryTable } from './memory';
@@ -27,6 +28,7 @@ const MEMORY_SECONDS = Number(process.env.BENCH_MEMORY_SECONDS ?? 30);
 /** Requests in the database for each run of the list benchmark: the list must answer as fast at the largest as at the smallest. */
 const LIST_SCALES = (process.env.BENCH_LIST_SCALES ?? '100,100000').split(',').map(Number);
 const LISTS = Number(process.env.BENCH_LISTS ?? 2000);
+const EVALUATION_REQUESTS = Number(process.env.BENCH_EVALUATION_REQUESTS ?? 100_000);
 
 const ms = (n: number) => `${n.toFixed(1)} ms`;
 const rate = (n: number) => n.toFixed(0);
@@ -59,6 +61,8 @@ async function main(): Promise<void> {
   const loadNow = () => `load average (1, 5, 15 minutes) as it started: ${loadavg().map((l) => l.toFixed(1)).join(', ')}`;
   let lists;
   let listLoad = '';
+  let evaluation;
+  let evaluationLoad = '';
   try {
     log(`decisions over HTTP: ${DECISION_REQUESTS} requests × 3 decisions, 100 clients`);
     decisions = await benchDecisions(server.url, DECISION_REQUESTS);
@@ -77,6 +81,9 @@ async function main(): Promise<void> {
     log(`memory under ${MEMORY_SECONDS} s of 100 list and upload clients`);
     memoryLoad = loadNow();
     memory = await benchMemory(server.url, MEMORY_SECONDS);
+    log(`dashboard figures and a disclosure bundle over ${EVALUATION_REQUESTS} requests`);
+    evaluationLoad = `Load average (1, 5, 15 minutes) as it started: ${loadavg().map((l) => l.toFixed(1)).join(', ')}.`;
+    evaluation = await benchEvaluationDisclosure(server.url, EVALUATION_REQUESTS, log);
   } finally {
     await stopPostgres(server);
   }
@@ -180,6 +187,7 @@ ${memoryTable(memory)}
 
 - Existing database: goal under 3 s: ${verdict(startup.existingDatabase < 3)}.
 
+${evaluationDisclosureSection(evaluation, evaluationLoad)}
 ## Evidence upload to SharePoint (issue 5)
 
 ${(upload.bytes / 2 ** 20).toFixed(0)} MiB through the SharePoint adapter (upload session, ${(upload.chunkSize / 2 ** 20).toFixed(0)} MiB ranges)

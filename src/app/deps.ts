@@ -1,5 +1,6 @@
 import type { ReminderSettings } from '../domain/reminders';
 import type { RetentionSettings } from '../domain/retention';
+import type { Platform } from '../domain/pilot';
 import type { ProtocolSettings } from '../domain/protocol';
 import type { WorkflowSettings } from '../domain/workflow';
 import type { Clock, Directory, EvidenceStore, Store } from './ports';
@@ -7,6 +8,8 @@ import type { Clock, Directory, EvidenceStore, Store } from './ports';
 export interface AppSettings {
   workflow: WorkflowSettings;
   protocol: ProtocolSettings;
+  /** The platforms in scope until the pilot settings are first saved (PILOT_PLATFORMS); Facebook when absent. */
+  pilotPlatforms?: readonly Platform[];
   /** Largest evidence file accepted, in bytes. */
   maxEvidenceBytes: number;
   /** When reminders (and the six-month follow-up) fall due; the defaults when absent. */

@@ -333,7 +333,6 @@ export interface DirectorySyncLog {
 /** Settings an administrator keeps, each recorded with who changed it. */
 export interface SettingsRepository {
   accessWorkerRegisterLimit(): Promise<number>;
-  setAccessWorkerRegisterLimit(limit: number, by: string, at: Date): Promise<void>;
 }
 
 export interface SurveyRepository {

@@ -16,6 +16,34 @@ export const PLATFORM_LABELS: Record<Platform, string> = {
   linkedin: 'LinkedIn',
 };
 
+/** The host names of each platform: a link to one of them, or to a subdomain of one, is on that platform. */
+export const PLATFORM_HOSTS: Record<Platform, readonly string[]> = {
+  facebook: ['facebook.com', 'fb.com', 'fb.me'],
+  instagram: ['instagram.com', 'instagr.am'],
+  x: ['x.com', 'twitter.com'],
+  tiktok: ['tiktok.com'],
+  snapchat: ['snapchat.com'],
+  linkedin: ['linkedin.com', 'lnkd.in'],
+};
+
+/** The platform a name or host name stands for: `facebook`, or one of its hosts such as `fb.com`; null if none. */
+export function platformNamed(name: string): Platform | null {
+  const n = name.trim().toLowerCase();
+  const found = PLATFORMS.find((p) => p === n || PLATFORM_HOSTS[p].includes(n));
+  return found ?? null;
+}
+
+/** Whether a link is on one of the platforms in scope. */
+export function onPlatforms(link: string, platforms: readonly Platform[]): boolean {
+  let host: string;
+  try {
+    host = new URL(link).hostname.toLowerCase();
+  } catch {
+    return false;
+  }
+  return platforms.some((p) => PLATFORM_HOSTS[p].some((h) => host === h || host.endsWith(`.${h}`)));
+}
+
 export const pilotSettingsSchema = z.object({
   startDate: z.iso.date({ error: 'Enter the pilot’s start date as a real date (YYYY-MM-DD).' }),
   lengthMonths: z.number({ error: 'Enter the pilot’s length in months.' }).int().min(1, { error: 'The pilot lasts at least one month.' }).max(60, { error: 'The pilot lasts at most 60 months.' }),
@@ -28,8 +56,14 @@ export const pilotSettingsSchema = z.object({
 export type PilotSettings = z.output<typeof pilotSettingsSchema>;
 
 /** The protocol's pilot: Facebook only, six months, six access workers. */
-export function defaultPilotSettings(today: string): PilotSettings {
-  return { startDate: today, lengthMonths: 6, platforms: ['facebook'], registerSize: 6 };
+export const DEFAULT_PILOT_PLATFORMS: readonly Platform[] = ['facebook'];
+
+/**
+ * The settings before an administrator first saves them. `platforms` is the seed from configuration
+ * (PILOT_PLATFORMS); once saved, the stored settings alone say which platforms are in scope.
+ */
+export function defaultPilotSettings(today: string, platforms: readonly Platform[] = DEFAULT_PILOT_PLATFORMS): PilotSettings {
+  return { startDate: today, lengthMonths: 6, platforms: [...platforms], registerSize: 6 };
 }
 
 export function pilotEndDate(settings: PilotSettings): string {

@@ -7,6 +7,7 @@
 import { addDays, formatDate, formatDateTime, londonDate } from './dates';
 import { AppError, type ErrorCode } from './errors';
 import type { Feedback, FeedbackAnswers } from './forms';
+import { onPlatforms, PLATFORM_HOSTS, PLATFORM_LABELS, type Platform } from './pilot';
 import type { InvestigationRequest } from './request';
 
 export const PROTOCOL_RULES = {
@@ -30,12 +31,10 @@ export function ruleError(rule: ProtocolRule, code: ErrorCode, message: string, 
 export interface ProtocolSettings {
   /** Days a one-off check may search, counted from its first session. */
   oneOffReviewDays: number;
-  /** Host names in the pilot's scope; a link to a host ending in one of these is in scope. */
-  platforms: string[];
   /** Days after sharing from which the six-month follow-up is accepted. */
   followUpDays: number;
 }
-export const DEFAULT_PROTOCOL_SETTINGS: ProtocolSettings = { oneOffReviewDays: 7, platforms: ['facebook.com', 'fb.com', 'fb.me'], followUpDays: 182 };
+export const DEFAULT_PROTOCOL_SETTINGS: ProtocolSettings = { oneOffReviewDays: 7, followUpDays: 182 };
 
 /** When a one-off check stops being searchable, once its first session has started. */
 export function oneOffWindowClosesAt(request: InvestigationRequest, settings: ProtocolSettings): string | null {
@@ -98,21 +97,12 @@ export function assertSessionMayStart(request: InvestigationRequest, sessionStar
   }
 }
 
-/** Whether a link is on a platform in the pilot's scope. */
-export function onPilotPlatform(link: string, settings: ProtocolSettings): boolean {
-  let host: string;
-  try {
-    host = new URL(link).hostname.toLowerCase();
-  } catch {
-    return false;
-  }
-  return settings.platforms.some((p) => host === p || host.endsWith(`.${p}`));
-}
-
-export function assertPilotPlatform(link: string | undefined, field: string, settings: ProtocolSettings): void {
-  if (link === undefined || onPilotPlatform(link, settings)) return;
-  throw ruleError('pilot_platforms', 'validation', `The pilot covers ${settings.platforms.join(', ')} only: this link is outside it.`, {
-    [field]: `Outside the pilot’s platforms (${settings.platforms.join(', ')}).`,
+/** A link must be on a platform in the pilot's scope: the pilot settings' platforms. */
+export function assertPilotPlatform(link: string | undefined, field: string, platforms: readonly Platform[]): void {
+  if (link === undefined || onPlatforms(link, platforms)) return;
+  const scope = platforms.map((p) => `${PLATFORM_LABELS[p]}: ${PLATFORM_HOSTS[p].join(', ')}`).join('; ');
+  throw ruleError('pilot_platforms', 'validation', `The pilot covers ${scope} only: this link is outside it.`, {
+    [field]: `Outside the pilot’s platforms (${scope}).`,
   });
 }
 

@@ -186,7 +186,7 @@ export async function buildServer(config: ServerConfig, options: BuildOptions = 
     directory,
     evidence,
     clock: options.clock ?? systemClock,
-    settings: { workflow: { authorisationValidDays: config.authorisationValidDays }, protocol: config.protocol, maxEvidenceBytes: config.maxEvidenceBytes, reminders: config.reminders, retention: config.retention },
+    settings: { workflow: { authorisationValidDays: config.authorisationValidDays }, protocol: config.protocol, pilotPlatforms: config.pilotPlatforms, maxEvidenceBytes: config.maxEvidenceBytes, reminders: config.reminders, retention: config.retention },
   };
   const localTokens = config.localSignIn ? createLocalTokens(await loadLocalSigningKey(config.dataDir)) : undefined;
   if (config.localSignIn) {

@@ -4,6 +4,7 @@
  */
 import path from 'node:path';
 import { z } from 'zod';
+import { platformNamed, PLATFORMS, type Platform } from '../domain/pilot';
 import type { ProtocolSettings } from '../domain/protocol';
 import type { ReminderSettings } from '../domain/reminders';
 import { DEFAULT_LAWFUL_BASIS, parseRetentionSchedule, type RetentionSettings } from '../domain/retention';
@@ -65,10 +66,23 @@ const envSchema = z.object({
   RATE_LIMIT_ADDRESS_PER_MINUTE: z.coerce.number().int().min(1).max(1_000_000).default(3000),
   AUTHORISATION_VALID_DAYS: z.coerce.number().int().min(1).max(365).default(28),
   ONE_OFF_REVIEW_DAYS: z.coerce.number().int().min(1).max(90).default(7),
+  /**
+   * Only the seed of the pilot settings' platforms, used until an administrator first saves them
+   * (docs/deploy.md): platform names, or host names of a platform (facebook.com stands for facebook).
+   */
   PILOT_PLATFORMS: z
     .string()
-    .regex(/^[a-z0-9.-]+(,[a-z0-9.-]+)*$/i, { error: 'List host names separated by commas, e.g. facebook.com,fb.com' })
-    .default('facebook.com,fb.com,fb.me'),
+    .default('facebook')
+    .transform((text, ctx) => {
+      const names = text.split(',').map((n) => n.trim()).filter(Boolean);
+      const platforms = names.map((n) => platformNamed(n));
+      const unknown = names.filter((_, i) => platforms[i] === null);
+      if (names.length === 0 || unknown.length > 0) {
+        ctx.addIssue({ code: 'custom', message: `List platforms separated by commas, from ${PLATFORMS.join(', ')}${unknown.length ? ` (not known: ${unknown.join(', ')})` : ''}` });
+        return z.NEVER;
+      }
+      return [...new Set(platforms.filter((p): p is Platform => p !== null))];
+    }),
   /** Months kept after closure, by how the request closed: shared=72,declined=24,refused=24,cancelled=24,expired=24. */
   RETENTION_SCHEDULE: z
     .string()
@@ -132,6 +146,8 @@ export interface ServerConfig {
   rateLimit: { perPersonPerMinute: number; perAddressPerMinute: number };
   authorisationValidDays: number;
   protocol: ProtocolSettings;
+  /** The seed of the pilot settings' platforms (PILOT_PLATFORMS); the stored pilot settings decide once saved. */
+  pilotPlatforms: Platform[];
   reminders: ReminderSettings;
   /** The retention schedule (counted from closure) and the lawful basis shown on each request (docs/retention.md). */
   retention: RetentionSettings;
@@ -274,7 +290,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): ServerConfig {
     outboxConcurrency: e.OUTBOX_CONCURRENCY,
     rateLimit: { perPersonPerMinute: e.RATE_LIMIT_PERSON_PER_MINUTE, perAddressPerMinute: e.RATE_LIMIT_ADDRESS_PER_MINUTE },
     authorisationValidDays: e.AUTHORISATION_VALID_DAYS,
-    protocol: { oneOffReviewDays: e.ONE_OFF_REVIEW_DAYS, platforms: e.PILOT_PLATFORMS.toLowerCase().split(','), followUpDays: e.REMINDER_FOLLOW_UP_DAYS },
+    protocol: { oneOffReviewDays: e.ONE_OFF_REVIEW_DAYS, followUpDays: e.REMINDER_FOLLOW_UP_DAYS },
+    pilotPlatforms: e.PILOT_PLATFORMS,
     reminders: {
       decisionWorkingDays: e.REMINDER_DECISION_WORKING_DAYS,
       feedbackDays: e.REMINDER_FEEDBACK_DAYS,

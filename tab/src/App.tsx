@@ -17,6 +17,7 @@ const FeedbackPage = lazy(() => import('./pages/FeedbackPage'));
 const AdminPage = lazy(() => import('./pages/AdminPage'));
 const EvaluationPage = lazy(() => import('./pages/EvaluationPage'));
 const DeputyPage = lazy(() => import('./pages/DeputyPage'));
+const RetentionPage = lazy(() => import('./pages/RetentionPage'));
 
 const useStyles = makeStyles({
   header: {
@@ -87,6 +88,7 @@ function Shell({ hostKind, deepLinkRequestId, signOut }: AppProps) {
           {me.data.roles.includes('team_manager') && <Link to="/deputy">Deputy</Link>}
           {me.data.roles.includes('administrator') && <Link to="/admin">Administration</Link>}
           {(me.data.roles.includes('service_manager') || me.data.roles.includes('service_director')) && <Link to="/evaluation">Pilot evaluation</Link>}
+          {(me.data.roles.includes('service_manager') || me.data.roles.includes('service_director')) && <Link to="/retention">Retention</Link>}
         </nav>
         <div className={styles.who}>
           <span>{me.data.displayName}</span>
@@ -142,6 +144,8 @@ function Page() {
       return <EvaluationPage />;
     case 'deputy':
       return <DeputyPage />;
+    case 'retention':
+      return <RetentionPage />;
     case 'not-found':
       return (
         <>

@@ -69,6 +69,7 @@ export type Route =
   | { page: 'feedback'; id: string }
   | { page: 'admin' }
   | { page: 'evaluation' }
+  | { page: 'retention' }
   | { page: 'deputy' }
   | { page: 'not-found' };
 
@@ -77,6 +78,7 @@ export function matchRoute(path: string, search: string): Route {
   if (parts.length === 0) return { page: 'requests' };
   if (parts[0] === 'admin' && parts.length === 1) return { page: 'admin' };
   if (parts[0] === 'evaluation' && parts.length === 1) return { page: 'evaluation' };
+  if (parts[0] === 'retention' && parts.length === 1) return { page: 'retention' };
   if (parts[0] === 'deputy' && parts.length === 1) return { page: 'deputy' };
   if (parts[0] === 'new' && parts.length === 1) {
     const q = new URLSearchParams(search);

@@ -1,6 +1,8 @@
 /** An administrator sets how many access workers the register may hold (six in the pilot). */
 import { z } from 'zod';
+import { londonDate } from '../../domain/dates';
 import { parseForm } from '../../domain/forms';
+import { currentPilotSettings } from '../pilot/pilot-settings';
 import { assertMay } from '../gate';
 import type { AppDeps } from '../deps';
 import type { Caller } from '../ports';
@@ -15,8 +17,9 @@ export async function setRegisterLimit(deps: AppDeps, caller: Caller, body: unkn
   const { limit } = parseForm(bodySchema, body ?? {});
   const now = deps.clock.now();
   return deps.store.transaction(async (uow) => {
-    const before = await uow.settings.accessWorkerRegisterLimit();
-    await uow.settings.setAccessWorkerRegisterLimit(limit, caller.person.id, now);
+    const current = await currentPilotSettings(deps, uow, londonDate(now));
+    const before = current.registerSize;
+    await uow.pilotSettings.put({ ...current, registerSize: limit }, now.toISOString(), caller.person.id);
     await uow.audit.append({
       at: now.toISOString(),
       actorId: caller.person.id,

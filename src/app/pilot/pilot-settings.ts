@@ -1,17 +1,27 @@
 /** The pilot settings: read by anyone signed in, changed by an administrator, every change audited. */
 import { londonDate } from '../../domain/dates';
 import { parseForm } from '../../domain/forms';
-import { defaultPilotSettings, pilotEndDate, pilotSettingsSchema, type PilotSettings } from '../../domain/pilot';
+import { defaultPilotSettings, pilotEndDate, pilotSettingsSchema, type PilotSettings, type Platform } from '../../domain/pilot';
 import type { AppDeps } from '../deps';
 import type { Caller, UnitOfWork } from '../ports';
 import { assertMay } from '../gate';
 
-export async function currentPilotSettings(uow: UnitOfWork, today: string): Promise<PilotSettings> {
-  return (await uow.pilotSettings.get()) ?? defaultPilotSettings(today);
+/**
+ * The settings in force: the stored ones, or until an administrator first saves them the defaults
+ * with the platforms configured as the seed (PILOT_PLATFORMS). The stored settings are the one
+ * source of truth for the platforms in scope.
+ */
+export async function currentPilotSettings(deps: Pick<AppDeps, 'settings'>, uow: UnitOfWork, today: string): Promise<PilotSettings> {
+  return (await uow.pilotSettings.get()) ?? defaultPilotSettings(today, deps.settings.pilotPlatforms);
+}
+
+/** The platforms links must be on: the pilot settings'. */
+export async function platformsInScope(deps: AppDeps): Promise<readonly Platform[]> {
+  return (await currentPilotSettings(deps, deps.store.read, londonDate(deps.clock.now()))).platforms;
 }
 
 export async function getPilotSettings(deps: AppDeps, _caller: Caller) {
-  const settings = await currentPilotSettings(deps.store.read, londonDate(deps.clock.now()));
+  const settings = await currentPilotSettings(deps, deps.store.read, londonDate(deps.clock.now()));
   return { ...settings, endDate: pilotEndDate(settings) };
 }
 

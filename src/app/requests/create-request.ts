@@ -2,7 +2,9 @@ import { randomUUID } from 'node:crypto';
 import { draftRequestSchema, parseForm, type DraftRequestForm } from '../../domain/forms';
 import { newDraft, type StoredForm } from '../../domain/request';
 import type { AppDeps } from '../deps';
-import { assertAdultSubjects, assertPilotPlatform, type ProtocolSettings } from '../../domain/protocol';
+import type { Platform } from '../../domain/pilot';
+import { assertAdultSubjects, assertPilotPlatform } from '../../domain/protocol';
+import { platformsInScope } from '../pilot/pilot-settings';
 import { personGate, throughGate } from '../gate';
 import type { Caller } from '../ports';
 import { auditEvent } from './shared';
@@ -14,16 +16,16 @@ export function withSubjectIds(form: DraftRequestForm, known: Set<string> = new 
 }
 
 /** The pilot's scope: the people to check are adults, and their known profiles are on the platforms in scope. */
-export function assertPilotScope(form: DraftRequestForm, settings: ProtocolSettings): void {
+export function assertPilotScope(form: DraftRequestForm, platforms: readonly Platform[]): void {
   assertAdultSubjects(form);
-  form.subjects.forEach((s, i) => assertPilotPlatform(s.profileUrl, `subjects.${i}.profileUrl`, settings));
+  form.subjects.forEach((s, i) => assertPilotPlatform(s.profileUrl, `subjects.${i}.profileUrl`, platforms));
 }
 
 export async function createRequest(deps: AppDeps, caller: Caller, input: unknown) {
   return personGate(deps, caller, 'raise-request', async () => {
     // A draft may be saved with answers still missing: submitting it checks it is complete.
     const form = parseForm(draftRequestSchema, input);
-    assertPilotScope(form, deps.settings.protocol);
+    assertPilotScope(form, await platformsInScope(deps));
     const now = deps.clock.now();
     const at = now.toISOString();
     const linkedFrom = form.linkedFromRequestId;

@@ -12,6 +12,7 @@ import type { AppDeps } from '../deps';
 import { throughGate, UUID, type RequestGate } from '../gate';
 import type { Caller, EvidenceItem, UnitOfWork } from '../ports';
 import { assertPilotPlatform } from '../../domain/protocol';
+import { platformsInScope } from '../pilot/pilot-settings';
 import { auditEvent } from './shared';
 
 export interface EvidenceFile {
@@ -47,7 +48,7 @@ async function assertMayRecord(uow: UnitOfWork, request: InvestigationRequest, s
 export async function checkEvidenceUpload(deps: AppDeps, caller: Caller, requestId: string, metadataInput: unknown) {
   const metadata = parseMetadata(metadataInput);
   return throughGate(deps, caller, 'record-evidence', requestId, async (gate) => {
-    assertPilotPlatform(metadata.sourceUrl, 'metadata.sourceUrl', deps.settings.protocol);
+    assertPilotPlatform(metadata.sourceUrl, 'metadata.sourceUrl', await platformsInScope(deps));
     const { request } = await gate.load(deps.store.read);
     await assertMayRecord(deps.store.read, request, metadata.subjectId);
     if (metadata.correctsEvidenceId) {

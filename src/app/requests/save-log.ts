@@ -10,14 +10,16 @@ import type { AppDeps } from '../deps';
 import { throughGate } from '../gate';
 import type { Caller } from '../ports';
 import { assertPilotPlatform } from '../../domain/protocol';
+import { platformsInScope } from '../pilot/pilot-settings';
 import { auditEvent } from './shared';
 import { toView } from './view';
 
 export async function saveLog(deps: AppDeps, caller: Caller, requestId: string, input: unknown) {
   const log = parseForm(investigationLogSchema, input);
   const now = deps.clock.now();
-  const saved = await throughGate(deps, caller, 'write-log', requestId, (gate) => {
-    log.findings.forEach((f, i) => assertPilotPlatform(f.profileUrl, `findings.${i}.profileUrl`, deps.settings.protocol));
+  const saved = await throughGate(deps, caller, 'write-log', requestId, async (gate) => {
+    const platforms = await platformsInScope(deps);
+    log.findings.forEach((f, i) => assertPilotPlatform(f.profileUrl, `findings.${i}.profileUrl`, platforms));
     return deps.store.transaction(async (uow) => {
       const { request, part } = await gate.load(uow, { lock: true });
       let next: InvestigationLog;

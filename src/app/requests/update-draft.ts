@@ -4,6 +4,7 @@ import { z } from 'zod';
 import type { AppDeps } from '../deps';
 import { throughGate } from '../gate';
 import type { Caller } from '../ports';
+import { platformsInScope } from '../pilot/pilot-settings';
 import { assertPilotScope, withSubjectIds } from './create-request';
 import { assertVersion, auditEvent } from './shared';
 import { toView } from './view';
@@ -15,8 +16,8 @@ export async function updateDraft(deps: AppDeps, caller: Caller, requestId: stri
   const { version } = parseForm(versionField, input);
   const form = parseForm(draftRequestSchema, input);
   const now = deps.clock.now();
-  const updated = await throughGate(deps, caller, 'edit-draft', requestId, (gate) => {
-    assertPilotScope(form, deps.settings.protocol);
+  const updated = await throughGate(deps, caller, 'edit-draft', requestId, async (gate) => {
+    assertPilotScope(form, await platformsInScope(deps));
     return deps.store.transaction(async (uow) => {
       const { request } = await gate.load(uow, { lock: true });
       assertVersion(request, version);

@@ -1,9 +1,9 @@
 /**
  * Administration: the people and their roles as the last directory sync left them (read only; roles
- * are changed in the Entra ID groups), the access worker register (editable), the sync itself, and
- * the notifications and uploads that failed, with retry.
+ * are changed in the Entra ID groups), the access worker register (editable), the pilot settings,
+ * the sync itself, and the notifications and uploads that failed, with retry.
  */
-import { useState } from 'react';
+import { useEffect, useState } from 'react';
 import {
   Button,
   Field,
@@ -22,6 +22,7 @@ import { formatDate, formatDateTime } from '../../../src/domain/dates';
 import { errorMessage, useApi } from '../api';
 import { ErrorState, Loading, Notice, PageHeading, SectionHeading, useLoad } from '../components/common';
 import { FailedWork } from '../components/FailedWork';
+import { PilotSettingsForm } from '../components/PilotSettingsForm';
 import { UkDateInput } from '../components/UkDateInput';
 
 interface SyncRun {
@@ -124,6 +125,11 @@ export default function AdminPage() {
         {register.status === 'ready' && <Register view={register.data} onSaved={register.set} />}
       </section>
 
+      <section className={styles.section} aria-labelledby="pilot-heading">
+        <SectionHeading id="pilot-heading">Pilot settings</SectionHeading>
+        <PilotSettingsForm onSaved={register.reload} />
+      </section>
+
       <FailedWork />
 
       <section className={styles.section} aria-labelledby="people-heading">
@@ -200,6 +206,8 @@ function Register({ view, onSaved }: { view: RegisterView; onSaved(view: Registe
   const styles = useStyles();
   const api = useApi();
   const [limit, setLimit] = useState(String(view.limit));
+  // The pilot settings form changes the same limit: show what is now saved.
+  useEffect(() => setLimit(String(view.limit)), [view.limit]);
   const [message, setMessage] = useState<{ ok: boolean; text: string } | null>(null);
 
   const save = async (call: () => Promise<RegisterView>, done: string) => {

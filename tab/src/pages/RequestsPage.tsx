@@ -14,6 +14,7 @@ import { useSession } from '../session';
 import type { RequestPage } from '../types';
 import { age, NEXT_STEP } from '../format';
 import { EmptyState, ErrorState, Loading, PageHeading, useLoad } from '../components/common';
+import { SurveyPrompt } from '../components/SurveyPrompt';
 import { StateBadge } from '../components/StateBadge';
 
 const useStyles = makeStyles({
@@ -128,6 +129,7 @@ function RequestList({ landing }: { landing: View }) {
   return (
     <>
       <PageHeading>Requests</PageHeading>
+      <SurveyPrompt />
       <TabList className={styles.tabs} selectedValue={view} onTabSelect={(_, d) => setView(d.value as View)} aria-label="Which requests">
         <Tab value="mine">My requests</Tab>
         <Tab value="waiting">{waitingCount === null ? 'Waiting for me' : `Waiting for me (${waitingCount})`}</Tab>

@@ -1,6 +1,8 @@
 /** Pilot settings: changed by an administrator only, audited, and the register size enforced. */
 import { BACKENDS } from '../../support/databases';
 import { startApi, type ApiHarness } from '../../support/api-server';
+import { loadConfig } from '../../../src/server/config';
+import { requestBody } from '../api/helpers';
 
 describe.each(BACKENDS)('pilot settings on %s', (backend) => {
   let api: ApiHarness;
@@ -28,4 +30,31 @@ describe.each(BACKENDS)('pilot settings on %s', (backend) => {
     const audit = await api.server.store.db.selectFrom('audit_entries').select(['action', 'actor_id']).where('action', '=', 'update_pilot_settings').execute();
     expect(audit).toEqual([{ action: 'update_pilot_settings', actor_id: 'nina.shaw' }]);
   });
+
+  test('the platforms in scope have one source: PILOT_PLATFORMS only seeds them until an administrator saves the pilot settings', async () => {
+    const seeded = await startApi(backend, { clock: { now: () => now }, env: { PILOT_PLATFORMS: 'instagram.com,x' } });
+    try {
+      const t = await seeded.tokens('nina.shaw', 'amelia.hart');
+      const draft = (profileUrl: string) => seeded.call('POST', '/api/requests', { token: t['amelia.hart'], body: requestBody({ subjects: [{ kind: 'service_user', name: 'Jane Doe', profileUrl }] }) });
+      expect((await seeded.call('GET', '/api/pilot/settings', { token: t['amelia.hart'] })).body).toMatchObject({ platforms: ['instagram', 'x'] });
+      expect((await draft('https://www.instagram.com/jane.doe')).status).toBe(201);
+      expect((await draft('https://www.facebook.com/jane.doe')).body.error).toMatchObject({ rule: 'pilot_platforms' });
+
+      await seeded.call('PUT', '/api/pilot/settings', { token: t['nina.shaw'], body: { startDate: '2026-09-01', lengthMonths: 6, platforms: ['facebook'], registerSize: 6 } });
+      expect((await draft('https://www.facebook.com/jane.doe')).status).toBe(201);
+      expect((await draft('https://www.instagram.com/jane.doe')).body.error).toMatchObject({ rule: 'pilot_platforms', fields: { 'subjects.0.profileUrl': 'Outside the pilot’s platforms (Facebook: facebook.com, fb.com, fb.me).' } });
+      // Changing the register's limit keeps the saved platforms.
+      await seeded.call('PUT', '/api/admin/register/limit', { token: t['nina.shaw'], body: { limit: 5 } });
+      expect((await seeded.call('GET', '/api/pilot/settings', { token: t['amelia.hart'] })).body).toMatchObject({ platforms: ['facebook'], registerSize: 5 });
+    } finally {
+      await seeded.close();
+    }
+  });
+});
+
+test('PILOT_PLATFORMS takes platform names or their host names, and refuses others by name', () => {
+  expect(loadConfig({ DATA_DIR: ':memory:' }).pilotPlatforms).toEqual(['facebook']);
+  expect(loadConfig({ DATA_DIR: ':memory:', PILOT_PLATFORMS: 'facebook.com,fb.com,fb.me' }).pilotPlatforms).toEqual(['facebook']);
+  expect(loadConfig({ DATA_DIR: ':memory:', PILOT_PLATFORMS: 'Instagram, tiktok.com' }).pilotPlatforms).toEqual(['instagram', 'tiktok']);
+  expect(() => loadConfig({ DATA_DIR: ':memory:', PILOT_PLATFORMS: 'myspace.com' })).toThrow(/PILOT_PLATFORMS.*not known: myspace\.com/s);
 });

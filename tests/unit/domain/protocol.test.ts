@@ -185,13 +185,15 @@ describe('the pilot’s scope', () => {
     ['https://facebook.com.example.net/jane', false],
     ['https://notfacebook.com/jane', false],
   ])('%s in scope: %s', (link, inScope) => {
-    const run = () => assertPilotPlatform(link, 'subjects.0.profileUrl', settings);
+    const run = () => assertPilotPlatform(link, 'subjects.0.profileUrl', ['facebook']);
     if (inScope) expect(run).not.toThrow();
     else expect(refusal(run)).toMatchObject({ code: 'validation', rule: 'pilot_platforms', fields: { 'subjects.0.profileUrl': expect.any(String) } });
   });
 
-  test('the platforms are configurable', () => {
-    expect(() => assertPilotPlatform('https://www.instagram.com/jane', 'f', { ...settings, platforms: ['instagram.com'] })).not.toThrow();
+  test('the platforms in scope are the pilot settings’ platforms, each with its hosts', () => {
+    expect(() => assertPilotPlatform('https://www.instagram.com/jane', 'f', ['instagram'])).not.toThrow();
+    expect(() => assertPilotPlatform('https://twitter.com/jane', 'f', ['facebook', 'x'])).not.toThrow();
+    expect(refusal(() => assertPilotPlatform('https://www.facebook.com/jane', 'f', ['instagram'])).fields).toEqual({ f: 'Outside the pilot’s platforms (Instagram: instagram.com, instagr.am).' });
   });
 
   test('a child of the case is not a person to check; an adult of the same name with another date of birth is', () => {

@@ -2,7 +2,7 @@
  * Autosave for the request form: once typing pauses the draft is saved on the server, answers
  * still missing and all (created, then updated with its version), so it can be picked up from
  * "My requests" anywhere. An answer still being typed (a half date or link) waits for the next
- * save. Saves run one after another, so two never race.
+ * save. Saves run one after another, so two never race, and leaving the form saves what is left.
  */
 import { useEffect, useRef, useState } from 'react';
 import { ApiError, errorMessage, useApi } from './api';
@@ -35,6 +35,10 @@ export function useDraftAutosave(draft: RequestDraft, initial: { id: string | nu
     json: JSON.stringify(draftSaveBody(draft).body),
   });
   const pendingSave = useRef<Promise<void> | null>(null);
+  const latest = useRef(draft);
+  latest.current = draft;
+  const mounted = useRef(true);
+  const discarded = useRef(false);
 
   const saveToServer = (current: RequestDraft, force = false): Promise<void> => {
     const { body, held } = draftSaveBody(current);
@@ -46,7 +50,7 @@ export function useDraftAutosave(draft: RequestDraft, initial: { id: string | nu
         const result = saved.current.id
           ? await api.send<ApiRequest>('PUT', `/api/requests/${encodeURIComponent(saved.current.id)}`, { ...body, version: saved.current.version })
           : await api.send<ApiRequest>('POST', '/api/requests', body);
-        if (!saved.current.id) {
+        if (!saved.current.id && mounted.current) {
           // The address now names the saved draft, so a reload reopens it.
           window.history.replaceState(null, '', `/requests/${encodeURIComponent(result.id)}/edit${window.location.search}`);
         }
@@ -72,6 +76,17 @@ export function useDraftAutosave(draft: RequestDraft, initial: { id: string | nu
     // saveToServer reads only refs, so the draft is the real input.
   }, [draft]);
 
+  // Leaving the form before typing pauses (the person goes straight to another page) still saves
+  // what was typed last; the address is left alone, as it is another page's by then.
+  useEffect(() => {
+    mounted.current = true;
+    return () => {
+      mounted.current = false;
+      if (!discarded.current) saveToServer(latest.current).catch(() => undefined);
+    };
+    // Runs once, on leaving; saveToServer and the draft are read through refs.
+  }, []);
+
   const saveNow = async (current: RequestDraft) => {
     await saveToServer(current, true);
     const { id, version } = saved.current;
@@ -80,11 +95,18 @@ export function useDraftAutosave(draft: RequestDraft, initial: { id: string | nu
   };
 
   const discard = async () => {
-    // A save under way may be creating the draft: let it finish, then delete what it made.
-    await (pendingSave.current ?? Promise.resolve()).catch(() => undefined);
-    const { id, version, reference } = saved.current;
-    if (id) await api.send<void>('DELETE', `/api/requests/${encodeURIComponent(id)}${version ? `?version=${version}` : ''}`);
-    return reference;
+    discarded.current = true;
+    try {
+      // A save under way may be creating the draft: let it finish, then delete what it made.
+      await (pendingSave.current ?? Promise.resolve()).catch(() => undefined);
+      const { id, version, reference } = saved.current;
+      if (id) await api.send<void>('DELETE', `/api/requests/${encodeURIComponent(id)}${version ? `?version=${version}` : ''}`);
+      return reference;
+    } catch (error) {
+      // Not discarded after all: the form stays, and leaving it saves it as before.
+      discarded.current = false;
+      throw error;
+    }
   };
 
   return { save, serverErrors, reference: saved.current.reference, saveNow, discard };

@@ -60,12 +60,12 @@ export async function dropPostgresTemplate(name: string): Promise<void> {
 /**
  * A new database with no rows: a PGlite directory, or a database created on the test server. It
  * is a copy of global-setup's migrated template when there is one (opening it then finds every
- * migration run), or empty.
+ * migration run), or empty when there is none or the test asks for `empty` (to test migrating).
  */
-export async function freshDatabase(backend: BackendName): Promise<TestDatabase> {
+export async function freshDatabase(backend: BackendName, options: { empty?: boolean } = {}): Promise<TestDatabase> {
   if (backend === 'PGlite') {
     const dataDir = mkdtempSync(join(tmpdir(), 'smc-pglite-'));
-    const template = process.env[PGLITE_TEMPLATE_ENV];
+    const template = options.empty ? undefined : process.env[PGLITE_TEMPLATE_ENV];
     if (template && existsSync(join(template, 'pglite'))) cpSync(join(template, 'pglite'), join(dataDir, 'pglite'), { recursive: true });
     return {
       backend,
@@ -75,7 +75,7 @@ export async function freshDatabase(backend: BackendName): Promise<TestDatabase>
     };
   }
   const name = `smc_test_${randomBytes(6).toString('hex')}`;
-  const template = process.env[POSTGRES_TEMPLATE_ENV];
+  const template = options.empty ? undefined : process.env[POSTGRES_TEMPLATE_ENV];
   await onServer((client) => client.query(template ? `CREATE DATABASE ${name} TEMPLATE ${template}` : `CREATE DATABASE ${name}`));
   const url = new URL(serverUrl());
   url.pathname = `/${name}`;

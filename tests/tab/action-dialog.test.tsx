@@ -1,17 +1,13 @@
 /** @jest-environment jsdom */
 /** Action dialogs: reasons required where the protocol says so, scope and review dates for authorisation. */
 import { useState } from 'react';
-import { act, render, screen, waitFor, within } from '@testing-library/react';
-import userEvent from '@testing-library/user-event';
-import { FluentProvider, teamsLightTheme } from '@fluentui/react-components';
-import { ApiContext, type Api } from '../../tab/src/api';
+import { act, screen, waitFor, within } from '@testing-library/react';
 import { ActionDialog } from '../../tab/src/components/ActionDialog';
 import type { ApiRequest, PersonSummary } from '../../tab/src/types';
 import type { WorkflowAction } from '../../src/domain/states';
+import { apiRequest, renderInTab, stubApi } from './fixtures';
 
-const request: ApiRequest = {
-  id: 'r1',
-  reference: 'SMC-2026-000007',
+const request: ApiRequest = apiRequest({
   state: 'awaiting_service_director',
   version: 3,
   allowedActions: [
@@ -19,37 +15,19 @@ const request: ApiRequest = {
     { action: 'refuse', reasonRequired: true },
     { action: 'return', reasonRequired: true },
   ],
-  abilities: [],
   waitingForMe: true,
-  caseReference: 'CMS-1',
   children: [{ name: 'Riley' }],
-  concernCategories: ['risky_behaviour'],
-  concernDetails: 'x',
-  justification: 'y',
   subjects: [
     { id: 's1', kind: 'service_user', name: 'Jordan Smith' },
     { id: 's2', kind: 'unknown_associate', description: 'Man with a red van' },
   ],
-  period: { from: '2026-08-01', to: '2026-11-01' },
-  monitoring: null,
-  neededBy: '2026-12-01',
-  originatingWorkerId: 'amelia',
-  teamManagerId: 'tom',
-  agreement: null,
-  authorisation: null,
-  accessWorkerId: null,
-  log: null,
-  feedback: null,
-  lastReason: null,
-  createdAt: '2026-11-01T10:00:00Z',
-  updatedAt: '2026-11-01T10:00:00Z',
-};
+});
 
 const workers: PersonSummary[] = [{ id: 'imran', displayName: 'Imran Malik', roles: ['access_worker'] }];
 
 async function setup(action: WorkflowAction, r: ApiRequest = request) {
   const sent: { path: string; body: unknown }[] = [];
-  const api: Api = {
+  const api = stubApi({
     get: async <T,>(path: string) => {
       expect(path).toBe('/api/people?role=access_worker');
       return workers as T;
@@ -58,22 +36,12 @@ async function setup(action: WorkflowAction, r: ApiRequest = request) {
       sent.push({ path, body });
       return { ...r, version: r.version + 1 } as T;
     },
-    upload: () => {
-      throw new Error('not used');
-    },
-    blob: async () => new Blob(),
-  };
+  });
   const done = jest.fn();
-  render(
-    <FluentProvider theme={teamsLightTheme}>
-      <ApiContext.Provider value={api}>
-        <ActionDialog action={action} request={r} onClose={() => undefined} onDone={done} />
-      </ApiContext.Provider>
-    </FluentProvider>,
-  );
+  const { user } = renderInTab(<ActionDialog action={action} request={r} onClose={() => undefined} onDone={done} />, { api });
   // Let the access worker list settle so later updates happen inside act().
   await act(async () => undefined);
-  return { user: userEvent.setup(), sent, done, dialog: screen.getByRole('dialog') };
+  return { user, sent, done, dialog: screen.getByRole('dialog') };
 }
 
 describe('action dialogs', () => {
@@ -125,22 +93,12 @@ describe('action dialogs', () => {
         </>
       );
     }
-    const api: Api = {
+    const api = stubApi({
       get: async <T,>() => workers as T,
       send: async <T,>() => ({ ...request, version: 4 }) as T,
-      upload: () => {
-        throw new Error('not used');
-      },
-      blob: async () => new Blob(),
-    };
-    render(
-      <FluentProvider theme={teamsLightTheme}>
-        <ApiContext.Provider value={api}>
-          <Page />
-        </ApiContext.Provider>
-      </FluentProvider>,
-    );
-    return { user: userEvent.setup(), opener: screen.getByRole('button', { name: 'Refuse…' }) };
+    });
+    const { user } = renderInTab(<Page />, { api });
+    return { user, opener: screen.getByRole('button', { name: 'Refuse…' }) };
   }
 
   it('gives focus back to the button that opened it when it is closed', async () => {

@@ -163,7 +163,7 @@ describe('New Investigation Request form', () => {
     expect((dob as HTMLInputElement).value).toBe('14/03/2017');
     // Saved to the API as YYYY-MM-DD: 14 March, not 3 December.
     const savedDob = () => calls.map((c) => (c.body as { children?: { dateOfBirth?: string }[] } | undefined)?.children?.[0]?.dateOfBirth);
-    await waitFor(() => expect(savedDob()).toContain('2017-03-14'), { timeout: 6000 });
+    await waitFor(() => expect(savedDob()).toContain('2017-03-14'));
 
     for (const typed of ['14/03/17', '31/02/2017', '2017/03/14']) {
       await user.clear(dob);
@@ -198,14 +198,14 @@ describe('New Investigation Request form', () => {
     await new Promise((resolve) => setTimeout(resolve, 1500));
     expect(calls).toEqual([]);
     await user.type(screen.getByLabelText(/Period to look at: from/), '14/03');
-    await waitFor(() => expect(calls.filter((c) => c.method === 'POST' && c.path === '/api/requests')).toHaveLength(1), { timeout: 4000 });
+    await waitFor(() => expect(calls.filter((c) => c.method === 'POST' && c.path === '/api/requests')).toHaveLength(1));
     expect(calls[0]?.body).toMatchObject({ caseReference: 'CMS-7', concernDetails: '', period: { to: '' } });
     expect((calls[0]?.body as { period: { from?: string } }).period.from).toBeUndefined();
     expect(await screen.findByText(/Draft saved .*An answer not yet complete/)).toBeTruthy();
 
     await user.type(screen.getByLabelText(/Period to look at: from/), '/2026');
     const periodFrom = (c: Call) => (c.body as { period?: { from?: string } }).period?.from;
-    await waitFor(() => expect(calls.filter((c) => c.method === 'PUT' && c.path === '/api/requests/req-1').map(periodFrom)).toContain('2026-03-14'), { timeout: 6000 });
+    await waitFor(() => expect(calls.filter((c) => c.method === 'PUT' && c.path === '/api/requests/req-1').map(periodFrom)).toContain('2026-03-14'));
   });
 
   it('saves a complete form as a draft and submits it', async () => {
@@ -214,7 +214,7 @@ describe('New Investigation Request form', () => {
     const { user, calls } = renderForm(draft);
     await user.type(screen.getByLabelText(/Case reference/), 'CMS-9');
 
-    await waitFor(() => expect(calls.filter((c) => c.method === 'POST' && c.path === '/api/requests')).toHaveLength(1), { timeout: 4000 });
+    await waitFor(() => expect(calls.filter((c) => c.method === 'POST' && c.path === '/api/requests')).toHaveLength(1));
     expect(calls[0]?.body).toMatchObject({ caseReference: 'CMS-9', monitoring: null, subjects: [{ kind: 'service_user', name: 'Jordan Smith' }] });
     expect(await screen.findByText(/Draft saved/)).toBeTruthy();
 

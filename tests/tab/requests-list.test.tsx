@@ -4,54 +4,24 @@
  * one state), so a match older than the first page is still listed and "Show more" pages through
  * only what matches; it never filters a loaded page itself.
  */
-import { render, screen, waitFor } from '@testing-library/react';
-import userEvent from '@testing-library/user-event';
-import { FluentProvider, teamsLightTheme } from '@fluentui/react-components';
-import { ApiContext, type Api } from '../../tab/src/api';
+import { screen, waitFor } from '@testing-library/react';
+import type { Api } from '../../tab/src/api';
 import RequestsPage from '../../tab/src/pages/RequestsPage';
-import { SessionContext } from '../../tab/src/session';
 import type { RequestPage } from '../../tab/src/types';
 import { CLOSED_STATES, REQUEST_STATES, type RequestState } from '../../src/domain/states';
+import { apiRequest, renderInTab, stubApi } from './fixtures';
 
 const OPEN = REQUEST_STATES.filter((s) => !CLOSED_STATES.includes(s));
 
 function listed(id: string, state: RequestState): RequestPage['items'][number] {
-  return {
-    id,
-    reference: `SMC-2026-${id}`,
-    state,
-    version: 1,
-    allowedActions: [],
-    abilities: [],
-    waitingForMe: false,
-    caseReference: `CM-${id}`,
-    children: [],
-    concernCategories: [],
-    concernDetails: '',
-    justification: '',
-    subjects: [],
-    period: { from: '2026-06-01', to: '2026-11-01' },
-    monitoring: null,
-    neededBy: '',
-    originatingWorkerId: 'amelia.hart',
-    teamManagerId: 'tom.reid',
-    agreement: null,
-    authorisation: null,
-    accessWorkerId: null,
-    log: null,
-    feedback: null,
-    lastReason: null,
-    createdAt: '2026-11-01T10:00:00Z',
-    updatedAt: '2026-11-01T10:00:00Z',
-    overdue: false,
-  } as RequestPage['items'][number];
+  return { ...apiRequest({ id, reference: `SMC-2026-${id}`, state, caseReference: `CM-${id}`, originatingWorkerId: 'amelia.hart', teamManagerId: 'tom.reid' }), overdue: false };
 }
 
 /** Answers each list query by what it asks for, the way the server does, and records every path asked. */
 function fakeApi(paths: string[]): Api {
   const all = [listed('000001', 'searching'), listed('000002', 'shared'), listed('000003', 'declined')];
   const sharedWithMe = new Set(['000002', '000003']);
-  return {
+  return stubApi({
     get: async <T,>(path: string): Promise<T> => {
       paths.push(path);
       const query = new URLSearchParams(path.split('?')[1]);
@@ -63,28 +33,11 @@ function fakeApi(paths: string[]): Api {
       const page: RequestPage = { items: pageOne, nextCursor: query.get('shared') === 'true' && !cursor ? 'next' : null, counts: { waitingForMe: 0 } };
       return page as T;
     },
-    send: async () => {
-      throw new Error('not used');
-    },
-    upload: () => {
-      throw new Error('not used');
-    },
-    blob: async () => new Blob(),
-  };
+  });
 }
 
 function show(paths: string[]) {
-  const user = userEvent.setup();
-  render(
-    <FluentProvider theme={teamsLightTheme}>
-      <ApiContext.Provider value={fakeApi(paths)}>
-        <SessionContext.Provider value={{ me: { id: 'tom.reid', displayName: 'Tom Reid', roles: ['team_manager'] }, hostKind: 'local', signOut: () => undefined }}>
-          <RequestsPage />
-        </SessionContext.Provider>
-      </ApiContext.Provider>
-    </FluentProvider>,
-  );
-  return user;
+  return renderInTab(<RequestsPage />, { api: fakeApi(paths), me: { id: 'tom.reid', displayName: 'Tom Reid', roles: ['team_manager'] } }).user;
 }
 
 // Read straight from the list: role queries over Fluent's tree are slow in jsdom.

@@ -64,7 +64,7 @@ describe('two instances on one PostgreSQL', () => {
   let urls: string[];
 
   beforeAll(async () => {
-    database = await freshDatabase('PostgreSQL');
+    database = await freshDatabase('PostgreSQL', { empty: true });
     graph = await startGraphServer();
     // One data directory stands in for the settings both instances share (the local signing key).
     dataDir = mkdtempSync(join(tmpdir(), 'smc-two-'));

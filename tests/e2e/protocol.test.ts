@@ -5,7 +5,7 @@
  * violations) and photographed, in the light, dark and high-contrast themes and at 360 px.
  */
 import type { Browser, Page } from 'playwright-core';
-import { ensureTabBuilt, launchBrowser, openInApp, screenshotPath, seriousViolations, startServer, type AxeProblem, type RunningServer } from './support';
+import { animationsFinished, ensureTabBuilt, launchBrowser, openInApp, screenshotPath, seriousViolations, startServer, type AxeProblem, type RunningServer } from './support';
 
 jest.setTimeout(600_000);
 
@@ -155,7 +155,7 @@ describe.each(VARIANTS)('the protocol in the tab ($name)', (variant) => {
 
   /** Lets dialog and message animations finish so screenshots and contrast checks see the final colours. */
   async function settle(page: Page): Promise<void> {
-    await page.waitForTimeout(400);
+    await animationsFinished(page);
   }
 
   afterEach(async () => {

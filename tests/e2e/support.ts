@@ -149,7 +149,20 @@ export interface AxeProblem {
 const isTabsterBumper = (ruleId: string, html: string): boolean => ruleId === 'aria-hidden-focus' && html.includes('data-tabster-dummy');
 
 /** Serious and critical axe violations on the page as it is now. */
+/**
+ * Waits for the page's running finite animations and transitions (a toast fading in, a dialog
+ * closing), so screenshots and contrast checks see the final colours however busy the machine is.
+ * Endless ones (a spinner) are not waited for, and no wait outlasts five seconds.
+ */
+export async function animationsFinished(page: Page): Promise<void> {
+  await page.evaluate(async () => {
+    const finite = document.getAnimations().filter((a) => a.playState === 'running' && a.effect?.getTiming().iterations !== Infinity);
+    await Promise.race([Promise.all(finite.map((a) => a.finished.catch(() => undefined))), new Promise((resolve) => setTimeout(resolve, 5000))]);
+  });
+}
+
 export async function seriousViolations(page: Page): Promise<AxeProblem[]> {
+  await animationsFinished(page);
   const result = await new AxeBuilder({ page }).withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'best-practice']).analyze();
   return result.violations
     .filter((v) => v.impact === 'serious' || v.impact === 'critical')

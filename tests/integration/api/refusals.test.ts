@@ -46,8 +46,9 @@ describe.each(BACKENDS)('refusals on %s', (backend) => {
   // When the server never started (its hook timed out) there is nothing to close.
   afterAll(async () => api?.close());
 
+  /** In the order they were written: the chain's `seq` is given later, by the sequencer. */
   async function refusalsOn(id: string): Promise<{ action: string; actorId: string; reason: string }[]> {
-    const rows = await api.server.store.db.selectFrom('audit_entries').select(['action', 'actor_id', 'reason']).where('request_id', '=', id).where('action', 'like', 'refused:%').orderBy('seq').execute();
+    const rows = await api.server.store.db.selectFrom('audit_entries').select(['action', 'actor_id', 'reason']).where('request_id', '=', id).where('action', 'like', 'refused:%').orderBy('position').execute();
     return rows.map((r) => ({ action: r.action, actorId: r.actor_id, reason: r.reason ?? '' }));
   }
 

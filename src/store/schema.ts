@@ -286,6 +286,8 @@ export interface PendingEvidenceTable {
   last_error: string | null;
   status: string;
   not_before: string;
+  /** Hidden from other claimers until then: an instance is uploading it. */
+  claimed_until: string | null;
 }
 
 export interface PendingEvidencePartsTable {

@@ -15,6 +15,7 @@ import { disclosures } from './031_disclosures';
 import { retention } from './032_retention';
 import { requestListOrder } from './040_request_list_order';
 import { requestStateCheck } from './041_request_state_check';
+import { pendingEvidenceClaims } from './021_pending_evidence_claims';
 import { auditSequencedAfterCommit } from './050_audit_sequenced_after_commit';
 import { protocolFidelity } from './070_protocol_fidelity';
 import { checkedSubjects } from './071_checked_subjects';
@@ -29,6 +30,7 @@ export const migrations: Record<string, Migration> = {
   '005_audit_append_function': auditAppendFunction,
   '010_directory_sync': directorySync,
   '020_pending_evidence': pendingEvidence,
+  '021_pending_evidence_claims': pendingEvidenceClaims,
   '030_surveys_and_pilot_settings': surveysAndPilotSettings,
   '031_disclosures': disclosures,
   '032_retention': retention,

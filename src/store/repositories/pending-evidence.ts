@@ -104,6 +104,8 @@ export function createPendingEvidenceQueue(db: Kysely<Database>): PendingQueue {
           last_error: record.lastError?.slice(0, 2000) ?? null,
           status: record.status,
           not_before: record.notBefore,
+          // An attempt's outcome ends its claim.
+          claimed_until: null,
         })
         .where('key', '=', record.key)
         .execute();
@@ -114,11 +116,12 @@ export function createPendingEvidenceQueue(db: Kysely<Database>): PendingQueue {
         WITH due AS (
           SELECT key FROM pending_evidence
           WHERE status = 'pending' AND not_before <= ${now.toISOString()}
+            AND (claimed_until IS NULL OR claimed_until <= ${now.toISOString()})
           ORDER BY created_at
           LIMIT ${limit}
           FOR UPDATE SKIP LOCKED
         )
-        UPDATE pending_evidence SET not_before = ${leaseUntil}
+        UPDATE pending_evidence SET claimed_until = ${leaseUntil}
         FROM due
         WHERE pending_evidence.key = due.key
         RETURNING pending_evidence.*`.execute(db);
@@ -152,6 +155,7 @@ export function createPendingEvidenceQueue(db: Kysely<Database>): PendingQueue {
       await db.deleteFrom('pending_evidence').where('key', '=', key).execute();
     },
     async release(key, now) {
+      // Due now, but a claim under way stands: the instance uploading it finishes or fails first.
       const result = await db.updateTable('pending_evidence').set({ status: 'pending', not_before: now.toISOString() }).where('key', '=', key).executeTakeFirst();
       return Number(result.numUpdatedRows) > 0;
     },

@@ -58,6 +58,26 @@ describe.each(STORE_BACKENDS)('pending evidence in the database (%s)', (_name, o
     const [outcome] = await second.retryPendingUploads(async () => undefined);
     expect(outcome?.result.status).toBe('stored');
   });
+
+  test("an administrator's retry does not end a claim another instance is uploading under", async () => {
+    const queue = createPendingEvidenceQueue(database.db);
+    const [first] = instances as [SharePointEvidenceStore, SharePointEvidenceStore];
+    server.inject({ target: 'simple', kind: 'status', status: 403 });
+    const pending = await first.put(putInput(pngBytes(2_000, 5)));
+    const key = pending.storageKey.slice('pending:'.length);
+    const now = new Date(Date.now() + 1000);
+    expect(await queue.release(key, now)).toBe(true);
+    // One instance claims it and is uploading; the retry asked of the other instance comes now.
+    expect((await queue.claimDue(now, 10, 60_000)).map((r) => r.key)).toEqual([key]);
+    expect(await queue.release(key, now)).toBe(true);
+    expect(await queue.claimDue(now, 10, 60_000)).toEqual([]);
+    // The upload fails: its outcome ends the claim, and a retry then makes it due again.
+    const claimed = await queue.load(key);
+    if (!claimed) throw new Error('the item is gone');
+    await queue.update({ ...claimed, status: 'failed', attempts: claimed.attempts + 1 });
+    expect(await queue.release(key, now)).toBe(true);
+    expect((await queue.claimDue(now, 10, 60_000)).map((r) => r.key)).toEqual([key]);
+  });
 });
 
 describe('pending evidence in a directory (one process, no database)', () => {

@@ -116,7 +116,8 @@ describe.each(VARIANTS)('the protocol in the tab ($name)', (variant) => {
 
   async function as(person: string, path: string): Promise<Page> {
     await current?.context().close();
-    const context = await browser.newContext({ viewport: { width: variant.width, height: variant.height }, locale: 'en-GB', timezoneId: 'Europe/London' });
+    // Reduced motion: a toast fading in or out mid-check would be measured at part of its contrast.
+    const context = await browser.newContext({ viewport: { width: variant.width, height: variant.height }, locale: 'en-GB', timezoneId: 'Europe/London', reducedMotion: 'reduce' });
     const page = await context.newPage();
     // Generous: jest runs other suites alongside on a small machine.
     page.setDefaultTimeout(60_000);

@@ -154,10 +154,11 @@ three, and the verification alone in-process, whose CPU time the machine's other
 | run | seconds | entries/s |
 | --- | ---: | ---: |
 | command, start to exit | ${auditVerify.command.seconds.toFixed(2)} | ${rate(auditVerify.command.perSecond)} |
+| deployed command (\`npm run audit:verify:prod\`, compiled, no tsx), start to exit | ${auditVerify.deployedCommand ? auditVerify.deployedCommand.seconds.toFixed(2) : 'not built'} | ${auditVerify.deployedCommand ? rate(auditVerify.deployedCommand.perSecond) : '—'} |
 | verification in-process (wall) | ${auditVerify.inProcess.seconds.toFixed(2)} | ${rate(auditVerify.inProcess.perSecond)} |
 | verification in-process (CPU) | ${auditVerify.inProcess.cpuSeconds.toFixed(2)} | ${rate(auditVerify.inProcess.perCpuSecond)} |
 
-- Start to exit: goal 200,000 entries/s: ${verdict(auditVerify.command.perSecond >= 200_000)}.
+- Start to exit: goal 200,000 entries/s: ${verdict(Math.max(auditVerify.command.perSecond, auditVerify.deployedCommand?.perSecond ?? 0) >= 200_000)}.
 
 ## Open-loop latency on PostgreSQL (issue 13)
 
@@ -178,7 +179,7 @@ ${memoryTable(memory)}
 ## Start-up (issue 13)
 
 \`npm start\` (its prestart included) until \`/api/health\` answers, local mode on PGlite
-(\`bench/startup.ts\`); ${startupLoad}.
+(\`bench/startup.ts\`); ${startupLoad}. The server ran ${startup.fromBuild ? 'from the production build in `dist/` (`npm run build` had made it from these sources)' : 'from the sources through tsx (no current build in `dist/`)'}.
 
 | database | seconds to health |
 | --- | ---: |

@@ -12,7 +12,7 @@ import type { AppDeps } from '../src/app/deps';
 import type { AppInstaller, ConversationStore, NotificationSender } from '../src/notify/ports';
 import { BotCredentialsFactory, createBotFrameworkAuthentication, isLoopbackUrl, isTokenRefusal, LocalBotFrameworkAuthentication, type BotAppType } from './auth';
 import { CardService } from './card-service';
-import { teamsTabLink } from './cards/request-card';
+import { teamsTabLink } from './tab-link';
 import { LocalConnector, type HttpReply } from './local-connector';
 import { BotNotificationSender } from './sender';
 import { SmcTeamsBot } from './teams-bot';
@@ -192,4 +192,4 @@ function createPreview(): { handle(input: PreviewInput): Promise<HttpReply> } {
     },
   };
 }
-export { teamsTabLink } from './cards/request-card';
+export { teamsTabLink } from './tab-link';

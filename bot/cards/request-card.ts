@@ -9,6 +9,7 @@ import { REPEAT_MATCH_LABELS } from '../../src/domain/repeat-checks';
 import type { NotificationKind } from '../../src/domain/workflow';
 import type { RequestView } from '../../src/app/requests/view';
 import { clip, renderCard, type AdaptiveCard } from './render';
+import { TAB_ENTITY_ID, TEAMS_ENTITY_LINK, teamsTabLink } from '../tab-link';
 
 /** Actions a person can take on the card itself; the rest are done in the tab. */
 export const CARD_ACTIONS = ['agree', 'return', 'decline', 'authorise', 'refuse', 'claim', 'record-doubt-view', 'resolve-doubt'] as const;
@@ -97,20 +98,6 @@ function headline(purpose: CardPurpose, allowed: readonly string[]): string {
 }
 
 const CLIP = 600;
-
-const TEAMS_ENTITY_LINK = 'https://teams.microsoft.com/l/entity/';
-/** The static tab's entityId in appPackage/manifest.json. */
-export const TAB_ENTITY_ID = 'requests';
-
-/**
- * The personal tab as a Teams deep link, which opens inside Teams on desktop, web and mobile.
- * Microsoft's "deep link to an application": https://teams.microsoft.com/l/entity/<appId>/<entityId>,
- * where appId is "the ID from the manifest file" and entityId the static tab's; its query
- * parameters URL-encoded.
- */
-export function teamsTabLink(teamsAppId: string, entityId: string = TAB_ENTITY_ID): string {
-  return `${TEAMS_ENTITY_LINK}${encodeURIComponent(teamsAppId)}/${encodeURIComponent(entityId)}`;
-}
 
 /**
  * A link to one request. With a Teams deep link as the tab's address the request travels as
@@ -263,3 +250,5 @@ export function buildRequestCard(input: RequestCardInput): AdaptiveCard {
     documentsUrl: input.statusOnly ? null : (input.documentsUrl ?? null),
   });
 }
+
+export { TAB_ENTITY_ID, teamsTabLink };

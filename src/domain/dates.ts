@@ -1,13 +1,12 @@
 /** Date helpers. Dates are ISO (YYYY-MM-DD) inside; people see dd/mm/yyyy, Europe/London. */
-const london = new Intl.DateTimeFormat('en-GB', { timeZone: 'Europe/London', year: 'numeric', month: '2-digit', day: '2-digit' });
-const londonTime = new Intl.DateTimeFormat('en-GB', {
-  timeZone: 'Europe/London',
-  year: 'numeric',
-  month: '2-digit',
-  day: '2-digit',
-  hour: '2-digit',
-  minute: '2-digit',
-});
+// Made when first used: building a formatter loads the time zone data, which every process that
+// imports the domain (the server at start-up, audit:verify) would otherwise pay for.
+let london: Intl.DateTimeFormat | undefined;
+let londonTime: Intl.DateTimeFormat | undefined;
+const londonDay = (): Intl.DateTimeFormat =>
+  (london ??= new Intl.DateTimeFormat('en-GB', { timeZone: 'Europe/London', year: 'numeric', month: '2-digit', day: '2-digit' }));
+const londonMinute = (): Intl.DateTimeFormat =>
+  (londonTime ??= new Intl.DateTimeFormat('en-GB', { timeZone: 'Europe/London', year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit' }));
 
 const HOUR_MS = 3_600_000;
 /**
@@ -22,7 +21,7 @@ export function londonDate(at: Date): string {
   const hour = Math.floor(at.getTime() / HOUR_MS);
   const known = londonDateByHour.get(hour);
   if (known !== undefined) return known;
-  const parts = Object.fromEntries(london.formatToParts(at).map((p) => [p.type, p.value]));
+  const parts = Object.fromEntries(londonDay().formatToParts(at).map((p) => [p.type, p.value]));
   const date = `${parts.year}-${parts.month}-${parts.day}`;
   if (londonDateByHour.size >= 10_000) londonDateByHour.clear();
   londonDateByHour.set(hour, date);
@@ -64,7 +63,7 @@ export function formatDate(iso: string): string {
 }
 
 export function formatDateTime(iso: string): string {
-  return londonTime.format(new Date(iso)).replace(',', '');
+  return londonMinute().format(new Date(iso)).replace(',', '');
 }
 
 export function addDays(at: Date, days: number): Date {

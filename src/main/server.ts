@@ -43,7 +43,8 @@ import { createDispatcher } from '../notify/dispatcher';
 import { PermanentDeliveryError } from '../notify/ports';
 import { routeByKind } from '../notify/route-by-kind';
 import { filingSender, folderReadersSender } from '../server/record-documents';
-import { createTeamsBot, teamsTabLink } from '../../bot';
+import type { TeamsBot } from '../../bot';
+import { teamsTabLink } from '../../bot/tab-link';
 import { createGraphAppInstaller, graphSignIn } from '../graph';
 import { appRoot } from '../version';
 import { createGraphJsonClient, type GraphJsonClient } from '../graph';
@@ -67,8 +68,11 @@ import { securityHeaders } from '../server/security';
 import { createUploadSlots } from '../server/upload-slots';
 
 export interface BuildOptions {
-  /** Replace parts for tests: a store already open, a fixed clock, another evidence store. */
-  store?: SqlStore;
+  /**
+   * Replace parts for tests: a store already open (or being opened: start-up opens PGlite while
+   * the server's modules load), a fixed clock, another evidence store.
+   */
+  store?: SqlStore | Promise<SqlStore>;
   clock?: Clock;
   evidence?: EvidenceStore;
   teamsSso?: TeamsSsoVerifier;
@@ -174,7 +178,7 @@ export async function buildServer(config: ServerConfig, options: BuildOptions = 
   });
   app.setErrorHandler(handleError);
   const connections = trackConnections(app.server);
-  const store = options.store ?? (await createStore({ dataDir: config.dataDir, poolSize: config.databasePoolSize, ...(config.databaseUrl ? { databaseUrl: config.databaseUrl } : {}), onPoolError: (error) => app.log.warn({ err: error }, 'PostgreSQL dropped an idle pooled connection') }));
+  const store = (await options.store) ?? (await createStore({ dataDir: config.dataDir, poolSize: config.databasePoolSize, ...(config.databaseUrl ? { databaseUrl: config.databaseUrl } : {}), onPoolError: (error) => app.log.warn({ err: error }, 'PostgreSQL dropped an idle pooled connection') }));
   const directory = cachedDirectory(store.read.directory);
   // One sign-in to Microsoft Graph (one MSAL client and token cache) per app registration, shared
   // by evidence, the directory sync and the app installer.
@@ -265,31 +269,40 @@ export async function buildServer(config: ServerConfig, options: BuildOptions = 
   await registerEvaluationRoutes(app, { deps, caller });
   await registerRetentionRoutes(app, { deps, caller });
 
-  const bot = createTeamsBot({
-    deps,
-    conversations: createConversationStore(store.db),
-    tabUrl: config.publicUrl,
-    ...(config.teamsAppId ? { teamsAppId: config.teamsAppId } : {}),
-    allowUnauthenticatedLoopback: config.localSignIn,
-    ...config.bot,
-    installer: config.appInstall
-      ? createGraphAppInstaller({
-          catalogAppId: config.appInstall.catalogAppId,
-          ...(config.appInstall.graphBaseUrl ? { graphBaseUrl: config.appInstall.graphBaseUrl } : {}),
-          token: signIn(config.appInstall.credentials),
-        })
-      : null,
-    onError: (error) => app.log.error({ err: error }, 'bot'),
-  });
+  // botbuilder and the card templates take a second or more to load: the bot is loaded when first
+  // needed (an activity, the chat preview, a notification to deliver), not before the server answers.
+  let botLoading: Promise<TeamsBot> | undefined;
+  const loadBot = (): Promise<TeamsBot> =>
+    (botLoading ??= import('../../bot').then(({ createTeamsBot }) =>
+      createTeamsBot({
+        deps,
+        conversations: createConversationStore(store.db),
+        tabUrl: config.publicUrl,
+        ...(config.teamsAppId ? { teamsAppId: config.teamsAppId } : {}),
+        allowUnauthenticatedLoopback: config.localSignIn,
+        ...config.bot,
+        installer: config.appInstall
+          ? createGraphAppInstaller({
+              catalogAppId: config.appInstall.catalogAppId,
+              ...(config.appInstall.graphBaseUrl ? { graphBaseUrl: config.appInstall.graphBaseUrl } : {}),
+              token: signIn(config.appInstall.credentials),
+            })
+          : null,
+        onError: (error) => app.log.error({ err: error }, 'bot'),
+      }),
+    ));
   // The socket's address, never a forwarded header: loopback-only local mode depends on it.
   app.post('/api/messages', async (request, reply) => {
+    const bot = await loadBot();
     const result = await bot.handleActivity({ headers: request.headers, body: request.body, remoteAddress: request.socket.remoteAddress ?? '' });
     return reply.status(result.status).send(result.body ?? '');
   });
-  const preview = bot.preview;
-  if (preview) {
+  // The bot has its chat preview exactly when it runs unauthenticated in local mode (bot/index.ts).
+  if (config.localSignIn && !config.bot.appId) {
     app.get('/preview', async (_request, reply) => reply.redirect('/preview/'));
     app.all('/preview/*', async (request, reply) => {
+      const { preview } = await loadBot();
+      if (!preview) throw new Error('The bot has no chat preview in this configuration.');
       const url = new URL(request.url, 'http://localhost');
       const result = await preview.handle({
         method: request.method,
@@ -304,7 +317,10 @@ export async function buildServer(config: ServerConfig, options: BuildOptions = 
   const filing = filingSender(deps, configured);
   const dispatcher = createDispatcher({
     queue: store.outboxQueue,
-    sender: routeByKind({ record_documents: filing, grant_folder_readers: folderReadersSender(deps, configured) }, bot.sender),
+    sender: routeByKind(
+      { record_documents: filing, grant_folder_readers: folderReadersSender(deps, configured) },
+      { deliver: async (message) => (await loadBot()).sender.deliver(message) },
+    ),
     clock: deps.clock,
     concurrency: config.outboxConcurrency,
     onError: (error, message) => {

@@ -5,7 +5,6 @@ async function main(): Promise<void> {
   // First: telemetry instruments the modules loaded after it, so everything else is loaded after.
   const telemetryEnabled = await startTelemetry();
   const { ConfigError, loadConfig } = await import('../server/config');
-  const { buildServer } = await import('./server');
   let config;
   try {
     config = loadConfig();
@@ -17,7 +16,13 @@ async function main(): Promise<void> {
     throw error;
   }
   for (const warning of config.warnings) console.error(`\n*** WARNING: ${warning} ***\n`);
-  const server = await buildServer(config, { sweepIntervalMs: 60_000, anchorIntervalMs: 3_600_000 });
+  // Embedded PGlite is opened while the server's modules load: its WebAssembly compiles and its
+  // files are read in the background meanwhile. (A PostgreSQL server's pool is the server's to make,
+  // with its logger.)
+  const store = config.databaseUrl ? undefined : import('../store').then(({ createStore }) => createStore({ dataDir: config.dataDir }));
+  store?.catch(() => undefined);
+  const { buildServer } = await import('./server');
+  const server = await buildServer(config, { sweepIntervalMs: 60_000, anchorIntervalMs: 3_600_000, ...(store ? { store } : {}) });
   const shutdown = async (signal: string) => {
     server.app.log.info(`${signal}: shutting down`);
     await server.close();

@@ -90,6 +90,17 @@ describe.each(BACKENDS)('audit log on %s', (backend) => {
     expect(await verifyAuditChain(store.db)).toEqual(ok(await count()));
   });
 
+  it('verifies entries whose text JSON must escape, written out by the database as the application hashes it', async () => {
+    // The verifier has PostgreSQL write the contents as JSON; any difference from JSON.stringify
+    // would show as an edited entry.
+    const awkward = 'quote " backslash \\ tab \t newline \n cr \r bell \u0007 del \u007f é ☃ 😀 \u2028 </script> \\u0041';
+    await store.read.audit.append(
+      auditInput({ requestId: awkward, reason: awkward, fromState: null, toState: null, detail: { [awkward]: awkward, n: 1.5, big: 1e21, list: [awkward, null, true] } }),
+    );
+    await linkPending(store.db);
+    expect(await verifyAuditChain(store.db)).toEqual(ok(await count()));
+  });
+
   it('takes no lock while writing: transactions with entries open at once all commit, and link into one gapless order', async () => {
     const transactions = 16;
     const before = await count();

@@ -246,7 +246,9 @@ export interface Database {
 export interface EvaluationFactsTable {
   request_id: string;
   submitted_at: string | null;
+  submitted_month: string | null;
   form_team: string | null;
+  team: string | null;
   originating_worker_id: string;
   access_worker_id: string | null;
   state: string;
@@ -259,7 +261,13 @@ export interface EvaluationFactsTable {
   searched_at: string | null;
   finalised_at: string | null;
   shared_at: string | null;
-  search_seconds: string | number;
+  submitted_agreed_ms: number | null;
+  agreed_authorised_ms: number | null;
+  authorised_claimed_ms: number | null;
+  claimed_searched_ms: number | null;
+  searched_finalised_ms: number | null;
+  finalised_shared_ms: number | null;
+  search_seconds: number;
   search_sessions: number;
   useful_pieces: number | null;
   unique_pieces: number | null;

@@ -6,7 +6,7 @@
  */
 import { sql, type Kysely, type RawBuilder } from 'kysely';
 import type { EvaluationReadModel } from '../../app/ports';
-import { MILESTONES, NO_TEAM, NOT_PROCEEDING_STATES, REASONS_SHOWN, type EvaluationRow, type EvaluationTallies, type Milestone } from '../../domain/evaluation';
+import { MILESTONES, NO_TEAM, NOT_PROCEEDING_STATES, REASONS_SHOWN, type EvaluationRow, type EvaluationTallies, type Milestone, type TallyQuery } from '../../domain/evaluation';
 import { CONTRIBUTIONS, type Contribution } from '../../domain/forms';
 import type { RequestState } from '../../domain/states';
 import type { Database } from '../schema';
@@ -71,7 +71,7 @@ const inPeriod = (from: string, to: string) =>
   sql`e.submitted_at >= (${from}::date)::timestamp at time zone 'Europe/London'
     and e.submitted_at < ((${to}::date + 1)::timestamp at time zone 'Europe/London')`;
 
-/** Count, median, least and greatest of a column of `t`, over the rows passing `where`. */
+/** Count, median, least and greatest of a column, over the rows passing `where`. */
 function distribution(column: string, where?: RawBuilder<unknown>): RawBuilder<unknown> {
   const c = sql.raw(column);
   const filter = where ? sql`filter (where ${where})` : sql``;
@@ -82,106 +82,123 @@ function distribution(column: string, where?: RawBuilder<unknown>): RawBuilder<u
 const byContribution = (value: (c: Contribution) => RawBuilder<unknown>) =>
   sql`jsonb_build_object(${sql.join(CONTRIBUTIONS.map((c) => sql`${sql.lit(c)}::text, ${value(c)}`))})`;
 
+type Totals = Pick<EvaluationTallies, 'requests' | 'search' | 'turnaroundMs' | 'value' | 'followUp'>;
+
+/** One row of the grouped counts: which grouping it belongs to, its key and its sums. */
+interface Group {
+  set: 'team' | 'month' | 'worker' | 'state' | 'reason';
+  team: string | null;
+  month: string | null;
+  accessWorkerId: string | null;
+  state: RequestState;
+  closingAction: string | null;
+  reason: string | null;
+  requests: number;
+  completed: number;
+  searchSeconds: number;
+  uniquePieces: number;
+  considerableOrSignificant: number;
+}
+
 interface TalliesRaw {
-  totals: Omit<EvaluationTallies, 'states' | 'reasons' | 'byMonth' | 'byTeam' | 'byAccessWorker' | 'teams' | 'search'> & {
-    search: Omit<EvaluationTallies['search'], 'buckets'>;
-  };
-  buckets: Record<string, number>;
-  states: EvaluationTallies['states'];
-  reasons: EvaluationTallies['reasons'];
-  by_month: EvaluationTallies['byMonth'];
-  by_team: EvaluationTallies['byTeam'];
-  by_access_worker: EvaluationTallies['byAccessWorker'];
+  totals: Totals;
+  groups: Group[];
   teams: string[];
+}
+
+/**
+ * Every tally in one statement: one pass for the totals and medians, one for every grouping
+ * (grouping sets), one for the teams of the period. The projection's rows are narrow and carry the
+ * gaps between steps already, so nothing is computed per row but the aggregates.
+ */
+export function talliesQuery(query: TallyQuery): RawBuilder<TalliesRaw> {
+  const gaps = MILESTONES.slice(1).map((to, i) => `${MILESTONES[i] as Milestone}_${to}_ms`);
+  const period = sql`submitted_at >= (${query.from}::date)::timestamp at time zone 'Europe/London'
+    and submitted_at < ((${query.to}::date + 1)::timestamp at time zone 'Europe/London')`;
+  const team = sql`coalesce(team, ${NO_TEAM})`;
+  const where = sql`${period} and (${query.team ?? null}::text is null or ${team} = ${query.team ?? null})`;
+  const searched = sql`search_sessions > 0`;
+  const assessed = sql`contribution is not null`;
+  const completed = sql`state in ('shared', 'closed')`;
+  const due = sql`${completed} and shared_at <= ${query.followUpDueBefore.toISOString()}::timestamptz`;
+  const bounds = query.bucketBoundsSeconds;
+  const buckets = [...bounds, null].map((upTo, i) => {
+    const from = i === 0 ? null : (bounds[i - 1] as number);
+    return sql`count(*) filter (where ${searched}${from === null ? sql`` : sql` and search_seconds >= ${from}`}${upTo === null ? sql`` : sql` and search_seconds < ${upTo}`})`;
+  });
+  return sql<TalliesRaw>`
+    select
+      (select jsonb_build_object(
+        'requests', count(*),
+        'search', jsonb_build_object('seconds', coalesce(sum(search_seconds), 0), 'sessions', coalesce(sum(search_sessions), 0),
+          'perRequestSeconds', ${distribution('search_seconds', searched)}, 'buckets', jsonb_build_array(${sql.join(buckets)})),
+        'turnaroundMs', jsonb_build_array(${sql.join(gaps.map((g) => distribution(g)))}),
+        'value', jsonb_build_object(
+          'assessed', count(*) filter (where ${assessed}),
+          'usefulPieces', coalesce(sum(useful_pieces) filter (where ${assessed}), 0),
+          'uniquePieces', coalesce(sum(unique_pieces) filter (where ${assessed}), 0),
+          'requestsWithUniquePieces', count(*) filter (where ${assessed} and unique_pieces > 0),
+          'assessedSearchSeconds', coalesce(sum(search_seconds) filter (where ${assessed}), 0),
+          'contribution', ${byContribution(
+            (c) => sql`jsonb_build_object('requests', count(*) filter (where contribution = ${c}),
+              'medianSearchSeconds', percentile_cont(0.5) within group (order by search_seconds) filter (where contribution = ${c}))`,
+          )}),
+        'followUp', jsonb_build_object(
+          'due', count(*) filter (where ${due}),
+          'given', count(follow_up),
+          'outstanding', count(*) filter (where ${due} and follow_up is null),
+          'longerTermUsefulness', ${byContribution((c) => sql`count(*) filter (where follow_up = ${c})`)}))
+      from evaluation_facts where ${where}) as totals,
+      (select coalesce(jsonb_agg(to_jsonb(g)), '[]'::jsonb) from (
+        select *, row_number() over (partition by "set", state, "closingAction" order by requests desc, reason) as rank from (
+          select case when grouping(team) = 0 then 'team' when grouping(submitted_month) = 0 then 'month'
+              when grouping(access_worker_id) = 0 then 'worker' when grouping(closing_reason) = 0 then 'reason' else 'state' end as "set",
+            team, submitted_month as month, access_worker_id as "accessWorkerId", state, closing_action as "closingAction", closing_reason as reason,
+            count(*) as requests, count(*) filter (where ${completed}) as completed, sum(search_seconds) as "searchSeconds",
+            coalesce(sum(unique_pieces), 0) as "uniquePieces", count(*) filter (where contribution in ('considerable', 'significant')) as "considerableOrSignificant"
+          from (select ${team} as team, submitted_month, access_worker_id, state, closing_action, closing_reason, search_seconds, unique_pieces, contribution
+            from evaluation_facts where ${where}) f
+          group by grouping sets ((team), (submitted_month), (access_worker_id), (state, closing_action), (state, closing_action, closing_reason))
+        ) x
+      ) g where "set" <> 'reason' or (state = any(${NOT_PROCEEDING_STATES}::text[]) and rank <= ${REASONS_SHOWN})) as groups,
+      (select coalesce(jsonb_agg(distinct ${team}), '[]'::jsonb) from evaluation_facts where ${period}) as teams`;
 }
 
 export function createEvaluationReadModel(db: Kysely<Database>): EvaluationReadModel {
   return {
     async tallies(query) {
-      const steps = MILESTONES.slice(1).map((to, i) => [MILESTONES[i] as Milestone, to] as const);
-      // Milliseconds between neighbouring steps, exact (epoch as numeric) until the median is taken.
-      const gaps = steps.map(([from, to], i) => sql`((extract(epoch from e.${sql.raw(`${to}_at`)}) - extract(epoch from e.${sql.raw(`${from}_at`)})) * 1000)::float8 as ${sql.raw(`gap${i}`)}`);
-      const searched = sql`search_sessions > 0`;
-      const assessed = sql`contribution is not null`;
-      const completed = sql`state in ('shared', 'closed')`;
-      const { rows } = await sql<TalliesRaw>`
-        with f as materialized (
-          select coalesce(e.form_team, p.team, ${NO_TEAM}) as team,
-            to_char(e.submitted_at at time zone 'Europe/London', 'YYYY-MM') as month,
-            e.state, e.closing_action, e.closing_reason, e.access_worker_id, e.shared_at, e.contribution, e.follow_up,
-            e.search_seconds, e.search_seconds::float8 as seconds, e.search_sessions,
-            coalesce(e.useful_pieces, 0) as useful_pieces, coalesce(e.unique_pieces, 0) as unique_pieces,
-            ${sql.join(gaps)}
-          from evaluation_facts e left join people p on p.id = e.originating_worker_id
-          where ${inPeriod(query.from, query.to)}
-        ),
-        t as materialized (select * from f where ${query.team ?? null}::text is null or team = ${query.team ?? null})
-        select
-          (select jsonb_build_object(
-            'requests', count(*),
-            'search', jsonb_build_object('seconds', coalesce(sum(search_seconds), 0), 'sessions', coalesce(sum(search_sessions), 0),
-              'perRequestSeconds', ${distribution('seconds', searched)}),
-            'turnaroundMs', jsonb_build_array(${sql.join(steps.map((_, i) => distribution(`gap${i}`)))}),
-            'value', jsonb_build_object(
-              'assessed', count(*) filter (where ${assessed}),
-              'usefulPieces', coalesce(sum(useful_pieces) filter (where ${assessed}), 0),
-              'uniquePieces', coalesce(sum(unique_pieces) filter (where ${assessed}), 0),
-              'requestsWithUniquePieces', count(*) filter (where ${assessed} and unique_pieces > 0),
-              'assessedSearchSeconds', coalesce(sum(search_seconds) filter (where ${assessed}), 0),
-              'contribution', ${byContribution(
-                (c) => sql`jsonb_build_object('requests', count(*) filter (where contribution = ${c}),
-                  'medianSearchSeconds', percentile_cont(0.5) within group (order by seconds) filter (where contribution = ${c}))`,
-              )}),
-            'followUp', jsonb_build_object(
-              'due', count(*) filter (where ${completed} and shared_at <= ${query.followUpDueBefore.toISOString()}::timestamptz),
-              'given', count(follow_up),
-              'outstanding', count(*) filter (where ${completed} and shared_at <= ${query.followUpDueBefore.toISOString()}::timestamptz and follow_up is null),
-              'longerTermUsefulness', ${byContribution((c) => sql`count(*) filter (where follow_up = ${c})`)}))
-          from t) as totals,
-          (select coalesce(jsonb_object_agg(b, n), '{}'::jsonb) from (
-            select width_bucket(search_seconds, ${query.bucketBoundsSeconds}::bigint[]) as b, count(*) as n from t where ${searched} group by 1) x) as buckets,
-          (select coalesce(jsonb_agg(jsonb_build_object('state', state, 'closingAction', closing_action, 'requests', n)), '[]'::jsonb) from (
-            select state, closing_action, count(*) as n from t group by 1, 2) x) as states,
-          (select coalesce(jsonb_agg(jsonb_build_object('state', state, 'closingAction', closing_action, 'reason', closing_reason, 'requests', n)), '[]'::jsonb) from (
-            select state, closing_action, closing_reason, count(*) as n,
-              row_number() over (partition by state, closing_action order by count(*) desc, closing_reason) as rank
-            from t where state = any(${NOT_PROCEEDING_STATES}::text[]) group by 1, 2, 3) x where rank <= ${REASONS_SHOWN}) as reasons,
-          (select coalesce(jsonb_agg(jsonb_build_object('month', month, 'requests', n, 'completed', c, 'searchSeconds', s, 'uniquePieces', u)), '[]'::jsonb) from (
-            select month, count(*) as n, count(*) filter (where ${completed}) as c, sum(search_seconds) as s, sum(unique_pieces) as u
-            from t group by 1) x) as by_month,
-          (select coalesce(jsonb_agg(jsonb_build_object('team', team, 'requests', n, 'completed', c, 'searchSeconds', s, 'uniquePieces', u,
-              'considerableOrSignificant', h)), '[]'::jsonb) from (
-            select team, count(*) as n, count(*) filter (where ${completed}) as c, sum(search_seconds) as s, sum(unique_pieces) as u,
-              count(*) filter (where contribution in ('considerable', 'significant')) as h
-            from t group by 1) x) as by_team,
-          (select coalesce(jsonb_agg(jsonb_build_object('accessWorkerId', access_worker_id, 'requests', n, 'searchSeconds', s)), '[]'::jsonb) from (
-            select access_worker_id, count(*) as n, sum(search_seconds) as s from t where access_worker_id is not null group by 1) x) as by_access_worker,
-          (select coalesce(jsonb_agg(distinct team), '[]'::jsonb) from f) as teams`.execute(db);
-      const raw = rows[0] as TalliesRaw;
+      const { rows } = await talliesQuery(query).execute(db);
+      const { totals, groups, teams } = rows[0] as TalliesRaw;
+      const of = (set: Group['set']) => groups.filter((g) => g.set === set);
       return {
-        ...raw.totals,
-        search: { ...raw.totals.search, buckets: [0, ...query.bucketBoundsSeconds].map((_, i) => Number(raw.buckets[String(i)] ?? 0)) },
-        states: raw.states,
-        reasons: raw.reasons,
-        byMonth: raw.by_month,
-        byTeam: raw.by_team,
-        byAccessWorker: raw.by_access_worker,
-        teams: [...raw.teams].sort(),
+        ...totals,
+        states: of('state').map((g) => ({ state: g.state, closingAction: g.closingAction, requests: g.requests })),
+        reasons: of('reason').map((g) => ({ state: g.state, closingAction: g.closingAction, reason: g.reason, requests: g.requests })),
+        byMonth: of('month').map((g) => ({ month: g.month ?? '', requests: g.requests, completed: g.completed, searchSeconds: g.searchSeconds, uniquePieces: g.uniquePieces })),
+        byTeam: of('team').map((g) => ({
+          team: g.team ?? NO_TEAM,
+          requests: g.requests,
+          completed: g.completed,
+          searchSeconds: g.searchSeconds,
+          uniquePieces: g.uniquePieces,
+          considerableOrSignificant: g.considerableOrSignificant,
+        })),
+        byAccessWorker: of('worker').flatMap((g) => (g.accessWorkerId === null ? [] : [{ accessWorkerId: g.accessWorkerId, requests: g.requests, searchSeconds: g.searchSeconds }])),
+        teams: [...teams].sort(),
       };
     },
 
     async rows({ from, to, team }) {
       const { rows } = await sql<Raw>`
-        select e.request_id as id, r.reference, coalesce(e.form_team, p.team) as team,
+        select e.request_id as id, r.reference, e.team,
           e.originating_worker_id, e.access_worker_id, e.state, e.closing_action, e.closing_reason, e.kind,
           e.submitted_at::text as submitted, e.agreed_at::text as agreed, e.authorised_at::text as authorised,
           e.claimed_at::text as claimed, e.searched_at::text as searched, e.finalised_at::text as finalised, e.shared_at::text as shared,
           e.search_seconds, e.search_sessions, e.useful_pieces, e.unique_pieces, e.contribution, e.feedback_given, e.follow_up
         from evaluation_facts e
         join investigation_requests r on r.id = e.request_id
-        left join people p on p.id = e.originating_worker_id
         where ${inPeriod(from, to)}
-          and (${team ?? null}::text is null or coalesce(e.form_team, p.team, ${NO_TEAM}) = ${team ?? null})
+          and (${team ?? null}::text is null or coalesce(e.team, ${NO_TEAM}) = ${team ?? null})
         order by e.submitted_at`.execute(db);
       return rows.map(toRow);
     },

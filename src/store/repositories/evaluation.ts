@@ -103,12 +103,13 @@ interface Group {
 interface TalliesRaw {
   totals: Totals;
   groups: Group[];
-  teams: string[];
+  /** Asked only when one team is: otherwise the teams grouping already names every team. */
+  teams: string[] | null;
 }
 
 /**
  * Every tally in one statement: one pass for the totals and medians, one for every grouping
- * (grouping sets), one for the teams of the period. The projection's rows are narrow and carry the
+ * (grouping sets), and one for the teams of the period when the tallies are for one team. The projection's rows are narrow and carry the
  * gaps between steps already, so nothing is computed per row but the aggregates.
  */
 export function talliesQuery(query: TallyQuery): RawBuilder<TalliesRaw> {
@@ -161,7 +162,11 @@ export function talliesQuery(query: TallyQuery): RawBuilder<TalliesRaw> {
           group by grouping sets ((team), (submitted_month), (access_worker_id), (state, closing_action), (state, closing_action, closing_reason))
         ) x
       ) g where "set" <> 'reason' or (state = any(${NOT_PROCEEDING_STATES}::text[]) and rank <= ${REASONS_SHOWN})) as groups,
-      (select coalesce(jsonb_agg(distinct ${team}), '[]'::jsonb) from evaluation_facts where ${period}) as teams`;
+      ${
+        query.team === undefined
+          ? sql`null::jsonb`
+          : sql`(select coalesce(jsonb_agg(distinct ${team}), '[]'::jsonb) from evaluation_facts where ${period})`
+      } as teams`;
 }
 
 export function createEvaluationReadModel(db: Kysely<Database>): EvaluationReadModel {
@@ -184,7 +189,7 @@ export function createEvaluationReadModel(db: Kysely<Database>): EvaluationReadM
           considerableOrSignificant: g.considerableOrSignificant,
         })),
         byAccessWorker: of('worker').flatMap((g) => (g.accessWorkerId === null ? [] : [{ accessWorkerId: g.accessWorkerId, requests: g.requests, searchSeconds: g.searchSeconds }])),
-        teams: [...teams].sort(),
+        teams: [...(teams ?? of('team').map((g) => g.team ?? NO_TEAM))].sort(),
       };
     },
 

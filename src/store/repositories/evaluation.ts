@@ -109,8 +109,9 @@ interface TalliesRaw {
 
 /**
  * Every tally in one statement: one pass for the totals and medians, one for every grouping
- * (grouping sets), and one for the teams of the period when the tallies are for one team. The projection's rows are narrow and carry the
- * gaps between steps already, so nothing is computed per row but the aggregates.
+ * (grouping sets), and one for the teams of the period when the tallies are for one team. The
+ * projection's rows are narrow and carry the gaps between steps already, so nothing is computed
+ * per row but the aggregates.
  */
 export function talliesQuery(query: TallyQuery): RawBuilder<TalliesRaw> {
   const gaps = MILESTONES.slice(1).map((to, i) => `${MILESTONES[i] as Milestone}_${to}_ms`);

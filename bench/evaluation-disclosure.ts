@@ -86,7 +86,7 @@ async function columns(db: Kysely<Database>, table: string): Promise<string[]> {
   return rows.map((r) => r.column_name);
 }
 
-/** Copies the templates until there are `total` requests, with their audit entries and search sessions. */
+/** Copies the templates until there are `total` requests, with their audit entries, search sessions and disclosure keys. */
 export async function copyTemplates(db: Kysely<Database>, templates: string[], total: number): Promise<void> {
   const copiesEach = Math.ceil((total - templates.length - 3) / templates.length);
   if (copiesEach < 1) return;
@@ -108,6 +108,9 @@ export async function copyTemplates(db: Kysely<Database>, templates: string[], t
     await sql`insert into audit_entries (id, request_id, body_hash, ${names(auditColumns)})
       select gen_random_uuid()::text, c.id, 'bench-copy', ${list(auditColumns, 'e')}
       from bench_copies c join audit_entries e on e.request_id = c.template_id`.execute(trx);
+    // The copies name the templates' people, so a disclosure search looks among all of them (the evaluation's projection is kept by triggers).
+    await sql`insert into disclosure_keys (match_key, request_id)
+      select k.match_key, c.id from bench_copies c join disclosure_keys k on k.request_id = c.template_id`.execute(trx);
   });
   await sql`analyze`.execute(db);
 }

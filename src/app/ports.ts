@@ -5,7 +5,7 @@
 import type { Readable } from 'node:stream';
 import type { Condition } from '../domain/conditions';
 import type { DisclosureRecord } from '../domain/disclosure';
-import type { EvaluationRow } from '../domain/evaluation';
+import type { EvaluationRow, EvaluationTallies, TallyQuery } from '../domain/evaluation';
 import type { EvidenceMetadata } from '../domain/forms';
 import type { PilotSettings } from '../domain/pilot';
 import type { RetentionRecord, RetentionSettings } from '../domain/retention';
@@ -353,8 +353,8 @@ export interface PilotSettingsRepository {
 }
 
 export interface DisclosureRepository {
-  /** Requests whose stored text (form, log, evidence metadata, audit entries) mentions any of the terms. */
-  candidateRequestIds(terms: string[]): Promise<string[]>;
+  /** Requests kept under any of the keys (domain/disclosure.ts, disclosureKeys), found by index. */
+  candidateRequestIds(keys: string[]): Promise<string[]>;
   insert(record: DisclosureRecord): Promise<void>;
   get(id: string): Promise<DisclosureRecord | null>;
 }
@@ -432,9 +432,12 @@ export interface PeopleAdmin {
   upsert(person: Person): Promise<void>;
 }
 
-/** The evaluation's read model: one plain row per request submitted in a period (London dates, inclusive). */
+/** The evaluation's read model over the requests submitted in a period (London dates, inclusive), in one team if named. */
 export interface EvaluationReadModel {
-  rows(period: { from: string; to: string }): Promise<EvaluationRow[]>;
+  /** Counts, sums and medians for the figures, taken in the database. */
+  tallies(query: TallyQuery): Promise<EvaluationTallies>;
+  /** One plain row per request, for the export. */
+  rows(query: { from: string; to: string; team?: string | undefined }): Promise<EvaluationRow[]>;
 }
 
 export interface Store {

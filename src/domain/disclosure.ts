@@ -72,9 +72,25 @@ export function matchingSubjects(request: InvestigationRequest, query: Disclosur
   return [...ids];
 }
 
-/** Words to look for in stored text when narrowing the search: the name as typed and the link. */
-export function searchTerms(query: DisclosureQuery): string[] {
-  return [query.name.trim().replace(/\s+/g, ' '), ...(query.profileLink ? [normaliseLink(query.profileLink)] : [])];
+/**
+ * The keys a request is found by in a disclosure search: every name each of its people goes by
+ * and every profile link of theirs or of a finding. A request whose subjects match a query (see
+ * matchingSubjects) always shares a key with it, so the store can narrow by index.
+ */
+export function disclosureKeys(request: Pick<InvestigationRequest, 'form' | 'log'>): string[] {
+  const keys = new Set<string>();
+  for (const subject of request.form.subjects ?? []) {
+    for (const name of namesOf(subject)) keys.add(`name:${name}`);
+    if (subject.profileUrl) keys.add(`link:${normaliseLink(subject.profileUrl)}`);
+  }
+  for (const f of request.log?.findings ?? []) if (f.profileUrl) keys.add(`link:${normaliseLink(f.profileUrl)}`);
+  return [...keys];
+}
+
+/** The keys a query looks up: the name as normalised and the profile link. */
+export function disclosureQueryKeys(query: DisclosureQuery): string[] {
+  const name = normaliseName(query.name);
+  return [...(name ? [`name:${name}`] : []), ...(query.profileLink ? [`link:${normaliseLink(query.profileLink)}`] : [])];
 }
 
 const OTHER = 'Another person (withheld)';

@@ -1,9 +1,10 @@
 /**
  * The pilot's evaluation figures, computed from the work itself (states, audit trail, timed search
- * sessions, the log's assessment and the feedback) rather than typed in. Pure: the read model
- * gives one plain row per request and this turns them into the figures the Service Director
- * judges the pilot by — information not otherwise available, its value to the assessment, and
- * whether the time taken is proportionate.
+ * sessions, the log's assessment and the feedback) rather than typed in. Pure: the store counts
+ * and takes medians over the requests of a period in SQL (EvaluationTallies), so the figures for
+ * 100,000 requests do not travel row by row, and this turns the tallies into the figures the
+ * Service Director judges the pilot by — information not otherwise available, its value to the
+ * assessment, and whether the time taken is proportionate.
  */
 import { addDays, londonDate } from './dates';
 import { CONTRIBUTIONS, type Contribution } from './forms';
@@ -26,7 +27,7 @@ export const OUTCOME_LABELS: Record<Outcome, string> = {
   lapsed: 'Lapsed (authorisation expired)',
 };
 
-/** One request as the read model gives it: identifiers, times and numbers, no personal data. */
+/** One request as the read model gives it for the export: identifiers, times and numbers, no personal data. */
 export interface EvaluationRow {
   requestId: string;
   reference: string;
@@ -80,7 +81,11 @@ export interface EvaluationFigures {
     byTeam: { team: string; requests: number }[];
     byAccessWorker: { accessWorkerId: string; requests: number; searchMinutes: number }[];
   };
-  outcomes: { counts: Record<Outcome, number>; notProceeding: { reference: string; outcome: Outcome; reason: string | null }[] };
+  /**
+   * How requests ended; for those that did not proceed, the reasons given, most frequent first (up
+   * to REASONS_SHOWN per outcome, the rest counted in otherReasons).
+   */
+  outcomes: { counts: Record<Outcome, number>; notProceeding: NotProceeding[] };
   time: { totalSearchMinutes: number; sessions: number; perRequestMinutes: Distribution; buckets: { label: string; requests: number }[] };
   /** Hours between neighbouring steps, for requests that reached both. */
   turnaround: Turnaround[];
@@ -103,6 +108,53 @@ export interface EvaluationFigures {
   byTeam: { team: string; requests: number; completed: number; searchMinutes: number; uniquePieces: number; considerableOrSignificant: number }[];
 }
 
+export interface NotProceeding {
+  outcome: Outcome;
+  requests: number;
+  reasons: { reason: string | null; requests: number }[];
+  otherReasons: number;
+}
+
+/** Distributions as the store measures them: seconds of search, milliseconds between steps. */
+export interface EvaluationTallies {
+  requests: number;
+  /** Requests by state and the action that closed them (which tells a withdrawal from a cancellation). */
+  states: { state: RequestState; closingAction: string | null; requests: number }[];
+  /** Reasons given in requests that did not proceed, the most frequent REASONS_SHOWN per state and closing action. */
+  reasons: { state: RequestState; closingAction: string | null; reason: string | null; requests: number }[];
+  search: { seconds: number; sessions: number; perRequestSeconds: Distribution; buckets: number[] };
+  /** Milliseconds between neighbouring MILESTONES, in order. */
+  turnaroundMs: Distribution[];
+  value: {
+    assessed: number;
+    usefulPieces: number;
+    uniquePieces: number;
+    requestsWithUniquePieces: number;
+    assessedSearchSeconds: number;
+    contribution: Record<Contribution, { requests: number; medianSearchSeconds: number | null }>;
+  };
+  followUp: { due: number; given: number; outstanding: number; longerTermUsefulness: Record<Contribution, number> };
+  byMonth: { month: string; requests: number; completed: number; searchSeconds: number; uniquePieces: number }[];
+  byTeam: { team: string; requests: number; completed: number; searchSeconds: number; uniquePieces: number; considerableOrSignificant: number }[];
+  byAccessWorker: { accessWorkerId: string; requests: number; searchSeconds: number }[];
+  /** Every team with requests in the period, whichever team was asked for (the filter's choices). */
+  teams: string[];
+}
+
+/** What the store is asked: the period and team, the follow-up's due line and the time buckets' bounds. */
+export interface TallyQuery {
+  from: string;
+  to: string;
+  team?: string | undefined;
+  /** Shared at or before this instant, a request's six-month follow-up is due. */
+  followUpDueBefore: Date;
+  /** Upper bounds (seconds) of every bucket but the last, ascending. */
+  bucketBoundsSeconds: number[];
+}
+
+export const REASONS_SHOWN = 10;
+/** The states of a request that ended without being searched and shared. */
+export const NOT_PROCEEDING_STATES: RequestState[] = ['declined', 'refused', 'expired', 'cancelled'];
 export const NO_TEAM = 'No team recorded';
 const MINUTE_BUCKETS: { label: string; upTo: number }[] = [
   { label: 'Under 30 minutes', upTo: 30 },
@@ -120,19 +172,17 @@ export function median(values: readonly number[]): number | null {
   return round1(value);
 }
 
-function distribution(values: readonly number[]): Distribution {
-  return {
-    count: values.length,
-    median: median(values),
-    min: values.length ? round1(Math.min(...values)) : null,
-    max: values.length ? round1(Math.max(...values)) : null,
-  };
-}
-
 const round1 = (n: number) => Math.round(n * 10) / 10;
 const minutes = (seconds: number) => round1(seconds / 60);
+const hours = (ms: number) => ms / 3_600_000;
 const share = (part: number, whole: number) => (whole === 0 ? null : Math.round((part / whole) * 1000) / 1000);
-const zeroContribution = (): Record<Contribution, number> => ({ little: 0, some: 0, considerable: 0, significant: 0 });
+const orNull = (n: number | null, unit: (n: number) => number) => (n === null ? null : round1(unit(n)));
+const scaled = (d: Distribution, unit: (n: number) => number): Distribution => ({
+  count: d.count,
+  median: orNull(d.median, unit),
+  min: orNull(d.min, unit),
+  max: orNull(d.max, unit),
+});
 
 /** How a request ended, in the pilot's words; the audit action tells a withdrawal from a cancellation. */
 export function outcomeOf(row: Pick<EvaluationRow, 'state' | 'closingAction'>): Outcome {
@@ -153,131 +203,91 @@ export function outcomeOf(row: Pick<EvaluationRow, 'state' | 'closingAction'>): 
   }
 }
 
-/** Whether a row belongs to the query: submitted within the period (London dates), in the team. */
-export function inPeriod(row: EvaluationRow, query: Pick<EvaluationQuery, 'from' | 'to' | 'team'>): boolean {
-  const submitted = row.milestones.submitted;
-  if (!submitted) return false;
-  const day = londonDate(new Date(submitted));
-  if (day < query.from || day > query.to) return false;
-  return !query.team || (row.team ?? NO_TEAM) === query.team;
+/** What to ask the store for the figures of a query. */
+export function tallyQuery(query: EvaluationQuery): TallyQuery {
+  return {
+    from: query.from,
+    to: query.to,
+    team: query.team,
+    followUpDueBefore: addDays(query.now, -query.followUpDays),
+    bucketBoundsSeconds: MINUTE_BUCKETS.slice(0, -1).map((b) => b.upTo * 60),
+  };
 }
 
 function hoursBetween(from: string | undefined, to: string | undefined): number | null {
   if (!from || !to) return null;
-  return (Date.parse(to) - Date.parse(from)) / 3_600_000;
+  return hours(Date.parse(to) - Date.parse(from));
 }
 
-function countBy<K extends string>(keys: readonly K[]): Map<K, number> {
-  const map = new Map<K, number>();
-  for (const key of keys) map.set(key, (map.get(key) ?? 0) + 1);
-  return map;
+function notProceeding(tallies: EvaluationTallies, counts: Record<Outcome, number>): NotProceeding[] {
+  const byOutcome = new Map<Outcome, Map<string | null, number>>();
+  for (const r of tallies.reasons) {
+    const outcome = outcomeOf(r);
+    const reasons = byOutcome.get(outcome) ?? new Map<string | null, number>();
+    reasons.set(r.reason, (reasons.get(r.reason) ?? 0) + r.requests);
+    byOutcome.set(outcome, reasons);
+  }
+  return OUTCOMES.filter((o) => o !== 'open' && o !== 'shared' && counts[o] > 0).map((outcome) => {
+    const reasons = [...(byOutcome.get(outcome) ?? [])]
+      .map(([reason, requests]) => ({ reason, requests }))
+      .sort((a, b) => b.requests - a.requests || (a.reason ?? '').localeCompare(b.reason ?? '', 'en-GB'))
+      .slice(0, REASONS_SHOWN);
+    return { outcome, requests: counts[outcome], reasons, otherReasons: counts[outcome] - reasons.reduce((sum, r) => sum + r.requests, 0) };
+  });
 }
 
-export function evaluationFigures(allRows: readonly EvaluationRow[], query: EvaluationQuery): EvaluationFigures {
-  const rows = allRows.filter((r) => inPeriod(r, query));
-  const assessed = rows.filter((r) => r.contribution !== null);
-  const teamOf = (r: EvaluationRow) => r.team ?? NO_TEAM;
-
+export function evaluationFigures(tallies: EvaluationTallies, query: Pick<EvaluationQuery, 'from' | 'to' | 'team'>): EvaluationFigures {
   const counts = Object.fromEntries(OUTCOMES.map((o) => [o, 0])) as Record<Outcome, number>;
-  const notProceeding: EvaluationFigures['outcomes']['notProceeding'] = [];
-  for (const row of rows) {
-    const outcome = outcomeOf(row);
-    counts[outcome] += 1;
-    if (outcome !== 'open' && outcome !== 'shared') notProceeding.push({ reference: row.reference, outcome, reason: row.closingReason });
-  }
-
-  const workers = new Map<string, { requests: number; seconds: number }>();
-  for (const row of rows) {
-    if (!row.accessWorkerId) continue;
-    const w = workers.get(row.accessWorkerId) ?? { requests: 0, seconds: 0 };
-    w.requests += 1;
-    w.seconds += row.searchSeconds;
-    workers.set(row.accessWorkerId, w);
-  }
-
-  const searched = rows.filter((r) => r.searchSessions > 0);
-  const perRequest = searched.map((r) => r.searchSeconds / 60);
-  const totalSeconds = rows.reduce((sum, r) => sum + r.searchSeconds, 0);
-
-  const turnaround: Turnaround[] = [];
-  for (let i = 1; i < MILESTONES.length; i += 1) {
-    const from = MILESTONES[i - 1] as Milestone;
-    const to = MILESTONES[i] as Milestone;
-    const hours = rows.map((r) => hoursBetween(r.milestones[from], r.milestones[to])).filter((h): h is number => h !== null);
-    turnaround.push({ from, to, ...distribution(hours) });
-  }
-
-  const contribution = zeroContribution();
-  for (const row of assessed) if (row.contribution) contribution[row.contribution] += 1;
-  const usefulPieces = assessed.reduce((sum, r) => sum + (r.usefulPieces ?? 0), 0);
-  const uniquePieces = assessed.reduce((sum, r) => sum + (r.uniquePieces ?? 0), 0);
-  const withUnique = assessed.filter((r) => (r.uniquePieces ?? 0) > 0).length;
+  for (const s of tallies.states) counts[outcomeOf(s)] += s.requests;
+  const v = tallies.value;
+  const contribution = Object.fromEntries(CONTRIBUTIONS.map((c) => [c, v.contribution[c].requests])) as Record<Contribution, number>;
   const highValue = contribution.considerable + contribution.significant;
-
-  const followUpDue = rows.filter((r) => (r.state === 'shared' || r.state === 'closed') && r.milestones.shared && addDays(new Date(r.milestones.shared), query.followUpDays) <= query.now);
-  const longerTerm = zeroContribution();
-  for (const row of rows) if (row.followUp) longerTerm[row.followUp] += 1;
-  const followUpGiven = rows.filter((r) => r.followUp !== null).length;
-
-  const months = new Map<string, EvaluationFigures['byMonth'][number]>();
-  const teams = new Map<string, EvaluationFigures['byTeam'][number]>();
-  for (const row of rows) {
-    const month = londonDate(new Date(row.milestones.submitted as string)).slice(0, 7);
-    const m = months.get(month) ?? { month, requests: 0, completed: 0, searchMinutes: 0, uniquePieces: 0 };
-    const t = teams.get(teamOf(row)) ?? { team: teamOf(row), requests: 0, completed: 0, searchMinutes: 0, uniquePieces: 0, considerableOrSignificant: 0 };
-    for (const bucket of [m, t]) {
-      bucket.requests += 1;
-      if (row.state === 'shared' || row.state === 'closed') bucket.completed += 1;
-      bucket.searchMinutes = round1(bucket.searchMinutes + row.searchSeconds / 60);
-      bucket.uniquePieces += row.uniquePieces ?? 0;
-    }
-    if (row.contribution === 'considerable' || row.contribution === 'significant') t.considerableOrSignificant += 1;
-    months.set(month, m);
-    teams.set(t.team, t);
-  }
+  const perRequestMinutes = scaled(tallies.search.perRequestSeconds, (s) => s / 60);
+  const byTeamName = (a: { team: string }, b: { team: string }) => a.team.localeCompare(b.team, 'en-GB');
 
   return {
     period: { from: query.from, to: query.to },
     team: query.team ?? null,
     uses: {
-      requests: rows.length,
-      byTeam: [...countBy(rows.map(teamOf))].map(([team, requests]) => ({ team, requests })).sort((a, b) => a.team.localeCompare(b.team, 'en-GB')),
-      byAccessWorker: [...workers]
-        .map(([accessWorkerId, w]) => ({ accessWorkerId, requests: w.requests, searchMinutes: minutes(w.seconds) }))
+      requests: tallies.requests,
+      byTeam: tallies.byTeam.map((t) => ({ team: t.team, requests: t.requests })).sort(byTeamName),
+      byAccessWorker: tallies.byAccessWorker
+        .map((w) => ({ accessWorkerId: w.accessWorkerId, requests: w.requests, searchMinutes: minutes(w.searchSeconds) }))
         .sort((a, b) => a.accessWorkerId.localeCompare(b.accessWorkerId)),
     },
-    outcomes: { counts, notProceeding: notProceeding.sort((a, b) => a.reference.localeCompare(b.reference)) },
+    outcomes: { counts, notProceeding: notProceeding(tallies, counts) },
     time: {
-      totalSearchMinutes: minutes(totalSeconds),
-      sessions: rows.reduce((sum, r) => sum + r.searchSessions, 0),
-      perRequestMinutes: distribution(perRequest),
-      buckets: MINUTE_BUCKETS.map((b, i) => ({
-        label: b.label,
-        requests: perRequest.filter((m) => m < b.upTo && (i === 0 || m >= (MINUTE_BUCKETS[i - 1] as { upTo: number }).upTo)).length,
-      })),
+      totalSearchMinutes: minutes(tallies.search.seconds),
+      sessions: tallies.search.sessions,
+      perRequestMinutes,
+      buckets: MINUTE_BUCKETS.map((b, i) => ({ label: b.label, requests: tallies.search.buckets[i] ?? 0 })),
     },
-    turnaround,
-    value: { assessed: assessed.length, usefulPieces, uniquePieces, requestsWithUniquePieces: withUnique, contribution },
-    followUp: {
-      due: followUpDue.length,
-      given: followUpGiven,
-      outstanding: followUpDue.filter((r) => r.followUp === null).length,
-      longerTermUsefulness: longerTerm,
-    },
+    turnaround: MILESTONES.slice(1).map((to, i) => ({
+      from: MILESTONES[i] as Milestone,
+      to,
+      ...scaled(tallies.turnaroundMs[i] ?? { count: 0, median: null, min: null, max: null }, hours),
+    })),
+    value: { assessed: v.assessed, usefulPieces: v.usefulPieces, uniquePieces: v.uniquePieces, requestsWithUniquePieces: v.requestsWithUniquePieces, contribution },
+    followUp: tallies.followUp,
     criteria: {
-      notOtherwiseAvailable: { assessed: assessed.length, withUniquePieces: withUnique, share: share(withUnique, assessed.length), uniquePieces },
-      valueToAssessment: { assessed: assessed.length, considerableOrSignificant: highValue, share: share(highValue, assessed.length) },
+      notOtherwiseAvailable: { assessed: v.assessed, withUniquePieces: v.requestsWithUniquePieces, share: share(v.requestsWithUniquePieces, v.assessed), uniquePieces: v.uniquePieces },
+      valueToAssessment: { assessed: v.assessed, considerableOrSignificant: highValue, share: share(highValue, v.assessed) },
       proportionateTime: {
-        medianSearchMinutes: median(perRequest),
-        minutesPerUsefulPiece: usefulPieces === 0 ? null : round1(assessed.reduce((s, r) => s + r.searchSeconds, 0) / 60 / usefulPieces),
+        medianSearchMinutes: perRequestMinutes.median,
+        minutesPerUsefulPiece: v.usefulPieces === 0 ? null : round1(v.assessedSearchSeconds / 60 / v.usefulPieces),
       },
     },
-    timeAgainstContribution: CONTRIBUTIONS.map((c) => {
-      const these = assessed.filter((r) => r.contribution === c);
-      return { contribution: c, requests: these.length, medianSearchMinutes: median(these.map((r) => r.searchSeconds / 60)) };
-    }),
-    byMonth: [...months.values()].sort((a, b) => a.month.localeCompare(b.month)),
-    byTeam: [...teams.values()].sort((a, b) => a.team.localeCompare(b.team, 'en-GB')),
+    timeAgainstContribution: CONTRIBUTIONS.map((c) => ({
+      contribution: c,
+      requests: v.contribution[c].requests,
+      medianSearchMinutes: orNull(v.contribution[c].medianSearchSeconds, (s) => s / 60),
+    })),
+    byMonth: tallies.byMonth
+      .map((m) => ({ month: m.month, requests: m.requests, completed: m.completed, searchMinutes: minutes(m.searchSeconds), uniquePieces: m.uniquePieces }))
+      .sort((a, b) => a.month.localeCompare(b.month)),
+    byTeam: tallies.byTeam
+      .map((t) => ({ team: t.team, requests: t.requests, completed: t.completed, searchMinutes: minutes(t.searchSeconds), uniquePieces: t.uniquePieces, considerableOrSignificant: t.considerableOrSignificant }))
+      .sort(byTeamName),
   };
 }
 

@@ -236,8 +236,49 @@ export interface Database {
   disclosures: DisclosuresTable;
   request_retention: RequestRetentionTable;
   checked_subjects: CheckedSubjectsTable;
+  evaluation_facts: EvaluationFactsTable;
+  disclosure_keys: DisclosureKeysTable;
   team_manager_deputies: TeamManagerDeputiesTable;
   content_links: ContentLinksTable;
+}
+
+/** Kept by triggers (migration 080): one row per request with what the evaluation's figures need. */
+export interface EvaluationFactsTable {
+  request_id: string;
+  submitted_at: string | null;
+  submitted_month: string | null;
+  form_team: string | null;
+  team: string | null;
+  originating_worker_id: string;
+  access_worker_id: string | null;
+  state: string;
+  closing_action: string | null;
+  closing_reason: string | null;
+  kind: string | null;
+  agreed_at: string | null;
+  authorised_at: string | null;
+  claimed_at: string | null;
+  searched_at: string | null;
+  finalised_at: string | null;
+  shared_at: string | null;
+  submitted_agreed_ms: number | null;
+  agreed_authorised_ms: number | null;
+  authorised_claimed_ms: number | null;
+  claimed_searched_ms: number | null;
+  searched_finalised_ms: number | null;
+  finalised_shared_ms: number | null;
+  search_seconds: number;
+  search_sessions: number;
+  useful_pieces: number | null;
+  unique_pieces: number | null;
+  contribution: string | null;
+  feedback_given: boolean;
+  follow_up: string | null;
+}
+
+export interface DisclosureKeysTable {
+  match_key: string;
+  request_id: string;
 }
 
 export interface CheckedSubjectsTable {

@@ -4,7 +4,7 @@
  * searched and the disclosure's id, not the person's details.
  */
 import { randomUUID } from 'node:crypto';
-import { disclosureQuerySchema, matchingSubjects, searchTerms, type DisclosureRecord } from '../../domain/disclosure';
+import { disclosureQuerySchema, disclosureQueryKeys, matchingSubjects, type DisclosureRecord } from '../../domain/disclosure';
 import { parseForm } from '../../domain/forms';
 import type { AppDeps } from '../deps';
 import type { Caller } from '../ports';
@@ -14,7 +14,7 @@ export async function searchDisclosure(deps: AppDeps, caller: Caller, input: unk
   await assertMay(deps, caller, 'search-disclosure');
   const query = parseForm(disclosureQuerySchema, input);
   const now = deps.clock.now();
-  const candidates = await deps.store.read.disclosures.candidateRequestIds(searchTerms(query));
+  const candidates = await deps.store.read.disclosures.candidateRequestIds(disclosureQueryKeys(query));
   const matches: DisclosureRecord['matches'] = [];
   for (const id of candidates) {
     const request = await deps.store.read.requests.get(id);

@@ -23,6 +23,7 @@ export async function exportEvaluation(
   );
   const format = fixedFormat ?? (query.format as ExportFormat);
   const report = await evaluationReport(deps, query);
+  const rows = await deps.store.evaluation.rows(query);
   const generatedAt = deps.clock.now();
   await deps.store.transaction((uow) =>
     uow.audit.append({
@@ -34,9 +35,9 @@ export async function exportEvaluation(
       fromState: null,
       toState: null,
       reason: null,
-      detail: { format, from: query.from, to: query.to, team: query.team ?? null, requests: report.rows.length },
+      detail: { format, from: query.from, to: query.to, team: query.team ?? null, requests: rows.length },
       httpRequestId: caller.requestId,
     }),
   );
-  return { format, figures: report.figures, tables: exportTables(report.figures, report.rows), generatedAt };
+  return { format, figures: report.figures, tables: exportTables(report.figures, rows), generatedAt };
 }

@@ -1,6 +1,6 @@
-/** The pilot's evaluation figures for a period and, optionally, one team. */
+/** The pilot's evaluation figures for a period and, optionally, one team, counted in the database. */
 import { z } from 'zod';
-import { evaluationFigures, inPeriod, NO_TEAM, type EvaluationFigures, type EvaluationRow } from '../../domain/evaluation';
+import { evaluationFigures, tallyQuery, type EvaluationFigures } from '../../domain/evaluation';
 import { parseForm } from '../../domain/forms';
 import { DEFAULT_REMINDER_SETTINGS } from '../../domain/reminders';
 import { surveyFigures } from '../../domain/survey';
@@ -17,25 +17,20 @@ export const periodQuerySchema = z
   .refine((q) => q.from <= q.to, { path: ['to'], message: 'The end of the period must be on or after its start.' });
 export type PeriodQuery = z.output<typeof periodQuerySchema>;
 
-export interface EvaluationReport {
-  figures: EvaluationFigures & { uses: EvaluationFigures['uses'] & { byAccessWorker: (EvaluationFigures['uses']['byAccessWorker'][number] & { displayName: string })[] } };
-  rows: EvaluationRow[];
-  teams: string[];
-}
+export type EvaluationReportFigures = EvaluationFigures & {
+  uses: EvaluationFigures['uses'] & { byAccessWorker: (EvaluationFigures['uses']['byAccessWorker'][number] & { displayName: string })[] };
+};
 
-/** Figures plus the rows they came from (for the export) and the teams seen (for the filter). */
-export async function evaluationReport(deps: AppDeps, query: PeriodQuery): Promise<EvaluationReport> {
-  const all = await deps.store.evaluation.rows({ from: query.from, to: query.to });
-  const figures = evaluationFigures(all, {
-    ...query,
-    now: deps.clock.now(),
-    followUpDays: deps.settings.reminders?.followUpDays ?? DEFAULT_REMINDER_SETTINGS.followUpDays,
-  });
+/** The figures for a period and team, and the teams seen in the period (for the filter). */
+export async function evaluationReport(deps: AppDeps, query: PeriodQuery): Promise<{ figures: EvaluationReportFigures; teams: string[] }> {
+  const tallies = await deps.store.evaluation.tallies(
+    tallyQuery({ ...query, now: deps.clock.now(), followUpDays: deps.settings.reminders?.followUpDays ?? DEFAULT_REMINDER_SETTINGS.followUpDays }),
+  );
+  const figures = evaluationFigures(tallies, query);
   const byAccessWorker = await Promise.all(
     figures.uses.byAccessWorker.map(async (w) => ({ ...w, displayName: (await deps.directory.get(w.accessWorkerId))?.displayName ?? w.accessWorkerId })),
   );
-  const rows = all.filter((r) => inPeriod(r, query));
-  return { figures: { ...figures, uses: { ...figures.uses, byAccessWorker } }, rows, teams: [...new Set(all.map((r) => r.team ?? NO_TEAM))].sort() };
+  return { figures: { ...figures, uses: { ...figures.uses, byAccessWorker } }, teams: tallies.teams };
 }
 
 export async function getEvaluation(deps: AppDeps, caller: Caller, input: unknown) {

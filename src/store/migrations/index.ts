@@ -21,6 +21,8 @@ import { protocolFidelity } from './070_protocol_fidelity';
 import { checkedSubjects } from './071_checked_subjects';
 import { teamManagerDeputies } from './072_team_manager_deputies';
 import { contentLinksDoubtsPlacement } from './075_content_links_doubts_placement';
+import { evaluationFacts } from './080_evaluation_facts';
+import { disclosureKeysMigration } from './081_disclosure_keys';
 
 export const migrations: Record<string, Migration> = {
   '001_schema': schema,
@@ -41,4 +43,6 @@ export const migrations: Record<string, Migration> = {
   '071_checked_subjects': checkedSubjects,
   '072_team_manager_deputies': teamManagerDeputies,
   '075_content_links_doubts_placement': contentLinksDoubtsPlacement,
+  '080_evaluation_facts': evaluationFacts,
+  '081_disclosure_keys': disclosureKeysMigration,
 };

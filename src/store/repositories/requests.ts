@@ -1,6 +1,7 @@
 import { sql, type Kysely, type Selectable, type SqlBool } from 'kysely';
 import type { RequestListKey, RequestRepository } from '../../app/ports';
 import type { Condition } from '../../domain/conditions';
+import { disclosureKeys } from '../../domain/disclosure';
 import { checkedSubjectKeys } from '../../domain/repeat-checks';
 import type { InvestigationRequest } from '../../domain/request';
 import type { RequestState } from '../../domain/states';
@@ -98,6 +99,7 @@ export function createRequestRepository(db: Kysely<Database>): RequestRepository
         .values({ id: request.id, ...toRow(request) })
         .execute();
       await keyCheckedSubjects(db, request);
+      await keyForDisclosure(db, request);
     },
 
     async deleteUnsubmittedDraft(id, expectedVersion) {
@@ -120,6 +122,7 @@ export function createRequestRepository(db: Kysely<Database>): RequestRepository
         .executeTakeFirst();
       if (result.numUpdatedRows !== 1n) return false;
       await keyCheckedSubjects(db, request);
+      await keyForDisclosure(db, request);
       return true;
     },
 
@@ -226,6 +229,20 @@ async function keyCheckedSubjects(db: Kysely<Database>, request: InvestigationRe
   await db
     .insertInto('checked_subjects')
     .values(keys.map((k) => ({ request_id: request.id, subject_id: k.subjectId, match_key: k.key, authorised_at: at })))
+    .onConflict((oc) => oc.doNothing())
+    .execute();
+}
+
+/** Keeps the keys a disclosure search finds the request by, as its people and findings now stand. */
+async function keyForDisclosure(db: Kysely<Database>, request: InvestigationRequest): Promise<void> {
+  const keys = disclosureKeys(request);
+  let stale = db.deleteFrom('disclosure_keys').where('request_id', '=', request.id);
+  if (keys.length > 0) stale = stale.where('match_key', 'not in', keys);
+  await stale.execute();
+  if (keys.length === 0) return;
+  await db
+    .insertInto('disclosure_keys')
+    .values(keys.map((match_key) => ({ match_key, request_id: request.id })))
     .onConflict((oc) => oc.doNothing())
     .execute();
 }

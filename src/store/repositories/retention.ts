@@ -118,6 +118,7 @@ export function createRetentionRepository(db: Kysely<Database>): RetentionReposi
       await db.deleteFrom('record_documents').where('request_id', '=', requestId).execute();
       await db.deleteFrom('pending_evidence').where('request_id', '=', requestId).execute();
       await db.deleteFrom('outbox').where('request_id', '=', requestId).execute();
+      await db.deleteFrom('disclosure_keys').where('request_id', '=', requestId).execute();
       await sql`
         update investigation_requests set
           case_reference = '',

@@ -207,9 +207,16 @@ function Dashboard({ f, onDownload }: { f: Figures; onDownload(format: 'csv' | '
           ) : (
             <ul>
               {f.outcomes.notProceeding.map((n) => (
-                <li key={n.reference}>
-                  {n.reference}: {OUTCOME_LABELS[n.outcome]}
-                  {n.reason ? ` — ${n.reason}` : ''}
+                <li key={n.outcome}>
+                  {OUTCOME_LABELS[n.outcome]}: {n.requests} {n.requests === 1 ? 'request' : 'requests'}
+                  <ul>
+                    {n.reasons.map((r) => (
+                      <li key={r.reason ?? ''}>
+                        {r.reason ?? 'No reason recorded'} ({r.requests})
+                      </li>
+                    ))}
+                    {n.otherReasons > 0 && <li>Other reasons ({n.otherReasons})</li>}
+                  </ul>
                 </li>
               ))}
             </ul>

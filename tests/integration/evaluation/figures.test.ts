@@ -25,13 +25,14 @@ describe.each(BACKENDS)('evaluation figures on %s', (backend) => {
     });
     expect(body.outcomes).toEqual({
       counts: { open: 1, shared: 1, declined: 1, refused: 1, withdrawn: 1, cancelled: 1, lapsed: 1 },
-      notProceeding: expect.arrayContaining([
-        expect.objectContaining({ outcome: 'withdrawn', reason: 'Family moved out of the area' }),
-        expect.objectContaining({ outcome: 'declined', reason: 'Not yet discussed in supervision' }),
-        expect.objectContaining({ outcome: 'refused', reason: 'Try the school first' }),
-        expect.objectContaining({ outcome: 'cancelled', reason: 'Court hearing moved' }),
-        expect.objectContaining({ outcome: 'lapsed', reason: expect.stringContaining('not used by') }),
-      ]),
+      // Counted per outcome, each with its reasons: no list of requests.
+      notProceeding: [
+        { outcome: 'declined', requests: 1, reasons: [{ reason: 'Not yet discussed in supervision', requests: 1 }], otherReasons: 0 },
+        { outcome: 'refused', requests: 1, reasons: [{ reason: 'Try the school first', requests: 1 }], otherReasons: 0 },
+        { outcome: 'withdrawn', requests: 1, reasons: [{ reason: 'Family moved out of the area', requests: 1 }], otherReasons: 0 },
+        { outcome: 'cancelled', requests: 1, reasons: [{ reason: 'Court hearing moved', requests: 1 }], otherReasons: 0 },
+        { outcome: 'lapsed', requests: 1, reasons: [{ reason: 'The authorisation was not used by 09/07/2026.', requests: 1 }], otherReasons: 0 },
+      ],
     });
   });
 

@@ -3,7 +3,7 @@
  * this person may do with it — so the tab and the cards never derive it again.
  */
 import { addDays, londonDate } from '../../domain/dates';
-import { allowedActions, can, isWaitingFor, recordAbilities } from '../../domain/policy';
+import { abilitiesOn } from '../../domain/policy';
 import { DEFAULT_RETENTION_SETTINGS, retainUntil, retentionRule, type RetentionSettings } from '../../domain/retention';
 import { oneOffWindowClosesAt, type ProtocolSettings } from '../../domain/protocol';
 import type { InvestigationRequest, StoredForm } from '../../domain/request';
@@ -59,7 +59,8 @@ export async function toView(
   extras: ViewExtras = {},
 ) {
   const { form: stored, ...rest } = request;
-  const form = can(viewer, 'see-personal-details', request, now).ok ? stored : forTheRegister(stored);
+  const { allowedActions, abilities, waitingForMe } = abilitiesOn(request, viewer, now);
+  const form = abilities.includes('see-personal-details') ? stored : forTheRegister(stored);
   const ids = new Set<string>(
     [
       request.originatingWorkerId,
@@ -88,11 +89,11 @@ export async function toView(
     stateLabel: STATE_LABELS[request.state],
     nextStep: NEXT_STEP[request.state],
     /** The workflow actions this person may take now, each with whether it needs a written reason. */
-    allowedActions: allowedActions(request, viewer, now),
+    allowedActions,
     /** What else this person may do with the request now: edit the draft, write the log, search, … */
-    abilities: recordAbilities(request, viewer, now),
+    abilities,
     /** Whether a step of this person's is what the request waits for. */
-    waitingForMe: isWaitingFor(request, viewer, now),
+    waitingForMe,
     people,
     /** A one-off check searches until this instant (from its first session), or until the log is completed if sooner. */
     searchWindowClosesAt: oneOffWindowClosesAt(request, protocol),

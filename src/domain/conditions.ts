@@ -89,11 +89,17 @@ function searchable(request: InvestigationRequest, field: SearchField): string[]
 
 const KEYS = new WeakMap<Condition, string>();
 
-/** A condition's identity as data: two conditions with the same key are the same test. */
+/**
+ * A condition's identity as data: two conditions with the same key are the same test. Built from
+ * its members' keys, each worked out once, so keying a whole tree costs its size only once.
+ */
 function keyOf(condition: Condition): string {
   let key = KEYS.get(condition);
   if (key === undefined) {
-    key = JSON.stringify(condition);
+    if ('all' in condition) key = `all(${condition.all.map(keyOf).join(',')})`;
+    else if ('any' in condition) key = `any(${condition.any.map(keyOf).join(',')})`;
+    else if ('not' in condition) key = `not(${keyOf(condition.not)})`;
+    else key = JSON.stringify(condition);
     KEYS.set(condition, key);
   }
   return key;
@@ -182,7 +188,15 @@ export function possibleStates(condition: Condition): readonly RequestState[] {
  * in when those are fewer than all, so the state index finds the candidates whatever the rest says.
  */
 export function forQuery(condition: Condition): Condition {
-  const simple = simplify(condition);
-  const states = possibleStates(simple);
-  return states.length < REQUEST_STATES.length ? allOf([{ state: states }, simple]) : simple;
+  let asked = ASKED.get(condition);
+  if (asked === undefined) {
+    const simple = simplify(condition);
+    const states = possibleStates(simple);
+    asked = states.length < REQUEST_STATES.length ? allOf([{ state: states }, simple]) : simple;
+    ASKED.set(condition, asked);
+  }
+  return asked;
 }
+
+/** Conditions are never changed once built: one kept (see list-requests.ts) is simplified once. */
+const ASKED = new WeakMap<Condition, Condition>();

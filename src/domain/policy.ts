@@ -486,6 +486,20 @@ function relationWhere(relation: Relation, person: Person): Condition {
  * Defined for abilities without an `unless` (dates and scope), which is every ability a list asks about.
  */
 export function whereCan(person: Person, ability: RequestAbility, now: Date): Condition {
+  const allowed = whereAllowed(person, ability, now);
+  return ability === 'view' ? allowed : { all: [whereAllowed(person, 'view', now), allowed] };
+}
+
+/**
+ * Everything `whereCan` and `whereWaiting` read of the person and of the moment: calls with the
+ * same key build the same conditions, so a list may keep them.
+ */
+export function conditionKey(person: Person, now: Date): string {
+  return JSON.stringify([person.id, person.roles, person.standsInFor ?? [], person.accessWorkerAuthorisedUntil ?? null, londonDate(now)]);
+}
+
+/** `whereCan` without the check that the person may see the request (which `view` itself is). */
+function whereAllowed(person: Person, ability: RequestAbility, now: Date): Condition {
   const rule = POLICY[ability];
   if (rule.unless || !rule.from) throw new Error(`“${ability}” cannot be asked of a list.`);
   const from = rule.from;
@@ -502,8 +516,7 @@ export function whereCan(person: Person, ability: RequestAbility, now: Date): Co
         g.part === 'viewer' ? ALWAYS : { any: [{ not: participant }, partIs(me, g.part)] },
       ],
     }));
-  const allowed: Condition = { all: [{ any: grants }, ...(rule.onlyIf ? [rule.onlyIf.where(me)] : [])] };
-  return ability === 'view' ? allowed : { all: [whereCan(person, 'view', now), allowed] };
+  return { all: [{ any: grants }, ...(rule.onlyIf ? [rule.onlyIf.where(me)] : [])] };
 }
 
 /** The requests on which the person plays a part: the list form of `participants`. */
@@ -513,8 +526,9 @@ export function whereParticipant(person: Person): Condition {
 
 /** The requests waiting for a step of this person's: the list form of `isWaitingFor`. */
 export function whereWaiting(person: Person, now: Date): Condition {
-  const steps = WORKFLOW_ACTIONS.filter((a) => POLICY[a].waiting).map((a) => whereCan(person, a, now));
-  return steps.length > 0 ? { any: steps } : NEVER;
+  // Seeing the request is asked once, not once for every step.
+  const steps = WORKFLOW_ACTIONS.filter((a) => POLICY[a].waiting).map((a) => whereAllowed(person, a, now));
+  return steps.length > 0 ? { all: [whereAllowed(person, 'view', now), { any: steps }] } : NEVER;
 }
 
 function notNowMessage(ability: Ability, rule: AbilityRule, state: RequestState): string {

@@ -9,12 +9,11 @@ import { execFile } from 'node:child_process';
 import { createHash, randomUUID } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { performance } from 'node:perf_hooks';
 import { promisify } from 'node:util';
 import pg from 'pg';
 import { createStore } from '../src/store';
 import { findPostgresBin } from '../tests/support/postgres';
-import { DATABASE_POOL_SIZE, pool, stats, type LatencyStats } from './support';
+import { DATABASE_POOL_SIZE, timed, type LatencyStats } from './support';
 
 const run = promisify(execFile);
 const SCRIPTS = join(__dirname, 'pgbench');
@@ -79,22 +78,26 @@ export function pgbenchBinary(): string {
   return 'pgbench';
 }
 
-/** `decisions` transactions of the script, from DATABASE_POOL_SIZE connections (-c), prepared statements. */
+/**
+ * `transactions` runs of the script file from DATABASE_POOL_SIZE connections (-c), the
+ * application's pool, with `options` before it (e.g. -M prepared, -D name=value).
+ */
+export async function pgbench(url: string, script: string, transactions: number, options: string[] = []): Promise<PgbenchResult> {
+  const perClient = Math.max(1, Math.ceil(transactions / DATABASE_POOL_SIZE));
+  const { stdout } = await run(pgbenchBinary(), ['-n', ...options, '-c', String(DATABASE_POOL_SIZE), '-j', '2', '-t', String(perClient), '-f', script, url], { maxBuffer: 16 * 1024 * 1024 });
+  const tps = /tps = ([\d.]+) \(without initial connection time\)/.exec(stdout)?.[1];
+  const latency = /latency average = ([\d.]+) ms/.exec(stdout)?.[1];
+  const processed = /number of transactions actually processed: (\d+)/.exec(stdout)?.[1];
+  if (!tps || !latency || !processed) throw new Error(`pgbench printed no result:\n${stdout}`);
+  return { transactions: Number(processed), perSecond: Number(tps), latencyAverageMs: Number(latency) };
+}
+
+/** `decisions` transactions of the decision script, prepared statements. */
 export async function runPgbench(url: string, variant: BareVariant, decisions: number): Promise<PgbenchResult> {
   const script = join(SCRIPTS, variant === 'plain' ? 'decision.sql' : 'decision-locked.sql');
-  const perClient = Math.max(1, Math.ceil(decisions / DATABASE_POOL_SIZE));
   const sequencer = variant === 'locked' ? sequencerBeside(url) : null;
   try {
-    const { stdout } = await run(
-      pgbenchBinary(),
-      ['-n', '-M', 'prepared', '-c', String(DATABASE_POOL_SIZE), '-j', '2', '-t', String(perClient), '-D', `requests=${BARE_REQUESTS}`, '-f', script, url],
-      { maxBuffer: 16 * 1024 * 1024 },
-    );
-    const tps = /tps = ([\d.]+) \(without initial connection time\)/.exec(stdout)?.[1];
-    const latency = /latency average = ([\d.]+) ms/.exec(stdout)?.[1];
-    const processed = /number of transactions actually processed: (\d+)/.exec(stdout)?.[1];
-    if (!tps || !latency || !processed) throw new Error(`pgbench printed no result:\n${stdout}`);
-    return { transactions: Number(processed), perSecond: Number(tps), latencyAverageMs: Number(latency) };
+    return await pgbench(url, script, decisions, ['-M', 'prepared', '-D', `requests=${BARE_REQUESTS}`]);
   } finally {
     await sequencer?.stop();
   }
@@ -131,19 +134,15 @@ export async function runNodeBare(url: string, variant: BareVariant, decisions: 
   const sequencer = variant === 'locked' ? sequencerBeside(url) : null;
   try {
     const work = Array.from({ length: decisions }, (_, i) => ({ id: bareRequestId(1 + Math.floor(Math.random() * BARE_REQUESTS)), step: i % 3 }));
-    const latencies: number[] = [];
-    const started = performance.now();
-    await pool(work, clients, async ({ id, step }) => {
-      const t0 = performance.now();
+    return await timed(work.length, clients, async (i) => {
+      const { id, step } = work[i] as { id: string; step: number };
       const client = await db.connect();
       try {
         await nodeDecision(client, variant, id, step);
       } finally {
         client.release();
       }
-      latencies.push(performance.now() - t0);
     });
-    return stats(latencies, (performance.now() - started) / 1000);
   } finally {
     await sequencer?.stop();
     await db.end();

@@ -9,12 +9,9 @@
  *
  * `npx tsx bench/request-list.ts [scales] [lists]` runs it alone, e.g. `100,10000 2000`.
  */
-import { execFile } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { performance } from 'node:perf_hooks';
-import { promisify } from 'node:util';
 import pg from 'pg';
 import { listConditions } from '../src/app/requests/list-requests';
 import { DEMO_PEOPLE } from '../src/identity/demo-directory';
@@ -22,8 +19,8 @@ import { createStore } from '../src/store';
 import { countQuery, pageQuery } from '../src/store/repositories/requests';
 import { startPostgres, stopPostgres } from '../tests/support/postgres';
 import { createDatabase, REQUEST_FORM } from './decisions';
-import { pgbenchBinary, type PgbenchResult } from './pgbench';
-import { DATABASE_POOL_SIZE, machine, pool, startServer, stats, type LatencyStats } from './support';
+import { pgbench, type PgbenchResult } from './pgbench';
+import { DATABASE_POOL_SIZE, machine, pool, processCpuMs, startServer, timed, type LatencyStats, type RunningServer } from './support';
 
 const CLIENTS = 100;
 /** Requests waiting for the service director at every scale: more than one page of 50. */
@@ -34,6 +31,8 @@ const DIRECTOR = 'sarah.mitchell';
 export interface ListScaleResult {
   requests: number;
   app: LatencyStats;
+  /** The server process's CPU time (user and system) per list while answering them; null off Linux. */
+  serverCpuMsPerList: number | null;
   node: LatencyStats;
   pgbench: PgbenchResult;
 }
@@ -114,28 +113,22 @@ async function seed(api: Client, url: string, requests: number): Promise<void> {
   }
 }
 
-/** The app's answer to the service director's "waiting for me", checked once, then timed. */
-async function overHttp(api: Client, lists: number): Promise<LatencyStats> {
+/** The app's answer to the service director's "waiting for me", checked once, then timed with the server's CPU time. */
+async function overHttp(api: Client, server: RunningServer, lists: number): Promise<{ app: LatencyStats; serverCpuMsPerList: number | null }> {
   const token = await api.token(DIRECTOR);
   const first = await api.call('GET', '/api/requests?waiting=true', token);
   const counts = first.json.counts as { waitingForMe: number } | undefined;
   if (first.status !== 200 || (first.json.items as unknown[]).length !== PAGE || counts?.waitingForMe !== WAITING) {
     throw new Error(`the list answered ${first.status} with ${JSON.stringify(counts)}`);
   }
-  const latencies: number[] = [];
-  const started = performance.now();
-  await pool(
-    Array.from({ length: lists }, (_, i) => i),
-    CLIENTS,
-    async () => {
-      const t0 = performance.now();
-      const response = await fetch(`${api.base}/api/requests?waiting=true`, { headers: { authorization: `Bearer ${token}` } });
-      await response.arrayBuffer();
-      if (response.status !== 200) throw new Error(`list failed: ${response.status}`);
-      latencies.push(performance.now() - t0);
-    },
-  );
-  return stats(latencies, (performance.now() - started) / 1000);
+  const cpuBefore = processCpuMs(server.child.pid);
+  const app = await timed(lists, CLIENTS, async () => {
+    const response = await fetch(`${api.base}/api/requests?waiting=true`, { headers: { authorization: `Bearer ${token}` } });
+    await response.arrayBuffer();
+    if (response.status !== 200) throw new Error(`list failed: ${response.status}`);
+  });
+  const cpuAfter = processCpuMs(server.child.pid);
+  return { app, serverCpuMsPerList: cpuBefore === null || cpuAfter === null ? null : (cpuAfter - cpuBefore) / lists };
 }
 
 /** The page and the count exactly as the list sends them for the director's "waiting for me". */
@@ -154,19 +147,8 @@ async function listStatements(url: string): Promise<{ sql: string; parameters: r
 async function nodeBare(url: string, statements: { sql: string; parameters: readonly unknown[] }[], lists: number): Promise<LatencyStats> {
   const db = new pg.Pool({ connectionString: url, max: DATABASE_POOL_SIZE });
   try {
-    const latencies: number[] = [];
-    const started = performance.now();
-    await pool(
-      Array.from({ length: lists }, (_, i) => i),
-      CLIENTS,
-      async () => {
-        const t0 = performance.now();
-        // As the list does: the page and the count at once, each on a connection of its own.
-        await Promise.all(statements.map((s) => db.query(s.sql, [...s.parameters])));
-        latencies.push(performance.now() - t0);
-      },
-    );
-    return stats(latencies, (performance.now() - started) / 1000);
+    // As the list does: the page and the count at once, each on a connection of its own.
+    return await timed(lists, CLIENTS, async () => void (await Promise.all(statements.map((s) => db.query(s.sql, [...s.parameters])))));
   } finally {
     await db.end();
   }
@@ -180,13 +162,7 @@ async function runPgbench(url: string, statements: { sql: string; parameters: re
   const file = join(dir, 'list.sql');
   writeFileSync(file, `${script}\n`);
   try {
-    const perClient = Math.max(1, Math.ceil(lists / DATABASE_POOL_SIZE));
-    const { stdout } = await promisify(execFile)(pgbenchBinary(), ['-n', '-c', String(DATABASE_POOL_SIZE), '-j', '2', '-t', String(perClient), '-f', file, url], { maxBuffer: 16 * 1024 * 1024 });
-    const tps = /tps = ([\d.]+) \(without initial connection time\)/.exec(stdout)?.[1];
-    const latency = /latency average = ([\d.]+) ms/.exec(stdout)?.[1];
-    const processed = /number of transactions actually processed: (\d+)/.exec(stdout)?.[1];
-    if (!tps || !latency || !processed) throw new Error(`pgbench printed no result:\n${stdout}`);
-    return { transactions: Number(processed), perSecond: Number(tps), latencyAverageMs: Number(latency) };
+    return await pgbench(url, file, lists);
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
@@ -203,11 +179,11 @@ export async function benchRequestList(serverUrl: string, scales: number[], list
       log(`request list: seeding ${requests} requests`);
       await seed(client(server.url), url, requests);
       log(`request list at ${requests}: ${lists} lists over HTTP, then bare`);
-      const app = await overHttp(client(server.url), lists);
+      const { app, serverCpuMsPerList } = await overHttp(client(server.url), server, lists);
       const statements = await listStatements(url);
       const node = await nodeBare(url, statements, lists);
-      const pgbench = await runPgbench(url, statements, lists);
-      results.push({ requests, app, node, pgbench });
+      const bare = await runPgbench(url, statements, lists);
+      results.push({ requests, app, serverCpuMsPerList, node, pgbench: bare });
     } finally {
       await server.stop();
       rmSync(dataDir, { recursive: true, force: true });
@@ -241,7 +217,7 @@ ${load}
 | ---: | --- | ---: | ---: | ---: |
 ${rows.join('\n')}
 
-${results.map((r) => `- ${r.requests.toLocaleString('en-GB')} requests: the application reaches ${pct(r.app.perSecond / r.pgbench.perSecond)} of pgbench's rate and ${pct(r.app.perSecond / r.node.perSecond)} of node-postgres's (goal ≥ 30 %: ${r.app.perSecond / r.pgbench.perSecond >= 0.3 ? 'met' : '**not met**'}).`).join('\n')}
+${results.map((r) => `- ${r.requests.toLocaleString('en-GB')} requests: the application reaches ${pct(r.app.perSecond / r.pgbench.perSecond)} of pgbench's rate and ${pct(r.app.perSecond / r.node.perSecond)} of node-postgres's (goal ≥ 30 %: ${r.app.perSecond / r.pgbench.perSecond >= 0.3 ? 'met' : '**not met**'})${r.serverCpuMsPerList === null ? '' : `; the server used ${ms(r.serverCpuMsPerList)} of CPU per list`}.`).join('\n')}
 ${smallest && largest && largest !== smallest ? `- From ${smallest.requests.toLocaleString('en-GB')} to ${largest.requests.toLocaleString('en-GB')} requests the application's p50 goes from ${ms(smallest.app.p50)} to ${ms(largest.app.p50)} and its rate is ${pct(largest.app.perSecond / smallest.app.perSecond)} of the smaller database's.` : ''}
 `;
 }

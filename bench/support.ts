@@ -1,7 +1,9 @@
 /** Shared pieces of the benchmarks: a server child process, latency statistics, the machine. */
 import { spawn, type ChildProcess } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { cpus, totalmem } from 'node:os';
 import { createServer } from 'node:net';
+import { performance } from 'node:perf_hooks';
 
 export function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
@@ -86,6 +88,38 @@ export async function pool<T>(items: T[], concurrency: number, work: (item: T) =
       }
     }),
   );
+}
+
+/** `count` calls of `work` from `concurrency` callers at once: the latency of each, and the rate over all. */
+export async function timed(count: number, concurrency: number, work: (i: number) => Promise<void>): Promise<LatencyStats> {
+  const latencies: number[] = [];
+  const started = performance.now();
+  await pool(
+    Array.from({ length: count }, (_, i) => i),
+    concurrency,
+    async (i) => {
+      const t0 = performance.now();
+      await work(i);
+      latencies.push(performance.now() - t0);
+    },
+  );
+  return stats(latencies, (performance.now() - started) / 1000);
+}
+
+/**
+ * The CPU time (user and system) a process has used so far, in milliseconds, from /proc; null
+ * where there is none. Its 14th and 15th fields count in USER_HZ, 100 a second on Linux.
+ */
+export function processCpuMs(pid: number | undefined): number | null {
+  if (pid === undefined) return null;
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    // The command name (2nd field, in brackets) may hold spaces: count from after it.
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return (Number(fields[11]) + Number(fields[12])) * 10;
+  } catch {
+    return null;
+  }
 }
 
 export function machine(): string {

@@ -358,8 +358,26 @@ export function participants(request: InvestigationRequest): Map<string, Request
   return parts;
 }
 
-function relationHolds(relation: Relation, request: InvestigationRequest | null, actor: Person): boolean {
+/**
+ * One person's checks on one request at one moment: what several checks share (the participants,
+ * London's date, whether the person may see the request) is worked out once, on first need. A
+ * request's view asks some forty checks of each request listed.
+ */
+interface Facts {
+  readonly person: Person;
+  readonly request: InvestigationRequest | null;
+  readonly now: Date;
+  today?: string;
+  parts?: Map<string, RequestRole>;
+  visible?: boolean;
+}
+
+const todayOf = (f: Facts): string => (f.today ??= londonDate(f.now));
+const partsOf = (f: Facts, request: InvestigationRequest): Map<string, RequestRole> => (f.parts ??= participants(request));
+
+function relationHolds(relation: Relation, f: Facts): boolean {
   if (relation === 'any_holder') return true;
+  const { request, person: actor } = f;
   if (!request) return false;
   switch (relation) {
     case 'originator':
@@ -371,7 +389,7 @@ function relationHolds(relation: Relation, request: InvestigationRequest | null,
     case 'assigned_access_worker':
       return request.accessWorkerId === actor.id;
     case 'participant':
-      return participants(request).has(actor.id);
+      return partsOf(f, request).has(actor.id);
     case 'once_submitted':
       return request.submittedAt !== null;
     case 'open_to_register':
@@ -391,23 +409,27 @@ export const NOT_VISIBLE = 'No request with that id is visible to you.';
  * the state, an access worker's authorisation dates, and the ability's own further condition.
  */
 export function can(person: Person, ability: Ability, request: InvestigationRequest | null, now: Date): Decision {
+  return decide(ability, { person, request, now });
+}
+
+function decide(ability: Ability, f: Facts): Decision {
+  const { person, request } = f;
   const rule = POLICY[ability];
   if (rule.from !== null) {
     if (!request) return { ok: false, code: 'not_found', message: NOT_VISIBLE };
-    if (ability !== 'view' && !can(person, 'view', request, now).ok) return { ok: false, code: 'not_found', message: NOT_VISIBLE };
+    if (ability !== 'view' && !(f.visible ??= decide('view', f).ok)) return { ok: false, code: 'not_found', message: NOT_VISIBLE };
   }
-  const chosen = grantFor(rule, request, person);
+  const chosen = grantFor(rule, f);
   if (!chosen.ok) return ability === 'view' ? { ok: false, code: 'not_found', message: NOT_VISIBLE } : chosen;
   if (request && rule.from && !rule.from.includes(request.state)) {
     return { ok: false, code: 'invalid_state', message: rule.notNow ?? notNowMessage(ability, rule, request.state) };
   }
-  const today = londonDate(now);
   if (chosen.part === 'access_worker') {
     const until = person.accessWorkerAuthorisedUntil;
-    if (until && until < today) return { ok: false, code: 'forbidden', message: `Your authorisation as an access worker ended on ${formatDate(until)}.` };
+    if (until && until < todayOf(f)) return { ok: false, code: 'forbidden', message: `Your authorisation as an access worker ended on ${formatDate(until)}.` };
   }
   if (request && rule.onlyIf && !holds(rule.onlyIf.where(person.id), request)) return { ok: false, ...rule.onlyIf.refusal };
-  const why = request && rule.unless ? rule.unless(request, person, today) : null;
+  const why = request && rule.unless ? rule.unless(request, person, todayOf(f)) : null;
   if (why) return { ok: false, ...why };
   return chosen;
 }
@@ -464,6 +486,20 @@ function relationWhere(relation: Relation, person: Person): Condition {
  * Defined for abilities without an `unless` (dates and scope), which is every ability a list asks about.
  */
 export function whereCan(person: Person, ability: RequestAbility, now: Date): Condition {
+  const allowed = whereAllowed(person, ability, now);
+  return ability === 'view' ? allowed : { all: [whereAllowed(person, 'view', now), allowed] };
+}
+
+/**
+ * Everything `whereCan` and `whereWaiting` read of the person and of the moment: calls with the
+ * same key build the same conditions, so a list may keep them.
+ */
+export function conditionKey(person: Person, now: Date): string {
+  return JSON.stringify([person.id, person.roles, person.standsInFor ?? [], person.accessWorkerAuthorisedUntil ?? null, londonDate(now)]);
+}
+
+/** `whereCan` without the check that the person may see the request (which `view` itself is). */
+function whereAllowed(person: Person, ability: RequestAbility, now: Date): Condition {
   const rule = POLICY[ability];
   if (rule.unless || !rule.from) throw new Error(`“${ability}” cannot be asked of a list.`);
   const from = rule.from;
@@ -480,8 +516,7 @@ export function whereCan(person: Person, ability: RequestAbility, now: Date): Co
         g.part === 'viewer' ? ALWAYS : { any: [{ not: participant }, partIs(me, g.part)] },
       ],
     }));
-  const allowed: Condition = { all: [{ any: grants }, ...(rule.onlyIf ? [rule.onlyIf.where(me)] : [])] };
-  return ability === 'view' ? allowed : { all: [whereCan(person, 'view', now), allowed] };
+  return { all: [{ any: grants }, ...(rule.onlyIf ? [rule.onlyIf.where(me)] : [])] };
 }
 
 /** The requests on which the person plays a part: the list form of `participants`. */
@@ -491,8 +526,9 @@ export function whereParticipant(person: Person): Condition {
 
 /** The requests waiting for a step of this person's: the list form of `isWaitingFor`. */
 export function whereWaiting(person: Person, now: Date): Condition {
-  const steps = WORKFLOW_ACTIONS.filter((a) => POLICY[a].waiting).map((a) => whereCan(person, a, now));
-  return steps.length > 0 ? { any: steps } : NEVER;
+  // Seeing the request is asked once, not once for every step.
+  const steps = WORKFLOW_ACTIONS.filter((a) => POLICY[a].waiting).map((a) => whereAllowed(person, a, now));
+  return steps.length > 0 ? { all: [whereAllowed(person, 'view', now), { any: steps }] } : NEVER;
 }
 
 function notNowMessage(ability: Ability, rule: AbilityRule, state: RequestState): string {
@@ -501,19 +537,32 @@ function notNowMessage(ability: Ability, rule: AbilityRule, state: RequestState)
 }
 
 /** The grant the person would use: directory role, relation and the one-part-per-request rule; not the state. */
-function grantFor(rule: AbilityRule, request: InvestigationRequest | null, actor: Person): { ok: true; part: Part } | { ok: false; code: 'forbidden'; message: string } {
-  const existing = request ? participants(request).get(actor.id) : undefined;
+function grantFor(rule: AbilityRule, f: Facts): { ok: true; part: Part } | { ok: false; code: 'forbidden'; message: string } {
+  const { request, person: actor } = f;
+  const existing = request ? partsOf(f, request).get(actor.id) : undefined;
   const inState = request ? rule.grants.filter((g) => !g.when || g.when.includes(request.state)) : rule.grants;
-  const usable = (inState.length > 0 ? inState : rule.grants).filter((g) => (g.role === null || hasRole(actor, g.role)) && relationHolds(g.relation, request, actor));
+  const usable = (inState.length > 0 ? inState : rule.grants).filter((g) => (g.role === null || hasRole(actor, g.role)) && relationHolds(g.relation, f));
   const object = request ? ' this request' : '';
   if (usable.length === 0) {
-    const wanted = [...new Set(rule.grants.map(describe))].join(' or ');
+    const wanted = wantedOf(rule);
     if (existing) return { ok: false, code: 'forbidden', message: `You are the ${REQUEST_ROLE_LABELS[existing]} on this request: only ${wanted} may ${rule.verb}${request ? ' it' : ''}.` };
     return { ok: false, code: 'forbidden', message: `Only ${wanted} may ${rule.verb}${object}.` };
   }
   const free = usable.find((g) => g.part === 'viewer' || !existing || g.part === existing);
   if (free) return { ok: true, part: free.part };
   return { ok: false, code: 'forbidden', message: conflictMessage(existing ?? 'originating_worker', rule.verb) };
+}
+
+const WANTED = new Map<AbilityRule, string>();
+
+/** Who may use the ability, in words: the same for every refusal of it, so written once. */
+function wantedOf(rule: AbilityRule): string {
+  let wanted = WANTED.get(rule);
+  if (wanted === undefined) {
+    wanted = [...new Set(rule.grants.map(describe))].join(' or ');
+    WANTED.set(rule, wanted);
+  }
+  return wanted;
 }
 
 function describe(grant: Grant): string {
@@ -551,17 +600,41 @@ function conflictMessage(existing: RequestRole, verb: string): string {
   return `You cannot ${verb} a request ${did[existing]}: one person never holds two roles on the same request.`;
 }
 
+/** What a request's view tells one person they may do with it now. */
+export interface AbilitiesOn {
+  /** The workflow actions they may take, each with whether it needs a written reason. */
+  allowedActions: { action: WorkflowAction; reasonRequired: boolean }[];
+  /** The other abilities they hold on the request (beyond seeing it). */
+  abilities: RecordAbility[];
+  /** Whether the request waits for a step of theirs: the one definition of "waiting for me". */
+  waitingForMe: boolean;
+}
+
+/** Every check a view needs, sharing one reading of the request (see `Facts`). */
+export function abilitiesOn(request: InvestigationRequest, person: Person, now: Date): AbilitiesOn {
+  const f: Facts = { person, request, now };
+  const actions = WORKFLOW_ACTIONS.filter((a) => decide(a, f).ok);
+  return {
+    allowedActions: actions.map((action) => ({ action, reasonRequired: POLICY[action].reasonRequired })),
+    abilities: RECORD_ABILITIES.filter((a) => a !== 'view' && decide(a, f).ok),
+    waitingForMe: actions.some((a) => POLICY[a].waiting),
+  };
+}
+
 /** The workflow actions the person may take now, each with whether it needs a written reason. */
 export function allowedActions(request: InvestigationRequest, person: Person, now: Date): { action: WorkflowAction; reasonRequired: boolean }[] {
-  return WORKFLOW_ACTIONS.filter((a) => can(person, a, request, now).ok).map((action) => ({ action, reasonRequired: POLICY[action].reasonRequired }));
+  const f: Facts = { person, request, now };
+  return WORKFLOW_ACTIONS.filter((a) => decide(a, f).ok).map((action) => ({ action, reasonRequired: POLICY[action].reasonRequired }));
 }
 
 /** The other abilities the person holds on the request now (beyond seeing it). */
 export function recordAbilities(request: InvestigationRequest, person: Person, now: Date): RecordAbility[] {
-  return RECORD_ABILITIES.filter((a) => a !== 'view' && can(person, a, request, now).ok);
+  const f: Facts = { person, request, now };
+  return RECORD_ABILITIES.filter((a) => a !== 'view' && decide(a, f).ok);
 }
 
 /** Whether the request waits for a step of this person's: the one definition of "waiting for me". */
 export function isWaitingFor(request: InvestigationRequest, person: Person, now: Date): boolean {
-  return WORKFLOW_ACTIONS.some((a) => POLICY[a].waiting && can(person, a, request, now).ok);
+  const f: Facts = { person, request, now };
+  return WORKFLOW_ACTIONS.some((a) => POLICY[a].waiting && decide(a, f).ok);
 }

@@ -10,7 +10,7 @@ import { AppError } from '../../domain/errors';
 import { addDays, londonDate, londonDayStart, parseUkDate } from '../../domain/dates';
 import { parseForm, safeString } from '../../domain/forms';
 import { isOverdue } from '../../domain/reminders';
-import { whereCan, whereParticipant, whereWaiting } from '../../domain/policy';
+import { conditionKey, whereCan, whereParticipant, whereWaiting } from '../../domain/policy';
 import { REQUEST_STATES } from '../../domain/states';
 import type { AppDeps } from '../deps';
 import type { Caller, RequestListKey } from '../ports';
@@ -129,13 +129,31 @@ export function listConditions(person: Person, now: Date, filters: ListFilters):
   return { where, waitingForMe };
 }
 
+/**
+ * Conditions built lately, by what they depend on: building one and simplifying it for the database
+ * costs more Node time than reading the page. Emptied when full, so it stays small.
+ */
+const BUILT = new Map<string, { where: Condition; waitingForMe: Condition }>();
+const KEEP_BUILT = 1000;
+
+function conditionsFor(person: Person, now: Date, filters: ListFilters): { where: Condition; waitingForMe: Condition } {
+  const key = `${conditionKey(person, now)}${JSON.stringify(filters)}`;
+  let built = BUILT.get(key);
+  if (!built) {
+    if (BUILT.size >= KEEP_BUILT) BUILT.clear();
+    built = listConditions(person, now, filters);
+    BUILT.set(key, built);
+  }
+  return built;
+}
+
 /** A page of what the caller may see, newest first, with how many requests wait for them. */
 export async function listRequests(deps: AppDeps, caller: Caller, query: unknown): Promise<RequestPage> {
   const { cursor, limit, ...filters } = parseForm(querySchema, query ?? {});
   const after = cursor ? decodeCursor(cursor) : undefined;
   const now = deps.clock.now();
   const { person } = caller;
-  const { where, waitingForMe } = listConditions(person, now, filters);
+  const { where, waitingForMe } = conditionsFor(person, now, filters);
   const read = deps.store.read.requests;
   const [found, waitingCount] = await Promise.all([read.page(where, { ...(after ? { after } : {}), limit: limit + 1 }), read.count(waitingForMe)]);
   const items = found.slice(0, limit);

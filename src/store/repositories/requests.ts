@@ -1,6 +1,6 @@
 import { sql, type Kysely, type Selectable, type SqlBool } from 'kysely';
 import type { RequestListKey, RequestRepository } from '../../app/ports';
-import type { Condition } from '../../domain/conditions';
+import { forQuery, type Condition } from '../../domain/conditions';
 import { disclosureKeys } from '../../domain/disclosure';
 import { checkedSubjectKeys } from '../../domain/repeat-checks';
 import type { InvestigationRequest } from '../../domain/request';
@@ -202,7 +202,8 @@ export function createRequestRepository(db: Kysely<Database>): RequestRepository
  * benchmark runs exactly this SQL bare (bench/request-list.ts).
  */
 export function pageQuery(db: Kysely<Database>, where: Condition, options: { after?: RequestListKey; limit: number }) {
-  let query = db.selectFrom('investigation_requests').selectAll().where('disposed_at', 'is', null).where((eb) => toSql(eb, where));
+  const condition = forQuery(where);
+  let query = db.selectFrom('investigation_requests').selectAll().where('disposed_at', 'is', null).where((eb) => toSql(eb, condition));
   const after = options.after;
   if (after) query = query.where(sql<SqlBool>`(created_at, id) < (${after.createdAt}::timestamptz, ${after.id})`);
   return query.orderBy('created_at', 'desc').orderBy('id', 'desc').limit(options.limit);
@@ -210,11 +211,12 @@ export function pageQuery(db: Kysely<Database>, where: Condition, options: { aft
 
 /** How many requests meet the condition (the list's "waiting for me" count). */
 export function countQuery(db: Kysely<Database>, where: Condition) {
+  const condition = forQuery(where);
   return db
     .selectFrom('investigation_requests')
     .select((eb) => eb.fn.countAll<string | number>().as('n'))
     .where('disposed_at', 'is', null)
-    .where((eb) => toSql(eb, where));
+    .where((eb) => toSql(eb, condition));
 }
 
 /**

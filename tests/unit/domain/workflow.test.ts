@@ -5,7 +5,7 @@
 import { AppError } from '../../../src/domain/errors';
 import { actionBodySchemas, parseForm } from '../../../src/domain/forms';
 import { REQUEST_STATES, WORKFLOW_ACTIONS, type RequestState, type WorkflowAction } from '../../../src/domain/states';
-import { holds } from '../../../src/domain/conditions';
+import { forQuery, holds } from '../../../src/domain/conditions';
 import {
   ABILITIES,
   allowedActions,
@@ -246,13 +246,18 @@ describe('lists ask the same table: whereCan (run as SQL by the store) holds exa
       { ...plain, closedAt: '2026-11-21T09:00:00.000Z' },
     ];
   });
-  test.each(PERSONAS)('every request variant × listed ability for %s', (persona) => {
+  test.each(PERSONAS)('every request variant × listed ability for %s, also as the store asks it (simplified)', (persona) => {
     const person = PEOPLE[persona];
+    const conditions = listed.map((ability) => ({ ability, where: whereCan(person, ability, NOW), asked: forQuery(whereCan(person, ability, NOW)) }));
+    const waiting = whereWaiting(person, NOW);
+    const waitingAsked = forQuery(waiting);
     for (const request of variants) {
-      for (const ability of listed) {
-        expect({ state: request.state, ability, holds: holds(whereCan(person, ability, NOW), request) }).toEqual({ state: request.state, ability, holds: can(person, ability, request, NOW).ok });
+      for (const { ability, where, asked } of conditions) {
+        const allowed = can(person, ability, request, NOW).ok;
+        expect({ state: request.state, ability, holds: holds(where, request), asked: holds(asked, request) }).toEqual({ state: request.state, ability, holds: allowed, asked: allowed });
       }
-      expect(holds(whereWaiting(person, NOW), request)).toBe(isWaitingFor(request, person, NOW));
+      expect(holds(waiting, request)).toBe(isWaitingFor(request, person, NOW));
+      expect(holds(waitingAsked, request)).toBe(isWaitingFor(request, person, NOW));
     }
   });
   test('an access worker whose authorisation has ended is waited for by nothing', () => {

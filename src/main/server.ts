@@ -65,6 +65,7 @@ import { registerEvaluationRoutes } from '../server/routes/evaluation';
 import { registerRetentionRoutes } from '../server/routes/retention';
 import { contentTicket, makeTmpDir, registerRequestRoutes } from '../server/routes/requests';
 import { securityHeaders } from '../server/security';
+import { apiRoutes } from '../server/api-route';
 import { createUploadSlots } from '../server/upload-slots';
 
 export interface BuildOptions {
@@ -92,6 +93,8 @@ export interface BuildOptions {
   shutdownGraceMs?: number;
   /** Graph retry policy for the directory sync (tests shorten the waits). */
   directoryRetry?: { maxAttempts: number; baseDelayMs: number; maxDelayMs: number };
+  /** Check every JSON answer against its route's response schema, failing the call on a mismatch (tests). */
+  checkResponses?: boolean;
 }
 
 export interface BuiltServer {
@@ -232,6 +235,7 @@ export async function buildServer(config: ServerConfig, options: BuildOptions = 
     return request.caller;
   };
 
+  const api = apiRoutes(app, { checkResponses: options.checkResponses ?? false });
   registerLegalPages(app);
   // What the tab needs before anyone signs in: local sign-in, or the Teams deep link to open instead.
   app.get('/api/host', async () => ({ localSignIn: config.localSignIn, teamsTabLink: config.teamsAppId ? teamsTabLink(config.teamsAppId) : null }));
@@ -265,7 +269,7 @@ export async function buildServer(config: ServerConfig, options: BuildOptions = 
   }
   const bootstrapAdministrators = config.directory?.bootstrapAdministrators ?? [];
   await registerAdminRoutes(app, { deps, caller, source: directorySource, bootstrapAdministrators, directoryChanged: () => directory.invalidate() });
-  await registerRequestRoutes(app, { deps, caller, tmpDir: await makeTmpDir(config.dataDir), uploads: createUploadSlots(config.uploads) });
+  await registerRequestRoutes(api, { deps, caller, tmpDir: await makeTmpDir(config.dataDir), uploads: createUploadSlots(config.uploads) });
   await registerEvaluationRoutes(app, { deps, caller });
   await registerRetentionRoutes(app, { deps, caller });
 

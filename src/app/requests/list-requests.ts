@@ -35,7 +35,7 @@ const ukDate = (what: string) =>
       return iso ?? undefined;
     });
 
-const querySchema = z.object({
+export const listRequestsQuerySchema = z.object({
   state: safeString()
     .max(400, { error: 'Use one of the request states.' })
     .optional()
@@ -92,7 +92,7 @@ function decodeCursor(cursor: string): RequestListKey {
 }
 
 /** What the list asks of the database besides the page: its filters, parsed. */
-export type ListFilters = Omit<z.output<typeof querySchema>, 'cursor' | 'limit'>;
+export type ListFilters = Omit<z.output<typeof listRequestsQuerySchema>, 'cursor' | 'limit'>;
 
 /**
  * The requests `person` may see that meet the filters, as one condition: the list's whole query
@@ -131,7 +131,7 @@ export function listConditions(person: Person, now: Date, filters: ListFilters):
 
 /** A page of what the caller may see, newest first, with how many requests wait for them. */
 export async function listRequests(deps: AppDeps, caller: Caller, query: unknown): Promise<RequestPage> {
-  const { cursor, limit, ...filters } = parseForm(querySchema, query ?? {});
+  const { cursor, limit, ...filters } = parseForm(listRequestsQuerySchema, query ?? {});
   const after = cursor ? decodeCursor(cursor) : undefined;
   const now = deps.clock.now();
   const { person } = caller;

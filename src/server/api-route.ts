@@ -39,7 +39,8 @@ export interface RouteContract {
 export type Answer<C extends RouteContract> = C['response'] extends z.ZodType ? z.output<C['response']> : C['response'] extends null ? void : FastifyReply;
 
 export interface ApiRoutes {
-  add<C extends RouteContract>(contract: C, handler: (request: FastifyRequest, reply: FastifyReply) => Promise<Answer<C>>): void;
+  /** The handler answers the contract's success, or sends another answer itself (a 503, the bot's status) and returns the reply. */
+  add<C extends RouteContract>(contract: C, handler: (request: FastifyRequest, reply: FastifyReply) => Promise<Answer<C> | FastifyReply>): void;
 }
 
 export function isFileAnswer(response: RouteContract['response']): response is FileAnswer {
@@ -63,9 +64,10 @@ export function apiRoutes(app: FastifyInstance, options: { checkResponses: boole
         url: fastifyPath(contract.path),
         handler: async (request, reply) => {
           const answer = await handler(request, reply);
+          if (reply.sent || answer === reply) return reply;
           const { response } = contract;
           if (response === null) return reply.status(contract.status).send();
-          if (isFileAnswer(response)) return answer;
+          if (isFileAnswer(response)) return reply;
           if (options.checkResponses) checkAnswer(contract, response, answer);
           return reply.status(contract.status).send(answer);
         },

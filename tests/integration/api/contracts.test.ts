@@ -23,6 +23,14 @@ describe.each(BACKENDS)('what the request routes answer, on %s', (backend) => {
   }, 180_000);
   afterAll(async () => api.close());
 
+  test('every route the server registers under /api is in the OpenAPI document, with its answer', async () => {
+    const doc = (await api.call('GET', '/api/openapi.json')).body as unknown as { paths: Record<string, Record<string, { responses: Record<string, unknown> }>> };
+    const registered = api.server.routes.filter((r) => r.url.startsWith('/api/') && r.method !== 'HEAD');
+    expect(registered.length).toBeGreaterThan(40);
+    const missing = registered.filter((r) => Object.keys(doc.paths[r.url.replace(/:(\w+)/g, '{$1}')]?.[r.method.toLowerCase()]?.responses ?? {}).length === 0);
+    expect(missing).toEqual([]);
+  });
+
   test('no answer of the request and evidence routes carries storageKey or a database column, even after evidence and filed documents', async () => {
     const { id, subjectId, tokens } = await searchingRequest(api);
     const uploaded = await uploadEvidence(api, tokens.aaw, id, { subjectId }, PNG_BYTES, 'photo.png');

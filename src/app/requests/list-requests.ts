@@ -40,28 +40,23 @@ export const listRequestsQuerySchema = z.object({
     .max(400, { error: 'Use one of the request states.' })
     .optional()
     .transform((v) => (v ? v.split(',').map((s) => s.trim()).filter(Boolean) : undefined))
-    .pipe(z.array(z.enum(REQUEST_STATES, { error: 'Use one of the request states.' })).max(REQUEST_STATES.length).optional()),
-  /** Only requests the caller plays a part in. */
-  mine: flag,
-  /** Only requests waiting for a step of the caller's (the policy's `waiting` actions). */
-  waiting: flag,
-  /** Only requests whose log has been shared with the caller. */
-  shared: flag,
-  /**
-   * Words to find: in the reference and case reference of any request listed, and in the names of
-   * the children and of the people to check where the caller may see the request's personal details.
-   */
+    .pipe(z.array(z.enum(REQUEST_STATES, { error: 'Use one of the request states.' })).max(REQUEST_STATES.length).optional())
+    .describe('Comma-separated states'),
+  // The descriptions below are the OpenAPI document's (src/server/openapi.ts).
+  mine: flag.describe('Only requests the caller plays a part in'),
+  waiting: flag.describe('Only requests waiting for a step of the caller’s (the policy’s `waiting` actions)'),
+  shared: flag.describe('Only requests whose log has been shared with the caller'),
   q: safeString()
     .trim()
     .max(200, { error: 'Search for at most 200 characters.' })
     .optional()
-    .transform((v) => (v ? v.replace(/\s+/g, ' ') : undefined)),
-  /** Raised on or after this day (dd/mm/yyyy or YYYY-MM-DD, London). */
-  raisedFrom: ukDate('the first day raised'),
-  /** Raised on or before this day. */
-  raisedTo: ukDate('the last day raised'),
-  /** Where the previous page ended: its `nextCursor`. */
-  cursor: z.string().max(400).optional(),
+    .transform((v) => (v ? v.replace(/\s+/g, ' ') : undefined))
+    .describe(
+      'Words to find: in the reference and case reference of any request listed, and in the names of the children and of the people to check where the caller may see the request’s personal details',
+    ),
+  raisedFrom: ukDate('the first day raised').describe('Raised on or after this day (dd/mm/yyyy or YYYY-MM-DD, London)'),
+  raisedTo: ukDate('the last day raised').describe('Raised on or before this day'),
+  cursor: z.string().max(400).optional().describe('Where the previous page ended: its `nextCursor`'),
   limit: z.coerce.number({ error: `Ask for 1 to ${MAX_PAGE} requests.` }).int(`Ask for 1 to ${MAX_PAGE} requests.`).min(1, `Ask for 1 to ${MAX_PAGE} requests.`).max(MAX_PAGE, `Ask for 1 to ${MAX_PAGE} requests.`).default(DEFAULT_PAGE),
 });
 

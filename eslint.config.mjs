@@ -38,6 +38,12 @@ export default tseslint.config(
               message: `domain imports nothing of ours outside src/domain (${LAYOUT}).`,
             },
             {
+              target: './src/contracts',
+              from: '.',
+              except: ['./src/contracts', './src/domain', './node_modules'],
+              message: `contracts (the API's response schemas, shared with the tab) import only src/domain (${LAYOUT}).`,
+            },
+            {
               target: './src/app',
               from: [...ADAPTERS, './bot', './tab'],
               message: `app (the use cases) imports domain and its own ports, never an adapter (${LAYOUT}).`,
@@ -50,8 +56,8 @@ export default tseslint.config(
             {
               target: './tab/src',
               from: './src',
-              except: ['./domain'],
-              message: `the tab imports only src/domain and talks HTTP for the rest (${LAYOUT}).`,
+              except: ['./domain', './contracts'],
+              message: `the tab imports only src/domain and src/contracts and talks HTTP for the rest (${LAYOUT}).`,
             },
             {
               target: './tab/src/pages',
@@ -75,7 +81,7 @@ export default tseslint.config(
   },
   {
     // Not even a type from a framework or a driver crosses into domain or app.
-    files: ['src/domain/**/*.ts', 'src/app/**/*.ts'],
+    files: ['src/domain/**/*.ts', 'src/contracts/**/*.ts', 'src/app/**/*.ts'],
     rules: {
       'no-restricted-imports': [
         'error',
@@ -84,7 +90,7 @@ export default tseslint.config(
             { group: ['botbuilder', 'botbuilder-*', 'botbuilder/*', 'botframework-*'], message: `botbuilder is imported only under bot/ (${LAYOUT}).` },
             {
               group: ['fastify', 'fastify-*', '@fastify/*', '@microsoft/*', '@azure/*', 'react', 'react-*', 'pg', 'kysely', 'kysely-*', '@electric-sql/*'],
-              message: `domain and app know nothing of Fastify, Graph, React or the database (${LAYOUT}).`,
+              message: `domain, contracts and app know nothing of Fastify, Graph, React or the database (${LAYOUT}).`,
             },
           ],
         },

@@ -22,11 +22,6 @@ import { removeAllDisposedFiles } from '../app/retention/remove-disposed-files';
 import { escalateWaitingDecisions } from '../app/requests/escalate-waiting';
 import { sendDeputyCards } from '../app/deputies/send-deputy-cards';
 import { askSurveysByBot } from '../app/surveys/ask-surveys-by-bot';
-import { listPeople } from '../app/people/list-people';
-import { teamManagerChoice } from '../app/people/team-manager-choice';
-import { endDeputy } from '../app/deputies/end-deputy';
-import { listDeputies } from '../app/deputies/list-deputies';
-import { nameDeputy } from '../app/deputies/name-deputy';
 import { withStandingIn } from '../app/deputies/standing-in';
 import { AppError } from '../domain/errors';
 import { createEvidenceStore } from '../evidence';
@@ -65,6 +60,9 @@ import { registerEvaluationRoutes } from '../server/routes/evaluation';
 import { registerRetentionRoutes } from '../server/routes/retention';
 import { contentTicket, makeTmpDir, registerRequestRoutes } from '../server/routes/requests';
 import { securityHeaders } from '../server/security';
+import { apiRoutes } from '../server/api-route';
+import { API_ROUTES, hostRoutes } from '../server/api-contract';
+import { registerPeopleRoutes } from '../server/routes/people';
 import { createUploadSlots } from '../server/upload-slots';
 
 export interface BuildOptions {
@@ -92,6 +90,8 @@ export interface BuildOptions {
   shutdownGraceMs?: number;
   /** Graph retry policy for the directory sync (tests shorten the waits). */
   directoryRetry?: { maxAttempts: number; baseDelayMs: number; maxDelayMs: number };
+  /** Check every JSON answer against its route's response schema, failing the call on a mismatch (tests). */
+  checkResponses?: boolean;
 }
 
 export interface BuiltServer {
@@ -232,23 +232,13 @@ export async function buildServer(config: ServerConfig, options: BuildOptions = 
     return request.caller;
   };
 
+  const api = apiRoutes(app, { checkResponses: options.checkResponses ?? false });
   registerLegalPages(app);
   // What the tab needs before anyone signs in: local sign-in, or the Teams deep link to open instead.
-  app.get('/api/host', async () => ({ localSignIn: config.localSignIn, teamsTabLink: config.teamsAppId ? teamsTabLink(config.teamsAppId) : null }));
-  app.get('/api/openapi.json', async () => openApiDocument());
-  app.get('/api/me', async (request) => {
-    const { person } = caller(request);
-    return { id: person.id, displayName: person.displayName, roles: person.roles, managerId: person.managerId ?? null, aadObjectId: person.aadObjectId, team: person.team ?? null, email: person.email ?? null };
-  });
-  app.get('/api/people', async (request) => listPeople(deps, caller(request), request.query));
-  app.get('/api/me/team-manager', async (request) => teamManagerChoice(deps, caller(request)));
-  app.get('/api/me/deputies', async (request) => listDeputies(deps, caller(request)));
-  app.post('/api/me/deputies', async (request, reply) => reply.status(201).send(await nameDeputy(deps, caller(request), request.body)));
-  app.post('/api/me/deputies/:id/end', async (request, reply) => {
-    await endDeputy(deps, caller(request), (request.params as Record<string, string>).id ?? '');
-    return reply.status(204).send();
-  });
-  if (localTokens) await registerDevRoutes(app, directory, localTokens);
+  api.add(hostRoutes.host, async () => ({ localSignIn: config.localSignIn, teamsTabLink: config.teamsAppId ? teamsTabLink(config.teamsAppId) : null }));
+  api.add(hostRoutes.openApi, async () => openApiDocument(API_ROUTES));
+  registerPeopleRoutes(api, { deps, caller });
+  if (localTokens) await registerDevRoutes(api, directory, localTokens);
 
   let graphDirectory: GraphJsonClient | undefined;
   let directorySource: DirectorySource = demoDirectorySource();
@@ -264,10 +254,10 @@ export async function buildServer(config: ServerConfig, options: BuildOptions = 
     app.log.warn('No ROLE_GROUP_* or BOOTSTRAP_ADMINISTRATORS configured: in Teams mode nobody will have a role (docs/tenant-setup.md).');
   }
   const bootstrapAdministrators = config.directory?.bootstrapAdministrators ?? [];
-  await registerAdminRoutes(app, { deps, caller, source: directorySource, bootstrapAdministrators, directoryChanged: () => directory.invalidate() });
-  await registerRequestRoutes(app, { deps, caller, tmpDir: await makeTmpDir(config.dataDir), uploads: createUploadSlots(config.uploads) });
-  await registerEvaluationRoutes(app, { deps, caller });
-  await registerRetentionRoutes(app, { deps, caller });
+  await registerAdminRoutes(api, { deps, caller, source: directorySource, bootstrapAdministrators, directoryChanged: () => directory.invalidate() });
+  await registerRequestRoutes(api, { deps, caller, tmpDir: await makeTmpDir(config.dataDir), uploads: createUploadSlots(config.uploads) });
+  await registerEvaluationRoutes(api, { deps, caller });
+  await registerRetentionRoutes(api, { deps, caller });
 
   // botbuilder and the card templates take a second or more to load: the bot is loaded when first
   // needed (an activity, the chat preview, a notification to deliver), not before the server answers.
@@ -292,7 +282,7 @@ export async function buildServer(config: ServerConfig, options: BuildOptions = 
       }),
     ));
   // The socket's address, never a forwarded header: loopback-only local mode depends on it.
-  app.post('/api/messages', async (request, reply) => {
+  api.add(hostRoutes.botMessages, async (request, reply) => {
     const bot = await loadBot();
     const result = await bot.handleActivity({ headers: request.headers, body: request.body, remoteAddress: request.socket.remoteAddress ?? '' });
     return reply.status(result.status).send(result.body ?? '');
@@ -351,7 +341,7 @@ export async function buildServer(config: ServerConfig, options: BuildOptions = 
     anchorTimer = setInterval(anchorDue, options.anchorIntervalMs);
     anchorTimer.unref();
   }
-  await registerOperationsRoutes(app, {
+  await registerOperationsRoutes(api, {
     operations: createOperations(store.db),
     evidence: configured,
     clock: deps.clock,

@@ -23,7 +23,7 @@ const request: ApiRequest = apiRequest({
   ],
 });
 
-const workers: PersonSummary[] = [{ id: 'imran', displayName: 'Imran Malik', roles: ['access_worker'] }];
+const workers: PersonSummary[] = [{ id: 'imran', displayName: 'Imran Malik', roles: ['access_worker'], team: null }];
 
 async function setup(action: WorkflowAction, r: ApiRequest = request) {
   const sent: { path: string; body: unknown }[] = [];

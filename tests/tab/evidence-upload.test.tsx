@@ -9,6 +9,7 @@ import { FluentProvider, teamsLightTheme } from '@fluentui/react-components';
 import { ApiContext, ApiError, type Api } from '../../tab/src/api';
 import { EvidenceUpload } from '../../tab/src/components/EvidenceUpload';
 import type { EvidenceItem } from '../../tab/src/types';
+import { evidenceItem } from './fixtures';
 
 interface Pending {
   metadata: unknown;
@@ -128,7 +129,7 @@ describe('evidence upload', () => {
     expect(await within(second).findByText('Upload cancelled.')).toBeTruthy();
     expect(within(second).getByRole('button', { name: 'Upload again' })).toBeTruthy();
 
-    await act(async () => uploads[0]?.resolve({ id: 'e1', subjectId: 's1', size: 4, sha256: 'ab'.repeat(32), sourceUrl: 'x', capturedAt: 'y', description: 'z' }));
+    await act(async () => uploads[0]?.resolve(evidenceItem({ size: 4, sha256: 'ab'.repeat(32) })));
     expect(await screen.findByText(/Uploaded\. SHA-256 abababab/)).toBeTruthy();
     expect(uploaded).toHaveBeenCalledTimes(1);
   });

@@ -8,7 +8,7 @@ import userEvent from '@testing-library/user-event';
 import { FluentProvider, teamsLightTheme } from '@fluentui/react-components';
 import { ApiContext, type Api } from '../../tab/src/api';
 import { SessionContext } from '../../tab/src/session';
-import type { ApiRequest, Me } from '../../tab/src/types';
+import type { ApiRequest, EvidenceItem, Me } from '../../tab/src/types';
 
 /** A request awaiting its team manager, with one child and one person to check; override the rest. */
 export function apiRequest(overrides: Partial<ApiRequest> = {}): ApiRequest {
@@ -33,12 +33,61 @@ export function apiRequest(overrides: Partial<ApiRequest> = {}): ApiRequest {
     teamManagerId: 'tom',
     agreement: null,
     authorisation: null,
+    designatedAccessWorkerId: null,
     accessWorkerId: null,
+    doubtResolvers: [],
+    stateBeforeHold: null,
+    doubts: [],
+    caseRecordPlacement: null,
     log: null,
     feedback: null,
     lastReason: null,
+    firstSearchStartedAt: null,
+    linkedFromRequestId: null,
+    sharedWith: [],
     createdAt: '2026-11-01T10:00:00Z',
     updatedAt: '2026-11-01T10:00:00Z',
+    submittedAt: '2026-11-01T10:00:00Z',
+    closedAt: null,
+    stateLabel: 'Awaiting team manager',
+    nextStep: 'The team manager agrees, returns or declines the request.',
+    people: {},
+    searchWindowClosesAt: null,
+    oneOffReviewDays: 7,
+    followUpOpensAt: null,
+    earlierChecks: null,
+    ageDays: 0,
+    today: '2026-11-01',
+    retention: { lawfulBasis: 'Children Act 1989', rule: 'Kept while the request is open.', retainUntil: null },
+    ...overrides,
+  };
+}
+
+/** The signed-in person as `GET /api/me` answers. */
+export function signedIn(id: string, displayName: string, roles: Me['roles']): Me {
+  return { id, displayName, roles, managerId: null, aadObjectId: `aad-${id}`, team: null, email: null };
+}
+
+/** An evidence item as the API answers it; override the rest. */
+export function evidenceItem(overrides: Partial<EvidenceItem> = {}): EvidenceItem {
+  return {
+    id: 'e1',
+    requestId: 'r1',
+    subjectId: 's1',
+    fileName: 'one.png',
+    contentType: 'image/png',
+    size: 4,
+    sha256: 'ab'.repeat(32),
+    webUrl: null,
+    sourceUrl: 'https://www.facebook.com/jordan.smith/photos/1',
+    capturedAt: '2026-11-25T10:30:00Z',
+    capturedBy: 'imran',
+    description: 'Photograph',
+    publiclyVisible: true,
+    correctsEvidenceId: null,
+    correctionReason: null,
+    uploadStatus: 'stored',
+    createdAt: '2026-11-25T10:31:00Z',
     ...overrides,
   };
 }

@@ -11,6 +11,7 @@ import { RequestForm } from '../../tab/src/pages/RequestFormPage';
 import { emptyDraft, type RequestDraft } from '../../tab/src/requestDraft';
 import { SessionContext } from '../../tab/src/session';
 import type { ApiDecision, TeamManagerChoice } from '../../tab/src/types';
+import { signedIn } from './fixtures';
 
 interface Call {
   method: string;
@@ -245,7 +246,7 @@ describe('New Investigation Request form', () => {
     render(
       <FluentProvider theme={teamsLightTheme}>
         <ApiContext.Provider value={api}>
-          <SessionContext.Provider value={{ me: { id: 'paul.grant', displayName: 'Paul Grant', roles: ['social_worker', 'service_manager'] }, hostKind: 'local', signOut: () => undefined }}>
+          <SessionContext.Provider value={{ me: signedIn('paul.grant', 'Paul Grant', ['social_worker', 'service_manager']), hostKind: 'local', signOut: () => undefined }}>
             <RequestForm initialDraft={complete()} initialId={null} initialVersion={null} />
           </SessionContext.Provider>
         </ApiContext.Provider>

@@ -9,7 +9,7 @@ import type { Api } from '../../tab/src/api';
 import RequestsPage from '../../tab/src/pages/RequestsPage';
 import type { RequestPage } from '../../tab/src/types';
 import { CLOSED_STATES, REQUEST_STATES, type RequestState } from '../../src/domain/states';
-import { apiRequest, renderInTab, stubApi } from './fixtures';
+import { apiRequest, renderInTab, signedIn, stubApi } from './fixtures';
 
 const OPEN = REQUEST_STATES.filter((s) => !CLOSED_STATES.includes(s));
 
@@ -37,7 +37,7 @@ function fakeApi(paths: string[]): Api {
 }
 
 function show(paths: string[]) {
-  return renderInTab(<RequestsPage />, { api: fakeApi(paths), me: { id: 'tom.reid', displayName: 'Tom Reid', roles: ['team_manager'] } }).user;
+  return renderInTab(<RequestsPage />, { api: fakeApi(paths), me: signedIn('tom.reid', 'Tom Reid', ['team_manager']) }).user;
 }
 
 // Read straight from the list: role queries over Fluent's tree are slow in jsdom.

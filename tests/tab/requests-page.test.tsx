@@ -7,7 +7,7 @@
 import { screen, waitFor, within } from '@testing-library/react';
 import RequestsPage from '../../tab/src/pages/RequestsPage';
 import type { ApiRequest, RequestPage } from '../../tab/src/types';
-import { apiRequest, renderInTab, stubApi } from './fixtures';
+import { apiRequest, renderInTab, signedIn, stubApi } from './fixtures';
 
 const waiting: ApiRequest & { overdue: boolean } = {
   ...apiRequest({ version: 2, allowedActions: [{ action: 'agree', reasonRequired: false }], waitingForMe: true }),
@@ -27,7 +27,7 @@ function setup() {
       return page as T;
     },
   });
-  const { user } = renderInTab(<RequestsPage />, { api, me: { id: 'tom', displayName: 'Tom Reid', roles: ['social_worker', 'team_manager'] } });
+  const { user } = renderInTab(<RequestsPage />, { api, me: signedIn('tom', 'Tom Reid', ['social_worker', 'team_manager']) });
   /** The list's latest question (not the count the page asks for first). */
   const last = () => asked.filter((p) => p.get('limit') === '200').at(-1);
   return { user, asked, last };

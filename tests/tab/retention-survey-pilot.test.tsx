@@ -13,6 +13,7 @@ import { SurveyPrompt } from '../../tab/src/components/SurveyPrompt';
 import { PilotSettingsForm } from '../../tab/src/components/PilotSettingsForm';
 import type { Me } from '../../tab/src/types';
 import type { Role } from '../../src/domain/roles';
+import { signedIn } from './fixtures';
 
 const LAWFUL = 'UK GDPR Article 6(1)(e)';
 const item = (id: string, reference: string, status: RetentionItem['retention']['status'], extra: Partial<RetentionItem['retention']> = {}): RetentionItem => ({
@@ -62,7 +63,7 @@ function fakeApi(answers: { get?: (path: string) => unknown; send?: (sent: Sent)
   return { api, sent, gets: () => gets };
 }
 
-async function show(node: React.ReactNode, api: Api, me: Me = { id: 'x', displayName: 'X', roles: [] }) {
+async function show(node: React.ReactNode, api: Api, me: Me = signedIn('x', 'X', [])) {
   render(
     <FluentProvider theme={teamsLightTheme}>
       <ApiContext.Provider value={api}>
@@ -76,7 +77,7 @@ async function show(node: React.ReactNode, api: Api, me: Me = { id: 'x', display
   return Object.assign(user, { fill: async (el: HTMLElement, text: string) => { await user.click(el); await user.paste(text); } });
 }
 
-const person = (id: string, ...roles: Role[]): Me => ({ id, displayName: id, roles });
+const person = (id: string, ...roles: Role[]): Me => signedIn(id, id, roles);
 const card = (reference: string) => screen.getByRole('listitem', { name: reference });
 
 describe('the retention review', () => {

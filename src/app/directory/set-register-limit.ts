@@ -8,13 +8,13 @@ import type { AppDeps } from '../deps';
 import type { Caller } from '../ports';
 import { readRegister } from './register';
 
-const bodySchema = z.object({
+export const registerLimitSchema = z.object({
   limit: z.number({ error: 'Enter the limit as a whole number.' }).int({ error: 'Enter the limit as a whole number.' }).min(1, { error: 'The register needs room for at least one access worker.' }).max(100, { error: 'Enter at most 100.' }),
 });
 
 export async function setRegisterLimit(deps: AppDeps, caller: Caller, body: unknown) {
   await assertMay(deps, caller, 'keep-register');
-  const { limit } = parseForm(bodySchema, body ?? {});
+  const { limit } = parseForm(registerLimitSchema, body ?? {});
   const now = deps.clock.now();
   return deps.store.transaction(async (uow) => {
     const current = await currentPilotSettings(deps, uow, londonDate(now));

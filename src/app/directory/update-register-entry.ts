@@ -14,14 +14,14 @@ import { readRegister, registerStatus } from './register';
 import { londonDate } from '../../domain/dates';
 
 const date = (what: string) => z.iso.date({ error: `Enter ${what} as a real date (YYYY-MM-DD).` }).nullable();
-const bodySchema = z.object({
+export const registerEntrySchema = z.object({
   trainedOn: date('the date of training'),
   authorisedUntil: date('the date the authorisation ends'),
 });
 
 export async function updateRegisterEntry(deps: AppDeps, caller: Caller, personId: string, body: unknown) {
   await assertMay(deps, caller, 'keep-register');
-  const input = parseForm(bodySchema, body ?? {});
+  const input = parseForm(registerEntrySchema, body ?? {});
   if (input.trainedOn && input.authorisedUntil && input.authorisedUntil < input.trainedOn) {
     throw validationError({ authorisedUntil: 'The authorisation cannot end before the training date.' });
   }

@@ -6,11 +6,11 @@ import type { AppDeps } from '../deps';
 import { personGate } from '../gate';
 import type { Caller } from '../ports';
 
-const querySchema = z.object({ role: z.enum(ROLES, { error: 'Use one of the role names.' }) });
+export const listPeopleQuerySchema = z.object({ role: z.enum(ROLES, { error: 'Use one of the role names.' }) });
 
 /** Names of the active people holding a role, e.g. the access worker register for the director's choice. */
 export async function listPeople(deps: AppDeps, caller: Caller, query: unknown) {
-  const { role } = parseForm(querySchema, query ?? {});
+  const { role } = parseForm(listPeopleQuerySchema, query ?? {});
   return personGate(deps, caller, 'view-people', async () => {
     const people = await deps.directory.withRole(role);
     const today = londonDate(deps.clock.now());

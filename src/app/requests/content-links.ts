@@ -20,7 +20,7 @@ import { throughGate, UUID } from '../gate';
 /** How long a link may wait to be used: long enough for a browser to fetch it, too short to pass around. */
 export const CONTENT_LINK_SECONDS = 60;
 
-const issueSchema = z.object({ download: z.boolean({ error: 'Say true or false.' }).optional() }).strict();
+export const contentLinkRequestSchema = z.object({ download: z.boolean({ error: 'Say true or false.' }).optional() }).strict();
 
 export interface IssuedLink {
   url: string;
@@ -40,7 +40,7 @@ function contentPath(kind: ContentLink['kind'], requestId: string, itemId: strin
 
 /** Issues a link for an item the caller may read now; reading it later checks again. */
 export async function issueContentLink(deps: AppDeps, caller: Caller, kind: ContentLink['kind'], requestId: string, itemId: string, input: unknown): Promise<IssuedLink> {
-  const { download } = parseForm(issueSchema, input ?? {});
+  const { download } = parseForm(contentLinkRequestSchema, input ?? {});
   const now = deps.clock.now();
   return throughGate(deps, caller, ABILITY[kind], requestId, async (gate) => {
     await gate.load(deps.store.read);

@@ -6,7 +6,7 @@ import { throughGate } from '../gate';
 import type { Caller } from '../ports';
 import { assertVersion, auditEvent } from './shared';
 
-const querySchema = z.object({
+export const discardDraftQuerySchema = z.object({
   version: z.coerce.number({ error: 'Send the version of the draft you are looking at.' }).int().min(1, { error: 'Send the version of the draft you are looking at.' }).optional(),
 });
 
@@ -16,7 +16,7 @@ const querySchema = z.object({
  * it existed: its creation, its edits and this discard, with its reference.
  */
 export async function discardDraft(deps: AppDeps, caller: Caller, requestId: string, query: unknown): Promise<void> {
-  const { version } = parseForm(querySchema, query ?? {});
+  const { version } = parseForm(discardDraftQuerySchema, query ?? {});
   const now = deps.clock.now();
   await throughGate(deps, caller, 'discard-draft', requestId, (gate) =>
     deps.store.transaction(async (uow) => {

@@ -35,33 +35,28 @@ const ukDate = (what: string) =>
       return iso ?? undefined;
     });
 
-const querySchema = z.object({
+export const listRequestsQuerySchema = z.object({
   state: safeString()
     .max(400, { error: 'Use one of the request states.' })
     .optional()
     .transform((v) => (v ? v.split(',').map((s) => s.trim()).filter(Boolean) : undefined))
-    .pipe(z.array(z.enum(REQUEST_STATES, { error: 'Use one of the request states.' })).max(REQUEST_STATES.length).optional()),
-  /** Only requests the caller plays a part in. */
-  mine: flag,
-  /** Only requests waiting for a step of the caller's (the policy's `waiting` actions). */
-  waiting: flag,
-  /** Only requests whose log has been shared with the caller. */
-  shared: flag,
-  /**
-   * Words to find: in the reference and case reference of any request listed, and in the names of
-   * the children and of the people to check where the caller may see the request's personal details.
-   */
+    .pipe(z.array(z.enum(REQUEST_STATES, { error: 'Use one of the request states.' })).max(REQUEST_STATES.length).optional())
+    .describe('Comma-separated states'),
+  // The descriptions below are the OpenAPI document's (src/server/openapi.ts).
+  mine: flag.describe('Only requests the caller plays a part in'),
+  waiting: flag.describe('Only requests waiting for a step of the caller’s (the policy’s `waiting` actions)'),
+  shared: flag.describe('Only requests whose log has been shared with the caller'),
   q: safeString()
     .trim()
     .max(200, { error: 'Search for at most 200 characters.' })
     .optional()
-    .transform((v) => (v ? v.replace(/\s+/g, ' ') : undefined)),
-  /** Raised on or after this day (dd/mm/yyyy or YYYY-MM-DD, London). */
-  raisedFrom: ukDate('the first day raised'),
-  /** Raised on or before this day. */
-  raisedTo: ukDate('the last day raised'),
-  /** Where the previous page ended: its `nextCursor`. */
-  cursor: z.string().max(400).optional(),
+    .transform((v) => (v ? v.replace(/\s+/g, ' ') : undefined))
+    .describe(
+      'Words to find: in the reference and case reference of any request listed, and in the names of the children and of the people to check where the caller may see the request’s personal details',
+    ),
+  raisedFrom: ukDate('the first day raised').describe('Raised on or after this day (dd/mm/yyyy or YYYY-MM-DD, London)'),
+  raisedTo: ukDate('the last day raised').describe('Raised on or before this day'),
+  cursor: z.string().max(400).optional().describe('Where the previous page ended: its `nextCursor`'),
   limit: z.coerce.number({ error: `Ask for 1 to ${MAX_PAGE} requests.` }).int(`Ask for 1 to ${MAX_PAGE} requests.`).min(1, `Ask for 1 to ${MAX_PAGE} requests.`).max(MAX_PAGE, `Ask for 1 to ${MAX_PAGE} requests.`).default(DEFAULT_PAGE),
 });
 
@@ -92,7 +87,7 @@ function decodeCursor(cursor: string): RequestListKey {
 }
 
 /** What the list asks of the database besides the page: its filters, parsed. */
-export type ListFilters = Omit<z.output<typeof querySchema>, 'cursor' | 'limit'>;
+export type ListFilters = Omit<z.output<typeof listRequestsQuerySchema>, 'cursor' | 'limit'>;
 
 /**
  * The requests `person` may see that meet the filters, as one condition: the list's whole query
@@ -149,7 +144,7 @@ function conditionsFor(person: Person, now: Date, filters: ListFilters): { where
 
 /** A page of what the caller may see, newest first, with how many requests wait for them. */
 export async function listRequests(deps: AppDeps, caller: Caller, query: unknown): Promise<RequestPage> {
-  const { cursor, limit, ...filters } = parseForm(querySchema, query ?? {});
+  const { cursor, limit, ...filters } = parseForm(listRequestsQuerySchema, query ?? {});
   const after = cursor ? decodeCursor(cursor) : undefined;
   const now = deps.clock.now();
   const { person } = caller;

@@ -13,7 +13,7 @@ import type { Caller, SearchSession } from '../ports';
 import { expireIfDue } from './expire-due';
 import { auditEvent } from './shared';
 
-const startSchema = z.object({
+export const startSearchSessionSchema = z.object({
   corporateAccount: z.literal(true, { error: 'Confirm that you are signed in with the corporate account, never a personal profile.' }),
 });
 
@@ -27,7 +27,7 @@ export async function startSearchSession(deps: AppDeps, caller: Caller, requestI
   return throughGate(deps, caller, 'search', requestId, (gate) =>
     deps.store.transaction(async (uow) => {
       const { request, part } = await gate.load(uow, { lock: true });
-      const result = startSchema.safeParse(input ?? {});
+      const result = startSearchSessionSchema.safeParse(input ?? {});
       if (!result.success) throw ruleError('corporate_account', 'validation', PROTOCOL_RULES.corporate_account, fieldErrors(result.error));
       const sessions = await uow.searchSessions.listForRequest(requestId);
       if (sessions.some((s) => s.endedAt === null)) throw invalidState('A search session is already running: end it before starting another.');

@@ -1,5 +1,7 @@
 /** The /api/admin routes for administrators: the directory, its sync, and the access worker register. */
-import type { FastifyInstance, FastifyRequest } from 'fastify';
+import { adminRoutes } from '../api-contract';
+import type { ApiRoutes } from '../api-route';
+import type { FastifyRequest } from 'fastify';
 import type { AppDeps } from '../../app/deps';
 import type { Caller, DirectorySource } from '../../app/ports';
 import { setRegisterLimit } from '../../app/directory/set-register-limit';
@@ -17,17 +19,18 @@ export interface AdminRouteContext {
   directoryChanged(): void;
 }
 
-export async function registerAdminRoutes(app: FastifyInstance, ctx: AdminRouteContext): Promise<void> {
+export async function registerAdminRoutes(api: ApiRoutes, ctx: AdminRouteContext): Promise<void> {
   const { deps } = ctx;
-  app.get('/api/admin/directory', async (request) => viewDirectory(deps, ctx.caller(request)));
-  app.post('/api/admin/directory/sync', async (request) => {
+  const r = adminRoutes;
+  api.add(r.directory, async (request) => viewDirectory(deps, ctx.caller(request)));
+  api.add(r.syncDirectory, async (request) => {
     const run = await syncDirectoryNow(deps, ctx.caller(request), ctx.source, ctx.bootstrapAdministrators);
     ctx.directoryChanged();
     return run;
   });
-  app.get('/api/admin/register', async (request) => viewRegister(deps, ctx.caller(request)));
-  app.put('/api/admin/register/limit', async (request) => setRegisterLimit(deps, ctx.caller(request), request.body));
-  app.put('/api/admin/register/people/:personId', async (request) => {
+  api.add(r.register, async (request) => viewRegister(deps, ctx.caller(request)));
+  api.add(r.registerLimit, async (request) => setRegisterLimit(deps, ctx.caller(request), request.body));
+  api.add(r.registerEntry, async (request) => {
     const result = await updateRegisterEntry(deps, ctx.caller(request), (request.params as { personId: string }).personId, request.body);
     ctx.directoryChanged();
     return result;

@@ -1,5 +1,6 @@
 /** The pilot evaluation and governance routes: thin adapters from HTTP to the use cases. */
-import type { FastifyInstance } from 'fastify';
+import { evaluationRoutes } from '../api-contract';
+import type { ApiRoutes } from '../api-route';
 import { disclosureContent } from '../../app/disclosures/disclosure-content';
 import { searchDisclosure } from '../../app/disclosures/search-disclosure';
 import { getPilotSettings, updatePilotSettings } from '../../app/pilot/pilot-settings';
@@ -11,10 +12,11 @@ import { askSurveyInTab } from '../../app/surveys/ask-survey';
 import { disclosureZip } from '../../reports/disclosure';
 import type { RouteContext } from './requests';
 
-export async function registerEvaluationRoutes(app: FastifyInstance, ctx: Pick<RouteContext, 'deps' | 'caller'>): Promise<void> {
+export async function registerEvaluationRoutes(api: ApiRoutes, ctx: Pick<RouteContext, 'deps' | 'caller'>): Promise<void> {
   const { deps } = ctx;
-  app.get('/api/evaluation', async (request) => getEvaluation(deps, ctx.caller(request), request.query));
-  app.get('/api/evaluation/export', async (request, reply) => {
+  const r = evaluationRoutes;
+  api.add(r.evaluation, async (request) => getEvaluation(deps, ctx.caller(request), request.query));
+  api.add(r.evaluationExport, async (request, reply) => {
     const out = await exportEvaluation(deps, ctx.caller(request), request.query);
     const name = `pilot-evaluation-${out.figures.period.from}-to-${out.figures.period.to}`;
     const body = out.format === 'csv' ? evaluationCsv(out.tables) : await evaluationXlsx(out.tables, out.generatedAt);
@@ -24,7 +26,7 @@ export async function registerEvaluationRoutes(app: FastifyInstance, ctx: Pick<R
       .header('cache-control', 'no-store')
       .send(body);
   });
-  app.get('/api/evaluation/summary.docx', async (request, reply) => {
+  api.add(r.evaluationSummary, async (request, reply) => {
     const out = await exportEvaluation(deps, ctx.caller(request), request.query, 'docx');
     return reply
       .header('content-type', DOCX_CONTENT_TYPE)
@@ -32,8 +34,8 @@ export async function registerEvaluationRoutes(app: FastifyInstance, ctx: Pick<R
       .header('cache-control', 'no-store')
       .send(await evaluationSummaryDocx(out.figures, out.generatedAt));
   });
-  app.post('/api/disclosures', async (request, reply) => reply.status(201).send(await searchDisclosure(deps, ctx.caller(request), request.body)));
-  app.get('/api/disclosures/:id/content', async (request, reply) => {
+  api.add(r.disclosure, async (request) => searchDisclosure(deps, ctx.caller(request), request.body));
+  api.add(r.disclosureContent, async (request, reply) => {
     const bundle = await disclosureContent(deps, ctx.caller(request), (request.params as Record<string, string>).id ?? '');
     const zip = await disclosureZip(bundle, (key) => deps.evidence.get(key));
     return reply
@@ -42,8 +44,8 @@ export async function registerEvaluationRoutes(app: FastifyInstance, ctx: Pick<R
       .header('cache-control', 'no-store')
       .send(zip);
   });
-  app.get('/api/pilot/settings', async (request) => getPilotSettings(deps, ctx.caller(request)));
-  app.put('/api/pilot/settings', async (request) => updatePilotSettings(deps, ctx.caller(request), request.body));
-  app.post('/api/surveys', async (request, reply) => reply.status(201).send(await answerSurvey(deps, ctx.caller(request), request.body)));
-  app.post('/api/surveys/ask', async (request) => askSurveyInTab(deps, ctx.caller(request)));
+  api.add(r.pilotSettings, async (request) => getPilotSettings(deps, ctx.caller(request)));
+  api.add(r.savePilotSettings, async (request) => updatePilotSettings(deps, ctx.caller(request), request.body));
+  api.add(r.survey, async (request) => answerSurvey(deps, ctx.caller(request), request.body));
+  api.add(r.askSurvey, async (request) => askSurveyInTab(deps, ctx.caller(request)));
 }

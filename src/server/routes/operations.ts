@@ -3,7 +3,9 @@
  * by App Service every minute on every instance), `/api/health/ready` (the database answers; what
  * is waiting), and the administrators' view of failed notifications and uploads, with retry.
  */
-import type { FastifyInstance, FastifyRequest } from 'fastify';
+import { operationsRoutes } from '../api-contract';
+import type { ApiRoutes } from '../api-route';
+import type { FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import type { Caller, Clock } from '../../app/ports';
 import { AppError } from '../../domain/errors';
@@ -27,24 +29,35 @@ function administrator(caller: Caller): void {
   if (!caller.person.roles.includes('administrator')) throw new AppError('forbidden', 'Only administrators can see and retry failed work.');
 }
 
-export async function registerOperationsRoutes(app: FastifyInstance, deps: OperationsRouteDeps): Promise<void> {
-  app.get('/api/health', async () => ({ status: 'ok' }));
+export async function registerOperationsRoutes(api: ApiRoutes, deps: OperationsRouteDeps): Promise<void> {
+  const r = operationsRoutes;
+  api.add(r.health, async () => ({ status: 'ok' as const }));
 
-  app.get('/api/health/ready', async (request, reply) => {
+  api.add(r.ready, async (request, reply) => {
     try {
       const summary = await deps.operations.summary();
-      return { status: 'ready', database: 'ok', ...summary };
+      return { status: 'ready' as const, database: 'ok' as const, notifications: summary.notifications, uploads: summary.uploads };
     } catch (error) {
       request.log.warn({ err: error }, 'readiness: the database did not answer');
       return reply.status(503).send({ status: 'unavailable', database: 'unreachable' });
     }
   });
 
-  app.get('/api/admin/operations', async (request) => {
+  api.add(r.operations, async (request) => {
     administrator(deps.caller(request));
     const [notifications, uploads] = await Promise.all([deps.operations.failedNotifications(FAILED_LIST_LIMIT), deps.evidence.pendingUploads()]);
     return {
-      failedNotifications: notifications,
+      failedNotifications: notifications.map((n) => ({
+        id: n.id,
+        requestId: n.requestId,
+        requestReference: n.requestReference,
+        recipientId: n.recipientId,
+        recipientName: n.recipientName,
+        kind: n.kind,
+        attempts: n.attempts,
+        lastError: n.lastError,
+        createdAt: n.createdAt,
+      })),
       pendingUploads: uploads.slice(0, FAILED_LIST_LIMIT).map((u) => ({
         storageKey: `pending:${u.key}`,
         requestId: u.requestId,
@@ -61,22 +74,22 @@ export async function registerOperationsRoutes(app: FastifyInstance, deps: Opera
   });
 
   const idParams = z.object({ id: z.string().uuid() });
-  app.post('/api/admin/notifications/:id/retry', async (request, reply) => {
+  api.add(r.retryFailedNotification, async (request) => {
     administrator(deps.caller(request));
     const params = idParams.safeParse(request.params);
     if (!params.success) throw new AppError('validation', 'That is not a notification id.', { id: 'Use the id of a failed notification.' });
     if (!(await deps.operations.retryNotification(params.data.id, deps.clock.now()))) throw new AppError('not_found', 'No failed notification has that id.');
     deps.onNotificationRetried();
-    return reply.status(202).send({ status: 'queued' });
+    return { status: 'queued' as const };
   });
 
   const uploadParams = z.object({ key: z.string().regex(/^pending:[0-9a-f-]{36}$/) });
-  app.post('/api/admin/uploads/:key/retry', async (request, reply) => {
+  api.add(r.retryUpload, async (request) => {
     administrator(deps.caller(request));
     const params = uploadParams.safeParse(request.params);
     if (!params.success) throw new AppError('validation', 'That is not a pending upload.', { key: 'Use the storage key of a pending upload (pending:…).' });
     if (!(await deps.evidence.releasePendingUpload(params.data.key))) throw new AppError('not_found', 'No pending upload has that key.');
     deps.onUploadReleased();
-    return reply.status(202).send({ status: 'queued' });
+    return { status: 'queued' as const };
   });
 }

@@ -5,7 +5,7 @@ import { createReadStream } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { pipeline } from 'node:stream/promises';
-import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { FastifyRequest } from 'fastify';
 import type {} from '@fastify/multipart';
 import { AppError } from '../../domain/errors';
 import type { AppDeps } from '../../app/deps';
@@ -27,6 +27,10 @@ import { checkedUpload } from '../../evidence/checked-upload';
 import type { EvidenceType } from '../../evidence/content-type';
 import type { UploadSlots } from '../upload-slots';
 import { storedContentHeaders } from '../security';
+import type { ApiRoutes } from '../api-route';
+import { requestRoutes } from '../api-contract';
+import { presentRequest, presentRequestPage } from '../presenters/requests';
+import { presentAuditEntry, presentContentLink, presentDocument, presentEvidence, presentNotification, presentSearchSession } from '../presenters/records';
 
 type Params = Record<string, string>;
 
@@ -37,45 +41,31 @@ export interface RouteContext {
   uploads: UploadSlots;
 }
 
-export async function registerRequestRoutes(app: FastifyInstance, ctx: RouteContext): Promise<void> {
+export async function registerRequestRoutes(api: ApiRoutes, ctx: RouteContext): Promise<void> {
   const { deps } = ctx;
   const p = (request: FastifyRequest) => request.params as Params;
+  const r = requestRoutes;
 
-  app.get('/api/requests', async (request) => listRequests(deps, ctx.caller(request), request.query));
-  app.post('/api/requests', async (request, reply) => reply.status(201).send(await createRequest(deps, ctx.caller(request), request.body)));
-  app.get('/api/requests/:id', async (request) => getRequest(deps, ctx.caller(request), p(request).id ?? ''));
-  app.put('/api/requests/:id', async (request) => updateDraft(deps, ctx.caller(request), p(request).id ?? '', request.body));
-  app.delete('/api/requests/:id', async (request, reply) => {
-    await discardDraft(deps, ctx.caller(request), p(request).id ?? '', request.query);
-    return reply.status(204).send();
-  });
-  app.post('/api/requests/:id/actions/:action', async (request) =>
-    takeAction(deps, ctx.caller(request), p(request).id ?? '', p(request).action ?? '', request.body),
-  );
+  api.add(r.listRequests, async (request) => presentRequestPage(await listRequests(deps, ctx.caller(request), request.query)));
+  api.add(r.createRequest, async (request) => presentRequest(await createRequest(deps, ctx.caller(request), request.body)));
+  api.add(r.getRequest, async (request) => presentRequest(await getRequest(deps, ctx.caller(request), p(request).id ?? '')));
+  api.add(r.updateDraft, async (request) => presentRequest(await updateDraft(deps, ctx.caller(request), p(request).id ?? '', request.body)));
+  api.add(r.discardDraft, async (request) => discardDraft(deps, ctx.caller(request), p(request).id ?? '', request.query));
+  api.add(r.takeAction, async (request) => presentRequest(await takeAction(deps, ctx.caller(request), p(request).id ?? '', p(request).action ?? '', request.body)));
 
-  app.get('/api/requests/:id/search-sessions', async (request) => listSearchSessions(deps, ctx.caller(request), p(request).id ?? ''));
-  app.post('/api/requests/:id/search-sessions', async (request, reply) => {
-    const session = await startSearchSession(deps, ctx.caller(request), p(request).id ?? '', request.body);
-    return reply.status(201).send(session);
-  });
-  app.post('/api/requests/:id/search-sessions/:sid/end', async (request) =>
-    endSearchSession(deps, ctx.caller(request), p(request).id ?? '', p(request).sid ?? ''),
-  );
+  api.add(r.listSearchSessions, async (request) => (await listSearchSessions(deps, ctx.caller(request), p(request).id ?? '')).map(presentSearchSession));
+  api.add(r.startSearchSession, async (request) => presentSearchSession(await startSearchSession(deps, ctx.caller(request), p(request).id ?? '', request.body)));
+  api.add(r.endSearchSession, async (request) => presentSearchSession(await endSearchSession(deps, ctx.caller(request), p(request).id ?? '', p(request).sid ?? '')));
 
-  app.put('/api/requests/:id/log', async (request) => saveLog(deps, ctx.caller(request), p(request).id ?? '', request.body));
-  app.put('/api/requests/:id/feedback', async (request) => saveFeedback(deps, ctx.caller(request), p(request).id ?? '', request.body));
-  app.get('/api/requests/:id/audit', async (request) => getTimeline(deps, ctx.caller(request), p(request).id ?? ''));
-  app.get('/api/requests/:id/notifications', async (request) => listNotifications(deps, ctx.caller(request), p(request).id ?? ''));
-  app.post('/api/requests/:id/notifications/:nid/retry', async (request, reply) => {
-    await retryNotification(deps, ctx.caller(request), p(request).id ?? '', p(request).nid ?? '');
-    return reply.status(204).send();
-  });
+  api.add(r.saveLog, async (request) => presentRequest(await saveLog(deps, ctx.caller(request), p(request).id ?? '', request.body)));
+  api.add(r.saveFeedback, async (request) => presentRequest(await saveFeedback(deps, ctx.caller(request), p(request).id ?? '', request.body)));
+  api.add(r.timeline, async (request) => (await getTimeline(deps, ctx.caller(request), p(request).id ?? '')).map(presentAuditEntry));
+  api.add(r.notifications, async (request) => (await listNotifications(deps, ctx.caller(request), p(request).id ?? '')).map(presentNotification));
+  api.add(r.retryNotification, async (request) => retryNotification(deps, ctx.caller(request), p(request).id ?? '', p(request).nid ?? ''));
 
-  app.get('/api/requests/:id/documents', async (request) => listRecordDocuments(deps, ctx.caller(request), p(request).id ?? ''));
-  app.post('/api/requests/:id/documents/:did/links', async (request, reply) =>
-    reply.status(201).send(await issueContentLink(deps, ctx.caller(request), 'document', p(request).id ?? '', p(request).did ?? '', request.body)),
-  );
-  app.get('/api/requests/:id/documents/:did/content', async (request, reply) => {
+  api.add(r.listDocuments, async (request) => (await listRecordDocuments(deps, ctx.caller(request), p(request).id ?? '')).map(presentDocument));
+  api.add(r.documentLink, async (request) => presentContentLink(await issueContentLink(deps, ctx.caller(request), 'document', p(request).id ?? '', p(request).did ?? '', request.body)));
+  api.add(r.documentContent, async (request, reply) => {
     const ticket = contentTicket(request);
     const { item, content } =
       ticket !== undefined
@@ -85,15 +75,13 @@ export async function registerRequestRoutes(app: FastifyInstance, ctx: RouteCont
   });
 
   // Evidence is part of the formal record: it is never deleted or replaced, only corrected by a new item.
-  app.delete('/api/requests/:id/evidence/:eid', async () => {
+  api.add(r.deleteEvidence, async () => {
     throw new AppError('forbidden', 'Evidence is part of the formal record and cannot be deleted or replaced. Upload a correction that names this item and says why.');
   });
 
-  app.get('/api/requests/:id/evidence', async (request) => listEvidence(deps, ctx.caller(request), p(request).id ?? ''));
-  app.post('/api/requests/:id/evidence/:eid/links', async (request, reply) =>
-    reply.status(201).send(await issueContentLink(deps, ctx.caller(request), 'evidence', p(request).id ?? '', p(request).eid ?? '', request.body)),
-  );
-  app.get('/api/requests/:id/evidence/:eid/content', async (request, reply) => {
+  api.add(r.listEvidence, async (request) => (await listEvidence(deps, ctx.caller(request), p(request).id ?? '')).map(presentEvidence));
+  api.add(r.evidenceLink, async (request) => presentContentLink(await issueContentLink(deps, ctx.caller(request), 'evidence', p(request).id ?? '', p(request).eid ?? '', request.body)));
+  api.add(r.evidenceContent, async (request, reply) => {
     const ticket = contentTicket(request);
     const read =
       ticket !== undefined
@@ -105,7 +93,7 @@ export async function registerRequestRoutes(app: FastifyInstance, ctx: RouteCont
     return reply.headers({ ...storedContentHeaders(item.contentType, item.fileName, item.size, { download }), 'x-content-sha256': item.sha256 }).send(content);
   });
 
-  app.post('/api/requests/:id/evidence', async (request, reply) => {
+  api.add(r.addEvidence, async (request) => {
     const caller = ctx.caller(request);
     const id = p(request).id ?? '';
     if (!request.isMultipart()) {
@@ -151,7 +139,7 @@ export async function registerRequestRoutes(app: FastifyInstance, ctx: RouteCont
       // Removed before the answer goes out, so nothing of an upload outlives it.
       if (workDir) await rm(workDir, { recursive: true, force: true });
     }
-    return reply.status(201).send(item);
+    return presentEvidence(item);
   });
 }
 

@@ -1,5 +1,6 @@
 /** The retention routes: thin adapters from HTTP to the retention use cases (docs/retention.md). */
-import type { FastifyInstance } from 'fastify';
+import { retentionRoutes } from '../api-contract';
+import type { ApiRoutes } from '../api-route';
 import { confirmDisposal } from '../../app/retention/confirm-disposal';
 import { proposeDisposal } from '../../app/retention/propose-disposal';
 import { reviewList } from '../../app/retention/review-list';
@@ -9,11 +10,12 @@ import type { RouteContext } from './requests';
 
 const id = (params: unknown): string => (params as Record<string, string>).id ?? '';
 
-export async function registerRetentionRoutes(app: FastifyInstance, ctx: Pick<RouteContext, 'deps' | 'caller'>): Promise<void> {
+export async function registerRetentionRoutes(api: ApiRoutes, ctx: Pick<RouteContext, 'deps' | 'caller'>): Promise<void> {
   const { deps } = ctx;
-  app.get('/api/retention/review', async (request) => reviewList(deps, ctx.caller(request)));
-  app.get('/api/retention/requests/:id', async (request) => viewRetention(deps, ctx.caller(request), id(request.params)));
-  app.put('/api/retention/requests/:id/hold', async (request) => setLegalHold(deps, ctx.caller(request), id(request.params), request.body));
-  app.post('/api/retention/requests/:id/proposal', async (request) => proposeDisposal(deps, ctx.caller(request), id(request.params), request.body));
-  app.post('/api/retention/requests/:id/disposal', async (request) => confirmDisposal(deps, ctx.caller(request), id(request.params)));
+  const r = retentionRoutes;
+  api.add(r.review, async (request) => reviewList(deps, ctx.caller(request)));
+  api.add(r.retention, async (request) => viewRetention(deps, ctx.caller(request), id(request.params)));
+  api.add(r.hold, async (request) => setLegalHold(deps, ctx.caller(request), id(request.params), request.body));
+  api.add(r.proposal, async (request) => proposeDisposal(deps, ctx.caller(request), id(request.params), request.body));
+  api.add(r.disposal, async (request) => confirmDisposal(deps, ctx.caller(request), id(request.params)));
 }

@@ -39,6 +39,9 @@ describe('forbidden imports fail lint', () => {
     ['the tab imports botframework-connector', 'tab/src/probe.ts', "import type { BotFrameworkAuthentication } from 'botframework-connector';\nexport type Probe = BotFrameworkAuthentication;\n", PACKAGES],
     ['a script imports botbuilder', 'scripts/probe.ts', "import { CardFactory } from 'botbuilder';\nexport const probe = CardFactory;\n", PACKAGES],
     ['the tab imports the store', 'tab/src/probe.ts', "import { createStore } from '../../src/store';\nexport const probe = createStore;\n", PATHS],
+    ['contracts import app', 'src/contracts/probe.ts', "import { listRequests } from '../app/requests/list-requests';\nexport const probe = listRequests;\n", PATHS],
+    ['contracts import Fastify', 'src/contracts/probe.ts', "import type { FastifyReply } from 'fastify';\nexport type Probe = FastifyReply;\n", PACKAGES],
+    ['the tab imports the server', 'tab/src/probe.ts', "import { requestRoutes } from '../../src/server/api-contract';\nexport const probe = requestRoutes;\n", PATHS],
     ['a page imports another page', 'tab/src/pages/ProbePage.tsx', "import WorkspacePage from './WorkspacePage';\nexport const probe = WorkspacePage;\n", PATHS],
   ])('%s', async (_name, file, code, rule) => {
     // Only the expected rule fires (twice where two boundaries forbid the same import).
@@ -54,6 +57,7 @@ describe('the imports the layout allows pass', () => {
     ['the composition root imports bot/ and every adapter', 'src/main/probe.ts', "import { createTeamsBot } from '../../bot';\nimport { createStore } from '../store';\nimport { graphSignIn } from '../graph';\nexport const probe = [createTeamsBot, createStore, graphSignIn];\n"],
     ['bot/ imports botbuilder and app', 'bot/probe.ts', "import { CardFactory } from 'botbuilder';\nimport { takeAction } from '../src/app/requests/take-action';\nexport const probe = [CardFactory, takeAction];\n"],
     ['a page imports components and src/domain', 'tab/src/pages/ProbePage.tsx', "import { Card } from '../components/details';\nimport { REQUEST_STATES } from '../../../src/domain/states';\nexport const probe = [Card, REQUEST_STATES];\n"],
+    ['the tab imports the response schemas', 'tab/src/probe.ts', "import type { ApiRequest } from '../../src/contracts/requests';\nexport type Probe = ApiRequest;\n"],
     ['the router imports the pages', 'tab/src/probe.tsx', "import WorkspacePage from './pages/WorkspacePage';\nexport const probe = WorkspacePage;\n"],
   ])('%s', async (_name, file, code) => {
     expect(await rulesFired(file, code)).toEqual([]);

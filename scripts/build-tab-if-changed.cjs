@@ -1,33 +1,18 @@
 // `npm start`'s prestart: builds the tab only when what it is built from has changed since the last
 // build. A vite build takes several seconds, and rebuilding an unchanged tab on every start made
 // the server answer health seconds later than it needed to.
-const { createHash } = require('node:crypto');
 const { execFileSync } = require('node:child_process');
-const { existsSync, readdirSync, readFileSync, statSync, writeFileSync } = require('node:fs');
+const { existsSync, readFileSync, writeFileSync } = require('node:fs');
 const path = require('node:path');
 
-const root = path.resolve(__dirname, '..');
+const { inputsDigest, root } = require('./inputs-digest.cjs');
+
 const dist = path.join(root, 'tab', 'dist');
 const stamp = path.join(dist, '.inputs-sha256');
 // The tab's sources, the domain code it imports, its build configuration and the exact packages.
 const inputs = ['tab/index.html', 'tab/vite.config.ts', 'tab/src', 'src/domain', 'tsconfig.json', 'package-lock.json'];
 
-function files(relative) {
-  const full = path.join(root, relative);
-  if (!existsSync(full)) return [];
-  if (!statSync(full).isDirectory()) return [relative];
-  return readdirSync(full)
-    .sort()
-    .flatMap((name) => files(path.join(relative, name)));
-}
-
-const hash = createHash('sha256');
-for (const file of inputs.flatMap(files)) {
-  hash.update(`${file.split(path.sep).join('/')}\0`);
-  hash.update(readFileSync(path.join(root, file)));
-  hash.update('\0');
-}
-const digest = hash.digest('hex');
+const digest = inputsDigest(inputs);
 
 const built = existsSync(path.join(dist, 'index.html')) && existsSync(stamp) && readFileSync(stamp, 'utf8').trim() === digest;
 if (!built || process.argv.includes('--force')) {

@@ -1,11 +1,10 @@
 // What the server build in dist/ is made from, as one digest: `npm run build:server` records it in
 // dist/.inputs-sha256, and `npm start` runs dist/ only when the sources still give the same digest.
 // Run directly with --stamp to record it (the last step of build:server).
-const { createHash } = require('node:crypto');
-const { existsSync, readdirSync, readFileSync, statSync, writeFileSync } = require('node:fs');
+const { existsSync, readFileSync, writeFileSync } = require('node:fs');
 const path = require('node:path');
+const { inputsDigest, root } = require('./inputs-digest.cjs');
 
-const root = path.resolve(__dirname, '..');
 const stamp = path.join(root, 'dist', '.inputs-sha256');
 // tsconfig.build.json's sources, the files copied beside them, the build's settings and the exact packages.
 const inputs = [
@@ -20,24 +19,7 @@ const inputs = [
   'package-lock.json',
 ];
 
-function files(relative) {
-  const full = path.join(root, relative);
-  if (!existsSync(full)) return [];
-  if (!statSync(full).isDirectory()) return [relative];
-  return readdirSync(full)
-    .sort()
-    .flatMap((name) => files(path.join(relative, name)));
-}
-
-function serverInputsDigest() {
-  const hash = createHash('sha256');
-  for (const file of inputs.flatMap(files)) {
-    hash.update(`${file.split(path.sep).join('/')}\0`);
-    hash.update(readFileSync(path.join(root, file)));
-    hash.update('\0');
-  }
-  return hash.digest('hex');
-}
+const serverInputsDigest = () => inputsDigest(inputs);
 
 /** Whether dist/ was built from the sources as they are now. */
 function serverBuildCurrent() {

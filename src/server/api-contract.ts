@@ -178,7 +178,7 @@ export const requestRoutes = {
     path: '/api/requests/{id}/evidence/{eid}/content',
     summary: 'The file (audited), sandboxed: images and PDFs inline, everything else as an attachment',
     params: item('eid'),
-    query: z.object({ ticket: z.string().optional().describe('A one-time link token from …/links, instead of the bearer token'), download: z.enum(['1']).optional() }),
+    query: z.object({ ticket: z.string().optional().describe('A one-time link token from …/links, instead of the bearer token'), download: z.enum(['1']).optional().describe('1: as an attachment, even an image or PDF that could be previewed') }),
     status: 200,
     response: { file: FILE_TYPES },
     errors: [401, 403, 404],

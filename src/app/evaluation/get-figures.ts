@@ -10,9 +10,15 @@ import { assertMay } from '../gate';
 
 export const periodQuerySchema = z
   .object({
-    from: z.iso.date({ error: 'Enter the start of the period as YYYY-MM-DD.' }),
-    to: z.iso.date({ error: 'Enter the end of the period as YYYY-MM-DD.' }),
-    team: z.string().trim().max(200, { error: 'The team name is too long.' }).optional().transform((v) => v || undefined),
+    from: z.iso.date({ error: 'Enter the start of the period as YYYY-MM-DD.' }).describe('The first day of the period, YYYY-MM-DD'),
+    to: z.iso.date({ error: 'Enter the end of the period as YYYY-MM-DD.' }).describe('The last day of the period, YYYY-MM-DD'),
+    team: z
+      .string()
+      .trim()
+      .max(200, { error: 'The team name is too long.' })
+      .optional()
+      .transform((v) => v || undefined)
+      .describe('One team only; every team when left out'),
   })
   .refine((q) => q.from <= q.to, { path: ['to'], message: 'The end of the period must be on or after its start.' });
 export type PeriodQuery = z.output<typeof periodQuerySchema>;

@@ -40,5 +40,43 @@ export const surveyAnswerSchema = z.object({
   comments: z.string().nullable(),
 });
 
+/** The directory as the last sync left it (`GET /api/admin/directory`): read only, roles come from Entra ID groups. */
+export const directoryViewSchema = z.strictObject({
+  people: z.array(
+    z.strictObject({
+      id: z.string(),
+      displayName: z.string(),
+      email: z.string().nullable(),
+      roles: z.array(role).max(ROLES.length),
+      /** The manager's display name. */
+      manager: z.string().nullable(),
+      active: z.boolean(),
+    }),
+  ),
+  lastSync: directorySyncRunSchema.nullable(),
+  lastSucceeded: directorySyncRunSchema.nullable(),
+  /** Failed runs since the last one that succeeded. */
+  failuresSinceLastSuccess: z.number().int().min(0),
+});
+
+/** The access worker register (`GET /api/admin/register`, and the answer to each change of it). */
+export const registerViewSchema = z.strictObject({
+  /** How many access workers may be authorised at once. */
+  limit: z.number().int().min(1),
+  authorised: z.number().int().min(0),
+  entries: z.array(
+    z.strictObject({
+      id: z.string(),
+      displayName: z.string(),
+      /** London dates, YYYY-MM-DD. */
+      trainedOn: z.iso.date().nullable(),
+      authorisedUntil: z.iso.date().nullable(),
+      status: z.enum(['authorised', 'ended']),
+    }),
+  ),
+});
+
 export type DirectorySyncRun = z.infer<typeof directorySyncRunSchema>;
+export type DirectoryView = z.infer<typeof directoryViewSchema>;
+export type RegisterView = z.infer<typeof registerViewSchema>;
 export type SurveyAnswer = z.infer<typeof surveyAnswerSchema>;

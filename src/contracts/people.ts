@@ -44,6 +44,7 @@ export const deputiesViewSchema = z.object({ deputies: z.array(namedDeputyshipSc
 export const hostSchema = z.object({ localSignIn: z.boolean(), teamsTabLink: z.string().nullable() });
 
 export type Me = z.infer<typeof meSchema>;
+export type HostInfo = z.infer<typeof hostSchema>;
 export type PersonSummary = z.infer<typeof personSummarySchema>;
 export type DevUser = z.infer<typeof devUserSchema>;
 export type TeamManagerChoice = z.infer<typeof teamManagerChoiceSchema>;

@@ -108,7 +108,8 @@ export function retainUntil(request: Pick<InvestigationRequest, 'state' | 'close
   return addMonths(request.closedAt, schedule[closedAs]);
 }
 
-export type RetentionStatus = 'open' | 'kept' | 'due' | 'on_hold' | 'proposed' | 'disposed';
+export const RETENTION_STATUSES = ['open', 'kept', 'due', 'on_hold', 'proposed', 'disposed'] as const;
+export type RetentionStatus = (typeof RETENTION_STATUSES)[number];
 
 export interface RetentionView {
   lawfulBasis: string;

@@ -13,7 +13,10 @@ import { startSearchSessionSchema } from '../app/requests/search-sessions';
 import { actionBodySchemas, draftRequestSchema, evidenceMetadataSchema, feedbackSchema, investigationLogSchema } from '../domain/forms';
 import { WORKFLOW_ACTIONS } from '../domain/states';
 import type { RouteContract } from './api-route';
-import { directorySyncRunSchema, surveyAnswerSchema } from '../contracts/admin';
+import { directorySyncRunSchema, directoryViewSchema, registerViewSchema, surveyAnswerSchema } from '../contracts/admin';
+import { disclosureSchema, evaluationSchema, pilotSettingsViewSchema } from '../contracts/evaluation';
+import { botMessagesAnswerSchema, openApiDocumentSchema } from '../contracts/host';
+import { retentionItemSchema, retentionReviewSchema } from '../contracts/retention';
 import { deputiesViewSchema, deputyshipSchema, devUserSchema, hostSchema, meSchema, personSummarySchema, teamManagerChoiceSchema } from '../contracts/people';
 import { registerLimitSchema } from '../app/directory/set-register-limit';
 import { registerEntrySchema } from '../app/directory/update-register-entry';
@@ -195,11 +198,6 @@ export const requestRoutes = {
   },
 } as const satisfies Record<string, RouteContract>;
 
-/**
- * An answer whose fields are not yet listed one by one (administration, evaluation, retention):
- * documented as an object, and its fields are whatever the use case returns.
- */
-const answer = (what: string) => z.looseObject({}).describe(what);
 const status = (value: string) => z.object({ status: z.literal(value) });
 const counts = z.object({ pending: z.number(), failed: z.number() });
 const XLSX = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
@@ -225,7 +223,7 @@ export const peopleRoutes = {
 /** What the server itself answers: the tab's start, this document, and the bot's endpoint. */
 export const hostRoutes = {
   host: { method: 'GET', path: '/api/host', summary: 'What the tab needs before anyone signs in: local sign-in, or the Teams deep link to open instead', public: true, status: 200, response: hostSchema, errors: [] },
-  openApi: { method: 'GET', path: '/api/openapi.json', summary: 'This document', public: true, status: 200, response: answer('The OpenAPI 3 document'), errors: [] },
+  openApi: { method: 'GET', path: '/api/openapi.json', summary: 'This document', public: true, status: 200, response: openApiDocumentSchema, errors: [] },
   botMessages: {
     method: 'POST',
     path: '/api/messages',
@@ -234,7 +232,7 @@ export const hostRoutes = {
     body: z.looseObject({ type: z.string() }).describe('A Bot Framework activity'),
     bodyRequired: true,
     status: 200,
-    response: answer('An invoke response, or nothing'),
+    response: botMessagesAnswerSchema,
     errors: [400, 401],
   },
 } as const satisfies Record<string, RouteContract>;
@@ -316,19 +314,20 @@ export const operationsRoutes = {
 } as const satisfies Record<string, RouteContract>;
 
 export const adminRoutes = {
-  directory: { method: 'GET', path: '/api/admin/directory', summary: 'The directory as synced, with the last runs (administrators)', status: 200, response: answer('The directory'), errors: [401, 403] },
+  directory: { method: 'GET', path: '/api/admin/directory', summary: 'The directory as synced, with the last runs (administrators)', status: 200, response: directoryViewSchema, errors: [401, 403] },
   syncDirectory: { method: 'POST', path: '/api/admin/directory/sync', summary: 'Sync the directory now (administrators)', status: 200, response: directorySyncRunSchema, errors: [401, 403, 409] },
-  register: { method: 'GET', path: '/api/admin/register', summary: 'The access worker register (administrators)', status: 200, response: answer('The register'), errors: [401, 403] },
-  registerLimit: { method: 'PUT', path: '/api/admin/register/limit', summary: 'How many access workers the register may hold (audited)', body: registerLimitSchema, bodyRequired: true, status: 200, response: answer('The register'), errors: [400, 401, 403, 409] },
+  register: { method: 'GET', path: '/api/admin/register', summary: 'The access worker register (administrators)', status: 200, response: registerViewSchema, errors: [401, 403] },
+  registerLimit: { method: 'PUT', path: '/api/admin/register/limit', summary: 'How many access workers the register may hold (audited)', body: registerLimitSchema, bodyRequired: true, status: 200, response: registerViewSchema, errors: [400, 401, 403, 409] },
   registerEntry: {
     method: 'PUT',
     path: '/api/admin/register/people/{personId}',
     summary: 'An access worker’s authorisation on the register (audited)',
+    description: 'Answers the whole register as it now stands.',
     params: z.object({ personId: z.string() }),
     body: registerEntrySchema,
     bodyRequired: true,
     status: 200,
-    response: answer('The register entry'),
+    response: registerViewSchema,
     errors: [400, 401, 403, 404, 409],
   },
 } as const satisfies Record<string, RouteContract>;
@@ -336,7 +335,7 @@ export const adminRoutes = {
 const exportQuery = periodQuerySchema.and(z.object({ format: z.enum(['csv', 'xlsx']) }));
 
 export const evaluationRoutes = {
-  evaluation: { method: 'GET', path: '/api/evaluation', summary: 'Pilot figures for a period and optional team; service managers and directors', query: periodQuerySchema, status: 200, response: answer('Figures'), errors: [400, 401, 403] },
+  evaluation: { method: 'GET', path: '/api/evaluation', summary: 'Pilot figures for a period and optional team; service managers and directors', query: periodQuerySchema, status: 200, response: evaluationSchema, errors: [400, 401, 403] },
   evaluationExport: {
     method: 'GET',
     path: '/api/evaluation/export',
@@ -354,12 +353,12 @@ export const evaluationRoutes = {
     body: disclosureQuerySchema,
     bodyRequired: true,
     status: 201,
-    response: answer('Disclosure id and the requests found'),
+    response: disclosureSchema,
     errors: [400, 401, 403],
   },
   disclosureContent: { method: 'GET', path: '/api/disclosures/{id}/content', summary: 'The disclosure bundle (ZIP)', params: onRequest, status: 200, response: { file: ['application/zip'] }, errors: [401, 403, 404] },
-  pilotSettings: { method: 'GET', path: '/api/pilot/settings', summary: 'Pilot settings', status: 200, response: answer('Pilot settings'), errors: [401] },
-  savePilotSettings: { method: 'PUT', path: '/api/pilot/settings', summary: 'Administrators; audited', body: pilotSettingsSchema, bodyRequired: true, status: 200, response: answer('Pilot settings'), errors: [400, 401, 403] },
+  pilotSettings: { method: 'GET', path: '/api/pilot/settings', summary: 'Pilot settings', status: 200, response: pilotSettingsViewSchema, errors: [401] },
+  savePilotSettings: { method: 'PUT', path: '/api/pilot/settings', summary: 'Administrators; audited', body: pilotSettingsSchema, bodyRequired: true, status: 200, response: pilotSettingsViewSchema, errors: [400, 401, 403] },
   survey: {
     method: 'POST',
     path: '/api/surveys',
@@ -374,14 +373,14 @@ export const evaluationRoutes = {
 } as const satisfies Record<string, RouteContract>;
 
 export const retentionRoutes = {
-  review: { method: 'GET', path: '/api/retention/review', summary: 'Retention review list: due, proposed, under legal hold, files still to remove; service managers and directors', status: 200, response: answer('The review list'), errors: [401, 403] },
+  review: { method: 'GET', path: '/api/retention/review', summary: 'Retention review list: due, proposed, under legal hold, files still to remove; service managers and directors', status: 200, response: retentionReviewSchema, errors: [401, 403] },
   retention: {
     method: 'GET',
     path: '/api/retention/requests/{id}',
     summary: 'One request’s retention: lawful basis, rule, retain-until date, hold, proposal, disposal (a tombstone once disposed)',
     params: onRequest,
     status: 200,
-    response: answer('Retention'),
+    response: retentionItemSchema,
     errors: [401, 403, 404],
   },
   hold: {
@@ -392,7 +391,7 @@ export const retentionRoutes = {
     body: legalHoldSchema,
     bodyRequired: true,
     status: 200,
-    response: answer('Retention'),
+    response: retentionItemSchema,
     errors: [400, 401, 403, 404, 409],
   },
   proposal: {
@@ -402,7 +401,7 @@ export const retentionRoutes = {
     params: onRequest,
     body: disposalProposalSchema,
     status: 200,
-    response: answer('Retention'),
+    response: retentionItemSchema,
     errors: [400, 401, 403, 404, 409],
   },
   disposal: {
@@ -411,7 +410,7 @@ export const retentionRoutes = {
     summary: 'A service director (not the proposer) confirms disposal: personal data and evidence removed, tombstone and figures kept, audit entries redacted by hash',
     params: onRequest,
     status: 200,
-    response: answer('Retention of the tombstone'),
+    response: retentionItemSchema,
     errors: [401, 403, 404, 409],
   },
 } as const satisfies Record<string, RouteContract>;

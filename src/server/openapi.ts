@@ -3,6 +3,7 @@
  * that parse what each route takes and check what it answers.
  */
 import { z } from 'zod';
+import type { OpenApiDocument } from '../contracts/host';
 import { evidenceItemSchema, recordDocumentSchema, searchSessionSchema } from '../contracts/records';
 import { requestPageSchema, requestViewSchema } from '../contracts/requests';
 import { actionBodySchemas, draftRequestSchema, investigationRequestSchema } from '../domain/forms';
@@ -118,7 +119,7 @@ function operation(route: RouteContract): JsonSchema {
   };
 }
 
-export function openApiDocument(routes: readonly RouteContract[]): JsonSchema {
+export function openApiDocument(routes: readonly RouteContract[]): OpenApiDocument {
   const paths: Record<string, Record<string, JsonSchema>> = {};
   for (const route of routes) (paths[route.path] ??= {})[route.method.toLowerCase()] = operation(route);
   return {

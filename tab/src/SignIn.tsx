@@ -7,7 +7,7 @@ import { Button, makeStyles, tokens } from '@fluentui/react-components';
 import { ROLE_LABELS } from '../../src/domain/roles';
 import { ApiError, errorMessage } from './api';
 import type { LocalSession } from './host';
-import type { DevUser } from './types';
+import type { DevUser, HostInfo } from './types';
 import { EmptyState, ErrorState, Loading, Notice, PageHeading } from './components/common';
 
 const useStyles = makeStyles({
@@ -35,11 +35,6 @@ async function readJson<T>(response: Response): Promise<T> {
     throw new ApiError(response.status, err?.code ?? 'unknown', err?.message ?? `The server answered ${response.status}.`);
   }
   return body as T;
-}
-
-interface HostInfo {
-  localSignIn: boolean;
-  teamsTabLink: string | null;
 }
 
 /** Outside local mode there is no sign-in page: the app lives in Teams, so say so and link there. */

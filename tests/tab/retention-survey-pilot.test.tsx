@@ -8,10 +8,10 @@ import userEvent from '@testing-library/user-event';
 import { FluentProvider, teamsLightTheme } from '@fluentui/react-components';
 import { ApiContext, ApiError, type Api } from '../../tab/src/api';
 import { SessionContext } from '../../tab/src/session';
-import RetentionPage, { type RetentionItem, type RetentionReview } from '../../tab/src/pages/RetentionPage';
+import RetentionPage from '../../tab/src/pages/RetentionPage';
 import { SurveyPrompt } from '../../tab/src/components/SurveyPrompt';
 import { PilotSettingsForm } from '../../tab/src/components/PilotSettingsForm';
-import type { Me } from '../../tab/src/types';
+import type { Me, RetentionItem, RetentionReview } from '../../tab/src/types';
 import type { Role } from '../../src/domain/roles';
 import { signedIn } from './fixtures';
 
@@ -25,6 +25,7 @@ const item = (id: string, reference: string, status: RetentionItem['retention'][
 function review(): RetentionReview {
   return {
     today: '2026-11-30',
+    schedule: { shared: 72, declined: 24, refused: 24, cancelled: 24, expired: 24 },
     lawfulBasis: LAWFUL,
     due: [item('r1', 'SMC-2019-000001', 'due')],
     proposed: [

@@ -23,8 +23,8 @@ export const periodQuerySchema = z
   .refine((q) => q.from <= q.to, { path: ['to'], message: 'The end of the period must be on or after its start.' });
 export type PeriodQuery = z.output<typeof periodQuerySchema>;
 
-export type EvaluationReportFigures = EvaluationFigures & {
-  uses: EvaluationFigures['uses'] & { byAccessWorker: (EvaluationFigures['uses']['byAccessWorker'][number] & { displayName: string })[] };
+export type EvaluationReportFigures = Omit<EvaluationFigures, 'uses'> & {
+  uses: Omit<EvaluationFigures['uses'], 'byAccessWorker'> & { byAccessWorker: (EvaluationFigures['uses']['byAccessWorker'][number] & { displayName: string })[] };
 };
 
 /** The figures for a period and team, and the teams seen in the period (for the filter). */

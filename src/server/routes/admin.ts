@@ -9,6 +9,7 @@ import { syncDirectoryNow } from '../../app/directory/sync-now';
 import { updateRegisterEntry } from '../../app/directory/update-register-entry';
 import { viewDirectory } from '../../app/directory/view-directory';
 import { viewRegister } from '../../app/directory/view-register';
+import { presentDirectory, presentRegister, presentSyncRun } from '../presenters/admin';
 
 export interface AdminRouteContext {
   deps: AppDeps;
@@ -22,17 +23,17 @@ export interface AdminRouteContext {
 export async function registerAdminRoutes(api: ApiRoutes, ctx: AdminRouteContext): Promise<void> {
   const { deps } = ctx;
   const r = adminRoutes;
-  api.add(r.directory, async (request) => viewDirectory(deps, ctx.caller(request)));
+  api.add(r.directory, async (request) => presentDirectory(await viewDirectory(deps, ctx.caller(request))));
   api.add(r.syncDirectory, async (request) => {
     const run = await syncDirectoryNow(deps, ctx.caller(request), ctx.source, ctx.bootstrapAdministrators);
     ctx.directoryChanged();
-    return run;
+    return presentSyncRun(run);
   });
-  api.add(r.register, async (request) => viewRegister(deps, ctx.caller(request)));
-  api.add(r.registerLimit, async (request) => setRegisterLimit(deps, ctx.caller(request), request.body));
+  api.add(r.register, async (request) => presentRegister(await viewRegister(deps, ctx.caller(request))));
+  api.add(r.registerLimit, async (request) => presentRegister(await setRegisterLimit(deps, ctx.caller(request), request.body)));
   api.add(r.registerEntry, async (request) => {
     const result = await updateRegisterEntry(deps, ctx.caller(request), (request.params as { personId: string }).personId, request.body);
     ctx.directoryChanged();
-    return result;
+    return presentRegister(result);
   });
 }

@@ -11,11 +11,12 @@ import { answerSurvey } from '../../app/surveys/answer-survey';
 import { askSurveyInTab } from '../../app/surveys/ask-survey';
 import { disclosureZip } from '../../reports/disclosure';
 import type { RouteContext } from './requests';
+import { presentDisclosure, presentEvaluation, presentPilotSettings } from '../presenters/evaluation';
 
 export async function registerEvaluationRoutes(api: ApiRoutes, ctx: Pick<RouteContext, 'deps' | 'caller'>): Promise<void> {
   const { deps } = ctx;
   const r = evaluationRoutes;
-  api.add(r.evaluation, async (request) => getEvaluation(deps, ctx.caller(request), request.query));
+  api.add(r.evaluation, async (request) => presentEvaluation(await getEvaluation(deps, ctx.caller(request), request.query)));
   api.add(r.evaluationExport, async (request, reply) => {
     const out = await exportEvaluation(deps, ctx.caller(request), request.query);
     const name = `pilot-evaluation-${out.figures.period.from}-to-${out.figures.period.to}`;
@@ -34,7 +35,7 @@ export async function registerEvaluationRoutes(api: ApiRoutes, ctx: Pick<RouteCo
       .header('cache-control', 'no-store')
       .send(await evaluationSummaryDocx(out.figures, out.generatedAt));
   });
-  api.add(r.disclosure, async (request) => searchDisclosure(deps, ctx.caller(request), request.body));
+  api.add(r.disclosure, async (request) => presentDisclosure(await searchDisclosure(deps, ctx.caller(request), request.body)));
   api.add(r.disclosureContent, async (request, reply) => {
     const bundle = await disclosureContent(deps, ctx.caller(request), (request.params as Record<string, string>).id ?? '');
     const zip = await disclosureZip(bundle, (key) => deps.evidence.get(key));
@@ -44,8 +45,8 @@ export async function registerEvaluationRoutes(api: ApiRoutes, ctx: Pick<RouteCo
       .header('cache-control', 'no-store')
       .send(zip);
   });
-  api.add(r.pilotSettings, async (request) => getPilotSettings(deps, ctx.caller(request)));
-  api.add(r.savePilotSettings, async (request) => updatePilotSettings(deps, ctx.caller(request), request.body));
+  api.add(r.pilotSettings, async (request) => presentPilotSettings(await getPilotSettings(deps, ctx.caller(request))));
+  api.add(r.savePilotSettings, async (request) => presentPilotSettings(await updatePilotSettings(deps, ctx.caller(request), request.body)));
   api.add(r.survey, async (request) => answerSurvey(deps, ctx.caller(request), request.body));
   api.add(r.askSurvey, async (request) => askSurveyInTab(deps, ctx.caller(request)));
 }

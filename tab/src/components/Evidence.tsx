@@ -9,7 +9,7 @@ import { useState } from 'react';
 import { Button, makeStyles, tokens } from '@fluentui/react-components';
 import { formatDateTime } from '../../../src/domain/dates';
 import { errorMessage, useApi } from '../api';
-import type { ApiSubject, EvidenceItem } from '../types';
+import type { ApiSubject, ContentLink, EvidenceItem } from '../types';
 import { formatBytes, personName } from '../format';
 import { Notice } from './common';
 import { subjectName } from './details';
@@ -45,14 +45,8 @@ const KIND_LABELS: Record<string, string> = {
   'multipart/related': 'Saved web page (MHTML)',
 };
 
-export interface IssuedLink {
-  url: string;
-  expiresAt: string;
-  download: boolean;
-}
-
 /** Follows a one-time link as a link the person clicked: a new window for a preview, or a download. */
-export function followLink(link: IssuedLink, fileName: string): void {
+export function followLink(link: ContentLink, fileName: string): void {
   const anchor = window.document.createElement('a');
   anchor.href = link.url;
   if (link.download) anchor.download = fileName;
@@ -83,7 +77,7 @@ export function EvidenceList({
   if (items.length === 0) return <p>No evidence has been saved yet.</p>;
 
   const issue = (item: EvidenceItem, download: boolean) =>
-    api.send<IssuedLink>('POST', `/api/requests/${encodeURIComponent(requestId)}/evidence/${encodeURIComponent(item.id)}/links`, { download });
+    api.send<ContentLink>('POST', `/api/requests/${encodeURIComponent(requestId)}/evidence/${encodeURIComponent(item.id)}/links`, { download });
   const run = async (item: EvidenceItem, what: 'preview' | 'open' | 'download') => {
     setError(null);
     setBusy(`${item.id}:${what}`);

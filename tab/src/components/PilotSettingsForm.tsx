@@ -6,13 +6,12 @@
 import { useState } from 'react';
 import { Button, Checkbox, Input, makeStyles, tokens } from '@fluentui/react-components';
 import { formatDate } from '../../../src/domain/dates';
-import { PLATFORM_HOSTS, PLATFORM_LABELS, PLATFORMS, type PilotSettings, type Platform } from '../../../src/domain/pilot';
+import { PLATFORM_HOSTS, PLATFORM_LABELS, PLATFORMS, type Platform } from '../../../src/domain/pilot';
 import { ApiError, errorMessage, useApi } from '../api';
 import { ErrorState, Loading, Notice, useLoad } from './common';
 import { FormField, Group, fieldId } from './form';
 import { UkDateInput } from './UkDateInput';
-
-export type PilotSettingsView = PilotSettings & { endDate: string };
+import type { PilotSettingsView } from '../types';
 
 const useStyles = makeStyles({
   row: { display: 'flex', flexWrap: 'wrap', gap: tokens.spacingHorizontalL, alignItems: 'flex-start' },

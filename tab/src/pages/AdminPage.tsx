@@ -17,39 +17,14 @@ import {
   makeStyles,
   tokens,
 } from '@fluentui/react-components';
-import { ROLE_LABELS, type Role } from '../../../src/domain/roles';
+import { ROLE_LABELS } from '../../../src/domain/roles';
 import { formatDate, formatDateTime } from '../../../src/domain/dates';
 import { errorMessage, useApi } from '../api';
 import { ErrorState, Loading, Notice, PageHeading, SectionHeading, useLoad } from '../components/common';
 import { FailedWork } from '../components/FailedWork';
 import { PilotSettingsForm } from '../components/PilotSettingsForm';
 import { UkDateInput } from '../components/UkDateInput';
-
-interface SyncRun {
-  id: string;
-  finishedAt: string;
-  trigger: 'startup' | 'schedule' | 'on_demand';
-  status: 'succeeded' | 'failed';
-  added: number;
-  changed: number;
-  removed: number;
-  flaggedRequests: number;
-  problems: { kind: string; displayName: string; reason: string }[];
-  error: string | null;
-}
-
-interface DirectoryView {
-  people: { id: string; displayName: string; email: string | null; roles: Role[]; manager: string | null; active: boolean }[];
-  lastSync: SyncRun | null;
-  lastSucceeded: SyncRun | null;
-  failuresSinceLastSuccess: number;
-}
-
-interface RegisterView {
-  limit: number;
-  authorised: number;
-  entries: { id: string; displayName: string; trainedOn: string | null; authorisedUntil: string | null; status: 'authorised' | 'ended' }[];
-}
+import type { DirectorySyncRun as SyncRun, DirectoryView, RegisterView } from '../types';
 
 const useStyles = makeStyles({
   section: { marginBottom: tokens.spacingVerticalXXL },

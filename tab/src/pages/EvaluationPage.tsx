@@ -6,19 +6,13 @@
 import { useState, type FormEvent } from 'react';
 import { Button, Card, Field, Label, Select, makeStyles, tokens } from '@fluentui/react-components';
 import { formatDate } from '../../../src/domain/dates';
-import { OUTCOMES, OUTCOME_LABELS, type EvaluationFigures } from '../../../src/domain/evaluation';
+import { OUTCOMES, OUTCOME_LABELS } from '../../../src/domain/evaluation';
 import { CONTRIBUTIONS } from '../../../src/domain/forms';
-import type { SurveyFigures } from '../../../src/domain/survey';
 import { errorMessage, useApi } from '../api';
 import { BarChart } from '../components/BarChart';
 import { UkDateInput } from '../components/UkDateInput';
 import { ErrorState, Loading, Notice, PageHeading, SectionHeading, useLoad } from '../components/common';
-
-type Figures = Omit<EvaluationFigures, 'uses'> & {
-  uses: Omit<EvaluationFigures['uses'], 'byAccessWorker'> & { byAccessWorker: { accessWorkerId: string; displayName: string; requests: number; searchMinutes: number }[] };
-  survey: SurveyFigures;
-  teams: string[];
-};
+import type { Evaluation as Figures } from '../types';
 
 const useStyles = makeStyles({
   field: { display: 'flex', flexDirection: 'column', gap: tokens.spacingVerticalXXS },

@@ -6,14 +6,14 @@ import { formatDate, formatDateTime } from '../../../src/domain/dates';
 import { REPEAT_MATCH_LABELS } from '../../../src/domain/repeat-checks';
 import { errorMessage, useApi } from '../api';
 import { Link } from '../router';
-import type { ApiRequest, AuditEntry, NotificationStatus, RecordDocument, RequestPage } from '../types';
+import type { ApiRequest, AuditEntry, ContentLink, NotificationStatus, RecordDocument, RequestPage } from '../types';
 import { ACTION_LABELS, humanise, NEXT_STEP, personName } from '../format';
 import { EmptyState, ErrorState, Loading, Notice, PageHeading, SectionHeading, useLoad } from '../components/common';
 import { StateBadge } from '../components/StateBadge';
 import { ActionDialog } from '../components/ActionDialog';
 import { useNotify } from '../components/toast';
 import { Card, Details, requestRows, subjectName, subjectRows } from '../components/details';
-import { followLink, type IssuedLink } from '../components/Evidence';
+import { followLink } from '../components/Evidence';
 import { LogRecord } from '../components/LogRecord';
 
 const useStyles = makeStyles({
@@ -57,7 +57,7 @@ export default function RequestPage({ id }: { id: string }) {
     setDownloadError(null);
     try {
       // A one-time link, never a blob URL in the tab's own origin (see components/Evidence.tsx).
-      followLink(await api.send<IssuedLink>('POST', `${path}/documents/${encodeURIComponent(document.id)}/links`, { download: true }), document.fileName);
+      followLink(await api.send<ContentLink>('POST', `${path}/documents/${encodeURIComponent(document.id)}/links`, { download: true }), document.fileName);
     } catch (e) {
       setDownloadError(errorMessage(e));
     }

@@ -9,27 +9,11 @@ import { useState } from 'react';
 import { Button, Field, Textarea, makeStyles, tokens } from '@fluentui/react-components';
 import { formatDate } from '../../../src/domain/dates';
 import { can, type PersonAbility } from '../../../src/domain/policy';
-import type { RetentionStatus, RetentionView } from '../../../src/domain/retention';
-import type { RequestState } from '../../../src/domain/states';
+import type { RetentionStatus } from '../../../src/domain/retention';
 import { errorMessage, useApi } from '../api';
 import { useSession } from '../session';
-import type { Me } from '../types';
+import type { Me, RetentionItem, RetentionReview } from '../types';
 import { EmptyState, ErrorState, Loading, Notice, PageHeading, SectionHeading, useLoad } from '../components/common';
-
-export interface RetentionItem {
-  request: { id: string; reference: string; state: RequestState; closedAt: string | null; disposedAt: string | null; team: string | null };
-  retention: RetentionView;
-  filesToRemove: number;
-}
-
-export interface RetentionReview {
-  today: string;
-  lawfulBasis: string;
-  due: RetentionItem[];
-  proposed: RetentionItem[];
-  onHold: RetentionItem[];
-  filesToRemove: RetentionItem[];
-}
 
 const STATUS_LABELS: Record<RetentionStatus, string> = {
   open: 'Open',

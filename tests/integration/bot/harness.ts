@@ -10,6 +10,8 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createTeamsBot, type CreateTeamsBotOptions, type TeamsBot } from '../../../bot';
+import { z } from 'zod';
+import { botMessagesAnswerSchema } from '../../../src/contracts/host';
 import { systemClock, type AppDeps } from '../../../src/app/deps';
 import type { Caller, Clock } from '../../../src/app/ports';
 import { createRequest } from '../../../src/app/requests/create-request';
@@ -157,6 +159,13 @@ export async function startBotHarness(store: SqlStore, options: Partial<CreateTe
         return;
       }
       const reply = await bot.handleActivity({ headers: req.headers, body, remoteAddress });
+      // As the server's checkResponses does: a success outside the route's response schema fails the call.
+      const checked = reply.status === 200 ? botMessagesAnswerSchema.safeParse(reply.body ?? '') : null;
+      if (checked && !checked.success) {
+        res.statusCode = 500;
+        res.end(JSON.stringify({ error: { code: 'internal', message: `POST /api/messages answered outside its response schema: ${z.prettifyError(checked.error)}` } }));
+        return;
+      }
       res.statusCode = reply.status;
       res.setHeader('content-type', 'application/json');
       res.end(reply.body === undefined ? '' : JSON.stringify(reply.body));

@@ -8,7 +8,7 @@ import { openApiDocument } from '../../../src/server/openapi';
 
 type Json = Record<string, unknown>;
 const METHODS = ['get', 'put', 'post', 'delete', 'options', 'head', 'patch', 'trace'];
-const doc = openApiDocument(API_ROUTES) as { openapi: string; info: Json; paths: Record<string, Record<string, Json>>; components: { schemas: Json; securitySchemes: Json }; security: unknown[] };
+const doc = openApiDocument(API_ROUTES) as unknown as { openapi: string; info: Json; paths: Record<string, Record<string, Json>>; components: { schemas: Json; securitySchemes: Json }; security: unknown[] };
 
 function refs(value: unknown): string[] {
   if (Array.isArray(value)) return value.flatMap(refs);

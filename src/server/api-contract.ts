@@ -16,6 +16,7 @@ import type { RouteContract } from './api-route';
 import { directorySyncRunSchema, directoryViewSchema, registerViewSchema, surveyAnswerSchema } from '../contracts/admin';
 import { disclosureSchema, evaluationSchema, pilotSettingsViewSchema } from '../contracts/evaluation';
 import { botMessagesAnswerSchema, openApiDocumentSchema } from '../contracts/host';
+import { operationsViewSchema } from '../contracts/operations';
 import { retentionItemSchema, retentionReviewSchema } from '../contracts/retention';
 import { deputiesViewSchema, deputyshipSchema, devUserSchema, hostSchema, meSchema, personSummarySchema, teamManagerChoiceSchema } from '../contracts/people';
 import { registerLimitSchema } from '../app/directory/set-register-limit';
@@ -261,36 +262,7 @@ export const operationsRoutes = {
     path: '/api/admin/operations',
     summary: 'Failed notifications and uploads still pending (administrators)',
     status: 200,
-    response: z.object({
-      failedNotifications: z.array(
-        z.object({
-          id: z.string(),
-          requestId: z.string().nullable(),
-          requestReference: z.string().nullable(),
-          recipientId: z.string().nullable(),
-          recipientName: z.string().nullable(),
-          kind: z.string(),
-          attempts: z.number(),
-          lastError: z.string().nullable(),
-          createdAt: z.string(),
-        }),
-      ),
-      pendingUploads: z.array(
-        z.object({
-          /** The pending upload's key (`pending:…`), which its retry route takes: not where a stored file is. */
-          storageKey: z.string(),
-          requestId: z.string(),
-          requestReference: z.string().nullable(),
-          fileName: z.string(),
-          size: z.number(),
-          status: z.string(),
-          attempts: z.number(),
-          lastError: z.string().nullable(),
-          notBefore: z.string().nullable(),
-          createdAt: z.string(),
-        }),
-      ),
-    }),
+    response: operationsViewSchema,
     errors: [401, 403],
   },
   retryFailedNotification: {

@@ -7,4 +7,5 @@ export type { ApiAssessment, ApiDecision, ApiDoubt, ApiFeedback, ApiFinding, Api
 export type { AuditEntry, ContentLink, EvidenceItem, NotificationStatus, RecordDocument, SearchSession } from '../../src/contracts/records';
 export type { DirectorySyncRun, DirectoryView, RegisterView } from '../../src/contracts/admin';
 export type { Disclosure, Evaluation, PilotSettingsView } from '../../src/contracts/evaluation';
+export type { FailedNotificationView, OperationsView, PendingUploadView } from '../../src/contracts/operations';
 export type { RetentionItem, RetentionReview } from '../../src/contracts/retention';

@@ -11,6 +11,7 @@ import type { Caller, Clock } from '../../app/ports';
 import { AppError } from '../../domain/errors';
 import type { ConfiguredEvidenceStore } from '../../evidence';
 import type { Operations } from '../../store';
+import { presentOperations } from '../presenters/operations';
 
 export interface OperationsRouteDeps {
   operations: Operations;
@@ -46,31 +47,7 @@ export async function registerOperationsRoutes(api: ApiRoutes, deps: OperationsR
   api.add(r.operations, async (request) => {
     administrator(deps.caller(request));
     const [notifications, uploads] = await Promise.all([deps.operations.failedNotifications(FAILED_LIST_LIMIT), deps.evidence.pendingUploads()]);
-    return {
-      failedNotifications: notifications.map((n) => ({
-        id: n.id,
-        requestId: n.requestId,
-        requestReference: n.requestReference,
-        recipientId: n.recipientId,
-        recipientName: n.recipientName,
-        kind: n.kind,
-        attempts: n.attempts,
-        lastError: n.lastError,
-        createdAt: n.createdAt,
-      })),
-      pendingUploads: uploads.slice(0, FAILED_LIST_LIMIT).map((u) => ({
-        storageKey: `pending:${u.key}`,
-        requestId: u.requestId,
-        requestReference: u.requestReference,
-        fileName: u.drivePath.split('/').pop() ?? '',
-        size: u.size,
-        status: u.status,
-        attempts: u.attempts,
-        lastError: u.lastError,
-        notBefore: u.notBefore,
-        createdAt: u.createdAt,
-      })),
-    };
+    return presentOperations(notifications, uploads.slice(0, FAILED_LIST_LIMIT));
   });
 
   const idParams = z.object({ id: z.string().uuid() });

@@ -8,38 +8,9 @@ import { Button, Table, TableBody, TableCell, TableHeader, TableHeaderCell, Tabl
 import { formatDateTime } from '../../../src/domain/dates';
 import type { NotificationKind } from '../../../src/domain/workflow';
 import { errorMessage, useApi } from '../api';
+import type { OperationsView } from '../types';
 import { EmptyState, ErrorState, Loading, Notice, SectionHeading, useLoad } from './common';
 import { useNotify } from './toast';
-
-export interface FailedNotificationView {
-  id: string;
-  requestId: string | null;
-  requestReference: string | null;
-  recipientId: string | null;
-  recipientName: string | null;
-  kind: string;
-  attempts: number;
-  lastError: string | null;
-  createdAt: string;
-}
-
-export interface PendingUploadView {
-  storageKey: string;
-  requestId: string;
-  requestReference: string;
-  fileName: string;
-  size: number;
-  status: 'pending' | 'failed';
-  attempts: number;
-  lastError: string | null;
-  notBefore: string;
-  createdAt: string;
-}
-
-export interface OperationsView {
-  failedNotifications: FailedNotificationView[];
-  pendingUploads: PendingUploadView[];
-}
 
 const KIND_LABELS: Record<NotificationKind, string> = {
   agree_request: 'Request to agree',

@@ -10,6 +10,8 @@ import { retentionItemSchema, retentionReviewSchema } from '../../../src/contrac
 import { evaluationFigures, type EvaluationTallies } from '../../../src/domain/evaluation';
 import { presentDirectory, presentRegister } from '../../../src/server/presenters/admin';
 import { presentDisclosure, presentEvaluation, presentPilotSettings } from '../../../src/server/presenters/evaluation';
+import { operationsViewSchema } from '../../../src/contracts/operations';
+import { presentOperations } from '../../../src/server/presenters/operations';
 import { presentRetention, presentRetentionReview } from '../../../src/server/presenters/retention';
 
 /** Every object key at any depth. */
@@ -147,4 +149,36 @@ test('pilot settings and a disclosure answer their listed fields only', () => {
   expect(keys(disclosure)).not.toContain('subjectIds');
   expect(JSON.stringify(disclosure)).not.toContain('Bloggs');
   expect(disclosureSchema.parse(disclosure)).toEqual(disclosure);
+});
+
+test('failed work answers a pending upload by its retry key and file name, not its library path, metadata or hash', () => {
+  const upload = {
+    key: '6f1c2a4e-0000-4000-8000-000000000001',
+    requestId: 'req-1',
+    requestReference: 'SMC-2026-0001',
+    caseReference: 'CASE-SECRET-1',
+    drivePath: 'CASE-SECRET-1/SMC-2026-0001/screenshot.png',
+    contentType: 'image/png',
+    metadata: null,
+    size: 2048,
+    sha256: 'ab'.repeat(32),
+    createdAt: '2026-11-30T09:00:00.000Z',
+    driveItemId: 'drive-item-1',
+    webUrl: 'https://contoso.sharepoint.com/sites/evidence/item',
+    attempts: 2,
+    lastError: 'SharePoint answered 503',
+    status: 'pending' as const,
+    notBefore: '2026-11-30T09:05:00.000Z',
+  };
+  const notification = withInternals(
+    { id: 'n-1', requestId: 'req-1', requestReference: 'SMC-2026-0001', recipientId: 'p-1', recipientName: 'Amelia Hart', kind: 'agree_request', attempts: 5, lastError: 'no conversation', createdAt: '2026-11-30T08:00:00.000Z' },
+    { payload: { concern: 'what the card carried' } },
+  );
+  const answer = presentOperations([notification], [upload]);
+  expect(operationsViewSchema.strict().parse(answer)).toEqual(answer);
+  expect(answer.pendingUploads).toEqual([
+    { storageKey: `pending:${upload.key}`, requestId: 'req-1', requestReference: 'SMC-2026-0001', fileName: 'screenshot.png', size: 2048, status: 'pending', attempts: 2, lastError: 'SharePoint answered 503', notBefore: upload.notBefore, createdAt: upload.createdAt },
+  ]);
+  expect(keys(answer)).not.toEqual(expect.arrayContaining(['payload']));
+  expect(JSON.stringify(answer)).not.toContain('CASE-SECRET-1');
 });

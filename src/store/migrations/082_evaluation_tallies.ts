@@ -58,7 +58,8 @@ export const evaluationTallies: Migration = {
       )`,
       `CREATE INDEX evaluation_tally_rows_submitted_idx ON evaluation_tally_rows (submitted_at)
         INCLUDE (profile_id, search_seconds, search_sessions, useful_pieces, unique_pieces, shared_at)`,
-      // Two statements: the second's snapshot sees a profile another transaction has just added.
+      // Two statements: the second's snapshot sees a profile another transaction has just added. A
+      // request written with no change to what is counted leaves its row as it is.
       `CREATE FUNCTION evaluation_tally_rows_written() RETURNS trigger LANGUAGE plpgsql AS $$
       BEGIN
         INSERT INTO evaluation_profiles (key)
@@ -72,7 +73,11 @@ export const evaluationTallies: Migration = {
           ON CONFLICT (request_id) DO UPDATE SET
             submitted_at = excluded.submitted_at, profile_id = excluded.profile_id, search_seconds = excluded.search_seconds,
             search_sessions = excluded.search_sessions, useful_pieces = excluded.useful_pieces, unique_pieces = excluded.unique_pieces,
-            shared_at = excluded.shared_at;
+            shared_at = excluded.shared_at
+          WHERE (evaluation_tally_rows.submitted_at, evaluation_tally_rows.profile_id, evaluation_tally_rows.search_seconds, evaluation_tally_rows.search_sessions,
+              evaluation_tally_rows.useful_pieces, evaluation_tally_rows.unique_pieces, evaluation_tally_rows.shared_at)
+            IS DISTINCT FROM (excluded.submitted_at, excluded.profile_id, excluded.search_seconds, excluded.search_sessions,
+              excluded.useful_pieces, excluded.unique_pieces, excluded.shared_at);
         RETURN NULL;
       END
       $$`,

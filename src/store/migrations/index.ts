@@ -23,6 +23,7 @@ import { teamManagerDeputies } from './072_team_manager_deputies';
 import { contentLinksDoubtsPlacement } from './075_content_links_doubts_placement';
 import { evaluationFacts } from './080_evaluation_facts';
 import { disclosureKeysMigration } from './081_disclosure_keys';
+import { evaluationTallies } from './082_evaluation_tallies';
 
 export const migrations: Record<string, Migration> = {
   '001_schema': schema,
@@ -45,4 +46,5 @@ export const migrations: Record<string, Migration> = {
   '075_content_links_doubts_placement': contentLinksDoubtsPlacement,
   '080_evaluation_facts': evaluationFacts,
   '081_disclosure_keys': disclosureKeysMigration,
+  '082_evaluation_tallies': evaluationTallies,
 };

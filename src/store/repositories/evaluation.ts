@@ -71,17 +71,6 @@ const inPeriod = (from: string, to: string) =>
   sql`e.submitted_at >= (${from}::date)::timestamp at time zone 'Europe/London'
     and e.submitted_at < ((${to}::date + 1)::timestamp at time zone 'Europe/London')`;
 
-/** Count, median, least and greatest of a column, over the rows passing `where`. */
-function distribution(column: string, where?: RawBuilder<unknown>): RawBuilder<unknown> {
-  const c = sql.raw(column);
-  const filter = where ? sql`filter (where ${where})` : sql``;
-  return sql`jsonb_build_object('count', count(${c}) ${filter}, 'median', percentile_cont(0.5) within group (order by ${c}) ${filter},
-    'min', min(${c}) ${filter}, 'max', max(${c}) ${filter})`;
-}
-
-const byContribution = (value: (c: Contribution) => RawBuilder<unknown>) =>
-  sql`jsonb_build_object(${sql.join(CONTRIBUTIONS.map((c) => sql`${sql.lit(c)}::text, ${value(c)}`))})`;
-
 type Totals = Pick<EvaluationTallies, 'requests' | 'search' | 'turnaroundMs' | 'value' | 'followUp'>;
 
 /** One row of the grouped counts: which grouping it belongs to, its key and its sums. */
@@ -108,66 +97,96 @@ interface TalliesRaw {
 }
 
 /**
- * Every tally in one statement: one pass for the totals and medians, one for every grouping
- * (grouping sets), and one for the teams of the period when the tallies are for one team. The
- * projection's rows are narrow and carry the gaps between steps already, so nothing is computed
- * per row but the aggregates.
+ * Every tally in one statement, from the projection's narrow rows (migration 082) rather than its
+ * wide ones. One grouped pass over the period's rows sums them per profile (the combination of
+ * team, month, worker, outcome, contribution, … that the figures count by), with the follow-up's
+ * due line and the time buckets, which depend on the query; the totals and every grouping are
+ * then taken over those few sums. A median, least and greatest are read in order from a partial
+ * index over the wide rows: the median is the middle one or two of the index-only scan, found
+ * from the count, and averaged as percentile_cont(0.5) does (lo + (hi - lo) * 0.5).
  */
 export function talliesQuery(query: TallyQuery): RawBuilder<TalliesRaw> {
-  const gaps = MILESTONES.slice(1).map((to, i) => `${MILESTONES[i] as Milestone}_${to}_ms`);
   const period = sql`submitted_at >= (${query.from}::date)::timestamp at time zone 'Europe/London'
     and submitted_at < ((${query.to}::date + 1)::timestamp at time zone 'Europe/London')`;
   const team = sql`coalesce(team, ${NO_TEAM})`;
-  const where = sql`${period} and (${query.team ?? null}::text is null or ${team} = ${query.team ?? null})`;
-  const searched = sql`search_sessions > 0`;
+  const forTeam = query.team === undefined ? sql`true` : sql`${team} = ${query.team}`;
   const assessed = sql`contribution is not null`;
   const completed = sql`state in ('shared', 'closed')`;
-  const due = sql`${completed} and shared_at <= ${query.followUpDueBefore.toISOString()}::timestamptz`;
+  const sum = (value: RawBuilder<unknown>, where?: RawBuilder<unknown>) => sql`coalesce(sum(${value})${where ? sql` filter (where ${where})` : sql``}, 0)`;
+  const requests = (where?: RawBuilder<unknown>) => sum(sql`n`, where);
+  const gapColumns = MILESTONES.slice(1).map((to, i) => `${MILESTONES[i] as Milestone}_${to}_ms`);
+  const gapMeasured = (i: number) => sql`gaps & ${sql.lit(1 << i)} <> 0`;
   const bounds = query.bucketBoundsSeconds;
-  const buckets = [...bounds, null].map((upTo, i) => {
-    const from = i === 0 ? null : (bounds[i - 1] as number);
-    return sql`count(*) filter (where ${searched}${from === null ? sql`` : sql` and search_seconds >= ${from}`}${upTo === null ? sql`` : sql` and search_seconds < ${upTo}`})`;
-  });
+  // The counts the medians are taken at: name, and which of the period's requests it counts.
+  const counted: [string, RawBuilder<unknown>][] = [
+    ['searched', sql`searched`],
+    ...gapColumns.map((g, i): [string, RawBuilder<unknown>] => [g, gapMeasured(i)]),
+    ...CONTRIBUTIONS.map((c): [string, RawBuilder<unknown>] => [`contribution_${c}`, sql`contribution = ${c}`]),
+  ];
+  const count = (name: string) => sql`(select ${sql.ref(name)} from c)`;
+  const rows = (where: RawBuilder<unknown>) => sql`from evaluation_facts where ${where} and ${period} and ${forTeam}`;
+  /** The median of a column over the period's wide rows passing `where`: the middle of them in index order. */
+  const median = (counter: string, column: string, where: RawBuilder<unknown>) => {
+    const c = sql.ref(column);
+    return sql`(select case when ${count(counter)} % 2 = 1 then min(v) else min(v) + (max(v) - min(v)) * 0.5::float8 end
+      from (select ${c} as v ${rows(where)} order by ${c} offset greatest((${count(counter)} - 1) / 2, 0) limit 2) m)`;
+  };
+  const distribution = (counter: string, column: string, where: RawBuilder<unknown>) => {
+    const c = sql.ref(column);
+    return sql`jsonb_build_object('count', ${count(counter)}, 'median', ${median(counter, column, where)},
+      'min', (select ${c} ${rows(where)} order by ${c} limit 1), 'max', (select ${c} ${rows(where)} order by ${c} desc limit 1))`;
+  };
+  const byContribution = (value: (c: Contribution) => RawBuilder<unknown>) =>
+    sql`jsonb_build_object(${sql.join(CONTRIBUTIONS.map((c) => sql`${sql.lit(c)}::text, ${value(c)}`))})`;
+  const due = sql`${completed} and due`;
   return sql<TalliesRaw>`
+    with p as materialized (
+      select profile_id, shared_at <= ${query.followUpDueBefore.toISOString()}::timestamptz as due,
+        width_bucket(search_seconds, ${bounds}::float8[]) as bucket,
+        count(*) as n, sum(search_seconds) as seconds, sum(search_sessions) as sessions, sum(useful_pieces) as useful, sum(unique_pieces) as uniq
+      from evaluation_tally_rows where ${period}
+      group by 1, 2, 3),
+    a as materialized (
+      select ${team} as team, pr.submitted_month, pr.access_worker_id, pr.state, pr.closing_action, pr.closing_reason, pr.contribution, pr.follow_up,
+        pr.searched, pr.with_unique_pieces, pr.gaps, p.due, p.bucket, p.n, p.seconds, p.sessions, p.useful, p.uniq
+      from p join evaluation_profiles pr on pr.id = p.profile_id),
+    f as materialized (select * from a where ${forTeam}),
+    c as materialized (select ${sql.join(counted.map(([name, where]) => sql`${requests(where)}::bigint as ${sql.ref(name)}`))} from f)
     select
       (select jsonb_build_object(
-        'requests', count(*),
-        'search', jsonb_build_object('seconds', coalesce(sum(search_seconds), 0), 'sessions', coalesce(sum(search_sessions), 0),
-          'perRequestSeconds', ${distribution('search_seconds', searched)}, 'buckets', jsonb_build_array(${sql.join(buckets)})),
-        'turnaroundMs', jsonb_build_array(${sql.join(gaps.map((g) => distribution(g)))}),
+        'requests', ${requests()},
+        'search', jsonb_build_object('seconds', ${sum(sql`seconds`)}, 'sessions', ${sum(sql`sessions`)},
+          'perRequestSeconds', ${distribution('searched', 'search_seconds', sql`search_sessions > 0`)},
+          'buckets', jsonb_build_array(${sql.join([...bounds, null].map((_, i) => requests(sql`searched and bucket = ${sql.lit(i)}`)))})),
+        'turnaroundMs', jsonb_build_array(${sql.join(gapColumns.map((g) => distribution(g, g, sql`${sql.ref(g)} is not null`)))}),
         'value', jsonb_build_object(
-          'assessed', count(*) filter (where ${assessed}),
-          'usefulPieces', coalesce(sum(useful_pieces) filter (where ${assessed}), 0),
-          'uniquePieces', coalesce(sum(unique_pieces) filter (where ${assessed}), 0),
-          'requestsWithUniquePieces', count(*) filter (where ${assessed} and unique_pieces > 0),
-          'assessedSearchSeconds', coalesce(sum(search_seconds) filter (where ${assessed}), 0),
+          'assessed', ${requests(assessed)},
+          'usefulPieces', ${sum(sql`useful`, assessed)},
+          'uniquePieces', ${sum(sql`uniq`, assessed)},
+          'requestsWithUniquePieces', ${requests(sql`${assessed} and with_unique_pieces`)},
+          'assessedSearchSeconds', ${sum(sql`seconds`, assessed)},
           'contribution', ${byContribution(
-            (c) => sql`jsonb_build_object('requests', count(*) filter (where contribution = ${c}),
-              'medianSearchSeconds', percentile_cont(0.5) within group (order by search_seconds) filter (where contribution = ${c}))`,
+            (c) => sql`jsonb_build_object('requests', ${count(`contribution_${c}`)},
+              'medianSearchSeconds', ${median(`contribution_${c}`, 'search_seconds', sql`contribution = ${c}`)})`,
           )}),
         'followUp', jsonb_build_object(
-          'due', count(*) filter (where ${due}),
-          'given', count(follow_up),
-          'outstanding', count(*) filter (where ${due} and follow_up is null),
-          'longerTermUsefulness', ${byContribution((c) => sql`count(*) filter (where follow_up = ${c})`)}))
-      from evaluation_facts where ${where}) as totals,
+          'due', ${requests(due)},
+          'given', ${requests(sql`follow_up is not null`)},
+          'outstanding', ${requests(sql`${due} and follow_up is null`)},
+          'longerTermUsefulness', ${byContribution((c) => requests(sql`follow_up = ${c}`))}))
+      from f) as totals,
       (select coalesce(jsonb_agg(to_jsonb(g)), '[]'::jsonb) from (
         select *, row_number() over (partition by "set", state, "closingAction" order by requests desc, reason) as rank from (
           select case when grouping(team) = 0 then 'team' when grouping(submitted_month) = 0 then 'month'
               when grouping(access_worker_id) = 0 then 'worker' when grouping(closing_reason) = 0 then 'reason' else 'state' end as "set",
             team, submitted_month as month, access_worker_id as "accessWorkerId", state, closing_action as "closingAction", closing_reason as reason,
-            count(*) as requests, count(*) filter (where ${completed}) as completed, sum(search_seconds) as "searchSeconds",
-            coalesce(sum(unique_pieces), 0) as "uniquePieces", count(*) filter (where contribution in ('considerable', 'significant')) as "considerableOrSignificant"
-          from (select ${team} as team, submitted_month, access_worker_id, state, closing_action, closing_reason, search_seconds, unique_pieces, contribution
-            from evaluation_facts where ${where}) f
+            ${requests()} as requests, ${requests(completed)} as completed, ${sum(sql`seconds`)} as "searchSeconds",
+            ${sum(sql`uniq`)} as "uniquePieces", ${requests(sql`contribution in ('considerable', 'significant')`)} as "considerableOrSignificant"
+          from f
           group by grouping sets ((team), (submitted_month), (access_worker_id), (state, closing_action), (state, closing_action, closing_reason))
         ) x
       ) g where "set" <> 'reason' or (state = any(${NOT_PROCEEDING_STATES}::text[]) and rank <= ${REASONS_SHOWN})) as groups,
-      ${
-        query.team === undefined
-          ? sql`null::jsonb`
-          : sql`(select coalesce(jsonb_agg(distinct ${team}), '[]'::jsonb) from evaluation_facts where ${period})`
-      } as teams`;
+      ${query.team === undefined ? sql`null::jsonb` : sql`(select coalesce(jsonb_agg(distinct team), '[]'::jsonb) from a)`} as teams`;
 }
 
 export function createEvaluationReadModel(db: Kysely<Database>): EvaluationReadModel {

@@ -92,8 +92,11 @@ export interface RequestRepository {
   /** Reads and locks the row until the transaction ends (SELECT … FOR UPDATE). */
   getForUpdate(id: string): Promise<InvestigationRequest | null>;
   insert(request: InvestigationRequest): Promise<void>;
-  /** Writes the request if its stored version is still `expectedVersion`; false when it is not. */
-  update(request: InvestigationRequest, expectedVersion: number): Promise<boolean>;
+  /**
+   * Writes what changed from `before` (the request as read) if the stored version is still
+   * `before.version`; false when it is not.
+   */
+  update(request: InvestigationRequest, before: InvestigationRequest): Promise<boolean>;
   /** Deletes a draft never submitted, if its stored version is still `expectedVersion`; false when it is not there as such. */
   deleteUnsubmittedDraft(id: string, expectedVersion: number): Promise<boolean>;
   list(filter: RequestFilter): Promise<InvestigationRequest[]>;
@@ -257,7 +260,8 @@ export interface RecordDocumentWriter {
 }
 
 export interface AuditLog {
-  append(entry: AuditEntryInput): Promise<AuditEntry>;
+  /** Appends the entry, and queues the outbox messages the same change owes with it. */
+  append(entry: AuditEntryInput, messages?: OutboxMessageInput[]): Promise<AuditEntry>;
   listForRequest(requestId: string): Promise<AuditEntry[]>;
 }
 

@@ -11,6 +11,7 @@ import type { RequestState } from '../domain/states';
 import type { AuditEntriesTable, Database } from '../store/schema';
 import type { CheckpointSigner } from './checkpoint';
 import { bodyHash } from './hash';
+import { outboxRows } from '../store/repositories/outbox';
 
 export const DEFAULT_CHECKPOINT_EVERY = 100;
 
@@ -47,7 +48,7 @@ const ENTRY_COLUMNS = [
 /** The audit log on `db`: a transaction (the unit of work's) or the database itself. */
 export function createAuditLog(db: Kysely<Database>): AuditLog {
   return {
-    async append(input) {
+    async append(input, messages = []) {
       const entry: AuditEntry = {
         id: randomUUID(),
         at: new Date(input.at).toISOString(),
@@ -65,23 +66,30 @@ export function createAuditLog(db: Kysely<Database>): AuditLog {
         prevHash: null,
         hash: null,
       };
-      await db
-        .insertInto('audit_entries')
-        .values({
-          id: entry.id,
-          at: entry.at,
-          actor_id: entry.actorId,
-          actor_role: entry.actorRole,
-          action: entry.action,
-          request_id: entry.requestId,
-          from_state: entry.fromState,
-          to_state: entry.toState,
-          reason: entry.reason,
-          detail: entry.detail === null ? null : JSON.stringify(entry.detail),
-          http_request_id: entry.httpRequestId,
-          body_hash: bodyHash(entry),
-        })
-        .execute();
+      const row = {
+        id: entry.id,
+        at: entry.at,
+        actor_id: entry.actorId,
+        actor_role: entry.actorRole,
+        action: entry.action,
+        request_id: entry.requestId,
+        from_state: entry.fromState,
+        to_state: entry.toState,
+        reason: entry.reason,
+        detail: entry.detail === null ? null : JSON.stringify(entry.detail),
+        http_request_id: entry.httpRequestId,
+        body_hash: bodyHash(entry),
+      };
+      if (messages.length === 0) {
+        await db.insertInto('audit_entries').values(row).execute();
+      } else {
+        // One statement for both: a decision's writes cost the database one round trip fewer.
+        await db
+          .with('queued', (qc) => qc.insertInto('outbox').values(outboxRows(messages)).returning('id'))
+          .insertInto('audit_entries')
+          .values(row)
+          .execute();
+      }
       return entry;
     },
     async listForRequest(requestId) {

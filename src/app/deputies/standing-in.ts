@@ -4,11 +4,16 @@
  */
 import { londonDate } from '../../domain/dates';
 import type { InvestigationRequest } from '../../domain/request';
-import type { Person } from '../../domain/roles';
+import { hasRole, type Person } from '../../domain/roles';
 import type { OutboxMessageInput, UnitOfWork } from '../ports';
 
-/** The person with the team managers they stand in for today, as the policy reads it. */
+/**
+ * The person with the team managers they stand in for today, as the policy reads it. Only a team
+ * manager can be a deputy, and the policy lets one act as deputy only while holding that role, so
+ * anyone else stands in for no one and costs no query.
+ */
 export async function withStandingIn(read: Pick<UnitOfWork, 'deputies'>, person: Person, now: Date): Promise<Person> {
+  if (!hasRole(person, 'team_manager')) return { ...person, standsInFor: [] };
   const deputyships = await read.deputies.inForceFor(person.id, londonDate(now));
   return { ...person, standsInFor: [...new Set(deputyships.map((d) => d.teamManagerId))] };
 }

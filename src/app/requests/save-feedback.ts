@@ -24,7 +24,7 @@ export async function saveFeedback(deps: AppDeps, caller: Caller, requestId: str
       const seconds = sessions.reduce((sum, s) => sum + (s.durationSeconds ?? 0), 0);
       const feedback = mergeFeedback(request.feedback, answers, { timesUsed: sessions.length, searchMinutes: Math.round(seconds / 60) });
       const updated = { ...request, feedback, updatedAt: now.toISOString() };
-      await uow.requests.update(updated, request.version);
+      await uow.requests.update(updated, request);
       await auditEvent(uow, caller, request, 'save_feedback', part, now, { contribution: feedback.contribution, followUp: Boolean(feedback.followUp) });
       return updated;
     }),

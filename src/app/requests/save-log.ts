@@ -37,7 +37,7 @@ export async function saveLog(deps: AppDeps, caller: Caller, requestId: string, 
       }
       const updated = { ...request, log: next, updatedAt: now.toISOString() };
       // The log is content, not a state change: the version is kept so a screen open on it stays valid.
-      await uow.requests.update(updated, request.version);
+      await uow.requests.update(updated, request);
       await auditEvent(uow, caller, request, 'save_log', part, now, { findings: next.findings.length, furtherPersons: next.furtherPersons.length, assessment: Boolean(next.assessment) });
       return updated;
     });

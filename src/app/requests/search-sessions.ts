@@ -44,7 +44,7 @@ export async function startSearchSession(deps: AppDeps, caller: Caller, requestI
       await uow.searchSessions.insert(session);
       if (!request.firstSearchStartedAt) {
         // Recording first use stops the unused-authorisation clock and opens a one-off check's window; not a state change, so the version stays.
-        await uow.requests.update({ ...request, firstSearchStartedAt: session.startedAt }, request.version);
+        await uow.requests.update({ ...request, firstSearchStartedAt: session.startedAt }, request);
       }
       await auditEvent(uow, caller, request, 'start_search_session', part, now, { sessionId: session.id, corporateAccount: true });
       return session;

@@ -26,7 +26,7 @@ async function recipients(uow: UnitOfWork, intent: NotificationIntent): Promise<
 
 /**
  * Writes an outcome: the request (only if its version is still the one read), its audit entry
- * and its outbox messages — all inside the caller's transaction.
+ * and its outbox messages (with the entry, in one statement) — all inside the caller's transaction.
  */
 export async function recordOutcome(
   uow: UnitOfWork,
@@ -35,7 +35,7 @@ export async function recordOutcome(
   actor: { id: string } | 'system',
   httpRequestId: string | null,
 ): Promise<void> {
-  const written = await uow.requests.update(outcome.request, before.version);
+  const written = await uow.requests.update(outcome.request, before);
   if (!written) {
     throw new AppError('stale_version', 'Someone else acted on this request at the same moment. Reload it to see what happened.');
   }
@@ -61,19 +61,21 @@ export async function recordOutcome(
       });
     }
   }
-  if (messages.length > 0) await uow.outbox.add(messages);
-  await uow.audit.append({
-    at: outcome.request.updatedAt,
-    actorId: actor === 'system' ? 'system' : actor.id,
-    actorRole: outcome.part,
-    action: outcome.audit.action,
-    requestId: before.id,
-    fromState: outcome.audit.fromState,
-    toState: outcome.audit.toState,
-    reason: outcome.audit.reason ?? null,
-    detail: outcome.audit.detail ?? null,
-    httpRequestId,
-  });
+  await uow.audit.append(
+    {
+      at: outcome.request.updatedAt,
+      actorId: actor === 'system' ? 'system' : actor.id,
+      actorRole: outcome.part,
+      action: outcome.audit.action,
+      requestId: before.id,
+      fromState: outcome.audit.fromState,
+      toState: outcome.audit.toState,
+      reason: outcome.audit.reason ?? null,
+      detail: outcome.audit.detail ?? null,
+      httpRequestId,
+    },
+    messages,
+  );
 }
 
 /** Appends an audit entry for something that is not a state change (a view, a session, a draft edit). */

@@ -30,7 +30,7 @@ export async function updateDraft(deps: AppDeps, caller: Caller, requestId: stri
         version: request.version + 1,
         updatedAt: now.toISOString(),
       };
-      if (!(await uow.requests.update(next, request.version))) throw invalidState('The draft changed while you were saving it. Reload it.');
+      if (!(await uow.requests.update(next, request))) throw invalidState('The draft changed while you were saving it. Reload it.');
       await auditEvent(uow, caller, next, 'edit_draft', 'originating_worker', now);
       return next;
     });

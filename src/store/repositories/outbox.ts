@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { sql, type Kysely, type Selectable } from 'kysely';
-import type { Outbox, OutboxMessage, OutboxQueue, OutboxStatus } from '../../app/ports';
+import type { Outbox, OutboxMessage, OutboxMessageInput, OutboxQueue, OutboxStatus } from '../../app/ports';
 import type { NotificationKind } from '../../domain/workflow';
 import type { Database, OutboxTable } from '../schema';
 
@@ -20,23 +20,23 @@ function toMessage(row: Selectable<OutboxTable>): OutboxMessage {
   };
 }
 
+/** Outbox rows for messages, as every writer stores them. */
+export function outboxRows(messages: OutboxMessageInput[]) {
+  return messages.map((m) => ({
+    id: randomUUID(),
+    request_id: m.requestId,
+    recipient_id: m.recipientId,
+    kind: m.kind,
+    payload: JSON.stringify(m.payload),
+  }));
+}
+
 /** The writing side, used inside a unit of work: messages become due when it commits. */
 export function createOutbox(db: Kysely<Database>): Outbox {
   return {
     async add(messages) {
       if (messages.length === 0) return;
-      await db
-        .insertInto('outbox')
-        .values(
-          messages.map((m) => ({
-            id: randomUUID(),
-            request_id: m.requestId,
-            recipient_id: m.recipientId,
-            kind: m.kind,
-            payload: JSON.stringify(m.payload),
-          })),
-        )
-        .execute();
+      await db.insertInto('outbox').values(outboxRows(messages)).execute();
     },
     async listForRequest(requestId) {
       const rows = await db.selectFrom('outbox').selectAll().where('request_id', '=', requestId).orderBy('position').execute();

@@ -77,6 +77,14 @@ function toRow(request: InvestigationRequest) {
   };
 }
 
+type RequestRow = ReturnType<typeof toRow>;
+
+/** The columns `next` changes, and always the version, which the write is checked against. */
+function changedColumns(next: RequestRow, previous: RequestRow): Partial<RequestRow> {
+  const changed = Object.entries(next).filter(([column, value]) => value !== previous[column as keyof RequestRow]);
+  return { ...(Object.fromEntries(changed) as Partial<RequestRow>), version: next.version };
+}
+
 export function createRequestRepository(db: Kysely<Database>): RequestRepository {
   return {
     async get(id) {
@@ -99,7 +107,7 @@ export function createRequestRepository(db: Kysely<Database>): RequestRepository
         .values({ id: request.id, ...toRow(request) })
         .execute();
       await keyCheckedSubjects(db, request);
-      await keyForDisclosure(db, request);
+      await keyForDisclosure(db, request, { fresh: true });
     },
 
     async deleteUnsubmittedDraft(id, expectedVersion) {
@@ -113,16 +121,19 @@ export function createRequestRepository(db: Kysely<Database>): RequestRepository
       return Number(result.numDeletedRows) === 1;
     },
 
-    async update(request, expectedVersion) {
+    async update(request, before) {
+      const next = toRow(request);
+      const previous = toRow(before);
       const result = await db
         .updateTable('investigation_requests')
-        .set(toRow(request))
+        .set(changedColumns(next, previous))
         .where('id', '=', request.id)
-        .where('version', '=', expectedVersion)
+        .where('version', '=', before.version)
         .executeTakeFirst();
       if (result.numUpdatedRows !== 1n) return false;
-      await keyCheckedSubjects(db, request);
-      await keyForDisclosure(db, request);
+      // The keys follow from the authorisation, and from the form and the log: unchanged, they are already stored.
+      if (request.authorisation?.at !== before.authorisation?.at) await keyCheckedSubjects(db, request);
+      if (next.form !== previous.form || next.log !== previous.log) await keyForDisclosure(db, request);
       return true;
     },
 
@@ -235,12 +246,17 @@ async function keyCheckedSubjects(db: Kysely<Database>, request: InvestigationRe
     .execute();
 }
 
-/** Keeps the keys a disclosure search finds the request by, as its people and findings now stand. */
-async function keyForDisclosure(db: Kysely<Database>, request: InvestigationRequest): Promise<void> {
+/**
+ * Keeps the keys a disclosure search finds the request by, as its people and findings now stand.
+ * A request just inserted (`fresh`) has no keys yet to remove.
+ */
+async function keyForDisclosure(db: Kysely<Database>, request: InvestigationRequest, options: { fresh?: boolean } = {}): Promise<void> {
   const keys = disclosureKeys(request);
-  let stale = db.deleteFrom('disclosure_keys').where('request_id', '=', request.id);
-  if (keys.length > 0) stale = stale.where('match_key', 'not in', keys);
-  await stale.execute();
+  if (!options.fresh) {
+    let stale = db.deleteFrom('disclosure_keys').where('request_id', '=', request.id);
+    if (keys.length > 0) stale = stale.where('match_key', 'not in', keys);
+    await stale.execute();
+  }
   if (keys.length === 0) return;
   await db
     .insertInto('disclosure_keys')

@@ -1,6 +1,6 @@
 /**
  * Every step is one transaction: state change + audit entry + outbox messages, all or nothing.
- * A failure at the last write (the outbox) must leave no trace of the step.
+ * A failure at the last write (the audit entry with the outbox messages) must leave no trace of the step.
  */
 import { DEFAULT_PROTOCOL_SETTINGS } from '../../../src/domain/protocol';
 import type { Store, UnitOfWork } from '../../../src/app/ports';
@@ -19,22 +19,22 @@ const person = (id: string) => {
 };
 
 describe.each(BACKENDS)('all or nothing on %s', (backend) => {
-  test('a failure writing the outbox rolls back the state change and its audit entry', async () => {
+  test('a failure writing the audit entry and the outbox rolls back the state change', async () => {
     const real = await openFreshStore(backend);
     try {
       for (const p of DEMO_PEOPLE) await real.people.upsert(p);
-      let failOutbox = false;
+      let failWrite = false;
       const failing: Store = {
         ...real,
         transaction: (work) =>
           real.transaction((uow) => {
             const wrapped: UnitOfWork = {
               ...uow,
-              outbox: {
-                ...uow.outbox,
-                add: async (messages) => {
-                  if (failOutbox) throw new Error('disk full');
-                  return uow.outbox.add(messages);
+              audit: {
+                ...uow.audit,
+                append: async (entry, messages) => {
+                  if (failWrite) throw new Error('disk full');
+                  return uow.audit.append(entry, messages);
                 },
               },
             };
@@ -44,13 +44,13 @@ describe.each(BACKENDS)('all or nothing on %s', (backend) => {
       const deps: AppDeps = { store: failing, directory: real.read.directory, evidence: new LocalDiskEvidenceStore('/nonexistent'), clock: { now: () => new Date() }, settings: { workflow: { authorisationValidDays: 28 }, protocol: DEFAULT_PROTOCOL_SETTINGS, maxEvidenceBytes: 1024 } };
       const caller = { person: person('amelia.hart'), requestId: 'test-call' };
       const created = await createRequest(deps, caller, requestBody());
-      failOutbox = true;
+      failWrite = true;
       await expect(takeAction(deps, caller, created.id, 'submit', { version: 1 })).rejects.toThrow('disk full');
       const after = await real.read.requests.get(created.id);
       expect(after).toMatchObject({ state: 'draft', version: 1, teamManagerId: null, submittedAt: null });
       expect((await real.read.audit.listForRequest(created.id)).map((e) => e.action)).toEqual(['create']);
       expect(await real.read.outbox.listForRequest(created.id)).toEqual([]);
-      failOutbox = false;
+      failWrite = false;
       const submitted = await takeAction(deps, caller, created.id, 'submit', { version: 1 });
       expect(submitted.state).toBe('awaiting_team_manager');
       expect((await real.read.outbox.listForRequest(created.id)).map((m) => [m.kind, m.recipientId, m.status])).toEqual([

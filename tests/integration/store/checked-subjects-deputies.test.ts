@@ -43,8 +43,8 @@ describe.each(BACKENDS)('checked subjects and deputies on %s', (backend) => {
     const key = 'profile:facebook.com/sam.hill.77';
     expect(await store.read.requests.checkedSince([key], '2026-01-01T00:00:00.000Z')).toEqual([]);
     const authorised = { ...request, state: 'authorised' as const, version: 4, authorisation: { ...fullRequest().authorisation!, scope: { ...fullRequest().authorisation!.scope, subjectIds: ['s-1'] } } };
-    expect(await store.transaction((uow) => uow.requests.update(authorised, 3))).toBe(true);
-    expect(await store.transaction((uow) => uow.requests.update({ ...authorised, version: 5 }, 4))).toBe(true);
+    expect(await store.transaction((uow) => uow.requests.update(authorised, request))).toBe(true);
+    expect(await store.transaction((uow) => uow.requests.update({ ...authorised, version: 5 }, authorised))).toBe(true);
     expect(await store.read.requests.checkedSince([key], '2026-01-01T00:00:00.000Z')).toHaveLength(1);
   });
 

@@ -64,14 +64,14 @@ describe.each(BACKENDS)('requests on %s', (backend) => {
     await store.read.requests.insert(request);
 
     const submitted: InvestigationRequest = { ...request, state: 'awaiting_team_manager', version: 2, submittedAt: '2026-11-20T10:00:00.000Z' };
-    expect(await store.read.requests.update(submitted, 1)).toBe(true);
+    expect(await store.read.requests.update(submitted, request)).toBe(true);
     expect(await store.read.requests.get(request.id)).toEqual(submitted);
 
     const stale: InvestigationRequest = { ...request, state: 'cancelled', version: 2, closedAt: '2026-11-21T10:00:00.000Z' };
-    expect(await store.read.requests.update(stale, 1)).toBe(false);
+    expect(await store.read.requests.update(stale, request)).toBe(false);
     expect(await store.read.requests.get(request.id)).toEqual(submitted);
 
-    expect(await store.read.requests.update({ ...submitted, id: randomUUID() }, 2)).toBe(false);
+    expect(await store.read.requests.update({ ...submitted, id: randomUUID() }, submitted)).toBe(false);
   });
 
   it('lets exactly one of two concurrent transactions with the same expected version win', async () => {
@@ -86,7 +86,7 @@ describe.each(BACKENDS)('requests on %s', (backend) => {
         await meet();
         // Both act on version 3, the version their screens showed.
         const next = { ...request, state: toState, version: 4, updatedAt: new Date().toISOString() };
-        if (!(await uow.requests.update(next, 3))) throw new Conflict(`${actorId} lost`);
+        if (!(await uow.requests.update(next, request))) throw new Conflict(`${actorId} lost`);
         await uow.audit.append(auditInput({ requestId: request.id, actorId, fromState: request.state, toState }));
         await uow.outbox.add([{ requestId: request.id, recipientId: actorId, kind: 'status_changed', payload: { toState } }]);
         return toState;
@@ -123,7 +123,7 @@ describe.each(BACKENDS)('requests on %s', (backend) => {
       events.push('first locked');
       locked();
       await new Promise((resolve) => setTimeout(resolve, 200));
-      await uow.requests.update({ ...request, state: 'assigned', version: 6 }, 5);
+      await uow.requests.update({ ...request, state: 'assigned', version: 6 }, request);
       events.push('first committing');
     });
     await lockedByFirst;

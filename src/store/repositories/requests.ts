@@ -1,4 +1,5 @@
-import { sql, type Kysely, type Selectable, type SqlBool } from 'kysely';
+import { randomUUID } from 'node:crypto';
+import { sql, type CompiledQuery, type Kysely, type Selectable, type SqlBool } from 'kysely';
 import type { RequestListKey, RequestRepository } from '../../app/ports';
 import { forQuery, type Condition } from '../../domain/conditions';
 import { disclosureKeys } from '../../domain/disclosure';
@@ -85,7 +86,35 @@ function changedColumns(next: RequestRow, previous: RequestRow): Partial<Request
   return { ...(Object.fromEntries(changed) as Partial<RequestRow>), version: next.version };
 }
 
+/**
+ * Where a page after a cursor takes the cursor's values: compiled once with these in their place,
+ * then swapped for each page's own. Random, so no value a condition compares with can be one.
+ */
+const CURSOR_SLOT: RequestListKey = { createdAt: `cursor-created-at-${randomUUID()}`, id: `cursor-id-${randomUUID()}` };
+
+/**
+ * The statement for a condition, compiled on first use: the lists keep their conditions (see
+ * `listRequests`), and building a statement from one costs more Node time than reading its rows.
+ * Held as long as the condition is.
+ */
+function compiledOnce<R>(statements: WeakMap<Condition, Map<string, CompiledQuery<R>>>, where: Condition, key: string, compile: () => CompiledQuery<R>): CompiledQuery<R> {
+  let byKey = statements.get(where);
+  if (!byKey) {
+    byKey = new Map();
+    statements.set(where, byKey);
+  }
+  let statement = byKey.get(key);
+  if (!statement) {
+    statement = compile();
+    byKey.set(key, statement);
+  }
+  return statement;
+}
+
 export function createRequestRepository(db: Kysely<Database>): RequestRepository {
+  // Per repository: each database (PostgreSQL, PGlite) compiles in its own dialect.
+  const pages = new WeakMap<Condition, Map<string, CompiledQuery<Selectable<InvestigationRequestsTable>>>>();
+  const counts = new WeakMap<Condition, Map<string, CompiledQuery<{ n: string | number }>>>();
   return {
     async get(id) {
       // Ids come from addresses and card data: one that cannot be a request id finds nothing,
@@ -164,12 +193,17 @@ export function createRequestRepository(db: Kysely<Database>): RequestRepository
     },
 
     async page(where, options) {
-      return (await pageQuery(db, where, options).execute()).map(toRequest);
+      const { after, limit } = options;
+      const statement = compiledOnce(pages, where, `${after ? 'after' : 'first'}:${limit}`, () => pageQuery(db, where, { limit, ...(after ? { after: CURSOR_SLOT } : {}) }).compile());
+      const parameters = after ? statement.parameters.map((p) => (p === CURSOR_SLOT.createdAt ? after.createdAt : p === CURSOR_SLOT.id ? after.id : p)) : statement.parameters;
+      const run: CompiledQuery<Selectable<InvestigationRequestsTable>> = { ...statement, parameters };
+      return (await db.executeQuery(run)).rows.map(toRequest);
     },
 
     async count(where) {
-      const row = await countQuery(db, where).executeTakeFirstOrThrow();
-      return Number(row.n);
+      const statement = compiledOnce(counts, where, 'count', () => countQuery(db, where).compile());
+      const row = (await db.executeQuery(statement)).rows[0];
+      return Number(row?.n ?? 0);
     },
 
     async listWithLiveAuthorisation() {

@@ -8,6 +8,7 @@ import { REQUEST_STATES, WORKFLOW_ACTIONS, type RequestState, type WorkflowActio
 import { forQuery, holds } from '../../../src/domain/conditions';
 import {
   ABILITIES,
+  abilitiesOn,
   allowedActions,
   can,
   isPersonAbility,
@@ -23,6 +24,7 @@ import {
 } from '../../../src/domain/policy';
 import { decide, expire, type ActionFacts } from '../../../src/domain/workflow';
 import type { InvestigationRequest } from '../../../src/domain/request';
+import type { Person } from '../../../src/domain/roles';
 import { NOW, PEOPLE, PERSONAS, requestIn, type PersonaName } from './fixtures';
 
 const OPEN: RequestState[] = ['draft', 'awaiting_team_manager', 'awaiting_service_director', 'authorised', 'assigned', 'searching', 'on_hold', 'with_originating_worker'];
@@ -228,6 +230,33 @@ describe('what a view carries: actions with their reasons, and "waiting for me"'
     const actions = allowedActions(request, PEOPLE[persona], NOW);
     for (const { action, reasonRequired } of actions) expect(reasonRequired).toBe(REASONS.includes(action));
     expect(isWaitingFor(request, PEOPLE[persona], NOW)).toBe(actions.some((a) => TASKS.includes(a.action)));
+  });
+});
+
+describe('a view\'s abilities are what can allows: every ability × state × person', () => {
+  const lapsed = (person: Person): Person => ({ ...person, accessWorkerAuthorisedUntil: '2026-11-01' });
+  const people = PERSONAS.flatMap((p) => [PEOPLE[p], lapsed(PEOPLE[p])]);
+  test.each(REQUEST_STATES)('%s, also chosen for one access worker, without monitoring, with a view on its doubt, with resolvers', (state) => {
+    const plain = requestIn(state);
+    const variants = [
+      plain,
+      requestIn(state, { monitoring: false }),
+      { ...plain, designatedAccessWorkerId: state === 'authorised' ? 'aaw2' : plain.designatedAccessWorkerId },
+      withView(plain),
+      { ...plain, doubtResolvers: [{ personId: 'sm', role: 'service_manager' as const }, { personId: 'sd2', role: 'service_director' as const }] },
+      { ...plain, submittedAt: state === 'draft' ? '2026-11-20T09:00:00.000Z' : plain.submittedAt },
+    ];
+    for (const request of variants) {
+      for (const person of people) {
+        const allows = (ability: RequestAbility) => can(person, ability, request, NOW).ok;
+        const actions = WORKFLOW_ACTIONS.filter(allows);
+        expect(abilitiesOn(request, person, NOW)).toEqual({
+          allowedActions: actions.map((action) => ({ action, reasonRequired: POLICY[action].reasonRequired })),
+          abilities: RECORD_ABILITIES.filter((a) => a !== 'view' && allows(a)),
+          waitingForMe: actions.some((a) => TASKS.includes(a)),
+        });
+      }
+    }
   });
 });
 

@@ -137,7 +137,7 @@ describe.each(BACKENDS)('requests on %s', (backend) => {
     expect(outbox.map((m) => m.payload)).toEqual([{ toState: winner }]);
   });
 
-  it('holds the row read by getForUpdate until the transaction ends', async () => {
+  it.each(['getForUpdate', 'getForDecision'] as const)('holds the row read by %s until the transaction ends', async (read) => {
     const request = fullRequest({ state: 'authorised', version: 5 });
     await store.read.requests.insert(request);
     const events: string[] = [];
@@ -147,7 +147,7 @@ describe.each(BACKENDS)('requests on %s', (backend) => {
     });
 
     const first = store.transaction(async (uow) => {
-      await uow.requests.getForUpdate(request.id);
+      await (read === 'getForUpdate' ? uow.requests.getForUpdate(request.id) : uow.requests.getForDecision(request.id, { people: [], today: '2026-12-03' }));
       events.push('first locked');
       locked();
       await new Promise((resolve) => setTimeout(resolve, 200));
@@ -156,7 +156,7 @@ describe.each(BACKENDS)('requests on %s', (backend) => {
     });
     await lockedByFirst;
     const second = store.transaction(async (uow) => {
-      const seen = await uow.requests.getForUpdate(request.id);
+      const seen = read === 'getForUpdate' ? await uow.requests.getForUpdate(request.id) : (await uow.requests.getForDecision(request.id, { people: [], today: '2026-12-03' }))?.request;
       events.push(`second read version ${seen?.version}`);
     });
     await Promise.all([first, second]);

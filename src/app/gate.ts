@@ -12,7 +12,7 @@ import { AppError, notFound } from '../domain/errors';
 import { can, NOT_VISIBLE, type Ability, type Part, type PersonAbility, type RequestAbility } from '../domain/policy';
 import type { InvestigationRequest } from '../domain/request';
 import type { AppDeps } from './deps';
-import type { Caller, UnitOfWork } from './ports';
+import type { Caller, DecisionReads, UnitOfWork } from './ports';
 
 export const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
@@ -46,6 +46,8 @@ export interface RequestGate {
    * the caller takes.
    */
   load(uow: UnitOfWork, options?: { lock?: boolean; ability?: RequestAbility; id?: string }): Promise<{ request: InvestigationRequest; part: Part }>;
+  /** As `load` with the lock, reading with the request what a decision about it reads (see DecisionReads). */
+  loadForDecision(uow: UnitOfWork, reads: { people: string[]; today: string }, ability?: RequestAbility): Promise<DecisionReads & { part: Part }>;
   /** Checks an ability on a request already in hand. */
   check(request: InvestigationRequest, ability?: RequestAbility): Part;
 }
@@ -65,6 +67,12 @@ export async function throughGate<T>(deps: AppDeps, caller: Caller, ability: Req
       const request = options.lock ? await uow.requests.getForUpdate(id) : await uow.requests.get(id);
       if (!request) throw notFound(NOT_VISIBLE);
       return { request, part: assertCan(caller, options.ability ?? ability, request, deps.clock.now()) };
+    },
+    async loadForDecision(uow, reads, other) {
+      if (!UUID.test(requestId)) throw notFound(NOT_VISIBLE);
+      const loaded = await uow.requests.getForDecision(requestId, reads);
+      if (!loaded) throw notFound(NOT_VISIBLE);
+      return { ...loaded, part: assertCan(caller, other ?? ability, loaded.request, deps.clock.now()) };
     },
     check(request, other) {
       return assertCan(caller, other ?? ability, request, deps.clock.now());

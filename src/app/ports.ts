@@ -91,6 +91,11 @@ export interface RequestRepository {
   get(id: string): Promise<InvestigationRequest | null>;
   /** Reads and locks the row until the transaction ends (SELECT … FOR UPDATE). */
   getForUpdate(id: string): Promise<InvestigationRequest | null>;
+  /**
+   * As getForUpdate, with what a decision about the request reads from the directory, in the same
+   * statement: see DecisionReads.
+   */
+  getForDecision(id: string, reads: { people: string[]; today: string }): Promise<DecisionReads | null>;
   insert(request: InvestigationRequest): Promise<void>;
   /**
    * Writes what changed from `before` (the request as read) if the stored version is still
@@ -113,6 +118,19 @@ export interface RequestRepository {
    * people are keyed when it is written.
    */
   checkedSince(keys: string[], since: string): Promise<CheckedSubjectMatch[]>;
+}
+
+/**
+ * A request locked for a decision, with the people the decision may read: those named in `people`,
+ * the originating worker and their line manager, the request's team manager and theirs. Each of
+ * these is in `people` here when the directory holds them (`covered` lists whom it was asked for).
+ * `deputyships` are those in force on `today` for every covered person as team manager.
+ */
+export interface DecisionReads {
+  request: InvestigationRequest;
+  people: Person[];
+  covered: string[];
+  deputyships: Deputyship[];
 }
 
 /** A team manager's deputy for a period (London dates, inclusive); ended early when `endedAt` is set. */

@@ -14,6 +14,8 @@ import { deputiesOf } from '../deputies/standing-in';
 import { assertVersion, caseServiceManager, recordOutcome } from './shared';
 import { earlierChecksFor } from './earlier-checks';
 import { toView } from './view';
+import { withDecisionReads } from './read-for-decision';
+import { londonDate } from '../../domain/dates';
 
 async function factsFor<A extends WorkflowAction>(uow: UnitOfWork, action: A, body: ActionBodies[A], request: InvestigationRequest): Promise<ActionFacts> {
   switch (action) {
@@ -55,6 +57,12 @@ async function factsFor<A extends WorkflowAction>(uow: UnitOfWork, action: A, bo
   }
 }
 
+/** The people an action's body names, read with the request. */
+function peopleNamed(body: ActionBodies[WorkflowAction]): string[] {
+  const named = body as { teamManagerId?: unknown; serviceManagerId?: unknown; accessWorkerId?: unknown };
+  return [named.teamManagerId, named.serviceManagerId, named.accessWorkerId].filter((id): id is string => typeof id === 'string');
+}
+
 export async function takeAction(deps: AppDeps, caller: Caller, requestId: string, actionName: string, input: unknown) {
   if (!isWorkflowAction(actionName)) {
     throw new AppError('not_found', `There is no action “${actionName}”.`);
@@ -64,8 +72,11 @@ export async function takeAction(deps: AppDeps, caller: Caller, requestId: strin
   const now = deps.clock.now();
   // The gate loads the request for `view` only: a lapsed authorisation is expired before the action is judged.
   const after = await throughGate(deps, caller, action, requestId, async (gate) => {
-    const result = await deps.store.transaction(async (uow) => {
-      const { request } = await gate.load(uow, { lock: true, ability: 'view' });
+    const result = await deps.store.transaction(async (store) => {
+      const today = londonDate(now);
+      const reads = await gate.loadForDecision(store, { people: peopleNamed(body), today }, 'view');
+      const { request } = reads;
+      const uow = withDecisionReads(store, reads, today);
       const due = dueExpiry(request, now);
       if (due) {
         // Time ran out before this action: the expiry is committed, then the action refused.

@@ -2,7 +2,7 @@ import type { Kysely, Selectable } from 'kysely';
 import type { DeputyRepository, Deputyship } from '../../app/ports';
 import type { Database, TeamManagerDeputiesTable } from '../schema';
 
-function toDeputyship(row: Selectable<TeamManagerDeputiesTable>): Deputyship {
+export function toDeputyship(row: Selectable<TeamManagerDeputiesTable>): Deputyship {
   return {
     id: row.id,
     teamManagerId: row.team_manager_id,

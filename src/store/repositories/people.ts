@@ -3,7 +3,7 @@ import type { Directory, PeopleAdmin } from '../../app/ports';
 import type { Person, Role } from '../../domain/roles';
 import type { Database, PeopleTable } from '../schema';
 
-function toPerson(row: Selectable<PeopleTable>): Person {
+export function toPerson(row: Selectable<PeopleTable>): Person {
   return {
     id: row.id,
     displayName: row.display_name,

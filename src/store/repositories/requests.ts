@@ -6,7 +6,9 @@ import { disclosureKeys } from '../../domain/disclosure';
 import { checkedSubjectKeys } from '../../domain/repeat-checks';
 import type { InvestigationRequest } from '../../domain/request';
 import type { RequestState } from '../../domain/states';
-import type { Database, InvestigationRequestsTable } from '../schema';
+import type { Database, InvestigationRequestsTable, PeopleTable, TeamManagerDeputiesTable } from '../schema';
+import { toDeputyship } from './deputies';
+import { toPerson } from './people';
 import { toSql } from './request-conditions';
 
 const REQUEST_ID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
@@ -128,6 +130,38 @@ export function createRequestRepository(db: Kysely<Database>): RequestRepository
       if (!REQUEST_ID.test(id)) return null;
       const row = await db.selectFrom('investigation_requests').selectAll().where('id', '=', id).where('disposed_at', 'is', null).forUpdate().executeTakeFirst();
       return row ? toRequest(row) : null;
+    },
+
+    async getForDecision(id, reads) {
+      if (!REQUEST_ID.test(id)) return null;
+      // One statement instead of one per person and one for the deputies: each costs a round trip
+      // while the row is locked. Only the request row is locked; the rest is read as at its start.
+      const result = await sql<Selectable<InvestigationRequestsTable> & { decision_covered: string[]; decision_people: Selectable<PeopleTable>[]; decision_deputyships: Selectable<TeamManagerDeputiesTable>[] }>`
+        SELECT r.*, c.ids AS decision_covered,
+          (SELECT coalesce(json_agg(to_jsonb(p)), '[]'::json) FROM people p WHERE p.id = ANY(c.ids)) AS decision_people,
+          (SELECT coalesce(json_agg(to_jsonb(d) ORDER BY d.from_date, d.id), '[]'::json) FROM team_manager_deputies d
+            WHERE d.team_manager_id = ANY(c.ids) AND d.ended_at IS NULL AND d.from_date <= ${reads.today} AND d.to_date >= ${reads.today}) AS decision_deputyships
+        FROM investigation_requests r
+        CROSS JOIN LATERAL (
+          SELECT ARRAY(SELECT DISTINCT u.id FROM unnest(${reads.people}::text[] || ARRAY[
+            r.originating_worker_id,
+            (SELECT o.manager_id FROM people o WHERE o.id = r.originating_worker_id),
+            r.team_manager_id,
+            (SELECT t.manager_id FROM people t WHERE t.id = r.team_manager_id)
+          ]) AS u(id) WHERE u.id IS NOT NULL) AS ids
+        ) c
+        WHERE r.id = ${id} AND r.disposed_at IS NULL
+        FOR UPDATE OF r`.execute(db);
+      const row = result.rows[0];
+      if (!row) return null;
+      const { decision_covered: covered, decision_people: people, decision_deputyships: deputyships, ...request } = row;
+      return {
+        request: toRequest(request),
+        people: people.map(toPerson),
+        covered,
+        // JSON writes instants with an offset; the driver reads them as ISO 8601 in UTC.
+        deputyships: deputyships.map((d) => toDeputyship({ ...d, created_at: new Date(d.created_at).toISOString() })),
+      };
     },
 
     async insert(request) {

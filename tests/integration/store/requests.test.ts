@@ -6,7 +6,7 @@ import { sql } from 'kysely';
 import type { SqlStore } from '../../../src/store';
 import { createRequestRepository } from '../../../src/store/repositories/requests';
 import { BACKENDS, openFreshStore } from '../../support/databases';
-import { auditInput, barrier, fullRequest } from '../../support/store-fixtures';
+import { auditInput, barrier, fullPerson, fullRequest } from '../../support/store-fixtures';
 
 class Conflict extends Error {}
 
@@ -32,6 +32,34 @@ describe.each(BACKENDS)('requests on %s', (backend) => {
     const stored = await store.read.requests.get(request.id);
     expect(typeof stored?.version).toBe('number');
     expect(stored?.form.subjects[1]?.description).toBe('Tall man with a red van, seen at the address');
+  });
+
+  it('reads a request for a decision with the people its rules read and their deputies in force, and nothing for a request not there', async () => {
+    const tag = randomUUID().slice(0, 8);
+    const [worker, manager, serviceManager, accessWorker] = [`osw-${tag}`, `tm-${tag}`, `sm-${tag}`, `aw-${tag}`];
+    const people = [fullPerson(worker, { managerId: manager }), fullPerson(manager, { managerId: serviceManager }), fullPerson(serviceManager, { managerId: null }), fullPerson(accessWorker)];
+    const inForce = { id: randomUUID(), teamManagerId: manager, deputyId: `deputy-${tag}`, from: '2026-12-01', to: '2026-12-14', createdAt: '2026-11-20T09:00:00.000Z', endedAt: null };
+    const request = fullRequest({ originatingWorkerId: worker, teamManagerId: null });
+    await store.transaction(async (uow) => {
+      for (const person of people) await uow.people.upsert(person);
+      await uow.deputies.insert(inForce);
+      await uow.deputies.insert({ ...inForce, id: randomUUID(), deputyId: `later-${tag}`, from: '2026-12-15', to: '2026-12-20' });
+      await uow.deputies.insert({ ...inForce, id: randomUUID(), deputyId: `ended-${tag}`, endedAt: '2026-11-21T09:00:00.000Z' });
+      await uow.requests.insert(request);
+    });
+
+    const read = await store.transaction((uow) => uow.requests.getForDecision(request.id, { people: [accessWorker, `nobody-${tag}`], today: '2026-12-03' }));
+    expect(read?.request).toEqual(request);
+    // The originating worker and their line manager; the request has no team manager yet.
+    expect([...(read?.covered ?? [])].sort()).toEqual([accessWorker, manager, `nobody-${tag}`, worker].sort());
+    expect([...(read?.people ?? [])].sort((a, b) => a.id.localeCompare(b.id))).toEqual([people[3], people[1], people[0]].sort((a, b) => a!.id.localeCompare(b!.id)));
+    expect(read?.deputyships).toEqual([inForce]);
+
+    await store.transaction((uow) => uow.requests.update({ ...request, teamManagerId: manager, version: request.version + 1 }, request));
+    const submitted = await store.transaction((uow) => uow.requests.getForDecision(request.id, { people: [], today: '2026-12-03' }));
+    // With a team manager, their own line manager (the case's service manager) is read too.
+    expect([...(submitted?.covered ?? [])].sort()).toEqual([manager, serviceManager, worker].sort());
+    expect(await store.transaction((uow) => uow.requests.getForDecision(randomUUID(), { people: [], today: '2026-12-03' }))).toBeNull();
   });
 
   it('round-trips a fresh draft with its nulls and empty lists', async () => {
@@ -109,7 +137,7 @@ describe.each(BACKENDS)('requests on %s', (backend) => {
     expect(outbox.map((m) => m.payload)).toEqual([{ toState: winner }]);
   });
 
-  it('holds the row read by getForUpdate until the transaction ends', async () => {
+  it.each(['getForUpdate', 'getForDecision'] as const)('holds the row read by %s until the transaction ends', async (read) => {
     const request = fullRequest({ state: 'authorised', version: 5 });
     await store.read.requests.insert(request);
     const events: string[] = [];
@@ -119,7 +147,7 @@ describe.each(BACKENDS)('requests on %s', (backend) => {
     });
 
     const first = store.transaction(async (uow) => {
-      await uow.requests.getForUpdate(request.id);
+      await (read === 'getForUpdate' ? uow.requests.getForUpdate(request.id) : uow.requests.getForDecision(request.id, { people: [], today: '2026-12-03' }));
       events.push('first locked');
       locked();
       await new Promise((resolve) => setTimeout(resolve, 200));
@@ -128,7 +156,7 @@ describe.each(BACKENDS)('requests on %s', (backend) => {
     });
     await lockedByFirst;
     const second = store.transaction(async (uow) => {
-      const seen = await uow.requests.getForUpdate(request.id);
+      const seen = read === 'getForUpdate' ? await uow.requests.getForUpdate(request.id) : (await uow.requests.getForDecision(request.id, { people: [], today: '2026-12-03' }))?.request;
       events.push(`second read version ${seen?.version}`);
     });
     await Promise.all([first, second]);

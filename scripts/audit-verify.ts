@@ -8,11 +8,26 @@
  */
 import { existsSync } from 'node:fs';
 import path from 'node:path';
-import { readPublished } from '../src/audit/publish';
-import { verifyAuditChain } from '../src/audit/verify';
+import { readPublished } from '../src/audit/published';
+import type { AuditVerification, VerifyOptions } from '../src/audit/walk';
 import { evidenceConfigFromEnv } from '../src/evidence/config';
 import { auditAnchorConfig, createCheckpointStore, loadCheckpointVerifyKeys } from '../src/server/audit-anchor';
-import { openDatabase } from '../src/store/database';
+
+/**
+ * A PostgreSQL server is read through node-postgres alone; the app's store (kysely, the
+ * migrations, PGlite) is loaded only for PGlite. Either way the connection opens while the
+ * checkpoints are read.
+ */
+async function verifier(databaseUrl: string | undefined, dataDir: string): Promise<{ verify(options: VerifyOptions): Promise<AuditVerification>; close(): Promise<void> }> {
+  if (databaseUrl) {
+    const { connectForVerify, verifyAuditChainOnPostgres } = await import('../src/audit/verify-postgres');
+    const client = await connectForVerify(databaseUrl);
+    return { verify: (options) => verifyAuditChainOnPostgres(client, options), close: () => client.end() };
+  }
+  const [{ openDatabase }, { verifyAuditChain }] = await Promise.all([import('../src/store/database'), import('../src/audit/verify')]);
+  const { db } = await openDatabase({ dataDir, poolSize: 1 });
+  return { verify: (options) => verifyAuditChain(db, options), close: () => db.destroy() };
+}
 
 async function main(): Promise<number> {
   const databaseUrl = process.env.DATABASE_URL || undefined;
@@ -26,18 +41,28 @@ async function main(): Promise<number> {
     production: process.env.NODE_ENV === 'production',
     evidence: evidenceConfigFromEnv({ ...process.env, DATA_DIR: dataDir }),
   });
-  const checkpoints = await createCheckpointStore(anchor);
+  const opening = verifier(databaseUrl, dataDir);
   let published;
+  let publicKeys;
+  const checkpoints = await createCheckpointStore(anchor).catch(async (error: unknown) => {
+    await opening.then((database) => database.close()).catch(() => undefined);
+    throw error;
+  });
   try {
-    published = await readPublished(checkpoints);
-  } finally {
-    checkpoints.close();
+    try {
+      published = await readPublished(checkpoints);
+    } finally {
+      checkpoints.close();
+    }
+    publicKeys = await loadCheckpointVerifyKeys(anchor);
+  } catch (error) {
+    await opening.then((database) => database.close()).catch(() => undefined);
+    throw error;
   }
-  const publicKeys = await loadCheckpointVerifyKeys(anchor);
 
-  const { db } = await openDatabase({ databaseUrl, dataDir, poolSize: 1 });
+  const database = await opening;
   try {
-    const result = await verifyAuditChain(db, { published, publicKeys });
+    const result = await database.verify({ published, publicKeys });
     if (!result.ok) {
       const bad = result.firstBad;
       console.log(`Audit chain broken at seq ${bad?.seq}: ${bad?.problem}`);
@@ -56,7 +81,7 @@ async function main(): Promise<number> {
     }
     return 0;
   } finally {
-    await db.destroy();
+    await database.close();
   }
 }
 

@@ -1,4 +1,4 @@
-export { bodyHash, canonicalJson, GENESIS_HASH, hashAuditEntry, linkHash } from './hash';
+export { bodyHash, bodyText, canonicalJson, GENESIS_HASH, hashAuditEntry, linkHash, type AuditBody } from './hash';
 export { chainHead, createAuditLog, DEFAULT_CHECKPOINT_EVERY, writeCheckpoint, type AuditCheckpoint } from './log';
 export { createAuditSequencer, linkPending, type AuditSequencer, type LinkResult, type SequencerOptions } from './sequencer';
 export {
@@ -24,3 +24,4 @@ export {
   type PublishedCheckpoint,
 } from './publish';
 export { verifyAuditChain, type AuditVerification, type VerifyOptions } from './verify';
+export { walkAuditChain, type ChainSource } from './walk';

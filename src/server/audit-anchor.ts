@@ -5,15 +5,15 @@
  * (AUDIT_CHECKPOINT_DIR, default DATA_DIR/checkpoints).
  */
 import path from 'node:path';
+// The modules themselves, not ../audit: `audit:verify` loads this and need not load the sequencer or kysely.
 import {
   createCheckpointSigner,
-  folderCheckpointStore,
   loadSigningKey,
   loadVerifyKeys,
   type AuditKeySource,
   type CheckpointSigner,
-  type CheckpointStore,
-} from '../audit';
+} from '../audit/checkpoint';
+import { folderCheckpointStore, type CheckpointStore } from '../audit/published';
 import type { EvidenceStoreConfig } from '../evidence/config';
 import type { SharePointStoreConfig } from '../evidence/sharepoint/config';
 

@@ -57,7 +57,7 @@ describe('administration', () => {
     expect(overLimit.body.error?.message).toMatch(/limit of 5/);
     expect((await api.call('PUT', '/api/admin/register/limit', { token: admin, body: { limit: 0 } })).status).toBe(400);
 
-    const audit = await api.server.store.db.selectFrom('audit_entries').select(['action', 'actor_id']).where('action', 'in', ['register_entry_changed', 'register_limit_changed']).execute();
+    const audit = await api.server.store.db.selectFrom('audit_entries').select(['action', 'actor_id']).where('action', 'in', ['register_entry_changed', 'register_limit_changed']).orderBy('position').execute();
     expect(audit).toEqual([
       { action: 'register_entry_changed', actor_id: 'nina.shaw' },
       { action: 'register_limit_changed', actor_id: 'nina.shaw' },

@@ -38,8 +38,8 @@ export interface ConfiguredEvidenceStore extends EvidenceStore {
    * must point the evidence row at the new storage key; the local copy goes only after it succeeds.
    */
   retryPendingUploads(recordStored: RecordStored): Promise<PendingUploadOutcome[]>;
-  /** Items waiting for SharePoint, pending or failed (for administrators and the readiness check). */
-  pendingUploads(): Promise<PendingRecord[]>;
+  /** The oldest `limit` items waiting for SharePoint, pending or failed (for administrators). */
+  pendingUploads(limit: number): Promise<PendingRecord[]>;
   /** Makes a pending or failed item due again at once; false when there is no such item. */
   releasePendingUpload(storageKey: string): Promise<boolean>;
   close(): void;
@@ -67,7 +67,7 @@ export function createEvidenceStore(config: EvidenceStoreConfig = evidenceConfig
       putRecordDocument: (input) => store.putRecordDocument(input),
       grantRequestFolder: (caseReference, requestReference, readers) => store.grantRequestFolder(caseReference, requestReference, readers),
       retryPendingUploads: (recordStored) => store.retryPendingUploads(recordStored),
-      pendingUploads: () => store.pendingUploads(),
+      pendingUploads: (limit) => store.pendingUploads(limit),
       releasePendingUpload: (storageKey) => store.releasePendingUpload(storageKey),
       close: () => store.close(),
     };

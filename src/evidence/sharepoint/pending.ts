@@ -97,8 +97,8 @@ export interface PendingQueue {
    */
   claimDue(now: Date, limit: number, leaseMs: number): Promise<PendingRecord[]>;
   load(key: string): Promise<PendingRecord | null>;
-  /** Every item, pending or failed, oldest first. */
-  list(): Promise<PendingRecord[]>;
+  /** Up to `limit` items, pending or failed, oldest first. */
+  list(limit: number): Promise<PendingRecord[]>;
   /** The held bytes. */
   read(key: string): Promise<Readable>;
   /** Writes the held bytes to `file`, for an upload. */
@@ -224,7 +224,7 @@ export class DirectoryPendingQueue implements PendingQueue {
   }
 
   async claimDue(now: Date, limit: number, leaseMs: number): Promise<PendingRecord[]> {
-    const due = (await this.list()).filter((r) => r.status === 'pending' && Date.parse(r.notBefore) <= now.getTime()).slice(0, limit);
+    const due = (await this.all()).filter((r) => r.status === 'pending' && Date.parse(r.notBefore) <= now.getTime()).slice(0, limit);
     for (const record of due) await this.update({ ...record, notBefore: new Date(now.getTime() + leaseMs).toISOString() });
     return due;
   }
@@ -246,7 +246,11 @@ export class DirectoryPendingQueue implements PendingQueue {
     }
   }
 
-  async list(): Promise<PendingRecord[]> {
+  async list(limit: number): Promise<PendingRecord[]> {
+    return (await this.all()).slice(0, limit);
+  }
+
+  private async all(): Promise<PendingRecord[]> {
     let names: string[];
     try {
       names = await readdir(this.dir);

@@ -201,9 +201,9 @@ export class SharePointEvidenceStore implements EvidenceStore {
     }
   }
 
-  /** Items still waiting for SharePoint, for monitoring. */
-  async pendingUploads(): Promise<PendingRecord[]> {
-    return this.queue.list();
+  /** The oldest `limit` items still waiting for SharePoint, for monitoring. */
+  async pendingUploads(limit: number): Promise<PendingRecord[]> {
+    return this.queue.list(limit);
   }
 
   close(): void {

@@ -46,8 +46,8 @@ export async function registerOperationsRoutes(api: ApiRoutes, deps: OperationsR
 
   api.add(r.operations, async (request) => {
     administrator(deps.caller(request));
-    const [notifications, uploads] = await Promise.all([deps.operations.failedNotifications(FAILED_LIST_LIMIT), deps.evidence.pendingUploads()]);
-    return presentOperations(notifications, uploads.slice(0, FAILED_LIST_LIMIT));
+    const [notifications, uploads] = await Promise.all([deps.operations.failedNotifications(FAILED_LIST_LIMIT), deps.evidence.pendingUploads(FAILED_LIST_LIMIT)]);
+    return presentOperations(notifications, uploads);
   });
 
   const idParams = z.object({ id: z.string().uuid() });

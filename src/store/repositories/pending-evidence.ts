@@ -131,8 +131,8 @@ export function createPendingEvidenceQueue(db: Kysely<Database>): PendingQueue {
       const row = await db.selectFrom('pending_evidence').selectAll().where('key', '=', key).executeTakeFirst();
       return row ? toRecord(row) : null;
     },
-    async list() {
-      const rows = await db.selectFrom('pending_evidence').selectAll().orderBy('created_at').execute();
+    async list(limit) {
+      const rows = await db.selectFrom('pending_evidence').selectAll().orderBy('created_at').orderBy('key').limit(limit).execute();
       return rows.map(toRecord);
     },
     async read(key) {

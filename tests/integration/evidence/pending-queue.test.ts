@@ -45,14 +45,14 @@ describe.each(STORE_BACKENDS)('pending evidence in the database (%s)', (_name, o
     expect(server.callsTo('simple').filter((c) => c.status === 201)).toHaveLength(1);
     const item = server.items.get(outcomes[0]?.result.storageKey.slice('sharepoint:'.length) ?? '');
     expect(item?.sha256).toBe(sha256(content));
-    expect(await first.pendingUploads()).toEqual([]);
+    expect(await first.pendingUploads(50)).toEqual([]);
   });
 
   test('a failed item is listed with its error and waits for an administrator', async () => {
     const [first, second] = instances as [SharePointEvidenceStore, SharePointEvidenceStore];
     server.inject({ target: 'simple', kind: 'status', status: 403 });
     const pending = await first.put(putInput(pngBytes(2_000, 3)));
-    expect(await second.pendingUploads()).toEqual([expect.objectContaining({ key: pending.storageKey.slice('pending:'.length), status: 'failed', attempts: 1 })]);
+    expect(await second.pendingUploads(50)).toEqual([expect.objectContaining({ key: pending.storageKey.slice('pending:'.length), status: 'failed', attempts: 1 })]);
     expect(await second.retryPendingUploads(async () => undefined)).toEqual([]);
     expect(await second.releasePendingUpload(pending.storageKey)).toBe(true);
     const [outcome] = await second.retryPendingUploads(async () => undefined);
@@ -77,6 +77,15 @@ describe.each(STORE_BACKENDS)('pending evidence in the database (%s)', (_name, o
     await queue.update({ ...claimed, status: 'failed', attempts: claimed.attempts + 1 });
     expect(await queue.release(key, now)).toBe(true);
     expect((await queue.claimDue(now, 10, 60_000)).map((r) => r.key)).toEqual([key]);
+  });
+
+  test('the administrators\' list holds the oldest items up to its limit, read no further', async () => {
+    const [first] = instances as [SharePointEvidenceStore, SharePointEvidenceStore];
+    server.inject({ target: 'simple', kind: 'status', status: 403, times: 3 });
+    const keys: string[] = [];
+    for (let i = 0; i < 3; i += 1) keys.push((await first.put(putInput(pngBytes(1_000, 20 + i)))).storageKey.slice('pending:'.length));
+    expect((await first.pendingUploads(2)).map((r) => r.key)).toEqual(keys.slice(0, 2));
+    expect((await first.pendingUploads(50)).map((r) => r.key)).toEqual(keys);
   });
 });
 
@@ -111,7 +120,7 @@ describe('pending evidence in a directory (one process, no database)', () => {
     await queue.hold(record(good), content);
     await writeFile(path.join(dir, `${torn}.json`), '{"key": "half a rec');
 
-    expect((await queue.list()).map((r) => r.key)).toEqual([good]);
+    expect((await queue.list(50)).map((r) => r.key)).toEqual([good]);
     expect(unreadable).toEqual([{ key: torn, error: expect.any(SyntaxError) }]);
     expect(await queue.load(randomUUID())).toBeNull();
     expect(unreadable).toHaveLength(1);
@@ -124,7 +133,7 @@ describe('pending evidence in a directory (one process, no database)', () => {
     const lines: string[] = [];
     const spy = jest.spyOn(console, 'error').mockImplementation((line: unknown) => void lines.push(String(line)));
     try {
-      expect(await new DirectoryPendingQueue(dir).list()).toEqual([]);
+      expect(await new DirectoryPendingQueue(dir).list(50)).toEqual([]);
     } finally {
       spy.mockRestore();
     }

@@ -150,7 +150,7 @@ describe('SharePoint evidence store under faults', () => {
     const pending = await store.put(putInput(pngBytes(1000)));
     expect(Date.now() - started).toBeLessThan(3000);
     expect(pending.status).toBe('upload_pending');
-    expect(await store.pendingUploads()).toHaveLength(1);
+    expect(await store.pendingUploads(50)).toHaveLength(1);
   });
 
   test('uploaded but the metadata failed: the retry only sets the metadata, never uploads twice', async () => {
@@ -190,7 +190,7 @@ describe('SharePoint evidence store under faults', () => {
     server.inject({ target: 'simple', kind: 'status', status: 429, retryAfter: 600 });
     const pending = await store.put(putInput(pngBytes(1000)));
     expect(pending.status).toBe('upload_pending');
-    const [waiting] = await store.pendingUploads();
+    const [waiting] = await store.pendingUploads(50);
     expect(Date.parse(waiting?.notBefore ?? '') - Date.now()).toBeGreaterThan(590_000);
     // Within the 600 s SharePoint asked for, the job leaves it alone.
     expect(await store.retryPendingUploads(async () => undefined, new Date(Date.now() + 54_000))).toEqual([]);
@@ -204,7 +204,7 @@ describe('SharePoint evidence store under faults', () => {
     const small = pngBytes(1500, 2);
     const pending = await store.put(putInput(small));
     expect(pending.status).toBe('upload_pending');
-    expect(await store.pendingUploads()).toEqual([expect.objectContaining({ status: 'failed', attempts: 1, lastError: 'Injected fault.' })]);
+    expect(await store.pendingUploads(50)).toEqual([expect.objectContaining({ status: 'failed', attempts: 1, lastError: 'Injected fault.' })]);
     // Only one try: a 400 is not retried within the call either.
     expect(server.callsTo('simple')).toHaveLength(1);
     expect(await store.retryPendingUploads(async () => undefined, new Date(Date.now() + 3_600_000))).toEqual([]);

@@ -48,7 +48,15 @@ export function BarChart({ title, bars, valueHeading, unit = '' }: { title: stri
           return (
             <g key={b.label}>
               <text className={styles.label} x={0} y={y + 16}>
-                {b.label.length > 26 ? `${b.label.slice(0, 25)}…` : b.label}
+                {b.label.length > 26 ? (
+                  <>
+                    {/* The whole name on hover; "Show as table" gives it to everyone. */}
+                    <title>{b.label}</title>
+                    {`${b.label.slice(0, 25)}…`}
+                  </>
+                ) : (
+                  b.label
+                )}
               </text>
               <rect className={styles.track} x={labelWidth} y={y + 4} width={barSpace} height={row - 8} />
               <rect className={styles.bar} x={labelWidth} y={y + 4} width={w} height={row - 8} />

@@ -43,6 +43,9 @@ export interface ApiRoutes {
   add<C extends RouteContract>(contract: C, handler: (request: FastifyRequest, reply: FastifyReply) => Promise<Answer<C> | FastifyReply>): void;
 }
 
+/** What Fastify itself names a JSON answer. */
+const JSON_TYPE = 'application/json; charset=utf-8';
+
 export function isFileAnswer(response: RouteContract['response']): response is FileAnswer {
   return response !== null && 'file' in response;
 }
@@ -69,7 +72,10 @@ export function apiRoutes(app: FastifyInstance, options: { checkResponses: boole
           if (response === null) return reply.status(contract.status).send();
           if (isFileAnswer(response)) return reply;
           if (options.checkResponses) checkAnswer(contract, response, answer);
-          return reply.status(contract.status).send(answer);
+          // The same JSON Fastify would write, encoded once: given a string, it measures its UTF-8
+          // length and then encodes it again to write it, and a list of fifty requests is 100 KB of
+          // text with a dash and a curly quote in every item, which takes V8's slowest path both times.
+          return reply.status(contract.status).type(JSON_TYPE).send(Buffer.from(JSON.stringify(answer)));
         },
       });
     },

@@ -12,7 +12,7 @@ import { STATE_LABELS } from '../../domain/states';
 import type { Directory } from '../ports';
 import type { EarlierCheckView } from './earlier-checks';
 
-export type RequestView = ReturnType<typeof toView> extends Promise<infer V> ? V : never;
+export type RequestView = ReturnType<typeof buildView>;
 
 const NEXT_STEP: Record<InvestigationRequest['state'], string> = {
   draft: 'The originating social worker completes and submits the request.',
@@ -49,17 +49,8 @@ export interface ViewExtras {
   earlierChecks?: EarlierCheckView[] | null;
 }
 
-export async function toView(
-  request: InvestigationRequest,
-  viewer: Person,
-  now: Date,
-  directory: Directory,
-  protocol: ProtocolSettings,
-  retention: RetentionSettings = DEFAULT_RETENTION_SETTINGS,
-  extras: ViewExtras = {},
-) {
-  const { allowedActions, abilities, waitingForMe } = abilitiesOn(request, viewer, now);
-  const form = abilities.includes('see-personal-details') ? request.form : forTheRegister(request.form);
+/** Everyone the request names, whose display names its view carries. */
+export function namedPeople(request: InvestigationRequest): string[] {
   const ids = new Set<string>();
   const add = (id: string | null | undefined) => {
     if (id && id !== 'system') ids.add(id);
@@ -79,12 +70,52 @@ export async function toView(
     add(d.resolution?.by);
   }
   add(request.caseRecordPlacement?.by);
-  const listed = [...ids];
+  return [...ids];
+}
+
+/** Display names by person id, as the directory has them; people it does not know are left out. */
+export async function displayNames(directory: Directory, ids: Iterable<string>): Promise<ReadonlyMap<string, string>> {
+  const listed = [...new Set(ids)];
   const named = await Promise.all(listed.map((id) => directory.get(id)));
-  const people: Record<string, string> = {};
+  const names = new Map<string, string>();
   named.forEach((person, i) => {
-    if (person) people[listed[i] as string] = person.displayName;
+    if (person) names.set(listed[i] as string, person.displayName);
   });
+  return names;
+}
+
+export async function toView(
+  request: InvestigationRequest,
+  viewer: Person,
+  now: Date,
+  directory: Directory,
+  protocol: ProtocolSettings,
+  retention: RetentionSettings = DEFAULT_RETENTION_SETTINGS,
+  extras: ViewExtras = {},
+) {
+  return buildView(request, viewer, now, await displayNames(directory, namedPeople(request)), protocol, retention, extras);
+}
+
+/**
+ * The view from names already looked up (`names` holds at least everyone `namedPeople` lists):
+ * a list looks each person up once for the whole page, not once per request.
+ */
+export function buildView(
+  request: InvestigationRequest,
+  viewer: Person,
+  now: Date,
+  names: ReadonlyMap<string, string>,
+  protocol: ProtocolSettings,
+  retention: RetentionSettings = DEFAULT_RETENTION_SETTINGS,
+  extras: ViewExtras = {},
+) {
+  const { allowedActions, abilities, waitingForMe } = abilitiesOn(request, viewer, now);
+  const form = abilities.includes('see-personal-details') ? request.form : forTheRegister(request.form);
+  const people: Record<string, string> = {};
+  for (const id of namedPeople(request)) {
+    const name = names.get(id);
+    if (name !== undefined) people[id] = name;
+  }
   // The request's fields named one by one, not a rest pattern and a spread: V8 copies those property
   // by property, many times slower, and a list builds fifty of these.
   return Object.assign({}, form, {

@@ -16,7 +16,42 @@ const REQUEST_ID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12
 /** States in which an authorisation is live and may expire or lapse with time. */
 const LIVE_AUTHORISATION_STATES: RequestState[] = ['authorised', 'assigned', 'searching', 'on_hold'];
 
-function toRequest(row: Selectable<InvestigationRequestsTable>): InvestigationRequest {
+/**
+ * The columns a request is read from: not the copies PostgreSQL keeps for filtering (`case_reference`,
+ * `agreement_by`, `authorisation_by`) nor `disposed_at`, which every read requires to be empty. A list
+ * page parses every column of fifty rows in Node.
+ */
+const REQUEST_COLUMNS = [
+  'id',
+  'reference',
+  'state',
+  'version',
+  'form',
+  'originating_worker_id',
+  'team_manager_id',
+  'agreement',
+  'authorisation',
+  'designated_access_worker_id',
+  'access_worker_id',
+  'doubt_resolvers',
+  'state_before_hold',
+  'doubts',
+  'case_record_placement',
+  'last_reason',
+  'first_search_started_at',
+  'log',
+  'feedback',
+  'linked_from_request_id',
+  'shared_with',
+  'created_at',
+  'updated_at',
+  'submitted_at',
+  'closed_at',
+] as const satisfies readonly (keyof InvestigationRequestsTable)[];
+
+type RequestRecord = Pick<Selectable<InvestigationRequestsTable>, (typeof REQUEST_COLUMNS)[number]>;
+
+function toRequest(row: RequestRecord): InvestigationRequest {
   return {
     id: row.id,
     reference: row.reference,
@@ -115,7 +150,7 @@ function compiledOnce<R>(statements: WeakMap<Condition, Map<string, CompiledQuer
 
 export function createRequestRepository(db: Kysely<Database>): RequestRepository {
   // Per repository: each database (PostgreSQL, PGlite) compiles in its own dialect.
-  const pages = new WeakMap<Condition, Map<string, CompiledQuery<Selectable<InvestigationRequestsTable>>>>();
+  const pages = new WeakMap<Condition, Map<string, CompiledQuery<RequestRecord>>>();
   const counts = new WeakMap<Condition, Map<string, CompiledQuery<{ n: string | number }>>>();
   return {
     async get(id) {
@@ -230,7 +265,7 @@ export function createRequestRepository(db: Kysely<Database>): RequestRepository
       const { after, limit } = options;
       const statement = compiledOnce(pages, where, `${after ? 'after' : 'first'}:${limit}`, () => pageQuery(db, where, { limit, ...(after ? { after: CURSOR_SLOT } : {}) }).compile());
       const parameters = after ? statement.parameters.map((p) => (p === CURSOR_SLOT.createdAt ? after.createdAt : p === CURSOR_SLOT.id ? after.id : p)) : statement.parameters;
-      const run: CompiledQuery<Selectable<InvestigationRequestsTable>> = { ...statement, parameters };
+      const run: CompiledQuery<RequestRecord> = { ...statement, parameters };
       return (await db.executeQuery(run)).rows.map(toRequest);
     },
 
@@ -282,7 +317,7 @@ export function createRequestRepository(db: Kysely<Database>): RequestRepository
  */
 export function pageQuery(db: Kysely<Database>, where: Condition, options: { after?: RequestListKey; limit: number }) {
   const condition = forQuery(where);
-  let query = db.selectFrom('investigation_requests').selectAll().where('disposed_at', 'is', null).where((eb) => toSql(eb, condition));
+  let query = db.selectFrom('investigation_requests').select(REQUEST_COLUMNS).where('disposed_at', 'is', null).where((eb) => toSql(eb, condition));
   const after = options.after;
   if (after) query = query.where(sql<SqlBool>`(created_at, id) < (${after.createdAt}::timestamptz, ${after.id})`);
   return query.orderBy('created_at', 'desc').orderBy('id', 'desc').limit(options.limit);

@@ -35,8 +35,16 @@ export interface CheckpointSigner {
   sign(body: Omit<CheckpointBody, 'origin'>): SignedCheckpoint;
 }
 
+const keyIds = new WeakMap<KeyObject, string>();
+
 export function keyIdOf(publicKey: KeyObject): string {
-  return createHash('sha256').update(publicKey.export({ type: 'spki', format: 'der' })).digest('hex').slice(0, 16);
+  // Remembered: the verifier asks once per checkpoint, and a chain holds one per hundred entries.
+  let id = keyIds.get(publicKey);
+  if (id === undefined) {
+    id = createHash('sha256').update(publicKey.export({ type: 'spki', format: 'der' })).digest('hex').slice(0, 16);
+    keyIds.set(publicKey, id);
+  }
+  return id;
 }
 
 function signedText(body: CheckpointBody): Buffer {

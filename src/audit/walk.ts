@@ -83,72 +83,150 @@ const text = (value: unknown): string => String(value);
 const textOrNull = (value: unknown): string | null => (value === null ? null : String(value));
 
 /**
+ * What the walk has found so far, shared by walkAuditChain and the PostgreSQL walk of
+ * ./verify-postgres.ts, which read entries differently and check them the same way.
+ */
+export class ChainWalk {
+  /** The seq the next entry must have: entries before it are sound. */
+  nextSeq = 1;
+  /** The hash the next entry must name as its previous hash. */
+  prevHash = GENESIS_HASH;
+  unlinked = 0;
+  private anchors = 0;
+  private latestAnchor: AuditVerification['latestAnchor'] = null;
+  /** What each checkpoint says the entry at its tree size must be. */
+  private readonly expected = new Map<number, Expectation[]>();
+  private readonly redacted = new Map<number, string>();
+  private readonly vouched = new Map<number, string>();
+
+  result(firstBad?: AuditVerification['firstBad']): AuditVerification {
+    return {
+      ok: !firstBad,
+      checked: this.nextSeq - 1,
+      unlinked: this.unlinked,
+      anchors: this.anchors,
+      latestAnchor: this.latestAnchor,
+      ...(firstBad ? { firstBad } : {}),
+    };
+  }
+
+  bad(seq: number, problem: string): AuditVerification {
+    return this.result({ seq, problem });
+  }
+
+  private expect(seq: number, e: Expectation): void {
+    this.expected.set(seq, [...(this.expected.get(seq) ?? []), e]);
+  }
+
+  /** Reads the unlinked count and the checkpoints; a verdict when one of them is already bad. */
+  async begin(source: ChainSource, options: VerifyOptions): Promise<AuditVerification | null> {
+    const keys = options.publicKeys ?? [];
+    const [counted] = await source.rows('select count(*)::int from audit_entries where seq is null', []);
+    this.unlinked = Number(counted?.[0] ?? 0);
+    const inDatabase = await source.rows(`select seq, hash, ${ISO_AT} as at, key_id, signature from audit_checkpoints order by seq`, []);
+    for (const [seqText, hash, at, keyId, signature] of inDatabase) {
+      const seq = Number(seqText);
+      if (signature !== null && keyId !== null && keys.length > 0) {
+        const signed: SignedCheckpoint = {
+          origin: CHECKPOINT_ORIGIN,
+          treeSize: seq,
+          headHash: text(hash),
+          timestamp: text(at),
+          keyId: text(keyId),
+          signature: text(signature),
+        };
+        if (!checkpointSignatureValid(signed, keys)) {
+          return this.bad(seq, `the checkpoint in the database at seq ${seq} does not carry our signature: checkpoints were rewritten`);
+        }
+      }
+      this.expect(seq, { hash: text(hash), what: `the checkpoint taken at seq ${seq}` });
+    }
+    for (const { name, checkpoint } of options.published ?? []) {
+      if (!checkpoint) return this.bad(0, `the published checkpoint ${name} cannot be read: it was damaged or replaced`);
+      if (keys.length > 0 && !checkpointSignatureValid(checkpoint, keys)) {
+        return this.bad(checkpoint.treeSize, `the published checkpoint ${name} does not carry our signature`);
+      }
+      this.expect(checkpoint.treeSize, { hash: checkpoint.headHash, what: `the checkpoint published at ${checkpoint.timestamp}` });
+      this.anchors += 1;
+      if (!this.latestAnchor || checkpoint.treeSize > this.latestAnchor.treeSize) {
+        this.latestAnchor = { treeSize: checkpoint.treeSize, timestamp: checkpoint.timestamp };
+      }
+    }
+    return null;
+  }
+
+  /** A disposal's detail: the entries it redacted, each with the hash of what it held. */
+  vouch(detail: unknown): void {
+    for (const v of vouchedBy(detail)) this.vouched.set(v.seq, v.bodyHash);
+  }
+
+  /** Entry nextSeq's contents were cleared on disposal, `storedBodyHash` standing in for them. */
+  redactedEntry(storedBodyHash: string | null): void {
+    this.redacted.set(this.nextSeq, storedBodyHash ?? '');
+  }
+
+  /** The hash entry nextSeq must have, from its contents' hash and the previous entry's hash. */
+  linkHash(contentHash: string): string {
+    return sha256(`${this.nextSeq}:${this.prevHash}:${contentHash}`);
+  }
+
+  /**
+   * The last check of entry nextSeq, whose hash was found to be linkHash's: it must match every
+   * checkpoint at its seq. Moves on to the next entry when it does.
+   */
+  linked(hash: string): string | null {
+    const wrong = this.expected.get(this.nextSeq)?.find((c) => c.hash !== hash);
+    if (wrong) return `it does not match ${wrong.what}: the chain was rewritten`;
+    this.prevHash = hash;
+    this.nextSeq += 1;
+    return null;
+  }
+
+  /** The verdict once every linked entry has been read and found sound. */
+  finish(): AuditVerification {
+    for (const [seq, hash] of this.redacted) {
+      if (this.vouched.get(seq) !== hash) {
+        return this.bad(seq, 'its contents were cleared, but no disposal in the chain names it with the hash of what it held: the entry was edited');
+      }
+    }
+    const lastSeq = this.nextSeq - 1;
+    let beyond: { seq: number; what: string } | null = null;
+    for (const [seq, checks] of this.expected) {
+      if (seq > lastSeq && (!beyond || seq > beyond.seq)) beyond = { seq, what: checks[0]?.what ?? '' };
+    }
+    if (beyond) {
+      return this.bad(
+        lastSeq + 1,
+        `entries ${lastSeq + 1} to ${beyond.seq} are missing: ${beyond.what} records entry ${beyond.seq}, so the end of the trail was removed`,
+      );
+    }
+    return this.result();
+  }
+}
+
+export const PREVIOUS_HASH_PROBLEM = (seq: number): string => `its previous hash does not match entry ${seq - 1}: entries were replaced or reordered`;
+export const EDITED_PROBLEM = 'its contents do not match its hash: the entry was edited';
+export const MISSING_PROBLEM = (expected: number, found: number): string =>
+  `entry ${expected} is missing (the next entry is ${found}): entries were deleted or renumbered`;
+
+/**
  * The walk itself, reading from `source`, which must hold one snapshot throughout (a
  * repeatable-read transaction), so that entries linked meanwhile cannot confuse it.
  */
 export async function walkAuditChain(source: ChainSource, options: VerifyOptions = {}): Promise<AuditVerification> {
   const batchSize = options.batchSize ?? 5_000;
-  const keys = options.publicKeys ?? [];
-  const [counted] = await source.rows('select count(*)::int from audit_entries where seq is null', []);
-  const unlinked = Number(counted?.[0] ?? 0);
-  let expectedSeq = 1;
-  let anchors = 0;
-  let latestAnchor: AuditVerification['latestAnchor'] = null;
-  const result = (firstBad?: AuditVerification['firstBad']): AuditVerification => ({
-    ok: !firstBad,
-    checked: expectedSeq - 1,
-    unlinked,
-    anchors,
-    latestAnchor,
-    ...(firstBad ? { firstBad } : {}),
-  });
-  const bad = (seq: number, problem: string) => result({ seq, problem });
+  const walk = new ChainWalk();
+  const early = await walk.begin(source, options);
+  if (early) return early;
 
-  // What each checkpoint says the entry at its tree size must be.
-  const expected = new Map<number, Expectation[]>();
-  const expect = (seq: number, e: Expectation) => expected.set(seq, [...(expected.get(seq) ?? []), e]);
-  const inDatabase = await source.rows(`select seq, hash, ${ISO_AT} as at, key_id, signature from audit_checkpoints order by seq`, []);
-  for (const [seqText, hash, at, keyId, signature] of inDatabase) {
-    const seq = Number(seqText);
-    if (signature !== null && keyId !== null && keys.length > 0) {
-      const signed: SignedCheckpoint = {
-        origin: CHECKPOINT_ORIGIN,
-        treeSize: seq,
-        headHash: text(hash),
-        timestamp: text(at),
-        keyId: text(keyId),
-        signature: text(signature),
-      };
-      if (!checkpointSignatureValid(signed, keys)) {
-        return bad(seq, `the checkpoint in the database at seq ${seq} does not carry our signature: checkpoints were rewritten`);
-      }
-    }
-    expect(seq, { hash: text(hash), what: `the checkpoint taken at seq ${seq}` });
-  }
-  for (const { name, checkpoint } of options.published ?? []) {
-    if (!checkpoint) return bad(0, `the published checkpoint ${name} cannot be read: it was damaged or replaced`);
-    if (keys.length > 0 && !checkpointSignatureValid(checkpoint, keys)) {
-      return bad(checkpoint.treeSize, `the published checkpoint ${name} does not carry our signature`);
-    }
-    expect(checkpoint.treeSize, { hash: checkpoint.headHash, what: `the checkpoint published at ${checkpoint.timestamp}` });
-    anchors += 1;
-    if (!latestAnchor || checkpoint.treeSize > latestAnchor.treeSize) {
-      latestAnchor = { treeSize: checkpoint.treeSize, timestamp: checkpoint.timestamp };
-    }
-  }
-
-  let prevHash = GENESIS_HASH;
-  const redacted = new Map<number, string>();
-  const vouched = new Map<number, string>();
   const fetchFrom = (fromSeq: number) =>
     source.rows(`select ${ENTRY_COLUMNS} from audit_entries where seq >= $1 order by seq limit $2`, [fromSeq, batchSize]);
-  /** What is wrong with the entry at `seq`, or null when it is sound. */
+  /** What is wrong with entry nextSeq, or null when it is sound. */
   const checkRow = (row: EntryRow, seq: number): string | null => {
-    const hash = text(row[2]);
-    if (row[1] !== prevHash) return `its previous hash does not match entry ${seq - 1}: entries were replaced or reordered`;
+    if (row[1] !== walk.prevHash) return PREVIOUS_HASH_PROBLEM(seq);
     const action = text(row[5]);
     const detail: unknown = row[9] === null ? null : JSON.parse(text(row[9]));
-    if (action === DISPOSAL_ACTION) for (const v of vouchedBy(detail)) vouched.set(v.seq, v.bodyHash);
+    if (action === DISPOSAL_ACTION) walk.vouch(detail);
     const isRedacted = row[4] === true || row[4] === 't';
     const storedBodyHash = textOrNull(row[3]);
     // A redacted entry's contents were cleared on disposal: the hash of what it held stands in for
@@ -171,12 +249,11 @@ export async function walkAuditChain(source: ChainSource, options: VerifyOptions
               toState: textOrNull(row[15]) as AuditBody['toState'],
             }),
           );
-    if (isRedacted) redacted.set(seq, storedBodyHash ?? '');
-    if (sha256(`${seq}:${prevHash}:${contentHash}`) !== hash) return 'its contents do not match its hash: the entry was edited';
-    const wrong = expected.get(seq)?.find((c) => c.hash !== hash);
-    return wrong ? `it does not match ${wrong.what}: the chain was rewritten` : null;
+    if (isRedacted) walk.redactedEntry(storedBodyHash);
+    const hash = text(row[2]);
+    return walk.linkHash(contentHash) === hash ? walk.linked(hash) : EDITED_PROBLEM;
   };
-  let next: Promise<readonly EntryRow[]> | null = fetchFrom(expectedSeq);
+  let next: Promise<readonly EntryRow[]> | null = fetchFrom(walk.nextSeq);
   while (next) {
     const rows: readonly EntryRow[] = await next;
     const last = rows[rows.length - 1];
@@ -184,36 +261,12 @@ export async function walkAuditChain(source: ChainSource, options: VerifyOptions
     next = rows.length === batchSize && last ? fetchFrom(Number(last[0]) + 1) : null;
     for (const row of rows) {
       const seq = Number(row[0]);
-      if (seq !== expectedSeq) {
-        await next?.catch(() => undefined);
-        return bad(expectedSeq, `entry ${expectedSeq} is missing (the next entry is ${seq}): entries were deleted or renumbered`);
-      }
-      const problem = checkRow(row, seq);
+      const problem = seq !== walk.nextSeq ? MISSING_PROBLEM(walk.nextSeq, seq) : checkRow(row, seq);
       if (problem) {
         await next?.catch(() => undefined);
-        return bad(seq, problem);
+        return walk.bad(walk.nextSeq, problem);
       }
-      prevHash = text(row[2]);
-      expectedSeq += 1;
     }
   }
-
-  for (const [seq, hash] of redacted) {
-    if (vouched.get(seq) !== hash) {
-      return bad(seq, 'its contents were cleared, but no disposal in the chain names it with the hash of what it held: the entry was edited');
-    }
-  }
-
-  const lastSeq = expectedSeq - 1;
-  let beyond: { seq: number; what: string } | null = null;
-  for (const [seq, checks] of expected) {
-    if (seq > lastSeq && (!beyond || seq > beyond.seq)) beyond = { seq, what: checks[0]?.what ?? '' };
-  }
-  if (beyond) {
-    return bad(
-      lastSeq + 1,
-      `entries ${lastSeq + 1} to ${beyond.seq} are missing: ${beyond.what} records entry ${beyond.seq}, so the end of the trail was removed`,
-    );
-  }
-  return result();
+  return walk.finish();
 }

@@ -12,7 +12,7 @@ import { AppError, notFound } from '../domain/errors';
 import { can, NOT_VISIBLE, type Ability, type Part, type PersonAbility, type RequestAbility } from '../domain/policy';
 import type { InvestigationRequest } from '../domain/request';
 import type { AppDeps } from './deps';
-import type { Caller, DecisionReads, UnitOfWork } from './ports';
+import type { Caller, DecisionReads, DecisionReadsWanted, UnitOfWork } from './ports';
 
 export const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
@@ -47,7 +47,7 @@ export interface RequestGate {
    */
   load(uow: UnitOfWork, options?: { lock?: boolean; ability?: RequestAbility; id?: string }): Promise<{ request: InvestigationRequest; part: Part }>;
   /** As `load` with the lock, reading with the request what a decision about it reads (see DecisionReads). */
-  loadForDecision(uow: UnitOfWork, reads: { people: string[]; today: string }, ability?: RequestAbility): Promise<DecisionReads & { part: Part }>;
+  loadForDecision(uow: UnitOfWork, reads: DecisionReadsWanted, ability?: RequestAbility): Promise<DecisionReads & { part: Part }>;
   /** Checks an ability on a request already in hand. */
   check(request: InvestigationRequest, ability?: RequestAbility): Part;
 }

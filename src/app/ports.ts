@@ -89,13 +89,15 @@ export interface RequestListKey {
 
 export interface RequestRepository {
   get(id: string): Promise<InvestigationRequest | null>;
+  /** Those of `ids` that exist (not disposed of), in one statement; in no particular order. */
+  getMany(ids: string[]): Promise<InvestigationRequest[]>;
   /** Reads and locks the row until the transaction ends (SELECT … FOR UPDATE). */
   getForUpdate(id: string): Promise<InvestigationRequest | null>;
   /**
    * As getForUpdate, with what a decision about the request reads from the directory, in the same
    * statement: see DecisionReads.
    */
-  getForDecision(id: string, reads: { people: string[]; today: string }): Promise<DecisionReads | null>;
+  getForDecision(id: string, reads: DecisionReadsWanted): Promise<DecisionReads | null>;
   insert(request: InvestigationRequest): Promise<void>;
   /**
    * Writes what changed from `before` (the request as read) if the stored version is still
@@ -131,6 +133,15 @@ export interface DecisionReads {
   people: Person[];
   covered: string[];
   deputyships: Deputyship[];
+  /** The active holders of each role in `roles`, in the directory's order (name, then id). */
+  roleHolders: Partial<Record<Role, Person[]>>;
+}
+
+/** What a decision asks to read with its request: the people its body names, the roles its notifications go to. */
+export interface DecisionReadsWanted {
+  people: string[];
+  today: string;
+  roles?: Role[];
 }
 
 /** A team manager's deputy for a period (London dates, inclusive); ended early when `endedAt` is set. */

@@ -34,8 +34,7 @@ export async function earlierChecksFor(
   const keys = [...new Set(requestSubjectKeys(request).map((k) => k.key))];
   const matches = await read.requests.checkedSince(keys, repeatWindowStart(now).toISOString());
   const checks = earlierChecks(request, matches);
-  const requests = new Map<string, InvestigationRequest | null>();
-  for (const id of new Set(checks.map((c) => c.requestId))) requests.set(id, await read.requests.get(id));
+  const requests = new Map((await read.requests.getMany([...new Set(checks.map((c) => c.requestId))])).map((r) => [r.id, r]));
   return checks.map((c) => {
     const earlier = requests.get(c.requestId);
     return { ...c, visible: Boolean(earlier && can(viewer, 'view', earlier, now).ok) };

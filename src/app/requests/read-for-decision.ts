@@ -1,6 +1,6 @@
 /**
- * The unit of work a decision runs in, answering its directory and deputy reads from the rows read
- * with the locked request (one statement) rather than one query each. Whom that read did not cover
+ * The unit of work a decision runs in, answering its directory, role-holder and deputy reads from
+ * the rows read with the locked request (one statement) rather than one query each. Whom that read did not cover
  * is asked of the database as before.
  */
 import type { DecisionReads, UnitOfWork } from '../ports';
@@ -15,6 +15,9 @@ export function withDecisionReads(uow: UnitOfWork, reads: DecisionReads, today: 
       ...uow.directory,
       async get(id) {
         return covered.has(id) ? (people.get(id) ?? null) : uow.directory.get(id);
+      },
+      async withRole(role) {
+        return reads.roleHolders[role] ?? uow.directory.withRole(role);
       },
     },
     deputies: {

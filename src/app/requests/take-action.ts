@@ -9,6 +9,7 @@ import { decide, dueExpiry, expire, type ActionFacts } from '../../domain/workfl
 import type { AppDeps } from '../deps';
 import type { Caller, UnitOfWork } from '../ports';
 import type { InvestigationRequest } from '../../domain/request';
+import type { Role } from '../../domain/roles';
 import { throughGate } from '../gate';
 import { deputiesOf } from '../deputies/standing-in';
 import { assertVersion, caseServiceManager, recordOutcome } from './shared';
@@ -57,6 +58,17 @@ async function factsFor<A extends WorkflowAction>(uow: UnitOfWork, action: A, bo
   }
 }
 
+/**
+ * The roles whose holders an action's notifications may go to (domain/workflow.ts), read with the
+ * request; a role not listed here is still asked of the database when a notification needs it.
+ */
+const ROLES_NOTIFIED: Partial<Record<WorkflowAction, Role[]>> = {
+  agree: ['service_director'],
+  authorise: ['access_worker'],
+  'raise-doubt': ['service_manager'],
+  'record-doubt-view': ['service_director'],
+};
+
 /** The people an action's body names, read with the request. */
 function peopleNamed(body: ActionBodies[WorkflowAction]): string[] {
   const named = body as { teamManagerId?: unknown; serviceManagerId?: unknown; accessWorkerId?: unknown };
@@ -74,7 +86,7 @@ export async function takeAction(deps: AppDeps, caller: Caller, requestId: strin
   const after = await throughGate(deps, caller, action, requestId, async (gate) => {
     const result = await deps.store.transaction(async (store) => {
       const today = londonDate(now);
-      const reads = await gate.loadForDecision(store, { people: peopleNamed(body), today }, 'view');
+      const reads = await gate.loadForDecision(store, { people: peopleNamed(body), today, roles: ROLES_NOTIFIED[action] ?? [] }, 'view');
       const { request } = reads;
       const uow = withDecisionReads(store, reads, today);
       const due = dueExpiry(request, now);

@@ -161,6 +161,13 @@ export function createRequestRepository(db: Kysely<Database>): RequestRepository
       return row ? toRequest(row) : null;
     },
 
+    async getMany(ids) {
+      const valid = ids.filter((id) => REQUEST_ID.test(id));
+      if (valid.length === 0) return [];
+      const rows = await db.selectFrom('investigation_requests').selectAll().where('id', 'in', valid).where('disposed_at', 'is', null).execute();
+      return rows.map(toRequest);
+    },
+
     async getForUpdate(id) {
       if (!REQUEST_ID.test(id)) return null;
       const row = await db.selectFrom('investigation_requests').selectAll().where('id', '=', id).where('disposed_at', 'is', null).forUpdate().executeTakeFirst();
@@ -171,8 +178,10 @@ export function createRequestRepository(db: Kysely<Database>): RequestRepository
       if (!REQUEST_ID.test(id)) return null;
       // One statement instead of one per person and one for the deputies: each costs a round trip
       // while the row is locked. Only the request row is locked; the rest is read as at its start.
-      const result = await sql<Selectable<InvestigationRequestsTable> & { decision_covered: string[]; decision_people: Selectable<PeopleTable>[]; decision_deputyships: Selectable<TeamManagerDeputiesTable>[] }>`
+      const roles = reads.roles ?? [];
+      const result = await sql<Selectable<InvestigationRequestsTable> & { decision_covered: string[]; decision_people: Selectable<PeopleTable>[]; decision_deputyships: Selectable<TeamManagerDeputiesTable>[]; decision_role_holders: Selectable<PeopleTable>[] }>`
         SELECT r.*, c.ids AS decision_covered,
+          ${roles.length > 0 ? sql`(SELECT coalesce(json_agg(to_jsonb(h) ORDER BY h.display_name, h.id), '[]'::json) FROM people h WHERE h.active AND h.roles && ${roles}::text[])` : sql`'[]'::json`} AS decision_role_holders,
           (SELECT coalesce(json_agg(to_jsonb(p)), '[]'::json) FROM people p WHERE p.id = ANY(c.ids)) AS decision_people,
           (SELECT coalesce(json_agg(to_jsonb(d) ORDER BY d.from_date, d.id), '[]'::json) FROM team_manager_deputies d
             WHERE d.team_manager_id = ANY(c.ids) AND d.ended_at IS NULL AND d.from_date <= ${reads.today} AND d.to_date >= ${reads.today}) AS decision_deputyships
@@ -189,8 +198,10 @@ export function createRequestRepository(db: Kysely<Database>): RequestRepository
         FOR UPDATE OF r`.execute(db);
       const row = result.rows[0];
       if (!row) return null;
-      const { decision_covered: covered, decision_people: people, decision_deputyships: deputyships, ...request } = row;
+      const { decision_covered: covered, decision_people: people, decision_deputyships: deputyships, decision_role_holders: holders, ...request } = row;
+      const holding = holders.map(toPerson);
       return {
+        roleHolders: Object.fromEntries(roles.map((role) => [role, holding.filter((p) => p.roles.includes(role))])),
         request: toRequest(request),
         people: people.map(toPerson),
         covered,

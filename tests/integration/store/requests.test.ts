@@ -34,6 +34,15 @@ describe.each(BACKENDS)('requests on %s', (backend) => {
     expect(stored?.form.subjects[1]?.description).toBe('Tall man with a red van, seen at the address');
   });
 
+  it('reads several requests in one call, leaving out ids that are not there or cannot be request ids', async () => {
+    const [first, second] = [fullRequest(), fullRequest()];
+    await store.read.requests.insert(first);
+    await store.read.requests.insert(second);
+    const found = await store.read.requests.getMany([second.id, randomUUID(), first.id, 'not an id\u0000']);
+    expect(found.sort((a, b) => a.id.localeCompare(b.id))).toEqual([first, second].sort((a, b) => a.id.localeCompare(b.id)));
+    expect(await store.read.requests.getMany([])).toEqual([]);
+  });
+
   it('reads a request for a decision with the people its rules read and their deputies in force, and nothing for a request not there', async () => {
     const tag = randomUUID().slice(0, 8);
     const [worker, manager, serviceManager, accessWorker] = [`osw-${tag}`, `tm-${tag}`, `sm-${tag}`, `aw-${tag}`];
@@ -60,6 +69,26 @@ describe.each(BACKENDS)('requests on %s', (backend) => {
     // With a team manager, their own line manager (the case's service manager) is read too.
     expect([...(submitted?.covered ?? [])].sort()).toEqual([manager, serviceManager, worker].sort());
     expect(await store.transaction((uow) => uow.requests.getForDecision(randomUUID(), { people: [], today: '2026-12-03' }))).toBeNull();
+  });
+
+  it('reads the active holders of the roles a decision notifies with the request, as the directory lists them', async () => {
+    const tag = randomUUID().slice(0, 8);
+    const director = fullPerson(`sd-${tag}`, { roles: ['service_director'] });
+    const both = fullPerson(`sdm-${tag}`, { roles: ['service_manager', 'service_director'] });
+    const left = fullPerson(`left-${tag}`, { roles: ['service_director'], active: false });
+    const request = fullRequest();
+    await store.transaction(async (uow) => {
+      for (const person of [director, both, left]) await uow.people.upsert(person);
+      await uow.requests.insert(request);
+    });
+    const read = await store.transaction((uow) => uow.requests.getForDecision(request.id, { people: [], today: '2026-12-03', roles: ['service_director', 'service_manager'] }));
+    const directory = store.read.directory;
+    expect(read?.roleHolders.service_director).toEqual(await directory.withRole('service_director'));
+    expect(read?.roleHolders.service_manager).toEqual(await directory.withRole('service_manager'));
+    expect(read?.roleHolders.service_director?.map((p) => p.id)).toEqual(expect.arrayContaining([director.id, both.id]));
+    expect(read?.roleHolders.service_director?.map((p) => p.id)).not.toContain(left.id);
+    const none = await store.transaction((uow) => uow.requests.getForDecision(request.id, { people: [], today: '2026-12-03' }));
+    expect(none?.roleHolders).toEqual({});
   });
 
   it('round-trips a fresh draft with its nulls and empty lists', async () => {

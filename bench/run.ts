@@ -178,7 +178,7 @@ ${memoryTable(memory)}
 
 ## Start-up (issue 13)
 
-\`npm start\` (its prestart included) until \`/api/health\` answers, local mode on PGlite
+\`npm start\` (its tab check included) until \`/api/health\` answers, local mode on PGlite
 (\`bench/startup.ts\`); ${startupLoad}. The server ran ${startup.fromBuild ? 'from the production build in `dist/` (`npm run build` had made it from these sources)' : 'from the sources through tsx (no current build in `dist/`)'}.
 
 | database | seconds to health |

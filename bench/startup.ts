@@ -1,5 +1,5 @@
 /**
- * Time to health: `npm start` (prestart included) until GET /api/health answers 200, in local mode
+ * Time to health: `npm start` (its tab check included) until GET /api/health answers 200, in local mode
  * on PGlite, first on a new data directory and then on the same directory again (an existing
  * database). The tab is built before the first run, so neither run includes building it. Goal: under
  * 3 s on an existing database. `npm start` runs the production build in dist/ when it is current

@@ -109,5 +109,5 @@ async function putLocalRecordDocument(root: string, input: RecordDocumentPutInpu
 
 export { evidenceConfigFromEnv, certificateFromPem, type EvidenceStoreConfig } from './config';
 export { checkedUpload, DEFAULT_MAX_EVIDENCE_BYTES, type CheckedUpload } from './checked-upload';
-export { recordDocuments, investigationLogDocx, investigationRequestDocx, DOCX_CONTENT_TYPE, type RecordDocument, type RecordDocumentPutInput, type RecordDocumentsInput } from './documents';
+export type { RecordDocument, RecordDocumentPutInput, RecordDocumentsInput } from './documents';
 export { SharePointEvidenceStore, type FolderReader, type PendingUploadOutcome, type RecordStored, type SharePointStoreConfig } from './sharepoint';

@@ -45,6 +45,7 @@ import { appRoot } from '../version';
 import { createGraphJsonClient, type GraphJsonClient } from '../graph';
 import { scheduleDirectorySync, type DirectorySyncSchedule } from '../app/directory/schedule';
 import { syncDirectory } from '../app/directory/sync-directory';
+import { seedPeople } from '../app/directory/seed-people';
 import { demoDirectorySource } from '../identity/demo-directory-source';
 import { graphDirectorySource } from '../identity/graph-directory-source';
 import { registerAdminRoutes } from '../server/routes/admin';
@@ -193,9 +194,7 @@ export async function buildServer(config: ServerConfig, options: BuildOptions = 
     settings: { workflow: { authorisationValidDays: config.authorisationValidDays }, protocol: config.protocol, pilotPlatforms: config.pilotPlatforms, maxEvidenceBytes: config.maxEvidenceBytes, reminders: config.reminders, retention: config.retention },
   };
   const localTokens = config.localSignIn ? createLocalTokens(await loadLocalSigningKey(config.dataDir)) : undefined;
-  if (config.localSignIn) {
-    for (const person of DEMO_PEOPLE) await store.people.upsert(person);
-  }
+  if (config.localSignIn) await seedPeople(store, DEMO_PEOPLE);
   const teamsSso = options.teamsSso ?? (config.teamsSso ? createTeamsSsoVerifier(config.teamsSso) : undefined);
   const authenticate = createAuthenticator({ directory, ...(localTokens ? { local: localTokens } : {}), ...(teamsSso ? { teamsSso } : {}) });
 

@@ -5,12 +5,14 @@
 import type { AppDeps } from '../app/deps';
 import type { RecordDocumentWriter } from '../app/ports';
 import { fileRecordDocuments, filingOccasion } from '../app/requests/record-documents';
-import { recordDocuments, type ConfiguredEvidenceStore } from '../evidence';
+import type { ConfiguredEvidenceStore } from '../evidence';
 import { PermanentDeliveryError, type NotificationSender } from '../notify/ports';
 
 export function recordDocumentWriter(store: ConfiguredEvidenceStore): RecordDocumentWriter {
   return {
     async write(source, filing) {
+      // The .docx writer loads when the first documents are written, not while the server starts.
+      const { recordDocuments } = await import('../evidence/documents');
       const documents = await recordDocuments(source, filing);
       return Promise.all(
         documents.map(async ({ kind, ...document }) => {

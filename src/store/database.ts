@@ -12,6 +12,7 @@ import { Kysely, Migrator, PostgresDialect, sql, type Dialect, type Driver } fro
 import pg from 'pg';
 import { migrations } from './migrations';
 import { PGliteDialect } from './pglite-dialect';
+import { pgliteFiles } from './pglite-files';
 import type { Database } from './schema';
 
 export interface DatabaseOptions {
@@ -107,13 +108,14 @@ function guardedDialect(inner: Dialect, token: object): Dialect {
 async function openPGlite(dataDir: string): Promise<PGlite> {
   // Loaded only when used: a server on PostgreSQL, and the audit verifier, start faster without it.
   const { PGlite } = await import('@electric-sql/pglite');
+  const options = { parsers: TEXT_PARSERS, ...(await pgliteFiles()) };
   let pglite: PGlite;
   if (dataDir === ':memory:') {
-    pglite = new PGlite({ parsers: TEXT_PARSERS });
+    pglite = new PGlite(options);
   } else {
     const dir = join(dataDir, 'pglite');
     mkdirSync(dir, { recursive: true });
-    pglite = new PGlite(dir, { parsers: TEXT_PARSERS });
+    pglite = new PGlite(dir, options);
   }
   try {
     await pglite.waitReady;

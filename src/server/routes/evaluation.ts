@@ -6,12 +6,13 @@ import { searchDisclosure } from '../../app/disclosures/search-disclosure';
 import { getPilotSettings, updatePilotSettings } from '../../app/pilot/pilot-settings';
 import { exportEvaluation } from '../../app/evaluation/export-evaluation';
 import { getEvaluation } from '../../app/evaluation/get-figures';
-import { DOCX_CONTENT_TYPE, XLSX_CONTENT_TYPE, evaluationCsv, evaluationSummaryDocx, evaluationXlsx } from '../../reports/evaluation';
 import { answerSurvey } from '../../app/surveys/answer-survey';
 import { askSurveyInTab } from '../../app/surveys/ask-survey';
-import { disclosureZip } from '../../reports/disclosure';
 import type { RouteContext } from './requests';
 import { presentDisclosure, presentEvaluation, presentPilotSettings } from '../presenters/evaluation';
+
+/** The report writers (docx, exceljs) load when a report is asked for, not while the server starts. */
+const reports = () => import('../../reports/evaluation');
 
 export async function registerEvaluationRoutes(api: ApiRoutes, ctx: Pick<RouteContext, 'deps' | 'caller'>): Promise<void> {
   const { deps } = ctx;
@@ -19,6 +20,7 @@ export async function registerEvaluationRoutes(api: ApiRoutes, ctx: Pick<RouteCo
   api.add(r.evaluation, async (request) => presentEvaluation(await getEvaluation(deps, ctx.caller(request), request.query)));
   api.add(r.evaluationExport, async (request, reply) => {
     const out = await exportEvaluation(deps, ctx.caller(request), request.query);
+    const { XLSX_CONTENT_TYPE, evaluationCsv, evaluationXlsx } = await reports();
     const name = `pilot-evaluation-${out.figures.period.from}-to-${out.figures.period.to}`;
     const body = out.format === 'csv' ? evaluationCsv(out.tables) : await evaluationXlsx(out.tables, out.generatedAt);
     return reply
@@ -29,6 +31,7 @@ export async function registerEvaluationRoutes(api: ApiRoutes, ctx: Pick<RouteCo
   });
   api.add(r.evaluationSummary, async (request, reply) => {
     const out = await exportEvaluation(deps, ctx.caller(request), request.query, 'docx');
+    const { DOCX_CONTENT_TYPE, evaluationSummaryDocx } = await reports();
     return reply
       .header('content-type', DOCX_CONTENT_TYPE)
       .header('content-disposition', `attachment; filename="pilot-evaluation-summary-${out.figures.period.from}-to-${out.figures.period.to}.docx"`)
@@ -38,6 +41,7 @@ export async function registerEvaluationRoutes(api: ApiRoutes, ctx: Pick<RouteCo
   api.add(r.disclosure, async (request) => presentDisclosure(await searchDisclosure(deps, ctx.caller(request), request.body)));
   api.add(r.disclosureContent, async (request, reply) => {
     const bundle = await disclosureContent(deps, ctx.caller(request), (request.params as Record<string, string>).id ?? '');
+    const { disclosureZip } = await import('../../reports/disclosure');
     const zip = await disclosureZip(bundle, (key) => deps.evidence.get(key));
     return reply
       .header('content-type', 'application/zip')

@@ -13,46 +13,12 @@
 import type { Kysely, Migration } from 'kysely';
 import { runStatements } from './run-sql';
 
-export const evaluationFacts: Migration = {
-  async up(db: Kysely<unknown>): Promise<void> {
-    await runStatements(db, [
-      `CREATE TABLE evaluation_facts (
-        request_id text PRIMARY KEY REFERENCES investigation_requests (id) ON DELETE CASCADE,
-        submitted_at timestamptz,
-        submitted_month text,
-        form_team text,
-        team text,
-        originating_worker_id text NOT NULL,
-        access_worker_id text,
-        state text NOT NULL,
-        closing_action text,
-        closing_reason text,
-        kind text,
-        agreed_at timestamptz,
-        authorised_at timestamptz,
-        claimed_at timestamptz,
-        searched_at timestamptz,
-        finalised_at timestamptz,
-        shared_at timestamptz,
-        submitted_agreed_ms double precision,
-        agreed_authorised_ms double precision,
-        authorised_claimed_ms double precision,
-        claimed_searched_ms double precision,
-        searched_finalised_ms double precision,
-        finalised_shared_ms double precision,
-        search_seconds double precision NOT NULL,
-        search_sessions integer NOT NULL,
-        useful_pieces integer,
-        unique_pieces integer,
-        contribution text,
-        feedback_given boolean NOT NULL,
-        follow_up text
-      )`,
-      `CREATE INDEX evaluation_facts_submitted_idx ON evaluation_facts (submitted_at) WHERE submitted_at IS NOT NULL`,
-      `CREATE INDEX evaluation_facts_originating_idx ON evaluation_facts (originating_worker_id)`,
-      // The closing action is the latest state change into the request's present state, in write
-      // order (position): an entry is linked into the chain (seq) only after its transaction commits.
-      `CREATE FUNCTION evaluation_facts_refresh(p_ids text[]) RETURNS void LANGUAGE sql VOLATILE AS $$
+/**
+ * Rebuilds the rows of the requests `p_ids` names. The closing action is the latest state change into
+ * the request's present state, in write order (position): an entry is linked into the chain (seq)
+ * only after its transaction commits. Migration 083 keeps the statement and runs it from PL/pgSQL.
+ */
+export const EVALUATION_FACTS_REFRESH = `
         INSERT INTO evaluation_facts (
           request_id, submitted_at, submitted_month, form_team, team, originating_worker_id, access_worker_id, state, closing_action, closing_reason, kind,
           agreed_at, authorised_at, claimed_at, searched_at, finalised_at, shared_at,
@@ -109,7 +75,46 @@ export const evaluationFacts: Migration = {
           search_seconds = excluded.search_seconds, search_sessions = excluded.search_sessions, useful_pieces = excluded.useful_pieces,
           unique_pieces = excluded.unique_pieces, contribution = excluded.contribution, feedback_given = excluded.feedback_given,
           follow_up = excluded.follow_up
-      $$`,
+`;
+
+export const evaluationFacts: Migration = {
+  async up(db: Kysely<unknown>): Promise<void> {
+    await runStatements(db, [
+      `CREATE TABLE evaluation_facts (
+        request_id text PRIMARY KEY REFERENCES investigation_requests (id) ON DELETE CASCADE,
+        submitted_at timestamptz,
+        submitted_month text,
+        form_team text,
+        team text,
+        originating_worker_id text NOT NULL,
+        access_worker_id text,
+        state text NOT NULL,
+        closing_action text,
+        closing_reason text,
+        kind text,
+        agreed_at timestamptz,
+        authorised_at timestamptz,
+        claimed_at timestamptz,
+        searched_at timestamptz,
+        finalised_at timestamptz,
+        shared_at timestamptz,
+        submitted_agreed_ms double precision,
+        agreed_authorised_ms double precision,
+        authorised_claimed_ms double precision,
+        claimed_searched_ms double precision,
+        searched_finalised_ms double precision,
+        finalised_shared_ms double precision,
+        search_seconds double precision NOT NULL,
+        search_sessions integer NOT NULL,
+        useful_pieces integer,
+        unique_pieces integer,
+        contribution text,
+        feedback_given boolean NOT NULL,
+        follow_up text
+      )`,
+      `CREATE INDEX evaluation_facts_submitted_idx ON evaluation_facts (submitted_at) WHERE submitted_at IS NOT NULL`,
+      `CREATE INDEX evaluation_facts_originating_idx ON evaluation_facts (originating_worker_id)`,
+      `CREATE FUNCTION evaluation_facts_refresh(p_ids text[]) RETURNS void LANGUAGE sql VOLATILE AS $$${EVALUATION_FACTS_REFRESH}$$`,
       // A request with no team of its own counts in its worker's team as the directory has it now.
       `CREATE FUNCTION evaluation_facts_people_written() RETURNS trigger LANGUAGE plpgsql AS $$
       BEGIN

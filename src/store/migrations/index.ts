@@ -24,6 +24,7 @@ import { contentLinksDoubtsPlacement } from './075_content_links_doubts_placemen
 import { evaluationFacts } from './080_evaluation_facts';
 import { disclosureKeysMigration } from './081_disclosure_keys';
 import { evaluationTallies } from './082_evaluation_tallies';
+import { evaluationRefreshPlpgsql } from './083_evaluation_refresh_plpgsql';
 
 export const migrations: Record<string, Migration> = {
   '001_schema': schema,
@@ -47,4 +48,5 @@ export const migrations: Record<string, Migration> = {
   '080_evaluation_facts': evaluationFacts,
   '081_disclosure_keys': disclosureKeysMigration,
   '082_evaluation_tallies': evaluationTallies,
+  '083_evaluation_refresh_plpgsql': evaluationRefreshPlpgsql,
 };

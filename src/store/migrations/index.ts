@@ -25,6 +25,7 @@ import { evaluationFacts } from './080_evaluation_facts';
 import { disclosureKeysMigration } from './081_disclosure_keys';
 import { evaluationTallies } from './082_evaluation_tallies';
 import { evaluationRefreshPlpgsql } from './083_evaluation_refresh_plpgsql';
+import { evaluationRefreshAtCommit } from './084_evaluation_refresh_at_commit';
 
 export const migrations: Record<string, Migration> = {
   '001_schema': schema,
@@ -49,4 +50,5 @@ export const migrations: Record<string, Migration> = {
   '081_disclosure_keys': disclosureKeysMigration,
   '082_evaluation_tallies': evaluationTallies,
   '083_evaluation_refresh_plpgsql': evaluationRefreshPlpgsql,
+  '084_evaluation_refresh_at_commit': evaluationRefreshAtCommit,
 };

@@ -63,23 +63,22 @@ export class BotNotificationSender implements NotificationSender {
   private async postCard(message: OutboxMessage, requestId: string, recipientId: string): Promise<DeliveryResult> {
     const { conversations, cards } = this.options;
     const person = await this.person(recipientId);
-    const earlier = await conversations.cardForMessage(message.id);
+    const { earlier, conversation, cardsForRequest } = await conversations.forDelivery(message.id, person.aadObjectId, requestId);
     if (earlier) {
-      if (earlier.kind !== STATUS_LINE_KIND) await this.update(earlier, person);
+      if (earlier.kind !== STATUS_LINE_KIND) await this.update(earlier, person, 'current', conversation);
       return { status: 'skipped', reason: 'posted by an earlier attempt; updated instead' };
     }
-    const conversation = await conversations.find(person.aadObjectId);
     if (!conversation) {
       // Shown with the request in the tab (a failed notification); cards owed are sent when the app is installed.
       throw new PermanentDeliveryError(`${person.displayName} has not installed the Social Media Checks app in Teams.${await this.requestInstall(person)}`);
     }
     const purpose = message.kind as CardPurpose;
-    const ownCard = (await conversations.cardsForRequest(requestId))
+    const ownCard = cardsForRequest
       .filter((c) => c.personId === person.id && c.conversationId === conversation.conversationId && c.kind !== STATUS_LINE_KIND)
       .at(-1);
     let activityId = '';
     if (ownCard) {
-      await this.update(ownCard, person, purpose);
+      await this.update(ownCard, person, purpose, conversation);
       const reference = typeof message.payload.reference === 'string' ? message.payload.reference : 'A social media check';
       await this.continue(conversation, async (context) => {
         const sent = await context.sendActivity({ type: 'message', textFormat: 'plain', text: `${reference}: ${purposeHeadline(purpose)}. Its card above shows where it stands.` });
@@ -134,8 +133,9 @@ export class BotNotificationSender implements NotificationSender {
     return { status: 'sent' };
   }
 
-  private async update(copy: CardActivityRecord, person: Person, purpose: CardPurpose = 'current'): Promise<void> {
-    const conversation = await this.options.conversations.find(person.aadObjectId);
+  /** `known`: the person's conversation when the caller has just read it. */
+  private async update(copy: CardActivityRecord, person: Person, purpose: CardPurpose = 'current', known?: ConversationRecord | null): Promise<void> {
+    const conversation = known === undefined ? await this.options.conversations.find(person.aadObjectId) : known;
     // An uninstalled app cannot update its old messages; nothing more to do for this copy.
     if (!conversation || conversation.conversationId !== copy.conversationId) return;
     const card = await this.options.cards.render(person, copy.requestId, purpose, null, conversation.teamsUserId);

@@ -51,13 +51,23 @@ export interface CardActivityRecord {
   kind: string;
 }
 
+export interface DeliveryLookup {
+  earlier: CardActivityRecord | null;
+  conversation: ConversationRecord | null;
+  cardsForRequest: CardActivityRecord[];
+}
+
 export interface ConversationStore {
   save(record: ConversationRecord, at: Date): Promise<void>;
   markUninstalled(aadObjectId: string, at: Date): Promise<void>;
   /** The person's personal conversation, or null if they have not installed the app (or removed it). */
   find(aadObjectId: string): Promise<ConversationRecord | null>;
   recordCard(card: CardActivityRecord, at: Date): Promise<void>;
-  cardForMessage(outboxMessageId: string): Promise<CardActivityRecord | null>;
+  /**
+   * What posting a message's card needs, read at once: the card an earlier attempt posted for it,
+   * the person's conversation, and every card posted about the request, in the order posted.
+   */
+  forDelivery(outboxMessageId: string, aadObjectId: string, requestId: string): Promise<DeliveryLookup>;
   cardsForRequest(requestId: string): Promise<CardActivityRecord[]>;
   touchCard(conversationId: string, activityId: string, at: Date): Promise<void>;
 }

@@ -4,7 +4,7 @@
  * Tables are created by src/store/migrations/003_bot.ts.
  */
 import { sql, type QueryExecutorProvider } from 'kysely';
-import type { CardActivityRecord, ConversationStore } from '../../notify/ports';
+import type { CardActivityRecord, ConversationRecord, ConversationStore } from '../../notify/ports';
 
 interface CardRow {
   request_id: string;
@@ -26,6 +26,28 @@ const toCard = (r: CardRow): CardActivityRecord => ({
   kind: r.kind,
 });
 
+interface ConversationRow {
+  aad_object_id: string;
+  teams_user_id: string;
+  conversation_id: string;
+  service_url: string;
+  channel_id: string;
+  tenant_id: string | null;
+  bot_id: string;
+  bot_name: string | null;
+}
+
+const toConversation = (r: ConversationRow): ConversationRecord => ({
+  aadObjectId: r.aad_object_id,
+  teamsUserId: r.teams_user_id,
+  conversationId: r.conversation_id,
+  serviceUrl: r.service_url,
+  channelId: r.channel_id,
+  tenantId: r.tenant_id,
+  botId: r.bot_id,
+  botName: r.bot_name,
+});
+
 export function createConversationStore(db: QueryExecutorProvider): ConversationStore {
   return {
     async save(c, at) {
@@ -41,29 +63,8 @@ export function createConversationStore(db: QueryExecutorProvider): Conversation
       await sql`UPDATE bot_conversations SET uninstalled_at = ${at.toISOString()}, updated_at = ${at.toISOString()} WHERE aad_object_id = ${aadObjectId}`.execute(db);
     },
     async find(aadObjectId) {
-      const { rows } = await sql<{
-        aad_object_id: string;
-        teams_user_id: string;
-        conversation_id: string;
-        service_url: string;
-        channel_id: string;
-        tenant_id: string | null;
-        bot_id: string;
-        bot_name: string | null;
-      }>`SELECT * FROM bot_conversations WHERE aad_object_id = ${aadObjectId} AND uninstalled_at IS NULL`.execute(db);
-      const r = rows[0];
-      return r
-        ? {
-            aadObjectId: r.aad_object_id,
-            teamsUserId: r.teams_user_id,
-            conversationId: r.conversation_id,
-            serviceUrl: r.service_url,
-            channelId: r.channel_id,
-            tenantId: r.tenant_id,
-            botId: r.bot_id,
-            botName: r.bot_name,
-          }
-        : null;
+      const { rows } = await sql<ConversationRow>`SELECT * FROM bot_conversations WHERE aad_object_id = ${aadObjectId} AND uninstalled_at IS NULL`.execute(db);
+      return rows[0] ? toConversation(rows[0]) : null;
     },
     async recordCard(c, at) {
       await sql`
@@ -71,9 +72,19 @@ export function createConversationStore(db: QueryExecutorProvider): Conversation
         VALUES (${c.requestId}, ${c.personId}, ${c.conversationId}, ${c.serviceUrl}, ${c.activityId}, ${c.outboxMessageId}, ${c.kind}, ${at.toISOString()}, ${at.toISOString()})
         ON CONFLICT DO NOTHING`.execute(db);
     },
-    async cardForMessage(outboxMessageId) {
-      const { rows } = await sql<CardRow>`SELECT * FROM bot_card_activities WHERE outbox_message_id = ${outboxMessageId}`.execute(db);
-      return rows[0] ? toCard(rows[0]) : null;
+    async forDelivery(outboxMessageId, aadObjectId, requestId) {
+      // One round trip instead of three: every message delivered asks all of it.
+      const { rows } = await sql<{ earlier: CardRow | null; conversation: ConversationRow | null; cards: CardRow[] }>`
+        SELECT
+          (SELECT to_jsonb(c) FROM bot_card_activities c WHERE c.outbox_message_id = ${outboxMessageId}) AS earlier,
+          (SELECT to_jsonb(v) FROM bot_conversations v WHERE v.aad_object_id = ${aadObjectId} AND v.uninstalled_at IS NULL) AS conversation,
+          (SELECT coalesce(jsonb_agg(to_jsonb(c) ORDER BY c.id), '[]'::jsonb) FROM bot_card_activities c WHERE c.request_id = ${requestId}) AS cards`.execute(db);
+      const row = rows[0];
+      return {
+        earlier: row?.earlier ? toCard(row.earlier) : null,
+        conversation: row?.conversation ? toConversation(row.conversation) : null,
+        cardsForRequest: (row?.cards ?? []).map(toCard),
+      };
     },
     async cardsForRequest(requestId) {
       const { rows } = await sql<CardRow>`SELECT * FROM bot_card_activities WHERE request_id = ${requestId} ORDER BY id`.execute(db);

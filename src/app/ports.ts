@@ -446,6 +446,12 @@ export interface UnitOfWork {
   deputies: DeputyRepository;
 }
 
+/**
+ * How one attempt went: sent at `sentAt`; or failed with `error`, to be retried at `retryAt`, or
+ * given up (status failed) when that is null.
+ */
+export type OutboxOutcome = { id: string; sentAt: Date } | { id: string; error: string; retryAt: Date | null };
+
 /** The dispatcher's side of the outbox: claim due work safely across several server instances. */
 export interface OutboxQueue {
   /**
@@ -454,9 +460,8 @@ export interface OutboxQueue {
    * so that another instance, or this one after a crash, picks them up again only when the lease ends.
    */
   claimDue(now: Date, limit: number, leaseSeconds: number): Promise<OutboxMessage[]>;
-  markSent(id: string, at: Date): Promise<void>;
-  /** Records a failed attempt: retry at `retryAt`, or give up (status failed) when it is null. */
-  markFailed(id: string, error: string, retryAt: Date | null): Promise<void>;
+  /** Records how attempts went, several in one write. */
+  record(outcomes: readonly OutboxOutcome[]): Promise<void>;
   /** Hands back claimed messages not attempted (at shutdown): due at `at`, the claim's attempt not counted. */
   release(ids: string[], at: Date): Promise<void>;
 }

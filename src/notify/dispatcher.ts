@@ -5,7 +5,7 @@
  * claim and outcome leaves the lease to run out and the message is claimed again; the sender's
  * idempotency then stops a second copy.
  */
-import type { Clock, OutboxMessage, OutboxQueue } from '../app/ports';
+import type { Clock, OutboxMessage, OutboxOutcome, OutboxQueue } from '../app/ports';
 import { PermanentDeliveryError, type NotificationSender } from './ports';
 
 export interface DispatcherOptions {
@@ -78,21 +78,20 @@ export function createDispatcher(options: DispatcherOptions): Dispatcher {
   /** Claimed messages no worker has started, by ordering key; emptied and released on stop. */
   let waiting: OutboxMessage[][] = [];
 
-  async function deliverOne(message: OutboxMessage, result: DrainResult): Promise<void> {
+  async function deliverOne(message: OutboxMessage, result: DrainResult): Promise<OutboxOutcome> {
     try {
       const outcome = await sender.deliver(message);
-      await queue.markSent(message.id, clock.now());
       if (outcome.status === 'sent') result.sent += 1;
       else result.skipped += 1;
+      return { id: message.id, sentAt: clock.now() };
     } catch (error) {
       onError(error, message);
       const text = error instanceof Error ? error.message : String(error);
       // claimDue has already counted this attempt.
       const giveUp = error instanceof PermanentDeliveryError || message.attempts >= maxAttempts;
-      const retryAt = giveUp ? null : new Date(clock.now().getTime() + backoff(message.attempts));
-      await queue.markFailed(message.id, text.slice(0, 2000), retryAt);
       if (giveUp) result.failed += 1;
       else result.retrying += 1;
+      return { id: message.id, error: text.slice(0, 2000), retryAt: giveUp ? null : new Date(clock.now().getTime() + backoff(message.attempts)) };
     }
   }
 
@@ -112,17 +111,26 @@ export function createDispatcher(options: DispatcherOptions): Dispatcher {
     return [...groups.values()];
   }
 
+  /**
+   * Records its outcomes in one write when it runs out of work (or is stopped): a crash before
+   * then leaves those messages leased, to be claimed again and recognised by the sender.
+   */
   async function worker(result: DrainResult): Promise<void> {
-    while (!stopping) {
-      const group = waiting.shift();
-      if (!group) return;
-      for (const [i, message] of group.entries()) {
-        if (stopping) {
-          waiting.push(group.slice(i));
-          return;
+    const outcomes: OutboxOutcome[] = [];
+    try {
+      while (!stopping) {
+        const group = waiting.shift();
+        if (!group) return;
+        for (const [i, message] of group.entries()) {
+          if (stopping) {
+            waiting.push(group.slice(i));
+            return;
+          }
+          outcomes.push(await deliverOne(message, result));
         }
-        await deliverOne(message, result);
       }
+    } finally {
+      await queue.record(outcomes);
     }
   }
 

@@ -15,7 +15,7 @@ export type DeliveryResult =
 export interface NotificationSender {
   /**
    * Delivers one outbox message. Must be idempotent per message id: an attempt that follows a
-   * crash between delivery and markSent must not deliver a second copy. Throws
+   * crash between delivery and recording its outcome must not deliver a second copy. Throws
    * PermanentDeliveryError when retrying cannot help; any other error is retried.
    */
   deliver(message: OutboxMessage): Promise<DeliveryResult>;

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { sql, type Kysely, type Selectable } from 'kysely';
-import type { Outbox, OutboxMessage, OutboxMessageInput, OutboxQueue, OutboxStatus } from '../../app/ports';
+import type { Outbox, OutboxMessage, OutboxMessageInput, OutboxOutcome, OutboxQueue, OutboxStatus } from '../../app/ports';
 import type { NotificationKind } from '../../domain/workflow';
 import type { Database, OutboxTable } from '../schema';
 
@@ -74,15 +74,24 @@ export function createOutboxQueue(db: Kysely<Database>): OutboxQueue {
         RETURNING outbox.*`.execute(db);
       return [...rows].sort((a, b) => a.position - b.position).map(toMessage);
     },
-    async markSent(id, at) {
-      await db.updateTable('outbox').set({ status: 'sent', sent_at: at.toISOString() }).where('id', '=', id).execute();
-    },
-    async markFailed(id, error, retryAt) {
-      await db
-        .updateTable('outbox')
-        .set(retryAt ? { status: 'pending', last_error: error, next_attempt_at: retryAt.toISOString() } : { status: 'failed', last_error: error })
-        .where('id', '=', id)
-        .execute();
+    async record(outcomes) {
+      if (outcomes.length === 0) return;
+      const sent = (o: OutboxOutcome): o is Extract<OutboxOutcome, { sentAt: Date }> => 'sentAt' in o;
+      const ids = outcomes.map((o) => o.id);
+      const statuses = outcomes.map((o) => (sent(o) ? 'sent' : o.retryAt ? 'pending' : 'failed'));
+      const sentAts = outcomes.map((o) => (sent(o) ? o.sentAt.toISOString() : null));
+      const errors = outcomes.map((o) => (sent(o) ? null : o.error));
+      const retryAts = outcomes.map((o) => (sent(o) || !o.retryAt ? null : o.retryAt.toISOString()));
+      // One statement for a worker's attempts: a sent message keeps its last error, a failed one its
+      // sent time, and only a retry moves the next attempt.
+      await sql`
+        UPDATE outbox SET
+          status = v.status,
+          sent_at = CASE WHEN v.status = 'sent' THEN v.sent_at::timestamptz ELSE outbox.sent_at END,
+          last_error = CASE WHEN v.status = 'sent' THEN outbox.last_error ELSE v.error END,
+          next_attempt_at = coalesce(v.retry_at::timestamptz, outbox.next_attempt_at)
+        FROM unnest(${ids}::text[], ${statuses}::text[], ${sentAts}::text[], ${errors}::text[], ${retryAts}::text[]) AS v(id, status, sent_at, error, retry_at)
+        WHERE outbox.id = v.id`.execute(db);
     },
     async release(ids, at) {
       if (ids.length === 0) return;

@@ -22,7 +22,8 @@ describe.each(BACKENDS)('outbox on %s', (backend) => {
   // One database for the file; each test starts with nothing left to claim.
   beforeEach(async () => {
     const farFuture = new Date(Date.now() + 365 * 86_400_000);
-    for (const leftover of await store.outboxQueue.claimDue(farFuture, 10_000, 0)) await store.outboxQueue.markSent(leftover.id, farFuture);
+    const leftovers = await store.outboxQueue.claimDue(farFuture, 10_000, 0);
+    await store.outboxQueue.record(leftovers.map((m) => ({ id: m.id, sentAt: farFuture })));
   });
 
   it('adds messages as pending and lists them for their request in order', async () => {
@@ -86,7 +87,7 @@ describe.each(BACKENDS)('outbox on %s', (backend) => {
     const now = new Date(Date.now() + 1_000);
     const [claimed] = await store.outboxQueue.claimDue(now, 10, 60);
     const sentAt = new Date('2026-11-25T12:00:00.500Z');
-    await store.outboxQueue.markSent(claimed?.id ?? '', sentAt);
+    await store.outboxQueue.record([{ id: claimed?.id ?? '', sentAt }]);
 
     const [stored] = await store.read.outbox.listForRequest(requestId);
     expect(stored?.status).toBe('sent');
@@ -102,8 +103,10 @@ describe.each(BACKENDS)('outbox on %s', (backend) => {
     const [first, second] = await store.outboxQueue.claimDue(now, 10, 60);
 
     const retryAt = new Date(now.getTime() + 5_000);
-    await store.outboxQueue.markFailed(first?.id ?? '', 'Bot Framework returned 503', retryAt);
-    await store.outboxQueue.markFailed(second?.id ?? '', 'Recipient has no conversation', null);
+    await store.outboxQueue.record([
+      { id: first?.id ?? '', error: 'Bot Framework returned 503', retryAt },
+      { id: second?.id ?? '', error: 'Recipient has no conversation', retryAt: null },
+    ]);
 
     const [retrying, failed] = await store.read.outbox.listForRequest(requestId);
     expect(retrying).toMatchObject({ status: 'pending', lastError: 'Bot Framework returned 503', nextAttemptAt: retryAt.toISOString(), attempts: 1 });
@@ -112,6 +115,30 @@ describe.each(BACKENDS)('outbox on %s', (backend) => {
     expect(await store.outboxQueue.claimDue(new Date(retryAt.getTime() - 1), 10, 60)).toEqual([]);
     const again = await store.outboxQueue.claimDue(retryAt, 10, 60);
     expect(again.map((m) => [m.id, m.attempts])).toEqual([[first?.id, 2]]);
+  });
+
+  it('records several outcomes at once: a retried message sent later keeps its last error', async () => {
+    const requestId = randomUUID();
+    await store.read.outbox.add([message(requestId, 1), message(requestId, 2), message(requestId, 3)]);
+    const now = new Date(Date.now() + 1_000);
+    const [first, second, third] = await store.outboxQueue.claimDue(now, 10, 60);
+    const retryAt = new Date(now.getTime() + 5_000);
+    await store.outboxQueue.record([{ id: first?.id ?? '', error: 'Bot Framework returned 503', retryAt }]);
+    const sentAt = new Date(retryAt.getTime() + 1_000);
+    const [again] = await store.outboxQueue.claimDue(retryAt, 10, 60);
+
+    await store.outboxQueue.record([
+      { id: again?.id ?? '', sentAt },
+      { id: second?.id ?? '', error: 'Recipient has no conversation', retryAt: null },
+      { id: third?.id ?? '', sentAt },
+    ]);
+
+    const stored = await store.read.outbox.listForRequest(requestId);
+    expect(stored.map((m) => [m.status, m.lastError, m.sentAt, m.attempts])).toEqual([
+      ['sent', 'Bot Framework returned 503', sentAt.toISOString(), 2],
+      ['failed', 'Recipient has no conversation', null, 1],
+      ['sent', null, sentAt.toISOString(), 1],
+    ]);
   });
 
   it('never gives the same message to two claimers working at once', async () => {

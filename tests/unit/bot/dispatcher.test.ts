@@ -2,7 +2,7 @@
  * The outbox dispatcher against an in-memory queue with the same lease semantics as the
  * store's claimDue: delivered once across a restart, retried with backoff, failed after the limit.
  */
-import type { Clock, OutboxMessage, OutboxQueue } from '../../../src/app/ports';
+import type { Clock, OutboxMessage, OutboxOutcome, OutboxQueue } from '../../../src/app/ports';
 import { createDispatcher, exponentialBackoff } from '../../../src/notify/dispatcher';
 import { PermanentDeliveryError, type DeliveryResult, type NotificationSender } from '../../../src/notify/ports';
 
@@ -42,16 +42,18 @@ class MemoryQueue implements OutboxQueue {
     }
     return due.map((m) => ({ ...m }));
   }
-  async markSent(id: string, at: Date): Promise<void> {
-    const m = this.get(id);
-    m.status = 'sent';
-    m.sentAt = at.toISOString();
-  }
-  async markFailed(id: string, error: string, retryAt: Date | null): Promise<void> {
-    const m = this.get(id);
-    m.lastError = error;
-    if (retryAt) m.nextAttemptAt = retryAt.toISOString();
-    else m.status = 'failed';
+  async record(outcomes: readonly OutboxOutcome[]): Promise<void> {
+    for (const outcome of outcomes) {
+      const m = this.get(outcome.id);
+      if ('sentAt' in outcome) {
+        m.status = 'sent';
+        m.sentAt = outcome.sentAt.toISOString();
+      } else {
+        m.lastError = outcome.error;
+        if (outcome.retryAt) m.nextAttemptAt = outcome.retryAt.toISOString();
+        else m.status = 'failed';
+      }
+    }
   }
   async release(ids: string[], at: Date): Promise<void> {
     for (const id of ids) {

@@ -23,6 +23,7 @@ import { DEMO_PEOPLE } from '../src/identity/demo-directory';
 import { createConversationStore, createStore } from '../src/store';
 import { startPostgres, stopPostgres } from '../tests/support/postgres';
 import { REQUEST_FORM } from './decisions';
+import { httpClient, json } from './http-client';
 import { pool, stats, type LatencyStats } from './support';
 
 const CONCURRENCY = 100;
@@ -69,6 +70,7 @@ export async function benchCardDecisions(databaseUrl: string, requests: number):
     made.push({ id: draft.id, subjectId: draft.subjects[0]?.id ?? '' });
   });
 
+  const client = httpClient(CONCURRENCY);
   const invoke = async (who: Person, verb: string, data: Record<string, unknown>): Promise<void> => {
     const activity = {
       type: 'invoke',
@@ -81,11 +83,11 @@ export async function benchCardDecisions(databaseUrl: string, requests: number):
       conversation: { id: `a:bench-${who.id}`, conversationType: 'personal', tenantId: 'bench' },
       value: { action: { type: 'Action.Execute', verb, data }, trigger: 'manual' },
     };
-    const response = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(activity) });
-    const reply = (await response.json()) as { statusCode?: number; type?: string; value?: unknown };
+    const answer = await client.request('POST', url, { body: activity });
+    const reply = json<{ statusCode?: number; type?: string; value?: unknown }>(answer);
     // A refusal would also come back as a card; only a card without a notice is a decision taken.
-    if (response.status !== 200 || reply.type !== 'application/vnd.microsoft.card.adaptive' || JSON.stringify(reply.value).includes('Not done')) {
-      throw new Error(`${verb} was not taken: ${response.status} ${JSON.stringify(reply).slice(0, 300)}`);
+    if (answer.status !== 200 || reply.type !== 'application/vnd.microsoft.card.adaptive' || JSON.stringify(reply.value).includes('Not done')) {
+      throw new Error(`${verb} was not taken: ${answer.status} ${JSON.stringify(reply).slice(0, 300)}`);
     }
   };
 
@@ -102,6 +104,7 @@ export async function benchCardDecisions(databaseUrl: string, requests: number):
     });
     return stats(latencies, (performance.now() - started) / 1000);
   } finally {
+    client.close();
     await new Promise<void>((resolve) => server.close(() => resolve()));
     await store.close();
     rmSync(evidenceDir, { recursive: true, force: true });

@@ -12,6 +12,7 @@ import { PGlite } from '@electric-sql/pglite';
 import pg from 'pg';
 import { createStore } from '../src/store';
 import { startPostgres, stopPostgres } from '../tests/support/postgres';
+import { httpClient, json, type HttpAnswer, type HttpClient } from './http-client';
 import { DATABASE_POOL_SIZE, pool, startServer, stats, type LatencyStats } from './support';
 
 const CONCURRENCY = 100;
@@ -29,24 +30,32 @@ export const REQUEST_FORM = {
   neededBy: '2026-12-20',
 };
 
-async function post(url: string, token: string, body: unknown): Promise<{ status: number; json: { id?: string; token?: string } }> {
-  const response = await fetch(url, { method: 'POST', headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' }, body: JSON.stringify(body) });
-  return { status: response.status, json: (await response.json()) as { id?: string } };
+function post(client: HttpClient, url: string, token: string, body: unknown): Promise<HttpAnswer> {
+  return client.request('POST', url, { headers: { authorization: `Bearer ${token}` }, body });
 }
 
-async function token(base: string, userId: string): Promise<string> {
-  const response = await fetch(`${base}/api/dev/token`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ userId }) });
-  return ((await response.json()) as { token: string }).token;
+async function token(client: HttpClient, base: string, userId: string): Promise<string> {
+  return json<{ token: string }>(await client.request('POST', `${base}/api/dev/token`, { body: { userId } })).token;
 }
 
 /** The application's rate: every decision is an HTTP call through the whole stack. */
 export async function overHttp(base: string, requests: number): Promise<LatencyStats> {
-  const [osw, tm, sd] = await Promise.all([token(base, 'amelia.hart'), token(base, 'tom.reid'), token(base, 'sarah.mitchell')]);
+  const client = httpClient(CONCURRENCY);
+  try {
+    return await decide(client, base, requests);
+  } finally {
+    client.close();
+  }
+}
+
+async function decide(client: HttpClient, base: string, requests: number): Promise<LatencyStats> {
+  const [osw, tm, sd] = await Promise.all([token(client, base, 'amelia.hart'), token(client, base, 'tom.reid'), token(client, base, 'sarah.mitchell')]);
   const ids: string[] = [];
   await pool(Array.from({ length: requests }, (_, i) => i), CONCURRENCY, async () => {
-    const created = await post(`${base}/api/requests`, osw, REQUEST_FORM);
-    if (created.status !== 201 || !created.json.id) throw new Error(`create failed: ${created.status}`);
-    ids.push(created.json.id);
+    const created = await post(client, `${base}/api/requests`, osw, REQUEST_FORM);
+    const { id } = json<{ id?: string }>(created);
+    if (created.status !== 201 || !id) throw new Error(`create failed: ${created.status}`);
+    ids.push(id);
   });
   const latencies: number[] = [];
   const steps: [string, string][] = [
@@ -59,9 +68,9 @@ export async function overHttp(base: string, requests: number): Promise<LatencyS
     let version = 1;
     for (const [who, action] of steps) {
       const t0 = performance.now();
-      const r = await post(`${base}/api/requests/${id}/actions/${action}`, who, { version });
+      const r = await post(client, `${base}/api/requests/${id}/actions/${action}`, who, { version });
       latencies.push(performance.now() - t0);
-      if (r.status !== 200) throw new Error(`${action} failed: ${r.status} ${JSON.stringify(r.json)}`);
+      if (r.status !== 200) throw new Error(`${action} failed: ${r.status} ${r.body.toString()}`);
       version += 1;
     }
   });

@@ -10,6 +10,7 @@ import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { startPostgres, stopPostgres } from '../tests/support/postgres';
 import { createDatabase, REQUEST_FORM } from './decisions';
+import { httpClient, json, type HttpClient } from './http-client';
 import { startServer } from './support';
 
 export interface MemoryResults {
@@ -59,25 +60,28 @@ async function heapUsedMiB(pid: number, reportDir: string): Promise<number> {
   return 0;
 }
 
-async function call(url: string, token: string, method: string, body?: unknown): Promise<{ status: number; body: Record<string, unknown> }> {
-  const response = await fetch(url, {
-    method,
-    headers: { authorization: `Bearer ${token}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
-    ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-  });
-  const text = await response.text();
-  return { status: response.status, body: (text ? JSON.parse(text) : {}) as Record<string, unknown> };
+async function call(client: HttpClient, url: string, token: string, method: string, body?: unknown): Promise<{ status: number; body: Record<string, unknown> }> {
+  const answer = await client.request(method, url, { headers: { authorization: `Bearer ${token}` }, body });
+  return { status: answer.status, body: json(answer) };
 }
 
-async function token(base: string, userId: string): Promise<string> {
-  const r = await fetch(`${base}/api/dev/token`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ userId }) });
-  return ((await r.json()) as { token: string }).token;
+async function token(client: HttpClient, base: string, userId: string): Promise<string> {
+  return json<{ token: string }>(await client.request('POST', `${base}/api/dev/token`, { body: { userId } })).token;
+}
+
+/** The multipart upload as fetch encodes a FormData, encoded once by fetch's own Response: the same bytes on the wire for every upload. */
+async function uploadBody(subjectId: string): Promise<{ contentType: string; bytes: Buffer }> {
+  const form = new FormData();
+  form.append('metadata', JSON.stringify({ subjectId, sourceUrl: 'https://www.facebook.com/jane.doe/photos/1', capturedAt: '2026-11-25T10:30:00Z', description: 'Benchmark', publiclyVisible: true }));
+  form.append('file', new Blob([new Uint8Array(FILE)]), 'capture.png');
+  const encoded = new Response(form);
+  return { contentType: encoded.headers.get('content-type') ?? '', bytes: Buffer.from(await encoded.arrayBuffer()) };
 }
 
 /** A request authorised, claimed, confirmed and being searched: it takes evidence. */
-async function searchingRequest(base: string): Promise<{ id: string; subjectId: string; aaw: string; osw: string }> {
-  const [osw, tm, sd, aaw] = await Promise.all([token(base, 'amelia.hart'), token(base, 'tom.reid'), token(base, 'sarah.mitchell'), token(base, 'imran.malik')]);
-  const created = await call(`${base}/api/requests`, osw, 'POST', REQUEST_FORM);
+async function searchingRequest(client: HttpClient, base: string): Promise<{ id: string; subjectId: string; aaw: string; osw: string }> {
+  const [osw, tm, sd, aaw] = await Promise.all([token(client, base, 'amelia.hart'), token(client, base, 'tom.reid'), token(client, base, 'sarah.mitchell'), token(client, base, 'imran.malik')]);
+  const created = await call(client, `${base}/api/requests`, osw, 'POST', REQUEST_FORM);
   const id = created.body.id as string;
   let version = 1;
   for (const [who, action] of [
@@ -87,11 +91,11 @@ async function searchingRequest(base: string): Promise<{ id: string; subjectId: 
     [aaw, 'claim'],
     [aaw, 'confirm-legitimacy'],
   ] as const) {
-    const r = await call(`${base}/api/requests/${id}/actions/${action}`, who, 'POST', { version });
+    const r = await call(client, `${base}/api/requests/${id}/actions/${action}`, who, 'POST', { version });
     if (r.status !== 200) throw new Error(`${action} failed: ${r.status}`);
     version = r.body.version as number;
   }
-  const session = await call(`${base}/api/requests/${id}/search-sessions`, aaw, 'POST', { corporateAccount: true });
+  const session = await call(client, `${base}/api/requests/${id}/search-sessions`, aaw, 'POST', { corporateAccount: true });
   if (session.status !== 201) throw new Error(`search session failed: ${session.status}`);
   const subjects = created.body.subjects as { id: string }[] | undefined;
   return { id, subjectId: subjects?.[0]?.id ?? '', aaw, osw };
@@ -107,9 +111,11 @@ export async function benchMemory(serverUrl: string, seconds = 30, clients = 100
     NODE_OPTIONS: `--report-on-signal --report-signal=SIGUSR2 --report-directory=${reportDir}`,
   });
   const pid = server.child.pid ?? 0;
+  const client = httpClient(clients);
   try {
-    const target = await searchingRequest(server.url);
-    for (let i = 0; i < 50; i += 1) await call(`${server.url}/api/requests`, target.osw, 'POST', REQUEST_FORM);
+    const target = await searchingRequest(client, server.url);
+    const upload = await uploadBody(target.subjectId);
+    for (let i = 0; i < 50; i += 1) await call(client, `${server.url}/api/requests`, target.osw, 'POST', REQUEST_FORM);
     const rssBeforeMiB = MiB(procStatusKb(pid, 'VmRSS'));
     const heapBeforeMiB = await heapUsedMiB(pid, reportDir);
     let heapPeakMiB = heapBeforeMiB;
@@ -127,16 +133,12 @@ export async function benchMemory(serverUrl: string, seconds = 30, clients = 100
       Array.from({ length: clients }, async (_, i) => {
         while (performance.now() < end) {
           if (i % 2 === 0) {
-            const r = await call(`${server.url}/api/requests`, target.osw, 'GET');
-            if (r.status === 200) lists += 1;
+            const answer = await client.request('GET', `${server.url}/api/requests`, { headers: { authorization: `Bearer ${target.osw}` } });
+            if (answer.status === 200) lists += 1;
             else failed += 1;
           } else {
-            const form = new FormData();
-            form.append('metadata', JSON.stringify({ subjectId: target.subjectId, sourceUrl: 'https://www.facebook.com/jane.doe/photos/1', capturedAt: '2026-11-25T10:30:00Z', description: 'Benchmark', publiclyVisible: true }));
-            form.append('file', new Blob([new Uint8Array(FILE)]), 'capture.png');
-            const response = await fetch(`${server.url}/api/requests/${target.id}/evidence`, { method: 'POST', headers: { authorization: `Bearer ${target.aaw}` }, body: form });
-            await response.arrayBuffer();
-            if (response.status === 201) uploads += 1;
+            const answer = await client.request('POST', `${server.url}/api/requests/${target.id}/evidence`, { headers: { authorization: `Bearer ${target.aaw}`, 'content-type': upload.contentType }, body: upload.bytes });
+            if (answer.status === 201) uploads += 1;
             else failed += 1;
           }
         }
@@ -145,6 +147,7 @@ export async function benchMemory(serverUrl: string, seconds = 30, clients = 100
     await sampler;
     return { seconds, clients, lists, uploads, failed, rssBeforeMiB, rssPeakMiB: MiB(procStatusKb(pid, 'VmHWM')), heapBeforeMiB, heapPeakMiB };
   } finally {
+    client.close();
     await server.stop();
     rmSync(dataDir, { recursive: true, force: true });
     rmSync(reportDir, { recursive: true, force: true });

@@ -8,6 +8,7 @@
 import { performance } from 'node:perf_hooks';
 import { startPostgres, stopPostgres } from '../tests/support/postgres';
 import { createDatabase, REQUEST_FORM } from './decisions';
+import { httpClient, json, type HttpClient } from './http-client';
 import { pool, startServer } from './support';
 
 export const OPEN_LOOP_RATES = [50, 100, 200] as const;
@@ -31,28 +32,22 @@ function percentile(sorted: number[], p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.ceil(p * sorted.length) - 1)] ?? 0;
 }
 
-async function json(url: string, init: RequestInit): Promise<{ status: number; body: Record<string, unknown> }> {
-  const response = await fetch(url, init);
-  return { status: response.status, body: (await response.json()) as Record<string, unknown> };
+async function token(client: HttpClient, base: string, userId: string): Promise<string> {
+  return json<{ token: string }>(await client.request('POST', `${base}/api/dev/token`, { body: { userId } })).token;
 }
 
-async function token(base: string, userId: string): Promise<string> {
-  const r = await json(`${base}/api/dev/token`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ userId }) });
-  return r.body.token as string;
-}
-
-async function drafts(base: string, osw: string, count: number): Promise<string[]> {
+async function drafts(client: HttpClient, base: string, osw: string, count: number): Promise<string[]> {
   const ids: string[] = [];
   await pool(Array.from({ length: count }, (_, i) => i), 20, async () => {
-    const r = await json(`${base}/api/requests`, { method: 'POST', headers: { authorization: `Bearer ${osw}`, 'content-type': 'application/json' }, body: JSON.stringify(REQUEST_FORM) });
+    const r = await client.request('POST', `${base}/api/requests`, { headers: { authorization: `Bearer ${osw}` }, body: REQUEST_FORM });
     if (r.status !== 201) throw new Error(`create failed: ${r.status}`);
-    ids.push(r.body.id as string);
+    ids.push(json<{ id: string }>(r).id);
   });
   return ids;
 }
 
 /** Sends one submit every 1/rate seconds for `seconds`, never waiting for answers. */
-async function arrivals(base: string, osw: string, ids: string[], rate: number, seconds: number): Promise<OpenLoopResult> {
+async function arrivals(client: HttpClient, base: string, osw: string, ids: string[], rate: number, seconds: number): Promise<OpenLoopResult> {
   const total = Math.round(rate * seconds);
   const latencies: number[] = [];
   let failed = 0;
@@ -64,14 +59,10 @@ async function arrivals(base: string, osw: string, ids: string[], rate: number, 
     if (wait > 1) await new Promise((r) => setTimeout(r, wait));
     const id = ids[k];
     inFlight.push(
-      fetch(`${base}/api/requests/${id}/actions/submit`, {
-        method: 'POST',
-        headers: { authorization: `Bearer ${osw}`, 'content-type': 'application/json' },
-        body: JSON.stringify({ version: 1 }),
-      })
-        .then(async (response) => {
-          await response.arrayBuffer();
-          if (response.status !== 200) failed += 1;
+      client
+        .request('POST', `${base}/api/requests/${id}/actions/submit`, { headers: { authorization: `Bearer ${osw}` }, body: { version: 1 } })
+        .then((answer) => {
+          if (answer.status !== 200) failed += 1;
         })
         .catch(() => {
           failed += 1;
@@ -100,17 +91,20 @@ async function arrivals(base: string, osw: string, ids: string[], rate: number, 
 export async function benchOpenLoop(serverUrl: string, seconds = 30, rates: readonly number[] = OPEN_LOOP_RATES): Promise<OpenLoopResult[]> {
   const databaseUrl = await createDatabase(serverUrl, 'bench_open_loop');
   const server = await startServer({ DATABASE_URL: databaseUrl });
+  // No limit on connections: arrivals never queue in the client, whatever the server's pace.
+  const client = httpClient(Infinity);
   try {
-    const osw = await token(server.url, 'amelia.hart');
+    const osw = await token(client, server.url, 'amelia.hart');
     const results: OpenLoopResult[] = [];
     for (const rate of rates) {
-      const ids = await drafts(server.url, osw, Math.round(rate * seconds));
+      const ids = await drafts(client, server.url, osw, Math.round(rate * seconds));
       // A second of warm-up at the same rate, not counted.
-      await arrivals(server.url, osw, await drafts(server.url, osw, rate), rate, 1);
-      results.push(await arrivals(server.url, osw, ids, rate, seconds));
+      await arrivals(client, server.url, osw, await drafts(client, server.url, osw, rate), rate, 1);
+      results.push(await arrivals(client, server.url, osw, ids, rate, seconds));
     }
     return results;
   } finally {
+    client.close();
     await server.stop();
   }
 }

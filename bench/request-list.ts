@@ -19,6 +19,7 @@ import { createStore } from '../src/store';
 import { countQuery, pageQuery } from '../src/store/repositories/requests';
 import { startPostgres, stopPostgres } from '../tests/support/postgres';
 import { createDatabase, REQUEST_FORM } from './decisions';
+import { httpClient, json, type HttpClient } from './http-client';
 import { pgbench, type PgbenchResult } from './pgbench';
 import { DATABASE_POOL_SIZE, machine, pool, processCpuMs, startServer, timed, type LatencyStats, type RunningServer } from './support';
 
@@ -39,25 +40,22 @@ export interface ListScaleResult {
 
 interface Client {
   base: string;
+  http: HttpClient;
   token(userId: string): Promise<string>;
   call(method: string, path: string, token: string, body?: unknown): Promise<{ status: number; json: Record<string, unknown> }>;
 }
 
 function client(base: string): Client {
-  const call: Client['call'] = async (method, path, token, body) => {
-    const response = await fetch(`${base}${path}`, {
-      method,
-      headers: { authorization: `Bearer ${token}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
-      ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-    });
-    return { status: response.status, json: (await response.json()) as Record<string, unknown> };
-  };
+  const http = httpClient(CLIENTS);
   return {
     base,
-    call,
+    http,
+    async call(method, path, token, body) {
+      const answer = await http.request(method, `${base}${path}`, { headers: { authorization: `Bearer ${token}` }, body });
+      return { status: answer.status, json: json(answer) };
+    },
     async token(userId) {
-      const response = await fetch(`${base}/api/dev/token`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ userId }) });
-      return ((await response.json()) as { token: string }).token;
+      return json<{ token: string }>(await http.request('POST', `${base}/api/dev/token`, { body: { userId } })).token;
     },
   };
 }
@@ -123,9 +121,8 @@ async function overHttp(api: Client, server: RunningServer, lists: number): Prom
   }
   const cpuBefore = processCpuMs(server.child.pid);
   const app = await timed(lists, CLIENTS, async () => {
-    const response = await fetch(`${api.base}/api/requests?waiting=true`, { headers: { authorization: `Bearer ${token}` } });
-    await response.arrayBuffer();
-    if (response.status !== 200) throw new Error(`list failed: ${response.status}`);
+    const answer = await api.http.request('GET', `${api.base}/api/requests?waiting=true`, { headers: { authorization: `Bearer ${token}` } });
+    if (answer.status !== 200) throw new Error(`list failed: ${answer.status}`);
   });
   const cpuAfter = processCpuMs(server.child.pid);
   return { app, serverCpuMsPerList: cpuBefore === null || cpuAfter === null ? null : (cpuAfter - cpuBefore) / lists };
@@ -175,16 +172,18 @@ export async function benchRequestList(serverUrl: string, scales: number[], list
     const url = await createDatabase(serverUrl, `bench_list_${requests}`);
     const dataDir = mkdtempSync(join(tmpdir(), 'smc-bench-list-'));
     const server = await startServer({ DATABASE_URL: url, DATA_DIR: dataDir, DATABASE_POOL_SIZE: String(DATABASE_POOL_SIZE) });
+    const api = client(server.url);
     try {
       log(`request list: seeding ${requests} requests`);
-      await seed(client(server.url), url, requests);
+      await seed(api, url, requests);
       log(`request list at ${requests}: ${lists} lists over HTTP, then bare`);
-      const { app, serverCpuMsPerList } = await overHttp(client(server.url), server, lists);
+      const { app, serverCpuMsPerList } = await overHttp(api, server, lists);
       const statements = await listStatements(url);
       const node = await nodeBare(url, statements, lists);
       const bare = await runPgbench(url, statements, lists);
       results.push({ requests, app, serverCpuMsPerList, node, pgbench: bare });
     } finally {
+      api.http.close();
       await server.stop();
       rmSync(dataDir, { recursive: true, force: true });
     }

@@ -114,6 +114,13 @@ ${load}
   locks" (\`decision-locked.sql\`) first reads the request row \`FOR UPDATE\`, as every use case that changes
   a request does, and runs a sequencer beside it linking audit entries every 250 ms. Since migration 050 a
   decision no longer takes the audit chain's lock: only the sequencer does, after commit.
+- The bare transaction writes the same tables as the application, so their triggers run for both: the
+  evaluation's projection (migration 080) is rebuilt for the request in every transaction, once, at
+  commit (migration 084). Whatever makes that cheaper speeds up the bare runs as much as the application,
+  and so lowers the ratios below while raising both rates.
+- Outbox messages the decisions write are delivered by the application in the same process while it
+  decides; with 100 clients deciding as fast as they can, the decisions take nearly all of its
+  connections, and most deliveries wait until the run ends. The bare runs deliver nothing.
 - Two instances reach ${pct(r.app.twoBehindProxy.perSecond / r.app.oneBehindProxy.perSecond)} of one instance's rate through the same proxy.
 - The application (one instance) reaches ${pct(app / r.pgbench.plain.perSecond)} of pgbench's rate and ${pct(app / r.pgbench.locked.perSecond)} of pgbench with the
   locks; ${pct(app / r.node.plain.perSecond)} and ${pct(app / r.node.locked.perSecond)} of the same from node-postgres.

@@ -448,9 +448,10 @@ export interface UnitOfWork {
 
 /**
  * How one attempt went: sent at `sentAt`; or failed with `error`, to be retried at `retryAt`, or
- * given up (status failed) when that is null.
+ * given up (status failed) when that is null. `attempts` is the message's count when it was claimed
+ * for this attempt: an outcome written late never overrides a later claim's.
  */
-export type OutboxOutcome = { id: string; sentAt: Date } | { id: string; error: string; retryAt: Date | null };
+export type OutboxOutcome = { id: string; attempts: number } & ({ sentAt: Date } | { error: string; retryAt: Date | null });
 
 /** The dispatcher's side of the outbox: claim due work safely across several server instances. */
 export interface OutboxQueue {

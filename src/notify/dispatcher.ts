@@ -52,6 +52,10 @@ export const DEFAULT_MAX_ATTEMPTS = 8;
 export const DEFAULT_CONCURRENCY = 8;
 /** Shutdown must finish within 10 s (App Service waits no longer); the rest is left for the next start. */
 export const DEFAULT_STOP_TIMEOUT_MS = 8_000;
+/** How long an outcome waits for others to be written with it. */
+const RECORD_DELAY_MS = 20;
+/** How long stop() gives the last outcomes to be written, after the deliveries' own bound. */
+const RECORD_ON_STOP_MS = 1_000;
 
 /** 5 s, 10 s, 20 s … capped at 15 minutes. */
 export function exponentialBackoff(attempts: number): number {
@@ -77,13 +81,35 @@ export function createDispatcher(options: DispatcherOptions): Dispatcher {
   let again = false;
   /** Claimed messages no worker has started, by ordering key; emptied and released on stop. */
   let waiting: OutboxMessage[][] = [];
+  let unrecorded: OutboxOutcome[] = [];
+  let recordTimer: NodeJS.Timeout | null = null;
+  let recording: Promise<void> = Promise.resolve();
+
+  /** Writes every outcome gathered so far; should the write fail, those messages wait for their lease. */
+  function recordNow(): Promise<void> {
+    if (recordTimer) clearTimeout(recordTimer);
+    recordTimer = null;
+    const outcomes = unrecorded;
+    unrecorded = [];
+    if (outcomes.length > 0) recording = recording.then(() => queue.record(outcomes)).catch((error: unknown) => onError(error, null));
+    return recording;
+  }
+
+  /**
+   * An outcome is written within RECORD_DELAY_MS, with the others that came meanwhile, while the
+   * workers go on: one write per message was as many statements as delivering it.
+   */
+  function note(outcome: OutboxOutcome): void {
+    unrecorded.push(outcome);
+    recordTimer ??= setTimeout(() => void recordNow(), RECORD_DELAY_MS);
+  }
 
   async function deliverOne(message: OutboxMessage, result: DrainResult): Promise<OutboxOutcome> {
     try {
       const outcome = await sender.deliver(message);
       if (outcome.status === 'sent') result.sent += 1;
       else result.skipped += 1;
-      return { id: message.id, sentAt: clock.now() };
+      return { id: message.id, attempts: message.attempts, sentAt: clock.now() };
     } catch (error) {
       onError(error, message);
       const text = error instanceof Error ? error.message : String(error);
@@ -91,7 +117,8 @@ export function createDispatcher(options: DispatcherOptions): Dispatcher {
       const giveUp = error instanceof PermanentDeliveryError || message.attempts >= maxAttempts;
       if (giveUp) result.failed += 1;
       else result.retrying += 1;
-      return { id: message.id, error: text.slice(0, 2000), retryAt: giveUp ? null : new Date(clock.now().getTime() + backoff(message.attempts)) };
+      const retryAt = giveUp ? null : new Date(clock.now().getTime() + backoff(message.attempts));
+      return { id: message.id, attempts: message.attempts, error: text.slice(0, 2000), retryAt };
     }
   }
 
@@ -111,26 +138,17 @@ export function createDispatcher(options: DispatcherOptions): Dispatcher {
     return [...groups.values()];
   }
 
-  /**
-   * Records its outcomes in one write when it runs out of work (or is stopped): a crash before
-   * then leaves those messages leased, to be claimed again and recognised by the sender.
-   */
   async function worker(result: DrainResult): Promise<void> {
-    const outcomes: OutboxOutcome[] = [];
-    try {
-      while (!stopping) {
-        const group = waiting.shift();
-        if (!group) return;
-        for (const [i, message] of group.entries()) {
-          if (stopping) {
-            waiting.push(group.slice(i));
-            return;
-          }
-          outcomes.push(await deliverOne(message, result));
+    while (!stopping) {
+      const group = waiting.shift();
+      if (!group) return;
+      for (const [i, message] of group.entries()) {
+        if (stopping) {
+          waiting.push(group.slice(i));
+          return;
         }
+        note(await deliverOne(message, result));
       }
-    } finally {
-      await queue.record(outcomes);
     }
   }
 
@@ -143,6 +161,8 @@ export function createDispatcher(options: DispatcherOptions): Dispatcher {
       if (batch.length < batchSize) break;
     }
     if (stopping) await releaseWaiting();
+    // Whoever waits for a drain sees its outcomes written.
+    await recordNow();
     return result;
   }
 
@@ -198,6 +218,12 @@ export function createDispatcher(options: DispatcherOptions): Dispatcher {
       // A delivery still under way after the bound keeps its lease; the sender's idempotency
       // stops a second copy when it is claimed again after the next start.
       await Promise.race([Promise.all([current, draining]), timeout]).catch(() => undefined);
+      clearTimeout(bound);
+      // The deliveries that did finish are written even when one is still under way.
+      const last = new Promise<void>((resolve) => {
+        bound = setTimeout(resolve, RECORD_ON_STOP_MS);
+      });
+      await Promise.race([recordNow(), last]);
       clearTimeout(bound);
     },
     drainOnce,

@@ -16,7 +16,10 @@ import { runStatements } from './run-sql';
 /**
  * Rebuilds the rows of the requests `p_ids` names. The closing action is the latest state change into
  * the request's present state, in write order (position): an entry is linked into the chain (seq)
- * only after its transaction commits. Migration 083 keeps the statement and runs it from PL/pgSQL.
+ * only after its transaction commits. Migration 083 runs the same statement from PL/pgSQL.
+ *
+ * Never edit it: migrations 080 and 083 are built from it, and a database that has run them keeps
+ * what they made. A change to the projection is a new migration with its own statement.
  */
 export const EVALUATION_FACTS_REFRESH = `
         INSERT INTO evaluation_facts (

@@ -78,20 +78,23 @@ export function createOutboxQueue(db: Kysely<Database>): OutboxQueue {
       if (outcomes.length === 0) return;
       const sent = (o: OutboxOutcome): o is Extract<OutboxOutcome, { sentAt: Date }> => 'sentAt' in o;
       const ids = outcomes.map((o) => o.id);
+      const attempts = outcomes.map((o) => o.attempts);
       const statuses = outcomes.map((o) => (sent(o) ? 'sent' : o.retryAt ? 'pending' : 'failed'));
       const sentAts = outcomes.map((o) => (sent(o) ? o.sentAt.toISOString() : null));
       const errors = outcomes.map((o) => (sent(o) ? null : o.error));
       const retryAts = outcomes.map((o) => (sent(o) || !o.retryAt ? null : o.retryAt.toISOString()));
-      // One statement for a worker's attempts: a sent message keeps its last error, a failed one its
-      // sent time, and only a retry moves the next attempt.
+      // One statement for several attempts: a sent message keeps its last error, a failed one its
+      // sent time, and only a retry moves the next attempt. An attempt another claim has since
+      // overtaken (its lease ran out) is not written over the newer one.
       await sql`
         UPDATE outbox SET
           status = v.status,
           sent_at = CASE WHEN v.status = 'sent' THEN v.sent_at::timestamptz ELSE outbox.sent_at END,
           last_error = CASE WHEN v.status = 'sent' THEN outbox.last_error ELSE v.error END,
           next_attempt_at = coalesce(v.retry_at::timestamptz, outbox.next_attempt_at)
-        FROM unnest(${ids}::text[], ${statuses}::text[], ${sentAts}::text[], ${errors}::text[], ${retryAts}::text[]) AS v(id, status, sent_at, error, retry_at)
-        WHERE outbox.id = v.id`.execute(db);
+        FROM unnest(${ids}::text[], ${attempts}::int[], ${statuses}::text[], ${sentAts}::text[], ${errors}::text[], ${retryAts}::text[])
+          AS v(id, attempts, status, sent_at, error, retry_at)
+        WHERE outbox.id = v.id AND outbox.attempts = v.attempts AND outbox.status = 'pending'`.execute(db);
     },
     async release(ids, at) {
       if (ids.length === 0) return;

@@ -31,7 +31,7 @@ describe.each(BACKENDS)('notification status on %s', (backend) => {
     const owed = await api.server.store.read.outbox.listForRequest(id);
     const toSarah = owed.find((m) => m.recipientId === 'sarah.mitchell');
     if (!toSarah) throw new Error('The agreement owed the service director a card.');
-    await api.server.store.outboxQueue.record([{ id: toSarah.id, error: 'Sarah Mitchell has not installed the Social Media Checks app in Teams.', retryAt: null }]);
+    await api.server.store.outboxQueue.record([{ id: toSarah.id, attempts: toSarah.attempts, error: 'Sarah Mitchell has not installed the Social Media Checks app in Teams.', retryAt: null }]);
   });
   afterAll(async () => api.close());
 

@@ -24,7 +24,7 @@ describe('operations on PostgreSQL', () => {
     await api.call('POST', `/api/requests/${created.body.id as string}/actions/submit`, { token: osw, body: { version: 1 } });
     const [owed] = await api.server.store.outboxQueue.claimDue(new Date(), 1, 60);
     if (!owed) throw new Error('submitting wrote no notification');
-    await api.server.store.outboxQueue.record([{ id: owed.id, error: 'Bot Connector refused', retryAt: null }]);
+    await api.server.store.outboxQueue.record([{ id: owed.id, attempts: owed.attempts, error: 'Bot Connector refused', retryAt: null }]);
     expect((await api.call('GET', '/api/health/ready')).body).toMatchObject({ notifications: { failed: 1 } });
 
     expect((await api.call('GET', '/api/admin/operations', { token: osw })).status).toBe(403);

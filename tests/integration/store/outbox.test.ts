@@ -23,7 +23,7 @@ describe.each(BACKENDS)('outbox on %s', (backend) => {
   beforeEach(async () => {
     const farFuture = new Date(Date.now() + 365 * 86_400_000);
     const leftovers = await store.outboxQueue.claimDue(farFuture, 10_000, 0);
-    await store.outboxQueue.record(leftovers.map((m) => ({ id: m.id, sentAt: farFuture })));
+    await store.outboxQueue.record(leftovers.map((m) => ({ id: m.id, attempts: m.attempts, sentAt: farFuture })));
   });
 
   it('adds messages as pending and lists them for their request in order', async () => {
@@ -87,7 +87,7 @@ describe.each(BACKENDS)('outbox on %s', (backend) => {
     const now = new Date(Date.now() + 1_000);
     const [claimed] = await store.outboxQueue.claimDue(now, 10, 60);
     const sentAt = new Date('2026-11-25T12:00:00.500Z');
-    await store.outboxQueue.record([{ id: claimed?.id ?? '', sentAt }]);
+    await store.outboxQueue.record([{ id: claimed?.id ?? '', attempts: 1, sentAt }]);
 
     const [stored] = await store.read.outbox.listForRequest(requestId);
     expect(stored?.status).toBe('sent');
@@ -104,8 +104,8 @@ describe.each(BACKENDS)('outbox on %s', (backend) => {
 
     const retryAt = new Date(now.getTime() + 5_000);
     await store.outboxQueue.record([
-      { id: first?.id ?? '', error: 'Bot Framework returned 503', retryAt },
-      { id: second?.id ?? '', error: 'Recipient has no conversation', retryAt: null },
+      { id: first?.id ?? '', attempts: 1, error: 'Bot Framework returned 503', retryAt },
+      { id: second?.id ?? '', attempts: 1, error: 'Recipient has no conversation', retryAt: null },
     ]);
 
     const [retrying, failed] = await store.read.outbox.listForRequest(requestId);
@@ -123,14 +123,14 @@ describe.each(BACKENDS)('outbox on %s', (backend) => {
     const now = new Date(Date.now() + 1_000);
     const [first, second, third] = await store.outboxQueue.claimDue(now, 10, 60);
     const retryAt = new Date(now.getTime() + 5_000);
-    await store.outboxQueue.record([{ id: first?.id ?? '', error: 'Bot Framework returned 503', retryAt }]);
+    await store.outboxQueue.record([{ id: first?.id ?? '', attempts: 1, error: 'Bot Framework returned 503', retryAt }]);
     const sentAt = new Date(retryAt.getTime() + 1_000);
     const [again] = await store.outboxQueue.claimDue(retryAt, 10, 60);
 
     await store.outboxQueue.record([
-      { id: again?.id ?? '', sentAt },
-      { id: second?.id ?? '', error: 'Recipient has no conversation', retryAt: null },
-      { id: third?.id ?? '', sentAt },
+      { id: again?.id ?? '', attempts: 2, sentAt },
+      { id: second?.id ?? '', attempts: 1, error: 'Recipient has no conversation', retryAt: null },
+      { id: third?.id ?? '', attempts: 1, sentAt },
     ]);
 
     const stored = await store.read.outbox.listForRequest(requestId);
@@ -139,6 +139,23 @@ describe.each(BACKENDS)('outbox on %s', (backend) => {
       ['failed', 'Recipient has no conversation', null, 1],
       ['sent', null, sentAt.toISOString(), 1],
     ]);
+  });
+
+  it('ignores an outcome written after another claim took the message over', async () => {
+    const requestId = randomUUID();
+    await store.read.outbox.add([message(requestId, 1)]);
+    const now = new Date(Date.now() + 1_000);
+    const [first] = await store.outboxQueue.claimDue(now, 10, 1);
+    // The first claim's lease runs out while it is still delivering; another instance claims it.
+    const [second] = await store.outboxQueue.claimDue(new Date(now.getTime() + 2_000), 10, 60);
+    expect(second?.attempts).toBe(2);
+
+    await store.outboxQueue.record([{ id: first?.id ?? '', attempts: 1, error: 'Bot Framework returned 503', retryAt: null }]);
+    expect((await store.read.outbox.listForRequest(requestId))[0]).toMatchObject({ status: 'pending', lastError: null, attempts: 2 });
+
+    const sentAt = new Date(now.getTime() + 3_000);
+    await store.outboxQueue.record([{ id: second?.id ?? '', attempts: 2, sentAt }]);
+    expect((await store.read.outbox.listForRequest(requestId))[0]).toMatchObject({ status: 'sent', sentAt: sentAt.toISOString() });
   });
 
   it('never gives the same message to two claimers working at once', async () => {

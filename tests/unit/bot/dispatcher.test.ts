@@ -45,6 +45,7 @@ class MemoryQueue implements OutboxQueue {
   async record(outcomes: readonly OutboxOutcome[]): Promise<void> {
     for (const outcome of outcomes) {
       const m = this.get(outcome.id);
+      if (m.attempts !== outcome.attempts || m.status !== 'pending') continue;
       if ('sentAt' in outcome) {
         m.status = 'sent';
         m.sentAt = outcome.sentAt.toISOString();
@@ -179,6 +180,35 @@ describe('outbox dispatcher', () => {
     await new Promise((resolve) => setTimeout(resolve, 100));
     await dispatcher.stop();
     expect(sender.delivered).toEqual(['later']);
+  });
+
+  it('at stop, writes what the finished deliveries did while another is still under way', async () => {
+    const clock = new ManualClock(Date.now());
+    const queue = new MemoryQueue();
+    const stuck = new Promise<DeliveryResult>(() => undefined);
+    const attempted = new Set<string>();
+    const sender: NotificationSender = {
+      deliver: async (message) => {
+        attempted.add(message.id);
+        if (message.id === 'stuck') return stuck;
+        if (message.id === 'refused') throw new PermanentDeliveryError('no such person');
+        return { status: 'sent' };
+      },
+    };
+    // Different recipients, so each goes to a worker of its own.
+    for (const id of ['sent', 'refused', 'stuck']) {
+      queue.add(id, clock.now());
+      queue.get(id).recipientId = id;
+    }
+    const dispatcher = createDispatcher({ queue, sender, clock, pollIntervalMs: 10, stopTimeoutMs: 50 });
+    dispatcher.start();
+    while (attempted.size < 3) await new Promise((resolve) => setImmediate(resolve));
+    await dispatcher.stop();
+
+    expect(queue.get('sent').status).toBe('sent');
+    expect(queue.get('refused')).toMatchObject({ status: 'failed', lastError: 'no such person' });
+    // Still leased to the delivery under way: claimed again when the lease runs out.
+    expect(queue.get('stuck')).toMatchObject({ status: 'pending', attempts: 1 });
   });
 
   it('backs off exponentially up to fifteen minutes', () => {

@@ -12,6 +12,7 @@ import { PGlite } from '@electric-sql/pglite';
 import pg from 'pg';
 import { createStore } from '../src/store';
 import { startPostgres, stopPostgres } from '../tests/support/postgres';
+import { sampleBackgroundLag, worstLag, type BackgroundLag } from './background-lag';
 import { httpClient, json, type HttpAnswer, type HttpClient } from './http-client';
 import { DATABASE_POOL_SIZE, pool, startServer, stats, type LatencyStats } from './support';
 
@@ -155,7 +156,8 @@ async function bareOnPglite(dataDir: string, requests: number): Promise<LatencyS
 type Median = LatencyStats & { rounds: number[] };
 
 export interface DecisionResults {
-  postgres: { app: Median; bare: Median };
+  /** `lag`: the work behind the requests while the application's runs decided (the worst run). */
+  postgres: { app: Median; bare: Median; lag: BackgroundLag };
   pglite: { app: Median; bare: Median };
 }
 
@@ -212,9 +214,14 @@ export async function benchDecisions(serverUrl: string, requests = 1000, rounds 
   await (await createStore({ dataDir: liteBareDir })).close();
   const liteRequests = Math.min(requests, 300);
   try {
+    const lags: BackgroundLag[] = [];
     const postgres = await alternate(
       rounds,
-      () => appRound({ DATABASE_URL: appUrl, DATA_DIR: dataDir, DATABASE_POOL_SIZE: String(DATABASE_POOL_SIZE) }, requests),
+      async () => {
+        const { result, lag } = await sampleBackgroundLag(appUrl, () => appRound({ DATABASE_URL: appUrl, DATA_DIR: dataDir, DATABASE_POOL_SIZE: String(DATABASE_POOL_SIZE) }, requests));
+        lags.push(lag);
+        return result;
+      },
       () => bareOnServer(bareUrl, requests),
     );
     const pglite = await alternate(
@@ -222,7 +229,7 @@ export async function benchDecisions(serverUrl: string, requests = 1000, rounds 
       () => appRound({ DATA_DIR: liteDir }, liteRequests),
       () => bareOnPglite(liteBareDir, liteRequests),
     );
-    return { postgres, pglite };
+    return { postgres: { ...postgres, lag: worstLag(lags) }, pglite };
   } finally {
     rmSync(dataDir, { recursive: true, force: true });
     rmSync(liteDir, { recursive: true, force: true });

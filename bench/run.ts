@@ -131,6 +131,13 @@ ${row('bare PGlite, same statements', decisions.pglite.bare)}
 - With 100 clients each always waiting on its next decision, latency is about clients ÷ rate
   (Little's law): a p99 under 50 ms would need more than 2,000 decisions/s, above even the bare
   database's rate on this machine (whose own p99 is ${ms(decisions.postgres.bare.p99)}).
+- While the application's runs decided, the work behind the requests (sampled every 100 ms): the
+  oldest audit entry not yet linked into the chain had been written ${ms(decisions.postgres.lag.unlinkedMaxMs)} before (by its
+  \`at\`, so this includes its decision's wait for its commit; entries must be linked within a second of
+  commit); notifications waiting to be sent peaked at ${decisions.postgres.lag.pendingPeak.toLocaleString('en-GB')}, the oldest of them ${ms(decisions.postgres.lag.pendingOldestMs)} old.
+  The sequencer and the outbox's queue have connections of their own (\`SqlStore.background\`);
+  delivering a card takes CPU the decisions are using, so deliveries fall behind while 100 clients
+  decide as fast as they can, and catch up after.
 - PGlite: ${pct(liteRatio)} of its bare rate. PGlite is one connection, so transactions queue one behind another; it is the local default, not the deployment.
 
 ${fairDecisionsSection(fair, fairLoad)}

@@ -323,14 +323,14 @@ export async function buildServer(config: ServerConfig, options: BuildOptions = 
   const signer = await loadCheckpointSigner(config.audit);
   if (!signer) app.log.warn('Audit checkpoints are not signed or published: set AUDIT_SIGNING_KEY (docs/audit.md).');
   const checkpoints = await createCheckpointStore(config.audit);
-  const sequencer = createAuditSequencer(store.db, { signer, onError: (error) => app.log.error({ err: error }, 'audit sequencer') });
+  const sequencer = createAuditSequencer(store.background, { signer, onError: (error) => app.log.error({ err: error }, 'audit sequencer') });
   // Entries a crash left unlinked are linked now, before anything new is written.
   if (options.sequence ?? true) sequencer.start();
-  const anchor = async (): Promise<SignedCheckpoint | null> => (signer ? anchorCheckpoint(store.db, signer, checkpoints) : null);
+  const anchor = async (): Promise<SignedCheckpoint | null> => (signer ? anchorCheckpoint(store.background, signer, checkpoints) : null);
   let anchorTimer: NodeJS.Timeout | undefined;
   if (signer && options.anchorIntervalMs) {
     const anchorDue = () => {
-      anchorIfDue(store.db, signer, checkpoints)
+      anchorIfDue(store.background, signer, checkpoints)
         .then((published) => {
           if (published) app.log.info({ treeSize: published.treeSize }, `audit checkpoint published to ${checkpoints.where}`);
         })

@@ -28,9 +28,24 @@ export { createConversationStore } from './repositories/conversations';
 export { createOperations, type Operations, type OperationsSummary, type FailedNotification } from './repositories/operations';
 export type { Database } from './schema';
 
-export type StoreOptions = DatabaseOptions;
+export interface StoreOptions extends DatabaseOptions {
+  /** Connections of the background pool (PostgreSQL server only); see SqlStore.background. */
+  backgroundPoolSize?: number;
+}
 
-export type SqlStore = Store & { db: Kysely<Database> };
+/** The sequencer and the outbox's queue each hold at most one connection at a time. */
+const BACKGROUND_POOL_SIZE = 2;
+
+export type SqlStore = Store & {
+  db: Kysely<Database>;
+  /**
+   * The database for the work behind the requests: the audit sequencer and its checkpoints, and
+   * the outbox's queue (`outboxQueue`). On a server it has a small pool of its own, so that while
+   * requests queue for every connection of `db`, entries are still linked within a second of their
+   * commit and notifications still claimed. On PGlite, one session, it is `db`.
+   */
+  background: Kysely<Database>;
+};
 
 /**
  * Opens the database, brings its schema up to date and returns the store. On PGlite, transactions
@@ -45,6 +60,9 @@ export async function createStore(options: StoreOptions): Promise<SqlStore> {
     await db.destroy();
     throw error;
   }
+
+  // Connects only when first used.
+  const background = options.databaseUrl ? (await openDatabase({ ...options, poolSize: options.backgroundPoolSize ?? BACKGROUND_POOL_SIZE })).db : db;
 
   const unitOfWork = (executor: Kysely<Database>): UnitOfWork => ({
     requests: createRequestRepository(executor),
@@ -70,8 +88,11 @@ export async function createStore(options: StoreOptions): Promise<SqlStore> {
     transaction: (work) => db.transaction().execute((trx) => insideTransaction(() => work(unitOfWork(trx)))),
     read: unitOfWork(db),
     evaluation: createEvaluationReadModel(db),
-    outboxQueue: createOutboxQueue(db),
+    background,
+    outboxQueue: createOutboxQueue(background),
     people: createPeopleAdmin(db),
-    close: () => db.destroy(),
+    close: async () => {
+      await Promise.all([db.destroy(), background === db ? undefined : background.destroy()]);
+    },
   };
 }

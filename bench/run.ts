@@ -135,9 +135,10 @@ ${row('bare PGlite, same statements', decisions.pglite.bare)}
   oldest audit entry not yet linked into the chain had been written ${ms(decisions.postgres.lag.unlinkedMaxMs)} before (by its
   \`at\`, so this includes its decision's wait for its commit; entries must be linked within a second of
   commit); notifications waiting to be sent peaked at ${decisions.postgres.lag.pendingPeak.toLocaleString('en-GB')}, the oldest of them ${ms(decisions.postgres.lag.pendingOldestMs)} old.
-  The sequencer and the outbox's queue have connections of their own (\`SqlStore.background\`);
-  delivering a card takes CPU the decisions are using, so deliveries fall behind while 100 clients
-  decide as fast as they can, and catch up after.
+  The sequencer and the outbox's queue have connections of their own (\`SqlStore.background\`).
+  Here the bot posts its cards to the chat preview's stand-in for the Bot Connector, which this same
+  server answers, so each delivery waits in line behind the 100 clients' requests and the backlog
+  clears only after them; the real Bot Connector answers apart from the app's own load.
 - PGlite: ${pct(liteRatio)} of its bare rate. PGlite is one connection, so transactions queue one behind another; it is the local default, not the deployment.
 
 ${fairDecisionsSection(fair, fairLoad)}

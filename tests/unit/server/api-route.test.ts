@@ -5,7 +5,7 @@
  */
 import Fastify from 'fastify';
 import { z } from 'zod';
-import { apiRoutes, type RouteContract } from '../../../src/server/api-route';
+import { apiRoutes, jsonBytes, type RouteContract } from '../../../src/server/api-route';
 
 const contract = {
   method: 'GET',
@@ -44,4 +44,37 @@ test('with checking on, a field the schema does not name fails the call and is n
 
 test('with checking on, an answer of the wrong shape fails the call', async () => {
   expect((await get({ id: 'a', size: '3' }, true)).status).toBe(500);
+});
+
+describe('JSON answers as UTF-8', () => {
+  const texts = {
+    ascii: 'Waiting for the team manager',
+    'beyond Latin-1': 'the public interest — the council’s duties',
+    astral: 'a child’s drawing 😀 and 𝒜',
+    long: '— Zoë’s case — '.repeat(30_000),
+    'larger than the kept room': '’'.repeat(2_000_000),
+  };
+
+  it.each(Object.entries(texts))('writes %s text exactly as Buffer.from(JSON.stringify(…)) would', (_, text) => {
+    const answer = { items: [{ nextStep: text, n: 1 }], nextCursor: null };
+    expect(jsonBytes(answer).equals(Buffer.from(JSON.stringify(answer)))).toBe(true);
+  });
+
+  it('carries nothing of a longer earlier answer into a shorter later one', () => {
+    jsonBytes({ text: '’'.repeat(100_000) });
+    expect(jsonBytes({ text: 'short' }).toString('utf8')).toBe('{"text":"short"}');
+  });
+
+  it('answers over HTTP with the same text and its length', async () => {
+    const app = Fastify();
+    apiRoutes(app, { checkResponses: true }).add(contract, async () => ({ id: texts.astral, size: 2 }));
+    try {
+      const response = await fetch(`${await app.listen({ port: 0, host: '127.0.0.1' })}/api/things/a`);
+      const body = Buffer.from(await response.arrayBuffer());
+      expect(response.headers.get('content-length')).toBe(String(body.length));
+      expect(JSON.parse(body.toString('utf8'))).toEqual({ id: texts.astral, size: 2 });
+    } finally {
+      await app.close();
+    }
+  });
 });

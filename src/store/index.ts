@@ -28,10 +28,7 @@ export { createConversationStore } from './repositories/conversations';
 export { createOperations, type Operations, type OperationsSummary, type FailedNotification } from './repositories/operations';
 export type { Database } from './schema';
 
-export interface StoreOptions extends DatabaseOptions {
-  /** Connections of the background pool (PostgreSQL server only); see SqlStore.background. */
-  backgroundPoolSize?: number;
-}
+export type StoreOptions = DatabaseOptions;
 
 /** The sequencer and the outbox's queue each hold at most one connection at a time. */
 const BACKGROUND_POOL_SIZE = 2;
@@ -62,7 +59,7 @@ export async function createStore(options: StoreOptions): Promise<SqlStore> {
   }
 
   // Connects only when first used.
-  const background = options.databaseUrl ? (await openDatabase({ ...options, poolSize: options.backgroundPoolSize ?? BACKGROUND_POOL_SIZE })).db : db;
+  const background = options.databaseUrl ? (await openDatabase({ ...options, poolSize: BACKGROUND_POOL_SIZE })).db : db;
 
   const unitOfWork = (executor: Kysely<Database>): UnitOfWork => ({
     requests: createRequestRepository(executor),

@@ -205,6 +205,8 @@ async function appRound(env: Record<string, string>, requests: number): Promise<
 
 export async function benchDecisions(serverUrl: string, requests = 1000, rounds = 3): Promise<DecisionResults> {
   const appUrl = await createDatabase(serverUrl, 'bench_app');
+  // Migrated before the first round: the lag sampler reads the audit and outbox tables from its start.
+  await (await createStore({ databaseUrl: appUrl, dataDir: ':memory:' })).close();
   // The bare runs write dummy audit rows: they get a database of their own, with the same schema.
   const bareUrl = await createDatabase(serverUrl, 'bench_bare');
   await (await createStore({ databaseUrl: bareUrl, dataDir: ':memory:' })).close();

@@ -105,6 +105,8 @@ export interface BuiltServer {
   store: SqlStore;
   /** Every route the server answers, one per method, as registered (the fuzzing suite covers each). */
   routes: readonly RouteSummary[];
+  /** Loads the bot now rather than on first use; its modules load synchronously, blocking requests for about a second. */
+  loadBot(): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -422,6 +424,9 @@ export async function buildServer(config: ServerConfig, options: BuildOptions = 
     sequencer,
     anchor,
     routes,
+    loadBot: async () => {
+      await loadBot();
+    },
     async close() {
       if (sweep) clearInterval(sweep);
       if (anchorTimer) clearInterval(anchorTimer);

@@ -46,6 +46,14 @@ async function main(): Promise<void> {
   phase('server built');
   await server.app.listen({ port: config.port, host: config.host });
   phase('listening');
+  // Loaded as soon as the server listens rather than on first use, where its second of synchronous module
+  // loading would fall on the first person's decision and on every request queued behind it.
+  setImmediate(() => {
+    server
+      .loadBot()
+      .then(() => phase('bot loaded'))
+      .catch((error: unknown) => server.app.log.error({ err: error }, 'the bot failed to load'));
+  });
   const mode = config.localSignIn ? 'local mode (embedded PGlite unless DATABASE_URL is set, local sign-in)' : 'Teams mode';
   server.app.log.info(`Social Media Checks is running in ${mode} at ${config.publicUrl}${telemetryEnabled ? ', sending telemetry to Application Insights' : ''}`);
 }

@@ -5,6 +5,7 @@
 import { isDeepStrictEqual } from 'node:util';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
+import { jsonBytes } from './json-bytes';
 
 export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'DELETE';
 
@@ -77,25 +78,6 @@ export function apiRoutes(app: FastifyInstance, options: { checkResponses: boole
       });
     },
   };
-}
-
-/** Where jsonBytes writes, grown to the largest answer so far up to SCRATCH_MAX. */
-let scratch = Buffer.allocUnsafe(64 * 1024);
-const SCRATCH_MAX = 4 * 1024 * 1024;
-
-/**
- * The same JSON Fastify would write, as UTF-8. Given a string, Fastify (like Buffer.from) measures
- * its UTF-8 length and then encodes it again to write it, and a list of fifty requests is 100 KB of
- * text with a dash and a curly quote in every item, which takes V8's slowest path both times.
- * Written once into room for the longest it can be (3 bytes per UTF-16 unit), then copied out.
- */
-export function jsonBytes(answer: unknown): Buffer {
-  const text = JSON.stringify(answer);
-  const room = text.length * 3;
-  // Rare larger answers (a long timeline) are encoded the usual way rather than kept room for.
-  if (room > SCRATCH_MAX) return Buffer.from(text);
-  if (scratch.length < room) scratch = Buffer.allocUnsafe(room);
-  return Buffer.from(scratch.subarray(0, scratch.write(text)));
 }
 
 function checkAnswer(contract: RouteContract, schema: z.ZodType, answer: unknown): void {

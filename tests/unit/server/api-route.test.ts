@@ -3,9 +3,11 @@
  * answer carrying a field its schema does not name, or of the wrong shape, fails the call rather
  * than reaching the client.
  */
+import fc from 'fast-check';
 import Fastify from 'fastify';
 import { z } from 'zod';
-import { apiRoutes, jsonBytes, type RouteContract } from '../../../src/server/api-route';
+import { apiRoutes, type RouteContract } from '../../../src/server/api-route';
+import { jsonBytes } from '../../../src/server/json-bytes';
 
 const contract = {
   method: 'GET',
@@ -58,6 +60,38 @@ describe('JSON answers as UTF-8', () => {
   it.each(Object.entries(texts))('writes %s text exactly as Buffer.from(JSON.stringify(…)) would', (_, text) => {
     const answer = { items: [{ nextStep: text, n: 1 }], nextCursor: null };
     expect(jsonBytes(answer).equals(Buffer.from(JSON.stringify(answer)))).toBe(true);
+  });
+
+  it.each([
+    ['a list whose items hold what JSON leaves out or converts', { items: [{ a: undefined, b: () => 1, c: Symbol('c'), d: new Date(0), e: NaN, f: [undefined, () => 1] }, undefined, null], nextCursor: undefined }],
+    ['a top-level array', [{ n: 1 }, [2, [3]], 'four’s']],
+    ['empty containers', { items: [], counts: {}, nested: [[], {}] }],
+    ['a top-level Date, and a Date in a list', [new Date(86_400_000), { at: new Date(0) }]],
+    ['objects of no prototype, and class instances', { plain: Object.assign(Object.create(null) as object, { a: 1 }), map: new Map([[1, 2]]), boxed: [new String('s'), new Number(2)] }],
+    ['objects with a toJSON of their own, called with the key they lie under', { items: [{ toJSON: (key: string) => `item ${key}` }, { toJSON: () => undefined }], top: { toJSON: (key: string) => `key ${key}` }, gone: { toJSON: () => undefined }, deep: [[{ toJSON: (key: string) => `deep ${key}` }]] }],
+    ['a top-level toJSON', { toJSON: (key: string) => ({ key, items: [1] }) }],
+    ['numbers, booleans and null at every depth', { a: 1.5, b: [true, false, null, -0, 1e21], c: { d: [Infinity] } }],
+    ['keys that need escaping', { 'quote"': 1, 'line\nbreak': { 'dash—': ['’'] }, '10': 'integer-like keys first', '2': 'as JSON.stringify orders them' }],
+  ])('writes %s as JSON.stringify would', (_, answer) => {
+    expect(jsonBytes(answer).toString('utf8')).toBe(JSON.stringify(answer));
+  });
+
+  it('writes any JSON value exactly as Buffer.from(JSON.stringify(…)) would', () => {
+    fc.assert(
+      fc.property(fc.jsonValue(), (answer) => {
+        expect(jsonBytes(answer).equals(Buffer.from(JSON.stringify(answer)))).toBe(true);
+      }),
+      { numRuns: 500 },
+    );
+  });
+
+  it('writes a list of fifty long requests, every item with text beyond Latin-1, as Buffer.from(JSON.stringify(…)) would', () => {
+    const answer = { items: Array.from({ length: 50 }, (_, i) => ({ id: i, nextStep: 'The service director’s decision – then the access worker’s search', concernDetails: `Zoë ${'x'.repeat(2_000)} 😀` })), nextCursor: 'abc', counts: { waitingForMe: 60 } };
+    expect(jsonBytes(answer).equals(Buffer.from(JSON.stringify(answer)))).toBe(true);
+  });
+
+  it('refuses an answer that is not a JSON value', () => {
+    expect(() => jsonBytes(undefined)).toThrow('An answer must be a JSON value.');
   });
 
   it('carries nothing of a longer earlier answer into a shorter later one', () => {

@@ -70,11 +70,6 @@ export interface RequestPage {
 /** A request as listed: its view, and whether its next step is late by the reminder settings. */
 export type ListedRequest = RequestView & { overdue: boolean };
 
-/** A view built with its overdue flag, as every list item is. */
-function listed(view: RequestView): ListedRequest {
-  return view as ListedRequest;
-}
-
 function encodeCursor(key: RequestListKey): string {
   return Buffer.from(JSON.stringify([key.createdAt, key.id])).toString('base64url');
 }
@@ -160,7 +155,8 @@ export async function listRequests(deps: AppDeps, caller: Caller, query: unknown
   const last = items.at(-1);
   const names = await displayNames(deps.directory, items.flatMap(namedPeople));
   return {
-    items: items.map((r) => listed(buildView(r, person, now, names, deps.settings.protocol, deps.settings.retention, { overdue: isOverdue(r, now, deps.settings.reminders) }))),
+    // Built with its overdue flag, which buildView types as optional because single views have none.
+    items: items.map((r) => buildView(r, person, now, names, deps.settings.protocol, deps.settings.retention, { overdue: isOverdue(r, now, deps.settings.reminders) }) as ListedRequest),
     nextCursor: found.length > limit && last ? encodeCursor({ createdAt: last.createdAt, id: last.id }) : null,
     counts: { waitingForMe: waitingCount },
   };

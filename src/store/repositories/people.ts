@@ -62,6 +62,15 @@ export function createPeopleAdmin(db: Kysely<Database>): PeopleAdmin {
         access_worker_authorised_until: person.accessWorkerAuthorisedUntil ?? null,
         active: person.active,
       };
+      // ON CONFLICT (id) handles only the id: an insert racing another of the same person (two
+      // instances seeding at once) would break the Entra object id's unique key instead. DO NOTHING
+      // waits on every unique key, and the update then finds the row, or raises the real conflict.
+      const inserted = await db
+        .insertInto('people')
+        .values({ id: person.id, ...row })
+        .onConflict((oc) => oc.doNothing())
+        .executeTakeFirst();
+      if (inserted.numInsertedOrUpdatedRows === 1n) return;
       await db
         .insertInto('people')
         .values({ id: person.id, ...row })

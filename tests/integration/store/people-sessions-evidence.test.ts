@@ -48,6 +48,16 @@ describe.each(BACKENDS)('people, search sessions and evidence on %s', (backend) 
     expect(await store.read.directory.get('dup-2')).toBeNull();
   });
 
+  it('writes the same new person from many connections at once without a conflict', async () => {
+    // Two instances starting together seed the same people; before, the loser of the race broke the
+    // Entra object id's unique key instead of updating the row.
+    for (let round = 0; round < 20; round += 1) {
+      const person = fullPerson(`racer-${round}`, { aadObjectId: `aad-racer-${round}` });
+      await Promise.all(Array.from({ length: 4 }, () => store.people.upsert(person)));
+      expect(await store.read.directory.get(person.id)).toEqual(person);
+    }
+  });
+
   it('records, ends and lists search sessions', async () => {
     const request = fullRequest();
     await store.read.requests.insert(request);

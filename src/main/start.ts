@@ -1,14 +1,12 @@
 /** Starts the server: `npm start`. With no configuration it runs the embedded local mode. */
 import { performance } from 'node:perf_hooks';
 import { startTelemetry } from '../server/telemetry';
-import { pgliteFiles } from '../store/pglite-files';
+import { openPGliteInThread } from '../store/pglite-session';
 
 /** STARTUP_TRACE=1: each phase of the start on standard error, in ms since the process began. */
 const phase = process.env.STARTUP_TRACE === '1' ? (name: string) => console.error(`startup: ${name} at ${Math.round(performance.now())} ms`) : () => undefined;
 
 async function main(): Promise<void> {
-  // Embedded PGlite's WebAssembly compiles in the background from now on, while modules load.
-  if (!process.env.DATABASE_URL) pgliteFiles().catch(() => undefined);
   // First: telemetry instruments the modules loaded after it, so everything else is loaded after.
   const telemetryEnabled = await startTelemetry();
   const { ConfigError, loadConfig } = await import('../server/config');
@@ -24,17 +22,24 @@ async function main(): Promise<void> {
   }
   for (const warning of config.warnings) console.error(`\n*** WARNING: ${warning} ***\n`);
   phase('configuration read');
-  // Embedded PGlite is opened here, the server awaiting it only where it needs the database, with
-  // its WebAssembly compiled meanwhile (above). (A PostgreSQL server's pool is the server's to make,
-  // with its logger.)
-  const store = config.databaseUrl
-    ? undefined
-    : import('../store')
-        .then(({ createStore }) => createStore({ dataDir: config.dataDir }))
-        .then((opened) => (phase('database open and migrated'), opened));
+  // Embedded PGlite opens in its own thread from now on, while this one loads the server's modules;
+  // the server awaits it only where it needs the database. (A PostgreSQL server's pool is the
+  // server's to make, with its logger.)
+  const pglite = config.databaseUrl ? undefined : openPGliteInThread(config.dataDir);
+  pglite?.catch(() => undefined);
+  const store = pglite
+    ? import('../store')
+        .then(({ createStore }) => createStore({ dataDir: config.dataDir, pglite }))
+        .then((opened) => (phase('database open and migrated'), opened))
+    : undefined;
   store?.catch(() => undefined);
   const { buildServer } = await import('./server');
   phase('server modules loaded');
+  // The bot's modules (botbuilder and the card templates, over half a second of synchronous loading)
+  // load now, while PGlite opens in its thread, rather than once the server listens, where they kept
+  // the first requests waiting.
+  await import('../../bot');
+  phase('bot modules loaded');
   const server = await buildServer(config, { sweepIntervalMs: 60_000, anchorIntervalMs: 3_600_000, ...(store ? { store } : {}) });
   const shutdown = async (signal: string) => {
     server.app.log.info(`${signal}: shutting down`);
@@ -46,12 +51,11 @@ async function main(): Promise<void> {
   phase('server built');
   await server.app.listen({ port: config.port, host: config.host });
   phase('listening');
-  // Loaded as soon as the server listens rather than on first use, where its second of synchronous module
-  // loading would fall on the first person's decision and on every request queued behind it.
+  // Made as soon as the server listens rather than on first use (its modules are loaded already).
   setImmediate(() => {
     server
       .loadBot()
-      .then(() => phase('bot loaded'))
+      .then(() => phase('bot ready'))
       .catch((error: unknown) => server.app.log.error({ err: error }, 'the bot failed to load'));
   });
   const mode = config.localSignIn ? 'local mode (embedded PGlite unless DATABASE_URL is set, local sign-in)' : 'Teams mode';

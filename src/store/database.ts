@@ -5,21 +5,21 @@
  * domain types carry them.
  */
 import { AsyncLocalStorage } from 'node:async_hooks';
-import { mkdirSync } from 'node:fs';
-import { join } from 'node:path';
-import type { PGlite } from '@electric-sql/pglite';
 import { Kysely, Migrator, PostgresDialect, sql, type Dialect, type Driver } from 'kysely';
-import pg from 'pg';
+import type pg from 'pg';
 import { migrations } from './migrations';
 import { PGliteDialect } from './pglite-dialect';
-import { pgliteFiles } from './pglite-files';
+import { openPGlite, type PGliteSession } from './pglite-session';
 import type { Database } from './schema';
+import { TEXT_PARSERS } from './value-parsers';
 
 export interface DatabaseOptions {
   /** A PostgreSQL server (`postgres://…`); when absent, embedded PGlite is used. */
   databaseUrl?: string;
   /** PGlite's home: `${dataDir}/pglite`. `':memory:'` keeps it in memory (tests). */
   dataDir: string;
+  /** PGlite already opening there in its own thread (openPGliteInThread), started before the store's modules loaded. */
+  pglite?: Promise<PGliteSession>;
   /** Connections in the pool (PostgreSQL server only). */
   poolSize?: number;
   /**
@@ -39,36 +39,11 @@ export interface OpenedDatabase {
   insideTransaction<T>(work: () => Promise<T>): Promise<T>;
 }
 
-const OID = { int8: 20, date: 1082, timestamptz: 1184 } as const;
-
-/**
- * `2026-01-02 03:04:05.678+00` (or with any session time zone's offset, e.g. `+05:30`) → ISO 8601
- * in UTC. Parsed by hand because the session time zone cannot always be set (connection poolers).
- */
-const TIMESTAMPTZ = /^(\d{4,})-(\d\d)-(\d\d) (\d\d):(\d\d):(\d\d)(?:\.(\d+))?([+-])(\d\d)(?::(\d\d))?(?::(\d\d))?$/;
-const UTC_TIMESTAMPTZ = /^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d(?:\.\d+)?\+00$/;
-function parseTimestamptz(value: string): string {
-  // A session in UTC (the usual case) already writes the instant: only the layout changes, which is
-  // far cheaper than building a Date for every timestamp of every row.
-  if (UTC_TIMESTAMPTZ.test(value)) return `${value.slice(0, 10)}T${value.slice(11, 19)}.${value.slice(20, -3).slice(0, 3).padEnd(3, '0')}Z`;
-  const m = TIMESTAMPTZ.exec(value);
-  if (!m) return value; // infinity, -infinity and BC dates: left as PostgreSQL wrote them
-  const n = (i: number): number => Number(m[i] ?? 0);
-  const millis = Number((m[7] ?? '').padEnd(3, '0').slice(0, 3));
-  const offsetSeconds = (m[8] === '-' ? -1 : 1) * (n(9) * 3600 + n(10) * 60 + n(11));
-  return new Date(Date.UTC(n(1), n(2) - 1, n(3), n(4), n(5), n(6), millis) - offsetSeconds * 1000).toISOString();
-}
-
-const TEXT_PARSERS: Record<number, (value: string) => unknown> = {
-  [OID.int8]: Number,
-  [OID.date]: (value: string) => value,
-  [OID.timestamptz]: parseTimestamptz,
-};
-
-const pgTypes: pg.CustomTypesConfig = {
+/** node-postgres's parsers, but ours where TEXT_PARSERS has one. */
+const pgTypes = (types: typeof pg.types): pg.CustomTypesConfig => ({
   getTypeParser: ((oid: number, format?: 'text' | 'binary') =>
-    (format ?? 'text') === 'text' && TEXT_PARSERS[oid] ? TEXT_PARSERS[oid] : pg.types.getTypeParser(oid, format)) as typeof pg.types.getTypeParser,
-};
+    (format ?? 'text') === 'text' && TEXT_PARSERS[oid] ? TEXT_PARSERS[oid] : types.getTypeParser(oid, format)) as typeof pg.types.getTypeParser,
+});
 
 const transactionScope = new AsyncLocalStorage<object>();
 
@@ -105,38 +80,16 @@ function guardedDialect(inner: Dialect, token: object): Dialect {
   };
 }
 
-async function openPGlite(dataDir: string): Promise<PGlite> {
-  // Loaded only when used: a server on PostgreSQL, and the audit verifier, start faster without it.
-  const { PGlite } = await import('@electric-sql/pglite');
-  const options = { parsers: TEXT_PARSERS, ...(await pgliteFiles()) };
-  let pglite: PGlite;
-  if (dataDir === ':memory:') {
-    pglite = new PGlite(options);
-  } else {
-    const dir = join(dataDir, 'pglite');
-    mkdirSync(dir, { recursive: true });
-    pglite = new PGlite(dir, options);
-  }
-  try {
-    await pglite.waitReady;
-  } catch (error) {
-    // PGlite loads parts of itself with import(), which jest's sandbox allows only with this flag.
-    if (error instanceof TypeError && error.message.includes('--experimental-vm-modules')) {
-      throw new Error('PGlite under jest needs NODE_OPTIONS=--experimental-vm-modules: run the tests with `npm test`.', { cause: error });
-    }
-    throw error;
-  }
-  return pglite;
-}
-
 /** Opens the database without migrating it (the audit verifier must not change what it checks). */
 export async function openDatabase(options: DatabaseOptions): Promise<OpenedDatabase> {
   let dialect: Dialect;
   if (options.databaseUrl) {
+    // Loaded only for a server: embedded PGlite starts faster without it.
+    const { default: pg } = await import('pg');
     const pool = new pg.Pool({
       connectionString: options.databaseUrl,
       max: options.poolSize ?? 10,
-      types: pgTypes,
+      types: pgTypes(pg.types),
     });
     // An idle connection dropped by the server is discarded by the pool; without a listener the
     // 'error' event would end the process. It is logged, as many of them mean the server is unwell.
@@ -144,7 +97,7 @@ export async function openDatabase(options: DatabaseOptions): Promise<OpenedData
     pool.on('error', (error) => onPoolError(error));
     dialect = new PostgresDialect({ pool });
   } else {
-    dialect = new PGliteDialect(await openPGlite(options.dataDir));
+    dialect = new PGliteDialect(await (options.pglite ?? openPGlite(options.dataDir)));
   }
   const token = {};
   return {

@@ -3,7 +3,7 @@
  * the driver hands out that one connection to one user at a time: a transaction holds it from
  * BEGIN to COMMIT and every other query or transaction queues behind it instead of interleaving.
  */
-import type { PGlite } from '@electric-sql/pglite';
+import type { PGliteSession } from './pglite-session';
 import {
   CompiledQuery,
   PostgresAdapter,
@@ -37,10 +37,10 @@ export class Mutex {
 }
 
 class PGliteConnection implements DatabaseConnection {
-  constructor(private readonly pglite: PGlite) {}
+  constructor(private readonly pglite: PGliteSession) {}
 
   async executeQuery<R>(compiledQuery: CompiledQuery): Promise<QueryResult<R>> {
-    const result = await this.pglite.query<R>(compiledQuery.sql, [...compiledQuery.parameters]);
+    const result = await this.pglite.query<R>(compiledQuery.sql, compiledQuery.parameters);
     return {
       rows: result.rows,
       ...(result.affectedRows === undefined ? {} : { numAffectedRows: BigInt(result.affectedRows) }),
@@ -58,7 +58,7 @@ class PGliteDriver implements Driver {
   readonly #connection: PGliteConnection;
   #release: (() => void) | null = null;
 
-  constructor(private readonly pglite: PGlite) {
+  constructor(private readonly pglite: PGliteSession) {
     this.#connection = new PGliteConnection(pglite);
   }
 
@@ -109,7 +109,7 @@ class PGliteDriver implements Driver {
 }
 
 export class PGliteDialect implements Dialect {
-  constructor(private readonly pglite: PGlite) {}
+  constructor(private readonly pglite: PGliteSession) {}
 
   createAdapter(): DialectAdapter {
     return new PostgresAdapter();

@@ -1,7 +1,6 @@
 /**
- * PGlite's WebAssembly and its file bundle, read and compiled once per process. `npm start` asks for
- * them before anything else: the reads run on libuv's threads and the compile on V8's while the
- * server's modules load, instead of one after another once they have.
+ * PGlite's WebAssembly and its file bundle, read and compiled once per thread and shared by every
+ * database the thread opens (the tests open hundreds; `npm start`'s PGlite thread opens one).
  */
 import { readFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';

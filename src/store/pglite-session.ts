@@ -86,7 +86,7 @@ export async function openPGliteInThread(dataDir: string): Promise<PGliteSession
   const worker = startThread({ dataDir });
   const waiting = new Map<number, { resolve: (message: FromPGliteThread) => void; reject: (error: Error) => void }>();
   let nextId = 1;
-  let closed = false;
+  /** Set once the thread has stopped or the database was closed: every later query is refused with it. */
   let stopped: Error | null = null;
   // The thread keeps the process alive only while something waits on it, as PGlite in this
   // thread did: an idle open database does not hold a finished script open.
@@ -103,8 +103,7 @@ export async function openPGliteInThread(dataDir: string): Promise<PGliteSession
       pending?.resolve(message);
     });
     const stop = (error: Error) => {
-      stopped = error;
-      closed = true;
+      stopped ??= error;
       reject(error);
       for (const [id, pending] of waiting) {
         settle(id);
@@ -127,7 +126,7 @@ export async function openPGliteInThread(dataDir: string): Promise<PGliteSession
   worker.unref();
   return {
     get closed() {
-      return closed;
+      return stopped !== null;
     },
     async query<R>(sql: string, params: readonly unknown[]) {
       const answer = await ask({ sql, params });
@@ -136,9 +135,8 @@ export async function openPGliteInThread(dataDir: string): Promise<PGliteSession
       return { rows: answer.rows as R[], ...(answer.affectedRows === undefined ? {} : { affectedRows: answer.affectedRows }) };
     },
     async close() {
-      if (closed) return;
+      if (stopped) return;
       const answer = await ask({ close: true });
-      closed = true;
       stopped ??= new Error('The embedded database stopped: it was closed.');
       if ('error' in answer) throw rebuilt(answer.error);
     },

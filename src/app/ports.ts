@@ -107,9 +107,11 @@ export interface RequestRepository {
   /** Deletes a draft never submitted, if its stored version is still `expectedVersion`; false when it is not there as such. */
   deleteUnsubmittedDraft(id: string, expectedVersion: number): Promise<boolean>;
   list(filter: RequestFilter): Promise<InvestigationRequest[]>;
-  /** Up to `limit` requests meeting `where`, newest first (created, then id), after `after` when given. */
-  page(where: Condition, options: { after?: RequestListKey; limit: number }): Promise<InvestigationRequest[]>;
-  count(where: Condition): Promise<number>;
+  /**
+   * Up to `limit` requests meeting `where`, newest first (created, then id), after `after` when
+   * given, and how many requests meet `counted`: one statement, so a list costs one round trip.
+   */
+  pageAndCount(where: Condition, counted: Condition, options: { after?: RequestListKey; limit: number }): Promise<{ requests: InvestigationRequest[]; counted: number }>;
   /** Requests whose time-based expiry may be due (authorised, assigned, searching, on hold). */
   listWithLiveAuthorisation(): Promise<InvestigationRequest[]>;
   /** A new human-readable reference, e.g. SMC-2026-000042. */

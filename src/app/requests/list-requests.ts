@@ -150,7 +150,7 @@ export async function listRequests(deps: AppDeps, caller: Caller, query: unknown
   const { person } = caller;
   const { where, waitingForMe } = conditionsFor(person, now, filters);
   const read = deps.store.read.requests;
-  const [found, waitingCount] = await Promise.all([read.page(where, { ...(after ? { after } : {}), limit: limit + 1 }), read.count(waitingForMe)]);
+  const { requests: found, counted: waitingCount } = await read.pageAndCount(where, waitingForMe, { ...(after ? { after } : {}), limit: limit + 1 });
   const items = found.slice(0, limit);
   const last = items.at(-1);
   const names = await displayNames(deps.directory, items.flatMap(namedPeople));

@@ -150,7 +150,7 @@ function compiledOnce<R>(statements: WeakMap<Condition, Map<string, CompiledQuer
 
 export function createRequestRepository(db: Kysely<Database>): RequestRepository {
   // Per repository: each database (PostgreSQL, PGlite) compiles in its own dialect.
-  const pages = new WeakMap<Condition, Map<string, CompiledQuery<RequestRecord>>>();
+  const pages = new WeakMap<Condition, WeakMap<Condition, Map<string, CompiledQuery<RequestRecord & { counted: string | number | null }>>>>();
   const counts = new WeakMap<Condition, Map<string, CompiledQuery<{ n: string | number }>>>();
   return {
     async get(id) {
@@ -272,18 +272,22 @@ export function createRequestRepository(db: Kysely<Database>): RequestRepository
       return (await query.execute()).map(toRequest);
     },
 
-    async page(where, options) {
+    async pageAndCount(where, counted, options) {
       const { after, limit } = options;
-      const statement = compiledOnce(pages, where, `${after ? 'after' : 'first'}:${limit}`, () => pageQuery(db, where, { limit, ...(after ? { after: CURSOR_SLOT } : {}) }).compile());
+      let byCounted = pages.get(where);
+      if (!byCounted) {
+        byCounted = new WeakMap();
+        pages.set(where, byCounted);
+      }
+      const statement = compiledOnce(byCounted, counted, `${after ? 'after' : 'first'}:${limit}`, () => pageAndCountQuery(db, where, counted, { limit, ...(after ? { after: CURSOR_SLOT } : {}) }).compile());
       const parameters = after ? statement.parameters.map((p) => (p === CURSOR_SLOT.createdAt ? after.createdAt : p === CURSOR_SLOT.id ? after.id : p)) : statement.parameters;
-      const run: CompiledQuery<RequestRecord> = { ...statement, parameters };
-      return (await db.executeQuery(run)).rows.map(toRequest);
-    },
-
-    async count(where) {
-      const statement = compiledOnce(counts, where, 'count', () => countQuery(db, where).compile());
-      const row = (await db.executeQuery(statement)).rows[0];
-      return Number(row?.n ?? 0);
+      const run: typeof statement = { ...statement, parameters };
+      const rows = (await db.executeQuery(run)).rows;
+      const first = rows[0];
+      if (first) return { requests: rows.map(toRequest), counted: Number(first.counted ?? 0) };
+      // An empty page has no row to carry the count.
+      const count = compiledOnce(counts, counted, 'count', () => countQuery(db, counted).compile());
+      return { requests: [], counted: Number((await db.executeQuery(count)).rows[0]?.n ?? 0) };
     },
 
     async listWithLiveAuthorisation() {
@@ -322,16 +326,21 @@ export function createRequestRepository(db: Kysely<Database>): RequestRepository
   };
 }
 
-/**
- * A page of the request list, newest first, after the keyset `after`. Exported so the list's
- * benchmark runs exactly this SQL bare (bench/request-list.ts).
- */
-export function pageQuery(db: Kysely<Database>, where: Condition, options: { after?: RequestListKey; limit: number }) {
+/** A page of the request list, newest first, after the keyset `after`. */
+function pageQuery(db: Kysely<Database>, where: Condition, options: { after?: RequestListKey; limit: number }) {
   const condition = forQuery(where);
   let query = db.selectFrom('investigation_requests').select(REQUEST_COLUMNS).where('disposed_at', 'is', null).where((eb) => toSql(eb, condition));
   const after = options.after;
   if (after) query = query.where(sql<SqlBool>`(created_at, id) < (${after.createdAt}::timestamptz, ${after.id})`);
   return query.orderBy('created_at', 'desc').orderBy('id', 'desc').limit(options.limit);
+}
+
+/**
+ * The page with, on each of its rows, how many requests meet `counted` (an uncorrelated subquery,
+ * which PostgreSQL runs once). Exported so the list's benchmark runs exactly this SQL bare.
+ */
+export function pageAndCountQuery(db: Kysely<Database>, where: Condition, counted: Condition, options: { after?: RequestListKey; limit: number }) {
+  return pageQuery(db, where, options).select(countQuery(db, counted).as('counted'));
 }
 
 /** How many requests meet the condition (the list's "waiting for me" count). */

@@ -58,6 +58,22 @@ describe.each(BACKENDS)('the request list on %s', (backend) => {
     expect(all.counts.waitingForMe).toBe(waitingForDirector.length);
   });
 
+  test('the page and its "waiting for me" count come together, and an empty page still counts what waits', async () => {
+    // A search nothing matches: no row carries the count, which is still every request waiting.
+    const none = await page(t.sd, `q=${encodeURIComponent('no request is called this')}`);
+    expect(none.items).toEqual([]);
+    expect(none.nextCursor).toBeNull();
+    expect(none.counts.waitingForMe).toBe(waitingForDirector.length);
+    // The team manager, who has agreed every request they were sent: a full page, and a count of none.
+    const agreed = await page(t.tm, 'limit=3');
+    expect(agreed.items).toHaveLength(3);
+    expect(agreed.counts.waitingForMe).toBe(0);
+    // A later page carries the same count as the first.
+    const second = await page(t.sd, `limit=4&cursor=${encodeURIComponent((await page(t.sd, 'limit=4')).nextCursor ?? '')}`);
+    expect(second.items.length).toBeGreaterThan(0);
+    expect(second.counts.waitingForMe).toBe(waitingForDirector.length);
+  });
+
   test('a page holds 50 by default and at most 200; a cursor or limit this server did not give is refused by name', async () => {
     const first = await page(t.other, '');
     expect(first.items).toHaveLength(50);

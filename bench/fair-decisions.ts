@@ -14,7 +14,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startPostgres, stopPostgres } from '../tests/support/postgres';
 import { createDatabase, median, overHttp } from './decisions';
-import { prepareBareDatabase, runNodeBare, runPgbench, type PgbenchResult } from './pgbench';
+import { medianPgbench, prepareBareDatabase, runNodeBare, runPgbench, type PgbenchResult } from './pgbench';
 import { DATABASE_POOL_SIZE, machine, startServer, type LatencyStats } from './support';
 import { behindProxy } from './two-instances';
 
@@ -28,13 +28,6 @@ export interface FairDecisionResults {
   app: { direct: Median; oneBehindProxy: Median; twoBehindProxy: Median };
   pgbench: { plain: PgbenchResult & { rounds: number[] }; locked: PgbenchResult & { rounds: number[] } };
   node: { plain: Median; locked: Median };
-}
-
-function medianPgbench(runs: PgbenchResult[]): PgbenchResult & { rounds: number[] } {
-  const sorted = [...runs].sort((a, b) => a.perSecond - b.perSecond);
-  const middle = sorted[Math.floor(sorted.length / 2)];
-  if (!middle) throw new Error('no pgbench runs');
-  return { ...middle, rounds: runs.map((r) => Math.round(r.perSecond)) };
 }
 
 async function direct(env: Record<string, string>, requests: number): Promise<LatencyStats> {

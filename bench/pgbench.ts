@@ -30,6 +30,14 @@ export interface PgbenchResult {
   latencyAverageMs: number;
 }
 
+/** The pgbench run with the median rate of several, with every run's rate. */
+export function medianPgbench(runs: PgbenchResult[]): PgbenchResult & { rounds: number[] } {
+  const sorted = [...runs].sort((a, b) => a.perSecond - b.perSecond);
+  const middle = sorted[Math.floor(sorted.length / 2)];
+  if (!middle) throw new Error('no pgbench runs');
+  return { ...middle, rounds: runs.map((r) => Math.round(r.perSecond)) };
+}
+
 /** A database with the application's schema and BARE_REQUESTS requests whose ids the scripts compute (md5 of 1…N). */
 export async function prepareBareDatabase(url: string): Promise<void> {
   await (await createStore({ databaseUrl: url, dataDir: ':memory:' })).close();

@@ -3,11 +3,13 @@
  * service director, from 100 concurrent HTTP clients, with the same 60 requests waiting for them and
  * the rest of the database (everyone else's drafts, requests waiting for a team manager, declined
  * ones, all newer than the waiting ones) growing from one scale to the next. Against it, in the same
- * run, the same two statements the list sends (its page and its "waiting for me" count, compiled
- * from the same condition by the same code) run bare: by node-postgres from the same 100 clients
+ * run, the one statement the list sends (its page, each row carrying the "waiting for me" count,
+ * compiled from the same condition by the same code) runs bare: by node-postgres from the same 100 clients
  * through a pool of DATABASE_POOL_SIZE, and by pgbench (PostgreSQL's C client) from that many connections.
+ * The three alternate in rounds, so each meets the same machine, and each reports its median round:
+ * on this shared machine pgbench alone has swung between 600 and 1,300 lists/s from one run to the next.
  *
- * `npx tsx bench/request-list.ts [scales] [lists]` runs it alone, e.g. `100,10000 2000`.
+ * `npx tsx bench/request-list.ts [scales] [lists] [rounds]` runs it alone, e.g. `100,10000 2000 3`.
  */
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -16,11 +18,11 @@ import pg from 'pg';
 import { listConditions } from '../src/app/requests/list-requests';
 import { DEMO_PEOPLE } from '../src/identity/demo-directory';
 import { createStore } from '../src/store';
-import { countQuery, pageQuery } from '../src/store/repositories/requests';
+import { pageAndCountQuery } from '../src/store/repositories/requests';
 import { startPostgres, stopPostgres } from '../tests/support/postgres';
-import { createDatabase, REQUEST_FORM } from './decisions';
+import { createDatabase, median, REQUEST_FORM } from './decisions';
 import { httpClient, json, type HttpClient } from './http-client';
-import { pgbench, type PgbenchResult } from './pgbench';
+import { medianPgbench, pgbench, type PgbenchResult } from './pgbench';
 import { DATABASE_POOL_SIZE, machine, pool, processCpuMs, startServer, timed, warmUp, type LatencyStats, type RunningServer } from './support';
 
 const CLIENTS = 100;
@@ -29,13 +31,17 @@ const WAITING = 60;
 const PAGE = 50;
 const DIRECTOR = 'sarah.mitchell';
 
+type Rounds = { rounds: number[] };
+type Statement = { sql: string; parameters: readonly unknown[] };
+
 export interface ListScaleResult {
   requests: number;
-  app: LatencyStats;
-  /** The server process's CPU time (user and system) per list while answering them; null off Linux. */
+  /** Each of the three runs is the round with the median rate, with every round's rate. */
+  app: LatencyStats & Rounds;
+  /** The server process's CPU time (user and system) per list in the application's median round; null off Linux. */
   serverCpuMsPerList: number | null;
-  node: LatencyStats;
-  pgbench: PgbenchResult;
+  node: LatencyStats & Rounds;
+  pgbench: PgbenchResult & Rounds;
 }
 
 interface Client {
@@ -130,24 +136,23 @@ async function overHttp(api: Client, server: RunningServer, lists: number): Prom
   return { app, serverCpuMsPerList: cpuBefore === null || cpuAfter === null ? null : (cpuAfter - cpuBefore) / lists };
 }
 
-/** The page and the count exactly as the list sends them for the director's "waiting for me". */
-async function listStatements(url: string): Promise<{ sql: string; parameters: readonly unknown[] }[]> {
+/** The page with its count exactly as the list sends it for the director's "waiting for me". */
+async function listStatement(url: string): Promise<Statement> {
   const person = DEMO_PEOPLE.find((p) => p.id === DIRECTOR);
   if (!person) throw new Error(`${DIRECTOR} is not in the demo directory`);
   const { where, waitingForMe } = listConditions({ ...person, standsInFor: [] }, new Date(), { waiting: true, mine: false, shared: false, q: undefined, raisedFrom: undefined, raisedTo: undefined });
   const store = await createStore({ databaseUrl: url, dataDir: ':memory:' });
   try {
-    return [pageQuery(store.db, where, { limit: PAGE + 1 }).compile(), countQuery(store.db, waitingForMe).compile()];
+    return pageAndCountQuery(store.db, where, waitingForMe, { limit: PAGE + 1 }).compile();
   } finally {
     await store.close();
   }
 }
 
-async function nodeBare(url: string, statements: { sql: string; parameters: readonly unknown[] }[], lists: number): Promise<LatencyStats> {
+async function nodeBare(url: string, statement: Statement, lists: number): Promise<LatencyStats> {
   const db = new pg.Pool({ connectionString: url, max: DATABASE_POOL_SIZE });
   try {
-    // As the list does: the page and the count at once, each on a connection of its own.
-    const list = async () => void (await Promise.all(statements.map((s) => db.query(s.sql, [...s.parameters]))));
+    const list = async () => void (await db.query(statement.sql, [...statement.parameters]));
     await warmUp(CLIENTS, list);
     return await timed(lists, CLIENTS, list);
   } finally {
@@ -155,10 +160,10 @@ async function nodeBare(url: string, statements: { sql: string; parameters: read
   }
 }
 
-/** The statements with their parameters written in as literals, one pgbench transaction per list. */
-async function runPgbench(url: string, statements: { sql: string; parameters: readonly unknown[] }[], lists: number): Promise<PgbenchResult> {
+/** The statement with its parameters written in as literals, one pgbench transaction per list. */
+async function runPgbench(url: string, statement: Statement, lists: number): Promise<PgbenchResult> {
   const quote = (v: unknown) => (typeof v === 'number' ? String(v) : `'${String(v).replace(/'/g, "''")}'`);
-  const script = statements.map((s) => `${s.sql.replace(/\$(\d+)/g, (_, n: string) => quote(s.parameters[Number(n) - 1])).replace(/\s+/g, ' ')};`).join('\n');
+  const script = `${statement.sql.replace(/\$(\d+)/g, (_, n: string) => quote(statement.parameters[Number(n) - 1])).replace(/\s+/g, ' ')};`;
   const dir = mkdtempSync(join(tmpdir(), 'smc-bench-list-'));
   const file = join(dir, 'list.sql');
   writeFileSync(file, `${script}\n`);
@@ -169,8 +174,8 @@ async function runPgbench(url: string, statements: { sql: string; parameters: re
   }
 }
 
-/** One database per scale, each measured the same way: the application, then both bare runs. */
-export async function benchRequestList(serverUrl: string, scales: number[], lists: number, log: (message: string) => void = () => undefined): Promise<ListScaleResult[]> {
+/** One database per scale, each measured the same way: the application, then both bare runs, `rounds` times over. */
+export async function benchRequestList(serverUrl: string, scales: number[], lists: number, log: (message: string) => void = () => undefined, rounds = 3): Promise<ListScaleResult[]> {
   const results: ListScaleResult[] = [];
   for (const requests of scales) {
     const url = await createDatabase(serverUrl, `bench_list_${requests}`);
@@ -180,12 +185,19 @@ export async function benchRequestList(serverUrl: string, scales: number[], list
     try {
       log(`request list: seeding ${requests} requests`);
       await seed(api, url, requests);
-      log(`request list at ${requests}: ${lists} lists over HTTP, then bare`);
-      const { app, serverCpuMsPerList } = await overHttp(api, server, lists);
-      const statements = await listStatements(url);
-      const node = await nodeBare(url, statements, lists);
-      const bare = await runPgbench(url, statements, lists);
-      results.push({ requests, app, serverCpuMsPerList, node, pgbench: bare });
+      const statement = await listStatement(url);
+      const apps: { app: LatencyStats; serverCpuMsPerList: number | null }[] = [];
+      const nodes: LatencyStats[] = [];
+      const bares: PgbenchResult[] = [];
+      for (let round = 1; round <= rounds; round += 1) {
+        log(`request list at ${requests}, round ${round} of ${rounds}: ${lists} lists over HTTP, then bare`);
+        apps.push(await overHttp(api, server, lists));
+        nodes.push(await nodeBare(url, statement, lists));
+        bares.push(await runPgbench(url, statement, lists));
+      }
+      const app = median(apps.map((a) => a.app));
+      const serverCpuMsPerList = apps.find((a) => a.app.perSecond === app.perSecond)?.serverCpuMsPerList ?? null;
+      results.push({ requests, app, serverCpuMsPerList, node: median(nodes), pgbench: medianPgbench(bares) });
     } finally {
       api.http.close();
       await server.stop();
@@ -199,22 +211,24 @@ const ms = (n: number) => `${n.toFixed(1)} ms`;
 const pct = (n: number) => `${(n * 100).toFixed(1)} %`;
 
 /** The benchmarks.md section for these results; `load` says what else the machine was doing. */
-export function requestListSection(results: ListScaleResult[], lists: number, load: string): string {
+export function requestListSection(results: ListScaleResult[], lists: number, load: string, rounds: number): string {
   const smallest = results[0];
   const largest = results.at(-1);
+  const rate = (r: { perSecond: number; rounds: number[] }) => `${r.perSecond.toFixed(0)} (rounds: ${r.rounds.join(', ')})`;
   const rows = results.flatMap((r) => [
-    `| ${r.requests.toLocaleString('en-GB')} | application over HTTP | ${r.app.perSecond.toFixed(0)} | ${ms(r.app.p50)} | ${ms(r.app.p99)} |`,
-    `| ${r.requests.toLocaleString('en-GB')} | same SQL bare, node-postgres | ${r.node.perSecond.toFixed(0)} | ${ms(r.node.p50)} | ${ms(r.node.p99)} |`,
-    `| ${r.requests.toLocaleString('en-GB')} | same SQL bare, pgbench | ${r.pgbench.perSecond.toFixed(0)} | average ${ms(r.pgbench.latencyAverageMs)} | — |`,
+    `| ${r.requests.toLocaleString('en-GB')} | application over HTTP | ${rate(r.app)} | ${ms(r.app.p50)} | ${ms(r.app.p99)} |`,
+    `| ${r.requests.toLocaleString('en-GB')} | same SQL bare, node-postgres | ${rate(r.node)} | ${ms(r.node.p50)} | ${ms(r.node.p99)} |`,
+    `| ${r.requests.toLocaleString('en-GB')} | same SQL bare, pgbench | ${rate(r.pgbench)} | average ${ms(r.pgbench.latencyAverageMs)} | — |`,
   ]);
   return `## The request list at scale (issue 11)
 
 \`GET /api/requests?waiting=true\` (50 a page, and the "waiting for me" count) as the service director,
 ${lists} lists from ${CLIENTS} concurrent clients at each scale, timed after one untimed list per client (which opens
-the connections, as pgbench connects before it starts its clock). ${WAITING} requests wait for the director at every
+the connections, as pgbench connects before it starts its clock), in ${rounds} rounds that alternate the application and
+both bare runs; each row is its median round. ${WAITING} requests wait for the director at every
 scale; the rest are other people's drafts, requests waiting for a team manager and declined ones, all
-newer than the waiting ones. The bare runs send the list's own two statements (compiled from the same
-condition by the same code) through ${DATABASE_POOL_SIZE} connections, the application's pool.
+newer than the waiting ones. The bare runs send the list's own statement (its page, each row carrying
+the count, compiled from the same condition by the same code) through ${DATABASE_POOL_SIZE} connections, the application's pool.
 ${load}
 
 | requests in the database | run | lists per second | p50 | p99 |
@@ -230,11 +244,12 @@ if (require.main === module) {
   void (async () => {
     const scales = (process.argv[2] ?? '100,100000').split(',').map(Number);
     const lists = Number(process.argv[3] ?? 2000);
+    const rounds = Number(process.argv[4] ?? 3);
     const server = await startPostgres();
     try {
-      const results = await benchRequestList(server.url, scales, lists, (m) => console.log(`[bench] ${m}`));
+      const results = await benchRequestList(server.url, scales, lists, (m) => console.log(`[bench] ${m}`), rounds);
       console.log(JSON.stringify(results, null, 2));
-      console.log(requestListSection(results, lists, `Machine: ${machine()}.`));
+      console.log(requestListSection(results, lists, `Machine: ${machine()}.`, rounds));
     } catch (error) {
       console.error('benchmark failed:', error);
       process.exitCode = 1;

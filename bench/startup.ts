@@ -7,13 +7,10 @@
  */
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { freePort } from './support';
-
-const { serverBuildCurrent } = createRequire(__filename)('../scripts/server-inputs.cjs') as { serverBuildCurrent: () => boolean };
+import { freePort, serversFromBuild } from './support';
 
 export interface StartupResults {
   /** Seconds from spawning `npm start` to the first healthy answer. */
@@ -67,7 +64,7 @@ export async function benchStartup(existingRuns = 3): Promise<StartupResults> {
     const newDatabase = await timeToHealth(dataDir);
     const runs: number[] = [];
     for (let i = 0; i < existingRuns; i += 1) runs.push(await timeToHealth(dataDir));
-    return { newDatabase, existingDatabase: Math.min(...runs), existingRuns: runs, fromBuild: serverBuildCurrent() };
+    return { newDatabase, existingDatabase: Math.min(...runs), existingRuns: runs, fromBuild: serversFromBuild() };
   } finally {
     rmSync(dataDir, { recursive: true, force: true });
   }

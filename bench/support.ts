@@ -34,6 +34,7 @@ export interface RunningServer {
 const BENCH_LIMITS = { RATE_LIMIT_PERSON_PER_MINUTE: '1000000', RATE_LIMIT_ADDRESS_PER_MINUTE: '1000000', MAX_UPLOADS_PER_PERSON: '100', MAX_UPLOADS_TOTAL: '1000' };
 
 const { serverBuildCurrent } = createRequire(__filename)('../scripts/server-inputs.cjs') as { serverBuildCurrent: () => boolean };
+let fromBuild: boolean | undefined;
 
 /**
  * Whether the servers the benchmarks start run the production build in dist/, as `npm start` and
@@ -41,7 +42,9 @@ const { serverBuildCurrent } = createRequire(__filename)('../scripts/server-inpu
  * the list about a tenth more CPU.
  */
 export function serversFromBuild(): boolean {
-  return serverBuildCurrent();
+  // The digest reads every source file, and the sources do not change during a run: read once.
+  fromBuild ??= serverBuildCurrent();
+  return fromBuild;
 }
 
 /** Starts the server as its own process, as `npm start` would (see serversFromBuild), and waits until healthy. */

@@ -344,7 +344,7 @@ export function pageAndCountQuery(db: Kysely<Database>, where: Condition, counte
 }
 
 /** How many requests meet the condition (the list's "waiting for me" count). */
-export function countQuery(db: Kysely<Database>, where: Condition) {
+function countQuery(db: Kysely<Database>, where: Condition) {
   const condition = forQuery(where);
   return db
     .selectFrom('investigation_requests')

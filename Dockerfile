@@ -20,4 +20,4 @@ RUN mkdir -p /var/lib/smc && chown node:node /var/lib/smc
 USER node
 EXPOSE 3978
 HEALTHCHECK --interval=30s --timeout=5s CMD node -e "fetch('http://127.0.0.1:' + (process.env.PORT || 3978) + '/api/health').then((r) => process.exit(r.ok ? 0 : 1), () => process.exit(1))"
-CMD ["node", "dist/src/main/start.js"]
+CMD ["node", "--max-semi-space-size=128", "dist/src/main/start.js"]

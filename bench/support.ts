@@ -47,11 +47,21 @@ export function serversFromBuild(): boolean {
   return fromBuild;
 }
 
+/**
+ * The flags node runs the server with in production: those of `npm run start:prod` (the Dockerfile
+ * runs the same command), so that a benchmark meets the heap the deployment has.
+ */
+export function serverNodeFlags(): string[] {
+  const scripts = (JSON.parse(readFileSync(`${__dirname}/../package.json`, 'utf8')) as { scripts: Record<string, string> }).scripts;
+  const startProd = scripts['start:prod'] ?? '';
+  return startProd.split(/\s+/).filter((word) => word.startsWith('--'));
+}
+
 /** Starts the server as its own process, as `npm start` would (see serversFromBuild), and waits until healthy. */
 export async function startServer(env: Record<string, string>): Promise<RunningServer> {
   const port = await freePort();
   // node itself (not npx) so that stopping the child stops the server.
-  const child = spawn(process.execPath, serversFromBuild() ? ['dist/src/main/start.js'] : ['--import', 'tsx', 'src/main/start.ts'], { env: { ...process.env, PORT: String(port), LOG_LEVEL: 'warn', ...BENCH_LIMITS, ...env }, stdio: ['ignore', 'inherit', 'inherit'] });
+  const child = spawn(process.execPath, [...serverNodeFlags(), ...(serversFromBuild() ? ['dist/src/main/start.js'] : ['--import', 'tsx', 'src/main/start.ts'])], { env: { ...process.env, PORT: String(port), LOG_LEVEL: 'warn', ...BENCH_LIMITS, ...env }, stdio: ['ignore', 'inherit', 'inherit'] });
   const url = `http://127.0.0.1:${port}`;
   // Generous: on a shared machine with a load average near 20, starting tsx and the server has taken over a minute.
   const deadline = Date.now() + 240_000;

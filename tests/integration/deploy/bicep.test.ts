@@ -121,7 +121,18 @@ describe('infra/azure.bicep', () => {
     const runtime = docker.slice(docker.indexOf('AS runtime'));
     expect(runtime).toContain('npm ci --omit=dev');
     expect(runtime).toMatch(/^USER node$/m);
-    expect(runtime).toContain('CMD ["node", "dist/src/main/start.js"]');
-    expect(read('package.json')).toContain('"start:prod": "node dist/src/main/start.js"');
+    const scripts = (JSON.parse(read('package.json')) as { scripts: Record<string, string> }).scripts;
+    const startProd = scripts['start:prod'] ?? '';
+    expect(startProd).toMatch(/^node (--[\w-]+=\S+ )*dist\/src\/main\/start\.js$/);
+    // The container runs what App Service runs (npm run start:prod), node as PID 1 rather than npm.
+    const cmd = /^CMD (\[.*\])$/m.exec(runtime)?.[1] ?? '[]';
+    expect(JSON.parse(cmd)).toEqual(startProd.split(' '));
+  });
+
+  test('npm start runs node with the heap the production start has', () => {
+    const scripts = (JSON.parse(read('package.json')) as { scripts: Record<string, string> }).scripts;
+    const heapFlags = (script: string | undefined) => (script ?? '').split(' ').filter((word) => word.startsWith('--max-'));
+    expect(heapFlags(scripts['start:prod'])).toEqual(['--max-semi-space-size=128']);
+    expect(heapFlags(scripts.start)).toEqual(heapFlags(scripts['start:prod']));
   });
 });

@@ -22,7 +22,7 @@ import { createPilotSettingsRepository, createSurveyRepository } from './reposit
 import { createSearchSessionRepository } from './repositories/search-sessions';
 import type { Database } from './schema';
 
-export { migrate, openDatabase, type DatabaseOptions } from './database';
+export { migrate, openDatabase, POOL_IDLE_TIMEOUT_MS, type DatabaseOptions } from './database';
 export { createPendingEvidenceQueue } from './repositories/pending-evidence';
 export { createConversationStore } from './repositories/conversations';
 export { createOperations, type Operations, type OperationsSummary, type FailedNotification } from './repositories/operations';

@@ -1,7 +1,10 @@
-/** A PostgreSQL server dropping an idle pooled connection is logged, and the pool carries on. */
+/**
+ * A PostgreSQL server dropping an idle pooled connection is logged, and the pool carries on; the
+ * pool itself keeps idle connections through pauses and closes them after POOL_IDLE_TIMEOUT_MS.
+ */
 import { sql, type Kysely } from 'kysely';
 import pg from 'pg';
-import { openDatabase } from '../../../src/store';
+import { openDatabase, POOL_IDLE_TIMEOUT_MS } from '../../../src/store';
 import type { Database } from '../../../src/store';
 
 const serverUrl = (): string => {
@@ -48,6 +51,22 @@ describe('the PostgreSQL pool', () => {
       expect(await line).toMatch(/^PostgreSQL dropped an idle pooled connection: .*terminat/i);
     } finally {
       spy.mockRestore();
+      await db.destroy();
+    }
+  });
+
+  it('keeps an idle connection through a pause (node-postgres closes it after 10 s) and closes it after POOL_IDLE_TIMEOUT_MS', async () => {
+    // Only the timers: the connection's own I/O must go on as it does.
+    jest.useFakeTimers({ doNotFake: ['nextTick', 'setImmediate', 'queueMicrotask', 'hrtime', 'performance', 'Date'] });
+    const { db } = await openDatabase({ databaseUrl: serverUrl(), dataDir: ':memory:', poolSize: 1 });
+    try {
+      const pid = await backendPid(db);
+      jest.advanceTimersByTime(60_000);
+      expect(await backendPid(db)).toBe(pid);
+      jest.advanceTimersByTime(POOL_IDLE_TIMEOUT_MS + 1);
+      expect(await backendPid(db)).not.toBe(pid);
+    } finally {
+      jest.useRealTimers();
       await db.destroy();
     }
   });

@@ -86,7 +86,7 @@ function guardedDialect(inner: Dialect, token: object): Dialect {
  * every ten seconds and the next burst opened them again: each new connection costs PostgreSQL a
  * backend start and, on its first decision, planning the evaluation refresh (migration 083), and
  * those reopenings put a stall of 100-200 ms into the decisions every ten seconds. Five minutes
- * keeps them through the pauses of a working day and still closes them overnight.
+ * keeps them through the pauses between bursts of use, and still closes them when nobody is using the app.
  */
 export const POOL_IDLE_TIMEOUT_MS = 5 * 60_000;
 

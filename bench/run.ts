@@ -112,7 +112,7 @@ Machine: ${machine()}; ${postgresVersion()}. The load generator runs on the same
 server and the database, so every figure shares two cores between them. It is a kept-alive
 \`node:http\` client (\`bench/http-client.ts\`) rather than fetch, because on a two-core machine fetch
 cost the load generator about 2.5 ms of CPU per request, against about 1 ms for this client.
-Every server started in its own process below ran with node's flags from \`npm run start:prod\` (\`${serverNodeFlags().join(' ')}\`) and ${serversFromBuild() ? 'from the production build in `dist/`, as `npm start` and the deployment run it (`npm run build` had made it from these sources)' : 'from the sources through tsx, as `npm start` does when `dist/` holds no current build (about a tenth more CPU per list than the production build)'}.
+Every server started in its own process below, but the tab's (started as the browser tests start it, through tsx), ran with node's flags from \`npm run start:prod\` (\`${serverNodeFlags().join(' ')}\`) and ${serversFromBuild() ? 'from the production build in `dist/`, as `npm start` and the deployment run it (`npm run build` had made it from these sources)' : 'from the sources through tsx, as `npm start` does when `dist/` holds no current build (about a tenth more CPU per list than the production build)'}.
 
 ## Decisions over HTTP (issue 2)
 

@@ -7,7 +7,9 @@
 // package.json starts this with a WebAssembly tiering budget 100 times V8's default. Opening
 // embedded PGlite runs much of PostgreSQL once, and at the default every function it ran a little
 // was recompiled by the optimising compiler while the server started, more than a second of CPU
-// that kept health waiting; functions that stay hot still reach the optimising compiler.
+// that kept health waiting; functions that stay hot still reach the optimising compiler. Its
+// larger semi-space (--max-semi-space-size, the same as start:prod's) is explained in docs/deploy.md:
+// it cut the server's CPU per request list by a third or more, and applies to the PGlite thread as well.
 import { createRequire } from 'node:module';
 
 const require = createRequire(import.meta.url);

@@ -10,6 +10,7 @@ import path from 'node:path';
 
 const ROOT = path.resolve(__dirname, '../../..');
 const read = (file: string): string => readFileSync(path.join(ROOT, file), 'utf8');
+const npmScripts = (): Record<string, string> => (JSON.parse(read('package.json')) as { scripts: Record<string, string> }).scripts;
 const bicep = read('infra/azure.bicep');
 
 /** Settings the server reads: the keys of the zod schema in config.ts and the evidence settings. */
@@ -121,17 +122,16 @@ describe('infra/azure.bicep', () => {
     const runtime = docker.slice(docker.indexOf('AS runtime'));
     expect(runtime).toContain('npm ci --omit=dev');
     expect(runtime).toMatch(/^USER node$/m);
-    const scripts = (JSON.parse(read('package.json')) as { scripts: Record<string, string> }).scripts;
-    const startProd = scripts['start:prod'] ?? '';
+    const startProd = npmScripts()['start:prod'] ?? '';
     expect(startProd).toMatch(/^node (--[\w-]+=\S+ )*dist\/src\/main\/start\.js$/);
     // The container runs what App Service runs (npm run start:prod), node as PID 1 rather than npm.
     const cmd = /^CMD (\[.*\])$/m.exec(runtime)?.[1] ?? '[]';
-    expect(JSON.parse(cmd)).toEqual(startProd.split(' '));
+    expect(JSON.parse(cmd) as string[]).toEqual(startProd.split(/\s+/));
   });
 
   test('npm start runs node with the heap the production start has', () => {
-    const scripts = (JSON.parse(read('package.json')) as { scripts: Record<string, string> }).scripts;
-    const heapFlags = (script: string | undefined) => (script ?? '').split(' ').filter((word) => word.startsWith('--max-'));
+    const scripts = npmScripts();
+    const heapFlags = (script: string | undefined) => (script ?? '').split(/\s+/).filter((word) => word.startsWith('--max-'));
     expect(heapFlags(scripts['start:prod'])).toEqual(['--max-semi-space-size=128']);
     expect(heapFlags(scripts.start)).toEqual(heapFlags(scripts['start:prod']));
   });

@@ -100,6 +100,9 @@ export async function openDatabase(options: DatabaseOptions): Promise<OpenedData
       connectionString: options.databaseUrl,
       max: options.poolSize ?? 10,
       idleTimeoutMillis: POOL_IDLE_TIMEOUT_MS,
+      // Connections kept that long must not keep a process alive that has nothing else to do (a
+      // script that forgot to close its store); a server's listener keeps it alive anyway.
+      allowExitOnIdle: true,
       types: pgTypes(pg.types),
     });
     // An idle connection dropped by the server is discarded by the pool; without a listener the

@@ -2,10 +2,15 @@
  * A PostgreSQL server dropping an idle pooled connection is logged, and the pool carries on; the
  * pool itself keeps idle connections through pauses and closes them after POOL_IDLE_TIMEOUT_MS.
  */
+import { spawn } from 'node:child_process';
+import { once } from 'node:events';
+import path from 'node:path';
 import { sql, type Kysely } from 'kysely';
 import pg from 'pg';
 import { openDatabase, POOL_IDLE_TIMEOUT_MS } from '../../../src/store';
 import type { Database } from '../../../src/store';
+
+const ROOT = path.join(__dirname, '..', '..', '..');
 
 const serverUrl = (): string => {
   const url = process.env.TEST_DATABASE_URL;
@@ -71,4 +76,16 @@ describe('the PostgreSQL pool', () => {
       await db?.destroy();
     }
   });
+
+  it('lets a process whose pool is idle exit without closing it', async () => {
+    const script = `const { openDatabase } = require('./src/store'); const { sql } = require('kysely');
+      void openDatabase({ databaseUrl: process.env.TEST_DATABASE_URL, dataDir: ':memory:' }).then(({ db }) => sql\`select 1\`.execute(db)).then(() => console.log('queried'));`;
+    const child = spawn(process.execPath, ['--import', 'tsx', '-e', script], { cwd: ROOT, env: { ...process.env, NODE_OPTIONS: '' }, stdio: ['ignore', 'pipe', 'inherit'] });
+    let output = '';
+    child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
+    const exited = await Promise.race([once(child, 'exit').then(([code]) => code as number), new Promise<string>((resolve) => setTimeout(() => resolve('still running'), 20_000))]);
+    child.kill();
+    expect(output).toContain('queried');
+    expect(exited).toBe(0);
+  }, 30_000);
 });

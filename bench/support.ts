@@ -47,14 +47,18 @@ export function serversFromBuild(): boolean {
   return fromBuild;
 }
 
+let nodeFlags: string[] | undefined;
+
 /**
  * The flags node runs the server with in production: those of `npm run start:prod` (the Dockerfile
  * runs the same command), so that a benchmark meets the heap the deployment has.
  */
 export function serverNodeFlags(): string[] {
-  const scripts = (JSON.parse(readFileSync(`${__dirname}/../package.json`, 'utf8')) as { scripts: Record<string, string> }).scripts;
-  const startProd = scripts['start:prod'] ?? '';
-  return startProd.split(/\s+/).filter((word) => word.startsWith('--'));
+  // Read once per run, as serversFromBuild is: every server started meets the same package.json.
+  nodeFlags ??= ((JSON.parse(readFileSync(`${__dirname}/../package.json`, 'utf8')) as { scripts: Record<string, string> }).scripts['start:prod'] ?? '')
+    .split(/\s+/)
+    .filter((word) => word.startsWith('--'));
+  return nodeFlags;
 }
 
 /** Starts the server as its own process, as `npm start` would (see serversFromBuild), and waits until healthy. */

@@ -83,7 +83,10 @@ describe('the PostgreSQL pool', () => {
     const child = spawn(process.execPath, ['--import', 'tsx', '-e', script], { cwd: ROOT, env: { ...process.env, NODE_OPTIONS: '' }, stdio: ['ignore', 'pipe', 'inherit'] });
     let output = '';
     child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
-    const exited = await Promise.race([once(child, 'exit').then(([code]) => code as number), new Promise<string>((resolve) => setTimeout(() => resolve('still running'), 20_000))]);
+    let deadline: NodeJS.Timeout | undefined;
+    const exited = await Promise.race([once(child, 'exit').then(([code]) => code as number), new Promise<string>((resolve) => (deadline = setTimeout(() => resolve('still running'), 20_000)))]);
+    // Neither the deadline nor the child outlives the test.
+    clearTimeout(deadline);
     child.kill();
     expect(output).toContain('queried');
     expect(exited).toBe(0);

@@ -105,12 +105,13 @@ ${load}
 - The bare transaction is the decision's writes as the application makes them (\`bench/pgbench/decision.sql\`):
   update the request, insert its audit entry unlinked, insert one outbox message. "With the application's
   locks" (\`decision-locked.sql\`) first reads the request row \`FOR UPDATE\`, as every use case that changes
-  a request does, and runs a sequencer beside it linking audit entries every 250 ms. Since migration 050 a
-  decision no longer takes the audit chain's lock: only the sequencer does, after commit.
-- The bare transaction writes the same tables as the application, so their triggers run for both: the
-  evaluation's projection (migration 080) is rebuilt for the request in every transaction, once, at
-  commit (migration 084). Whatever makes that cheaper speeds up the bare runs as much as the application,
-  and so lowers the ratios below while raising both rates.
+  a request does, and runs beside it, every 250 ms, what the application's instances run behind their
+  decisions: the sequencer linking audit entries and the projector rebuilding the evaluation's rows. Since
+  migration 050 a decision no longer takes the audit chain's lock: only the sequencer does, after commit.
+- The bare transaction writes the same tables as the application, so their triggers run for both: each
+  transaction notes its request for the evaluation's projection (migration 084). Since migration 085 the
+  rows are rebuilt after commit, in batches (by the projector beside the locked runs, and by none beside
+  the plain ones), where before each transaction rebuilt its request's row as it committed.
 - Outbox messages the decisions write are delivered by the application in the same process while it
   decides; with 100 clients deciding as fast as they can, the decisions take nearly all of its
   connections, and most deliveries wait until the run ends. The bare runs deliver nothing.

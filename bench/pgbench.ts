@@ -2,8 +2,9 @@
  * The database's own limit for a decision, and that limit with the application's locks (issue 11
  * item 9): the decision's transaction (bench/pgbench/*.sql) run by pgbench, PostgreSQL's C client,
  * and by node-postgres as the application would send it, from the same number of connections as
- * the application's pool. The locked variants read the request row FOR UPDATE, and a sequencer
- * links the audit entries beside them as every instance does (src/audit/sequencer.ts).
+ * the application's pool. The locked variants read the request row FOR UPDATE, and beside them a
+ * sequencer links the audit entries and a projector rebuilds the evaluation's rows, as every instance
+ * does (src/audit/sequencer.ts, createEvaluationProjector in src/store/repositories/evaluation.ts).
  */
 import { execFile } from 'node:child_process';
 import { createHash, randomUUID } from 'node:crypto';
@@ -13,13 +14,13 @@ import { promisify } from 'node:util';
 import pg from 'pg';
 import { createStore } from '../src/store';
 import { findPostgresBin } from '../tests/support/postgres';
-import { DATABASE_POOL_SIZE, timed, type LatencyStats } from './support';
+import { DATABASE_POOL_SIZE, projectEvaluationBacklog, timed, type LatencyStats } from './support';
 
 const run = promisify(execFile);
 const SCRIPTS = join(__dirname, 'pgbench');
 /** Requests the bare transactions spread over: enough that two clients rarely pick the same row. */
 const BARE_REQUESTS = 10_000;
-/** How often each instance's sequencer looks for entries to link (src/audit/sequencer.ts). */
+/** How often each instance's sequencer and projector look for work (src/store/poller.ts). */
 const SEQUENCER_INTERVAL_MS = 250;
 
 export type BareVariant = 'plain' | 'locked';
@@ -56,7 +57,10 @@ export async function prepareBareDatabase(url: string): Promise<void> {
   }
 }
 
-/** Links unlinked audit entries every SEQUENCER_INTERVAL_MS until stopped, as the application's sequencer does. */
+/**
+ * Links unlinked audit entries and projects the noted evaluation rows every SEQUENCER_INTERVAL_MS
+ * until stopped, in batches of 1000 as the application's sequencer and projector do.
+ */
 function sequencerBeside(url: string): { stop(): Promise<void> } {
   const client = new pg.Client({ connectionString: url });
   let running = true;
@@ -64,6 +68,7 @@ function sequencerBeside(url: string): { stop(): Promise<void> } {
     await client.connect();
     while (running) {
       await client.query('SELECT audit_link(1000)');
+      await projectEvaluationBacklog(client);
       await new Promise((r) => setTimeout(r, SEQUENCER_INTERVAL_MS));
     }
     await client.end();

@@ -23,7 +23,7 @@ import { startPostgres, stopPostgres } from '../tests/support/postgres';
 import { createDatabase, median, REQUEST_FORM } from './decisions';
 import { httpClient, json, type HttpClient } from './http-client';
 import { medianPgbench, pgbench, type PgbenchResult } from './pgbench';
-import { DATABASE_POOL_SIZE, machine, pool, processCpuMs, startServer, timed, warmUp, type LatencyStats, type RunningServer } from './support';
+import { DATABASE_POOL_SIZE, machine, pool, processCpuMs, projectEvaluationBacklog, startServer, timed, warmUp, type LatencyStats, type RunningServer } from './support';
 
 const CLIENTS = 100;
 /** Requests waiting for the service director at every scale: more than one page of 50. */
@@ -111,6 +111,8 @@ async function seed(api: Client, url: string, requests: number): Promise<void> {
         [copies, templates],
       );
     }
+    // The copies' evaluation rows, as the server's projector would rebuild them within seconds of the copy.
+    await projectEvaluationBacklog(db);
     await db.query('ANALYZE investigation_requests');
   } finally {
     await db.end();

@@ -19,7 +19,7 @@ import { openLoopApart, openLoopTable } from './open-loop';
 import { benchStartup } from './startup';
 import { benchRequestList, requestListSection } from './request-list';
 import { benchTabLoad } from './tab-load';
-import { DATABASE_POOL_SIZE, machine, serverNodeFlags, serversFromBuild, type LatencyStats } from './support';
+import { DATABASE_POOL_SIZE, machine, machineQuiet, serverNodeFlags, serversFromBuild, type LatencyStats } from './support';
 
 const DECISION_REQUESTS = Number(process.env.BENCH_REQUESTS ?? 1000);
 const UPLOAD_BYTES = Number(process.env.BENCH_UPLOAD_BYTES ?? 1024 * 1024 * 1024);
@@ -77,7 +77,8 @@ async function main(): Promise<void> {
     log('audit:verify on 100,000 entries');
     auditVerify = await benchAuditVerify(server.url);
     log(`open-loop decisions at 50, 100 and 200 per second, ${OPEN_LOOP_SECONDS} s each`);
-    openLoopLoad = loadNow();
+    const openLoopBusy = await machineQuiet();
+    openLoopLoad = `it began once the cores had been at most 10 % busy for a second (${(openLoopBusy * 100).toFixed(1)} % in that second); ${loadNow()}`;
     openLoop = await openLoopApart(OPEN_LOOP_SECONDS);
     log(`memory under ${MEMORY_SECONDS} s of 100 list and upload clients`);
     memoryLoad = loadNow();
@@ -136,8 +137,9 @@ ${row('bare PGlite, same statements', decisions.pglite.bare)}
 - While the application's runs decided, the work behind the requests (sampled every 100 ms): the
   oldest audit entry not yet linked into the chain had been written ${ms(decisions.postgres.lag.unlinkedMaxMs)} before (by its
   \`at\`, so this includes its decision's wait for its commit; entries must be linked within a second of
-  commit); notifications waiting to be sent peaked at ${decisions.postgres.lag.pendingPeak.toLocaleString('en-GB')}, the oldest of them ${ms(decisions.postgres.lag.pendingOldestMs)} old.
-  The sequencer and the outbox's queue have connections of their own (\`SqlStore.background\`).
+  commit); notifications waiting to be sent peaked at ${decisions.postgres.lag.pendingPeak.toLocaleString('en-GB')}, the oldest of them ${ms(decisions.postgres.lag.pendingOldestMs)} old;
+  notes of requests whose evaluation rows waited for the projector peaked at ${decisions.postgres.lag.unprojectedPeak.toLocaleString('en-GB')} (two per decision; a read of the figures projects them first).
+  The sequencer, the evaluation's projector and the outbox's queue have connections of their own (\`SqlStore.background\`).
   Here the bot posts its cards to the chat preview's stand-in for the Bot Connector, which this same
   server answers, so each delivery waits in line behind the 100 clients' requests and the backlog
   clears only after them; the real Bot Connector answers apart from the app's own load.

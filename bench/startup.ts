@@ -22,13 +22,24 @@ export interface StartupResults {
   fromBuild: boolean;
 }
 
-function stop(child: ChildProcess): Promise<void> {
-  return new Promise((resolve) => {
-    if (child.exitCode !== null || child.signalCode !== null) return resolve();
-    child.once('exit', () => resolve());
-    // npm runs the server in its own process group member; SIGTERM to the group stops both.
-    if (child.pid !== undefined) process.kill(-child.pid, 'SIGTERM');
-  });
+/** Whether any process of the group is still running. */
+function groupAlive(pgid: number): boolean {
+  try {
+    process.kill(-pgid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+async function stop(child: ChildProcess): Promise<void> {
+  const pgid = child.pid;
+  if (pgid === undefined) return;
+  // npm runs the server in its own process group member; SIGTERM to the group stops both.
+  if (groupAlive(pgid)) process.kill(-pgid, 'SIGTERM');
+  // npm exits before the server has closed its database: wait for the whole group, or the data
+  // directory removed next would vanish under the server's shutdown.
+  while (groupAlive(pgid)) await new Promise((r) => setTimeout(r, 20));
 }
 
 async function timeToHealth(dataDir: string): Promise<number> {

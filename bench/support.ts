@@ -166,3 +166,40 @@ export function machine(): string {
   const cpu = cpus();
   return `${cpu.length} × ${cpu[0]?.model ?? 'unknown CPU'}, ${(totalmem() / 2 ** 30).toFixed(0)} GiB memory, Node.js ${process.version}, ${process.platform} ${process.arch}`;
 }
+
+/** The machine's CPU time so far, busy and in total, over every core (os.cpus()). */
+function cpuTimes(): { busy: number; total: number } {
+  let busy = 0;
+  let total = 0;
+  for (const { times } of cpus()) {
+    const all = times.user + times.nice + times.sys + times.idle + times.irq;
+    busy += all - times.idle;
+    total += all;
+  }
+  return { busy, total };
+}
+
+/**
+ * Waits until the machine's cores have been at most `busyAtMost` busy (a fraction) over a whole
+ * second, or `limitMs` has passed, and returns how busy that last second was. A section whose tail
+ * is its goal starts once what earlier sections left running (their servers' shutdown, the
+ * databases' autovacuum) has died down, rather than measuring it.
+ */
+export async function machineQuiet(busyAtMost = 0.1, limitMs = 60_000): Promise<number> {
+  const deadline = Date.now() + limitMs;
+  for (;;) {
+    const before = cpuTimes();
+    await new Promise((resolve) => setTimeout(resolve, 1000));
+    const after = cpuTimes();
+    const busy = (after.busy - before.busy) / Math.max(1, after.total - before.total);
+    if (busy <= busyAtMost || Date.now() > deadline) return busy;
+  }
+}
+
+/**
+ * Rebuilds the evaluation rows of every request noted so far (migration 085), 1000 at a time, as
+ * the application's projector does: a bulk seed is projected before anything is timed over it.
+ */
+export async function projectEvaluationBacklog(client: { query<R extends object>(text: string): Promise<{ rows: R[] }> }): Promise<void> {
+  for (let more = true; more; ) more = (await client.query<{ more: boolean }>('SELECT more FROM evaluation_project_pending(1000)')).rows[0]?.more ?? false;
+}

@@ -6,6 +6,7 @@
  * any other instance) links them.
  */
 import { sql, type Kysely } from 'kysely';
+import { createPoller, type Poller, type PollerOptions } from '../store/poller';
 import type { Database } from '../store/schema';
 import type { CheckpointSigner } from './checkpoint';
 import { chainHead, DEFAULT_CHECKPOINT_EVERY, writeCheckpoint } from './log';
@@ -50,61 +51,11 @@ export async function linkPending(db: Kysely<Database>, options: LinkOptions = {
   return { linked, busy };
 }
 
-export interface SequencerOptions extends LinkOptions {
-  /** Pause between runs; entries are linked within this long of their commit (default 250 ms). */
-  intervalMs?: number;
-  onError?: (error: unknown) => void;
-}
+export type SequencerOptions = LinkOptions & PollerOptions;
 
-export interface AuditSequencer {
-  /** Links what is waiting now, then keeps polling. */
-  start(): void;
-  /** Stops polling, waits for the run in progress and links what committed meanwhile. */
-  stop(): Promise<void>;
-  /** One run now; resolves when it is done (a run already going is joined, then one more follows). */
-  runOnce(): Promise<LinkResult>;
-}
+/** `runOnce` links what is waiting; entries are linked within the interval (default 250 ms) of their commit. */
+export type AuditSequencer = Poller<LinkResult>;
 
 export function createAuditSequencer(db: Kysely<Database>, options: SequencerOptions = {}): AuditSequencer {
-  const intervalMs = options.intervalMs ?? 250;
-  const onError = options.onError ?? (() => undefined);
-  let timer: NodeJS.Timeout | null = null;
-  let running = false;
-  let current: Promise<LinkResult> | null = null;
-
-  function runOnce(): Promise<LinkResult> {
-    // Runs never overlap within an instance: a new one starts after the one in progress.
-    const previous = current ?? Promise.resolve({ linked: 0, busy: false });
-    const next = previous.catch(() => undefined).then(() => linkPending(db, options));
-    current = next;
-    void next.finally(() => {
-      if (current === next) current = null;
-    }).catch(() => undefined);
-    return next;
-  }
-
-  function schedule(): void {
-    if (!running) return;
-    timer = setTimeout(() => {
-      runOnce()
-        .catch(onError)
-        .finally(schedule);
-    }, intervalMs);
-    timer.unref();
-  }
-
-  return {
-    start() {
-      if (running) return;
-      running = true;
-      runOnce().catch(onError).finally(schedule);
-    },
-    async stop() {
-      running = false;
-      if (timer) clearTimeout(timer);
-      timer = null;
-      await runOnce().catch(onError);
-    },
-    runOnce,
-  };
+  return createPoller(() => linkPending(db, options), options);
 }

@@ -31,7 +31,7 @@ import { cachedDirectory } from '../identity/cached-directory';
 import { DEMO_PEOPLE } from '../identity/demo-directory';
 import { createLocalTokens, loadLocalSigningKey } from '../identity/local-tokens';
 import { createTeamsSsoVerifier } from '../identity/teams-sso';
-import { createConversationStore, createOperations, createPendingEvidenceQueue, createStore, type SqlStore } from '../store';
+import { createConversationStore, createEvaluationProjector, createOperations, createPendingEvidenceQueue, createStore, type SqlStore } from '../store';
 import { anchorCheckpoint, anchorIfDue, createAuditSequencer, type AuditSequencer, type SignedCheckpoint } from '../audit';
 import { createCheckpointStore, loadCheckpointSigner } from '../server/audit-anchor';
 import { createDispatcher } from '../notify/dispatcher';
@@ -328,6 +328,9 @@ export async function buildServer(config: ServerConfig, options: BuildOptions = 
   const sequencer = createAuditSequencer(store.background, { signer, onError: (error) => app.log.error({ err: error }, 'audit sequencer') });
   // Entries a crash left unlinked are linked now, before anything new is written.
   if (options.sequence ?? true) sequencer.start();
+  // Requests whose evaluation rows a crash left unprojected are projected now, and then as they are decided.
+  const projector = createEvaluationProjector(store.background, { onError: (error) => app.log.error({ err: error }, 'evaluation projector') });
+  projector.start();
   const anchor = async (): Promise<SignedCheckpoint | null> => (signer ? anchorCheckpoint(store.background, signer, checkpoints) : null);
   let anchorTimer: NodeJS.Timeout | undefined;
   if (signer && options.anchorIntervalMs) {
@@ -436,6 +439,7 @@ export async function buildServer(config: ServerConfig, options: BuildOptions = 
       await closeWithin(app, connections, options.shutdownGraceMs ?? SHUTDOWN_GRACE_MS);
       // After the last request: whatever committed is linked before the database closes.
       await sequencer.stop();
+      await projector.stop();
       checkpoints.close();
       configured.close();
       await store.close();

@@ -25,6 +25,7 @@ import type { Database } from './schema';
 export { migrate, openDatabase, POOL_IDLE_TIMEOUT_MS, type DatabaseOptions } from './database';
 export { createPendingEvidenceQueue } from './repositories/pending-evidence';
 export { createConversationStore } from './repositories/conversations';
+export { createEvaluationProjector, projectPendingEvaluation } from './repositories/evaluation';
 export { createOperations, type Operations, type OperationsSummary, type FailedNotification } from './repositories/operations';
 export type { Database } from './schema';
 
@@ -36,10 +37,11 @@ const BACKGROUND_POOL_SIZE = 2;
 export type SqlStore = Store & {
   db: Kysely<Database>;
   /**
-   * The database for the work behind the requests: the audit sequencer and its checkpoints, and
-   * the outbox's queue (`outboxQueue`). On a server it has a small pool of its own, so that while
-   * requests queue for every connection of `db`, entries are still linked within a second of their
-   * commit and notifications still claimed. On PGlite, one session, it is `db`.
+   * The database for the work behind the requests: the audit sequencer and its checkpoints, the
+   * evaluation's projector, and the outbox's queue (`outboxQueue`). On a server it has a small pool
+   * of its own, so that while requests queue for every connection of `db`, entries are still linked
+   * within a second of their commit and notifications still claimed. On PGlite, one session, it is
+   * `db`.
    */
   background: Kysely<Database>;
 };

@@ -26,6 +26,7 @@ import { disclosureKeysMigration } from './081_disclosure_keys';
 import { evaluationTallies } from './082_evaluation_tallies';
 import { evaluationRefreshPlpgsql } from './083_evaluation_refresh_plpgsql';
 import { evaluationRefreshAtCommit } from './084_evaluation_refresh_at_commit';
+import { evaluationProjectedAfterCommit } from './085_evaluation_projected_after_commit';
 
 export const migrations: Record<string, Migration> = {
   '001_schema': schema,
@@ -51,4 +52,5 @@ export const migrations: Record<string, Migration> = {
   '082_evaluation_tallies': evaluationTallies,
   '083_evaluation_refresh_plpgsql': evaluationRefreshPlpgsql,
   '084_evaluation_refresh_at_commit': evaluationRefreshAtCommit,
+  '085_evaluation_projected_after_commit': evaluationProjectedAfterCommit,
 };

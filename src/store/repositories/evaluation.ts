@@ -3,12 +3,16 @@
  * per request, its steps' times from the audit trail, its search time from the measured sessions).
  * The figures' counts, sums and medians are taken here in one statement, so 100,000 requests never
  * leave the database; the domain (evaluation.ts) turns them into the figures.
+ *
+ * The rows are rebuilt after their writes commit (migration 085): every read first projects what is
+ * still noted, so the figures include every decision committed before the read began.
  */
 import { sql, type Kysely, type RawBuilder } from 'kysely';
 import type { EvaluationReadModel } from '../../app/ports';
 import { MILESTONES, NO_TEAM, NOT_PROCEEDING_STATES, REASONS_SHOWN, type EvaluationRow, type EvaluationTallies, type Milestone, type TallyQuery } from '../../domain/evaluation';
 import { CONTRIBUTIONS, type Contribution } from '../../domain/forms';
 import type { RequestState } from '../../domain/states';
+import { createPoller, type Poller, type PollerOptions } from '../poller';
 import type { Database } from '../schema';
 
 interface Raw {
@@ -189,9 +193,31 @@ export function talliesQuery(query: TallyQuery): RawBuilder<TalliesRaw> {
       ${query.team === undefined ? sql`null::jsonb` : sql`(select coalesce(jsonb_agg(distinct team), '[]'::jsonb) from a)`} as teams`;
 }
 
+/** Requests projected per transaction: a backlog is worked through in bounded steps. */
+export const PROJECTION_BATCH = 1000;
+
+/**
+ * Rebuilds the evaluation rows of every request noted so far (migration 085), in batches, and
+ * returns how many rows it rebuilt. A projection already running elsewhere is waited for.
+ */
+export async function projectPendingEvaluation(db: Kysely<Database>, batchSize = PROJECTION_BATCH): Promise<number> {
+  let rebuilt = 0;
+  for (;;) {
+    const { rows } = await sql<{ rebuilt: number; more: boolean }>`select rebuilt, more from evaluation_project_pending(${batchSize})`.execute(db);
+    rebuilt += Number(rows[0]?.rebuilt ?? 0);
+    if (!rows[0]?.more) return rebuilt;
+  }
+}
+
+/** Projects the noted requests in the background, so that a read rarely finds more than a moment's notes. */
+export function createEvaluationProjector(db: Kysely<Database>, options: PollerOptions = {}): Poller<number> {
+  return createPoller(() => projectPendingEvaluation(db), options);
+}
+
 export function createEvaluationReadModel(db: Kysely<Database>): EvaluationReadModel {
   return {
     async tallies(query) {
+      await projectPendingEvaluation(db);
       const { rows } = await talliesQuery(query).execute(db);
       const { totals, groups, teams } = rows[0] as TalliesRaw;
       const of = (set: Group['set']) => groups.filter((g) => g.set === set);
@@ -214,6 +240,7 @@ export function createEvaluationReadModel(db: Kysely<Database>): EvaluationReadM
     },
 
     async rows({ from, to, team }) {
+      await projectPendingEvaluation(db);
       const { rows } = await sql<Raw>`
         select e.request_id as id, r.reference, e.team,
           e.originating_worker_id, e.access_worker_id, e.state, e.closing_action, e.closing_reason, e.kind,

@@ -14,7 +14,7 @@ import fc from 'fast-check';
 import { sql } from 'kysely';
 import type { RouteSummary } from '../../../src/main/server';
 import { DEMO_PEOPLE } from '../../../src/identity/demo-directory';
-import type { SqlStore } from '../../../src/store';
+import { projectPendingEvaluation, type SqlStore } from '../../../src/store';
 import { startApi, type ApiHarness } from '../../support/api-server';
 import { BACKENDS } from '../../support/databases';
 import { EVIDENCE_METADATA, PNG_BYTES, multipartBody, requestBody, searchingRequest, uploadEvidence } from './helpers';
@@ -346,9 +346,13 @@ function send(api: ApiHarness, attempt: Attempt): Promise<{ status: number; text
 
 /**
  * A digest of every table's rows. A refusal may leave exactly one trace, its own audit entry
- * (actor role "refused"); the chain columns the sequencer fills in later are left out.
+ * (actor role "refused"); the chain columns the sequencer fills in later are left out. The
+ * evaluation's rows are digested as projected (migration 085): the server's projector, or a read of
+ * the figures, brings them up to date from the tables above at any moment, so what is compared is
+ * what every write so far projects to.
  */
 async function snapshot(store: SqlStore): Promise<Record<string, string>> {
+  await projectPendingEvaluation(store.db);
   const { rows: tables } = await sql<{ name: string }>`SELECT table_name AS name FROM information_schema.tables WHERE table_schema = current_schema() AND table_type = 'BASE TABLE' ORDER BY table_name`.execute(store.db);
   const digests = tables.map(({ name }) => {
     const source =
@@ -427,8 +431,9 @@ describe.each(BACKENDS)('fuzzing every route and card action (%s)', (backend) =>
           const { status, text, contentType } = await send(api, attempt);
           const what = describeAttempt(attempt, status, text);
           if (status >= 500) throw new Error(`${status} for ${what}`);
-          // Nothing else writes (no dispatcher, no sequencer), so the state after a refusal or a
-          // read is the state before the next call.
+          // Nothing else writes (no dispatcher, no sequencer; the evaluation's projector writes only
+          // what the snapshot projects anyway), so the state after a refusal or a read is the state
+          // before the next call.
           if (status >= 400 || ((attempt.method === 'GET' || attempt.method === 'HEAD') && status < 300)) known = before;
           if (status >= 400) {
             const after = await snapshot(api.server.store);

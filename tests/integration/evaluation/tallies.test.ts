@@ -7,7 +7,7 @@
 import { sql } from 'kysely';
 import { londonDate } from '../../../src/domain/dates';
 import { evaluationFigures, tallyQuery, type EvaluationQuery, type EvaluationRow, type Milestone } from '../../../src/domain/evaluation';
-import type { SqlStore } from '../../../src/store';
+import { projectPendingEvaluation, type SqlStore } from '../../../src/store';
 import { BACKENDS, openFreshStore } from '../../support/databases';
 import { fullRequest } from '../../support/store-fixtures';
 
@@ -78,6 +78,8 @@ describe.each(BACKENDS)('evaluation figures counted on %s', (backend) => {
     for (const r of rows) {
       const request = fullRequest({ reference: r.reference, authorisation: null });
       await store.read.requests.insert(request);
+      // Its row is projected after the insert commits; the test then writes the row as it wants it.
+      await projectPendingEvaluation(store.db);
       const m = r.milestones;
       const gap = (from: Milestone, to: Milestone) => {
         const [a, b] = [m[from], m[to]];

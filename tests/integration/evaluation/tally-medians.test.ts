@@ -7,7 +7,7 @@
 import { sql } from 'kysely';
 import { tallyQuery, type Distribution, type TallyQuery } from '../../../src/domain/evaluation';
 import { CONTRIBUTIONS } from '../../../src/domain/forms';
-import type { SqlStore } from '../../../src/store';
+import { projectPendingEvaluation, type SqlStore } from '../../../src/store';
 import { BACKENDS, openFreshStore } from '../../support/databases';
 import { fullRequest } from '../../support/store-fixtures';
 
@@ -32,6 +32,8 @@ describe.each(BACKENDS)('tally medians on %s', (backend) => {
     for (let i = 0; i < 27; i += 1) {
       const request = fullRequest({ authorisation: null });
       await store.read.requests.insert(request);
+      // Its row is projected after the insert commits; the test then writes the row as it wants it.
+      await projectPendingEvaluation(store.db);
       ids.push(request.id);
       // Some on the period's last London day, some just after it, some gaps and times missing or repeated.
       const submitted = i % 9 === 8 ? '2026-06-30T23:30:00.000Z' : i % 9 === 7 ? '2026-06-30T22:30:00.000Z' : `2026-06-${String(2 + (i % 20)).padStart(2, '0')}T09:00:00.000Z`;

@@ -59,7 +59,7 @@ export async function prepareBareDatabase(url: string): Promise<void> {
 
 /**
  * Links unlinked audit entries and projects the noted evaluation rows every SEQUENCER_INTERVAL_MS
- * until stopped, in batches of 1000 as the application's sequencer and projector do.
+ * until stopped, in the batches the application's sequencer and projector use.
  */
 function sequencerBeside(url: string): { stop(): Promise<void> } {
   const client = new pg.Client({ connectionString: url });

@@ -3,6 +3,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { cpus, totalmem } from 'node:os';
+import { PROJECTION_BATCH } from '../src/store/repositories/evaluation';
 import { createServer } from 'node:net';
 import { performance } from 'node:perf_hooks';
 
@@ -197,9 +198,12 @@ export async function machineQuiet(busyAtMost = 0.1, limitMs = 60_000): Promise<
 }
 
 /**
- * Rebuilds the evaluation rows of every request noted so far (migration 085), 1000 at a time, as
- * the application's projector does: a bulk seed is projected before anything is timed over it.
+ * Rebuilds the evaluation rows of every request noted so far (migration 085), in the batches the
+ * application's projector uses (projectPendingEvaluation, here over a bare node-postgres client): a
+ * bulk seed is projected before anything is timed over it.
  */
-export async function projectEvaluationBacklog(client: { query<R extends object>(text: string): Promise<{ rows: R[] }> }): Promise<void> {
-  for (let more = true; more; ) more = (await client.query<{ more: boolean }>('SELECT more FROM evaluation_project_pending(1000)')).rows[0]?.more ?? false;
+export async function projectEvaluationBacklog(client: { query<R extends object>(text: string, values: unknown[]): Promise<{ rows: R[] }> }): Promise<void> {
+  for (let more = true; more; ) {
+    more = (await client.query<{ more: boolean }>('SELECT more FROM evaluation_project_pending($1)', [PROJECTION_BATCH])).rows[0]?.more ?? false;
+  }
 }

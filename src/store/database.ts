@@ -84,10 +84,10 @@ function guardedDialect(inner: Dialect, token: object): Dialect {
  * How long a pooled connection may sit idle before the pool closes it. node-postgres closes them
  * after 10 s by default, so under steady light load the connections a burst had opened closed
  * every ten seconds and the next burst opened them again: each new connection costs PostgreSQL a
- * backend start and planning afresh what it runs (then also the evaluation refresh, since migration
- * 085 run by the projector instead), and those reopenings put a stall of 100-200 ms into the
- * decisions every ten seconds. Five minutes
- * keeps them through the pauses between bursts of use, and still closes them when nobody is using the app.
+ * backend start and planning afresh what it runs (then also the evaluation refresh, which the
+ * projector runs since migration 085), and those reopenings put a stall of 100-200 ms into the
+ * decisions every ten seconds. Five minutes keeps them through the pauses between bursts of use,
+ * and still closes them when nobody is using the app.
  */
 export const POOL_IDLE_TIMEOUT_MS = 5 * 60_000;
 

@@ -25,8 +25,8 @@ export const evaluationProjectedAfterCommit: Migration = {
     await runStatements(db, [
       `DROP TRIGGER evaluation_pending_flush ON evaluation_pending`,
       `DROP FUNCTION evaluation_pending_flush()`,
-      // \`more\`: notes may remain that were committed before this began (it took as many as it may, or
-      // noted some of its requests again).
+      // more: notes committed before this began may remain (it took as many as it may, or noted some
+      // of its requests again).
       `CREATE FUNCTION evaluation_project_pending(p_limit integer, OUT rebuilt integer, OUT more boolean) LANGUAGE plpgsql AS $$
       DECLARE
         taken_notes integer;

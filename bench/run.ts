@@ -164,6 +164,7 @@ ${row('card decisions on PostgreSQL', cards)}
 \`npm run audit:verify\` on a chain of ${auditVerify.entries} entries on PostgreSQL, checked against its
 published checkpoint: the command start to exit (node + tsx startup, connection, the walk), best of
 three, and the verification alone in-process, whose CPU time the machine's other load inflates less.
+Timing began once the cores had been at most 10 % busy for a second (${(auditVerify.busyAtStart * 100).toFixed(1)} % in that second).
 
 | run | seconds | entries/s |
 | --- | ---: | ---: |

@@ -31,6 +31,9 @@ export function Router({ children }: { children: ReactNode }) {
   useEffect(() => {
     const onPop = () => setLocation((l) => current(l.seq + 1));
     window.addEventListener('popstate', onPop);
+    // The address can change between the first render and this listener (the browser's back button
+    // while the tab loads): catch up with it, or the tab would show a page the address does not name.
+    setLocation((l) => (l.path === window.location.pathname && l.search === window.location.search ? l : current(l.seq + 1)));
     return () => window.removeEventListener('popstate', onPop);
   }, []);
   const navigate = useCallback((to: string) => {

@@ -11,7 +11,7 @@ import path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { startGraphServer, type GraphServer } from '../support/graph-server';
 import { PNG_BYTES, requestBody } from '../integration/api/helpers';
-import { ensureTabBuilt, launchBrowser, openInApp, screenshotPath, seriousViolations, startServer, type RunningServer } from './support';
+import { ensureTabBuilt, launchBrowser, openInApp, type RunningServer, screenshotPath, seriousViolations, signInAs, startServer } from './support';
 
 jest.setTimeout(600_000);
 
@@ -103,8 +103,7 @@ async function signIn(person: string, width: number, theme = 'light'): Promise<P
     throw error;
   });
   await page.goto(`${server.baseUrl}/?theme=${theme}`);
-  await page.getByRole('button', { name: `Sign in as ${person}` }).click();
-  await page.getByText(person, { exact: true }).first().waitFor();
+  await signInAs(page, person);
   return page;
 }
 

@@ -4,7 +4,7 @@
  * critical violations) and photographed in the light theme and at Teams mobile width.
  */
 import type { Browser, Page } from 'playwright-core';
-import { ensureTabBuilt, launchBrowser, openInApp, screenshotPath, seriousViolations, startServer, type RunningServer } from './support';
+import { ensureTabBuilt, launchBrowser, openInApp, type RunningServer, screenshotPath, seriousViolations, signInAs, startServer } from './support';
 
 jest.setTimeout(600_000);
 
@@ -30,8 +30,7 @@ async function signIn(person: string, width: number): Promise<Page> {
     throw error;
   });
   await page.goto(`${server.baseUrl}/`);
-  await page.getByRole('button', { name: `Sign in as ${person}` }).click();
-  await page.getByText(person, { exact: true }).first().waitFor();
+  await signInAs(page, person);
   return page;
 }
 

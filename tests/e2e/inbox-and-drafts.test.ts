@@ -11,7 +11,7 @@
  */
 import type { Browser, Page } from 'playwright-core';
 import { formatDate } from '../../src/domain/dates';
-import { ensureTabBuilt, launchBrowser, screenshotPath, seriousViolations, startServer, type AxeProblem, type RunningServer } from './support';
+import { type AxeProblem, ensureTabBuilt, launchBrowser, type RunningServer, screenshotPath, seriousViolations, signInAs, startServer } from './support';
 
 jest.setTimeout(600_000);
 
@@ -102,8 +102,7 @@ async function signIn(person: string, theme: Theme, width = 1280): Promise<Page>
     throw error;
   });
   await page.goto(`${server.baseUrl}/${theme === 'light' ? '' : `?theme=${theme}`}`);
-  await page.getByRole('button', { name: `Sign in as ${person}` }).click();
-  await page.getByText(person, { exact: true }).first().waitFor();
+  await signInAs(page, person);
   return page;
 }
 

@@ -5,7 +5,7 @@
  * violations) and photographed, in the light, dark and high-contrast themes and at 360 px.
  */
 import type { Browser, Page } from 'playwright-core';
-import { animationsFinished, ensureTabBuilt, launchBrowser, openInApp, screenshotPath, seriousViolations, startServer, type AxeProblem, type RunningServer } from './support';
+import { animationsFinished, type AxeProblem, ensureTabBuilt, launchBrowser, openInApp, type RunningServer, screenshotPath, seriousViolations, signInAs, startServer } from './support';
 
 jest.setTimeout(600_000);
 
@@ -127,8 +127,7 @@ describe.each(VARIANTS)('the protocol in the tab ($name)', (variant) => {
     });
     const sep = path.includes('?') ? '&' : '?';
     await page.goto(`${server.baseUrl}${path}${variant.theme === 'light' ? '' : `${sep}theme=${variant.theme}`}`);
-    await page.getByRole('button', { name: `Sign in as ${person}` }).click();
-    await page.getByText(person, { exact: true }).first().waitFor();
+    await signInAs(page, person);
     return page;
   }
 

@@ -10,7 +10,7 @@
  * Each page is checked with axe in the light, dark and high-contrast themes and photographed at 360 px.
  */
 import type { Browser, Page } from 'playwright-core';
-import { ensureTabBuilt, launchBrowser, openInApp, screenshotPath, seriousViolations, startServer, type AxeProblem, type RunningServer } from './support';
+import { type AxeProblem, ensureTabBuilt, launchBrowser, openInApp, type RunningServer, screenshotPath, seriousViolations, signInAs, startServer } from './support';
 
 jest.setTimeout(600_000);
 
@@ -111,8 +111,7 @@ async function signIn(person: string, path: string, theme: (typeof THEMES)[numbe
   });
   const query = theme === 'light' ? '' : `?theme=${theme}`;
   await page.goto(`${server.baseUrl}${path}${query}`);
-  await page.getByRole('button', { name: `Sign in as ${person}` }).click();
-  await page.getByText(person, { exact: true }).first().waitFor();
+  await signInAs(page, person);
   return page;
 }
 

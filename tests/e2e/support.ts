@@ -172,6 +172,16 @@ export async function seriousViolations(page: Page): Promise<AxeProblem[]> {
 }
 
 /**
+ * Signs in as one of the demo people and waits until the tab is signed in. Not until their name
+ * shows: the sign-in page lists it too, so a test could go on while the tab was still signing in,
+ * and an address it then opened (openInApp) could land before the tab's router was listening.
+ */
+export async function signInAs(page: Page, person: string): Promise<void> {
+  await page.getByRole('button', { name: `Sign in as ${person}` }).click();
+  await page.getByRole('navigation', { name: 'Main' }).waitFor();
+}
+
+/**
  * Goes to a path inside the signed-in tab without reloading it, as a link in the tab does: the
  * sign-in token lives only in the page's memory, so a reload signs the person out.
  */

@@ -3,10 +3,11 @@
  * date of birth or profile link, and keeping everyone else out of what is disclosed.
  */
 import { z } from 'zod';
+import { safeString } from './forms';
 import type { InvestigationRequest, StoredSubject } from './request';
 
 export const disclosureQuerySchema = z.object({
-  name: z.string({ error: 'Enter the person’s name.' }).trim().min(2, { error: 'Enter the person’s name.' }).max(200, { error: 'The name must be 200 characters or fewer.' }),
+  name: safeString({ error: 'Enter the person’s name.' }).trim().min(2, { error: 'Enter the person’s name.' }).max(200, { error: 'The name must be 200 characters or fewer.' }),
   dateOfBirth: z.iso.date({ error: 'Enter the date of birth as a real date (YYYY-MM-DD).' }).optional(),
   profileLink: z.url({ error: 'Enter a full web address starting with https://', protocol: /^https?$/ }).max(2000).optional(),
 });

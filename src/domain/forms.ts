@@ -25,6 +25,24 @@ export function isSafeText(value: string): boolean {
   return !UNSAFE_CHARACTERS.test(value);
 }
 
+/**
+ * Where in a decoded input (a JSON body, a query, an address's parameters) the first text breaking
+ * the character rule lies, as parseForm names fields (`subjects.0.name`), keys included; null when
+ * none does. The edge checks every input with it, so a field a schema forgot cannot reach the database.
+ */
+export function unsafeTextPath(value: unknown, path = '', depth = 0): string | null {
+  if (typeof value === 'string') return isSafeText(value) ? null : path || '(body)';
+  // Bodies are at most 1 MiB of JSON; deeper nesting than this is refused by the schemas anyway.
+  if (value === null || typeof value !== 'object' || depth > 64) return null;
+  for (const [key, item] of Object.entries(value)) {
+    const at = path ? `${path}.${key}` : key;
+    if (!isSafeText(key)) return at;
+    const found = unsafeTextPath(item, at, depth + 1);
+    if (found !== null) return found;
+  }
+  return null;
+}
+
 /** Every string field of every form is made here, so none can forget the character rule. */
 export function safeString(params?: Parameters<typeof z.string>[0]) {
   return z.string(params).refine(isSafeText, { error: UNSAFE_TEXT_MESSAGE, abort: true });
@@ -183,7 +201,7 @@ const draftText = (what: string, max: number) =>
 const draftDate = (what: string) =>
   z.preprocess(
     (v) => (v === null || v === undefined ? '' : typeof v === 'string' ? (v.trim() === '' ? '' : (parseUkDate(v.trim()) ?? v)) : v),
-    z.string({ error: `Enter ${what} as a real date, day/month/year, for example 14/03/2017.` }).refine((v) => v === '' || parseUkDate(v) === v, {
+    safeString({ error: `Enter ${what} as a real date, day/month/year, for example 14/03/2017.` }).refine((v) => v === '' || parseUkDate(v) === v, {
       error: `Enter ${what} as a real date, day/month/year, for example 14/03/2017.`,
     }),
   );
@@ -242,7 +260,7 @@ const reason = text('a reason', 4000);
 
 export const actionBodySchemas = {
   /** `teamManagerId` only when the directory's manager does not hold the team-manager role. */
-  submit: z.object({ version, teamManagerId: z.string().max(64).nullable().transform((v) => v ?? undefined).optional() }),
+  submit: z.object({ version, teamManagerId: safeString().max(64).nullable().transform((v) => v ?? undefined).optional() }),
   agree: z.object({ version, note: optionalText('supervision note', 4000) }),
   decline: z.object({ version, reason }),
   return: z.object({ version, reason }),
@@ -264,7 +282,7 @@ export const actionBodySchemas = {
   'complete-log': z.object({ version }),
   finalise: z.object({ version }),
   /** `serviceManagerId` only when the directory names no service manager for the case's team. */
-  share: z.object({ version, serviceManagerId: z.string().max(64).nullable().transform((v) => v ?? undefined).optional() }),
+  share: z.object({ version, serviceManagerId: safeString().max(64).nullable().transform((v) => v ?? undefined).optional() }),
   withdraw: z.object({ version, reason }),
   /** The originating worker records that the filed documents are on the case record. */
   'record-placement': z.object({ version }),

@@ -50,6 +50,7 @@ export const pilotSettingsSchema = z.object({
   platforms: z
     .array(z.enum(PLATFORMS, { error: 'Choose a listed platform.' }), { error: 'Choose the platforms in scope.' })
     .min(1, { error: 'Choose at least one platform.' })
+    .max(PLATFORMS.length, { error: 'Choose each platform once.' })
     .transform((list) => [...new Set(list)]),
   registerSize: z.number({ error: 'Enter how many access workers the register may hold.' }).int().min(1, { error: 'The register holds at least one access worker.' }).max(100, { error: 'The register holds at most 100 access workers.' }),
 });

@@ -32,7 +32,7 @@ import { safeString } from '../domain/forms';
 
 const uuid = z.string().uuid();
 const onRequest = z.object({ id: uuid });
-const item = (name: string) => z.object({ id: uuid, [name]: z.string() });
+const item = (name: string) => z.object({ id: uuid, [name]: safeString().max(64) });
 const FILE_TYPES = ['image/png', 'image/jpeg', 'application/pdf', 'text/html', 'application/octet-stream'] as const;
 const DOCX = 'application/vnd.openxmlformats-officedocument.wordprocessingml.document';
 
@@ -152,7 +152,7 @@ export const requestRoutes = {
     path: '/api/requests/{id}/documents/{did}/content',
     summary: 'A filed record document (audited)',
     params: item('did'),
-    query: z.object({ ticket: z.string().optional().describe('A one-time link token from …/links, instead of the bearer token') }),
+    query: z.object({ ticket: safeString().max(200).optional().describe('A one-time link token from …/links, instead of the bearer token') }),
     status: 200,
     response: { file: [DOCX] },
     errors: [401, 403, 404],
@@ -182,7 +182,7 @@ export const requestRoutes = {
     path: '/api/requests/{id}/evidence/{eid}/content',
     summary: 'The file (audited), sandboxed: images and PDFs inline, everything else as an attachment',
     params: item('eid'),
-    query: z.object({ ticket: z.string().optional().describe('A one-time link token from …/links, instead of the bearer token'), download: z.enum(['1']).optional().describe('1: as an attachment, even an image or PDF that could be previewed') }),
+    query: z.object({ ticket: safeString().max(200).optional().describe('A one-time link token from …/links, instead of the bearer token'), download: z.enum(['1']).optional().describe('1: as an attachment, even an image or PDF that could be previewed') }),
     status: 200,
     response: { file: FILE_TYPES },
     errors: [401, 403, 404],
@@ -231,6 +231,7 @@ export const hostRoutes = {
     summary: 'The bot’s endpoint: activities from the Bot Connector service (authenticated by its own token)',
     public: true,
     body: z.looseObject({ type: z.string() }).describe('A Bot Framework activity'),
+    foreignBody: true,
     bodyRequired: true,
     status: 200,
     response: botMessagesAnswerSchema,
@@ -295,7 +296,7 @@ export const adminRoutes = {
     path: '/api/admin/register/people/{personId}',
     summary: 'An access worker’s authorisation on the register (audited)',
     description: 'Answers the whole register as it now stands.',
-    params: z.object({ personId: z.string() }),
+    params: z.object({ personId: safeString().max(64) }),
     body: registerEntrySchema,
     bodyRequired: true,
     status: 200,

@@ -5,6 +5,8 @@
 import { isDeepStrictEqual } from 'node:util';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
+import { validationError } from '../domain/errors';
+import { UNSAFE_TEXT_MESSAGE, unsafeTextPath } from '../domain/forms';
 import { jsonBytes } from './json-bytes';
 
 export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'DELETE';
@@ -26,6 +28,11 @@ export interface RouteContract {
   query?: z.ZodType;
   /** A JSON body. */
   body?: z.ZodType;
+  /**
+   * The body is another service's protocol (the Bot Connector's activities): a chat message may
+   * hold any character, so the character rule applies to what the route takes from it, not to all of it.
+   */
+  foreignBody?: boolean;
   bodyRequired?: boolean;
   /** A multipart/form-data body instead, part by part. */
   multipart?: z.ZodObject;
@@ -67,6 +74,7 @@ export function apiRoutes(app: FastifyInstance, options: { checkResponses: boole
         method: contract.method,
         url: fastifyPath(contract.path),
         handler: async (request, reply) => {
+          refuseUnsafeText(request, contract);
           const answer = await handler(request, reply);
           if (reply.sent || answer === reply) return reply;
           const { response } = contract;
@@ -78,6 +86,18 @@ export function apiRoutes(app: FastifyInstance, options: { checkResponses: boole
       });
     },
   };
+}
+
+/**
+ * The character rule (domain/forms.ts) for everything a route is given, before its handler runs:
+ * an address or query parameter goes to the database as it is (PostgreSQL refuses NUL with an error
+ * that would be a 500), and a body field a schema forgot is caught here too.
+ */
+function refuseUnsafeText(request: FastifyRequest, contract: RouteContract): void {
+  for (const input of [request.params, request.query, contract.foreignBody ? undefined : request.body]) {
+    const at = unsafeTextPath(input);
+    if (at !== null) throw validationError({ [at]: UNSAFE_TEXT_MESSAGE });
+  }
 }
 
 function checkAnswer(contract: RouteContract, schema: z.ZodType, answer: unknown): void {

@@ -1,7 +1,7 @@
 /** The pilot's evaluation figures for a period and, optionally, one team, counted in the database. */
 import { z } from 'zod';
 import { evaluationFigures, tallyQuery, type EvaluationFigures } from '../../domain/evaluation';
-import { parseForm } from '../../domain/forms';
+import { parseForm, safeString } from '../../domain/forms';
 import { DEFAULT_REMINDER_SETTINGS } from '../../domain/reminders';
 import { surveyFigures } from '../../domain/survey';
 import type { AppDeps } from '../deps';
@@ -12,8 +12,7 @@ export const periodQuerySchema = z
   .object({
     from: z.iso.date({ error: 'Enter the start of the period as YYYY-MM-DD.' }).describe('The first day of the period, YYYY-MM-DD'),
     to: z.iso.date({ error: 'Enter the end of the period as YYYY-MM-DD.' }).describe('The last day of the period, YYYY-MM-DD'),
-    team: z
-      .string()
+    team: safeString()
       .trim()
       .max(200, { error: 'The team name is too long.' })
       .optional()

@@ -25,8 +25,7 @@ const flag = z
   .transform((v) => v === true || v === 'true' || v === '1');
 
 const ukDate = (what: string) =>
-  z
-    .string()
+  safeString()
     .optional()
     .transform((v, ctx) => {
       if (!v) return undefined;
@@ -56,7 +55,7 @@ export const listRequestsQuerySchema = z.object({
     ),
   raisedFrom: ukDate('the first day raised').describe('Raised on or after this day (dd/mm/yyyy or YYYY-MM-DD, London)'),
   raisedTo: ukDate('the last day raised').describe('Raised on or before this day'),
-  cursor: z.string().max(400).optional().describe('Where the previous page ended: its `nextCursor`'),
+  cursor: safeString().max(400).optional().describe('Where the previous page ended: its `nextCursor`'),
   limit: z.coerce.number({ error: `Ask for 1 to ${MAX_PAGE} requests.` }).int(`Ask for 1 to ${MAX_PAGE} requests.`).min(1, `Ask for 1 to ${MAX_PAGE} requests.`).max(MAX_PAGE, `Ask for 1 to ${MAX_PAGE} requests.`).default(DEFAULT_PAGE),
 });
 

@@ -316,7 +316,8 @@ export async function buildServer(config: ServerConfig, options: BuildOptions = 
     concurrency: config.outboxConcurrency,
     onError: (error, message) => {
       // Someone without the app installed is expected and shown in the tab; log it without a stack.
-      if (error instanceof PermanentDeliveryError) app.log.info({ outboxId: message?.id, reason: error.message }, 'notification not deliverable');
+      // Its reason names the person (shown to those who may see the request), so the log has the id only.
+      if (error instanceof PermanentDeliveryError) app.log.info({ outboxId: message?.id }, 'notification not deliverable');
       else app.log.warn({ err: error, outboxId: message?.id }, 'notification delivery failed; will retry');
     },
   });

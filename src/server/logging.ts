@@ -63,13 +63,30 @@ export function loggedError(value: unknown, depth = 0): LoggedError {
   };
 }
 
-/** Fastify's logger settings: the error allow-list, and no credentials from the request headers. */
+/**
+ * A request as its log lines show it. Fastify's own lists the whole URL, the client's address and
+ * port: a query string carries what people typed (`q=` the name searched for) and one-time content
+ * links (`ticket=`), and an address is personal data. The parameters' names are kept, not their values.
+ */
+export function loggedRequest(request: { method?: string; url?: string }): { method: string; url: string } {
+  const url = request.url ?? '';
+  const at = url.indexOf('?');
+  if (at < 0) return { method: request.method ?? '', url };
+  const names = url
+    .slice(at + 1)
+    .split('&')
+    .filter(Boolean)
+    .map((pair) => `${pair.split('=')[0]}=[redacted]`);
+  return { method: request.method ?? '', url: `${url.slice(0, at)}?${names.join('&')}` };
+}
+
+/** Fastify's logger settings: the error allow-list, requests without their query's values, and no credentials from the request headers. */
 export function loggerOptions(level: string, stream?: Writable, mixin?: () => Record<string, unknown>): FastifyServerOptions['logger'] {
   return {
     level,
     ...(mixin ? { mixin } : {}),
     redact: { paths: ['req.headers.authorization', 'req.headers.cookie', 'req.headers["x-ms-token-aad-id-token"]'], censor: '[redacted]' },
-    serializers: { err: loggedError, error: loggedError },
+    serializers: { err: loggedError, error: loggedError, req: loggedRequest },
     ...(stream ? { stream } : {}),
   };
 }

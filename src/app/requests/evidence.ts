@@ -73,6 +73,7 @@ export async function addEvidence(deps: AppDeps, caller: Caller, requestId: stri
     metadata: { ...metadata, capturedBy: caller.person.id },
   }, file.size !== undefined ? { expectedSize: file.size } : {});
   const now = deps.clock.now();
+  let committing = false;
   return throughGate(deps, caller, 'record-evidence', requestId, (gate) => deps.store.transaction(async (uow) => {
     // Checked again under the row lock: the request may have moved on while the file was stored.
     const { request: current, part } = await gate.load(uow, { lock: true });
@@ -104,8 +105,16 @@ export async function addEvidence(deps: AppDeps, caller: Caller, requestId: stri
       await uow.outbox.add([{ requestId, recipientId: null, kind: 'grant_folder_readers', payload: { reference: current.reference } }]);
     }
     await auditEvent(uow, caller, current, 'add_evidence', part, now, { evidenceId: id, sha256: stored.sha256, size: stored.size, subjectId: metadata.subjectId });
+    committing = true;
     return item;
-  }));
+  })).catch(async (error: unknown) => {
+    // Refused or failed before its commit, no row points at the file (nor, for an upload still
+    // pending, at its queued copy): it goes too. A commit that failed may yet have been made, and a
+    // row without its file is worse than a file without its row, so that file stays.
+    // A failed removal is dropped: AppError carries no cause, and the caller needs the original error.
+    if (!committing) await deps.evidence.remove(stored.storageKey).catch(() => undefined);
+    throw error;
+  });
 }
 
 /**

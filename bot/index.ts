@@ -47,6 +47,23 @@ export interface ActivityInput {
   headers: Record<string, string | string[] | undefined>;
   body: unknown;
   remoteAddress: string;
+  /**
+   * Counts the activity against its sender's per-person limit, called once the sender is
+   * authenticated (the Bot Connector's token accepted) and known to the directory; resolves to a
+   * refusal when that person is over the limit.
+   */
+  limitPerson?: (personId: string) => Promise<RateLimitRefusal | null>;
+}
+
+export interface RateLimitRefusal {
+  message: string;
+  retryAfterSeconds: number;
+}
+
+export interface ActivityAnswer {
+  status: number;
+  body?: unknown;
+  headers?: Record<string, string>;
 }
 
 export interface PreviewInput {
@@ -59,7 +76,7 @@ export interface PreviewInput {
 }
 
 export interface TeamsBot {
-  handleActivity(input: ActivityInput): Promise<{ status: number; body?: unknown }>;
+  handleActivity(input: ActivityInput): Promise<ActivityAnswer>;
   sender: NotificationSender;
   conversations: ConversationStore;
   /** Present only in local mode. */
@@ -82,6 +99,24 @@ function header(headers: ActivityInput['headers'], name: string): string | undef
 
 function error(status: number, code: string, message: string): { status: number; body: unknown } {
   return { status, body: { error: { code, message } } };
+}
+
+/**
+ * A person over their limit. A card action gets the invoke response Universal Actions define for
+ * an error; the Adaptive Cards "Universal Action Model" (Response format) says: "If the Bot did
+ * process an incoming `adaptiveCard/action` Invoke activity (i.e. if the Bot's code was involved at
+ * all in processing the request), the HTTP response's status code returned by the Bot must be equal
+ * to 200", with `statusCode` "a number ranging from 200-599 that mirrors HTTP status code values
+ * and is meant to be a sub-status for the result of the bot processing the Invoke", and a 4xx/5xx
+ * answered as type `application/vnd.microsoft.error` with an Error Object. Anything else gets 429
+ * in the API's error shape. Both carry Retry-After.
+ */
+function rateLimited(activity: Activity, refusal: RateLimitRefusal): ActivityAnswer {
+  const headers = { 'retry-after': String(refusal.retryAfterSeconds) };
+  if (activity.type === 'invoke' && activity.name === 'adaptiveCard/action') {
+    return { status: 200, headers, body: { statusCode: 429, type: 'application/vnd.microsoft.error', value: { code: 'rate_limited', message: refusal.message } } };
+  }
+  return { ...error(429, 'rate_limited', refusal.message), headers };
 }
 
 /** The minimum every activity from Teams carries; anything else is refused before it reaches botbuilder. */
@@ -143,7 +178,15 @@ export function createTeamsBot(options: CreateTeamsBotOptions): TeamsBot {
   const sender = new BotNotificationSender({ deps: options.deps, adapter, appId, conversations, cards, installer: options.installer ?? null });
   const localMode = !authenticated && options.allowUnauthenticatedLoopback;
 
-  async function handleActivity(input: ActivityInput): Promise<{ status: number; body?: unknown }> {
+  /** Counts the activity against its sender, found by Entra object id; senders the directory does not know count by address only. */
+  async function overLimit(activity: Activity, limitPerson: ActivityInput['limitPerson']): Promise<RateLimitRefusal | null> {
+    const aad = activity.from.aadObjectId;
+    if (!limitPerson || !aad) return null;
+    const person = await options.deps.directory.byAadObjectId(aad);
+    return person ? limitPerson(person.id) : null;
+  }
+
+  async function handleActivity(input: ActivityInput): Promise<ActivityAnswer> {
     const activity = asActivity(input.body);
     if (!activity) return error(400, 'validation', 'The body is not a Bot Framework activity.');
     let auth: AuthenticateRequestResult;
@@ -161,6 +204,9 @@ export function createTeamsBot(options: CreateTeamsBotOptions): TeamsBot {
       return error(401, 'unauthenticated', 'This bot accepts activities only from the Bot Connector.');
     }
     try {
+      // Only now, with the sender vouched for: nobody can spend another person's budget by naming them.
+      const refusal = await overLimit(activity, input.limitPerson);
+      if (refusal) return rateLimited(activity, refusal);
       const response = await adapter.run(auth, activity, (context) => bot.run(context));
       return response ? { status: response.status, body: response.body } : { status: 200 };
     } catch (failure) {

@@ -24,8 +24,19 @@ export const adaptiveCardInvokeResponseSchema = z.strictObject({
   value: z.looseObject({ type: z.literal('AdaptiveCard'), version: z.string() }).describe('An Adaptive Card (schema 1.5)'),
 });
 
-/** `POST /api/messages` with 200: the invoke response above, or an empty body for any other activity. */
-export const botMessagesAnswerSchema = z.union([adaptiveCardInvokeResponseSchema, z.literal('').describe('No content: the activity was not an invoke')]);
+/**
+ * The refusal of a card action from a person over their rate limit, answered with HTTP 200 as the
+ * Universal Action Model's response format requires: `statusCode` is the sub-status (429), `type`
+ * `application/vnd.microsoft.error`, `value` an Error Object. Retry-After says when to try again.
+ */
+export const adaptiveCardInvokeRateLimitedSchema = z.strictObject({
+  statusCode: z.literal(429),
+  type: z.literal('application/vnd.microsoft.error'),
+  value: z.strictObject({ code: z.literal('rate_limited'), message: z.string() }),
+});
+
+/** `POST /api/messages` with 200: one of the invoke responses above, or an empty body for any other activity. */
+export const botMessagesAnswerSchema = z.union([adaptiveCardInvokeResponseSchema, adaptiveCardInvokeRateLimitedSchema, z.literal('').describe('No content: the activity was not an invoke')]);
 
 export type OpenApiDocument = z.infer<typeof openApiDocumentSchema>;
 export type BotMessagesAnswer = z.infer<typeof botMessagesAnswerSchema>;

@@ -285,8 +285,10 @@ export async function buildServer(config: ServerConfig, options: BuildOptions = 
   // The socket's address, never a forwarded header: loopback-only local mode depends on it.
   api.add(hostRoutes.botMessages, async (request, reply) => {
     const bot = await loadBot();
-    const result = await bot.handleActivity({ headers: request.headers, body: request.body, remoteAddress: request.socket.remoteAddress ?? '' });
-    return reply.status(result.status).send(result.body ?? '');
+    // The sender, once the bot has accepted the Bot Connector's token, spends the budget of their API calls.
+    const limitPerson = (personId: string) => app.limitPerson(request, personId);
+    const result = await bot.handleActivity({ headers: request.headers, body: request.body, remoteAddress: request.socket.remoteAddress ?? '', limitPerson });
+    return reply.status(result.status).headers(result.headers ?? {}).send(result.body ?? '');
   });
   // The bot has its chat preview exactly when it runs unauthenticated in local mode (bot/index.ts).
   if (config.localSignIn && !config.bot.appId) {

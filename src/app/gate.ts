@@ -12,6 +12,7 @@ import { AppError, notFound } from '../domain/errors';
 import { can, NOT_VISIBLE, type Ability, type Part, type PersonAbility, type RequestAbility } from '../domain/policy';
 import type { InvestigationRequest } from '../domain/request';
 import type { AppDeps } from './deps';
+import { auditRefusalOnce } from './refusal-window';
 import type { Caller, DecisionReads, DecisionReadsWanted, UnitOfWork } from './ports';
 
 export const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
@@ -98,42 +99,19 @@ export async function personGate<T>(deps: AppDeps, caller: Caller, ability: Pers
 }
 
 /**
- * Repeated identical refusals (same person, request, ability and reason) are recorded once per
- * minute: the first at once, the rest counted and the count written on the next entry after the
- * minute, so a script retrying cannot flood the timeline. Counted per instance.
- */
-const REFUSAL_WINDOW_MS = 60_000;
-const MAX_TRACKED_REFUSALS = 10_000;
-const refusalWindows = new WeakMap<AppDeps, Map<string, { since: number; repeats: number }>>();
-
-function refusalRepeats(deps: AppDeps, key: string, now: Date): number | 'suppress' {
-  let windows = refusalWindows.get(deps);
-  if (!windows) refusalWindows.set(deps, (windows = new Map()));
-  const window = windows.get(key);
-  if (window && now.getTime() - window.since < REFUSAL_WINDOW_MS) {
-    window.repeats += 1;
-    return 'suppress';
-  }
-  if (windows.size >= MAX_TRACKED_REFUSALS) windows.clear();
-  windows.set(key, { since: now.getTime(), repeats: 0 });
-  return window?.repeats ?? 0;
-}
-
-/**
- * Records a refusal with its reason, in a transaction of its own since the use case's rolled back.
- * A refusal about a request that does not exist records nothing: there is nothing to refuse, only
+ * Records a refusal with its reason, in a transaction of its own since the use case's rolled back;
+ * identical ones within a minute are counted rather than each written (refusal-window.ts). A
+ * refusal about a request that does not exist records nothing: there is nothing to refuse, only
  * nothing to find.
  */
 async function auditRefusal(deps: AppDeps, caller: Caller, ability: Ability, requestId: string | null, error: AppError): Promise<void> {
   audited.add(error);
-  const now = deps.clock.now();
-  const repeats = refusalRepeats(deps, JSON.stringify([caller.person.id, requestId, ability, error.message]), now);
-  if (repeats === 'suppress') return;
-  await deps.store.transaction(async (uow) => {
+  const detail = { code: error.code, ...(error.rule ? { rule: error.rule } : {}) };
+  await auditRefusalOnce(deps, [caller.person.id, requestId, ability, error.message], async (uow, at, repeats) => {
     const request = requestId && UUID.test(requestId) ? await uow.requests.get(requestId) : null;
     if (requestId && !request) return;
     await uow.audit.append({
-      at: now.toISOString(),
+      at,
       actorId: caller.person.id,
       actorRole: 'refused',
       action: `refused:${ability}`,
@@ -141,7 +119,7 @@ async function auditRefusal(deps: AppDeps, caller: Caller, ability: Ability, req
       fromState: request?.state ?? null,
       toState: request?.state ?? null,
       reason: error.message,
-      detail: { code: error.code, ...(error.rule ? { rule: error.rule } : {}), ...(repeats > 0 ? { repeatedInLastMinute: repeats } : {}) },
+      detail: { ...detail, ...repeats },
       httpRequestId: caller.requestId,
     });
   });

@@ -19,6 +19,7 @@ import type { Caller, Clock, DirectorySource, EvidenceStore } from '../app/ports
 import { expireDueRequests } from '../app/requests/expire-due';
 import { sendDueReminders } from '../app/requests/send-reminders';
 import { removeAllDisposedFiles } from '../app/retention/remove-disposed-files';
+import { flushRefusalCounts, REFUSAL_FLUSH_EVERY_MS } from '../app/refusal-window';
 import { escalateWaitingDecisions } from '../app/requests/escalate-waiting';
 import { sendDeputyCards } from '../app/deputies/send-deputy-cards';
 import { askSurveysByBot } from '../app/surveys/ask-surveys-by-bot';
@@ -421,6 +422,11 @@ export async function buildServer(config: ServerConfig, options: BuildOptions = 
     }, options.sweepIntervalMs);
     sweep.unref();
   }
+  // Counts of repeated refusals are written once their minute is over, not only on the next refusal.
+  const refusalCounts = setInterval(() => {
+    flushRefusalCounts(deps).catch((error: unknown) => app.log.warn({ err: error }, 'writing refusal counts failed; will retry'));
+  }, REFUSAL_FLUSH_EVERY_MS);
+  refusalCounts.unref();
 
   return {
     app,
@@ -436,10 +442,13 @@ export async function buildServer(config: ServerConfig, options: BuildOptions = 
     async close() {
       if (sweep) clearInterval(sweep);
       if (anchorTimer) clearInterval(anchorTimer);
+      clearInterval(refusalCounts);
       directorySchedule?.stop();
       graphDirectory?.close();
       await dispatcher.stop();
       await closeWithin(app, connections, options.shutdownGraceMs ?? SHUTDOWN_GRACE_MS);
+      // After the last request: the counts of refusals still being counted are written.
+      await flushRefusalCounts(deps, { all: true }).catch((error: unknown) => app.log.warn({ err: error }, 'writing refusal counts at shutdown failed'));
       // After the last request: whatever committed is linked before the database closes.
       await sequencer.stop();
       await projector.stop();

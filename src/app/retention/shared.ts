@@ -4,6 +4,7 @@ import { notFound, type AppError } from '../../domain/errors';
 import type { PersonAbility } from '../../domain/policy';
 import { DEFAULT_RETENTION_SETTINGS, retentionView, type RetentionRecord, type RetentionSettings } from '../../domain/retention';
 import type { AppDeps } from '../deps';
+import { auditRefusalOnce } from '../refusal-window';
 import type { Caller, RetentionRequestSummary, UnitOfWork } from '../ports';
 
 export function retentionSettings(deps: AppDeps): RetentionSettings {
@@ -32,13 +33,14 @@ export function actorRole(caller: Caller): string {
 
 /**
  * Writes a refusal by the retention rules to the audit trail, as the gate writes its own (the
- * decision's transaction was rolled back). Kept here rather than in the gate because a disposed
- * request is no longer one the gate can load.
+ * decision's transaction was rolled back), identical ones once a minute with a count
+ * (refusal-window.ts). Kept here rather than in the gate because a disposed request is no longer
+ * one the gate can load.
  */
 export async function auditRefusal(deps: AppDeps, caller: Caller, requestId: string, ability: PersonAbility, error: AppError): Promise<void> {
-  await deps.store.transaction((uow) =>
+  await auditRefusalOnce(deps, [caller.person.id, requestId, ability, error.message], (uow, at, repeats) =>
     uow.audit.append({
-      at: deps.clock.now().toISOString(),
+      at,
       actorId: caller.person.id,
       actorRole: 'refused',
       action: `refused:${ability}`,
@@ -46,7 +48,7 @@ export async function auditRefusal(deps: AppDeps, caller: Caller, requestId: str
       fromState: null,
       toState: null,
       reason: error.message,
-      detail: { code: error.code, ...(error.rule ? { rule: error.rule } : {}) },
+      detail: { code: error.code, ...(error.rule ? { rule: error.rule } : {}), ...repeats },
       httpRequestId: caller.requestId,
     }),
   );

@@ -2,8 +2,11 @@
  * Issue 13 over real HTTP: text no field may hold is a 400 naming the field and changes nothing,
  * and no log line carries SQL parameters or personal data, whatever the database reports.
  */
+import { rmSync } from 'node:fs';
 import { PassThrough } from 'node:stream';
 import { sql } from 'kysely';
+import { flushRefusalCounts } from '../../../src/app/refusal-window';
+import type { SqlStore } from '../../../src/store';
 import { BACKENDS } from '../../support/databases';
 import { startApi, type ApiHarness } from '../../support/api-server';
 import { requestBody } from './helpers';
@@ -71,5 +74,69 @@ describe.each(BACKENDS)('hardening on %s', (backend) => {
     expect((await api.call('POST', `/api/requests/${id}/actions/authorise`, { token: osw, body: { version: 3 } })).status).toBe(403);
     const entries = await refusals();
     expect(entries.map((e) => e.detail)).toEqual([{ code: 'forbidden' }, { code: 'forbidden', repeatedInLastMinute: 9 }]);
+  });
+
+  /** A request the team manager has agreed, waiting for a service director: the worker may not authorise it. */
+  const agreedRequest = async (harness: ApiHarness, osw: string, tm: string): Promise<string> => {
+    const id = (await harness.call('POST', '/api/requests', { token: osw, body: requestBody() })).body.id as string;
+    expect((await harness.call('POST', `/api/requests/${id}/actions/submit`, { token: osw, body: { version: 1 } })).status).toBe(200);
+    expect((await harness.call('POST', `/api/requests/${id}/actions/agree`, { token: tm, body: { version: 2 } })).status).toBe(200);
+    return id;
+  };
+  const refusalsIn = async (store: Pick<SqlStore, 'read'>, id: string, action: string) =>
+    (await store.read.audit.listForRequest(id)).filter((e) => e.action === action).map((e) => ({ actorId: e.actorId, actorRole: e.actorRole, reason: e.reason, detail: e.detail }));
+
+  test('the count of a window is written once its minute is over, though no identical refusal follows', async () => {
+    const [osw, tm] = await Promise.all([api.token('amelia.hart'), api.token('tom.reid')]);
+    const id = await agreedRequest(api, osw, tm);
+    const reasons = new Set<string | undefined>();
+    for (let i = 0; i < 5; i += 1) {
+      const refused = await api.call('POST', `/api/requests/${id}/actions/authorise`, { token: osw, body: { version: 3 } });
+      expect(refused.status).toBe(403);
+      reasons.add(refused.body.error?.message);
+    }
+    expect(reasons.size).toBe(1);
+    // Within the minute the flush leaves the window open.
+    expect(await flushRefusalCounts(api.server.deps)).toBe(0);
+    expect(await refusalsIn(api.server.store, id, 'refused:authorise')).toHaveLength(1);
+    now = new Date(now.getTime() + 61_000);
+    expect(await flushRefusalCounts(api.server.deps)).toBe(1);
+    expect(await flushRefusalCounts(api.server.deps)).toBe(0);
+    const first = { actorId: 'amelia.hart', actorRole: 'refused', reason: [...reasons][0], detail: { code: 'forbidden' } };
+    expect(await refusalsIn(api.server.store, id, 'refused:authorise')).toEqual([first, { ...first, detail: { code: 'forbidden', repeatedInLastMinute: 4 } }]);
+  });
+
+  test('three identical retention refusals within a minute write one entry, and the flush one more with the count', async () => {
+    const [osw, director] = await Promise.all([api.token('amelia.hart'), api.token('sarah.mitchell')]);
+    const id = (await api.call('POST', '/api/requests', { token: osw, body: requestBody() })).body.id as string;
+    for (let i = 0; i < 3; i += 1) expect((await api.call('POST', `/api/retention/requests/${id}/disposal`, { token: director })).status).toBe(409);
+    const first = { actorId: 'sarah.mitchell', actorRole: 'refused', reason: 'This request is still open: it is kept while open.', detail: { code: 'invalid_state', rule: 'retention' } };
+    expect(await refusalsIn(api.server.store, id, 'refused:confirm-disposal')).toEqual([first]);
+    now = new Date(now.getTime() + 61_000);
+    expect(await flushRefusalCounts(api.server.deps)).toBe(1);
+    expect(await refusalsIn(api.server.store, id, 'refused:confirm-disposal')).toEqual([first, { ...first, detail: { code: 'invalid_state', rule: 'retention', repeatedInLastMinute: 2 } }]);
+  });
+
+  test('at shutdown the count of a window still open is written', async () => {
+    const other = await startApi(backend, { clock: { now: () => now } });
+    let closed = false;
+    try {
+      const [osw, tm] = await Promise.all([other.token('amelia.hart'), other.token('tom.reid')]);
+      const id = await agreedRequest(other, osw, tm);
+      for (let i = 0; i < 4; i += 1) expect((await other.call('POST', `/api/requests/${id}/actions/authorise`, { token: osw, body: { version: 3 } })).status).toBe(403);
+      await other.server.close();
+      closed = true;
+      const store = await other.database.open();
+      try {
+        expect((await refusalsIn(store, id, 'refused:authorise')).map((e) => e.detail)).toEqual([{ code: 'forbidden' }, { code: 'forbidden', repeatedInLastMinute: 3 }]);
+      } finally {
+        await store.close();
+      }
+    } finally {
+      if (closed) {
+        await other.database.drop();
+        rmSync(other.dataDir, { recursive: true, force: true });
+      } else await other.close();
+    }
   });
 });

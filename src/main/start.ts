@@ -5,6 +5,8 @@ import { openPGliteInThread } from '../store/pglite-session';
 
 /** STARTUP_TRACE=1: each phase of the start on standard error, in ms since the process began. */
 const phase = process.env.STARTUP_TRACE === '1' ? (name: string) => console.error(`startup: ${name} at ${Math.round(performance.now())} ms`) : () => undefined;
+/** How long shutdown may take in all (App Service, like most platforms, waits 10 s after SIGTERM). */
+const SHUTDOWN_DEADLINE_MS = 10_000;
 
 async function main(): Promise<void> {
   // First: telemetry instruments the modules loaded after it, so everything else is loaded after.
@@ -43,6 +45,12 @@ async function main(): Promise<void> {
   const server = await buildServer(config, { sweepIntervalMs: 60_000, anchorIntervalMs: 3_600_000, ...(store ? { store } : {}) });
   const shutdown = async (signal: string) => {
     server.app.log.info(`${signal}: shutting down`);
+    // The platform stops waiting after 10 s: whatever is left then (a database that no longer
+    // answers) is left for the next start, which links unlinked audit entries and resends the outbox.
+    setTimeout(() => {
+      server.app.log.error(`shutdown took more than ${SHUTDOWN_DEADLINE_MS / 1000} s; exiting with it unfinished`);
+      process.exit(1);
+    }, SHUTDOWN_DEADLINE_MS).unref();
     await server.close();
     process.exit(0);
   };

@@ -1,4 +1,5 @@
 /** The one place where error codes become HTTP statuses and the API's error body. */
+import { randomUUID } from 'node:crypto';
 import type { Socket } from 'node:net';
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import { AppError, RateLimited, type ErrorCode } from '../domain/errors';
@@ -53,9 +54,12 @@ export function handleError(error: FastifyError | AppError | Error, request: Fas
 
 /**
  * Node's HTTP parser refuses some requests before Fastify sees them: headers over the size limit
- * (431) and malformed request lines (400). They get the API's error shape like every other answer.
+ * (431) and malformed request lines (400). They get the API's error shape and headers like every
+ * other answer (`headers`: the security headers every answer carries), and a request id of their own.
  */
-export function answerClientError(error: Error & { code?: string }, socket: Socket): void {
+export const answerClientErrors = (headers: Readonly<Record<string, string>>) => (error: Error & { code?: string }, socket: Socket): void => answerClientError(error, socket, headers);
+
+function answerClientError(error: Error & { code?: string }, socket: Socket, headers: Readonly<Record<string, string>>): void {
   // Node's own default: a socket that can no longer be answered is dropped, never left open.
   if (!socket.writable) {
     socket.destroy();
@@ -72,7 +76,9 @@ export function answerClientError(error: Error & { code?: string }, socket: Sock
     `HTTP/1.1 ${status} ${tooLarge ? 'Request Header Fields Too Large' : 'Bad Request'}\r\n` +
       'content-type: application/json; charset=utf-8\r\n' +
       'cache-control: no-store\r\n' +
-      'x-content-type-options: nosniff\r\n' +
+      Object.entries({ 'x-content-type-options': 'nosniff', ...headers, 'x-request-id': randomUUID() })
+        .map(([name, value]) => `${name}: ${value}\r\n`)
+        .join('') +
       'connection: close\r\n' +
       `content-length: ${Buffer.byteLength(body)}\r\n\r\n${body}`,
     // The client may still be sending the oversized headers and never close its side; once the

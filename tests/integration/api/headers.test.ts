@@ -59,6 +59,29 @@ describe('headers and errors in local mode', () => {
     expect([unauthenticated.status, unauthenticated.body]).toEqual([401, ERROR_SHAPE]);
   });
 
+  test('every kind of answer carries the security headers and a request id, errors the framework or Node answers included', async () => {
+    const token = await api.token('amelia.hart');
+    const csp = (await api.call('GET', '/api/me', { token })).headers.get('content-security-policy');
+    expect(csp).toContain('frame-ancestors');
+    const answers: [string, Record<string, string | string[] | undefined>][] = [];
+    const add = async (what: string, response: Promise<Response>) => {
+      const r = await response;
+      answers.push([`${what} ${r.status}`, Object.fromEntries(r.headers.entries())]);
+    };
+    await add('JSON', fetch(`${api.url}/api/me`, { headers: { authorization: `Bearer ${token}` } }));
+    await add('not found', fetch(`${api.url}/api/no-such-thing`, { headers: { authorization: `Bearer ${token}` } }));
+    await add('unauthenticated', fetch(`${api.url}/api/me`));
+    await add('wrong media type', fetch(`${api.url}/api/requests`, { method: 'POST', headers: { authorization: `Bearer ${token}`, 'content-type': 'application/xml' }, body: '<request/>' }));
+    await add('too large', fetch(`${api.url}/api/requests`, { method: 'POST', headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' }, body: JSON.stringify({ concernDetails: 'x'.repeat(2 * 1024 * 1024) }) }));
+    await add('privacy page', fetch(`${api.url}/privacy`));
+    const hugeHeaders = await raw(api.url, '/api/health', { 'x-padding': 'x'.repeat(64 * 1024) });
+    answers.push([`headers too large ${hugeHeaders.status}`, hugeHeaders.headers]);
+    for (const [what, headers] of answers) {
+      expect([what, headers['content-security-policy'], headers['x-content-type-options'], typeof headers['x-request-id']]).toEqual([what, csp, 'nosniff', 'string']);
+    }
+    expect(answers.map(([what]) => what)).toEqual(['JSON 200', 'not found 404', 'unauthenticated 401', 'wrong media type 415', 'too large 413', 'privacy page 200', 'headers too large 431']);
+  });
+
   test('the manifest’s privacy and terms links are real pages, not the tab', async () => {
     for (const [path, title] of [['/privacy', 'Privacy notice'], ['/terms', 'Terms of use']]) {
       const response = await fetch(`${api.url}${path}`);

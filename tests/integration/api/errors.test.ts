@@ -3,6 +3,9 @@
  * Also: two conflicting decisions at once, and a lapsed authorisation.
  */
 import { execFile } from 'node:child_process';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { BACKENDS } from '../../support/databases';
 import { startApi, type ApiHarness } from '../../support/api-server';
@@ -179,7 +182,10 @@ describe.each(BACKENDS)('errors on %s', (backend) => {
     // Entry 3 must be in the chain before it is tampered with.
     await api.server.sequencer.runOnce();
     if (backend === 'PGlite') await api.server.store.close();
-    const env = { ...process.env, ...api.database.env };
+    // Checkpoints of its own: on PostgreSQL the command would otherwise read ./data/checkpoints,
+    // where a local `npm start` publishes its own database's, which this chain does not match.
+    const checkpointDir = mkdtempSync(join(tmpdir(), 'smc-errors-checkpoints-'));
+    const env = { ...process.env, ...api.database.env, AUDIT_CHECKPOINT_DIR: checkpointDir };
     const good = await run('npx', ['tsx', 'scripts/audit-verify.ts'], { env, cwd: process.cwd() });
     expect(good.stdout).toMatch(/Audit chain intact: \d+ entries/);
     const store = backend === 'PGlite' ? await api.database.open() : api.server.store;

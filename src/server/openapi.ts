@@ -103,6 +103,36 @@ function success(route: RouteContract): JsonSchema {
   return { description: response.description ?? route.summary, content: { 'application/json': { schema: schemaOf(response, 'output') } } };
 }
 
+const ERROR_CONTENT = { 'application/json': { schema: { $ref: '#/components/schemas/Error' } } };
+
+/**
+ * What any route can answer besides its own errors, in the same shape: the character rule and
+ * malformed addresses (400), the rate limits (429, with Retry-After), headers too large (431) and
+ * an unexpected failure (500); a route taking a body, one too large (413) or of another type (415).
+ */
+const EVERY_ROUTE: Record<number, string> = {
+  400: 'The call is not well-formed, or a field breaks a rule (named in `fields`)',
+  429: 'Too many calls from this person or address; Retry-After says when to try again',
+  431: 'The request headers are larger than allowed',
+  500: 'Something unexpected failed; nothing was changed',
+};
+const WITH_BODY: Record<number, string> = { 413: 'The body is larger than allowed', 415: 'The body is not of a type the route takes' };
+
+function errorResponses(route: RouteContract): Record<string, JsonSchema> {
+  const described: Record<number, string> = { ...EVERY_ROUTE, ...(route.body || route.multipart ? WITH_BODY : {}) };
+  const statuses = [...new Set([...route.errors, ...Object.keys(described).map(Number)])].sort((a, b) => a - b);
+  return Object.fromEntries(
+    statuses.map((status) => [
+      String(status),
+      {
+        description: described[status] ?? 'Error',
+        ...(status === 429 ? { headers: { 'Retry-After': { description: 'Seconds to wait before trying again', schema: { type: 'integer', minimum: 1 } } } } : {}),
+        content: ERROR_CONTENT,
+      },
+    ]),
+  );
+}
+
 function operation(route: RouteContract): JsonSchema {
   const params = parameters(route);
   const body = requestBody(route);
@@ -114,7 +144,7 @@ function operation(route: RouteContract): JsonSchema {
     ...(body ? { requestBody: body } : {}),
     responses: {
       [String(route.status)]: success(route),
-      ...Object.fromEntries(route.errors.map((status) => [String(status), { description: 'Error', content: { 'application/json': { schema: { $ref: '#/components/schemas/Error' } } } }])),
+      ...errorResponses(route),
     },
   };
 }

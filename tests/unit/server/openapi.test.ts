@@ -64,3 +64,12 @@ test('the /documents routes and the evidence upload are described with their bod
   // Where a file is kept is never part of an answer.
   expect(JSON.stringify(doc.components.schemas.EvidenceItem)).not.toContain('storageKey');
 });
+
+test('every operation documents the errors any route can answer (issue 13): 400, 429 with Retry-After, 431, 500, and 413 and 415 where it takes a body', () => {
+  for (const route of API_ROUTES) {
+    const responses = (doc.paths[route.path]?.[route.method.toLowerCase()] as { responses: Record<string, { headers?: Record<string, unknown>; content?: Record<string, unknown> }> }).responses;
+    const expected = ['400', '429', '431', '500', ...(route.body || route.multipart ? ['413', '415'] : [])];
+    for (const status of expected) expect([route.path, status, Object.keys(responses[status]?.content ?? {})]).toEqual([route.path, status, ['application/json']]);
+    expect([route.path, Object.keys(responses['429']?.headers ?? {})]).toEqual([route.path, ['Retry-After']]);
+  }
+});

@@ -57,9 +57,7 @@ export function handleError(error: FastifyError | AppError | Error, request: Fas
  * (431) and malformed request lines (400). They get the API's error shape and headers like every
  * other answer (`headers`: the security headers every answer carries), and a request id of their own.
  */
-export const answerClientErrors = (headers: Readonly<Record<string, string>>) => (error: Error & { code?: string }, socket: Socket): void => answerClientError(error, socket, headers);
-
-function answerClientError(error: Error & { code?: string }, socket: Socket, headers: Readonly<Record<string, string>>): void {
+export const answerClientErrors = (headers: Readonly<Record<string, string>>) => (error: Error & { code?: string }, socket: Socket): void => {
   // Node's own default: a socket that can no longer be answered is dropped, never left open.
   if (!socket.writable) {
     socket.destroy();
@@ -76,7 +74,7 @@ function answerClientError(error: Error & { code?: string }, socket: Socket, hea
     `HTTP/1.1 ${status} ${tooLarge ? 'Request Header Fields Too Large' : 'Bad Request'}\r\n` +
       'content-type: application/json; charset=utf-8\r\n' +
       'cache-control: no-store\r\n' +
-      Object.entries({ 'x-content-type-options': 'nosniff', ...headers, 'x-request-id': randomUUID() })
+      Object.entries({ ...headers, 'x-request-id': randomUUID() })
         .map(([name, value]) => `${name}: ${value}\r\n`)
         .join('') +
       'connection: close\r\n' +
@@ -87,4 +85,4 @@ function answerClientError(error: Error & { code?: string }, socket: Socket, hea
   );
   // If the answer cannot be flushed (a client that never reads), the connection is dropped anyway.
   setTimeout(() => socket.destroy(), 1000).unref();
-}
+};

@@ -261,7 +261,7 @@ export async function buildServer(config: ServerConfig, options: BuildOptions = 
   }
   const bootstrapAdministrators = config.directory?.bootstrapAdministrators ?? [];
   await registerAdminRoutes(api, { deps, caller, source: directorySource, bootstrapAdministrators, directoryChanged: () => directory.invalidate() });
-  await registerRequestRoutes(api, { deps, caller, tmpDir: await makeTmpDir(config.dataDir), uploads: createUploadSlots(config.uploads) });
+  await registerRequestRoutes(api, { deps, caller, tmpDir: await makeTmpDir(config.dataDir), uploads: createUploadSlots(config.uploads), uploadIdleMs: config.uploads.idleSeconds * 1000 });
   await registerEvaluationRoutes(api, { deps, caller });
   await registerRetentionRoutes(api, { deps, caller });
 

@@ -60,6 +60,8 @@ const envSchema = z.object({
   MAX_EVIDENCE_MB: z.coerce.number().int().min(1).max(10_240).default(DEFAULT_MAX_EVIDENCE_MB),
   MAX_UPLOADS_PER_PERSON: z.coerce.number().int().min(1).max(100).default(2),
   MAX_UPLOADS_TOTAL: z.coerce.number().int().min(1).max(1000).default(8),
+  /** An upload that sends nothing for this long is dropped, so a stalled client cannot hold its slot. */
+  UPLOAD_IDLE_SECONDS: z.coerce.number().int().min(1).max(600).default(30),
   /** Notifications delivered at once by each instance (messages to one person still go in order). */
   OUTBOX_CONCURRENCY: z.coerce.number().int().min(1).max(100).default(8),
   RATE_LIMIT_PERSON_PER_MINUTE: z.coerce.number().int().min(1).max(1_000_000).default(600),
@@ -140,7 +142,7 @@ export interface ServerConfig {
   evidence: EvidenceStoreConfig;
   maxEvidenceBytes: number;
   /** Uploads in progress at once, per person and on this instance. */
-  uploads: { perPerson: number; total: number };
+  uploads: { perPerson: number; total: number; idleSeconds: number };
   outboxConcurrency: number;
   /** Requests allowed per minute, per signed-in person and per client address. */
   rateLimit: { perPersonPerMinute: number; perAddressPerMinute: number };
@@ -286,7 +288,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): ServerConfig {
     ...(appInstall ? { appInstall } : {}),
     ...(directory ? { directory } : {}),
     maxEvidenceBytes,
-    uploads: { perPerson: e.MAX_UPLOADS_PER_PERSON, total: e.MAX_UPLOADS_TOTAL },
+    uploads: { perPerson: e.MAX_UPLOADS_PER_PERSON, total: e.MAX_UPLOADS_TOTAL, idleSeconds: e.UPLOAD_IDLE_SECONDS },
     outboxConcurrency: e.OUTBOX_CONCURRENCY,
     rateLimit: { perPersonPerMinute: e.RATE_LIMIT_PERSON_PER_MINUTE, perAddressPerMinute: e.RATE_LIMIT_ADDRESS_PER_MINUTE },
     authorisationValidDays: e.AUTHORISATION_VALID_DAYS,

@@ -39,6 +39,8 @@ export interface RouteContext {
   caller(request: FastifyRequest): Caller;
   tmpDir: string;
   uploads: UploadSlots;
+  /** How long an upload may send nothing before it is dropped and its slot freed. */
+  uploadIdleMs: number;
 }
 
 export async function registerRequestRoutes(api: ApiRoutes, ctx: RouteContext): Promise<void> {
@@ -100,6 +102,7 @@ export async function registerRequestRoutes(api: ApiRoutes, ctx: RouteContext): 
       throw new AppError('unsupported_type', 'Send evidence as multipart/form-data with parts “metadata” and “file”.');
     }
     const release = ctx.uploads.take(caller.person.id);
+    const stopIdleWatch = dropWhenIdle(request, ctx.uploadIdleMs);
     let metadata: string | undefined;
     let spooled: { file: string; type: EvidenceType; size: number } | undefined;
     let workDir: string | undefined;
@@ -125,6 +128,9 @@ export async function registerRequestRoutes(api: ApiRoutes, ctx: RouteContext): 
       } catch (error) {
         discardRest(request);
         throw asMultipartError(error);
+      } finally {
+        // The body is read: what follows is the server's own work, which no idle limit should cut.
+        stopIdleWatch();
       }
       if (metadata === undefined) throw new AppError('validation', 'Some answers need attention.', { metadata: 'Send the evidence metadata.' });
       if (!spooled) throw new AppError('validation', 'Some answers need attention.', { file: 'Choose a file to upload.' });
@@ -153,6 +159,21 @@ export function contentTicket(request: FastifyRequest): string | undefined {
   const ticket = (request.query as Record<string, unknown> | undefined)?.ticket;
   if (ticket === undefined) return undefined;
   return typeof ticket === 'string' ? ticket : '';
+}
+
+/**
+ * Ends the connection of an upload whose client has sent nothing for `idleMs`: the parser then
+ * sees the request aborted, the handler fails, and its slot and temporary file are released.
+ * Fastify's own request timeout is off (it would cut slow but live uploads of large files).
+ */
+function dropWhenIdle(request: FastifyRequest, idleMs: number): () => void {
+  const socket = request.raw.socket;
+  const drop = () => socket.destroy();
+  socket.setTimeout(idleMs, drop);
+  return () => {
+    socket.setTimeout(0);
+    socket.removeListener('timeout', drop);
+  };
 }
 
 /**

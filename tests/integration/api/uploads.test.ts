@@ -105,6 +105,48 @@ describe.each(BACKENDS)('uploads on %s', (backend) => {
   });
 });
 
+// The idle limit is the server's own timer, not the database's: one backend is enough.
+describe('a stalled upload', () => {
+  let api: ApiHarness;
+  beforeAll(async () => {
+    api = await startApi('PGlite', { env: { MAX_UPLOADS_PER_PERSON: '1', UPLOAD_IDLE_SECONDS: '1' } });
+  });
+  afterAll(async () => api.close());
+
+  const tmpEntries = () => readdirSync(join(api.dataDir, 'tmp'));
+  const within = <T>(ms: number, what: string, promise: Promise<T>) =>
+    Promise.race([promise, new Promise<never>((_, reject) => setTimeout(() => reject(new Error(`${what} did not happen within ${ms} ms`)), ms).unref())]);
+
+  test('is dropped once it sends nothing for UPLOAD_IDLE_SECONDS, freeing its slot and its temporary file', async () => {
+    const { id, subjectId, tokens } = await searchingRequest(api);
+    const head = multipartBody(BOUNDARY, [{ name: 'metadata', value: JSON.stringify({ ...EVIDENCE_METADATA, subjectId }) }], { close: false });
+    const stalled = httpRequest(`${api.url}/api/requests/${id}/evidence`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${tokens.aaw}`, 'content-type': `multipart/form-data; boundary=${BOUNDARY}`, 'transfer-encoding': 'chunked' },
+    });
+    const dropped = new Promise<string>((resolve) => {
+      stalled.on('error', (error: NodeJS.ErrnoException) => resolve(error.code ?? error.message));
+      stalled.on('response', (response) => resolve(`answered ${response.statusCode ?? 0}`));
+    });
+    // Part of the file, then nothing more: the client neither finishes nor goes away.
+    stalled.write(Buffer.concat([head, Buffer.from(`--${BOUNDARY}\r\ncontent-disposition: form-data; name="file"; filename="a.png"\r\n\r\n`), PNG_BYTES, Buffer.alloc(64 * 1024)]));
+    await within(10_000, 'spooling the file', (async () => {
+      while (tmpEntries().length === 0) await new Promise((resolve) => setTimeout(resolve, 10));
+    })());
+    const held = await uploadEvidence(api, tokens.aaw, id, { subjectId }, PNG_BYTES, 'b.png');
+    expect(held.status).toBe(429);
+
+    expect(await within(15_000, 'dropping the stalled upload', dropped)).toBe('ECONNRESET');
+    await within(10_000, 'removing its temporary file', (async () => {
+      while (tmpEntries().length > 0) await new Promise((resolve) => setTimeout(resolve, 10));
+    })());
+    const next = await uploadEvidence(api, tokens.aaw, id, { subjectId }, PNG_BYTES, 'c.png');
+    expect(next.status).toBe(201);
+    // Only the finished upload was kept; nothing of the stalled one.
+    expect((await api.call('GET', `/api/requests/${id}/evidence`, { token: tokens.aaw })).body).toHaveLength(1);
+  });
+});
+
 test('the total number of uploads at once is bounded too', () => {
   const slots = createUploadSlots({ perPerson: 2, total: 3 });
   const releases = [slots.take('a'), slots.take('a'), slots.take('b')];

@@ -34,12 +34,12 @@ export interface ApiBody {
   [key: string]: unknown;
 }
 
-export async function startApi(backend: BackendName, options: { env?: Record<string, string>; clock?: Clock; logStream?: Writable; sequence?: boolean; shutdownGraceMs?: number } = {}): Promise<ApiHarness> {
+export async function startApi(backend: BackendName, options: { env?: Record<string, string>; clock?: Clock; logStream?: Writable; sequence?: boolean; shutdownGraceMs?: number; dispatch?: boolean } = {}): Promise<ApiHarness> {
   const dataDir = mkdtempSync(join(tmpdir(), 'smc-api-'));
   const database = await freshDatabase(backend);
   const store = await database.open();
   const config = loadConfig({ DATA_DIR: dataDir, PORT: '0', LOG_LEVEL: 'silent', ...('DATABASE_URL' in database.env ? { DATABASE_URL: database.env.DATABASE_URL } : {}), ...options.env });
-  const server = await buildServer(config, { store, dispatch: false, checkResponses: true, ...(options.clock ? { clock: options.clock } : {}), ...(options.logStream ? { logStream: options.logStream } : {}), ...(options.sequence === undefined ? {} : { sequence: options.sequence }), ...(options.shutdownGraceMs === undefined ? {} : { shutdownGraceMs: options.shutdownGraceMs }) });
+  const server = await buildServer(config, { store, dispatch: options.dispatch ?? false, checkResponses: true, ...(options.clock ? { clock: options.clock } : {}), ...(options.logStream ? { logStream: options.logStream } : {}), ...(options.sequence === undefined ? {} : { sequence: options.sequence }), ...(options.shutdownGraceMs === undefined ? {} : { shutdownGraceMs: options.shutdownGraceMs }) });
   const address = await server.app.listen({ port: 0, host: '127.0.0.1' });
   const call: ApiHarness['call'] = async (method, path, o = {}) => {
     const headers: Record<string, string> = { ...(o.headers ?? {}) };

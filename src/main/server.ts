@@ -173,7 +173,13 @@ export async function buildServer(config: ServerConfig, options: BuildOptions = 
       const requestId = requestContext.getStore();
       return requestId ? { requestId } : {};
     }),
-    genReqId: () => randomUUID(),
+    // The id is made, and taken as the context of what follows, before Fastify logs "incoming
+    // request" (an onRequest hook comes after it, and that line took the previous request's id).
+    genReqId: () => {
+      const id = randomUUID();
+      requestContext.enterWith(id);
+      return id;
+    },
     bodyLimit: 1024 * 1024,
     trustProxy: config.production,
     // Errors Node's HTTP parser finds before Fastify sees a request (431 headers too large, 400 bad
@@ -208,9 +214,6 @@ export async function buildServer(config: ServerConfig, options: BuildOptions = 
   const routes: RouteSummary[] = [];
   app.addHook('onRoute', (route) => {
     for (const method of [route.method].flat()) routes.push({ method, url: route.url });
-  });
-  app.addHook('onRequest', async (request) => {
-    requestContext.enterWith(request.id);
   });
   const headers = securityHeaders({ local: config.localSignIn });
   app.addHook('onSend', async (request, reply, payload) => {

@@ -21,7 +21,26 @@ describe.each(BACKENDS)('what the log holds, on %s', (backend) => {
   });
   afterAll(async () => api.close());
 
-  const lines = () => log.trim().split('\n').map((line) => JSON.parse(line) as { msg: string; req?: Record<string, unknown>; outboxId?: string });
+  const lines = () => log.trim().split('\n').map((line) => JSON.parse(line) as { msg: string; req?: Record<string, unknown>; outboxId?: string; reqId?: string; requestId?: string });
+
+  test('every line a request writes carries that request’s id, also the first line of the next request on the same connection', async () => {
+    const token = await api.token('amelia.hart');
+    log = '';
+    // fetch keeps the connection open: the three calls go one after another over one socket.
+    const answered: string[] = [];
+    for (let i = 0; i < 3; i += 1) {
+      const response = await fetch(`${api.url}/api/requests?mine=true`, { headers: { authorization: `Bearer ${token}` } });
+      await response.arrayBuffer();
+      answered.push(response.headers.get('x-request-id') ?? '');
+    }
+    const requestLines = lines().filter((line) => line.reqId !== undefined);
+    expect(requestLines.map((line) => [line.msg, line.requestId])).toEqual(
+      answered.flatMap((id) => [
+        ['incoming request', id],
+        ['request completed', id],
+      ]),
+    );
+  });
 
   test('a request is logged with its path and the names of its query parameters, not their values or the client’s address', async () => {
     const token = await api.token('amelia.hart');

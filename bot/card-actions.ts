@@ -7,7 +7,12 @@ import type { CardAction } from './cards/request-card';
 
 type InvokeData = Record<string, unknown>;
 
-const text = (value: unknown): string | undefined => (typeof value === 'string' && value.trim() !== '' ? value : undefined);
+/**
+ * An input's value: Input.Text sends a string, and an empty one means nothing was written. Any
+ * other value is passed on as it came, for the action's schema to refuse as the API would, rather
+ * than dropped (which took the action without the note the person meant to send).
+ */
+const text = (value: unknown): unknown => ((typeof value === 'string' && value.trim() === '') || value === null ? undefined : value);
 
 export function actionBody(action: CardAction, data: InvokeData): Record<string, unknown> {
   const version = typeof data.version === 'number' ? data.version : Number(data.version);
@@ -21,9 +26,11 @@ export function actionBody(action: CardAction, data: InvokeData): Record<string,
     case 'refuse':
       return { version, reason: text(data.reasonRefuse) };
     case 'authorise': {
-      const subjectIds = text(data.subjectIds)?.split(',').map((s) => s.trim()).filter(Boolean);
+      // A ChoiceSet with isMultiSelect sends its choices as one comma-separated string.
+      const chosen = text(data.subjectIds);
+      const subjectIds = typeof chosen === 'string' ? chosen.split(',').map((s) => s.trim()).filter(Boolean) : chosen;
       const worker = text(data.accessWorkerId);
-      const reviewDates = [text(data.reviewDate1), text(data.reviewDate2)].filter((d): d is string => Boolean(d));
+      const reviewDates = [text(data.reviewDate1), text(data.reviewDate2)].filter((d) => d !== undefined);
       return {
         version,
         // An empty choice means the director unticked everyone: send [] so the rule says so.

@@ -119,7 +119,13 @@ function rateLimited(activity: Activity, refusal: RateLimitRefusal): ActivityAns
   return { ...error(429, 'rate_limited', refusal.message), headers };
 }
 
-/** The minimum every activity from Teams carries; anything else is refused before it reaches botbuilder. */
+/** Absent, or text: what the Bot Framework schema has for these fields (a channel may send null). */
+const textOrAbsent = (value: unknown): boolean => value === undefined || value === null || typeof value === 'string';
+
+/**
+ * The minimum every activity from Teams carries, and the fields the bot reads as text holding
+ * text; anything else is refused before it reaches botbuilder, which would fail on it (a 500).
+ */
 function asActivity(body: unknown): Activity | null {
   if (typeof body !== 'object' || body === null) return null;
   const a = body as Partial<Activity>;
@@ -130,7 +136,8 @@ function asActivity(body: unknown): Activity | null {
     /^https?:\/\//.test(a.serviceUrl) &&
     typeof a.conversation?.id === 'string' &&
     typeof a.from?.id === 'string' &&
-    typeof a.recipient?.id === 'string';
+    typeof a.recipient?.id === 'string' &&
+    [a.id, a.name, a.text, a.replyToId, a.locale, a.from.aadObjectId, a.from.name, a.conversation.conversationType, a.conversation.tenantId, a.recipient.name].every(textOrAbsent);
   return ok ? (a as Activity) : null;
 }
 
@@ -208,9 +215,14 @@ export function createTeamsBot(options: CreateTeamsBotOptions): TeamsBot {
       const refusal = await overLimit(activity, input.limitPerson);
       if (refusal) return rateLimited(activity, refusal);
       const response = await adapter.run(auth, activity, (context) => bot.run(context));
-      return response ? { status: response.status, body: response.body } : { status: 200 };
+      if (!response) return { status: 200 };
+      // botbuilder answers an invoke it has no handler for with a bare 501.
+      if (response.status >= 400 && response.body === undefined) return error(response.status, 'not_implemented', `This bot does not handle “${activity.name ?? activity.type}”.`);
+      return { status: response.status, body: response.body };
     } catch (failure) {
       onError(failure);
+      // The reply could not be sent: the Bot Connector refused it or could not be reached.
+      if (failure instanceof Error && failure.name === 'RestError') return error(503, 'unavailable', 'The Bot Connector did not take the bot’s reply: try again.');
       return error(500, 'internal', 'The bot could not handle this activity.');
     }
   }

@@ -1,0 +1,60 @@
+/**
+ * Issue 13, item 7, at the bot's endpoint: no activity, however malformed, gets a 500. Reproduced
+ * from outside first: a sender's `aadObjectId` or a message's `text` that was not text failed
+ * inside botbuilder (500), an invoke the bot has no handler for was a bare 501 with no body, and a
+ * reply the Bot Connector could not take was a 500. A card's note that was not text was dropped and
+ * the request agreed without it.
+ */
+import { createStore, type SqlStore } from '../../../src/store';
+import { executeData, startBotHarness, type BotHarness } from './harness';
+
+let store: SqlStore;
+let h: BotHarness;
+
+beforeAll(async () => {
+  store = await createStore({ dataDir: ':memory:' });
+  h = await startBotHarness(store);
+  for (const person of [h.people.osw, h.people.tm]) await h.install(person);
+});
+afterAll(async () => {
+  await h.close();
+  await store.close();
+});
+
+test.each([
+  ['a sender whose aadObjectId is an object', { from: { id: '29:x', aadObjectId: { a: 1 } }, text: 'help' }],
+  ['a message whose text is an object', { text: { a: 1 } }],
+  ['a message whose text is a list', { text: ['help'] }],
+  ['a conversation whose tenant id is a number', { conversation: { id: 'a:x', conversationType: 'personal', tenantId: 7 }, text: 'help' }],
+  ['an activity whose id is a number', { id: 12, text: 'help' }],
+])('%s is a 400 in the error shape, and the bot answers nothing', async (_what, fields) => {
+  const before = h.connector.calls.length;
+  const answer = await h.post(h.activityFrom(h.people.tm, 'message', fields));
+  expect(answer).toEqual({ status: 400, body: { error: { code: 'validation', message: 'The body is not a Bot Framework activity.' } } });
+  expect(h.connector.calls.length).toBe(before);
+});
+
+test.each(['composeExtension/query', 'no/such/invoke'])('an invoke the bot has no handler for (%s) is a 501 in the error shape', async (name) => {
+  const answer = await h.post(h.activityFrom(h.people.tm, 'invoke', { name, value: {} }));
+  expect(answer.status).toBe(501);
+  expect(answer.body.error).toEqual({ code: 'not_implemented', message: expect.stringContaining(name) });
+});
+
+test('a reply the Bot Connector cannot take is a 503 in the error shape, not a 500', async () => {
+  // Nothing listens on port 1 of this machine: the reply to "help" cannot be sent. (A message
+  // refreshes its sender's stored conversation, so someone with no part in the other tests sends it.)
+  const answer = await h.post(h.activityFrom(h.people.sm, 'message', { text: 'help', serviceUrl: 'http://127.0.0.1:1/' }));
+  expect(answer.status).toBe(503);
+  expect(answer.body.error?.code).toBe('unavailable');
+});
+
+test('a card note that is not text is refused as the API refuses it, and the request does not move', async () => {
+  const request = await h.submittedRequest();
+  await h.dispatcher.drainOnce();
+  const card = h.latestCard(h.people.tm, request.id);
+  const answer = await h.invoke(h.people.tm, 'agree', { ...executeData(card, 'agree'), note: { a: 1 } });
+  expect(answer).toMatchObject({ statusCode: 200, type: 'application/vnd.microsoft.card.adaptive' });
+  expect(JSON.stringify(answer.value)).toContain('Some answers need attention.');
+  const after = await store.read.requests.get(request.id);
+  expect([after?.state, after?.version]).toEqual(['awaiting_team_manager', request.version]);
+});

@@ -3,7 +3,7 @@
  * Messages are UK English and written for the person filling the form.
  */
 import { z } from 'zod';
-import { AppError } from './errors';
+import { AppError, validationError } from './errors';
 import { parseUkDate } from './dates';
 
 const required = (what: string) => ({ error: `Enter ${what}.` });
@@ -25,22 +25,33 @@ export function isSafeText(value: string): boolean {
   return !UNSAFE_CHARACTERS.test(value);
 }
 
+/** Deeper than any form goes (a request's subjects are three levels down): refused, not walked. */
+export const MAX_INPUT_DEPTH = 16;
+export const TOO_DEEP_MESSAGE = `Nested more than ${MAX_INPUT_DEPTH} levels deep: no form goes this deep.`;
+
 /**
- * Where in a decoded input (a JSON body, a query, an address's parameters) the first text breaking
- * the character rule lies, as parseForm names fields (`subjects.0.name`), keys included; null when
- * none does. The edge checks every input with it, so a field a schema forgot cannot reach the database.
+ * Where in a decoded input (a JSON body, a query, an address's parameters, an upload's metadata)
+ * the first text breaking the character rule lies, or where it nests deeper than any form, as
+ * parseForm names fields (`subjects.0.name`), keys included; null when nowhere. The edge checks
+ * every input with it, so a field a schema forgot cannot reach the database.
  */
-export function unsafeTextPath(value: unknown, path = '', depth = 0): string | null {
-  if (typeof value === 'string') return isSafeText(value) ? null : path || '(body)';
-  // Bodies are at most 1 MiB of JSON; deeper nesting than this is refused by the schemas anyway.
-  if (value === null || typeof value !== 'object' || depth > 64) return null;
+export function unsafeInput(value: unknown, path = '', depth = 0): { path: string; message: string } | null {
+  if (typeof value === 'string') return isSafeText(value) ? null : { path: path || '(body)', message: UNSAFE_TEXT_MESSAGE };
+  if (value === null || typeof value !== 'object') return null;
+  if (depth >= MAX_INPUT_DEPTH) return { path: path || '(body)', message: TOO_DEEP_MESSAGE };
   for (const [key, item] of Object.entries(value)) {
     const at = path ? `${path}.${key}` : key;
-    if (!isSafeText(key)) return at;
-    const found = unsafeTextPath(item, at, depth + 1);
+    if (!isSafeText(key)) return { path: at, message: UNSAFE_TEXT_MESSAGE };
+    const found = unsafeInput(item, at, depth + 1);
     if (found !== null) return found;
   }
   return null;
+}
+
+/** Refuses an input that unsafeInput finds fault with, naming the field under `prefix`. */
+export function assertSafeInput(value: unknown, prefix = ''): void {
+  const found = unsafeInput(value, prefix);
+  if (found !== null) throw validationError({ [found.path]: found.message });
 }
 
 /** Every string field of every form is made here, so none can forget the character rule. */

@@ -4,6 +4,7 @@
  * imports bot/.
  */
 import { AsyncLocalStorage } from 'node:async_hooks';
+import { isUtf8 } from 'node:buffer';
 import { randomUUID } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import path from 'node:path';
@@ -24,7 +25,7 @@ import { escalateWaitingDecisions } from '../app/requests/escalate-waiting';
 import { sendDeputyCards } from '../app/deputies/send-deputy-cards';
 import { askSurveysByBot } from '../app/surveys/ask-surveys-by-bot';
 import { withStandingIn } from '../app/deputies/standing-in';
-import { AppError } from '../domain/errors';
+import { AppError, validationError } from '../domain/errors';
 import { createEvidenceStore } from '../evidence';
 import { recordPendingUploadStored } from '../app/requests/evidence';
 import { createAuthenticator, type TeamsSsoVerifier } from '../identity/authenticate';
@@ -124,6 +125,23 @@ const requestContext = new AsyncLocalStorage<string>();
  */
 const SHUTDOWN_GRACE_MS = 8_000;
 
+/**
+ * JSON bodies as Fastify parses them (prototype poisoning refused), but only in valid UTF-8: its
+ * parser decodes a bad byte as U+FFFD, so text other than what was sent would be recorded.
+ */
+function acceptOnlyUtf8Json(app: FastifyInstance): void {
+  const parseJson = app.getDefaultJsonParser('error', 'error');
+  app.removeContentTypeParser('application/json');
+  app.addContentTypeParser('application/json', { parseAs: 'buffer' }, (request, body, done) => {
+    const bytes = body as Buffer;
+    if (!isUtf8(bytes)) {
+      done(validationError({ '(body)': 'Send the body as UTF-8.' }, 'The body is not valid UTF-8.'), undefined);
+      return;
+    }
+    parseJson(request, bytes.toString('utf8'), done);
+  });
+}
+
 /** Every open socket, so shutdown can drop those Node's own idle-closing does not see. */
 function trackConnections(server: Server): Set<Socket> {
   const sockets = new Set<Socket>();
@@ -191,6 +209,7 @@ export async function buildServer(config: ServerConfig, options: BuildOptions = 
     },
   });
   app.setErrorHandler(handleError);
+  acceptOnlyUtf8Json(app);
   const connections = trackConnections(app.server);
   const store = (await options.store) ?? (await createStore({ dataDir: config.dataDir, poolSize: config.databasePoolSize, ...(config.databaseUrl ? { databaseUrl: config.databaseUrl } : {}), onPoolError: (error) => app.log.warn({ err: error }, 'PostgreSQL dropped an idle pooled connection') }));
   const directory = cachedDirectory(store.read.directory);
@@ -220,8 +239,8 @@ export async function buildServer(config: ServerConfig, options: BuildOptions = 
     void reply.header('x-request-id', request.id);
     // Routes serving stored content set their own, stricter policy.
     for (const [name, value] of Object.entries(headers)) if (!reply.hasHeader(name)) void reply.header(name, value);
-    // API answers carry personal data: no browser or proxy may keep them.
-    if (request.url.startsWith('/api/') && !reply.hasHeader('cache-control')) void reply.header('cache-control', 'no-store');
+    // API answers carry personal data, and so does the chat preview's feed of cards: no browser or proxy may keep them.
+    if ((request.url.startsWith('/api/') || request.url.startsWith('/preview/')) && !reply.hasHeader('cache-control')) void reply.header('cache-control', 'no-store');
     return payload;
   });
   await registerRateLimits(app, config.rateLimit);

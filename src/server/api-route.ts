@@ -6,7 +6,7 @@ import { isDeepStrictEqual } from 'node:util';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import { validationError } from '../domain/errors';
-import { UNSAFE_TEXT_MESSAGE, unsafeTextPath } from '../domain/forms';
+import { assertSafeInput } from '../domain/forms';
 import { jsonBytes } from './json-bytes';
 
 export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'DELETE';
@@ -74,7 +74,7 @@ export function apiRoutes(app: FastifyInstance, options: { checkResponses: boole
         method: contract.method,
         url: fastifyPath(contract.path),
         handler: async (request, reply) => {
-          refuseUnsafeText(request, contract);
+          refuseUnsafeInput(request, contract);
           const answer = await handler(request, reply);
           if (reply.sent || answer === reply) return reply;
           const { response } = contract;
@@ -93,10 +93,25 @@ export function apiRoutes(app: FastifyInstance, options: { checkResponses: boole
  * an address or query parameter goes to the database as it is (PostgreSQL refuses NUL with an error
  * that would be a 500), and a body field a schema forgot is caught here too.
  */
-function refuseUnsafeText(request: FastifyRequest, contract: RouteContract): void {
-  for (const input of [request.params, request.query, contract.foreignBody ? undefined : request.body]) {
-    const at = unsafeTextPath(input);
-    if (at !== null) throw validationError({ [at]: UNSAFE_TEXT_MESSAGE });
+function refuseUnsafeInput(request: FastifyRequest, contract: RouteContract): void {
+  refuseMalformedQuery(request.url);
+  for (const input of [request.params, request.query, contract.foreignBody ? undefined : request.body]) assertSafeInput(input);
+}
+
+/**
+ * The query parser turns bad percent-encoding and invalid UTF-8 into replacement characters, or
+ * drops the parameter: text other than what was sent would be searched for or stored. It is
+ * refused instead, as the path's is (server.ts, frameworkErrors).
+ */
+function refuseMalformedQuery(url: string): void {
+  const at = url.indexOf('?');
+  if (at < 0) return;
+  for (const piece of url.slice(at + 1).split(/[&=]/)) {
+    try {
+      decodeURIComponent(piece.replace(/\+/g, ' '));
+    } catch {
+      throw validationError({ '(query)': 'Encode the query as UTF-8: % followed by two hexadecimal digits for each byte.' }, 'The address is not well-formed.');
+    }
   }
 }
 

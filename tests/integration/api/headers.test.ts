@@ -35,6 +35,9 @@ describe('headers and errors in local mode', () => {
     expect(me.headers.get('cache-control')).toBe('no-store');
     expect(me.headers.get('x-content-type-options')).toBe('nosniff');
     expect(me.headers.get('strict-transport-security')).toBeNull();
+    // The chat preview's feed holds the cards' text (names, concerns): not kept either.
+    const feed = await fetch(`${api.url}/preview/connector/v3/conversations/a%3Apreview-x/activities?after=0`);
+    expect([feed.status, feed.headers.get('content-type'), feed.headers.get('cache-control')]).toEqual([200, expect.stringContaining('application/json'), 'no-store']);
     const csp = me.headers.get('content-security-policy') ?? '';
     expect(csp).toContain('connect-src \'self\' https://res.cdn.office.net/teams-js/validDomains/json/validDomains.json');
     for (const host of ['https://*.cloud.microsoft', 'https://teams.microsoft.com', 'https://*.teams.microsoft.com', 'https://microsoft365.com', 'https://*.microsoft365.com', 'https://*.office.com', 'https://outlook.office.com', 'https://outlook.office365.com']) {

@@ -126,6 +126,17 @@ const requestContext = new AsyncLocalStorage<string>();
 const SHUTDOWN_GRACE_MS = 8_000;
 
 /**
+ * The methods an API address takes, for a 405 with Allow when it is called with another (RFC 9110
+ * §15.5.6) rather than a 404 that says it is not there. Parameters match one path segment.
+ */
+function methodsAt(routes: readonly RouteSummary[], url: string): string[] {
+  if (!url.startsWith('/api/')) return [];
+  const pattern = (route: string) => new RegExp(`^${route.split('/').map((segment) => (segment.startsWith(':') ? '[^/]+' : segment.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'))).join('/')}/?$`);
+  const matching = routes.filter((r) => r.url.startsWith('/api/') && !r.url.includes('*') && pattern(r.url).test(url));
+  return [...new Set(matching.map((r) => r.method))].sort();
+}
+
+/**
  * JSON bodies as Fastify parses them (prototype poisoning refused), but only in valid UTF-8: its
  * parser decodes a bad byte as U+FFFD, so text other than what was sent would be recorded.
  */
@@ -411,6 +422,10 @@ export async function buildServer(config: ServerConfig, options: BuildOptions = 
     const url = request.url.split('?')[0] ?? '';
     if (request.method === 'GET' && !url.startsWith('/api/') && existsSync(path.join(TAB_DIST, 'index.html'))) {
       return reply.type('text/html').header('cache-control', tabCacheControl('index.html')).sendFile('index.html');
+    }
+    const allowed = methodsAt(routes, url);
+    if (allowed.length > 0) {
+      return reply.status(405).header('allow', allowed.join(', ')).send(errorBody('method_not_allowed', `${url} does not take ${request.method}: it takes ${allowed.join(', ')}.`));
     }
     return reply.status(404).send(errorBody('not_found', `Nothing at ${request.method} ${url}.`));
   });

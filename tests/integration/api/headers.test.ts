@@ -49,6 +49,12 @@ describe('headers and errors in local mode', () => {
     const token = await api.token('amelia.hart');
     const notFound = await api.call('GET', '/api/no-such-thing', { token });
     expect([notFound.status, notFound.body]).toEqual([404, ERROR_SHAPE]);
+    // An address that is there, called with a method it does not take: 405 saying which it takes.
+    const wrongMethod = await api.call('DELETE', '/api/requests/00000000-0000-4000-8000-000000000000/actions/submit', { token });
+    expect([wrongMethod.status, wrongMethod.body, wrongMethod.headers.get('allow')]).toEqual([405, ERROR_SHAPE, 'POST']);
+    const dotted = await api.call('POST', '/api/openapi.json');
+    expect([dotted.status, dotted.headers.get('allow')]).toEqual([405, 'GET, HEAD']);
+    expect((await api.call('POST', '/api/openapiXjson', { token })).status).toBe(404);
     const badJson = await api.call('POST', '/api/requests', { token, body: '{"caseReference":' });
     expect([badJson.status, badJson.body]).toEqual([400, { error: expect.objectContaining({ code: 'validation' }) }]);
     const wrongType = await fetch(`${api.url}/api/requests`, { method: 'POST', headers: { authorization: `Bearer ${token}`, 'content-type': 'application/xml' }, body: '<request/>' });

@@ -23,6 +23,8 @@ export interface DispatcherOptions {
   stopTimeoutMs?: number;
   /** How long a claimed message is hidden from other instances while being delivered. */
   leaseSeconds?: number;
+  /** How long one delivery may take before it counts as a failed attempt (retried with backoff). */
+  deliveryTimeoutMs?: number;
   /** Pause between polls when the outbox is empty. */
   pollIntervalMs?: number;
   onError?: (error: unknown, message: OutboxMessage | null) => void;
@@ -52,6 +54,11 @@ export const DEFAULT_MAX_ATTEMPTS = 8;
 export const DEFAULT_CONCURRENCY = 8;
 /** Shutdown must finish within 10 s (App Service waits no longer); the rest is left for the next start. */
 export const DEFAULT_STOP_TIMEOUT_MS = 8_000;
+/**
+ * Well inside the lease (60 s), so a delivery given up on is not also claimed by another instance
+ * while it is still under way; a connector that never answers cannot hold the whole outbox.
+ */
+export const DEFAULT_DELIVERY_TIMEOUT_MS = 30_000;
 /** How long an outcome waits for others to be written with it. */
 const RECORD_DELAY_MS = 20;
 /** How long stop() gives the last outcomes to be written, after the deliveries' own bound. */
@@ -71,6 +78,7 @@ export function createDispatcher(options: DispatcherOptions): Dispatcher {
   const leaseSeconds = options.leaseSeconds ?? 60;
   const pollIntervalMs = options.pollIntervalMs ?? 1_000;
   const stopTimeoutMs = options.stopTimeoutMs ?? DEFAULT_STOP_TIMEOUT_MS;
+  const deliveryTimeoutMs = Math.min(options.deliveryTimeoutMs ?? DEFAULT_DELIVERY_TIMEOUT_MS, leaseSeconds * 500);
   const onError = options.onError ?? (() => undefined);
 
   let running = false;
@@ -106,7 +114,7 @@ export function createDispatcher(options: DispatcherOptions): Dispatcher {
 
   async function deliverOne(message: OutboxMessage, result: DrainResult): Promise<OutboxOutcome> {
     try {
-      const outcome = await sender.deliver(message);
+      const outcome = await withinTimeout(sender.deliver(message), deliveryTimeoutMs);
       if (outcome.status === 'sent') result.sent += 1;
       else result.skipped += 1;
       return { id: message.id, attempts: message.attempts, sentAt: clock.now() };
@@ -233,4 +241,17 @@ export function createDispatcher(options: DispatcherOptions): Dispatcher {
       if (timer) schedule(0);
     },
   };
+}
+
+/**
+ * The delivery's answer, or a failure once `ms` have passed: a batch waits for all its workers, so
+ * one delivery that never ends (a connector that takes the call and never answers) stopped every
+ * notification to everyone. A late answer is dropped; the retry's idempotency stops a second copy.
+ */
+function withinTimeout<T>(delivery: Promise<T>, ms: number): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const limit = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`The delivery took longer than ${ms / 1000} s; it will be tried again.`)), ms);
+  });
+  return Promise.race([delivery, limit]).finally(() => clearTimeout(timer));
 }

@@ -211,6 +211,23 @@ describe('outbox dispatcher', () => {
     expect(queue.get('stuck')).toMatchObject({ status: 'pending', attempts: 1 });
   });
 
+  it('a delivery that never ends counts as a failed attempt after the timeout, and the others are delivered meanwhile', async () => {
+    const clock = new ManualClock(Date.now());
+    const queue = new MemoryQueue();
+    const sender: NotificationSender = {
+      deliver: async (message) => (message.id === 'hung' ? new Promise<DeliveryResult>(() => undefined) : { status: 'sent' }),
+    };
+    for (const id of ['hung', 'a', 'b']) {
+      queue.add(id, clock.now());
+      queue.get(id).recipientId = id;
+    }
+    // One worker: before, the hung delivery held it, and the batch, for good.
+    const dispatcher = createDispatcher({ queue, sender, clock, concurrency: 1, deliveryTimeoutMs: 50, backoff: () => 5_000 });
+    expect(await dispatcher.drainOnce()).toEqual({ sent: 2, skipped: 0, retrying: 1, failed: 0 });
+    expect(queue.get('hung')).toMatchObject({ status: 'pending', attempts: 1, lastError: expect.stringMatching(/took longer than 0.05 s/) });
+    expect(queue.get('hung').nextAttemptAt).toBe(new Date(clock.now().getTime() + 5_000).toISOString());
+  });
+
   it('backs off exponentially up to fifteen minutes', () => {
     expect([1, 2, 3].map(exponentialBackoff)).toEqual([5000, 10000, 20000]);
     expect(exponentialBackoff(30)).toBe(900000);

@@ -48,11 +48,20 @@ function isGone(error: unknown): boolean {
 export class BotNotificationSender implements NotificationSender {
   constructor(private readonly options: BotSenderOptions) {}
 
-  async deliver(message: OutboxMessage): Promise<DeliveryResult> {
+  async deliver(message: OutboxMessage, signal?: AbortSignal): Promise<DeliveryResult> {
     if (!message.requestId) throw new PermanentDeliveryError('The notification names no request.');
-    if (message.recipientId === null) return this.updateEveryCopy(message.requestId);
-    return this.postCard(message, message.requestId, message.recipientId);
+    const delivery = new BotDelivery(this.options, signal);
+    if (message.recipientId === null) return delivery.updateEveryCopy(message.requestId);
+    return delivery.postCard(message, message.requestId, message.recipientId);
   }
+}
+
+/** One attempt at one message; stops before its next Bot Connector call once the dispatcher has given up on it. */
+class BotDelivery {
+  constructor(
+    private readonly options: BotSenderOptions,
+    private readonly signal: AbortSignal | undefined,
+  ) {}
 
   private async person(id: string): Promise<Person> {
     const person = await this.options.deps.directory.get(id);
@@ -60,7 +69,7 @@ export class BotNotificationSender implements NotificationSender {
     return person;
   }
 
-  private async postCard(message: OutboxMessage, requestId: string, recipientId: string): Promise<DeliveryResult> {
+  async postCard(message: OutboxMessage, requestId: string, recipientId: string): Promise<DeliveryResult> {
     const { conversations, cards } = this.options;
     const person = await this.person(recipientId);
     const { earlier, conversation, cardsForRequest } = await conversations.forDelivery(message.id, person.aadObjectId, requestId);
@@ -121,7 +130,7 @@ export class BotNotificationSender implements NotificationSender {
     }
   }
 
-  private async updateEveryCopy(requestId: string): Promise<DeliveryResult> {
+  async updateEveryCopy(requestId: string): Promise<DeliveryResult> {
     const copies = (await this.options.conversations.cardsForRequest(requestId)).filter((c) => c.kind !== STATUS_LINE_KIND);
     if (copies.length === 0) return { status: 'skipped', reason: 'no card posted about this request' };
     const people = new Map<string, Person | null>();
@@ -151,6 +160,7 @@ export class BotNotificationSender implements NotificationSender {
   }
 
   private continue(conversation: ConversationRecord, logic: (context: TurnContext) => Promise<void>): Promise<void> {
+    this.signal?.throwIfAborted();
     return this.options.adapter.continueConversationAsync(this.options.appId ?? '', referenceFor(conversation), logic);
   }
 }

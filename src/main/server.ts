@@ -350,7 +350,7 @@ export async function buildServer(config: ServerConfig, options: BuildOptions = 
     queue: store.outboxQueue,
     sender: routeByKind(
       { record_documents: filing, grant_folder_readers: folderReadersSender(deps, configured) },
-      { deliver: async (message) => (await loadBot()).sender.deliver(message) },
+      { deliver: async (message, signal) => (await loadBot()).sender.deliver(message, signal) },
     ),
     clock: deps.clock,
     concurrency: config.outboxConcurrency,

@@ -114,7 +114,7 @@ export function createDispatcher(options: DispatcherOptions): Dispatcher {
 
   async function deliverOne(message: OutboxMessage, result: DrainResult): Promise<OutboxOutcome> {
     try {
-      const outcome = await withinTimeout(sender.deliver(message), deliveryTimeoutMs);
+      const outcome = await withinTimeout((signal) => sender.deliver(message, signal), deliveryTimeoutMs);
       if (outcome.status === 'sent') result.sent += 1;
       else result.skipped += 1;
       return { id: message.id, attempts: message.attempts, sentAt: clock.now() };
@@ -246,12 +246,19 @@ export function createDispatcher(options: DispatcherOptions): Dispatcher {
 /**
  * The delivery's answer, or a failure once `ms` have passed: a batch waits for all its workers, so
  * one delivery that never ends (a connector that takes the call and never answers) stopped every
- * notification to everyone. A late answer is dropped; the retry's idempotency stops a second copy.
+ * notification to everyone. The delivery's signal is then aborted, so it starts no further call
+ * (a card posted after the retry had posted its own would be a second copy); a late answer to the
+ * call under way is dropped, and the retry's idempotency stops a second copy of that one.
  */
-function withinTimeout<T>(delivery: Promise<T>, ms: number): Promise<T> {
+function withinTimeout<T>(delivery: (signal: AbortSignal) => Promise<T>, ms: number): Promise<T> {
+  const controller = new AbortController();
   let timer: NodeJS.Timeout | undefined;
   const limit = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`The delivery took longer than ${ms / 1000} s; it will be tried again.`)), ms);
+    timer = setTimeout(() => {
+      const error = new Error(`The delivery took longer than ${ms / 1000} s; it will be tried again.`);
+      controller.abort(error);
+      reject(error);
+    }, ms);
   });
-  return Promise.race([delivery, limit]).finally(() => clearTimeout(timer));
+  return Promise.race([delivery(controller.signal), limit]).finally(() => clearTimeout(timer));
 }

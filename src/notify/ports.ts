@@ -16,9 +16,10 @@ export interface NotificationSender {
   /**
    * Delivers one outbox message. Must be idempotent per message id: an attempt that follows a
    * crash between delivery and recording its outcome must not deliver a second copy. Throws
-   * PermanentDeliveryError when retrying cannot help; any other error is retried.
+   * PermanentDeliveryError when retrying cannot help; any other error is retried. `signal` is
+   * aborted when the dispatcher has given up on this attempt: start no further call after it.
    */
-  deliver(message: OutboxMessage): Promise<DeliveryResult>;
+  deliver(message: OutboxMessage, signal?: AbortSignal): Promise<DeliveryResult>;
 }
 
 /** A failure no retry can fix (e.g. the recipient does not exist): the message is marked failed at once. */

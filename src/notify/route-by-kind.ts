@@ -5,8 +5,8 @@ import type { DeliveryResult, NotificationSender } from './ports';
 
 export function routeByKind(routes: Partial<Record<NotificationKind, NotificationSender>>, fallback: NotificationSender): NotificationSender {
   return {
-    deliver(message: OutboxMessage): Promise<DeliveryResult> {
-      return (routes[message.kind] ?? fallback).deliver(message);
+    deliver(message: OutboxMessage, signal?: AbortSignal): Promise<DeliveryResult> {
+      return (routes[message.kind] ?? fallback).deliver(message, signal);
     },
   };
 }

@@ -64,4 +64,19 @@ describe.each(STORE_BACKENDS)('dispatcher across a restart (%s)', (_backend, ope
     for (const p of posts) perConversation.set(p.conversationId, (perConversation.get(p.conversationId) ?? 0) + 1);
     expect([...perConversation.values()].every((n) => n === 1)).toBe(true);
   });
+  it('an attempt the dispatcher has given up on makes no call to the Bot Connector', async () => {
+    for (const person of Object.values(h.people)) await h.install(person);
+    const request = await h.submittedRequest();
+    const [owed] = await store.outboxQueue.claimDue(new Date(), 1, 60);
+    if (!owed) throw new Error('nothing to claim');
+    const before = h.connector.calls.length;
+    const givenUp = new AbortController();
+    givenUp.abort(new Error('given up'));
+
+    await expect(h.bot.sender.deliver(owed, givenUp.signal)).rejects.toThrow('given up');
+    expect(h.connector.calls.slice(before)).toEqual([]);
+    // The retry, not given up on, posts the card once.
+    await expect(h.bot.sender.deliver(owed)).resolves.toEqual({ status: 'sent' });
+    expect(h.connector.calls.filter((c) => c.method === 'POST' && JSON.stringify(c.activity).includes(request.id))).toHaveLength(1);
+  });
 });

@@ -228,6 +228,34 @@ describe('outbox dispatcher', () => {
     expect(queue.get('hung').nextAttemptAt).toBe(new Date(clock.now().getTime() + 5_000).toISOString());
   });
 
+  it('a delivery given up on is told so, and starts no further call when its first one answers late', async () => {
+    const clock = new ManualClock(Date.now());
+    const queue = new MemoryQueue();
+    queue.add('slow', clock.now());
+    queue.get('slow').recipientId = 'slow';
+    let answerFirstCall: () => void = () => undefined;
+    const calls: string[] = [];
+    let lateDelivery: Promise<DeliveryResult> | null = null;
+    const sender: NotificationSender = {
+      deliver: (_message, signal) => {
+        lateDelivery = (async () => {
+          calls.push('update the card');
+          await new Promise<void>((resolve) => (answerFirstCall = resolve));
+          signal?.throwIfAborted();
+          calls.push('post the status line');
+          return { status: 'sent' };
+        })();
+        return lateDelivery;
+      },
+    };
+    const dispatcher = createDispatcher({ queue, sender, clock, deliveryTimeoutMs: 50, backoff: () => 5_000 });
+    expect(await dispatcher.drainOnce()).toEqual({ sent: 0, skipped: 0, retrying: 1, failed: 0 });
+
+    answerFirstCall();
+    await expect(lateDelivery).rejects.toThrow(/took longer than 0.05 s/);
+    expect(calls).toEqual(['update the card']);
+  });
+
   it('backs off exponentially up to fifteen minutes', () => {
     expect([1, 2, 3].map(exponentialBackoff)).toEqual([5000, 10000, 20000]);
     expect(exponentialBackoff(30)).toBe(900000);

@@ -9,6 +9,7 @@ import { sql } from 'kysely';
 import { DEMO_PEOPLE } from '../../../src/identity/demo-directory';
 import { createConversationStore } from '../../../src/store';
 import { startApi } from '../../support/api-server';
+import { within } from '../../support/within';
 import { requestBody } from './helpers';
 
 function openSocket(url: string): Promise<Socket> {
@@ -26,15 +27,6 @@ function closed(socket: Socket): Promise<void> {
   });
 }
 
-/** Fails with a message instead of leaving the hook to time out. */
-function within<T>(promise: Promise<T>, ms: number, what: string): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  const limit = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`${what} did not finish`)), ms);
-  });
-  return Promise.race([promise, limit]).finally(() => clearTimeout(timer));
-}
-
 test('close() drops a request that never finishes and a refused client that never reads, after the grace period', async () => {
   const api = await startApi('PGlite', { shutdownGraceMs: 200 });
   const unfinished = await openSocket(api.url);
@@ -48,10 +40,10 @@ test('close() drops a request that never finishes and a refused client that neve
   const health = await fetch(`${api.url}/api/health`);
   expect(health.status).toBe(200);
 
-  await within(api.close(), 30_000, 'close()');
+  await within(30_000, 'close()', api.close());
   // A paused socket cannot see the server's end until it reads again.
   oversized.resume();
-  await within(Promise.all([closed(unfinished), closed(oversized)]), 5_000, 'the connections closing');
+  await within(5_000, 'the connections closing', Promise.all([closed(unfinished), closed(oversized)]));
   expect([unfinished.destroyed, oversized.destroyed]).toEqual([true, true]);
 });
 
@@ -67,7 +59,7 @@ test('close() lets a request already under way finish, answers it, then closes i
   await new Promise((resolve) => setTimeout(resolve, 200));
   const closing = api.close();
   socket.write(body.slice(5));
-  await within(Promise.all([closing, closed(socket)]), 20_000, 'close() and the connection closing');
+  await within(20_000, 'close() and the connection closing', Promise.all([closing, closed(socket)]));
   expect(answer.split('\r\n')[0]).toBe('HTTP/1.1 200 OK');
   expect(JSON.parse(answer.slice(answer.indexOf('\r\n\r\n') + 4))).toEqual({ token: expect.any(String) });
 });
@@ -96,7 +88,7 @@ test('close() ends within the platform’s 10 s when the Bot Connector never ans
   const created = await api.call('POST', '/api/requests', { token: osw, body: requestBody() });
   const submitted = await api.call('POST', `/api/requests/${created.body.id as string}/actions/submit`, { token: osw, body: { version: 1 } });
   expect(submitted.status).toBe(200);
-  await within(called, 10_000, 'the first delivery reaching the connector');
+  await within(10_000, 'the first delivery reaching the connector', called);
 
   const unfinished = await openSocket(api.url);
   unfinished.on('error', () => undefined);
@@ -105,9 +97,9 @@ test('close() ends within the platform’s 10 s when the Bot Connector never ans
   expect((await fetch(`${api.url}/api/health`)).status).toBe(200);
 
   const started = Date.now();
-  await within(api.server.close(), 30_000, 'close()');
+  await within(30_000, 'close()', api.server.close());
   expect(Date.now() - started).toBeLessThan(10_000);
-  await within(closed(unfinished), 5_000, 'the unfinished request’s connection closing');
+  await within(5_000, 'the unfinished request’s connection closing', closed(unfinished));
 
   // Nothing was lost: the team manager's card, which the connector never answered, waits for the next start.
   const store = await api.database.open();

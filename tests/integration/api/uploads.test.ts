@@ -12,6 +12,7 @@ import { createUploadSlots } from '../../../src/server/upload-slots';
 import { RateLimited } from '../../../src/domain/errors';
 import { BACKENDS } from '../../support/databases';
 import { startApi, type ApiHarness } from '../../support/api-server';
+import { within } from '../../support/within';
 import { EVIDENCE_METADATA, multipartBody, PNG_BYTES, searchingRequest, uploadEvidence } from './helpers';
 
 const BOUNDARY = 'smc-test-boundary';
@@ -114,8 +115,6 @@ describe('a stalled upload', () => {
   afterAll(async () => api.close());
 
   const tmpEntries = () => readdirSync(join(api.dataDir, 'tmp'));
-  const within = <T>(ms: number, what: string, promise: Promise<T>) =>
-    Promise.race([promise, new Promise<never>((_, reject) => setTimeout(() => reject(new Error(`${what} did not happen within ${ms} ms`)), ms).unref())]);
 
   test('is dropped once it sends nothing for UPLOAD_IDLE_SECONDS, freeing its slot and its temporary file', async () => {
     const { id, subjectId, tokens } = await searchingRequest(api);

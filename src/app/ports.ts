@@ -217,7 +217,8 @@ export interface EvidenceRepository {
   listForRequest(requestId: string): Promise<EvidenceItem[]>;
   getByStorageKey(storageKey: string): Promise<EvidenceItem | null>;
   listAll(): Promise<EvidenceItem[]>;
-  setUploadStatus(id: string, status: UploadStatus, storageKey: string, webUrl: string | null): Promise<void>;
+  /** False when the item is gone (its request disposed of meanwhile). */
+  setUploadStatus(id: string, status: UploadStatus, storageKey: string, webUrl: string | null): Promise<boolean>;
 }
 
 /**
@@ -273,6 +274,9 @@ export interface RecordDocumentRepository {
   upsert(document: RecordDocumentItem): Promise<void>;
   get(id: string): Promise<RecordDocumentItem | null>;
   listForRequest(requestId: string): Promise<RecordDocumentItem[]>;
+  getByStorageKey(storageKey: string): Promise<RecordDocumentItem | null>;
+  /** Points the document at where its file now is; false when it is gone (disposed of, or filed again meanwhile). */
+  setStorage(id: string, storageKey: string, webUrl: string | null): Promise<boolean>;
 }
 
 export interface RecordDocumentsSource {

@@ -121,16 +121,25 @@ export async function addEvidence(deps: AppDeps, caller: Caller, requestId: stri
 }
 
 /**
- * A background upload that SharePoint has now confirmed: the item points at its new place. Called
- * by the evidence store's retry job before it removes the local copy.
+ * A background upload that SharePoint has now confirmed: the evidence item or record document
+ * held under its pending key points at its new place. Called by the evidence store's retry job
+ * before it removes the local copy. False when nothing points at either key — the upload's use
+ * case failed or crashed before its commit, or its request was disposed of meanwhile — so that the
+ * store deletes the copy rather than leave a file no row accounts for in the library.
  */
-export async function recordPendingUploadStored(deps: AppDeps, pendingKey: string, stored: { storageKey: string; webUrl: string | null; sha256: string }): Promise<void> {
+export async function recordPendingUploadStored(deps: AppDeps, pendingKey: string, stored: { storageKey: string; webUrl: string | null; sha256: string }): Promise<boolean> {
   const now = deps.clock.now();
-  await deps.store.transaction(async (uow) => {
+  return deps.store.transaction(async (uow) => {
+    const document = await uow.documents.getByStorageKey(pendingKey);
+    if (document) {
+      if (stored.sha256 !== document.sha256) throw new AppError('validation', 'The stored copy does not match the record document’s SHA-256.');
+      return uow.documents.setStorage(document.id, stored.storageKey, stored.webUrl);
+    }
     const item = await uow.evidence.getByStorageKey(pendingKey);
-    if (!item) throw notFound(`No evidence item is waiting for upload ${pendingKey}.`);
+    // An earlier attempt recorded it and stopped before removing its local copy.
+    if (!item) return (await uow.evidence.getByStorageKey(stored.storageKey)) !== null || (await uow.documents.getByStorageKey(stored.storageKey)) !== null;
     if (stored.sha256 !== item.sha256) throw new AppError('validation', 'The stored copy does not match the evidence item’s SHA-256.');
-    await uow.evidence.setUploadStatus(item.id, 'stored', stored.storageKey, stored.webUrl);
+    if (!(await uow.evidence.setUploadStatus(item.id, 'stored', stored.storageKey, stored.webUrl))) return false;
     await uow.audit.append({
       at: now.toISOString(),
       actorId: 'system',
@@ -143,6 +152,7 @@ export async function recordPendingUploadStored(deps: AppDeps, pendingKey: strin
       detail: { evidenceId: item.id, storageKey: stored.storageKey },
       httpRequestId: null,
     });
+    return true;
   });
 }
 

@@ -28,8 +28,11 @@ export interface FolderReader {
   email?: string;
 }
 
-/** Called with the storage key `put` returned and where the item now is in SharePoint. */
-export type RecordStored = (pendingKey: string, stored: StoredEvidence) => Promise<void>;
+/**
+ * Called with the storage key `put` returned and where the item now is in SharePoint. Resolves
+ * true when a row now points at the stored file (or already did), false when nothing waits for it.
+ */
+export type RecordStored = (pendingKey: string, stored: StoredEvidence) => Promise<boolean>;
 
 /** What a retry run did for one pending item; `pendingKey` is the storage key `put` returned. */
 export interface PendingUploadOutcome {
@@ -38,6 +41,8 @@ export interface PendingUploadOutcome {
   lastError: string | null;
   /** True when SharePoint refused the item in a way retrying cannot change: it waits for an administrator. */
   failed: boolean;
+  /** True when nothing pointed at the item any longer, so its copy in SharePoint was deleted. */
+  discarded: boolean;
 }
 
 export interface SharePointStoreOptions {
@@ -48,6 +53,12 @@ export interface SharePointStoreOptions {
 
 /** How long a claimed item is hidden from other instances: longer than any upload takes. */
 const CLAIM_LEASE_MS = 30 * 60_000;
+/**
+ * How long an uploaded item nothing points at is kept waiting before it is deleted: the use case
+ * that put it may still be committing its row. Items removed from the queue (their use case failed,
+ * or their request was disposed of) go at once.
+ */
+export const UNCLAIMED_GRACE_MS = 15 * 60_000;
 
 export class SharePointEvidenceStore implements EvidenceStore {
   readonly config: ResolvedSharePointConfig;
@@ -139,12 +150,20 @@ export class SharePointEvidenceStore implements EvidenceStore {
    */
   async remove(storageKey: string): Promise<void> {
     if (storageKey.startsWith(PENDING_PREFIX)) {
-      await this.queue.remove(checkedPendingKey(storageKey.slice(PENDING_PREFIX.length)));
+      const key = checkedPendingKey(storageKey.slice(PENDING_PREFIX.length));
+      const record = await this.queue.load(key);
+      await this.queue.remove(key);
+      // A retry may already have put the bytes in SharePoint; an upload still under way deletes its own copy when it finds the item gone.
+      if (record?.driveItemId) await this.deleteItem(record.driveItemId);
       return;
     }
     if (!storageKey.startsWith(SHAREPOINT_PREFIX)) return;
     const itemId = storageKey.slice(SHAREPOINT_PREFIX.length);
     if (!/^[A-Za-z0-9!_-]+$/.test(itemId)) return;
+    await this.deleteItem(itemId);
+  }
+
+  private async deleteItem(itemId: string): Promise<void> {
     try {
       await this.api.call('POST', `/drives/${encodeURIComponent(this.config.driveId)}/items/${encodeURIComponent(itemId)}/permanentDelete`);
     } catch (error) {
@@ -166,7 +185,7 @@ export class SharePointEvidenceStore implements EvidenceStore {
     const outcomes: PendingUploadOutcome[] = [];
     for (;;) {
       const batch = (await this.queue.claimDue(now, 10, CLAIM_LEASE_MS)).filter((r) => !this.inFlight.has(r.key));
-      for (const record of batch) outcomes.push(await this.attempt(record, { held: true, recordStored }));
+      for (const record of batch) outcomes.push(await this.attempt(record, { held: true, recordStored, now }));
       if (batch.length < 10) return outcomes;
     }
   }
@@ -241,7 +260,7 @@ export class SharePointEvidenceStore implements EvidenceStore {
    * One try at delivering an item. `held` says whether the queue already has it (a retry) or it
    * exists only in this instance's spool (the first try, with `upload` already under way for it).
    */
-  private async attempt(record: PendingRecord, how: { held: boolean; upload?: Promise<DriveItem>; recordStored?: RecordStored }): Promise<PendingUploadOutcome> {
+  private async attempt(record: PendingRecord, how: { held: boolean; upload?: Promise<DriveItem>; recordStored?: RecordStored; now?: Date }): Promise<PendingUploadOutcome> {
     const pendingKey = `${PENDING_PREFIX}${record.key}`;
     const file = this.spool.contentPath(record.key);
     this.inFlight.add(record.key);
@@ -249,9 +268,15 @@ export class SharePointEvidenceStore implements EvidenceStore {
       try {
         if (how.held && !record.driveItemId) await this.queue.copyTo(record.key, file);
         const result = await this.deliver(record, file, how.held, how.upload);
-        await how.recordStored?.(pendingKey, result);
+        if (how.recordStored && !(await how.recordStored(pendingKey, result))) {
+          if (await this.mayYetBeClaimed(record, how.now ?? new Date())) throw new Error('Nothing points at this upload yet; it is tried again later.');
+          // No row accounts for it: a copy left in the library would be personal data nobody can find or dispose of.
+          if (record.driveItemId) await this.deleteItem(record.driveItemId);
+          await this.queue.remove(record.key);
+          return { pendingKey, result, lastError: null, failed: false, discarded: true };
+        }
         if (how.held) await this.queue.remove(record.key);
-        return { pendingKey, result, lastError: null, failed: false };
+        return { pendingKey, result, lastError: null, failed: false, discarded: false };
       } catch (error) {
         // Whatever went wrong, the queue keeps the item (and its bytes) for the next try.
         record.attempts += 1;
@@ -263,12 +288,18 @@ export class SharePointEvidenceStore implements EvidenceStore {
         if (how.held) await this.queue.update(record);
         else await this.queue.hold(record, file);
         const result: StoredEvidence = { storageKey: pendingKey, size: record.size, sha256: record.sha256, webUrl: null, status: 'upload_pending' };
-        return { pendingKey, result, lastError: record.lastError, failed: record.status === 'failed' };
+        return { pendingKey, result, lastError: record.lastError, failed: record.status === 'failed', discarded: false };
       }
     } finally {
       this.inFlight.delete(record.key);
       await this.spool.discard(record.key);
     }
+  }
+
+  /** Still queued and young enough that the row pointing at it may not have committed yet. */
+  private async mayYetBeClaimed(record: PendingRecord, now: Date): Promise<boolean> {
+    if (now.getTime() - Date.parse(record.createdAt) >= UNCLAIMED_GRACE_MS) return false;
+    return (await this.queue.load(record.key)) !== null;
   }
 
   private async deliver(record: PendingRecord, file: string, held: boolean, upload?: Promise<DriveItem>): Promise<StoredEvidence> {

@@ -57,6 +57,14 @@ export function createRecordDocumentRepository(db: Kysely<Database>): RecordDocu
       const row = await db.selectFrom('record_documents').selectAll().where('id', '=', id).executeTakeFirst();
       return row ? toDocument(row) : null;
     },
+    async getByStorageKey(storageKey) {
+      const row = await db.selectFrom('record_documents').selectAll().where('storage_key', '=', storageKey).executeTakeFirst();
+      return row ? toDocument(row) : null;
+    },
+    async setStorage(id, storageKey, webUrl) {
+      const result = await db.updateTable('record_documents').set({ storage_key: storageKey, web_url: webUrl }).where('id', '=', id).executeTakeFirst();
+      return Number(result.numUpdatedRows) > 0;
+    },
     async listForRequest(requestId) {
       const rows = await db.selectFrom('record_documents').selectAll().where('request_id', '=', requestId).orderBy('kind').orderBy('version').execute();
       return rows.map(toDocument);

@@ -69,7 +69,8 @@ export function createEvidenceRepository(db: Kysely<Database>): EvidenceReposito
       return rows.map(toItem);
     },
     async setUploadStatus(id, status, storageKey, webUrl) {
-      await db.updateTable('evidence_items').set({ upload_status: status, storage_key: storageKey, web_url: webUrl }).where('id', '=', id).execute();
+      const result = await db.updateTable('evidence_items').set({ upload_status: status, storage_key: storageKey, web_url: webUrl }).where('id', '=', id).executeTakeFirst();
+      return Number(result.numUpdatedRows) > 0;
     },
   };
 }

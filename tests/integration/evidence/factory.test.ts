@@ -15,7 +15,7 @@ describe('createEvidenceStore from the environment', () => {
     const stored = await store.put(putInput(content));
     expect(stored.status).toBe('stored');
     expect(sha256(await readAll(await store.get(stored.storageKey)))).toBe(sha256(content));
-    expect(await store.retryPendingUploads(async () => undefined)).toEqual([]);
+    expect(await store.retryPendingUploads(async () => true)).toEqual([]);
   });
 
   test('EVIDENCE_DIR and MAX_EVIDENCE_MB (megabytes of 1024 × 1024 bytes) override the defaults', () => {

@@ -4,7 +4,7 @@
  */
 import { existsSync, readdirSync } from 'node:fs';
 import path from 'node:path';
-import type { SharePointEvidenceStore } from '../../../src/evidence/sharepoint';
+import { UNCLAIMED_GRACE_MS, type SharePointEvidenceStore } from '../../../src/evidence/sharepoint/store';
 import { RANGE_UNIT, startGraphServer, type GraphServer } from '../../support/graph-server';
 import { pngBytes, putInput, readAll, sha256, storeFor } from './helpers';
 
@@ -71,7 +71,7 @@ describe('SharePoint evidence store under faults', () => {
     // MSAL itself refuses further token calls for a while after a 5xx; a restarted process starts afresh.
     store.close();
     store = storeFor(server, { pendingDir: store.config.pendingDir });
-    const [outcome] = await store.retryPendingUploads(async () => undefined);
+    const [outcome] = await store.retryPendingUploads(async () => true);
     expect(outcome?.pendingKey).toBe(pending.storageKey);
     expect(outcome?.result.status).toBe('stored');
     await expectWhole(outcome?.result.storageKey ?? '', small);
@@ -114,6 +114,7 @@ describe('SharePoint evidence store under faults', () => {
     const recorded: [string, string][] = [];
     const outcomes = await store.retryPendingUploads(async (pendingKey, stored) => {
       recorded.push([pendingKey, stored.storageKey]);
+      return true;
     });
     expect(recorded).toEqual([[pending.storageKey, outcomes[0]?.result.storageKey]]);
     expect(outcomes).toHaveLength(1);
@@ -136,6 +137,7 @@ describe('SharePoint evidence store under faults', () => {
     const recorded: string[] = [];
     const [outcome] = await store.retryPendingUploads(async (key) => {
       recorded.push(key);
+      return true;
     });
     expect(recorded).toEqual([pending.storageKey]);
     expect(outcome?.result.status).toBe('stored');
@@ -158,7 +160,7 @@ describe('SharePoint evidence store under faults', () => {
     const pending = await store.put(putInput(pngBytes(1000)));
     expect(pending.status).toBe('upload_pending');
     expect(server.items.size).toBe(1);
-    const outcomes = await store.retryPendingUploads(async () => undefined);
+    const outcomes = await store.retryPendingUploads(async () => true);
     expect(outcomes[0]?.result.status).toBe('stored');
     expect(server.items.size).toBe(1);
     expect(server.callsTo('simple')).toHaveLength(1);
@@ -193,9 +195,9 @@ describe('SharePoint evidence store under faults', () => {
     const [waiting] = await store.pendingUploads(50);
     expect(Date.parse(waiting?.notBefore ?? '') - Date.now()).toBeGreaterThan(590_000);
     // Within the 600 s SharePoint asked for, the job leaves it alone.
-    expect(await store.retryPendingUploads(async () => undefined, new Date(Date.now() + 54_000))).toEqual([]);
+    expect(await store.retryPendingUploads(async () => true, new Date(Date.now() + 54_000))).toEqual([]);
     expect(server.callsTo('simple')).toHaveLength(1);
-    const [outcome] = await store.retryPendingUploads(async () => undefined, new Date(Date.now() + 601_000));
+    const [outcome] = await store.retryPendingUploads(async () => true, new Date(Date.now() + 601_000));
     expect(outcome?.result.status).toBe('stored');
   });
 
@@ -207,9 +209,9 @@ describe('SharePoint evidence store under faults', () => {
     expect(await store.pendingUploads(50)).toEqual([expect.objectContaining({ status: 'failed', attempts: 1, lastError: 'Injected fault.' })]);
     // Only one try: a 400 is not retried within the call either.
     expect(server.callsTo('simple')).toHaveLength(1);
-    expect(await store.retryPendingUploads(async () => undefined, new Date(Date.now() + 3_600_000))).toEqual([]);
+    expect(await store.retryPendingUploads(async () => true, new Date(Date.now() + 3_600_000))).toEqual([]);
     expect(await store.releasePendingUpload(pending.storageKey)).toBe(true);
-    const [outcome] = await store.retryPendingUploads(async () => undefined);
+    const [outcome] = await store.retryPendingUploads(async () => true);
     expect(outcome).toMatchObject({ pendingKey: pending.storageKey, failed: false, result: { status: 'stored' } });
     await expectWhole(outcome?.result.storageKey ?? '', small);
   });
@@ -225,5 +227,49 @@ describe('SharePoint evidence store under faults', () => {
     const graphCalls = server.calls.filter((c) => c.target !== 'token' && c.target !== 'discovery');
     expect(graphCalls.length).toBeGreaterThan(3);
     for (const call of graphCalls) expect(call.userAgent).toMatch(/^ISV\|SocialMediaChecks\|SocialMediaChecks\/\d+\.\d+\.\d+$/);
+  });
+  describe('an upload nothing points at any more', () => {
+    test('a retry whose item has no row yet keeps it; past the grace, its copy is deleted from SharePoint and the queue', async () => {
+      server.inject({ target: 'simple', kind: 'status', status: 503, times: 4 });
+      const pending = await store.put(putInput(pngBytes(1200, 6)));
+      expect(pending.status).toBe('upload_pending');
+      // The use case that put it may still be committing its row: kept, and tried again.
+      const [young] = await store.retryPendingUploads(async () => false);
+      expect(young).toMatchObject({ pendingKey: pending.storageKey, discarded: false, lastError: 'Nothing points at this upload yet; it is tried again later.' });
+      expect(server.items.size).toBe(1);
+      expect(await store.pendingUploads(50)).toHaveLength(1);
+
+      // A quarter of an hour on, no row ever came (the process died before its commit).
+      const [old] = await store.retryPendingUploads(async () => false, new Date(Date.now() + UNCLAIMED_GRACE_MS + 1_000));
+      expect(old).toMatchObject({ pendingKey: pending.storageKey, discarded: true, failed: false });
+      expect(server.items.size).toBe(0);
+      expect(server.calls.filter((c) => c.method === 'POST' && c.path.endsWith('/permanentDelete')).map((c) => c.status)).toEqual([204]);
+      expect(await store.pendingUploads(50)).toEqual([]);
+      // Uploaded once: the second try did not send the bytes again.
+      expect(server.callsTo('simple').filter((c) => c.status === 201)).toHaveLength(1);
+    });
+
+    test('removed (its request disposed of) while a retry was uploading it: the retry deletes the copy it made', async () => {
+      server.inject({ target: 'simple', kind: 'status', status: 503, times: 4 });
+      const pending = await store.put(putInput(pngBytes(1300, 7)));
+      const [outcome] = await store.retryPendingUploads(async (pendingKey) => {
+        // The disposal's removal lands between the upload and the retry recording it.
+        await store.remove(pendingKey);
+        return false;
+      });
+      expect(outcome).toMatchObject({ pendingKey: pending.storageKey, discarded: true });
+      expect(server.items.size).toBe(0);
+      expect(await store.pendingUploads(50)).toEqual([]);
+    });
+
+    test('removing a pending item that SharePoint already holds (its metadata failed) deletes that copy too', async () => {
+      server.inject({ target: 'fields', kind: 'status', status: 503, times: 4 });
+      const pending = await store.put(putInput(pngBytes(1000, 8)));
+      expect(pending.status).toBe('upload_pending');
+      expect(server.items.size).toBe(1);
+      await store.remove(pending.storageKey);
+      expect(server.items.size).toBe(0);
+      expect(await store.pendingUploads(50)).toEqual([]);
+    });
   });
 });

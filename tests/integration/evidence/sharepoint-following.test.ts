@@ -68,7 +68,7 @@ test('throttled past the bound while following: pending on disk, then delivered 
   const pending = await store.put(putInput(Buffer.alloc(0), { content: trickle(content) }), { expectedSize: content.length });
   expect(pending).toMatchObject({ status: 'upload_pending', sha256: sha256(content) });
   expect(sha256(await readAll(await store.get(pending.storageKey)))).toBe(sha256(content));
-  const [outcome] = await store.retryPendingUploads(async () => undefined);
+  const [outcome] = await store.retryPendingUploads(async () => true);
   expect(outcome?.result.status).toBe('stored');
   expect(server.items.get(outcome?.result.storageKey.slice('sharepoint:'.length) ?? '')?.sha256).toBe(sha256(content));
 });

@@ -31,12 +31,22 @@ export type FaultTarget =
 export type Fault =
   /** Answer with this status (429 or 503 usually), with Retry-After in seconds when given. */
   | { target: FaultTarget; kind: 'status'; status: number; retryAfter?: number; times?: number }
-  /** Read this many bytes of the request body, then destroy the socket. Whole 320 KiB units already read are kept. */
-  | { target: 'range'; kind: 'reset'; afterBytes: number; times?: number }
+  /**
+   * Read this many bytes of the request body, then destroy the socket. Nothing of that range is
+   * kept: "If an upload request is disconnected or fails before the request is completed, all bytes
+   * in that request are ignored" (driveItem: createUploadSession, "Upload bytes to the upload session").
+   */
+  | { target: 'range'; kind: 'reset'; afterBytes: number; times?: number; /** Only the range starting at this byte. */ atOffset?: number }
   /** Forget the upload session, so it answers 404 from now on. */
   | { target: 'range' | 'status'; kind: 'lose-session'; times?: number }
   /** Finish the upload (the final range, or a simple upload) and store the item, then drop the connection instead of answering. */
   | { target: 'range' | 'simple'; kind: 'lose-answer'; times?: number }
+  /**
+   * Finish the upload and store the item, then answer with this 5xx. The service may fail after
+   * doing the work, which is why its guidance is "Resume or retry uploads that fail due to
+   * connection interruptions or any 5xx errors" (driveItem: createUploadSession, "Best practices").
+   */
+  | { target: 'range' | 'simple'; kind: 'commit-then-status'; status: number; times?: number }
   /** Answer a page of group members as 200 with a body that is not a collection (a cut or garbled page). */
   | { target: 'members'; kind: 'malformed'; times?: number };
 
@@ -404,6 +414,7 @@ export class GraphServer {
       const item = this.saveItem(simple[1], folder, name, behaviour, body.length, createHash('sha256').update(body).digest('hex'), body);
       if (!item) return this.conflict(req, res, 'simple');
       if (this.takeLostAnswer('simple')) return this.dropAnswer(req, 'simple');
+      if (this.failAfterCommit(req, res, 'simple')) return;
       this.record(req, 'simple', 201);
       return this.json(res, 201, this.driveItem(item));
     }
@@ -640,28 +651,35 @@ export class GraphServer {
       return this.graphError(res, start !== session.received ? 416 : 400, 'invalidRange', problem);
     }
     session.size = total;
-    const reset = this.takeResetFault();
-    if (reset) return this.resetMidRange(req, session, reset.afterBytes);
+    const reset = this.takeResetFault(start);
+    if (reset) return this.resetMidRange(req, reset.afterBytes);
+    // A range counts only once it is accepted: a refused one leaves the session as it was.
+    const hash = session.hash.copy();
+    const chunks: Buffer[] = [];
     let got = 0;
     for await (const chunk of req as AsyncIterable<Buffer>) {
-      session.hash.update(chunk);
-      session.chunks?.push(chunk);
+      hash.update(chunk);
+      if (session.chunks) chunks.push(chunk);
       got += chunk.length;
     }
     if (got !== length) {
       this.record(req, 'range', 400);
       return this.graphError(res, 400, 'invalidRequest', 'The body was shorter than Content-Length.');
     }
+    const content = session.chunks ? Buffer.concat([...session.chunks, ...chunks]) : null;
+    const item = last ? this.saveItem(session.driveId, session.folder, session.name, session.conflictBehavior, total, hash.copy().digest('hex'), content) : null;
+    // "The upload session is preserved until the expiration time" when the name conflicts on commit.
+    if (last && !item) return this.conflict(req, res, 'range');
+    session.hash = hash;
+    session.chunks?.push(...chunks);
     session.received = end + 1;
-    if (!last) {
+    if (!item) {
       this.record(req, 'range', 202);
       return this.json(res, 202, { expirationDateTime: session.expires.toISOString(), nextExpectedRanges: [`${session.received}-`] });
     }
     this.sessions.delete(session.id);
-    const content = session.chunks ? Buffer.concat(session.chunks) : null;
-    const item = this.saveItem(session.driveId, session.folder, session.name, session.conflictBehavior, total, session.hash.digest('hex'), content);
-    if (!item) return this.conflict(req, res, 'range');
     if (this.takeLostAnswer('range')) return this.dropAnswer(req, 'range');
+    if (this.failAfterCommit(req, res, 'range')) return;
     this.record(req, 'range', 201);
     this.json(res, 201, this.driveItem(item));
   }
@@ -673,34 +691,35 @@ export class GraphServer {
     return true;
   }
 
+  private failAfterCommit(req: IncomingMessage, res: ServerResponse, target: 'range' | 'simple'): boolean {
+    const fault = this.faults.find((f) => f.target === target && f.kind === 'commit-then-status' && f.left > 0);
+    if (fault?.kind !== 'commit-then-status') return false;
+    fault.left -= 1;
+    this.record(req, target, fault.status);
+    this.graphError(res, fault.status, fault.status === 503 ? 'serviceNotAvailable' : 'generalException', 'The service failed after storing the item.');
+    return true;
+  }
+
   /** The work is done but the client never hears so: the connection closes without an answer. */
   private dropAnswer(req: IncomingMessage, target: FaultTarget): void {
     this.record(req, target, 0);
     req.socket.destroy();
   }
 
-  private takeResetFault(): { afterBytes: number } | undefined {
-    const fault = this.faults.find((f) => f.target === 'range' && f.kind === 'reset' && f.left > 0);
+  private takeResetFault(start: number): { afterBytes: number } | undefined {
+    const fault = this.faults.find((f) => f.target === 'range' && f.kind === 'reset' && f.left > 0 && (f.atOffset === undefined || f.atOffset === start));
     if (!fault || fault.kind !== 'reset') return undefined;
     fault.left -= 1;
     return { afterBytes: fault.afterBytes };
   }
 
-  private resetMidRange(req: IncomingMessage, session: UploadSession, afterBytes: number): Promise<void> {
+  private resetMidRange(req: IncomingMessage, afterBytes: number): Promise<void> {
     return new Promise<void>((resolve) => {
-      const kept: Buffer[] = [];
       let got = 0;
       const onData = (chunk: Buffer): void => {
-        kept.push(chunk);
         got += chunk.length;
         if (got < afterBytes) return;
         req.off('data', onData);
-        // Whole 320 KiB units that arrived before the drop count, as Graph may report them received.
-        const keep = Math.floor(afterBytes / RANGE_UNIT) * RANGE_UNIT;
-        const bytes = Buffer.concat(kept).subarray(0, keep);
-        session.hash.update(bytes);
-        session.chunks?.push(Buffer.from(bytes));
-        session.received += keep;
         this.record(req, 'range', 0);
         req.socket.destroy();
         resolve();

@@ -307,7 +307,7 @@ export class SharePointEvidenceStore implements EvidenceStore {
     if (!record.driveItemId) {
       const item = await (upload ?? uploadFile(
         this.api,
-        { driveId: this.config.driveId, drivePath: record.drivePath, file, size: record.size, contentType: record.contentType },
+        { driveId: this.config.driveId, drivePath: record.drivePath, file, size: record.size, contentType: record.contentType, mayExist: held },
         { chunkSize: this.config.chunkSize, simpleUploadLimit: this.config.simpleUploadLimit },
       ));
       if (item.size !== record.size) throw new GraphHttpError(0, 'size_mismatch', `SharePoint holds ${item.size} bytes, not ${record.size}.`, null);

@@ -3,8 +3,10 @@
  * session above it. Ranges go in order, each a multiple of 320 KiB but the last, to the
  * pre-authenticated upload URL without an Authorization header (Graph refuses one there).
  * A dropped range resumes from what the session says it has; a lost session starts again, unless
- * the answer to the last bytes was what was lost: then the item may already be whole in the
- * library, and it is looked for first so that no second copy (without its columns) appears.
+ * the answer to the last bytes was lost or was a 5xx: then the item may already be whole in the
+ * library ("Resume or retry uploads that fail due to connection interruptions or any 5xx errors":
+ * the service may fail after storing it), and it is looked for first so that no second copy
+ * (without its columns, beyond the reach of disposal) appears.
  */
 import { createReadStream } from 'node:fs';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -34,6 +36,8 @@ export interface UploadJob {
   contentType: string;
   /** When the file is still being written: resolves once that many bytes are on disk. */
   available?: (bytes: number) => Promise<void>;
+  /** A later try at an upload whose earlier try may have finished unheard: look for the item first. */
+  mayExist?: boolean;
 }
 
 export interface UploadLimits {
@@ -42,6 +46,8 @@ export interface UploadLimits {
 }
 
 export async function uploadFile(api: GraphApi, job: UploadJob, limits: UploadLimits): Promise<DriveItem> {
+  const existing = job.mayExist ? await withRetry(api.policy, () => findUploaded(api, job)) : null;
+  if (existing) return existing;
   return job.size <= limits.simpleUploadLimit ? simpleUpload(api, job) : sessionUpload(api, job, limits.chunkSize);
 }
 
@@ -67,7 +73,10 @@ async function simpleUpload(api: GraphApi, job: UploadJob): Promise<DriveItem> {
       if (error instanceof GraphHttpError && error.status === 0) answerLost = true;
       throw error;
     });
-    if (res.status !== 200 && res.status !== 201) throw errorFromResponse(res);
+    if (res.status !== 200 && res.status !== 201) {
+      if (res.status >= 500) answerLost = true;
+      throw errorFromResponse(res);
+    }
     return driveItem(res);
   });
 }
@@ -134,6 +143,7 @@ async function sessionUpload(api: GraphApi, job: UploadJob, chunkSize: number): 
         failures = 0;
         continue;
       }
+      if (res.status >= 500 && end === job.size - 1) lastAnswerLost = true;
     }
     const error = res instanceof GraphHttpError ? res : errorFromResponse(res);
     failures += 1;

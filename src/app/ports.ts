@@ -313,6 +313,8 @@ export interface DirectoryUser {
   displayName: string;
   email: string | null;
   userPrincipalName: string | null;
+  /** False when the account is disabled in Entra ID: such a person holds no role in the app. */
+  accountEnabled: boolean;
 }
 
 /**
@@ -337,7 +339,7 @@ export type DirectorySyncTrigger = 'startup' | 'schedule' | 'on_demand';
  * not be combined (one role withheld), or a bootstrap administrator the directory does not know.
  */
 export interface SyncProblem {
-  kind: 'roles_not_combined' | 'bootstrap_administrator_not_found';
+  kind: 'roles_not_combined' | 'bootstrap_administrator_not_found' | 'account_disabled';
   aadObjectId: string | null;
   displayName: string;
   groups: Role[];

@@ -20,11 +20,14 @@ export interface GraphJsonClientOptions {
   caCertificate?: string;
 }
 
+/** Request headers a query needs beyond the token, e.g. `ConsistencyLevel: eventual` for an advanced query. */
+export type GraphRequestHeaders = Readonly<Record<string, string>>;
+
 export interface GraphJsonClient {
   /** `path` below the version root (`/users/…`) or an absolute URL on the same host (a next link). */
-  get<T>(path: string): Promise<T>;
-  /** Every item of a collection, page after page; throws if any page fails or is malformed. */
-  getAll<T>(path: string): Promise<T[]>;
+  get<T>(path: string, headers?: GraphRequestHeaders): Promise<T>;
+  /** Every item of a collection, page after page (each with `headers`); throws if any page fails or is malformed. */
+  getAll<T>(path: string, headers?: GraphRequestHeaders): Promise<T[]>;
   close(): void;
 }
 
@@ -42,10 +45,10 @@ export function createGraphJsonClient(options: GraphJsonClientOptions): GraphJso
     return url.href;
   };
 
-  const once = async <T>(url: string): Promise<T> => {
+  const once = async <T>(url: string, headers: GraphRequestHeaders): Promise<T> => {
     const token = await options.token();
     const res = await new Promise<IncomingMessage>((done, fail) => {
-      const req = httpsRequest(url, { method: 'GET', agent, timeout: IDLE_TIMEOUT_MS, headers: { authorization: `Bearer ${token}`, accept: 'application/json' } });
+      const req = httpsRequest(url, { method: 'GET', agent, timeout: IDLE_TIMEOUT_MS, headers: { ...headers, authorization: `Bearer ${token}`, accept: 'application/json' } });
       req.on('timeout', () => req.destroy(new Error('Graph stopped answering.')));
       req.on('error', (error) => fail(new GraphHttpError(0, 'network', error.message, null)));
       req.on('response', done);
@@ -77,18 +80,18 @@ export function createGraphJsonClient(options: GraphJsonClientOptions): GraphJso
     );
   };
 
-  const get = async <T>(path: string): Promise<T> => {
+  const get = async <T>(path: string, headers: GraphRequestHeaders = {}): Promise<T> => {
     const url = resolve(path);
-    return withRetry(options.policy, () => once<T>(url));
+    return withRetry(options.policy, () => once<T>(url, headers));
   };
 
   return {
     get,
-    async getAll<T>(path: string): Promise<T[]> {
+    async getAll<T>(path: string, headers: GraphRequestHeaders = {}): Promise<T[]> {
       const items: T[] = [];
       let next: string | undefined = path;
       while (next) {
-        const page: unknown = await get<unknown>(next);
+        const page: unknown = await get<unknown>(next, headers);
         const value = (page as { value?: unknown } | null)?.value;
         const link = (page as Record<string, unknown> | null)?.['@odata.nextLink'];
         if (!Array.isArray(value) || (link !== undefined && typeof link !== 'string')) {

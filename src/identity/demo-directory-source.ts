@@ -6,7 +6,7 @@ import type { DirectorySource, DirectoryUser } from '../app/ports';
 import { ROLES, type Person } from '../domain/roles';
 import { DEMO_PEOPLE } from './demo-directory';
 
-const asUser = (p: Person): DirectoryUser => ({ aadObjectId: p.aadObjectId, displayName: p.displayName, email: p.email ?? null, userPrincipalName: p.email ?? null });
+const asUser = (p: Person): DirectoryUser => ({ aadObjectId: p.aadObjectId, displayName: p.displayName, email: p.email ?? null, userPrincipalName: p.email ?? null, accountEnabled: true });
 
 export function demoDirectorySource(people: readonly Person[] = DEMO_PEOPLE): DirectorySource {
   return {

@@ -5,7 +5,11 @@
  * Each role is one security group. Its members are read with
  * `GET /groups/{id}/transitiveMembers/microsoft.graph.user` — "This operation is transitive and
  * returns a flat list of all nested members" — so nested groups count, and the cast leaves out
- * devices and service principals. Each person's manager is `GET /users/{id}/manager`.
+ * devices and service principals. The cast makes it an advanced query: "This header and $count are
+ * required when using the $search, $filter, $orderby, or OData cast query parameters" (the
+ * `ConsistencyLevel: eventual` header; group: list transitiveMembers). A member whose account is
+ * disabled (`accountEnabled` false) is read too, so the sync can take their roles away and say why.
+ * Each person's manager is `GET /users/{id}/manager`.
  *
  * Why a full read rather than delta queries: `groups/delta` reports changes to a group's direct
  * members only, so following nested groups would mean keeping a delta token per nested group and
@@ -18,7 +22,8 @@ import type { Role } from '../domain/roles';
 import { GraphHttpError } from '../graph/errors';
 import type { GraphJsonClient } from '../graph/json-client';
 
-const USER_FIELDS = 'id,displayName,mail,userPrincipalName';
+const USER_FIELDS = 'id,displayName,mail,userPrincipalName,accountEnabled';
+const ADVANCED_QUERY = { ConsistencyLevel: 'eventual' } as const;
 
 function toUser(value: unknown, where: string): DirectoryUser {
   const v = value as Record<string, unknown> | null;
@@ -29,6 +34,8 @@ function toUser(value: unknown, where: string): DirectoryUser {
     displayName: typeof v.displayName === 'string' && v.displayName ? v.displayName : (upn ?? v.id),
     email: typeof v.mail === 'string' ? v.mail : null,
     userPrincipalName: upn,
+    // Only a disabled account is refused: a property Graph leaves out (too few permissions) is not taken as one.
+    accountEnabled: v.accountEnabled !== false,
   };
 }
 
@@ -39,7 +46,7 @@ export function graphDirectorySource(client: GraphJsonClient, groups: Partial<Re
     async members(role) {
       const group = groups[role];
       if (!group) return [];
-      const values = await client.getAll<unknown>(`/groups/${encodeURIComponent(group)}/transitiveMembers/microsoft.graph.user?$select=${USER_FIELDS}&$top=999`);
+      const values = await client.getAll<unknown>(`/groups/${encodeURIComponent(group)}/transitiveMembers/microsoft.graph.user?$count=true&$select=${USER_FIELDS}&$top=999`, ADVANCED_QUERY);
       return values.map((v) => toUser(v, `the ${role} group`));
     },
     async managerOf(aadObjectId) {

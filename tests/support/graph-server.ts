@@ -58,6 +58,8 @@ export interface DirectoryUserFixture {
   userPrincipalName: string;
   /** The object id of the user's manager, or null for none. */
   managerId: string | null;
+  /** user resource: "accountEnabled — true if the account is enabled; otherwise, false". Enabled when left out. */
+  accountEnabled?: boolean;
 }
 
 export interface RecordedCall {
@@ -335,7 +337,12 @@ export class GraphServer {
    * The directory calls of the sync, from the Graph v1.0 reference:
    * - GET /groups/{id}/transitiveMembers/microsoft.graph.user — "This operation is transitive and
    *   returns a flat list of all nested members"; pages carry "@odata.nextLink", which "contains a
-   *   URL to the next page of results" (learn.microsoft.com/graph/paging);
+   *   URL to the next page of results" (learn.microsoft.com/graph/paging). The cast is an advanced
+   *   query: "ConsistencyLevel: eventual. This header and $count are required when using the
+   *   $search, $filter, $orderby, or OData cast query parameters", and "If … the ConsistencyLevel
+   *   header or the $count=true query string is missing, the request returns an error"
+   *   (learn.microsoft.com/graph/aad-advanced-queries); with $count=true the page carries
+   *   "@odata.count";
    * - GET /users/{id | userPrincipalName}/manager — "Returns the user or organizational contact
    *   assigned as the user's manager", 404 when there is none;
    * - GET /users/{id | userPrincipalName}.
@@ -352,6 +359,10 @@ export class GraphServer {
         this.record(req, 'members', 200);
         return this.json(res, 200, { '@odata.context': `${this.graphBaseUrl}/$metadata#users` });
       }
+      if (req.headers.consistencylevel !== 'eventual' || url.searchParams.get('$count') !== 'true') {
+        this.record(req, 'members', 400);
+        return this.graphError(res, 400, 'Request_UnsupportedQuery', 'The specified filter to the reference property query is currently not supported.');
+      }
       if (!this.groups.has(members[1])) {
         this.record(req, 'members', 404);
         return this.graphError(res, 404, 'Request_ResourceNotFound', `Resource '${members[1]}' does not exist or one of its queried reference-property objects are not present.`);
@@ -360,7 +371,7 @@ export class GraphServer {
       const top = Math.min(Number(url.searchParams.get('$top') ?? this.directoryPageSize) || this.directoryPageSize, this.directoryPageSize, 999);
       const skip = Number(url.searchParams.get('$skiptoken') ?? 0);
       const page = all.slice(skip, skip + top);
-      const body: Record<string, unknown> = { '@odata.context': `${this.graphBaseUrl}/$metadata#users`, value: page.map((u) => selected(u, select)) };
+      const body: Record<string, unknown> = { '@odata.context': `${this.graphBaseUrl}/$metadata#users`, '@odata.count': all.length, value: page.map((u) => selected(u, select)) };
       if (skip + top < all.length) {
         const next = new URL(url.href);
         next.searchParams.set('$skiptoken', String(skip + top));
@@ -903,8 +914,9 @@ export class GraphServer {
 }
 
 function selected(user: DirectoryUserFixture, select: string | null): Record<string, unknown> {
-  const all: Record<string, unknown> = { id: user.id, displayName: user.displayName, mail: user.mail, userPrincipalName: user.userPrincipalName };
-  if (!select) return { '@odata.type': '#microsoft.graph.user', ...all };
+  const all: Record<string, unknown> = { id: user.id, displayName: user.displayName, mail: user.mail, userPrincipalName: user.userPrincipalName, accountEnabled: user.accountEnabled ?? true };
+  // accountEnabled is "Returned only on $select" (user resource), so it is left out of the default set.
+  if (!select) return { '@odata.type': '#microsoft.graph.user', ...all, accountEnabled: undefined };
   return Object.fromEntries(select.split(',').filter((f) => f in all).map((f) => [f, all[f]]));
 }
 

@@ -36,8 +36,16 @@ const MANAGER_LOOKUPS_AT_ONCE = 4;
 async function readDirectory(source: DirectorySource, bootstrap: readonly string[]): Promise<Reading> {
   const people: Reading['people'] = new Map();
   const problems: SyncProblem[] = [];
+  const disabled = new Map<string, { user: DirectoryUser; groups: Set<Role> }>();
   const add = (user: DirectoryUser, role: Role) => {
     const key = user.aadObjectId.toLowerCase();
+    // A disabled account (a leaver, a suspension) stays in its groups until someone tidies them; it holds no role here.
+    if (!user.accountEnabled) {
+      const entry = disabled.get(key) ?? { user, groups: new Set<Role>() };
+      entry.groups.add(role);
+      disabled.set(key, entry);
+      return;
+    }
     const entry = people.get(key) ?? { user, roles: new Set<Role>(), managerAadObjectId: null };
     entry.roles.add(role);
     people.set(key, entry);
@@ -47,10 +55,20 @@ async function readDirectory(source: DirectorySource, bootstrap: readonly string
   }
   for (const name of bootstrap) {
     const wanted = name.toLowerCase();
-    const known = [...people.values()].find((p) => p.user.aadObjectId.toLowerCase() === wanted || p.user.userPrincipalName?.toLowerCase() === wanted);
+    const known = [...people.values(), ...disabled.values()].find((p) => p.user.aadObjectId.toLowerCase() === wanted || p.user.userPrincipalName?.toLowerCase() === wanted);
     const user = known?.user ?? (await source.findUser(name));
     if (user) add(user, 'administrator');
     else problems.push({ kind: 'bootstrap_administrator_not_found', aadObjectId: null, displayName: name, groups: [], withheld: null, reason: 'BOOTSTRAP_ADMINISTRATORS names someone the directory does not know.' });
+  }
+  for (const { user, groups } of disabled.values()) {
+    problems.push({
+      kind: 'account_disabled',
+      aadObjectId: user.aadObjectId,
+      displayName: user.displayName,
+      groups: [...groups],
+      withheld: null,
+      reason: 'The account is disabled in Entra ID, so it holds no role here: enable it again, or take it out of the groups.',
+    });
   }
   const queue = [...people.values()];
   await Promise.all(

@@ -161,6 +161,31 @@ describe.each(BACKENDS)('directory sync on %s', (backend) => {
     expect(await person(NOBODY)).toMatchObject({ roles: [], active: false });
   });
 
+  test('a disabled account loses its roles and is reported, bootstrap administrator or not; its open requests are flagged', async () => {
+    await sync();
+    const aw = await person(AW);
+    const request = fullRequest({ state: 'searching', originatingWorkerId: (await person(SW1))?.id ?? '', accessWorkerId: aw?.id ?? '', designatedAccessWorkerId: null, doubtResolvers: [] });
+    await store.transaction((uow) => uow.requests.insert(request));
+    // A leaver: disabled in Entra ID but still in the groups.
+    graph.users.set(AW.id, { ...AW, accountEnabled: false });
+    graph.users.set(NOBODY.id, { ...NOBODY, accountEnabled: false });
+
+    const run = await sync([NOBODY.userPrincipalName]);
+    expect(run).toMatchObject({ status: 'succeeded', removed: 1, flaggedRequests: 1 });
+    expect(await person(AW)).toMatchObject({ roles: [], active: false });
+    expect(await person(NOBODY)).toBeNull();
+    expect(run.problems).toEqual([
+      expect.objectContaining({ kind: 'account_disabled', aadObjectId: AW.id, groups: ['access_worker'] }),
+      expect.objectContaining({ kind: 'account_disabled', aadObjectId: NOBODY.id, groups: ['administrator'] }),
+    ]);
+    // The advanced query Graph requires for the cast to users, on every page.
+    expect(graph.callsTo('members').every((c) => c.status === 200)).toBe(true);
+
+    graph.users.set(AW.id, { ...AW, accountEnabled: true });
+    expect((await sync()).problems).toEqual([]);
+    expect(await person(AW)).toMatchObject({ roles: ['access_worker'], active: true });
+  });
+
   test('a person in the administrator and access worker groups is reported, and not made an access worker', async () => {
     graph.groups.get(GROUPS.access_worker)?.add(ADMIN.id);
     const run = await sync();

@@ -7,7 +7,7 @@
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { CloudAdapter, type Activity, type InvokeResponse, type TurnContext } from 'botbuilder';
-import type { AuthenticateRequestResult, BotFrameworkAuthentication } from 'botframework-connector';
+import { AuthenticationConstants, type AuthenticateRequestResult, type BotFrameworkAuthentication } from 'botframework-connector';
 import type { AppDeps } from '../src/app/deps';
 import type { AppInstaller, ConversationStore, NotificationSender } from '../src/notify/ports';
 import { BotCredentialsFactory, createBotFrameworkAuthentication, isLoopbackUrl, isTokenRefusal, LocalBotFrameworkAuthentication, type BotAppType } from './auth';
@@ -29,6 +29,11 @@ export interface CreateTeamsBotOptions {
   appPassword?: string;
   /** The tenant of the bot's identity; outbound tokens come from it. */
   tenantId?: string;
+  /**
+   * The tenants whose Teams may talk to the bot (TEAMS_ALLOWED_TENANT_IDS); the bot's own tenant
+   * when not given. With an app id, an activity from any other tenant is refused.
+   */
+  allowedTenantIds?: readonly string[];
   openIdMetadataUrl?: string;
   /** Entra ID's host (tests: a local stand-in); defaults to https://login.microsoftonline.com. */
   authorityHost?: string;
@@ -141,6 +146,43 @@ function asActivity(body: unknown): Activity | null {
   return ok ? (a as Activity) : null;
 }
 
+/**
+ * What a Teams activity must be before botbuilder checks its token's signature, which botbuilder
+ * alone does not ensure:
+ * - the token is the Bot Connector's: "The token contains an "issuer" claim with value of
+ *   https://api.botframework.com" (Authentication with the Bot Connector API, step 4). botbuilder
+ *   sends tokens of other issuers down its Emulator path, which checks neither `serviceurl` nor
+ *   endorsements, and grows its list of issuers by each token's `tid`, unauthenticated;
+ * - it expires: "The token has not yet expired" (a token without `exp` is never checked for it);
+ * - the channel is Teams: in other channels the sender's identity is whatever the client says
+ *   ("in Web Chat, the attacker can impersonate someone else by changing the user ID"), and this
+ *   bot acts on `from.aadObjectId`;
+ * - the tenant is one allowed: Teams names it in `conversation.tenantId` and `channelData.tenant.id`.
+ * Returns why the activity is refused, or null.
+ */
+interface TokenClaims {
+  iss?: unknown;
+  exp?: unknown;
+}
+
+function teamsRefusal(activity: Activity, token: string, allowedTenants: ReadonlySet<string>): string | null {
+  let claims: TokenClaims | null;
+  try {
+    claims = JSON.parse(Buffer.from(token.split('.')[1] ?? '', 'base64url').toString('utf8')) as TokenClaims | null;
+  } catch {
+    return 'The token is not a JSON Web Token.';
+  }
+  if (claims?.iss !== AuthenticationConstants.ToBotFromChannelTokenIssuer) return 'The token was not issued by the Bot Connector.';
+  if (typeof claims.exp !== 'number') return 'The token has no expiry.';
+  if (activity.channelId !== 'msteams') return 'This bot takes activities from Microsoft Teams only.';
+  const channelTenant = (activity.channelData as { tenant?: { id?: unknown } } | undefined)?.tenant?.id;
+  const tenants = [activity.conversation.tenantId, channelTenant];
+  if (tenants.some((t) => t !== undefined && t !== null && typeof t !== 'string')) return 'The activity’s tenant is not text.';
+  const named = tenants.filter((t): t is string => typeof t === 'string');
+  if (named.length === 0 || !named.every((t) => allowedTenants.has(t.toLowerCase()))) return 'The activity does not come from a tenant this bot serves.';
+  return null;
+}
+
 function authenticationFor(options: CreateTeamsBotOptions): BotFrameworkAuthentication | null {
   if (!options.appId) return null;
   const appType = options.appType ?? 'SingleTenant';
@@ -184,6 +226,7 @@ export function createTeamsBot(options: CreateTeamsBotOptions): TeamsBot {
   });
   const sender = new BotNotificationSender({ deps: options.deps, adapter, appId, conversations, cards, installer: options.installer ?? null });
   const localMode = !authenticated && options.allowUnauthenticatedLoopback;
+  const allowedTenants = new Set((options.allowedTenantIds ?? (options.tenantId ? [options.tenantId] : [])).map((t) => t.toLowerCase()));
 
   /** Counts the activity against its sender, found by Entra object id; senders the directory does not know count by address only. */
   async function overLimit(activity: Activity, limitPerson: ActivityInput['limitPerson']): Promise<RateLimitRefusal | null> {
@@ -198,10 +241,16 @@ export function createTeamsBot(options: CreateTeamsBotOptions): TeamsBot {
     if (!activity) return error(400, 'validation', 'The body is not a Bot Framework activity.');
     let auth: AuthenticateRequestResult;
     if (authenticated) {
+      const authorization = header(input.headers, 'authorization') ?? '';
+      const bearer = /^Bearer (\S+)$/.exec(authorization)?.[1];
+      // No token: 401. A token that fails a check: 403, as the Bot Connector's documentation says ("HTTP 403 (Forbidden)").
+      if (!bearer) return error(401, 'unauthenticated', 'This bot accepts activities only from the Bot Connector, with its token.');
+      const refused = teamsRefusal(activity, bearer, allowedTenants);
+      if (refused) return error(403, 'forbidden', `The activity was refused: ${refused}`);
       try {
-        auth = await authenticated.authenticateRequest(activity, header(input.headers, 'authorization') ?? '');
+        auth = await authenticated.authenticateRequest(activity, authorization);
       } catch (failure) {
-        if (isTokenRefusal(failure)) return error(401, 'unauthenticated', `The Bot Connector token was not accepted: ${failure instanceof Error ? failure.message : 'unknown reason'}`);
+        if (isTokenRefusal(failure)) return error(403, 'forbidden', `The Bot Connector token was not accepted: ${failure instanceof Error ? failure.message : 'unknown reason'}`);
         onError(failure);
         return error(503, 'unavailable', 'The Bot Connector token could not be checked: the signing keys are unavailable.');
       }

@@ -129,19 +129,22 @@ export class SmcTeamsBot extends TeamsActivityHandler {
 
   /**
    * botbuilder reads `value.action.type` without checking that `value.action` exists, so a
-   * malformed invoke would be a 500. It gets the error response Universal Actions define instead:
-   * HTTP 400 with `application/vnd.microsoft.error`, as botbuilder itself answers a wrong action type.
+   * malformed invoke would be a 500. It gets the error response Universal Actions define instead,
+   * and so does one botbuilder refuses itself (an action type other than Action.Execute), which it
+   * answers with HTTP 400: "If the Bot did process an incoming `adaptiveCard/action` Invoke activity
+   * … the HTTP response's status code returned by the Bot must be equal to 200", the failure told in
+   * the body's `statusCode` with type `application/vnd.microsoft.error` (Universal Action Model,
+   * Response format).
    */
   protected override async onInvokeActivity(context: TurnContext): Promise<InvokeResponse> {
+    if (context.activity.name !== 'adaptiveCard/action') return super.onInvokeActivity(context);
     const value = context.activity.value as { action?: unknown } | null | undefined;
     const action = value && typeof value === 'object' && !Array.isArray(value) ? value.action : undefined;
-    if (context.activity.name === 'adaptiveCard/action' && (!action || typeof action !== 'object' || Array.isArray(action))) {
-      return {
-        status: 400,
-        body: { statusCode: 400, type: 'application/vnd.microsoft.error', value: { code: 'BadRequest', message: 'The invoke value has no action.' } },
-      };
+    if (!action || typeof action !== 'object' || Array.isArray(action)) {
+      return { status: 200, body: { statusCode: 400, type: 'application/vnd.microsoft.error', value: { code: 'BadRequest', message: 'The invoke value has no action.' } } };
     }
-    return super.onInvokeActivity(context);
+    const response = await super.onInvokeActivity(context);
+    return response.status === 200 ? response : { status: 200, body: response.body };
   }
 
   protected override async onAdaptiveCardInvoke(context: TurnContext, invokeValue: AdaptiveCardInvokeValue): Promise<AdaptiveCardInvokeResponse> {

@@ -35,8 +35,23 @@ export const adaptiveCardInvokeRateLimitedSchema = z.strictObject({
   value: z.strictObject({ code: z.literal('rate_limited'), message: z.string() }),
 });
 
+/**
+ * A card action that is not one (no `action`, or an action other than `Action.Execute`), answered
+ * with HTTP 200 as the Universal Action Model requires: sub-status 400, an Error Object.
+ */
+export const adaptiveCardInvokeBadRequestSchema = z.strictObject({
+  statusCode: z.literal(400),
+  type: z.literal('application/vnd.microsoft.error'),
+  value: z.looseObject({ code: z.string(), message: z.string() }),
+});
+
 /** `POST /api/messages` with 200: one of the invoke responses above, or an empty body for any other activity. */
-export const botMessagesAnswerSchema = z.union([adaptiveCardInvokeResponseSchema, adaptiveCardInvokeRateLimitedSchema, z.literal('').describe('No content: the activity was not an invoke')]);
+export const botMessagesAnswerSchema = z.union([
+  adaptiveCardInvokeResponseSchema,
+  adaptiveCardInvokeRateLimitedSchema,
+  adaptiveCardInvokeBadRequestSchema,
+  z.literal('').describe('No content: the activity was not an invoke'),
+]);
 
 export type OpenApiDocument = z.infer<typeof openApiDocumentSchema>;
 export type BotMessagesAnswer = z.infer<typeof botMessagesAnswerSchema>;

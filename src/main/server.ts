@@ -310,6 +310,7 @@ export async function buildServer(config: ServerConfig, options: BuildOptions = 
         ...(config.teamsAppId ? { teamsAppId: config.teamsAppId } : {}),
         allowUnauthenticatedLoopback: config.localSignIn,
         ...config.bot,
+        ...(config.teamsSso ? { allowedTenantIds: [...config.teamsSso.allowedTenantIds, ...(config.bot.tenantId ? [config.bot.tenantId] : [])] } : {}),
         installer: config.appInstall
           ? createGraphAppInstaller({
               catalogAppId: config.appInstall.catalogAppId,

@@ -235,8 +235,8 @@ export const hostRoutes = {
     bodyRequired: true,
     status: 200,
     response: botMessagesAnswerSchema,
-    // 501: an invoke the bot has no handler for; 503: the Bot Connector did not take the reply.
-    errors: [400, 401, 501, 503],
+    // 403: a token or activity refused; 501: an invoke the bot has no handler for; 503: the Bot Connector did not take the reply.
+    errors: [400, 401, 403, 501, 503],
   },
 } as const satisfies Record<string, RouteContract>;
 

@@ -63,8 +63,8 @@ export interface TokenSpec {
   serviceUrl?: string | null;
   issuer?: string;
   audience?: string;
-  /** Seconds from now; negative for a token already expired. */
-  expiresIn?: number;
+  /** Seconds from now; negative for a token already expired; null for none at all. */
+  expiresIn?: number | null;
   /** Seconds from now for the nbf claim (default a minute ago). */
   notBefore?: number;
   kid?: string;
@@ -86,12 +86,12 @@ export async function signConnectorToken(spec: TokenSpec): Promise<string> {
   const nowSeconds = Math.floor(Date.now() / 1000);
   const claims: JWTPayload = { ...spec.extra };
   if (spec.serviceUrl !== null) claims.serviceurl = spec.serviceUrl ?? 'https://smba.trafficmanager.net/uk/';
-  return new SignJWT(claims)
+  const signed = new SignJWT(claims)
     .setProtectedHeader({ alg: 'RS256', kid: spec.kid ?? spec.key.kid, typ: 'JWT' })
     .setIssuer(spec.issuer ?? 'https://api.botframework.com')
     .setAudience(spec.audience ?? spec.appId)
     .setIssuedAt(nowSeconds - 60)
-    .setNotBefore(nowSeconds + (spec.notBefore ?? -60))
-    .setExpirationTime(nowSeconds + (spec.expiresIn ?? 3600))
-    .sign(spec.key.privateKey);
+    .setNotBefore(nowSeconds + (spec.notBefore ?? -60));
+  if (spec.expiresIn !== null) signed.setExpirationTime(nowSeconds + (spec.expiresIn ?? 3600));
+  return signed.sign(spec.key.privateKey);
 }

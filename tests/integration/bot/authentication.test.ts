@@ -5,7 +5,8 @@
  * managed identity endpoint (a user-assigned managed identity). Entra ID, the managed identity
  * endpoint and the Bot Framework's key endpoints are local stand-ins.
  */
-import { createStore, type SqlStore } from '../../../src/store';
+import { ToBotFromBotOrEmulatorTokenValidationParameters as botbuilderIssuers } from 'botframework-connector/lib/auth/tokenValidationParameters';
+import { createConversationStore, createStore, type SqlStore } from '../../../src/store';
 import { makeSigningKey, signConnectorToken, startKeyServer, type BotFrameworkKeyServer, type SigningKey } from '../../support/bot-framework-keys';
 import { startEntra, type EntraStandIn } from '../../support/entra-server';
 import { conversationOf, startBotHarness, type BotHarness } from './harness';
@@ -57,7 +58,8 @@ describe('a single-tenant bot', () => {
   it('refuses a token whose serviceUrl differs from the activity’s', async () => {
     const activity = h.activityFrom(h.people.tm, 'message', { text: 'help' });
     const token = await signConnectorToken({ key, appId: APP_ID, serviceUrl: 'https://smba.trafficmanager.net/emea/' });
-    expect((await h.post(activity, { authorization: `Bearer ${token}` })).status).toBe(401);
+    // "If the token doesn't satisfy all of these requirements, your bot should reject the request by returning an HTTP 403 (Forbidden)".
+    expect((await h.post(activity, { authorization: `Bearer ${token}` })).status).toBe(403);
   });
 
   it('accepts a valid token and calls the connector with an app token from Entra ID', async () => {
@@ -84,7 +86,66 @@ describe('a single-tenant bot', () => {
 
   it('refuses a token the Bot Connector issued for another bot', async () => {
     const activity = h.activityFrom(h.people.tm, 'message', { text: 'help' });
-    expect((await h.post(activity, await signedFor(MSI_CLIENT_ID, activity))).status).toBe(401);
+    expect((await h.post(activity, await signedFor(MSI_CLIENT_ID, activity))).status).toBe(403);
+  });
+
+  it('refuses an activity from any channel but Teams, whoever it names (Web Chat lets its client say who it is)', async () => {
+    const install = h.activityFrom(h.people.tm, 'installationUpdate', { action: 'add' });
+    await h.post(install, await signedFor(APP_ID, install));
+    const before = h.connector.calls.length;
+    const webChat = h.activityFrom(h.people.tm, 'message', {
+      text: 'waiting',
+      channelId: 'webchat',
+      from: { id: 'dl_attacker', aadObjectId: h.people.tm.aadObjectId },
+      conversation: { id: 'wc-attacker-conv', conversationType: 'personal' },
+      channelData: {},
+    });
+    // The key is endorsed for webchat too, so only the channel rule stops it.
+    const { status, body } = await h.post(webChat, await signedFor(APP_ID, webChat));
+    expect(status).toBe(403);
+    expect(body.error).toEqual({ code: 'forbidden', message: 'The activity was refused: This bot takes activities from Microsoft Teams only.' });
+    expect(h.connector.calls.length).toBe(before);
+    expect((await createConversationStore(store.db).find(h.people.tm.aadObjectId))?.conversationId).toBe(conversationOf(h.people.tm));
+  });
+
+  it('refuses a Teams activity from another tenant, or naming none', async () => {
+    for (const tenant of ['72f988bf-86f1-41af-91ab-2d7cd011db47', null]) {
+      const activity = h.activityFrom(h.people.tm, 'message', {
+        text: 'waiting',
+        conversation: { id: conversationOf(h.people.tm), conversationType: 'personal', ...(tenant ? { tenantId: tenant } : {}) },
+        channelData: tenant ? { tenant: { id: tenant } } : {},
+      });
+      const { status, body } = await h.post(activity, await signedFor(APP_ID, activity));
+      expect({ tenant, status, message: body.error?.message }).toEqual({ tenant, status: 403, message: 'The activity was refused: The activity does not come from a tenant this bot serves.' });
+    }
+    expect(h.connector.calls).toHaveLength(0);
+  });
+
+  it('refuses a token of any issuer but the Bot Connector, however well signed, and never reaches botbuilder’s Emulator path', async () => {
+    const issuers = botbuilderIssuers.issuer as string[];
+    const known = issuers.length;
+    const candidates = [
+      { issuer: `https://sts.windows.net/${TENANT_ID}/`, extra: { tid: TENANT_ID, appid: APP_ID, ver: '1.0' } },
+      { issuer: `https://login.microsoftonline.com/${TENANT_ID}/v2.0`, extra: { tid: TENANT_ID, azp: APP_ID, ver: '2.0' } },
+      { issuer: 'https://sts.windows.net/72f988bf-86f1-41af-91ab-2d7cd011db47/', extra: { appid: APP_ID, ver: '1.0' } },
+      ...Array.from({ length: 20 }, (_, i) => ({ issuer: `https://sts.windows.net/${i}/`, extra: { tid: `00000000-0000-4000-8000-${String(i).padStart(12, '0')}`, appid: APP_ID, ver: '1.0' } })),
+    ];
+    for (const { issuer, extra } of candidates) {
+      const activity = h.activityFrom(h.people.tm, 'message', { text: 'waiting' });
+      const token = await signConnectorToken({ key, appId: APP_ID, serviceUrl: String(activity.serviceUrl), issuer, extra });
+      const { status, body } = await h.post(activity, { authorization: `Bearer ${token}` });
+      expect({ issuer, status, message: body.error?.message }).toEqual({ issuer, status: 403, message: 'The activity was refused: The token was not issued by the Bot Connector.' });
+    }
+    expect(h.connector.calls).toHaveLength(0);
+    // botbuilder adds issuers for each token's tid on that path, for every request, unauthenticated.
+    expect(issuers.length).toBe(known);
+  });
+
+  it('refuses a token that never expires', async () => {
+    const activity = h.activityFrom(h.people.tm, 'message', { text: 'waiting' });
+    const token = await signConnectorToken({ key, appId: APP_ID, serviceUrl: String(activity.serviceUrl), expiresIn: null });
+    const { status, body } = await h.post(activity, { authorization: `Bearer ${token}` });
+    expect({ status, message: body.error?.message }).toEqual({ status: 403, message: 'The activity was refused: The token has no expiry.' });
   });
 });
 
@@ -121,6 +182,6 @@ describe('a bot with a user-assigned managed identity', () => {
 
   it('refuses a token issued for another app id', async () => {
     const activity = h.activityFrom(h.people.tm, 'message', { text: 'help' });
-    expect((await h.post(activity, await signedFor(APP_ID, activity))).status).toBe(401);
+    expect((await h.post(activity, await signedFor(APP_ID, activity))).status).toBe(403);
   });
 });

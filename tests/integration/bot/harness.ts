@@ -185,6 +185,8 @@ export async function startBotHarness(store: SqlStore, options: Partial<CreateTe
     return { status: response.status, body: text ? (JSON.parse(text) as InvokeReply) : {} };
   };
   let n = 0;
+  // Teams names the tenant of every activity; the bot serves its own.
+  const tenant = options.tenantId ?? 'tenant-1';
   const activityFrom: BotHarness['activityFrom'] = (person, type, extra = {}) => ({
     type,
     id: `f:${(n += 1)}`,
@@ -193,9 +195,9 @@ export async function startBotHarness(store: SqlStore, options: Partial<CreateTe
     channelId: 'msteams',
     serviceUrl,
     from: { id: `29:${person.aadObjectId}`, name: person.displayName, aadObjectId: person.aadObjectId },
-    conversation: { conversationType: 'personal', tenantId: 'tenant-1', id: conversationOf(person) },
+    conversation: { conversationType: 'personal', tenantId: tenant, id: conversationOf(person) },
     recipient: { id: '28:bot-app-id', name: 'Social Media Checks' },
-    channelData: { tenant: { id: 'tenant-1' } },
+    channelData: { tenant: { id: tenant } },
     locale: 'en-GB',
     ...extra,
   });

@@ -40,6 +40,19 @@ test.each(['composeExtension/query', 'no/such/invoke'])('an invoke the bot has n
   expect(answer.body.error).toEqual({ code: 'not_implemented', message: expect.stringContaining(name) });
 });
 
+test.each([
+  ['no value', undefined],
+  ['a value with no action', {}],
+  ['an action that is null', { action: null }],
+  ['an action that is text', { action: 'x' }],
+  ['an Action.Submit rather than Action.Execute', { action: { type: 'Action.Submit', verb: 'agree', data: {} } }],
+])('a card action with %s is answered with HTTP 200 and the Universal Actions error, not an HTTP 400', async (_what, value) => {
+  const answer = await h.post(h.activityFrom(h.people.tm, 'invoke', { name: 'adaptiveCard/action', ...(value === undefined ? {} : { value }) }));
+  // "If the Bot did process an incoming adaptiveCard/action Invoke activity … the HTTP response's status code returned by the Bot must be equal to 200".
+  expect(answer.status).toBe(200);
+  expect(answer.body).toMatchObject({ statusCode: 400, type: 'application/vnd.microsoft.error', value: { code: expect.any(String), message: expect.any(String) } });
+});
+
 test('a reply the Bot Connector cannot take is a 503 in the error shape, not a 500', async () => {
   // Nothing listens on port 1 of this machine: the reply to "help" cannot be sent. (A message
   // refreshes its sender's stored conversation, so someone with no part in the other tests sends it.)

@@ -18,6 +18,7 @@ import { makeSigningKey, signConnectorToken, startKeyServer, type BotFrameworkKe
 const APP_ID = '0f7a4b77-7a3c-4f0c-9d0b-3f5e8c1a2b4d';
 const SERVICE_URL = 'https://smba.trafficmanager.net/uk/';
 const PER_PERSON = 3;
+const TENANT_ID = '3c9e1f4a-0000-4000-8000-00000000c0de';
 /** Counts are kept by the wall clock: frozen, the window of every count opens now, so Retry-After is the whole minute. */
 const NOW = Date.now();
 
@@ -34,7 +35,7 @@ beforeAll(async () => {
       RATE_LIMIT_ADDRESS_PER_MINUTE: '1000',
       BOT_APP_ID: APP_ID,
       BOT_APP_PASSWORD: 'test-only-secret',
-      BOT_TENANT_ID: '3c9e1f4a-0000-4000-8000-00000000c0de',
+      BOT_TENANT_ID: TENANT_ID,
       BOT_OPENID_METADATA_URL: keys.metadataUrl,
     },
   });
@@ -61,9 +62,9 @@ function activityFrom(who: Person, type: string, extra: object = {}): Record<str
     channelId: 'msteams',
     serviceUrl: SERVICE_URL,
     from: { id: `29:${who.aadObjectId}`, name: who.displayName, aadObjectId: who.aadObjectId },
-    conversation: { conversationType: 'personal', tenantId: 'tenant-1', id: `a:personal-${who.aadObjectId}` },
+    conversation: { conversationType: 'personal', tenantId: TENANT_ID, id: `a:personal-${who.aadObjectId}` },
     recipient: { id: '28:bot-app-id', name: 'Social Media Checks' },
-    channelData: { tenant: { id: 'tenant-1' } },
+    channelData: { tenant: { id: TENANT_ID } },
     ...extra,
   };
 }

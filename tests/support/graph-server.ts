@@ -420,6 +420,7 @@ export class GraphServer {
       if (!this.authorised(req, res, 'simple')) return;
       if (await this.statusFault(req, res, 'simple')) return;
       const body = await readBody(req);
+      if (forbiddenName(simple[2])) return this.refuseName(req, res, 'simple');
       const { folder, name } = splitPath(simple[2]);
       const behaviour = url.searchParams.get('@microsoft.graph.conflictBehavior') ?? 'fail';
       const item = this.saveItem(simple[1], folder, name, behaviour, body.length, createHash('sha256').update(body).digest('hex'), body);
@@ -434,6 +435,7 @@ export class GraphServer {
       if (!this.authorised(req, res, 'createSession')) return;
       if (await this.statusFault(req, res, 'createSession')) return;
       const body = JSON.parse((await readBody(req)).toString('utf8') || '{}') as { item?: Record<string, unknown> };
+      if (forbiddenName(create[2])) return this.refuseName(req, res, 'createSession');
       const { folder, name } = splitPath(create[2]);
       const session: UploadSession = {
         id: randomUUID(),
@@ -558,6 +560,11 @@ export class GraphServer {
   private notFound(req: IncomingMessage, res: ServerResponse, target: RecordedCall['target']): void {
     this.record(req, target, 404);
     this.graphError(res, 404, 'itemNotFound', 'The resource could not be found.');
+  }
+
+  private refuseName(req: IncomingMessage, res: ServerResponse, target: RecordedCall['target']): void {
+    this.record(req, target, 400);
+    this.graphError(res, 400, 'invalidRequest', 'The name of a file or folder is not allowed in SharePoint.');
   }
 
   private conflict(req: IncomingMessage, res: ServerResponse, target: RecordedCall['target']): void {
@@ -918,6 +925,20 @@ function selected(user: DirectoryUserFixture, select: string | null): Record<str
   // accountEnabled is "Returned only on $select" (user resource), so it is left out of the default set.
   if (!select) return { '@odata.type': '#microsoft.graph.user', ...all, accountEnabled: undefined };
   return Object.fromEntries(select.split(',').filter((f) => f in all).map((f) => [f, all[f]]));
+}
+
+/**
+ * "These names aren't allowed for files or folders: .lock, CON, PRN, AUX, NUL, COM0 - COM9,
+ * LPT0 - LPT9, _vti_, desktop.ini, any filename starting with ~$"; "_vti_ cannot appear anywhere
+ * in a file name"; "forms isn't supported when the folder is at the root level for a library"
+ * (Restrictions and limitations in OneDrive and SharePoint, "Invalid file names and file types").
+ */
+function forbiddenName(itemPath: string): boolean {
+  const segments = itemPath.split('/');
+  return segments.some(
+    (segment, i) =>
+      /^(\.lock|con|prn|aux|nul|com[0-9]|lpt[0-9]|desktop\.ini)$/i.test(segment) || segment.includes('_vti_') || segment.startsWith('~$') || (i === 0 && segments.length > 1 && /^forms$/i.test(segment)),
+  );
 }
 
 function splitPath(itemPath: string): { folder: string; name: string } {

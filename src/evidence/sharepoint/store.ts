@@ -380,9 +380,23 @@ function drivePathFor(input: Pick<EvidencePutInput, 'caseReference' | 'requestRe
   return [folderName(input.caseReference), folderName(input.requestReference), checkedFileName(input.fileName)].join('/');
 }
 
-/** A safe segment SharePoint also accepts: it refuses folder names ending in a period. */
+/** Device names, as a whole name or before its first dot (CON, CON.png). */
+const DEVICE_NAME = /^(con|prn|aux|nul|com[0-9]|lpt[0-9])$/i;
+
+/**
+ * A safe segment SharePoint also accepts. It refuses folder names ending in a period, and "These
+ * names aren't allowed for files or folders: .lock, CON, PRN, AUX, NUL, COM0 - COM9, LPT0 - LPT9,
+ * _vti_, desktop.ini"; "_vti_ cannot appear anywhere"; "forms isn't supported when the folder is at
+ * the root level for a library" (Restrictions and limitations in OneDrive and SharePoint). A case
+ * reference is free text and its folder is at the root, so such a name gets an underscore after
+ * its stem (CON → CON_, desktop.ini → desktop_.ini) rather than an upload SharePoint refuses for good.
+ */
 export function folderName(reference: string): string {
-  return safeSegment(reference).replace(/\.+$/, '') || 'item';
+  const name = safeSegment(reference).replace(/\.+$/, '').replace(/_vti_/gi, '-vti-') || 'item';
+  const dot = name.indexOf('.');
+  const stem = dot < 0 ? name : name.slice(0, dot);
+  const reserved = DEVICE_NAME.test(stem) || /^desktop\.ini$/i.test(name) || /^forms$/i.test(name);
+  return reserved ? `${stem}_${name.slice(stem.length)}` : name;
 }
 
 /** The server makes file names; this refuses anything that could be read as a path. */

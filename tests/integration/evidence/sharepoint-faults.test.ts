@@ -226,6 +226,20 @@ describe('SharePoint evidence store under faults', () => {
     expect(server.items.get(stored.storageKey.slice('sharepoint:'.length))?.folder).toBe('CASE-78/SMC-2026-000042');
   });
 
+  test.each([
+    ['CON', 'CON_'],
+    ['nul', 'nul_'],
+    ['COM1', 'COM1_'],
+    ['lpt9', 'lpt9_'],
+    ['desktop.ini', 'desktop_.ini'],
+    ['Forms', 'Forms_'],
+    ['A_vti_B', 'A-vti-B'],
+  ])('a case reference SharePoint does not allow as a name (%s) gets a folder it accepts', async (caseReference, folder) => {
+    const stored = await store.put(putInput(pngBytes(800), { caseReference }));
+    expect(stored.status).toBe('stored');
+    expect(server.items.get(stored.storageKey.slice('sharepoint:'.length))?.folder).toBe(`${folder}/SMC-2026-000042`);
+  });
+
   test('every Graph call names the app in User-Agent, as SharePoint asks', async () => {
     await store.put(putInput(large));
     const graphCalls = server.calls.filter((c) => c.target !== 'token' && c.target !== 'discovery');

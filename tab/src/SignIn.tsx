@@ -114,7 +114,7 @@ function LocalSignIn({ onSignedIn }: { onSignedIn(session: LocalSession): void }
                 <div className={styles.name}>{user.displayName}</div>
                 <div className={styles.roles}>{user.roles.map((r) => ROLE_LABELS[r]).join(', ') || 'No role'}</div>
               </div>
-              <Button appearance="primary" disabled={busy !== null} onClick={() => void choose(user)} aria-label={`Sign in as ${user.displayName}`}>
+              <Button appearance="primary" disabledFocusable={busy !== null} onClick={() => void choose(user)} aria-label={`Sign in as ${user.displayName}`}>
                 {busy === user.id ? 'Signing in…' : 'Sign in'}
               </Button>
             </li>

@@ -3,6 +3,7 @@
 import { useState } from 'react';
 import { act, screen, waitFor, within } from '@testing-library/react';
 import { ActionDialog } from '../../tab/src/components/ActionDialog';
+import { ApiError } from '../../tab/src/api';
 import type { ApiRequest, PersonSummary } from '../../tab/src/types';
 import type { WorkflowAction } from '../../src/domain/states';
 import { apiRequest, renderInTab, stubApi } from './fixtures';
@@ -38,7 +39,7 @@ async function setup(action: WorkflowAction, r: ApiRequest = request) {
     },
   });
   const done = jest.fn();
-  const { user } = renderInTab(<ActionDialog action={action} request={r} onClose={() => undefined} onDone={done} />, { api });
+  const { user } = renderInTab(<ActionDialog action={action} request={r} onClose={() => undefined} onDone={done} onStale={() => undefined} />, { api });
   // Let the access worker list settle so later updates happen inside act().
   await act(async () => undefined);
   return { user, sent, done, dialog: screen.getByRole('dialog') };
@@ -89,7 +90,7 @@ describe('action dialogs', () => {
         <>
           <h1 tabIndex={-1}>Request</h1>
           <button onClick={() => setAction('refuse')}>Refuse…</button>
-          <ActionDialog action={action} request={request} onClose={() => setAction(null)} onDone={() => setAction(null)} />
+          <ActionDialog action={action} request={request} onClose={() => setAction(null)} onDone={() => setAction(null)} onStale={() => undefined} />
         </>
       );
     }
@@ -117,5 +118,26 @@ describe('action dialogs', () => {
     await user.type(within(dialog).getByLabelText(/Reason/), 'Not proportionate.');
     await user.click(within(dialog).getByRole('button', { name: 'Refuse' }));
     await waitFor(() => expect(document.activeElement).toBe(opener));
+  });
+});
+
+describe('when someone else acted first (409)', () => {
+  it('says so once, offers no second try, keeps focus in the dialog, and has the page load the request again', async () => {
+    const stale = jest.fn();
+    const api = stubApi({
+      get: async <T,>() => workers as T,
+      send: async () => {
+        throw new ApiError(409, 'stale_version', 'The request was changed by someone else: it is now version 4 (“Draft”). Reload it and try again.');
+      },
+    });
+    const { user } = renderInTab(<ActionDialog action="return" request={request} onClose={() => undefined} onDone={() => undefined} onStale={stale} />, { api });
+    const dialog = screen.getByRole('dialog');
+    await user.type(within(dialog).getByLabelText(/Reason/), 'Needs the case number.');
+    await user.click(within(dialog).getByRole('button', { name: 'Return to worker' }));
+    expect(await within(dialog).findByText(/Someone else changed this request while you had it open, so nothing was done\./)).toBeTruthy();
+    expect(within(dialog).queryByText(/version 4/)).toBeNull();
+    expect(within(dialog).queryByRole('button', { name: 'Return to worker' })).toBeNull();
+    expect(stale).toHaveBeenCalledTimes(1);
+    expect(dialog.contains(document.activeElement)).toBe(true);
   });
 });

@@ -1,5 +1,5 @@
 /** One dialog per workflow action: asks for what the action needs (reason, scope, worker) and checks it with the shared schema. */
-import { useLayoutEffect, useRef, useState } from 'react';
+import { useEffect, useLayoutEffect, useRef, useState } from 'react';
 import {
   Button,
   Checkbox,
@@ -13,6 +13,7 @@ import {
   RadioGroup,
   Select,
   Textarea,
+  makeStyles,
 } from '@fluentui/react-components';
 import { actionBodySchemas, fieldErrors } from '../../../src/domain/forms';
 import type { WorkflowAction } from '../../../src/domain/states';
@@ -53,19 +54,27 @@ interface Props {
   request: ApiRequest;
   onClose(): void;
   onDone(updated: ApiRequest, action: WorkflowAction): void;
+  /** Someone else changed the request while the dialog was open (409): load it again behind the dialog. */
+  onStale(): void;
 }
 
 /**
  * Stays mounted and is opened and closed through `open`, so Fluent can undo the modal's
  * aria-hidden on the rest of the page when it closes.
  */
-export function ActionDialog({ action, request, onClose, onDone }: Props) {
+const useStyles = makeStyles({
+  // A dialog is portalled outside the page's provider: a long name must wrap here too (WCAG 1.4.10).
+  surface: { overflowWrap: 'anywhere' },
+});
+
+export function ActionDialog({ action, request, onClose, onDone, onStale }: Props) {
+  const styles = useStyles();
   const [busy, setBusy] = useState(false);
   useReturnFocus(action !== null);
   return (
     <Dialog open={action !== null} modalType="modal" onOpenChange={(_, d) => !d.open && !busy && onClose()}>
-      <DialogSurface aria-describedby="action-explain">
-        {action && <ActionForm key={action} action={action} request={request} onClose={onClose} onDone={onDone} busy={busy} setBusy={setBusy} />}
+      <DialogSurface aria-describedby="action-explain" className={styles.surface}>
+        {action && <ActionForm key={action} action={action} request={request} onClose={onClose} onDone={onDone} onStale={onStale} busy={busy} setBusy={setBusy} />}
       </DialogSurface>
     </Dialog>
   );
@@ -100,6 +109,7 @@ function ActionForm({
   request,
   onClose,
   onDone,
+  onStale,
   busy,
   setBusy,
 }: Omit<Props, 'action'> & { action: WorkflowAction; busy: boolean; setBusy(busy: boolean): void }) {
@@ -115,6 +125,13 @@ function ActionForm({
   const [nextReviewOn, setNextReviewOn] = useState('');
   const [errors, setErrors] = useState<Record<string, string>>({});
   const [failure, setFailure] = useState<string | null>(null);
+  // Another person acted first: this action can no longer be taken as the dialog shows it.
+  const [stale, setStale] = useState(false);
+  const closeButton = useRef<HTMLButtonElement>(null);
+  // The confirm button that had focus is gone: Close is what is left to do.
+  useEffect(() => {
+    if (stale) closeButton.current?.focus();
+  }, [stale]);
   const needsWorkers = action === 'authorise' || action === 'assign';
   // Whether a reason is needed comes with the request, from the policy table.
   const needsReason = request.allowedActions.some((a) => a.action === action && a.reasonRequired);
@@ -172,11 +189,13 @@ function ActionForm({
       onDone(updated, action);
     } catch (error) {
       if (error instanceof ApiError && error.fields) setErrors(error.fields);
-      setFailure(
-        error instanceof ApiError && error.status === 409
-          ? `${error.message} The request has changed since you opened it: close this and look again.`
-          : errorMessage(error),
-      );
+      if (error instanceof ApiError && error.status === 409) {
+        setStale(true);
+        setFailure('Someone else changed this request while you had it open, so nothing was done. The page behind this now shows it as it is: close this to see it.');
+        onStale();
+      } else {
+        setFailure(errorMessage(error));
+      }
       setBusy(false);
     }
   };
@@ -290,10 +309,12 @@ function ActionForm({
               <div aria-live="assertive">{failure && <Notice intent="error" title="Not done">{failure}</Notice>}</div>
             </DialogContent>
             <DialogActions>
-              <Button appearance="primary" type="submit" disabled={busy}>
-                {busy ? 'Working…' : ACTION_LABELS[action]}
-              </Button>
-              <Button onClick={onClose} disabled={busy}>
+              {!stale && (
+                <Button appearance="primary" type="submit" disabledFocusable={busy}>
+                  {busy ? 'Working…' : ACTION_LABELS[action]}
+                </Button>
+              )}
+              <Button ref={closeButton} onClick={onClose} disabledFocusable={busy}>
                 Close
               </Button>
             </DialogActions>

@@ -49,11 +49,11 @@ export function DiscardDraftButton({ reference, onDiscard }: Props) {
           </DialogContent>
           <DialogActions>
             <DialogTrigger disableButtonEnhancement>
-              <Button appearance="secondary" disabled={busy}>
+              <Button appearance="secondary" disabledFocusable={busy}>
                 Keep the draft
               </Button>
             </DialogTrigger>
-            <Button appearance="primary" disabled={busy} onClick={() => void discard()}>
+            <Button appearance="primary" disabledFocusable={busy} onClick={() => void discard()}>
               {busy ? 'Discarding…' : 'Discard draft'}
             </Button>
           </DialogActions>

@@ -120,16 +120,16 @@ export function EvidenceList({
               <div className={styles.hash}>SHA-256 {item.sha256}</div>
               <div className={styles.buttons}>
                 {isImage && !previews[item.id] && (
-                  <Button size="small" disabled={busy !== null} onClick={() => void run(item, 'preview')} aria-label={`Preview ${name}`}>
+                  <Button size="small" disabledFocusable={busy !== null} onClick={() => void run(item, 'preview')} aria-label={`Preview ${name}`}>
                     Preview
                   </Button>
                 )}
                 {isPdf && (
-                  <Button size="small" disabled={busy !== null} onClick={() => void run(item, 'open')} aria-label={`Open ${name} in a new window`}>
+                  <Button size="small" disabledFocusable={busy !== null} onClick={() => void run(item, 'open')} aria-label={`Open ${name} in a new window`}>
                     Open PDF
                   </Button>
                 )}
-                <Button size="small" disabled={busy !== null} onClick={() => void run(item, 'download')} aria-label={`Download ${name}`}>
+                <Button size="small" disabledFocusable={busy !== null} onClick={() => void run(item, 'download')} aria-label={`Download ${name}`}>
                   Download
                 </Button>
               </div>

@@ -275,7 +275,10 @@ export function EvidenceUpload({ requestId, subjects, onUploaded, blockedBecause
                   {item.status === 'uploading' && (
                     <>
                       <span>{Math.round(item.progress * 100)}%</span>
-                      <Button onClick={() => uploads.current.get(item.key)?.abort()}>Cancel upload</Button>
+                      {/* Mounted by pressing Upload, which it replaces: focus moves to it rather than to the page. */}
+                      <Button autoFocus onClick={() => uploads.current.get(item.key)?.abort()}>
+                        Cancel upload
+                      </Button>
                     </>
                   )}
                 </div>

@@ -122,7 +122,7 @@ export function FailedWork() {
                       <Button
                         size="small"
                         aria-label={`Retry ${label} for ${who}`}
-                        disabled={busy !== null}
+                        disabledFocusable={busy !== null}
                         onClick={() => void retry(n.id, `/api/admin/notifications/${encodeURIComponent(n.id)}/retry`, `${label} for ${who} is queued to be sent again.`)}
                       >
                         Retry
@@ -157,7 +157,7 @@ export function FailedWork() {
                     <Button
                       size="small"
                       aria-label={`Retry ${u.fileName} of ${u.requestReference}`}
-                      disabled={busy !== null}
+                      disabledFocusable={busy !== null}
                       onClick={() => void retry(u.storageKey, `/api/admin/uploads/${encodeURIComponent(u.storageKey)}/retry`, `${u.fileName} of ${u.requestReference} is being sent to SharePoint again.`)}
                     >
                       Retry

@@ -100,7 +100,7 @@ function SettingsForm({ view, onSaved, onChange }: { view: PilotSettingsView; on
           ))}
         </div>
       </Group>
-      <Button appearance="primary" disabled={busy} onClick={() => void save()}>
+      <Button appearance="primary" disabledFocusable={busy} onClick={() => void save()}>
         {busy ? 'Saving…' : 'Save pilot settings'}
       </Button>
       {failure && (

@@ -64,6 +64,11 @@ export function CaseFieldset({ editor, intro }: { editor: DraftEditor; intro: Re
     editor.focusNext(fieldId(`children.${draft.children.length}.name`));
     update(editor, { children: [...draft.children, emptyChild()] });
   };
+  // The button pressed goes with its row: focus goes where removing a person sends it.
+  const removeChild = (index: number) => {
+    editor.focusNext('add-child');
+    update(editor, { children: draft.children.filter((_, i) => i !== index) });
+  };
   return (
     <>
       <SectionHeading>The case</SectionHeading>
@@ -87,14 +92,16 @@ export function CaseFieldset({ editor, intro }: { editor: DraftEditor; intro: Re
             </FormField>
             {draft.children.length > 1 && (
               <div className={styles.removeRow}>
-                <Button appearance="subtle" onClick={() => update(editor, { children: draft.children.filter((_, j) => j !== i) })}>
+                <Button appearance="subtle" onClick={() => removeChild(i)}>
                   Remove child {i + 1}
                 </Button>
               </div>
             )}
           </div>
         ))}
-        <Button onClick={addChild}>Add another child</Button>
+        <Button id="add-child" onClick={addChild}>
+          Add another child
+        </Button>
       </Group>
     </>
   );

@@ -106,10 +106,10 @@ export function SurveyPrompt() {
             <Textarea value={comments} onChange={(_, d) => setComments(d.value)} resize="vertical" />
           </Field>
           <div className={styles.actions}>
-            <Button appearance="primary" disabled={busy} onClick={() => void send()}>
+            <Button appearance="primary" disabledFocusable={busy} onClick={() => void send()}>
               {busy ? 'Sending…' : 'Send answers'}
             </Button>
-            <Button disabled={busy} onClick={() => setStage('dismissed')}>
+            <Button disabledFocusable={busy} onClick={() => setStage('dismissed')}>
               Not now
             </Button>
           </div>

@@ -13,7 +13,12 @@ const useStyles = makeStyles({
     textAlign: 'center',
     color: tokens.colorNeutralForeground2,
   },
-  notice: { marginBottom: tokens.spacingVerticalM },
+  notice: {
+    marginBottom: tokens.spacingVerticalM,
+    // The theme's link colour fails contrast on a tinted notice in the dark theme (4.44:1 on the
+    // warning's brown): a link there takes the notice's own text colour and keeps its underline.
+    '& a': { color: 'inherit', textDecorationLine: 'underline' },
+  },
   centre: { padding: tokens.spacingVerticalXXL, display: 'flex', justifyContent: 'center', minHeight: '120px' },
 });
 

@@ -9,7 +9,8 @@ import { Toast, ToastTitle, Toaster, useId, useToastController } from '@fluentui
 const TOASTER_ID = 'smc-toaster';
 
 export function AppToaster() {
-  return <Toaster toasterId={TOASTER_ID} position="bottom-end" pauseOnHover pauseOnWindowBlur />;
+  // Two at most: on a phone a stack of them covers the middle of the screen.
+  return <Toaster toasterId={TOASTER_ID} position="bottom-end" pauseOnHover pauseOnWindowBlur limit={2} />;
 }
 
 export type ToastIntent = 'success' | 'info';
@@ -23,7 +24,8 @@ export function useNotify(): (intent: ToastIntent, text: string) => void {
         <Toast>
           <ToastTitle>{text}</ToastTitle>
         </Toast>,
-        { intent, toastId: `${idBase}-${Date.now()}`, politeness: 'polite', timeout: 8000 },
+        // The same words twice (saving, then completing) show once: a toast with that id is already up.
+        { intent, toastId: `${idBase}-${text}`, politeness: 'polite', timeout: 8000 },
       );
     },
     [dispatchToast, idBase],

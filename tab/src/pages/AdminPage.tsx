@@ -82,7 +82,7 @@ export default function AdminPage() {
         <p className={styles.muted}>People and roles come from the Entra ID security groups, one per role. Change a role in its group, then sync.</p>
         {directory.status === 'ready' && <LastSync view={directory.data} />}
         <div className={styles.row}>
-          <Button appearance="primary" onClick={() => void syncNow()} disabled={syncing}>
+          <Button appearance="primary" onClick={() => void syncNow()} disabledFocusable={syncing}>
             {syncing ? 'Syncing…' : 'Sync now'}
           </Button>
         </div>

@@ -28,10 +28,10 @@ export default function AssessPage({ id }: { id: string }) {
   const request = useLoad(() => api.get<ApiRequest>(`/api/requests/${encodeURIComponent(id)}`), `assess-${id}`);
   if (request.status === 'loading') return <Loading label="Loading the log…" />;
   if (request.status === 'error') return <ErrorState error={request.error} onRetry={request.reload} />;
-  return <Assess request={request.data} onChanged={request.set} />;
+  return <Assess request={request.data} onChanged={request.set} onReload={request.reload} />;
 }
 
-function Assess({ request: r, onChanged }: { request: ApiRequest; onChanged(r: ApiRequest): void }) {
+function Assess({ request: r, onChanged, onReload }: { request: ApiRequest; onChanged(r: ApiRequest): void; onReload(): void }) {
   const styles = useStyles();
   const api = useApi();
   const { me } = useSession();
@@ -175,10 +175,10 @@ function Assess({ request: r, onChanged }: { request: ApiRequest; onChanged(r: A
         <div className={styles.row}>
           {editable && (
             <>
-              <Button disabled={busy} onClick={() => void saveAssessment(false)}>
+              <Button disabledFocusable={busy} onClick={() => void saveAssessment(false)}>
                 Save assessment
               </Button>
-              <Button appearance="primary" disabled={busy} onClick={() => void saveAssessment(true)}>
+              <Button appearance="primary" disabledFocusable={busy} onClick={() => void saveAssessment(true)}>
                 Save and finalise
               </Button>
             </>
@@ -196,6 +196,7 @@ function Assess({ request: r, onChanged }: { request: ApiRequest; onChanged(r: A
         action={action}
         request={r}
         onClose={() => setAction(null)}
+        onStale={onReload}
         onDone={(updated, taken) => {
           setAction(null);
           onChanged(updated);

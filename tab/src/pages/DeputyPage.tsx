@@ -143,7 +143,7 @@ export default function DeputyPage() {
             </div>
             <div aria-live="assertive">{failure && <Notice intent="error" title="Not done">{failure}</Notice>}</div>
             <div className={styles.actions}>
-              <Button appearance="primary" type="submit" disabled={busy}>
+              <Button appearance="primary" type="submit" disabledFocusable={busy}>
                 {busy ? 'Naming…' : 'Name deputy'}
               </Button>
             </div>

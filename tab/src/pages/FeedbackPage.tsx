@@ -138,7 +138,7 @@ function FeedbackForm({ request: r }: { request: ApiRequest }) {
       </Group>
       <div aria-live="polite">{result && <Notice intent={result.ok ? 'success' : 'error'}>{result.text}</Notice>}</div>
       <div className={styles.row}>
-        <Button appearance="primary" type="submit" disabled={busy}>
+        <Button appearance="primary" type="submit" disabledFocusable={busy}>
           Save feedback
         </Button>
       </div>

@@ -250,7 +250,7 @@ export function RequestForm({ initialDraft, initialId, initialVersion, initialRe
 
       <div aria-live="assertive">{submitError && <Notice intent="error" title="Not submitted">{submitError}</Notice>}</div>
       <div className={styles.actions}>
-        <Button appearance="primary" type="submit" disabled={submitting}>
+        <Button appearance="primary" type="submit" disabledFocusable={submitting}>
           {submitting ? 'Submitting…' : 'Submit to team manager'}
         </Button>
         <span className={styles.status} role="status" aria-live="polite">

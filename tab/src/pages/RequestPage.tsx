@@ -40,7 +40,11 @@ export default function RequestPage({ id }: { id: string }) {
   const notifications = useLoad(() => api.get<NotificationStatus[]>(`${path}/notifications`), `${id}-notes-${version}`);
   const notify = useNotify();
   const [retryFailure, setRetryFailure] = useState<string | null>(null);
+  // The notification being retried: a second press while it is under way sends nothing.
+  const [retrying, setRetrying] = useState<string | null>(null);
   const retry = async (notificationId: string) => {
+    if (retrying) return;
+    setRetrying(notificationId);
     setRetryFailure(null);
     try {
       await api.send('POST', `${path}/notifications/${encodeURIComponent(notificationId)}/retry`, {});
@@ -49,6 +53,7 @@ export default function RequestPage({ id }: { id: string }) {
     } catch (error) {
       setRetryFailure(errorMessage(error));
     }
+    setRetrying(null);
   };
   const all = useLoad(() => api.get<RequestPage>('/api/requests?limit=200'), `${id}-linked-${version}`);
   const documents = useLoad(() => api.get<RecordDocument[]>(`${path}/documents`), `${id}-documents-${version}`);
@@ -279,8 +284,13 @@ export default function RequestPage({ id }: { id: string }) {
                     {n.advice}
                     {n.canRetry && (
                       <div>
-                        <Button size="small" onClick={() => void retry(n.id)}>
-                          Retry
+                        <Button
+                          size="small"
+                          disabledFocusable={retrying !== null}
+                          onClick={() => void retry(n.id)}
+                          aria-label={`Retry the ${humanise(n.kind).toLowerCase()} to ${n.recipientName ?? personName(r.people, n.recipientId ?? null)}`}
+                        >
+                          {retrying === n.id ? 'Retrying…' : 'Retry'}
                         </Button>
                       </div>
                     )}
@@ -297,6 +307,7 @@ export default function RequestPage({ id }: { id: string }) {
         action={action}
         request={r}
         onClose={() => setAction(null)}
+        onStale={request.reload}
         onDone={(updated, taken) => {
           setAction(null);
           request.set(updated);

@@ -251,10 +251,10 @@ function ItemCard({ item, decide }: { item: RetentionItem; decide: Decide }) {
             </Field>
           )}
           <div className={styles.actions}>
-            <Button appearance="primary" disabled={busy} onClick={() => void submit()}>
+            <Button appearance="primary" disabledFocusable={busy} onClick={() => void submit()}>
               {busy ? 'Saving…' : OPEN_LABELS[open]}
             </Button>
-            <Button disabled={busy} onClick={() => setOpen(null)}>
+            <Button disabledFocusable={busy} onClick={() => setOpen(null)}>
               Cancel
             </Button>
           </div>

@@ -3,7 +3,7 @@
  * sessions, record findings per person, upload evidence, propose further people and
  * complete the Investigation Log.
  */
-import { useEffect, useState } from 'react';
+import { useEffect, useRef, useState } from 'react';
 import { Button, Checkbox, Input, Radio, RadioGroup, Textarea, makeStyles, tokens } from '@fluentui/react-components';
 import { fieldErrors, investigationLogSchema } from '../../../src/domain/forms';
 import { formatDate, formatDateTime } from '../../../src/domain/dates';
@@ -37,10 +37,10 @@ export default function WorkspacePage({ id }: { id: string }) {
   const request = useLoad(() => api.get<ApiRequest>(path), `ws-${id}`);
   if (request.status === 'loading') return <Loading label="Loading the workspace…" />;
   if (request.status === 'error') return <ErrorState error={request.error} onRetry={request.reload} />;
-  return <Workspace request={request.data} onChanged={request.set} />;
+  return <Workspace request={request.data} onChanged={request.set} onReload={request.reload} />;
 }
 
-function Workspace({ request: r, onChanged }: { request: ApiRequest; onChanged(r: ApiRequest): void }) {
+function Workspace({ request: r, onChanged, onReload }: { request: ApiRequest; onChanged(r: ApiRequest): void; onReload(): void }) {
   const styles = useStyles();
   const { me } = useSession();
   const scope = r.authorisation?.scope;
@@ -106,7 +106,7 @@ function Workspace({ request: r, onChanged }: { request: ApiRequest; onChanged(r
 
       {r.state === 'searching' && (
         <>
-          <SearchSessions request={r} onHeld={setSessionHeld} />
+          <SearchSessions request={r} onHeld={setSessionHeld} onStarted={onReload} />
           <EvidenceSection requestId={r.id} subjects={inScope} sessionHeld={sessionHeld} people={r.people} />
           <LogEditor
             request={r}
@@ -131,6 +131,7 @@ function Workspace({ request: r, onChanged }: { request: ApiRequest; onChanged(r
         action={action}
         request={r}
         onClose={() => setAction(null)}
+        onStale={onReload}
         onDone={(updated, taken) => {
           setAction(null);
           onChanged(updated);
@@ -142,7 +143,7 @@ function Workspace({ request: r, onChanged }: { request: ApiRequest; onChanged(r
 }
 
 /** Tells the page whether a session has started (running now or held before), which evidence needs. */
-function SearchSessions({ request, onHeld }: { request: ApiRequest; onHeld(held: boolean): void }) {
+function SearchSessions({ request, onHeld, onStarted }: { request: ApiRequest; onHeld(held: boolean): void; onStarted(): void }) {
   const requestId = request.id;
   const styles = useStyles();
   const [corporate, setCorporate] = useState(false);
@@ -172,6 +173,8 @@ function SearchSessions({ request, onHeld }: { request: ApiRequest; onHeld(held:
       setNow(Date.now());
       if (sessions.status === 'ready') sessions.set([...sessions.data, s]);
       setSaid('Search session started. The timer is running.');
+      // The first session of a one-off check opens its search window: the request now says until when.
+      onStarted();
     } catch (e) {
       setError(errorMessage(e));
     }
@@ -210,18 +213,11 @@ function SearchSessions({ request, onHeld }: { request: ApiRequest; onHeld(held:
             <span className={styles.timer} role="timer" aria-label="Time in this session">
               {open ? duration((now - new Date(open.startedAt).getTime()) / 1000) : '0:00'}
             </span>
-            {open ? (
-              <Button appearance="primary" disabled={busy} onClick={() => void stop(open)}>
-                Stop search session
-              </Button>
-            ) : (
-              <>
-                <Checkbox checked={corporate} onChange={(_, d) => setCorporate(d.checked === true)} label="I am signed in with the corporate account, never a personal profile" />
-                <Button appearance="primary" disabled={busy || !corporate} onClick={() => void start()}>
-                  Start search session
-                </Button>
-              </>
-            )}
+            {!open && <Checkbox checked={corporate} onChange={(_, d) => setCorporate(d.checked === true)} label="I am signed in with the corporate account, never a personal profile" />}
+            {/* One button that changes its words, so focus stays on it when a session starts or stops. */}
+            <Button appearance="primary" disabledFocusable={busy || (!open && !corporate)} onClick={() => void (open ? stop(open) : start())}>
+              {open ? 'Stop search session' : 'Start search session'}
+            </Button>
           </div>
           <div role="status" aria-live="polite">
             {said}
@@ -299,6 +295,7 @@ function LogEditor({
     ),
   );
   const [further, setFurther] = useState<string[]>(() => r.log?.furtherPersons.map((p) => p.description) ?? []);
+  const proposeButton = useRef<HTMLButtonElement>(null);
   const [comments, setComments] = useState(r.log?.accessWorkerComments ?? '');
   const [errors, setErrors] = useState<Record<string, string>>({});
   const [failure, setFailure] = useState<string | null>(null);
@@ -382,25 +379,34 @@ function LogEditor({
                 resize="vertical"
               />
             </FormField>
-            <Button appearance="subtle" onClick={() => setFurther((all) => all.filter((_, j) => j !== i))}>
+            <Button
+              appearance="subtle"
+              onClick={() => {
+                // The button goes with its row: focus moves to the one that adds a person.
+                proposeButton.current?.focus();
+                setFurther((all) => all.filter((_, j) => j !== i));
+              }}
+            >
               Remove further person {i + 1}
             </Button>
           </div>
         ))}
-        <Button onClick={() => setFurther((all) => [...all, ''])}>Propose a further person</Button>
+        <Button ref={proposeButton} onClick={() => setFurther((all) => [...all, ''])}>
+          Propose a further person
+        </Button>
       </Group>
       <FormField path="accessWorkerComments" label="Your comments" error={errors.accessWorkerComments}>
         <Textarea id={fieldId('accessWorkerComments')} value={comments} onChange={(_, d) => setComments(d.value)} rows={3} resize="vertical" />
       </FormField>
       <div aria-live="assertive">{failure && <Notice intent="error">{failure}</Notice>}</div>
       <div className={styles.row}>
-        <Button disabled={busy} onClick={() => void save(false)}>
+        <Button disabledFocusable={busy} onClick={() => void save(false)}>
           Save the log
         </Button>
-        <Button appearance="primary" disabled={busy} onClick={() => void save(true)}>
+        <Button appearance="primary" disabledFocusable={busy} onClick={() => void save(true)}>
           Complete the log
         </Button>
-        <Button disabled={busy} onClick={onRaiseDoubt}>
+        <Button disabledFocusable={busy} onClick={onRaiseDoubt}>
           Raise a doubt
         </Button>
       </div>

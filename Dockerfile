@@ -2,14 +2,14 @@
 # runtime ones, as the unprivileged `node` user. Settings as in docs/deploy.md (NODE_ENV=production
 # is set here; give DATABASE_URL, the TEAMS_* and BOT_* settings at run time).
 
-FROM node:20-bookworm-slim AS build
+FROM node:22-bookworm-slim AS build
 WORKDIR /app
 COPY package.json package-lock.json ./
 RUN npm ci --ignore-scripts
 COPY . .
 RUN npm run build
 
-FROM node:20-bookworm-slim AS runtime
+FROM node:22-bookworm-slim AS runtime
 ENV NODE_ENV=production HOST=0.0.0.0 PORT=3978 DATA_DIR=/var/lib/smc
 WORKDIR /app
 COPY package.json package-lock.json ./

@@ -9,9 +9,17 @@
 //   Microsoft.Insights/components                    2020-02-02
 //   Microsoft.KeyVault/vaults (+ /secrets)           2023-07-01
 //   Microsoft.Authorization/roleAssignments          2022-04-01
-//   Microsoft.DBforPostgreSQL/flexibleServers (+ /databases, /firewallRules) 2022-12-01
+//   Microsoft.DBforPostgreSQL/flexibleServers (+ /databases) 2024-08-01
+//   Microsoft.Network/virtualNetworks                2023-11-01
+//   Microsoft.Network/privateDnsZones (+ /virtualNetworkLinks) 2020-06-01
 //   Microsoft.Web/serverfarms, Microsoft.Web/sites   2023-12-01
 //   Microsoft.BotService/botServices (+ /channels)   2022-09-15
+//   Microsoft.Insights/diagnosticSettings            2021-05-01-preview
+//
+// PostgreSQL has no public endpoint: it lives in a subnet of its own virtual network, reached only
+// by the web app through regional virtual network integration. The "allow Azure services" firewall
+// rule would let "all connections from Azure, including connections from the subscriptions of
+// other customers" reach it (Azure Database for PostgreSQL, public access networking).
 
 @maxLength(20)
 @minLength(4)
@@ -29,9 +37,6 @@ param instanceCount int = 2
 
 @description('Client id of the Teams tab single sign-on app registration (aad.manifest.json).')
 param teamsAppClientId string
-
-@description('Application ID URI of that registration: api://{domain}/{clientId}.')
-param teamsAppIdUri string
 
 @description('Client id of the bot app registration (single tenant).')
 param botAppId string
@@ -97,8 +102,20 @@ param postgresBackupRetentionDays int = 35
 @allowed(['Enabled', 'Disabled'])
 param postgresGeoRedundantBackup string = 'Enabled'
 
+@description('Address space of the virtual network the web app and PostgreSQL share.')
+param vnetAddressPrefix string = '10.60.0.0/16'
+
+@description('Subnet the web app reaches the network from (delegated to App Service).')
+param webSubnetPrefix string = '10.60.1.0/24'
+
+@description('Subnet PostgreSQL lives in (delegated to PostgreSQL Flexible Server).')
+param postgresSubnetPrefix string = '10.60.2.0/24'
+
 var tenantId = tenant().tenantId
 var webAppName = '${resourceBaseName}-web'
+// Known before the deployment, so the SSO registration's URI needs no output of this deployment.
+var webAppDomain = '${webAppName}.azurewebsites.net'
+var teamsAppIdUri = 'api://${webAppDomain}/${teamsAppClientId}'
 var keyVaultName = '${resourceBaseName}-kv'
 var databaseName = 'smc'
 var kvSecretsUserRole = subscriptionResourceId('Microsoft.Authorization/roleDefinitions', '4633458b-17de-408a-b874-0445c86b69e6')
@@ -150,7 +167,47 @@ resource vaultReader 'Microsoft.Authorization/roleAssignments@2022-04-01' = {
   }
 }
 
-resource postgres 'Microsoft.DBforPostgreSQL/flexibleServers@2022-12-01' = {
+resource vnet 'Microsoft.Network/virtualNetworks@2023-11-01' = {
+  name: '${resourceBaseName}-vnet'
+  location: location
+  properties: {
+    addressSpace: { addressPrefixes: [vnetAddressPrefix] }
+    subnets: [
+      {
+        name: 'web'
+        properties: {
+          addressPrefix: webSubnetPrefix
+          delegations: [{ name: 'web', properties: { serviceName: 'Microsoft.Web/serverFarms' } }]
+        }
+      }
+      {
+        name: 'postgres'
+        properties: {
+          addressPrefix: postgresSubnetPrefix
+          delegations: [{ name: 'postgres', properties: { serviceName: 'Microsoft.DBforPostgreSQL/flexibleServers' } }]
+        }
+      }
+    ]
+  }
+}
+
+// A server in a virtual network needs a private DNS zone whose name ends in .postgres.database.azure.com.
+resource postgresDns 'Microsoft.Network/privateDnsZones@2020-06-01' = {
+  name: '${resourceBaseName}.private.postgres.database.azure.com'
+  location: 'global'
+}
+
+resource postgresDnsLink 'Microsoft.Network/privateDnsZones/virtualNetworkLinks@2020-06-01' = {
+  parent: postgresDns
+  name: '${resourceBaseName}-vnet'
+  location: 'global'
+  properties: {
+    registrationEnabled: false
+    virtualNetwork: { id: vnet.id }
+  }
+}
+
+resource postgres 'Microsoft.DBforPostgreSQL/flexibleServers@2024-08-01' = {
   name: '${resourceBaseName}-pg'
   location: location
   sku: { name: postgresSkuName, tier: postgresSkuTier }
@@ -162,22 +219,19 @@ resource postgres 'Microsoft.DBforPostgreSQL/flexibleServers@2022-12-01' = {
     backup: { backupRetentionDays: postgresBackupRetentionDays, geoRedundantBackup: postgresGeoRedundantBackup }
     highAvailability: { mode: 'Disabled' }
     authConfig: { passwordAuth: 'Enabled', activeDirectoryAuth: 'Disabled' }
-    network: { publicNetworkAccess: 'Enabled' }
+    network: {
+      delegatedSubnetResourceId: '${vnet.id}/subnets/postgres'
+      privateDnsZoneArmResourceId: postgresDns.id
+      publicNetworkAccess: 'Disabled'
+    }
   }
+  dependsOn: [postgresDnsLink]
 }
 
-resource database 'Microsoft.DBforPostgreSQL/flexibleServers/databases@2022-12-01' = {
+resource database 'Microsoft.DBforPostgreSQL/flexibleServers/databases@2024-08-01' = {
   parent: postgres
   name: databaseName
   properties: { charset: 'UTF8', collation: 'en_US.utf8' }
-}
-
-// Firewall: only Azure services (0.0.0.0 is the documented "allow Azure services" rule). For
-// private access instead, put the server and the web app in a virtual network (docs/deploy.md).
-resource allowAzure 'Microsoft.DBforPostgreSQL/flexibleServers/firewallRules@2022-12-01' = {
-  parent: postgres
-  name: 'AllowAzureServices'
-  properties: { startIpAddress: '0.0.0.0', endIpAddress: '0.0.0.0' }
 }
 
 resource databaseUrlSecret 'Microsoft.KeyVault/vaults/secrets@2023-07-01' = {
@@ -228,18 +282,23 @@ resource web 'Microsoft.Web/sites@2023-12-01' = {
     // Every instance can answer every request (nothing is kept between requests): no ARR affinity cookie.
     clientAffinityEnabled: false
     keyVaultReferenceIdentity: identity.id
+    // Outbound traffic, PostgreSQL's included, goes through the virtual network.
+    virtualNetworkSubnetId: '${vnet.id}/subnets/web'
     siteConfig: {
-      linuxFxVersion: 'NODE|20-lts'
+      linuxFxVersion: 'NODE|22-lts'
       appCommandLine: 'npm run start:prod'
       alwaysOn: true
-      healthCheckPath: '/api/health'
+      vnetRouteAllEnabled: true
+      // Answers 503 when the database cannot be reached: "the Health check endpoint should connect
+      // to those components" (App Service health check).
+      healthCheckPath: '/api/health/ready'
       minTlsVersion: '1.2'
       ftpsState: 'Disabled'
       http20Enabled: true
       appSettings: [
         { name: 'NODE_ENV', value: 'production' }
         { name: 'HOST', value: '0.0.0.0' }
-        { name: 'PUBLIC_URL', value: 'https://${webAppName}.azurewebsites.net' }
+        { name: 'PUBLIC_URL', value: 'https://${webAppDomain}' }
         { name: 'DATA_DIR', value: '/tmp/smc' }
         { name: 'DATABASE_URL', value: '@Microsoft.KeyVault(SecretUri=${databaseUrlSecret.properties.secretUri})' }
         { name: 'DATABASE_POOL_SIZE', value: '20' }
@@ -275,7 +334,40 @@ resource web 'Microsoft.Web/sites@2023-12-01' = {
     }
   }
   // The identity must be able to read the secrets before the references are resolved.
-  dependsOn: [vaultReader, database, allowAzure]
+  dependsOn: [vaultReader, database]
+}
+
+// "Azure resources generate resource logs automatically, but you must create a diagnostic setting
+// to collect them" (Azure Monitor): the runbook's queries read these tables.
+resource webDiagnostics 'Microsoft.Insights/diagnosticSettings@2021-05-01-preview' = {
+  name: 'to-log-analytics'
+  scope: web
+  properties: {
+    workspaceId: logs.id
+    logs: [
+      { category: 'AppServiceConsoleLogs', enabled: true }
+      { category: 'AppServiceHTTPLogs', enabled: true }
+      { category: 'AppServicePlatformLogs', enabled: true }
+    ]
+  }
+}
+
+resource vaultDiagnostics 'Microsoft.Insights/diagnosticSettings@2021-05-01-preview' = {
+  name: 'to-log-analytics'
+  scope: vault
+  properties: {
+    workspaceId: logs.id
+    logs: [{ category: 'AuditEvent', enabled: true }]
+  }
+}
+
+resource postgresDiagnostics 'Microsoft.Insights/diagnosticSettings@2021-05-01-preview' = {
+  name: 'to-log-analytics'
+  scope: postgres
+  properties: {
+    workspaceId: logs.id
+    logs: [{ category: 'PostgreSQLLogs', enabled: true }]
+  }
 }
 
 resource bot 'Microsoft.BotService/botServices@2022-09-15' = {
@@ -301,6 +393,8 @@ resource teamsChannel 'Microsoft.BotService/botServices/channels@2022-09-15' = {
 
 output WEB_APP_RESOURCE_ID string = web.id
 output WEB_APP_DOMAIN string = web.properties.defaultHostName
+// The manifests' ${{APP_DOMAIN}} (aadApp/update and the app package run after this deployment).
+output APP_DOMAIN string = webAppDomain
 output WEB_APP_ENDPOINT string = 'https://${web.properties.defaultHostName}'
 output KEY_VAULT_NAME string = vault.name
 output POSTGRES_SERVER_NAME string = postgres.name

@@ -200,13 +200,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): ServerConfig {
   if (authMode === 'local' && !localSignInAllowed) {
     throw new ConfigError(`Local sign-in cannot be used when NODE_ENV=${e.NODE_ENV ?? ''}: it is allowed only when NODE_ENV is unset, development or test. Set AUTH_MODE=teams and the TEAMS_* and BOT_* settings.`);
   }
-  if (production && !e.DATABASE_URL) {
-    throw new ConfigError('NODE_ENV=production needs DATABASE_URL: the embedded database is for one machine only.');
-  }
-  if (authMode === 'teams') {
-    const missing = missingForTeams(e);
-    if (missing.length > 0) throw new ConfigError(`AUTH_MODE=teams needs ${missing.join(', ')}.`);
-  }
+  // Every missing setting is named at once: one failed start per missing setting is slow to deploy.
+  const needsDatabase = production && !e.DATABASE_URL ? 'NODE_ENV=production needs DATABASE_URL: the embedded database is for one machine only.' : null;
+  const missingTeams = authMode === 'teams' ? missingForTeams(e) : [];
+  const needsTeams = missingTeams.length > 0 ? `AUTH_MODE=teams needs ${missingTeams.join(', ')}.` : null;
+  if (needsDatabase || needsTeams) throw new ConfigError([needsDatabase, needsTeams].filter(Boolean).join(' '));
   const warnings: string[] = [];
   if (authMode === 'local' && !isLoopbackHost(e.HOST)) {
     warnings.push(`LOCAL SIGN-IN IS LISTENING ON ${e.HOST}, NOT ONLY THIS MACHINE: anyone who can reach it can sign in as anyone in the demo directory. Use HOST=127.0.0.1, or AUTH_MODE=teams.`);

@@ -75,6 +75,11 @@ describe('configuration refuses what cannot work', () => {
     expect(loadConfig({ DATA_DIR: ':memory:', ...TEAMS, NODE_ENV: 'production', DATABASE_URL: 'postgres://db/smc' }).production).toBe(true);
   });
 
+  test('a production start missing the database and Teams settings names them all at once, not one per attempt', () => {
+    const { BOT_TENANT_ID: _tenant, TEAMS_APP_ID: _app, ...rest } = TEAMS;
+    expect(refusal({ ...rest, NODE_ENV: 'production' })).toBe('NODE_ENV=production needs DATABASE_URL: the embedded database is for one machine only. AUTH_MODE=teams needs TEAMS_APP_ID, BOT_TENANT_ID.');
+  });
+
   test('NODE_ENV is compared without regard to case', () => {
     expect(refusal({ ...TEAMS, NODE_ENV: 'Production' })).toMatch(/NODE_ENV=production needs DATABASE_URL/);
     expect(refusal({ NODE_ENV: 'PRODUCTION', AUTH_MODE: 'local' })).toMatch(/^Local sign-in cannot be used when NODE_ENV=PRODUCTION/);

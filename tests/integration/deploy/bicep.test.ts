@@ -54,9 +54,9 @@ describe('infra/azure.bicep', () => {
     expect([...appSettings().keys()].filter((name) => !read.has(name) && !platform.has(name))).toEqual([]);
   });
 
-  test('the web app: Node 20 on Linux, health check, HTTPS only, TLS 1.2, always on, two instances or more, HOST=0.0.0.0', () => {
-    expect(bicep).toContain("linuxFxVersion: 'NODE|20-lts'");
-    expect(bicep).toContain("healthCheckPath: '/api/health'");
+  test('the web app: Node 22 (20 is past its end of life) on Linux, a health check that reaches the database, HTTPS only, TLS 1.2, always on, two instances or more, HOST=0.0.0.0', () => {
+    expect(bicep).toContain("linuxFxVersion: 'NODE|22-lts'");
+    expect(bicep).toContain("healthCheckPath: '/api/health/ready'");
     expect(bicep).toContain('httpsOnly: true');
     expect(bicep).toContain("minTlsVersion: '1.2'");
     expect(bicep).toContain('alwaysOn: true');
@@ -81,8 +81,10 @@ describe('infra/azure.bicep', () => {
         'Microsoft.Web/sites@2023-12-01',
         'Microsoft.BotService/botServices@2022-09-15',
         'Microsoft.BotService/botServices/channels@2022-09-15',
-        'Microsoft.DBforPostgreSQL/flexibleServers@2022-12-01',
-        'Microsoft.DBforPostgreSQL/flexibleServers/firewallRules@2022-12-01',
+        'Microsoft.DBforPostgreSQL/flexibleServers@2024-08-01',
+        'Microsoft.Network/virtualNetworks@2023-11-01',
+        'Microsoft.Network/privateDnsZones@2020-06-01',
+        'Microsoft.Insights/diagnosticSettings@2021-05-01',
         'Microsoft.KeyVault/vaults@2023-07-01',
         'Microsoft.KeyVault/vaults/secrets@2023-07-01',
         'Microsoft.OperationalInsights/workspaces@2022-10-01',
@@ -93,6 +95,25 @@ describe('infra/azure.bicep', () => {
     for (const type of new Set(types)) expect(bicep).toContain(type.split('@')[1] ?? '');
     expect(bicep).toContain("msaAppType: 'SingleTenant'");
     expect(bicep).toContain("channelName: 'MsTeamsChannel'");
+  });
+
+  test('PostgreSQL has no public endpoint: a delegated subnet and a private DNS zone, reached through the web app’s virtual network integration', () => {
+    expect(bicep).not.toMatch(/firewallRules/);
+    expect(bicep).not.toContain("'0.0.0.0', endIpAddress");
+    expect(bicep).toContain("publicNetworkAccess: 'Disabled'");
+    expect(bicep).toMatch(/delegatedSubnetResourceId: '\$\{vnet\.id\}\/subnets\/postgres'/);
+    expect(bicep).toContain("serviceName: 'Microsoft.DBforPostgreSQL/flexibleServers'");
+    expect(bicep).toMatch(/name: '\$\{resourceBaseName\}\.private\.postgres\.database\.azure\.com'/);
+    expect(bicep).toContain("virtualNetworkSubnetId: '${vnet.id}/subnets/web'");
+    expect(bicep).toContain("serviceName: 'Microsoft.Web/serverFarms'");
+  });
+
+  test('the web app’s, Key Vault’s and PostgreSQL’s logs reach Log Analytics', () => {
+    for (const [scope, category] of [['web', 'AppServiceConsoleLogs'], ['vault', 'AuditEvent'], ['postgres', 'PostgreSQLLogs']]) {
+      const settings = bicep.split(/^resource /m).filter((r) => r.includes("'Microsoft.Insights/diagnosticSettings@"));
+      const setting = settings.find((r) => r.includes(`scope: ${scope}\n`)) ?? '';
+      expect({ scope, workspace: setting.includes('workspaceId: logs.id'), category: setting.includes(`category: '${category}'`) }).toEqual({ scope, workspace: true, category: true });
+    }
   });
 
   test('every parameter in azure.parameters.json is declared in the template, and every required one is given', () => {

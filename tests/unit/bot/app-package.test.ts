@@ -29,7 +29,7 @@ describe('Teams app package', () => {
   });
 
   it('refuses to package with a placeholder left unfilled', () => {
-    expect(() => fillManifest(template, { TEAMS_APP_ID: 'x' })).toThrow(/BOT_APP_ID/);
+    expect(() => fillManifest(template, { TEAMS_APP_ID: 'x' })).toThrow(/BOT_ID/);
   });
 
   it('escapes values so they cannot break the JSON', () => {

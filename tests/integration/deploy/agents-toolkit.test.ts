@@ -25,7 +25,7 @@ function steps(yml: string, stage: 'provision' | 'deploy'): { uses: string; text
   const end = yml.slice(start + 2).search(/\n[a-z]+:\n/);
   const section = end < 0 ? yml.slice(start) : yml.slice(start, start + 2 + end);
   return section
-    .split(/\n  - uses: /)
+    .split(/\n {2}- uses: /)
     .slice(1)
     .map((text) => {
       const written = /writeToEnvironmentFile:\n((?: {6}\w+: [A-Z0-9_]+\n?)+)/.exec(text)?.[1] ?? '';

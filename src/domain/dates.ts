@@ -66,6 +66,30 @@ export function formatDateTime(iso: string): string {
   return londonMinute().format(new Date(iso)).replace(',', '');
 }
 
+/** An instant's wall-clock date (YYYY-MM-DD) and time (HH:MM) in London. */
+export function londonWallClock(at: Date): { date: string; time: string } {
+  const parts = Object.fromEntries(londonMinute().formatToParts(at).map((p) => [p.type, p.value]));
+  return { date: `${parts.year}-${parts.month}-${parts.day}`, time: `${parts.hour === '24' ? '00' : parts.hour}:${parts.minute}` };
+}
+
+/**
+ * The instant a London wall-clock date (YYYY-MM-DD) and time (HH:MM) name, or null when they are
+ * not real (31/02, 25:00) or the clocks skipped that minute (01:30 on the last Sunday of March).
+ * In the hour the clocks go back, the first of the two is taken.
+ */
+export function fromLondonWallClock(date: string, time: string): Date | null {
+  const match = /^(\d{2}):(\d{2})$/.exec(time);
+  if (!isRealDate(date) || !match || Number(match[1]) > 23 || Number(match[2]) > 59) return null;
+  const wall = Date.parse(`${date}T${time}:00Z`);
+  // London is on UTC+1 or UTC: the summer reading is the earlier instant.
+  for (const offsetHours of [1, 0]) {
+    const at = new Date(wall - offsetHours * 3_600_000);
+    const back = londonWallClock(at);
+    if (back.date === date && back.time === time) return at;
+  }
+  return null;
+}
+
 export function addDays(at: Date, days: number): Date {
   return new Date(at.getTime() + days * 86_400_000);
 }

@@ -105,6 +105,37 @@ describe('evidence upload', () => {
     expect(uploads).toHaveLength(0);
   });
 
+  it('records when the capture was made as a UK date and UK time, whatever the browser’s locale and zone', async () => {
+    const { user, uploads } = setup();
+    await user.upload(screen.getByLabelText('Evidence files'), png('one.png'));
+    const item = await describeItem(user, 'one.png');
+    const on = within(item).getByLabelText(/Captured on/);
+    // Filled in with today's date in London, as the UK writes it.
+    expect((on as HTMLInputElement).value).toMatch(/^\d{2}\/\d{2}\/\d{4}$/);
+    await user.clear(on);
+    await user.type(on, '01/07/2026');
+    const at = within(item).getByLabelText(/At \(UK time\)/);
+    await user.clear(at);
+    await user.type(at, '09:00');
+    await user.click(within(item).getByLabelText(/I attest this was publicly visible/));
+    await user.click(within(item).getByRole('button', { name: 'Upload' }));
+    // 09:00 in London on 1 July is 08:00 UTC (British Summer Time), not 1 July read as 7 January.
+    expect(uploads[0]?.metadata).toMatchObject({ capturedAt: '2026-07-01T08:00:00.000Z' });
+  });
+
+  it('refuses a capture time that is not one, naming the field', async () => {
+    const { user, uploads } = setup();
+    await user.upload(screen.getByLabelText('Evidence files'), png('one.png'));
+    const item = await describeItem(user, 'one.png');
+    const on = within(item).getByLabelText(/Captured on/);
+    await user.clear(on);
+    await user.type(on, '31/02/2026');
+    await user.click(within(item).getByLabelText(/I attest this was publicly visible/));
+    await user.click(within(item).getByRole('button', { name: 'Upload' }));
+    expect(within(item).getByText(/Give the date as dd\/mm\/yyyy and the time as hh:mm, UK time/)).toBeTruthy();
+    expect(uploads).toHaveLength(0);
+  });
+
   it('shows progress for each file and can cancel one', async () => {
     const { user, uploads, uploaded } = setup();
     await user.upload(screen.getByLabelText('Evidence files'), [png('one.png'), png('two.png')]);

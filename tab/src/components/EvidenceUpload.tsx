@@ -12,6 +12,8 @@ import type { ApiSubject, EvidenceItem } from '../types';
 import { FormField, fieldId } from './form';
 import { Notice } from './common';
 import { subjectName } from './details';
+import { UkDateInput } from './UkDateInput';
+import { fromLondonWallClock, londonWallClock } from '../../../src/domain/dates';
 
 const useStyles = makeStyles({
   drop: {
@@ -43,7 +45,9 @@ interface Pending {
   problem: string | null;
   subjectId: string;
   sourceUrl: string;
-  capturedAt: string;
+  /** When the capture was made, on London's clock: the date (YYYY-MM-DD once complete) and HH:MM. */
+  capturedOn: string;
+  capturedTime: string;
   description: string;
   publiclyVisible: boolean;
   status: Status;
@@ -52,12 +56,6 @@ interface Pending {
   message: string | null;
 }
 
-/** Now, as a `datetime-local` value in the browser's time zone. */
-function localNow(): string {
-  const d = new Date();
-  d.setMinutes(d.getMinutes() - d.getTimezoneOffset());
-  return d.toISOString().slice(0, 16);
-}
 
 let sequence = 0;
 
@@ -91,7 +89,9 @@ export function EvidenceUpload({ requestId, subjects, onUploaded, blockedBecause
         problem,
         subjectId: subjects.length === 1 ? (subjects[0]?.id ?? '') : '',
         sourceUrl: '',
-        capturedAt: localNow(),
+        // London's clock, not the device's: the record shows UK time, whatever the laptop is set to.
+        capturedOn: londonWallClock(new Date()).date,
+        capturedTime: londonWallClock(new Date()).time,
         description: '',
         publiclyVisible: false,
         status: problem ? 'rejected' : 'ready',
@@ -106,10 +106,18 @@ export function EvidenceUpload({ requestId, subjects, onUploaded, blockedBecause
   };
 
   const send = (item: Pending) => {
+    const captured = fromLondonWallClock(item.capturedOn, item.capturedTime);
+    if (!captured) {
+      patch(item.key, {
+        errors: { capturedAt: 'Give the date as dd/mm/yyyy and the time as hh:mm, UK time (a time the clocks skipped is not one).' },
+        message: 'Some answers need attention before this file can be sent.',
+      });
+      return;
+    }
     const metadata = {
       subjectId: item.subjectId,
       sourceUrl: item.sourceUrl,
-      capturedAt: item.capturedAt ? new Date(item.capturedAt).toISOString() : '',
+      capturedAt: captured.toISOString(),
       description: item.description,
       publiclyVisible: item.publiclyVisible,
     };
@@ -214,14 +222,12 @@ export function EvidenceUpload({ requestId, subjects, onUploaded, blockedBecause
                       <FormField path={p('sourceUrl')} label="Source link" required error={item.errors.sourceUrl}>
                         <Input id={fieldId(p('sourceUrl'))} type="url" value={item.sourceUrl} disabled={!editable} onChange={(_, d) => patch(item.key, { sourceUrl: d.value })} />
                       </FormField>
-                      <FormField path={p('capturedAt')} label="Captured at" required error={item.errors.capturedAt}>
-                        <Input
-                          id={fieldId(p('capturedAt'))}
-                          type="datetime-local"
-                          value={item.capturedAt}
-                          disabled={!editable}
-                          onChange={(_, d) => patch(item.key, { capturedAt: d.value })}
-                        />
+                      {/* Not the browser's date-time control: its day/month order follows the browser's locale. */}
+                      <FormField path={p('capturedAt')} label="Captured on" required error={item.errors.capturedAt}>
+                        <UkDateInput id={fieldId(p('capturedAt'))} value={item.capturedOn} disabled={!editable} onChange={(value) => patch(item.key, { capturedOn: value })} />
+                      </FormField>
+                      <FormField path={p('capturedTime')} label="At (UK time)" required>
+                        <Input id={fieldId(p('capturedTime'))} type="time" value={item.capturedTime} disabled={!editable} onChange={(_, d) => patch(item.key, { capturedTime: d.value })} />
                       </FormField>
                     </div>
                     <FormField path={p('description')} label="What it shows and why it is relevant" required error={item.errors.description}>

@@ -12,7 +12,7 @@ const ISO = /^\d{4}-\d{2}-\d{2}$/;
 
 const shown = (value: string): string => (ISO.test(value) ? formatDate(value) : value);
 
-export function UkDateInput({ id, value, onChange, onBlur }: { id: string; value: string; onChange: (value: string) => void; onBlur?: () => void }) {
+export function UkDateInput({ id, value, onChange, onBlur, disabled }: { id: string; value: string; onChange: (value: string) => void; onBlur?: () => void; disabled?: boolean }) {
   const [text, setText] = useState(() => shown(value));
   // Follow a value set from outside (a draft loaded, a form reset) without rewriting what is being typed.
   useEffect(() => {
@@ -22,6 +22,7 @@ export function UkDateInput({ id, value, onChange, onBlur }: { id: string; value
     <Input
       id={id}
       value={text}
+      disabled={disabled}
       inputMode="numeric"
       autoComplete="off"
       placeholder="dd/mm/yyyy"

@@ -1,4 +1,4 @@
-import { londonDate } from '../../../src/domain/dates';
+import { fromLondonWallClock, londonDate, londonWallClock } from '../../../src/domain/dates';
 
 const reference = new Intl.DateTimeFormat('en-CA', { timeZone: 'Europe/London', year: 'numeric', month: '2-digit', day: '2-digit' });
 
@@ -24,5 +24,30 @@ describe('londonDate', () => {
   it('refuses an invalid instant every time, rather than remembering an answer for it', () => {
     expect(() => londonDate(new Date(Number.NaN))).toThrow(RangeError);
     expect(() => londonDate(new Date(Number.NaN))).toThrow(RangeError);
+  });
+});
+
+describe('London wall-clock time (evidence "captured at")', () => {
+  test.each([
+    ['2026-12-03', '13:29', '2026-12-03T13:29:00.000Z'],
+    ['2026-07-01', '09:00', '2026-07-01T08:00:00.000Z'],
+    ['2026-03-29', '00:59', '2026-03-29T00:59:00.000Z'],
+    ['2026-03-29', '02:00', '2026-03-29T01:00:00.000Z'],
+    // The clocks go back at 02:00 BST on 25 October 2026: 01:30 happens twice; the first is taken.
+    ['2026-10-25', '01:30', '2026-10-25T00:30:00.000Z'],
+  ])('%s %s in London is %s, whatever the device’s time zone', (date, time, iso) => {
+    const at = fromLondonWallClock(date, time);
+    expect(at?.toISOString()).toBe(iso);
+    if (at) expect(londonWallClock(at)).toEqual({ date, time });
+  });
+
+  test.each([
+    ['2026-03-29', '01:30'],
+    ['2026-02-31', '10:00'],
+    ['2026-12-03', '24:00'],
+    ['2026-12-03', '9:00'],
+    ['03/12/2026', '10:00'],
+  ])('%s %s is not a London time: null', (date, time) => {
+    expect(fromLondonWallClock(date, time)).toBeNull();
   });
 });

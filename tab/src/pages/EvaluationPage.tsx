@@ -4,8 +4,8 @@
  * trends by month and team — for a period and a team, with the exports.
  */
 import { useState, type FormEvent } from 'react';
-import { Button, Card, Field, Label, Select, makeStyles, tokens } from '@fluentui/react-components';
-import { formatDate } from '../../../src/domain/dates';
+import { Button, Card, Field, Select, makeStyles, tokens } from '@fluentui/react-components';
+import { formatDate, parseUkDate } from '../../../src/domain/dates';
 import { OUTCOMES, OUTCOME_LABELS } from '../../../src/domain/evaluation';
 import { CONTRIBUTIONS } from '../../../src/domain/forms';
 import { errorMessage, useApi } from '../api';
@@ -40,11 +40,21 @@ export default function EvaluationPage() {
   const [draft, setDraft] = useState({ ...defaultPeriod(), team: '' });
   const [query, setQuery] = useState(draft);
   const [downloadError, setDownloadError] = useState<string | null>(null);
+  // Checked here, beside each field, rather than sent and answered with a page-wide failure.
+  const [dateErrors, setDateErrors] = useState<{ from?: string; to?: string }>({});
   const qs = `from=${query.from}&to=${query.to}${query.team ? `&team=${encodeURIComponent(query.team)}` : ''}`;
   const figures = useLoad(() => api.get<Figures>(`/api/evaluation?${qs}`), qs);
 
   const apply = (e: FormEvent) => {
     e.preventDefault();
+    const problems: { from?: string; to?: string } = {};
+    const from = parseUkDate(draft.from);
+    const to = parseUkDate(draft.to);
+    if (!from) problems.from = 'Give a real date as dd/mm/yyyy, for example 01/04/2026.';
+    if (!to) problems.to = 'Give a real date as dd/mm/yyyy, for example 30/09/2026.';
+    if (from && to && from > to) problems.to = 'The end of the period must not be before its start.';
+    setDateErrors(problems);
+    if (problems.from || problems.to) return;
     setQuery(draft);
   };
   const download = async (path: string, name: string) => {
@@ -66,14 +76,12 @@ export default function EvaluationPage() {
     <>
       <PageHeading>Pilot evaluation</PageHeading>
       <form className={styles.filters} onSubmit={apply} aria-label="Period and team">
-        <div className={styles.field}>
-          <Label htmlFor="evaluation-from">From</Label>
+        <Field className={styles.field} label={{ children: 'From', htmlFor: 'evaluation-from' }} validationMessage={dateErrors.from} validationState={dateErrors.from ? 'error' : 'none'}>
           <UkDateInput id="evaluation-from" value={draft.from} onChange={(from) => setDraft({ ...draft, from })} />
-        </div>
-        <div className={styles.field}>
-          <Label htmlFor="evaluation-to">To</Label>
+        </Field>
+        <Field className={styles.field} label={{ children: 'To', htmlFor: 'evaluation-to' }} validationMessage={dateErrors.to} validationState={dateErrors.to ? 'error' : 'none'}>
           <UkDateInput id="evaluation-to" value={draft.to} onChange={(to) => setDraft({ ...draft, to })} />
-        </div>
+        </Field>
         <Field label="Team">
           <Select value={draft.team} onChange={(_, d) => setDraft({ ...draft, team: d.value })}>
             <option value="">All teams</option>

@@ -42,7 +42,7 @@ export const adaptiveCardInvokeRateLimitedSchema = z.strictObject({
 export const adaptiveCardInvokeBadRequestSchema = z.strictObject({
   statusCode: z.literal(400),
   type: z.literal('application/vnd.microsoft.error'),
-  value: z.looseObject({ code: z.string(), message: z.string() }),
+  value: z.strictObject({ code: z.string(), message: z.string() }),
 });
 
 /** `POST /api/messages` with 200: one of the invoke responses above, or an empty body for any other activity. */

@@ -45,6 +45,12 @@ test('an administrator keeps the register and syncs the directory; the page pass
   await page.getByText('Synced: 0 added, 0 changed, 0 removed.').waitFor();
   await page.getByText(/on request\) — succeeded/).waitFor();
 
+  // An impossible date: named with the person and the field, marked invalid, announced, not sent.
+  await page.getByLabel('Hannah Cole: trained on').fill('31/02/2026');
+  await page.getByRole('button', { name: 'Save Hannah Cole' }).click();
+  await page.getByRole('status').getByText('Hannah Cole: trained on must be a real date as dd/mm/yyyy, for example 14/03/2026.').waitFor();
+  expect(await page.getByLabel('Hannah Cole: trained on').getAttribute('aria-invalid')).toBe('true');
+
   await page.getByLabel('Imran Malik: authorised until').fill('01/10/2026');
   await page.getByRole('button', { name: 'Save Imran Malik' }).click();
   await page.getByText("Imran Malik's dates are saved.").waitFor();

@@ -14,7 +14,8 @@ export interface Bar {
 }
 
 const useStyles = makeStyles({
-  figure: { margin: `0 0 ${tokens.spacingVerticalL}`, minWidth: 0 },
+  // The hidden copy of the table is placed within the figure, not against the page's edge.
+  figure: { margin: `0 0 ${tokens.spacingVerticalL}`, minWidth: 0, position: 'relative' },
   caption: { fontWeight: tokens.fontWeightSemibold, marginBottom: tokens.spacingVerticalXS },
   svg: { width: '100%', height: 'auto', display: 'block', overflow: 'visible' },
   label: { fill: tokens.colorNeutralForeground1, fontSize: '12px' },
@@ -70,23 +71,27 @@ export function BarChart({ title, bars, valueHeading, unit = '' }: { title: stri
       <Button size="small" appearance="subtle" aria-expanded={showTable} onClick={() => setShowTable((s) => !s)}>
         {showTable ? 'Hide table' : 'Show as table'}
       </Button>
-      <table className={showTable ? styles.table : styles.hidden}>
-        <caption className={styles.hidden}>{title}</caption>
-        <thead>
-          <tr>
-            <th scope="col">Item</th>
-            <th scope="col">{valueHeading}</th>
-          </tr>
-        </thead>
-        <tbody>
-          {bars.map((b) => (
-            <tr key={b.label}>
-              <th scope="row">{b.label}</th>
-              <td>{text(b)}</td>
+      {/* Hidden by a box around it: a table keeps its own width whatever width it is given, and
+          widened the page on a phone (sideways scrolling at 320 px). */}
+      <div className={showTable ? undefined : styles.hidden}>
+        <table className={showTable ? styles.table : undefined}>
+          <caption className={styles.hidden}>{title}</caption>
+          <thead>
+            <tr>
+              <th scope="col">Item</th>
+              <th scope="col">{valueHeading}</th>
             </tr>
-          ))}
-        </tbody>
-      </table>
+          </thead>
+          <tbody>
+            {bars.map((b) => (
+              <tr key={b.label}>
+                <th scope="row">{b.label}</th>
+                <td>{text(b)}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </div>
     </figure>
   );
 }

@@ -12,7 +12,24 @@ const ISO = /^\d{4}-\d{2}-\d{2}$/;
 
 const shown = (value: string): string => (ISO.test(value) ? formatDate(value) : value);
 
-export function UkDateInput({ id, value, onChange, onBlur, disabled }: { id: string; value: string; onChange: (value: string) => void; onBlur?: () => void; disabled?: boolean }) {
+export function UkDateInput({
+  id,
+  value,
+  onChange,
+  onBlur,
+  disabled,
+  invalid,
+  describedBy,
+}: {
+  id: string;
+  value: string;
+  onChange: (value: string) => void;
+  onBlur?: () => void;
+  disabled?: boolean;
+  /** Set when the field is shown outside a Fluent Field, which would otherwise mark it. */
+  invalid?: boolean;
+  describedBy?: string;
+}) {
   const [text, setText] = useState(() => shown(value));
   // Follow a value set from outside (a draft loaded, a form reset) without rewriting what is being typed.
   useEffect(() => {
@@ -23,6 +40,8 @@ export function UkDateInput({ id, value, onChange, onBlur, disabled }: { id: str
       id={id}
       value={text}
       disabled={disabled}
+      {...(invalid ? { 'aria-invalid': true } : {})}
+      {...(describedBy ? { 'aria-describedby': describedBy } : {})}
       inputMode="numeric"
       autoComplete="off"
       placeholder="dd/mm/yyyy"

@@ -19,7 +19,7 @@ import {
 } from '@fluentui/react-components';
 import { ROLE_LABELS } from '../../../src/domain/roles';
 import { formatDate, formatDateTime } from '../../../src/domain/dates';
-import { errorMessage, useApi } from '../api';
+import { ApiError, errorMessage, useApi } from '../api';
 import { ErrorState, Loading, Notice, PageHeading, SectionHeading, useLoad } from '../components/common';
 import { FailedWork } from '../components/FailedWork';
 import { PilotSettingsForm } from '../components/PilotSettingsForm';
@@ -185,13 +185,15 @@ function Register({ view, onSaved }: { view: RegisterView; onSaved(view: Registe
   useEffect(() => setLimit(String(view.limit)), [view.limit]);
   const [message, setMessage] = useState<{ ok: boolean; text: string } | null>(null);
 
-  const save = async (call: () => Promise<RegisterView>, done: string) => {
+  /** `who`: the person a row's save is for, named in a refusal with the server's reason for each field. */
+  const save = async (call: () => Promise<RegisterView>, done: string, who?: string) => {
     setMessage(null);
     try {
       onSaved(await call());
       setMessage({ ok: true, text: done });
     } catch (error) {
-      setMessage({ ok: false, text: errorMessage(error) });
+      const reasons = error instanceof ApiError && error.fields ? ` ${Object.values(error.fields).join(' ')}` : '';
+      setMessage({ ok: false, text: `${who ? `${who}: ` : ''}${errorMessage(error)}${reasons}` });
     }
   };
 
@@ -208,11 +210,14 @@ function Register({ view, onSaved }: { view: RegisterView; onSaved(view: Registe
           Save limit
         </Button>
       </div>
-      {message && (
-        <Notice intent={message.ok ? 'success' : 'error'} title={message.ok ? 'Saved' : 'Not saved'}>
-          {message.text}
-        </Notice>
-      )}
+      {/* Announced, whichever row or button it answers. */}
+      <div role="status" aria-live="polite">
+        {message && (
+          <Notice intent={message.ok ? 'success' : 'error'} title={message.ok ? 'Saved' : 'Not saved'}>
+            {message.text}
+          </Notice>
+        )}
+      </div>
       <div className={styles.scroll} role="region" aria-label="Access worker register, scrollable" tabIndex={0}>
         <Table className={styles.table} aria-label="Access worker register" size="small">
           <TableHeader>
@@ -228,7 +233,12 @@ function Register({ view, onSaved }: { view: RegisterView; onSaved(view: Registe
           </TableHeader>
           <TableBody>
             {view.entries.map((e) => (
-              <RegisterRow key={`${e.id}-${e.trainedOn ?? ''}-${e.authorisedUntil ?? ''}`} entry={e} onSave={(body) => save(() => api.send<RegisterView>('PUT', `/api/admin/register/people/${encodeURIComponent(e.id)}`, body), `${e.displayName}'s dates are saved.`)} />
+              <RegisterRow
+                key={`${e.id}-${e.trainedOn ?? ''}-${e.authorisedUntil ?? ''}`}
+                entry={e}
+                onInvalid={(text) => setMessage({ ok: false, text })}
+                onSave={(body) => save(() => api.send<RegisterView>('PUT', `/api/admin/register/people/${encodeURIComponent(e.id)}`, body), `${e.displayName}'s dates are saved.`, e.displayName)}
+              />
             ))}
           </TableBody>
         </Table>
@@ -237,28 +247,50 @@ function Register({ view, onSaved }: { view: RegisterView; onSaved(view: Registe
   );
 }
 
-function RegisterRow({ entry, onSave }: { entry: RegisterView['entries'][number]; onSave(body: { trainedOn: string | null; authorisedUntil: string | null }): Promise<void> }) {
+const ISO_DATE = /^\d{4}-\d{2}-\d{2}$/;
+
+function RegisterRow({
+  entry,
+  onSave,
+  onInvalid,
+}: {
+  entry: RegisterView['entries'][number];
+  onSave(body: { trainedOn: string | null; authorisedUntil: string | null }): Promise<void>;
+  onInvalid(text: string): void;
+}) {
   const styles = useStyles();
   const [trainedOn, setTrainedOn] = useState(entry.trainedOn ?? '');
   const [until, setUntil] = useState(entry.authorisedUntil ?? '');
+  const [invalid, setInvalid] = useState<{ trained: boolean; until: boolean }>({ trained: false, until: false });
+  const save = () => {
+    // A date the field could not read is named here, with the person and the field, not sent.
+    const bad = { trained: trainedOn !== '' && !ISO_DATE.test(trainedOn), until: until !== '' && !ISO_DATE.test(until) };
+    setInvalid(bad);
+    if (bad.trained || bad.until) {
+      const fields = [bad.trained && 'trained on', bad.until && 'authorised until'].filter(Boolean).join(' and ');
+      onInvalid(`${entry.displayName}: ${fields} must be a real date as dd/mm/yyyy, for example 14/03/2026.`);
+      return;
+    }
+    void onSave({ trainedOn: trainedOn || null, authorisedUntil: until || null });
+  };
   return (
     <TableRow>
       <TableCell>{entry.displayName}</TableCell>
       <TableCell>
         <label className={styles.hidden} htmlFor={`register-${entry.id}-trained`}>{`${entry.displayName}: trained on`}</label>
         <span className={styles.date}>
-          <UkDateInput id={`register-${entry.id}-trained`} value={trainedOn} onChange={setTrainedOn} />
+          <UkDateInput id={`register-${entry.id}-trained`} value={trainedOn} onChange={setTrainedOn} invalid={invalid.trained} />
         </span>
       </TableCell>
       <TableCell>
         <label className={styles.hidden} htmlFor={`register-${entry.id}-until`}>{`${entry.displayName}: authorised until`}</label>
         <span className={styles.date}>
-          <UkDateInput id={`register-${entry.id}-until`} value={until} onChange={setUntil} />
+          <UkDateInput id={`register-${entry.id}-until`} value={until} onChange={setUntil} invalid={invalid.until} />
         </span>
       </TableCell>
       <TableCell>{entry.status === 'authorised' ? (entry.authorisedUntil ? `Authorised to ${formatDate(entry.authorisedUntil)}` : 'Authorised') : 'Authorisation ended'}</TableCell>
       <TableCell>
-        <Button size="small" aria-label={`Save ${entry.displayName}`} onClick={() => void onSave({ trainedOn: trainedOn || null, authorisedUntil: until || null })}>
+        <Button size="small" aria-label={`Save ${entry.displayName}`} onClick={save}>
           Save
         </Button>
       </TableCell>

@@ -18,6 +18,9 @@ const useStyles = makeStyles({
     // A 200-character name with no spaces, or a long link, wraps rather than running off a phone's
     // screen and cutting off what follows it, such as the "Checked before" warning (WCAG 1.4.10).
     overflowWrap: 'anywhere',
+    // A hint in an empty field (dd/mm/yyyy) must not read as a typed value. High contrast draws
+    // both in the same white, so there the hint is also italic and dimmed (still above 7:1).
+    '&[data-theme="contrast"] input::placeholder, &[data-theme="contrast"] textarea::placeholder': { fontStyle: 'italic', opacity: 0.7 },
     // Fluent marks a focused text box or dropdown with a thin underline only; a full outline in the
     // theme's focus colour is visible in light, dark and high contrast (WCAG 2.2: 2.4.7, 2.4.11).
     '& .fui-Input:focus-within, & .fui-Textarea:focus-within, & .fui-Select:focus-within, & .fui-Combobox:focus-within, & .fui-Dropdown:focus-within': {

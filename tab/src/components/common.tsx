@@ -1,7 +1,8 @@
 /** Building blocks every page uses: headings that take focus, loading, empty and error states. */
-import { useCallback, useEffect, useRef, useState, type ReactNode } from 'react';
+import { useCallback, useContext, useEffect, useRef, useState, type ReactNode } from 'react';
 import { Button, MessageBar, MessageBarBody, MessageBarTitle, Spinner, makeStyles, tokens } from '@fluentui/react-components';
-import { errorMessage } from '../api';
+import { ApiError, errorMessage } from '../api';
+import { SessionContext } from '../session';
 
 const useStyles = makeStyles({
   heading: { fontSize: tokens.fontSizeBase600, lineHeight: tokens.lineHeightBase600, fontWeight: tokens.fontWeightSemibold, margin: `0 0 ${tokens.spacingVerticalM}`, outlineStyle: 'none' },
@@ -67,15 +68,25 @@ export function EmptyState({ title, children }: { title: string; children?: Reac
 }
 
 export function ErrorState({ error, onRetry, title = 'This could not be loaded' }: { error: unknown; onRetry?: () => void; title?: string }) {
+  const session = useContext(SessionContext);
+  // A sign-in that has expired is not fixed by trying again with it: in the browser, sign in afresh.
+  // (In Teams the host renews the token, so trying again is the remedy.)
+  const signInAgain = error instanceof ApiError && error.status === 401 && session?.hostKind === 'local';
   return (
     <MessageBar intent="error" role="alert">
       <MessageBarBody>
         <MessageBarTitle>{title}</MessageBarTitle>
         {errorMessage(error)}{' '}
-        {onRetry && (
-          <Button size="small" onClick={onRetry}>
-            Try again
+        {signInAgain ? (
+          <Button size="small" onClick={session.signOut}>
+            Sign in again
           </Button>
+        ) : (
+          onRetry && (
+            <Button size="small" onClick={onRetry}>
+              Try again
+            </Button>
+          )
         )}
       </MessageBarBody>
     </MessageBar>

@@ -20,7 +20,7 @@ import { Card, Details, subjectName, subjectRows } from '../components/details';
 import { EvidenceList } from '../components/Evidence';
 import { EvidenceUpload } from '../components/EvidenceUpload';
 import { useNotify } from '../components/toast';
-import { FormField, Group, fieldId } from '../components/form';
+import { ErrorSummary, FormField, Group, fieldId } from '../components/form';
 
 const useStyles = makeStyles({
   row: { display: 'flex', flexWrap: 'wrap', gap: tokens.spacingHorizontalS, alignItems: 'center', margin: `${tokens.spacingVerticalS} 0` },
@@ -300,6 +300,19 @@ function LogEditor({
   const [errors, setErrors] = useState<Record<string, string>>({});
   const [failure, setFailure] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
+  // Bumped on each refused save: the list of problems, with links to each field, takes focus.
+  const [summaryFocus, setSummaryFocus] = useState(0);
+  const FIELD_LABELS: Record<string, string> = { visibility: 'Profile', profileUrl: 'Profile link', summary: 'What was seen' };
+  const problemLabel = (path: string): string => {
+    const finding = /^finding\.([^.]+)\.(.+)$/.exec(path);
+    if (finding) {
+      const subject = subjects.find((s) => s.id === finding[1]);
+      return `${subject ? subjectName(subject) : 'A person'}, ${FIELD_LABELS[finding[2] ?? ''] ?? finding[2]}`;
+    }
+    const further = /^furtherPersons\.(\d+)\./.exec(path);
+    if (further) return `Further person ${Number(further[1]) + 1}`;
+    return path === 'accessWorkerComments' ? 'Your comments' : 'The log';
+  };
 
   const body = (): ApiLog => ({
     findings: subjects.flatMap((s) => {
@@ -329,7 +342,7 @@ function LogEditor({
     }
     setErrors(mapped);
     if (Object.keys(mapped).length > 0) {
-      setFailure('Some answers need attention.');
+      setSummaryFocus((n) => n + 1);
       return;
     }
     setBusy(true);
@@ -337,8 +350,12 @@ function LogEditor({
       onSaved(await api.send<ApiRequest>('PUT', `/api/requests/${encodeURIComponent(r.id)}/log`, log));
       if (complete) onComplete();
     } catch (e) {
-      if (e instanceof ApiError && e.fields) setErrors(e.fields);
-      setFailure(errorMessage(e));
+      if (e instanceof ApiError && e.fields) {
+        setErrors(e.fields);
+        setSummaryFocus((n) => n + 1);
+      } else {
+        setFailure(errorMessage(e));
+      }
     }
     setBusy(false);
   };
@@ -357,7 +374,7 @@ function LogEditor({
               <Radio value="restricted" label="Profile found: restricted (nothing recorded beyond that)" />
               <Radio value="not_found" label="No profile found" />
             </RadioGroup>
-            <FormField path={p('profileUrl')} label="Profile link" error={errors[p('profileUrl')]}>
+            <FormField path={p('profileUrl')} label="Profile link" required={f.visibility === 'public'} error={errors[p('profileUrl')]}>
               <Input id={fieldId(p('profileUrl'))} type="url" value={f.profileUrl} onChange={(_, d) => set({ profileUrl: d.value })} />
             </FormField>
             <FormField path={p('summary')} label="What was seen" required error={errors[p('summary')]}>
@@ -398,6 +415,7 @@ function LogEditor({
       <FormField path="accessWorkerComments" label="Your comments" error={errors.accessWorkerComments}>
         <Textarea id={fieldId('accessWorkerComments')} value={comments} onChange={(_, d) => setComments(d.value)} rows={3} resize="vertical" />
       </FormField>
+      <ErrorSummary errors={errors} labels={problemLabel} focusKey={summaryFocus} />
       <div aria-live="assertive">{failure && <Notice intent="error">{failure}</Notice>}</div>
       <div className={styles.row}>
         <Button disabledFocusable={busy} onClick={() => void save(false)}>

@@ -3,7 +3,7 @@
  * Evidence upload: several files at once, refusal before sending, the attestation,
  * a progress bar per file, and cancel.
  */
-import { act, fireEvent, render, screen, within } from '@testing-library/react';
+import { act, fireEvent, render, screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { FluentProvider, teamsLightTheme } from '@fluentui/react-components';
 import { ApiContext, ApiError, type Api } from '../../tab/src/api';
@@ -158,6 +158,8 @@ describe('evidence upload', () => {
     await user.click(within(second).getByRole('button', { name: 'Cancel upload' }));
     expect(uploads[1]?.aborted).toBe(true);
     expect(await within(second).findByText('Upload cancelled.')).toBeTruthy();
+    // The Cancel button that had focus is gone: focus is on the file's section, not the page.
+    await waitFor(() => expect(document.activeElement).toBe(second));
     expect(within(second).getByRole('button', { name: 'Upload again' })).toBeTruthy();
 
     await act(async () => uploads[0]?.resolve(evidenceItem({ size: 4, sha256: 'ab'.repeat(32) })));

@@ -72,6 +72,18 @@ export function EvidenceUpload({ requestId, subjects, onUploaded, blockedBecause
   const api = useApi();
   const input = useRef<HTMLInputElement>(null);
   const uploads = useRef(new Map<string, Upload<EvidenceItem>>());
+  const sections = useRef(new Map<string, HTMLElement>());
+  /**
+   * When an upload ends its Cancel button goes; if it had focus, focus moves to the file's own
+   * section (which then says how it went) rather than to the top of the page.
+   */
+  const keepFocus = (key: string) => {
+    const before = document.activeElement;
+    window.setTimeout(() => {
+      if (before && before !== document.body && before.isConnected) return;
+      sections.current.get(key)?.focus();
+    }, 0);
+  };
   const [items, setItems] = useState<Pending[]>([]);
   const [over, setOver] = useState(false);
   const [announce, setAnnounce] = useState('');
@@ -136,6 +148,7 @@ export function EvidenceUpload({ requestId, subjects, onUploaded, blockedBecause
       (saved) => {
         uploads.current.delete(item.key);
         patch(item.key, { status: 'done', progress: 1, message: `Uploaded. SHA-256 ${saved.sha256.slice(0, 16)}…` });
+        keepFocus(item.key);
         setAnnounce(`${item.file.name} uploaded.`);
         onUploaded(saved);
       },
@@ -147,6 +160,7 @@ export function EvidenceUpload({ requestId, subjects, onUploaded, blockedBecause
           errors: error instanceof ApiError && error.fields ? error.fields : {},
           message: cancelled ? 'Upload cancelled.' : errorMessage(error),
         });
+        keepFocus(item.key);
         setAnnounce(cancelled ? `${item.file.name}: upload cancelled.` : `${item.file.name} was not uploaded: ${errorMessage(error)}`);
       },
     );
@@ -198,7 +212,16 @@ export function EvidenceUpload({ requestId, subjects, onUploaded, blockedBecause
         const p = (f: string) => `${item.key}.${f}`;
         const editable = item.status === 'ready' || item.status === 'failed' || item.status === 'cancelled';
         return (
-          <section key={item.key} className={styles.item} aria-label={`Evidence file ${item.file.name}`}>
+          <section
+            key={item.key}
+            ref={(element) => {
+              if (element) sections.current.set(item.key, element);
+              else sections.current.delete(item.key);
+            }}
+            tabIndex={-1}
+            className={styles.item}
+            aria-label={`Evidence file ${item.file.name}`}
+          >
             <p className={styles.name}>
               {item.file.name} · {formatBytes(item.file.size)}
             </p>

@@ -3,7 +3,7 @@
  * high contrast. The drawing is hidden from assistive technology; the same figures follow it as a
  * table that screen readers read (and that anyone can show).
  */
-import { useId, useState } from 'react';
+import { useId, useLayoutEffect, useRef, useState } from 'react';
 import { Button, makeStyles, tokens } from '@fluentui/react-components';
 
 export interface Bar {
@@ -30,15 +30,29 @@ export function BarChart({ title, bars, valueHeading, unit = '' }: { title: stri
   const styles = useStyles();
   const id = useId();
   const [showTable, setShowTable] = useState(false);
+  const figure = useRef<HTMLElement>(null);
+  // Drawn at the width it is shown at, so its 12px text is 12px on a phone too (a 600-wide drawing
+  // shrunk to a 320px screen made it about 6px).
+  const [width, setWidth] = useState(600);
+  useLayoutEffect(() => {
+    const element = figure.current;
+    if (!element || typeof ResizeObserver === 'undefined') return;
+    const measure = () => setWidth(Math.max(280, Math.min(600, Math.round(element.clientWidth))));
+    measure();
+    const observer = new ResizeObserver(measure);
+    observer.observe(element);
+    return () => observer.disconnect();
+  }, []);
   const max = Math.max(1, ...bars.map((b) => b.value ?? 0));
   const row = 24;
-  const labelWidth = 170;
-  const width = 600;
+  const labelWidth = Math.min(170, Math.round(width * 0.34));
+  // About 6.5px a character at 12px: longer names are cut, whole on hover and in the table.
+  const labelChars = Math.floor(labelWidth / 6.5);
   // Room on the right for the longest value text, e.g. "12 (3 completed)".
-  const barSpace = width - labelWidth - 130;
+  const barSpace = width - labelWidth - Math.max(110, Math.min(130, Math.round(width * 0.22)));
   const text = (b: Bar) => b.display ?? (b.value === null ? '—' : `${b.value}${unit}`);
   return (
-    <figure className={styles.figure} aria-labelledby={`${id}-caption`}>
+    <figure ref={figure} className={styles.figure} aria-labelledby={`${id}-caption`}>
       <figcaption id={`${id}-caption`} className={styles.caption}>
         {title}
       </figcaption>
@@ -49,11 +63,11 @@ export function BarChart({ title, bars, valueHeading, unit = '' }: { title: stri
           return (
             <g key={b.label}>
               <text className={styles.label} x={0} y={y + 16}>
-                {b.label.length > 26 ? (
+                {b.label.length > labelChars ? (
                   <>
                     {/* The whole name on hover; "Show as table" gives it to everyone. */}
                     <title>{b.label}</title>
-                    {`${b.label.slice(0, 25)}…`}
+                    {`${b.label.slice(0, labelChars - 1)}…`}
                   </>
                 ) : (
                   b.label

@@ -53,9 +53,9 @@ async function grantFolderReaders(deps: AppDeps, store: ConfiguredEvidenceStore,
 export function filingSender(deps: AppDeps, store: ConfiguredEvidenceStore): NotificationSender {
   const writer = recordDocumentWriter(store);
   return {
-    async deliver(message) {
+    async deliver(message, signal) {
       if (!message.requestId) throw new PermanentDeliveryError('The message names no request.');
-      const filed = await fileRecordDocuments(deps, writer, message.requestId, filingOccasion(message.payload.action));
+      const filed = await fileRecordDocuments(deps, writer, message.requestId, filingOccasion(message.payload.action), signal);
       if (!filed) return { status: 'skipped', reason: 'the request was never submitted' };
       await grantFolderReaders(deps, store, message.requestId);
       return { status: 'sent' };

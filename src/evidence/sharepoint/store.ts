@@ -54,11 +54,13 @@ export interface SharePointStoreOptions {
 /** How long a claimed item is hidden from other instances: longer than any upload takes. */
 const CLAIM_LEASE_MS = 30 * 60_000;
 /**
- * How long an uploaded item nothing points at is kept waiting before it is deleted: the use case
- * that put it may still be committing its row. Items removed from the queue (their use case failed,
- * or their request was disposed of) go at once.
+ * How long after it was queued an uploaded item nothing points at is kept before it is deleted:
+ * the use case that put it may still be committing its row — record documents commit only once
+ * every document of the filing has had its own tries (each call up to `maxAttempts` waits of up to
+ * two minutes). Items removed from the queue (their use case failed, or their request was disposed
+ * of) go at once.
  */
-export const UNCLAIMED_GRACE_MS = 15 * 60_000;
+export const UNCLAIMED_GRACE_MS = 2 * 60 * 60_000;
 
 export class SharePointEvidenceStore implements EvidenceStore {
   readonly config: ResolvedSharePointConfig;
@@ -286,7 +288,12 @@ export class SharePointEvidenceStore implements EvidenceStore {
         // SharePoint's Retry-After is honoured however long it is; otherwise the next sweep may try.
         record.notBefore = new Date(Date.now() + (graphError?.retryAfterMs ?? 0)).toISOString();
         if (how.held) await this.queue.update(record);
-        else await this.queue.hold(record, file);
+        else {
+          // Its time in the queue, and so the grace before an item nothing points at is deleted,
+          // starts now: the first try may itself have taken many minutes of retries.
+          record.createdAt = new Date().toISOString();
+          await this.queue.hold(record, file);
+        }
         const result: StoredEvidence = { storageKey: pendingKey, size: record.size, sha256: record.sha256, webUrl: null, status: 'upload_pending' };
         return { pendingKey, result, lastError: record.lastError, failed: record.status === 'failed', discarded: false };
       }
@@ -296,7 +303,7 @@ export class SharePointEvidenceStore implements EvidenceStore {
     }
   }
 
-  /** Still queued and young enough that the row pointing at it may not have committed yet. */
+  /** Still queued, and queued recently enough that the row pointing at it may not have committed yet. */
   private async mayYetBeClaimed(record: PendingRecord, now: Date): Promise<boolean> {
     if (now.getTime() - Date.parse(record.createdAt) >= UNCLAIMED_GRACE_MS) return false;
     return (await this.queue.load(record.key)) !== null;

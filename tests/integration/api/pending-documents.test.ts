@@ -8,6 +8,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startApi, type ApiHarness } from '../../support/api-server';
 import { startGraphServer, type GraphServer } from '../../support/graph-server';
+import { fileRecordDocuments } from '../../../src/app/requests/record-documents';
+import type { ConfiguredEvidenceStore } from '../../../src/evidence';
+import { recordDocumentWriter } from '../../../src/server/record-documents';
 import { PNG_BYTES, searchingRequest, uploadEvidence } from './helpers';
 
 let graph: GraphServer;
@@ -86,3 +89,37 @@ test('documents filed while SharePoint was unavailable are recorded as stored wh
   const content = await fetch(`${api.url}/api/requests/${id}/documents/${stored[0]?.id ?? ''}/content`, { headers: { authorization: `Bearer ${tokens.osw}` } });
   expect(content.status).toBe(200);
 });
+
+test('an occasion is filed once: a redelivered filing, or two at once, leave two documents in the library, not four', async () => {
+  const { id, subjectId, tokens } = await searchingRequest(api);
+  expect((await uploadEvidence(api, tokens.aaw, id, { subjectId }, PNG_BYTES, 'a.png')).status).toBe(201);
+  const sessions = await api.call('GET', `/api/requests/${id}/search-sessions`, { token: tokens.aaw });
+  const sessionId = (sessions.body as unknown as { id: string }[])[0]?.id ?? '';
+  await api.call('POST', `/api/requests/${id}/search-sessions/${sessionId}/end`, { token: tokens.aaw });
+  const step = async (token: string, method: string, path: string, body: Record<string, unknown> = {}) => {
+    const current = await api.call('GET', `/api/requests/${id}`, { token });
+    const r = await api.call(method, `/api/requests/${id}${path}`, { token, body: method === 'POST' ? { version: current.body.version, ...body } : body });
+    expect({ path, status: r.status }).toEqual({ path, status: 200 });
+  };
+  const subjects = (await api.call('GET', `/api/requests/${id}`, { token: tokens.aaw })).body.subjects ?? [];
+  await step(tokens.aaw, 'PUT', '/log', { findings: subjects.map((s) => ({ subjectId: s.id, visibility: 'not_found', summary: 'Nothing public' })) });
+  await step(tokens.aaw, 'POST', '/actions/complete-log');
+  await step(tokens.osw, 'PUT', '/log', { assessment: { summary: 'Adds little', usefulPieces: 0, uniquePieces: 0, contribution: 'little', actionsTaken: 'None' } });
+
+  const reference = ((await api.call('GET', `/api/requests/${id}`, { token: tokens.osw })).body.reference as string);
+  const documentsInLibrary = () => [...graph.items.values()].filter((item) => item.name.startsWith(`${reference}-investigation-`));
+  const deps = api.server.deps;
+  const writer = recordDocumentWriter(deps.evidence as ConfiguredEvidenceStore);
+  // Two deliveries of the same filing at once (a retry overlapping a late first attempt).
+  await step(tokens.osw, 'POST', '/actions/finalise');
+  const [first, second] = await Promise.all([fileRecordDocuments(deps, writer, id, 'finalise'), fileRecordDocuments(deps, writer, id, 'finalise')]);
+  expect(first?.map((d) => d.storageKey).sort()).toEqual(second?.map((d) => d.storageKey).sort());
+  // And the outbox's own delivery of it afterwards.
+  await api.server.dispatcher.drainOnce();
+  await fileRecordDocuments(deps, writer, id, 'finalise');
+
+  const rows = await api.server.store.read.documents.listForRequest(id);
+  expect(rows.map((d) => d.kind).sort()).toEqual(['investigation_log', 'investigation_request']);
+  expect(documentsInLibrary().map((item) => `sharepoint:${item.id}`).sort()).toEqual(rows.map((d) => d.storageKey).sort());
+});
+

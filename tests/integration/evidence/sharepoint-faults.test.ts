@@ -310,6 +310,16 @@ describe('SharePoint evidence store under faults', () => {
       expect(server.callsTo('simple').filter((c) => c.status === 201)).toHaveLength(1);
     });
 
+    test('its time in the queue starts when it is queued, not when its first try began (that try may take many minutes)', async () => {
+      server.inject({ target: 'simple', kind: 'status', status: 503, retryAfter: 1, times: 4 });
+      const started = Date.now();
+      const pending = await store.put(putInput(pngBytes(1100, 9)));
+      expect(pending.status).toBe('upload_pending');
+      const [queued] = await store.pendingUploads(50);
+      // Three waits of a second each before the item was handed to the queue.
+      expect(Date.parse(queued?.createdAt ?? '') - started).toBeGreaterThanOrEqual(2_500);
+    });
+
     test('removed (its request disposed of) while a retry was uploading it: the retry deletes the copy it made', async () => {
       server.inject({ target: 'simple', kind: 'status', status: 503, times: 4 });
       const pending = await store.put(putInput(pngBytes(1300, 7)));

@@ -146,6 +146,12 @@ function asActivity(body: unknown): Activity | null {
   return ok ? (a as Activity) : null;
 }
 
+/** The claims of a Bot Connector token read before botbuilder checks it. */
+interface TokenClaims {
+  iss?: unknown;
+  exp?: unknown;
+}
+
 /**
  * What a Teams activity must be before botbuilder checks its token's signature, which botbuilder
  * alone does not ensure:
@@ -160,11 +166,6 @@ function asActivity(body: unknown): Activity | null {
  * - the tenant is one allowed: Teams names it in `conversation.tenantId` and `channelData.tenant.id`.
  * Returns why the activity is refused, or null.
  */
-interface TokenClaims {
-  iss?: unknown;
-  exp?: unknown;
-}
-
 function teamsRefusal(activity: Activity, token: string, allowedTenants: ReadonlySet<string>): string | null {
   let claims: TokenClaims | null;
   try {

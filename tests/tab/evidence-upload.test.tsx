@@ -88,6 +88,10 @@ describe('evidence upload', () => {
     expect(within(refused).queryByRole('button', { name: 'Upload' })).toBeNull();
     expect(screen.getByRole('status').textContent).toMatch(/3 files added, 1 cannot be sent/);
     expect(uploads).toHaveLength(0);
+    // Removing one moves focus to choosing files rather than the top of the page.
+    await user.click(within(refused).getByRole('button', { name: 'Remove tool.exe from the list' }));
+    expect(screen.queryByRole('region', { name: 'Evidence file tool.exe' })).toBeNull();
+    expect(document.activeElement).toBe(screen.getByRole('button', { name: 'Choose files' }));
   });
 
   it('accepts files dropped on the drop zone', () => {

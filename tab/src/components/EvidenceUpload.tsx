@@ -73,6 +73,7 @@ export function EvidenceUpload({ requestId, subjects, onUploaded, blockedBecause
   const input = useRef<HTMLInputElement>(null);
   const uploads = useRef(new Map<string, Upload<EvidenceItem>>());
   const sections = useRef(new Map<string, HTMLElement>());
+  const chooseButton = useRef<HTMLButtonElement>(null);
   /**
    * When an upload ends its Cancel button goes; if it had focus, focus moves to the file's own
    * section (which then says how it went) rather than to the top of the page.
@@ -187,7 +188,7 @@ export function EvidenceUpload({ requestId, subjects, onUploaded, blockedBecause
         data-testid="evidence-drop"
       >
         <p>Drag screenshots, PDFs, saved pages or videos here, or</p>
-        <Button disabled={Boolean(blockedBecause)} onClick={() => input.current?.click()}>
+        <Button ref={chooseButton} disabled={Boolean(blockedBecause)} onClick={() => input.current?.click()}>
           Choose files
         </Button>
         <input
@@ -314,7 +315,14 @@ export function EvidenceUpload({ requestId, subjects, onUploaded, blockedBecause
               </>
             )}
             {item.status !== 'uploading' && item.status !== 'done' && (
-              <Button appearance="subtle" onClick={() => setItems((all) => all.filter((i) => i.key !== item.key))}>
+              <Button
+                appearance="subtle"
+                onClick={() => {
+                  // The button goes with the file: focus moves to choosing files, not the top of the page.
+                  chooseButton.current?.focus();
+                  setItems((all) => all.filter((i) => i.key !== item.key));
+                }}
+              >
                 Remove {item.file.name} from the list
               </Button>
             )}

@@ -6,16 +6,9 @@
  */
 import { screen } from '@testing-library/react';
 import EvaluationPage from '../../tab/src/pages/EvaluationPage';
-import { renderInTab, stubApi } from './fixtures';
+import { renderInTab, stubApi, stubResizeObserver } from './fixtures';
 
-// jsdom has no ResizeObserver, which Fluent's message bar (the page's "could not be loaded") uses to reflow.
-beforeAll(() => {
-  window.ResizeObserver ??= class {
-    observe(): void {}
-    unobserve(): void {}
-    disconnect(): void {}
-  };
-});
+beforeAll(stubResizeObserver);
 
 function show(paths: string[]) {
   const api = stubApi({

@@ -9,15 +9,9 @@ import { FluentProvider, teamsLightTheme } from '@fluentui/react-components';
 import { ApiError } from '../../tab/src/api';
 import { ErrorState } from '../../tab/src/components/common';
 import { SessionContext } from '../../tab/src/session';
-import { signedIn } from './fixtures';
+import { signedIn, stubResizeObserver } from './fixtures';
 
-beforeAll(() => {
-  window.ResizeObserver ??= class {
-    observe(): void {}
-    unobserve(): void {}
-    disconnect(): void {}
-  };
-});
+beforeAll(stubResizeObserver);
 
 function show(hostKind: 'local' | 'teams', error: unknown) {
   const signOut = jest.fn();

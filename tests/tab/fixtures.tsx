@@ -122,3 +122,12 @@ export function renderInTab(ui: ReactElement, options: { api: Api; me?: Me }) {
   );
   return { user, ...rendered };
 }
+
+/** jsdom has no ResizeObserver, which Fluent's message bar (an error state) uses to reflow. */
+export function stubResizeObserver(): void {
+  window.ResizeObserver ??= class {
+    observe(): void {}
+    unobserve(): void {}
+    disconnect(): void {}
+  };
+}

@@ -93,6 +93,8 @@ export function EvidenceUpload({ requestId, subjects, onUploaded, blockedBecause
 
   const add = (files: FileList | File[]) => {
     if (blockedBecause) return;
+    // London's clock, not the device's: the record shows UK time, whatever the laptop is set to.
+    const now = londonWallClock(new Date());
     const added = Array.from(files).map((file): Pending => {
       const problem = fileProblem(file);
       sequence += 1;
@@ -102,9 +104,8 @@ export function EvidenceUpload({ requestId, subjects, onUploaded, blockedBecause
         problem,
         subjectId: subjects.length === 1 ? (subjects[0]?.id ?? '') : '',
         sourceUrl: '',
-        // London's clock, not the device's: the record shows UK time, whatever the laptop is set to.
-        capturedOn: londonWallClock(new Date()).date,
-        capturedTime: londonWallClock(new Date()).time,
+        capturedOn: now.date,
+        capturedTime: now.time,
         description: '',
         publiclyVisible: false,
         status: problem ? 'rejected' : 'ready',

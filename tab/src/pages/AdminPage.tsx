@@ -18,7 +18,7 @@ import {
   tokens,
 } from '@fluentui/react-components';
 import { ROLE_LABELS } from '../../../src/domain/roles';
-import { formatDate, formatDateTime } from '../../../src/domain/dates';
+import { formatDate, formatDateTime, parseUkDate } from '../../../src/domain/dates';
 import { ApiError, errorMessage, useApi } from '../api';
 import { ErrorState, Loading, Notice, PageHeading, SectionHeading, useLoad } from '../components/common';
 import { FailedWork } from '../components/FailedWork';
@@ -247,8 +247,6 @@ function Register({ view, onSaved }: { view: RegisterView; onSaved(view: Registe
   );
 }
 
-const ISO_DATE = /^\d{4}-\d{2}-\d{2}$/;
-
 function RegisterRow({
   entry,
   onSave,
@@ -264,7 +262,8 @@ function RegisterRow({
   const [invalid, setInvalid] = useState<{ trained: boolean; until: boolean }>({ trained: false, until: false });
   const save = () => {
     // A date the field could not read is named here, with the person and the field, not sent.
-    const bad = { trained: trainedOn !== '' && !ISO_DATE.test(trainedOn), until: until !== '' && !ISO_DATE.test(until) };
+    const unreadable = (value: string) => value !== '' && parseUkDate(value) === null;
+    const bad = { trained: unreadable(trainedOn), until: unreadable(until) };
     setInvalid(bad);
     if (bad.trained || bad.until) {
       const fields = [bad.trained && 'trained on', bad.until && 'authorised until'].filter(Boolean).join(' and ');

@@ -44,7 +44,11 @@ afterAll(async () => {
   rmSync(caDir, { recursive: true, force: true });
 });
 
-test('documents filed while SharePoint was unavailable are recorded as stored when the retry delivers them, and sent once', async () => {
+/**
+ * A request with one evidence item, its log completed and assessed: ready to finalise. `step`
+ * takes a further action (POST, with the current version) or saves (PUT) as someone.
+ */
+async function assessedRequest(assessment: Record<string, unknown>) {
   const { id, subjectId, tokens } = await searchingRequest(api);
   expect((await uploadEvidence(api, tokens.aaw, id, { subjectId }, PNG_BYTES, 'a.png')).status).toBe(201);
   const sessions = await api.call('GET', `/api/requests/${id}/search-sessions`, { token: tokens.aaw });
@@ -58,7 +62,12 @@ test('documents filed while SharePoint was unavailable are recorded as stored wh
   const subjects = (await api.call('GET', `/api/requests/${id}`, { token: tokens.aaw })).body.subjects ?? [];
   await step(tokens.aaw, 'PUT', '/log', { findings: subjects.map((s) => ({ subjectId: s.id, visibility: 'not_found', summary: 'Nothing public' })) });
   await step(tokens.aaw, 'POST', '/actions/complete-log');
-  await step(tokens.osw, 'PUT', '/log', { assessment: { summary: 'Confirms contact', usefulPieces: 1, uniquePieces: 1, contribution: 'some', actionsTaken: 'Plan reviewed' } });
+  await step(tokens.osw, 'PUT', '/log', { assessment });
+  return { id, tokens, step };
+}
+
+test('documents filed while SharePoint was unavailable are recorded as stored when the retry delivers them, and sent once', async () => {
+  const { id, tokens, step } = await assessedRequest({ summary: 'Confirms contact', usefulPieces: 1, uniquePieces: 1, contribution: 'some', actionsTaken: 'Plan reviewed' });
   await step(tokens.osw, 'POST', '/actions/finalise');
 
   // "503 Service Unavailable: The service is temporarily unavailable … Try the request again after a delay." (Microsoft Graph error responses)
@@ -91,21 +100,7 @@ test('documents filed while SharePoint was unavailable are recorded as stored wh
 });
 
 test('an occasion is filed once: a redelivered filing, or two at once, leave two documents in the library, not four', async () => {
-  const { id, subjectId, tokens } = await searchingRequest(api);
-  expect((await uploadEvidence(api, tokens.aaw, id, { subjectId }, PNG_BYTES, 'a.png')).status).toBe(201);
-  const sessions = await api.call('GET', `/api/requests/${id}/search-sessions`, { token: tokens.aaw });
-  const sessionId = (sessions.body as unknown as { id: string }[])[0]?.id ?? '';
-  await api.call('POST', `/api/requests/${id}/search-sessions/${sessionId}/end`, { token: tokens.aaw });
-  const step = async (token: string, method: string, path: string, body: Record<string, unknown> = {}) => {
-    const current = await api.call('GET', `/api/requests/${id}`, { token });
-    const r = await api.call(method, `/api/requests/${id}${path}`, { token, body: method === 'POST' ? { version: current.body.version, ...body } : body });
-    expect({ path, status: r.status }).toEqual({ path, status: 200 });
-  };
-  const subjects = (await api.call('GET', `/api/requests/${id}`, { token: tokens.aaw })).body.subjects ?? [];
-  await step(tokens.aaw, 'PUT', '/log', { findings: subjects.map((s) => ({ subjectId: s.id, visibility: 'not_found', summary: 'Nothing public' })) });
-  await step(tokens.aaw, 'POST', '/actions/complete-log');
-  await step(tokens.osw, 'PUT', '/log', { assessment: { summary: 'Adds little', usefulPieces: 0, uniquePieces: 0, contribution: 'little', actionsTaken: 'None' } });
-
+  const { id, tokens, step } = await assessedRequest({ summary: 'Adds little', usefulPieces: 0, uniquePieces: 0, contribution: 'little', actionsTaken: 'None' });
   const reference = ((await api.call('GET', `/api/requests/${id}`, { token: tokens.osw })).body.reference as string);
   const documentsInLibrary = () => [...graph.items.values()].filter((item) => item.name.startsWith(`${reference}-investigation-`));
   const deps = api.server.deps;

@@ -204,7 +204,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): ServerConfig {
   const needsDatabase = production && !e.DATABASE_URL ? 'NODE_ENV=production needs DATABASE_URL: the embedded database is for one machine only.' : null;
   const missingTeams = authMode === 'teams' ? missingForTeams(e) : [];
   const needsTeams = missingTeams.length > 0 ? `AUTH_MODE=teams needs ${missingTeams.join(', ')}.` : null;
-  if (needsDatabase || needsTeams) throw new ConfigError([needsDatabase, needsTeams].filter(Boolean).join(' '));
+  // Evidence belongs in the restricted SharePoint library (DESIGN §4); a server's own disk is kept
+  // only by choice, never because a setting was forgotten.
+  const needsEvidenceStore = production && !env.EVIDENCE_STORE?.trim()
+    ? 'NODE_ENV=production needs EVIDENCE_STORE=sharepoint and its SHAREPOINT_* settings (docs/sharepoint.md), or EVIDENCE_STORE=local to keep evidence on this server\'s disk deliberately.'
+    : null;
+  if (needsDatabase || needsTeams || needsEvidenceStore) throw new ConfigError([needsDatabase, needsTeams, needsEvidenceStore].filter(Boolean).join(' '));
   const warnings: string[] = [];
   if (authMode === 'local' && !isLoopbackHost(e.HOST)) {
     warnings.push(`LOCAL SIGN-IN IS LISTENING ON ${e.HOST}, NOT ONLY THIS MACHINE: anyone who can reach it can sign in as anyone in the demo directory. Use HOST=127.0.0.1, or AUTH_MODE=teams.`);
@@ -256,6 +261,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): ServerConfig {
     evidence = evidenceConfigFromEnv({ ...env, DATA_DIR: dataDir === ':memory:' ? path.resolve('data') : dataDir, EVIDENCE_DIR: evidenceDir, MAX_EVIDENCE_MB: String(e.MAX_EVIDENCE_MB) });
     // Settings Graph would refuse on every upload (a 60 MiB chunk, say) stop the start instead.
     if (evidence.kind === 'sharepoint') resolveSharePointConfig(evidence.sharepoint);
+    else if (production) warnings.push(`EVIDENCE IS KEPT ON THIS SERVER'S DISK (${evidenceDir}), NOT IN THE RESTRICTED SHAREPOINT LIBRARY: it is lost with the server and other instances cannot read it. Use EVIDENCE_STORE=sharepoint (docs/sharepoint.md).`);
   } catch (error) {
     if (error instanceof AppError) {
       throw new ConfigError(`${error.message} ${Object.entries(error.fields ?? {}).map(([k, v]) => `${k}: ${v}`).join('; ')}`.trim());

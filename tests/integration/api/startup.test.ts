@@ -71,13 +71,29 @@ describe('configuration refuses what cannot work', () => {
   });
 
   test('production needs DATABASE_URL', () => {
-    expect(refusal({ ...TEAMS, NODE_ENV: 'production' })).toBe('NODE_ENV=production needs DATABASE_URL: the embedded database is for one machine only.');
-    expect(loadConfig({ DATA_DIR: ':memory:', ...TEAMS, NODE_ENV: 'production', DATABASE_URL: 'postgres://db/smc' }).production).toBe(true);
+    expect(refusal({ ...TEAMS, NODE_ENV: 'production', EVIDENCE_STORE: 'local' })).toBe('NODE_ENV=production needs DATABASE_URL: the embedded database is for one machine only.');
+    expect(loadConfig({ DATA_DIR: ':memory:', ...TEAMS, NODE_ENV: 'production', DATABASE_URL: 'postgres://db/smc', EVIDENCE_STORE: 'local' }).production).toBe(true);
   });
 
-  test('a production start missing the database and Teams settings names them all at once, not one per attempt', () => {
+  test('production needs the evidence store chosen: a forgotten EVIDENCE_STORE does not put evidence on the server\'s disk', () => {
+    const production = { DATA_DIR: ':memory:', ...TEAMS, NODE_ENV: 'production', DATABASE_URL: 'postgres://db/smc' };
+    expect(refusal(production)).toBe(
+      "NODE_ENV=production needs EVIDENCE_STORE=sharepoint and its SHAREPOINT_* settings (docs/sharepoint.md), or EVIDENCE_STORE=local to keep evidence on this server's disk deliberately.",
+    );
+    expect(refusal({ ...production, EVIDENCE_STORE: ' ' })).toMatch(/^NODE_ENV=production needs EVIDENCE_STORE=sharepoint/);
+    // Chosen, the server's disk is allowed, and said loudly at every start.
+    const local = loadConfig({ ...production, EVIDENCE_STORE: 'local' });
+    expect(local.evidence.kind).toBe('local');
+    expect(local.warnings).toEqual([expect.stringMatching(/^EVIDENCE IS KEPT ON THIS SERVER'S DISK \(.+\), NOT IN THE RESTRICTED SHAREPOINT LIBRARY/)]);
+    // Outside production the local default stays, without a warning.
+    expect(loadConfig({ DATA_DIR: ':memory:', ...TEAMS }).warnings).toEqual([]);
+  });
+
+  test('a production start missing the database, Teams and evidence settings names them all at once, not one per attempt', () => {
     const { BOT_TENANT_ID: _tenant, TEAMS_APP_ID: _app, ...rest } = TEAMS;
-    expect(refusal({ ...rest, NODE_ENV: 'production' })).toBe('NODE_ENV=production needs DATABASE_URL: the embedded database is for one machine only. AUTH_MODE=teams needs TEAMS_APP_ID, BOT_TENANT_ID.');
+    expect(refusal({ ...rest, NODE_ENV: 'production' })).toBe(
+      "NODE_ENV=production needs DATABASE_URL: the embedded database is for one machine only. AUTH_MODE=teams needs TEAMS_APP_ID, BOT_TENANT_ID. NODE_ENV=production needs EVIDENCE_STORE=sharepoint and its SHAREPOINT_* settings (docs/sharepoint.md), or EVIDENCE_STORE=local to keep evidence on this server's disk deliberately.",
+    );
   });
 
   test('NODE_ENV is compared without regard to case', () => {

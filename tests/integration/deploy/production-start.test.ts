@@ -76,6 +76,8 @@ describe('production start', () => {
       BOT_APP_PASSWORD: 'not-a-real-secret',
       BOT_TENANT_ID: '99999999-8888-7777-6666-555555555555',
       PUBLIC_URL: 'https://smc.example.org',
+      // SharePoint cannot be reached here; the server's disk, chosen explicitly as production requires.
+      EVIDENCE_STORE: 'local',
       LOG_LEVEL: 'warn',
     };
     let output = '';

@@ -57,9 +57,24 @@ function isRealDate(iso: string): boolean {
   return !Number.isNaN(at.getTime()) && at.toISOString().slice(0, 10) === iso;
 }
 
+/**
+ * A calendar date (YYYY-MM-DD) as dd/mm/yyyy; an instant (an ISO date-time) as the date it was
+ * in London — its first ten characters are the UTC date, a day early from midnight to 01:00 BST.
+ */
 export function formatDate(iso: string): string {
-  const [y, m, d] = iso.slice(0, 10).split('-');
+  const date = iso.length > 10 ? londonDate(new Date(iso)) : iso;
+  const [y, m, d] = date.split('-');
   return `${d}/${m}/${y}`;
+}
+
+/** The calendar date (YYYY-MM-DD) `days` after the date `iso`. */
+export function addCalendarDays(iso: string, days: number): string {
+  return new Date(Date.parse(`${iso}T00:00:00Z`) + days * 86_400_000).toISOString().slice(0, 10);
+}
+
+/** The last moment of a calendar day (YYYY-MM-DD) in London: "use by" that date means through it. */
+export function londonDayEnd(iso: string): Date {
+  return new Date(londonDayStart(addCalendarDays(iso, 1)).getTime() - 1);
 }
 
 export function formatDateTime(iso: string): string {

@@ -3,7 +3,7 @@
  * the next state, what changes, what the audit trail records and whom to notify. No I/O: the
  * use case loads the facts it needs and writes the outcome in one transaction.
  */
-import { addDays, formatDate, londonDate } from './dates';
+import { addCalendarDays, formatDate, londonDate, londonDayEnd } from './dates';
 import { AppError, forbidden, invalidState, validationError } from './errors';
 import { investigationRequestSchema, parseForm, type ActionBodies } from './forms';
 import { can, participants, type Part } from './policy';
@@ -160,7 +160,7 @@ const TRANSITIONS: { [A in WorkflowAction]: Transition<A> } = {
   },
   authorise: (s) => {
     const b = s.body;
-    const scope = authorisedScope(s.request, b, s.now, s.today, s.settings);
+    const scope = authorisedScope(s.request, b, s.today, s.settings);
     if (b.accessWorkerId) assertEligibleAccessWorker(s.request, s.facts.accessWorker, b.accessWorkerId, s.actor, s.today);
     s.next.authorisation = { by: s.actor.id, at: s.at, scope, ...(b.conditions ? { note: b.conditions } : {}) };
     if (b.accessWorkerId) {
@@ -405,14 +405,15 @@ function participantIds(request: InvestigationRequest): string[] {
   return [...participants(request).keys()];
 }
 
-function authorisedScope(request: InvestigationRequest, b: Body<'authorise'>, now: Date, today: string, settings: WorkflowSettings): Scope {
+function authorisedScope(request: InvestigationRequest, b: Body<'authorise'>, today: string, settings: WorkflowSettings): Scope {
   const known = new Set(request.form.subjects.map((s) => s.id));
   const subjectIds = b.subjectIds ? [...new Set(b.subjectIds)] : [...known];
   const unknown = subjectIds.filter((id) => !known.has(id));
   if (unknown.length > 0) {
     throw validationError({ subjectIds: 'Choose people named in this request: a further person needs a new, linked request.' });
   }
-  const useBy = addDays(now, settings.authorisationValidDays).toISOString();
+  // Through the whole London day it names: an exact instant 28 × 24 h on expired during the day shown as "use by".
+  const useBy = londonDayEnd(addCalendarDays(today, settings.authorisationValidDays)).toISOString();
   // Submitted forms are complete (submit checks it); the check keeps the scope from trusting that.
   if (!isComplete(request.form)) throw invalidState('This request is missing answers and cannot be authorised.');
   const monitoring = request.form.monitoring;
@@ -473,7 +474,8 @@ export function dueExpiry(request: InvestigationRequest, now: Date): { reason: s
   const auth = request.authorisation;
   if (!auth) return null;
   const today = londonDate(now);
-  if ((request.state === 'authorised' || request.state === 'assigned') && !request.firstSearchStartedAt && auth.scope.useBy <= now.toISOString()) {
+  // Confirming legitimacy is not a use: until a first search session starts, the clock runs on.
+  if (['authorised', 'assigned', 'searching'].includes(request.state) && !request.firstSearchStartedAt && auth.scope.useBy <= now.toISOString()) {
     return { reason: `The authorisation was not used by ${formatDate(auth.scope.useBy)}.` };
   }
   const monitoring = auth.scope.monitoring;

@@ -1,4 +1,4 @@
-import { fromLondonWallClock, londonDate, londonWallClock } from '../../../src/domain/dates';
+import { addCalendarDays, formatDate, fromLondonWallClock, londonDate, londonDayEnd, londonWallClock } from '../../../src/domain/dates';
 
 const reference = new Intl.DateTimeFormat('en-CA', { timeZone: 'Europe/London', year: 'numeric', month: '2-digit', day: '2-digit' });
 
@@ -24,6 +24,28 @@ describe('londonDate', () => {
   it('refuses an invalid instant every time, rather than remembering an answer for it', () => {
     expect(() => londonDate(new Date(Number.NaN))).toThrow(RangeError);
     expect(() => londonDate(new Date(Number.NaN))).toThrow(RangeError);
+  });
+});
+
+describe('formatDate', () => {
+  it('shows a calendar date as it is, and an instant as its London date (a UTC date is a day early from midnight to 01:00 BST)', () => {
+    expect(formatDate('2026-06-10')).toBe('10/06/2026');
+    expect(formatDate('2026-06-10T23:30:00.000Z')).toBe('11/06/2026');
+    expect(formatDate('2026-12-10T23:30:00.000Z')).toBe('10/12/2026');
+  });
+});
+
+describe('London days', () => {
+  it('adds calendar days across month, year and clock-change boundaries', () => {
+    expect(addCalendarDays('2026-03-28', 1)).toBe('2026-03-29');
+    expect(addCalendarDays('2026-12-31', 1)).toBe('2027-01-01');
+    expect(addCalendarDays('2028-02-28', 1)).toBe('2028-02-29');
+  });
+  it('ends a day at its last millisecond in London, in winter and in summer, and on the days the clocks change', () => {
+    expect(londonDayEnd('2026-12-23').toISOString()).toBe('2026-12-23T23:59:59.999Z');
+    expect(londonDayEnd('2026-07-09').toISOString()).toBe('2026-07-09T22:59:59.999Z');
+    expect(londonDayEnd('2026-03-29').toISOString()).toBe('2026-03-29T22:59:59.999Z');
+    expect(londonDayEnd('2026-10-25').toISOString()).toBe('2026-10-25T23:59:59.999Z');
   });
 });
 

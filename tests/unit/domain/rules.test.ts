@@ -1,4 +1,5 @@
 /** Each rule of DESIGN.md §2 that the engine and the forms enforce, one test (or more) per rule. */
+import { formatDate } from '../../../src/domain/dates';
 import { AppError } from '../../../src/domain/errors';
 import { actionBodySchemas, evidenceMetadataSchema, investigationRequestSchema, parseForm } from '../../../src/domain/forms';
 import { can, participants } from '../../../src/domain/policy';
@@ -163,15 +164,33 @@ describe('one-off by default; monitoring only when asked for, with review dates'
     expect(outcome.request.state).toBe('expired');
     expect(outcome.audit).toMatchObject({ action: 'expire', fromState: 'searching', toState: 'expired' });
   });
-  test('an authorisation not used within its time limit expires', () => {
+  test('an authorisation not used within its time limit expires at the end of the London day it names', () => {
     const authorised = decide('authorise', { version: 7 }, requestIn('awaiting_service_director', { monitoring: false }), PEOPLE.sd, NOW, {}, { authorisationValidDays: 28 }).request;
-    expect(authorised.authorisation?.scope.useBy).toBe('2026-12-23T10:00:00.000Z');
-    expect(dueExpiry(authorised, new Date('2026-12-23T09:59:59Z'))).toBeNull();
-    expect(dueExpiry(authorised, new Date('2026-12-23T10:00:00Z'))?.reason).toBe('The authorisation was not used by 23/12/2026.');
+    // Authorised on 25/11/2026 (GMT): usable through 23/12/2026, London time.
+    expect(authorised.authorisation?.scope.useBy).toBe('2026-12-23T23:59:59.999Z');
+    expect(formatDate(authorised.authorisation?.scope.useBy ?? '')).toBe('23/12/2026');
+    // Before, it expired at 10:00 on the day it said it could be used by.
+    expect(dueExpiry(authorised, new Date('2026-12-23T14:00:00Z'))).toBeNull();
+    expect(dueExpiry(authorised, new Date('2026-12-23T23:59:59.999Z'))?.reason).toBe('The authorisation was not used by 23/12/2026.');
     const used = { ...authorised, state: 'searching' as const, firstSearchStartedAt: '2026-11-26T10:00:00Z' };
     expect(dueExpiry(used, new Date('2027-01-30T10:00:00Z'))).toBeNull();
     const shorter = decide('authorise', { version: 7 }, requestIn('awaiting_service_director', { monitoring: false }), PEOPLE.sd, NOW, {}, { authorisationValidDays: 7 }).request;
-    expect(shorter.authorisation?.scope.useBy).toBe('2026-12-02T10:00:00.000Z');
+    expect(shorter.authorisation?.scope.useBy).toBe('2026-12-02T23:59:59.999Z');
+  });
+  test('in British Summer Time the use-by day ends at 23:59 London time, and an authorisation given after midnight London time counts from that day', () => {
+    const afterMidnight = new Date('2026-06-10T23:30:00Z'); // 00:30 BST on 11/06/2026
+    const authorised = decide('authorise', { version: 7 }, requestIn('awaiting_service_director', { monitoring: false }), PEOPLE.sd, afterMidnight, {}, { authorisationValidDays: 28 }).request;
+    expect(authorised.authorisation?.scope.useBy).toBe('2026-07-09T22:59:59.999Z');
+    expect(formatDate(authorised.authorisation?.scope.useBy ?? '')).toBe('09/07/2026');
+    expect(dueExpiry(authorised, new Date('2026-07-09T22:00:00Z'))).toBeNull();
+    expect(dueExpiry(authorised, new Date('2026-07-09T23:00:00Z'))?.reason).toBe('The authorisation was not used by 09/07/2026.');
+  });
+  test('confirming legitimacy does not stop the clock: a request searching with no session yet expires when its use-by day ends', () => {
+    const authorised = decide('authorise', { version: 7 }, requestIn('awaiting_service_director', { monitoring: false }), PEOPLE.sd, NOW, {}, { authorisationValidDays: 28 }).request;
+    const confirmed = { ...authorised, state: 'searching' as const, accessWorkerId: 'aaw', firstSearchStartedAt: null };
+    expect(dueExpiry(confirmed, new Date('2026-12-23T12:00:00Z'))).toBeNull();
+    expect(dueExpiry(confirmed, new Date('2027-06-30T10:00:00Z'))?.reason).toBe('The authorisation was not used by 23/12/2026.');
+    expect(expire(confirmed, new Date('2027-06-30T10:00:00Z'), 'not used').audit).toMatchObject({ action: 'expire', fromState: 'searching', toState: 'expired' });
   });
 });
 

@@ -71,7 +71,7 @@ export const registerViewSchema = z.strictObject({
       /** London dates, YYYY-MM-DD. */
       trainedOn: z.iso.date().nullable(),
       authorisedUntil: z.iso.date().nullable(),
-      status: z.enum(['authorised', 'ended']),
+      status: z.enum(['authorised', 'not_trained', 'ended']),
     }),
   ),
 });

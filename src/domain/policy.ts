@@ -8,7 +8,7 @@
 import { ALWAYS, holds, NEVER, type Condition, type PersonField } from './conditions';
 import { formatDate, londonDate } from './dates';
 import type { InvestigationRequest } from './request';
-import { hasRole, ROLE_LABELS, type Person, type Role } from './roles';
+import { accessWorkerStanding, hasRole, ROLE_LABELS, type Person, type Role } from './roles';
 import { OPEN_STATES, REQUEST_STATES, STATE_LABELS, WORKFLOW_ACTIONS, type RequestState, type WorkflowAction } from './states';
 
 /** The part a person plays on one request. One person plays at most one part per request. */
@@ -355,6 +355,7 @@ export function participants(request: InvestigationRequest): Map<string, Request
   put(request.accessWorkerId, 'access_worker');
   put(request.designatedAccessWorkerId, 'access_worker');
   for (const r of request.doubtResolvers) put(r.personId, r.role);
+  for (const r of request.returnedBy) put(r.personId, r.role);
   return parts;
 }
 
@@ -425,8 +426,8 @@ function decide(ability: Ability, f: Facts): Decision {
     return { ok: false, code: 'invalid_state', message: rule.notNow ?? notNowMessage(ability, rule, request.state) };
   }
   if (chosen.part === 'access_worker') {
-    const until = person.accessWorkerAuthorisedUntil;
-    if (until && until < todayOf(f)) return { ok: false, code: 'forbidden', message: `Your authorisation as an access worker ended on ${formatDate(until)}.` };
+    const standing = accessWorkerStanding(person, todayOf(f));
+    if (standing) return { ok: false, code: 'forbidden', message: standingMessage(standing, person) };
   }
   if (request && rule.onlyIf && !holds(rule.onlyIf.where(person.id), request)) return { ok: false, ...rule.onlyIf.refusal };
   const why = request && rule.unless ? rule.unless(request, person, todayOf(f)) : null;
@@ -448,10 +449,7 @@ function permits(ability: Ability, f: Facts): boolean {
   }
   const part = usablePart(rule, f);
   if (part === undefined) return false;
-  if (part === 'access_worker') {
-    const until = person.accessWorkerAuthorisedUntil;
-    if (until && until < todayOf(f)) return false;
-  }
+  if (part === 'access_worker' && accessWorkerStanding(person, todayOf(f))) return false;
   if (request && rule.onlyIf && !holds(rule.onlyIf.where(person.id), request)) return false;
   return !(request && rule.unless && rule.unless(request, person, todayOf(f)));
 }
@@ -528,12 +526,23 @@ export function whereCan(person: Person, ability: RequestAbility, now: Date): Co
   return ability === 'view' ? allowed : { all: [whereAllowed(person, 'view', now), allowed] };
 }
 
+/** Why the register does not let a person act as an access worker today: said to them, or (`name`) about them. */
+export function standingMessage(standing: NonNullable<ReturnType<typeof accessWorkerStanding>>, person: Pick<Person, 'accessWorkerTrainedOn' | 'accessWorkerAuthorisedUntil'>, name?: string): string {
+  if (standing === 'untrained') {
+    return name
+      ? `No access worker training is recorded for ${name} on the register: an administrator records it first.`
+      : 'No access worker training is recorded for you on the register: an administrator records it before you act as an access worker.';
+  }
+  if (standing === 'not_yet_trained') return `${name ? `${name}'s` : 'Your'} access worker training is recorded as on ${formatDate(person.accessWorkerTrainedOn ?? '')}: acting as an access worker starts then.`;
+  return name ? `${name}'s access worker authorisation has ended.` : `Your authorisation as an access worker ended on ${formatDate(person.accessWorkerAuthorisedUntil ?? '')}.`;
+}
+
 /**
  * Everything `whereCan` and `whereWaiting` read of the person and of the moment: calls with the
  * same key build the same conditions, so a list may keep them.
  */
 export function conditionKey(person: Person, now: Date): string {
-  return JSON.stringify([person.id, person.roles, person.standsInFor ?? [], person.accessWorkerAuthorisedUntil ?? null, londonDate(now)]);
+  return JSON.stringify([person.id, person.roles, person.standsInFor ?? [], person.accessWorkerTrainedOn ?? null, person.accessWorkerAuthorisedUntil ?? null, londonDate(now)]);
 }
 
 /** `whereCan` without the check that the person may see the request (which `view` itself is). */
@@ -542,8 +551,7 @@ function whereAllowed(person: Person, ability: RequestAbility, now: Date): Condi
   if (rule.unless || !rule.from) throw new Error(`“${ability}” cannot be asked of a list.`);
   const from = rule.from;
   const me = person.id;
-  const until = person.accessWorkerAuthorisedUntil;
-  const lapsed = Boolean(until && until < londonDate(now));
+  const lapsed = accessWorkerStanding(person, londonDate(now)) !== null;
   const participant = relationWhere('participant', person);
   const grants = rule.grants
     .filter((g) => (g.role === null || hasRole(person, g.role)) && !(lapsed && g.part === 'access_worker'))

@@ -75,6 +75,11 @@ export interface InvestigationRequest {
   accessWorkerId: string | null;
   /** Service managers and directors who resolved a doubt on this request. */
   doubtResolvers: { personId: string; role: 'service_manager' | 'service_director' }[];
+  /**
+   * Who returned the request for changes, in which part: a return leaves no agreement or
+   * authorisation behind, yet the person decided on the request and may take no other part on it.
+   */
+  returnedBy: { personId: string; role: 'team_manager' | 'service_director' }[];
   stateBeforeHold: RequestState | null;
   /** Every doubt raised, oldest first; the last is the open one while the request is on hold. */
   doubts: Doubt[];
@@ -133,6 +138,7 @@ export function newDraft(init: { id: string; reference: string; form: StoredForm
     designatedAccessWorkerId: null,
     accessWorkerId: null,
     doubtResolvers: [],
+    returnedBy: [],
     stateBeforeHold: null,
     doubts: [],
     caseRecordPlacement: null,

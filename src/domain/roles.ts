@@ -35,6 +35,19 @@ export interface Person {
   standsInFor?: string[];
 }
 
+/**
+ * Why a person may not act as an access worker today, or null when they may: the register is of
+ * trained staff (DESIGN.md §1), so a training date must be recorded and reached, and the
+ * authorisation must not have ended. Dates are London calendar dates (YYYY-MM-DD).
+ */
+export function accessWorkerStanding(person: Pick<Person, 'accessWorkerTrainedOn' | 'accessWorkerAuthorisedUntil'>, today: string): 'untrained' | 'not_yet_trained' | 'ended' | null {
+  const trained = person.accessWorkerTrainedOn;
+  if (!trained) return 'untrained';
+  if (trained > today) return 'not_yet_trained';
+  const until = person.accessWorkerAuthorisedUntil;
+  return until && until < today ? 'ended' : null;
+}
+
 export function hasRole(person: Pick<Person, 'roles'>, role: Role): boolean {
   return person.roles.includes(role);
 }

@@ -6,11 +6,11 @@
 import { addCalendarDays, formatDate, londonDate, londonDayEnd } from './dates';
 import { AppError, forbidden, invalidState, validationError } from './errors';
 import { investigationRequestSchema, parseForm, type ActionBodies } from './forms';
-import { can, participants, type Part } from './policy';
+import { can, participants, standingMessage, type Part } from './policy';
 import { PROTOCOL_RULES, ruleError } from './protocol';
 import { awaitsCaseRecord, isComplete, openDoubt, type InvestigationRequest, type Scope } from './request';
 import { teamManagerRoute } from './team-managers';
-import { hasRole, type Person, type Role } from './roles';
+import { accessWorkerStanding, hasRole, type Person, type Role } from './roles';
 import type { RequestState, WorkflowAction } from './states';
 
 export interface WorkflowSettings {
@@ -154,6 +154,8 @@ const TRANSITIONS: { [A in WorkflowAction]: Transition<A> } = {
   return: (s) => {
     s.next.state = 'draft';
     s.next.agreement = null;
+    const role = s.request.state === 'awaiting_service_director' ? 'service_director' : 'team_manager';
+    if (!s.request.returnedBy.some((r) => r.personId === s.actor.id)) s.next.returnedBy = [...s.request.returnedBy, { personId: s.actor.id, role }];
     s.next.lastReason = { by: s.actor.id, at: s.at, reason: s.reason };
     s.tellOthers();
     return undefined;
@@ -445,13 +447,12 @@ function assertEligibleAccessWorker(request: InvestigationRequest, worker: Perso
   if (!worker || worker.id !== id || !worker.active || !hasRole(worker, 'access_worker')) {
     throw validationError({ accessWorkerId: 'Choose a person on the access worker register.' });
   }
-  if (worker.accessWorkerAuthorisedUntil && worker.accessWorkerAuthorisedUntil < today) {
-    throw validationError({ accessWorkerId: `${worker.displayName}'s access worker authorisation has ended.` });
-  }
   const taken = participantIds(request).concat(actor.id);
   if (taken.includes(worker.id)) {
     throw validationError({ accessWorkerId: `${worker.displayName} already holds another role on this request: choose someone else.` });
   }
+  const standing = accessWorkerStanding(worker, today);
+  if (standing) throw validationError({ accessWorkerId: standingMessage(standing, worker, worker.displayName) });
 }
 
 function assertLogComplete(request: InvestigationRequest, sessions: ActionFacts['searchSessions']): void {

@@ -44,6 +44,7 @@ export interface InvestigationRequestsTable {
   agreement: Json<Decision | null>;
   authorisation: Json<(Decision & { scope: Scope }) | null>;
   doubt_resolvers: Json<InvestigationRequest['doubtResolvers']>;
+  returned_by: Json<InvestigationRequest['returnedBy']>;
   state_before_hold: string | null;
   doubts: Json<InvestigationRequest['doubts']>;
   case_record_placement: Json<InvestigationRequest['caseRecordPlacement']>;

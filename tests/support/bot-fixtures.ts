@@ -26,8 +26,8 @@ export const PEOPLE = {
   tm: person('p-tm', 'Tom Manager', ['team_manager']),
   sd: person('p-sd', 'Sally Director', ['service_director']),
   sm: person('p-sm', 'Sam Service', ['service_manager']),
-  aaw1: person('p-aaw1', 'Ann Access', ['access_worker']),
-  aaw2: person('p-aaw2', 'Ben Access', ['access_worker']),
+  aaw1: person('p-aaw1', 'Ann Access', ['access_worker'], { accessWorkerTrainedOn: '2026-01-05' }),
+  aaw2: person('p-aaw2', 'Ben Access', ['access_worker'], { accessWorkerTrainedOn: '2026-01-05' }),
 };
 
 export const directory: Directory = {

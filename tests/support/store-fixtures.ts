@@ -99,6 +99,7 @@ export function fullRequest(overrides: Partial<InvestigationRequest> = {}): Inve
       { personId: 'sm-1', role: 'service_manager' },
       { personId: 'sd-1', role: 'service_director' },
     ],
+    returnedBy: [{ personId: 'tm-2', role: 'team_manager' }],
     stateBeforeHold: 'searching',
     doubts: [
       {

@@ -1,13 +1,18 @@
 /** The access worker register as administrators see it: who is on it, their dates, and the pilot's limit. */
 import { londonDate } from '../../domain/dates';
-import type { Person } from '../../domain/roles';
+import { accessWorkerStanding, type Person } from '../../domain/roles';
 import type { UnitOfWork } from '../ports';
 
-export type RegisterStatus = 'authorised' | 'ended';
+export type RegisterStatus = 'authorised' | 'not_trained' | 'ended';
 
-/** An access worker may act while their authorisation has not ended; no end date recorded means no end. */
+/**
+ * An access worker may act once their training is recorded and reached, until their authorisation
+ * ends; no end date recorded means no end.
+ */
 export function registerStatus(person: Person, today: string): RegisterStatus {
-  return !person.accessWorkerAuthorisedUntil || person.accessWorkerAuthorisedUntil >= today ? 'authorised' : 'ended';
+  const standing = accessWorkerStanding(person, today);
+  if (standing === 'untrained' || standing === 'not_yet_trained') return 'not_trained';
+  return standing === 'ended' ? 'ended' : 'authorised';
 }
 
 export async function readRegister(uow: UnitOfWork, now: Date) {

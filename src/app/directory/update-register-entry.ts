@@ -34,7 +34,7 @@ export async function updateRegisterEntry(deps: AppDeps, caller: Caller, personI
     const after = { ...person, accessWorkerTrainedOn: input.trainedOn, accessWorkerAuthorisedUntil: input.authorisedUntil };
     const today = londonDate(now);
     const register = await readRegister(uow, now);
-    if (registerStatus(person, today) === 'ended' && registerStatus(after, today) === 'authorised' && register.authorised >= register.limit) {
+    if (registerStatus(person, today) !== 'authorised' && registerStatus(after, today) === 'authorised' && register.authorised >= register.limit) {
       throw invalidState(`The register already has ${register.authorised} authorised access workers, its limit of ${register.limit}. End someone's authorisation or raise the limit first.`);
     }
     await uow.people.upsert(after);

@@ -27,6 +27,7 @@ import { evaluationTallies } from './082_evaluation_tallies';
 import { evaluationRefreshPlpgsql } from './083_evaluation_refresh_plpgsql';
 import { evaluationRefreshAtCommit } from './084_evaluation_refresh_at_commit';
 import { evaluationProjectedAfterCommit } from './085_evaluation_projected_after_commit';
+import { returnedBy } from './086_returned_by';
 
 export const migrations: Record<string, Migration> = {
   '001_schema': schema,
@@ -53,4 +54,5 @@ export const migrations: Record<string, Migration> = {
   '083_evaluation_refresh_plpgsql': evaluationRefreshPlpgsql,
   '084_evaluation_refresh_at_commit': evaluationRefreshAtCommit,
   '085_evaluation_projected_after_commit': evaluationProjectedAfterCommit,
+  '086_returned_by': returnedBy,
 };

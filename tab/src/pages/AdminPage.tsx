@@ -287,7 +287,7 @@ function RegisterRow({
           <UkDateInput id={`register-${entry.id}-until`} value={until} onChange={setUntil} invalid={invalid.until} />
         </span>
       </TableCell>
-      <TableCell>{entry.status === 'authorised' ? (entry.authorisedUntil ? `Authorised to ${formatDate(entry.authorisedUntil)}` : 'Authorised') : 'Authorisation ended'}</TableCell>
+      <TableCell>{registerStatusText(entry)}</TableCell>
       <TableCell>
         <Button size="small" aria-label={`Save ${entry.displayName}`} onClick={save}>
           Save
@@ -295,4 +295,10 @@ function RegisterRow({
       </TableCell>
     </TableRow>
   );
+}
+
+function registerStatusText(entry: { status: 'authorised' | 'not_trained' | 'ended'; trainedOn: string | null; authorisedUntil: string | null }): string {
+  if (entry.status === 'ended') return 'Authorisation ended';
+  if (entry.status === 'not_trained') return entry.trainedOn ? `Not yet: trained on ${formatDate(entry.trainedOn)}` : 'Not yet: record the training date';
+  return entry.authorisedUntil ? `Authorised to ${formatDate(entry.authorisedUntil)}` : 'Authorised';
 }

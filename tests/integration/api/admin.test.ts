@@ -63,4 +63,21 @@ describe('administration', () => {
       { action: 'register_limit_changed', actor_id: 'nina.shaw' },
     ]);
   });
+
+  test('the register is of trained staff: training not recorded, or recorded for a later date, is not an authorised place', async () => {
+    const admin = await api.token('nina.shaw');
+    const before = (await api.call('GET', '/api/admin/register', { token: admin })).body as { authorised: number };
+    const later = await api.call('PUT', '/api/admin/register/people/liam.doyle', { token: admin, body: { trainedOn: '2099-06-01', authorisedUntil: '2099-12-01' } });
+    expect(later.status).toBe(200);
+    expect(later.body).toMatchObject({ authorised: before.authorised - 1, entries: expect.arrayContaining([expect.objectContaining({ id: 'liam.doyle', status: 'not_trained' })]) });
+    const none = await api.call('PUT', '/api/admin/register/people/liam.doyle', { token: admin, body: { trainedOn: null, authorisedUntil: null } });
+    expect(none.body).toMatchObject({ authorised: before.authorised - 1, entries: expect.arrayContaining([expect.objectContaining({ id: 'liam.doyle', status: 'not_trained' })]) });
+    // Liam sees no request waiting for an access worker while untrained.
+    const liam = await api.token('liam.doyle');
+    expect((await api.call('GET', '/api/me', { token: liam })).status).toBe(200);
+    const waiting = await api.call('GET', '/api/requests?waiting=true', { token: liam });
+    expect(waiting.body).toMatchObject({ items: [] });
+    const back = await api.call('PUT', '/api/admin/register/people/liam.doyle', { token: admin, body: { trainedOn: '2026-09-01', authorisedUntil: '2027-09-01' } });
+    expect(back.body).toMatchObject({ authorised: before.authorised, entries: expect.arrayContaining([expect.objectContaining({ id: 'liam.doyle', status: 'authorised' })]) });
+  });
 });

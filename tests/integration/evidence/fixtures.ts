@@ -38,6 +38,7 @@ export const request: InvestigationRequest = {
   designatedAccessWorkerId: null,
   accessWorkerId: 'aaw',
   doubtResolvers: [],
+  returnedBy: [],
   stateBeforeHold: null,
   doubts: [],
   caseRecordPlacement: null,

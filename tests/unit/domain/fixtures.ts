@@ -12,6 +12,8 @@ const p = (id: string, roles: Person['roles'], extra: Partial<Person> = {}): Per
   roles,
   managerId: null,
   active: true,
+  // Access workers are on the register with their training recorded (DESIGN.md §1).
+  ...(roles.includes('access_worker') ? { accessWorkerTrainedOn: '2026-01-05' } : {}),
   ...extra,
 });
 
@@ -89,6 +91,7 @@ export function requestIn(state: RequestState, options: { monitoring?: boolean }
     designatedAccessWorkerId: null,
     accessWorkerId: assigned ? 'aaw' : null,
     doubtResolvers: [],
+    returnedBy: [],
     stateBeforeHold: state === 'on_hold' ? 'searching' : null,
     doubts: state === 'on_hold' ? [{ raisedBy: 'aaw', raisedAs: 'access_worker', raisedAt: at, reason: 'Unsure of the reason', serviceManagerView: null, resolution: null }] : [],
     // Closed once the documents are on the case record; a cancelled or lapsed request here stands for one stopped after evidence, waiting for them.

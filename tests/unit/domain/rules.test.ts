@@ -71,6 +71,21 @@ describe('one person never holds two roles on the same request', () => {
       'You cannot agree a request you raised: one person never holds two roles on the same request.',
     );
   });
+  test('whoever returned a request holds that part: a deputy team manager who returned it cannot later authorise it as director, nor a director who returned it agree it as deputy', () => {
+    // `deputyDirector` stands in for tm and is also a service director.
+    const deputyDirector = { ...PEOPLE.deputy, id: 'dd', roles: ['team_manager' as const, 'service_director' as const] };
+    const returned = decide('return', { version: 7, reason: 'Say which posts.' }, requestIn('awaiting_team_manager', { monitoring: false }), deputyDirector, NOW).request;
+    expect(returned.returnedBy).toEqual([{ personId: 'dd', role: 'team_manager' }]);
+    const resubmitted = decide('submit', { version: returned.version }, returned, PEOPLE.osw, NOW, { teamManager: PEOPLE.tm }).request;
+    const agreed = decide('agree', { version: resubmitted.version }, resubmitted, PEOPLE.tm, NOW).request;
+    expect(refusal(() => decide('authorise', { version: agreed.version }, agreed, deputyDirector, NOW)).message).toMatch(/one person never holds two roles on the same request/);
+    expect(decide('authorise', { version: agreed.version }, agreed, PEOPLE.sd, NOW).request.state).toBe('authorised');
+
+    const returnedByDirector = decide('return', { version: 7, reason: 'Narrow the period.' }, requestIn('awaiting_service_director', { monitoring: false }), deputyDirector, NOW).request;
+    expect(returnedByDirector.returnedBy).toEqual([{ personId: 'dd', role: 'service_director' }]);
+    const again = decide('submit', { version: returnedByDirector.version }, returnedByDirector, PEOPLE.osw, NOW, { teamManager: PEOPLE.tm }).request;
+    expect(refusal(() => decide('agree', { version: again.version }, again, deputyDirector, NOW)).message).toMatch(/one person never holds two roles on the same request/);
+  });
   test('submitting without a line manager in the directory asks the worker to choose a team manager', () => {
     const error = refusal(() => decide('submit', { version: 7 }, requestIn('draft'), PEOPLE.osw, NOW, { teamManager: null }));
     expect(error).toMatchObject({ code: 'validation', rule: 'team_manager_role', fields: { teamManagerId: 'Choose a team manager.' } });
@@ -191,6 +206,24 @@ describe('one-off by default; monitoring only when asked for, with review dates'
     expect(dueExpiry(confirmed, new Date('2026-12-23T12:00:00Z'))).toBeNull();
     expect(dueExpiry(confirmed, new Date('2027-06-30T10:00:00Z'))?.reason).toBe('The authorisation was not used by 23/12/2026.');
     expect(expire(confirmed, new Date('2027-06-30T10:00:00Z'), 'not used').audit).toMatchObject({ action: 'expire', fromState: 'searching', toState: 'expired' });
+  });
+});
+
+describe('access workers are a register of trained staff', () => {
+  test('someone with no training recorded, or trained only later, may neither claim, be assigned, nor search', () => {
+    const untrained = { ...PEOPLE.aaw, accessWorkerTrainedOn: null };
+    expect(can(untrained, 'claim', requestIn('authorised'), NOW)).toEqual({
+      ok: false,
+      code: 'forbidden',
+      message: 'No access worker training is recorded for you on the register: an administrator records it before you act as an access worker.',
+    });
+    const later = { ...PEOPLE.aaw, accessWorkerTrainedOn: '2027-06-01' };
+    expect(can(later, 'claim', requestIn('authorised'), NOW)).toMatchObject({ ok: false, message: 'Your access worker training is recorded as on 01/06/2027: acting as an access worker starts then.' });
+    expect(can(later, 'search', requestIn('searching'), NOW).ok).toBe(false);
+    const assign = (worker: typeof PEOPLE.aaw) => refusal(() => decide('assign', { version: 7, accessWorkerId: 'aaw' }, requestIn('authorised'), PEOPLE.sd2, NOW, { accessWorker: worker }));
+    expect(assign(untrained).fields).toEqual({ accessWorkerId: 'No access worker training is recorded for aaw on the register: an administrator records it first.' });
+    expect(assign(later).fields).toEqual({ accessWorkerId: "aaw's access worker training is recorded as on 01/06/2027: acting as an access worker starts then." });
+    expect(decide('assign', { version: 7, accessWorkerId: 'aaw' }, requestIn('authorised'), PEOPLE.sd2, NOW, { accessWorker: PEOPLE.aaw }).request.accessWorkerId).toBe('aaw');
   });
 });
 

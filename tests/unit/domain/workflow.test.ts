@@ -235,7 +235,9 @@ describe('what a view carries: actions with their reasons, and "waiting for me"'
 
 describe('a view\'s abilities are what can allows: every ability × state × person', () => {
   const lapsed = (person: Person): Person => ({ ...person, accessWorkerAuthorisedUntil: '2026-11-01' });
-  const people = PERSONAS.flatMap((p) => [PEOPLE[p], lapsed(PEOPLE[p])]);
+  const untrained = (person: Person): Person => ({ ...person, accessWorkerTrainedOn: null });
+  const trainedLater = (person: Person): Person => ({ ...person, accessWorkerTrainedOn: '2026-12-01' });
+  const people = PERSONAS.flatMap((p) => [PEOPLE[p], lapsed(PEOPLE[p]), untrained(PEOPLE[p]), trainedLater(PEOPLE[p])]);
   test.each(REQUEST_STATES)('%s, also chosen for one access worker, without monitoring, with a view on its doubt, with resolvers', (state) => {
     const plain = requestIn(state);
     const variants = [
@@ -289,9 +291,15 @@ describe('lists ask the same table: whereCan (run as SQL by the store) holds exa
       expect(holds(waitingAsked, request)).toBe(isWaitingFor(request, person, NOW));
     }
   });
-  test('an access worker whose authorisation has ended is waited for by nothing', () => {
-    const lapsed = { ...PEOPLE.aaw, accessWorkerAuthorisedUntil: '2026-11-01' };
-    expect(holds(whereWaiting(lapsed, NOW), requestIn('assigned'))).toBe(false);
+  test('an access worker whose authorisation has ended, or whose training is not recorded or not yet reached, is waited for by nothing', () => {
+    for (const person of [
+      { ...PEOPLE.aaw, accessWorkerAuthorisedUntil: '2026-11-01' },
+      { ...PEOPLE.aaw, accessWorkerTrainedOn: null },
+      { ...PEOPLE.aaw, accessWorkerTrainedOn: '2026-12-01' },
+    ]) {
+      expect(holds(whereWaiting(person, NOW), requestIn('assigned'))).toBe(false);
+      expect(holds(whereCan(person, 'claim', NOW), requestIn('authorised'))).toBe(false);
+    }
     expect(holds(whereWaiting(PEOPLE.aaw, NOW), requestIn('assigned'))).toBe(true);
   });
   test('"shared with me" holds for each person the log was shared with, and for no one else', () => {

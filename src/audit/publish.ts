@@ -53,7 +53,7 @@ export async function anchorIfDue(
   now: Date = new Date(),
   maxAgeMs: number = ANCHOR_MAX_AGE_MS,
 ): Promise<SignedCheckpoint | null> {
-  const latest = await latestPublished(store);
+  const latest = await latestPublished(store, now);
   if (latest && now.getTime() - latest.at.getTime() < maxAgeMs) return null;
   await linkPending(db);
   const head = await chainHead(db);

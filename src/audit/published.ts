@@ -57,18 +57,31 @@ export function folderCheckpointStore(dir: string): CheckpointStore {
 export async function readPublished(store: CheckpointStore): Promise<PublishedCheckpoint[]> {
   const names = (await store.names()).sort();
   const published: PublishedCheckpoint[] = [];
-  for (const name of names) published.push({ name, checkpoint: parseSignedCheckpoint(await store.read(name)) });
+  for (const name of names) {
+    const checkpoint = parseSignedCheckpoint(await store.read(name));
+    // The name is what anchoring reads (size and time): one that disagrees with the signed content
+    // is not the file that was published under it.
+    published.push({ name, checkpoint: checkpoint && checkpointFileName(checkpoint) === name ? checkpoint : null });
+  }
   return published;
 }
 
-/** The size and time of the latest published checkpoint, read from the file names alone. */
-export async function latestPublished(store: CheckpointStore): Promise<{ treeSize: number; at: Date } | null> {
+/** How far ahead of this server's clock a published time may be and still count (another instance's clock). */
+const CLOCK_SKEW_MS = 5 * 60_000;
+
+/**
+ * The size and time of the latest published checkpoint, read from the file names alone. A time
+ * ahead of `now` (a clock that ran fast) is left out: taken as the latest, it would stop anchoring
+ * until that date.
+ */
+export async function latestPublished(store: CheckpointStore, now: Date = new Date()): Promise<{ treeSize: number; at: Date } | null> {
   let latest: { treeSize: number; at: Date } | null = null;
   for (const name of await store.names()) {
     const m = NAME.exec(name);
     if (!m?.[1] || !m[2]) continue;
     const t = m[2];
     const at = new Date(`${t.slice(0, 4)}-${t.slice(4, 6)}-${t.slice(6, 8)}T${t.slice(9, 11)}:${t.slice(11, 13)}:${t.slice(13, 15)}.${t.slice(15, 18)}Z`);
+    if (Number.isNaN(at.getTime()) || at.getTime() > now.getTime() + CLOCK_SKEW_MS) continue;
     if (!latest || at > latest.at) latest = { treeSize: Number(m[1]), at };
   }
   return latest;

@@ -43,8 +43,13 @@ export async function linkPending(db: Kysely<Database>, options: LinkOptions = {
   }
   if (linked > 0) {
     const head = await chainHead(db);
-    // Passed a multiple of checkpointEvery in this run: checkpoint the head.
-    if (head && Math.floor(head.seq / checkpointEvery) > Math.floor((head.seq - linked) / checkpointEvery)) {
+    // The chain has passed a multiple of checkpointEvery since the last checkpoint written, by this
+    // run, another instance's, or one whose checkpoint failed or died before it was written: compared
+    // with what this run linked alone, a lost checkpoint was never made up and two instances could
+    // each conclude the other had passed the multiple.
+    const last = await db.selectFrom('audit_checkpoints').select((eb) => eb.fn.max('seq').as('seq')).executeTakeFirst();
+    const lastSeq = Number(last?.seq ?? 0);
+    if (head && Math.floor(head.seq / checkpointEvery) > Math.floor(lastSeq / checkpointEvery)) {
       await writeCheckpoint(db, { signer: options.signer ?? null });
     }
   }

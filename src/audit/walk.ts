@@ -126,6 +126,11 @@ export class ChainWalk {
     const inDatabase = await source.rows(`select seq, hash, ${ISO_AT} as at, key_id, signature from audit_checkpoints order by seq`, []);
     for (const [seqText, hash, at, keyId, signature] of inDatabase) {
       const seq = Number(seqText);
+      // With keys to check against, a checkpoint without a signature proves nothing: blanking the
+      // signatures must not turn the checkpoints a rewrite would contradict into ones it can recompute.
+      if (keys.length > 0 && (signature === null || keyId === null)) {
+        return this.bad(seq, `the checkpoint in the database at seq ${seq} carries no signature: checkpoints were rewritten, or written by a server without AUDIT_SIGNING_KEY`);
+      }
       if (signature !== null && keyId !== null && keys.length > 0) {
         const signed: SignedCheckpoint = {
           origin: CHECKPOINT_ORIGIN,

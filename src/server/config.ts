@@ -209,7 +209,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): ServerConfig {
   const needsEvidenceStore = production && !env.EVIDENCE_STORE?.trim()
     ? 'NODE_ENV=production needs EVIDENCE_STORE=sharepoint and its SHAREPOINT_* settings (docs/sharepoint.md), or EVIDENCE_STORE=local to keep evidence on this server\'s disk deliberately.'
     : null;
-  if (needsDatabase || needsTeams || needsEvidenceStore) throw new ConfigError([needsDatabase, needsTeams, needsEvidenceStore].filter(Boolean).join(' '));
+  // Unsigned checkpoints prove nothing to audit:verify against someone who controls the database (DESIGN §6).
+  const needsAuditKey = production && !env.AUDIT_SIGNING_KEY?.trim() ? 'NODE_ENV=production needs AUDIT_SIGNING_KEY, the key that signs the audit checkpoints (docs/audit.md).' : null;
+  const needs = [needsDatabase, needsTeams, needsEvidenceStore, needsAuditKey].filter(Boolean);
+  if (needs.length > 0) throw new ConfigError(needs.join(' '));
   const warnings: string[] = [];
   if (authMode === 'local' && !isLoopbackHost(e.HOST)) {
     warnings.push(`LOCAL SIGN-IN IS LISTENING ON ${e.HOST}, NOT ONLY THIS MACHINE: anyone who can reach it can sign in as anyone in the demo directory. Use HOST=127.0.0.1, or AUTH_MODE=teams.`);

@@ -1,5 +1,6 @@
 /** Local sign-in exists only in local mode and can never start in production. */
 import { execFile } from 'node:child_process';
+import { generateKeyPairSync } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -31,6 +32,9 @@ async function start(env: Record<string, string>): Promise<{ code: number; stder
 }
 
 /** A complete Teams mode for a single-tenant bot. */
+/** An Ed25519 private key, base64 PKCS#8 DER, as docs/audit.md allows for AUDIT_SIGNING_KEY. */
+const AUDIT_KEY = generateKeyPairSync('ed25519').privateKey.export({ type: 'pkcs8', format: 'der' }).toString('base64');
+
 const TEAMS = {
   AUTH_MODE: 'teams',
   TEAMS_APP_ID: 'teams-app',
@@ -71,12 +75,12 @@ describe('configuration refuses what cannot work', () => {
   });
 
   test('production needs DATABASE_URL', () => {
-    expect(refusal({ ...TEAMS, NODE_ENV: 'production', EVIDENCE_STORE: 'local' })).toBe('NODE_ENV=production needs DATABASE_URL: the embedded database is for one machine only.');
-    expect(loadConfig({ DATA_DIR: ':memory:', ...TEAMS, NODE_ENV: 'production', DATABASE_URL: 'postgres://db/smc', EVIDENCE_STORE: 'local' }).production).toBe(true);
+    expect(refusal({ ...TEAMS, NODE_ENV: 'production', EVIDENCE_STORE: 'local', AUDIT_SIGNING_KEY: AUDIT_KEY })).toBe('NODE_ENV=production needs DATABASE_URL: the embedded database is for one machine only.');
+    expect(loadConfig({ DATA_DIR: ':memory:', ...TEAMS, NODE_ENV: 'production', DATABASE_URL: 'postgres://db/smc', EVIDENCE_STORE: 'local', AUDIT_SIGNING_KEY: AUDIT_KEY }).production).toBe(true);
   });
 
   test('production needs the evidence store chosen: a forgotten EVIDENCE_STORE does not put evidence on the server\'s disk', () => {
-    const production = { DATA_DIR: ':memory:', ...TEAMS, NODE_ENV: 'production', DATABASE_URL: 'postgres://db/smc' };
+    const production = { DATA_DIR: ':memory:', ...TEAMS, NODE_ENV: 'production', DATABASE_URL: 'postgres://db/smc', AUDIT_SIGNING_KEY: AUDIT_KEY };
     expect(refusal(production)).toBe(
       "NODE_ENV=production needs EVIDENCE_STORE=sharepoint and its SHAREPOINT_* settings (docs/sharepoint.md), or EVIDENCE_STORE=local to keep evidence on this server's disk deliberately.",
     );
@@ -92,8 +96,14 @@ describe('configuration refuses what cannot work', () => {
   test('a production start missing the database, Teams and evidence settings names them all at once, not one per attempt', () => {
     const { BOT_TENANT_ID: _tenant, TEAMS_APP_ID: _app, ...rest } = TEAMS;
     expect(refusal({ ...rest, NODE_ENV: 'production' })).toBe(
-      "NODE_ENV=production needs DATABASE_URL: the embedded database is for one machine only. AUTH_MODE=teams needs TEAMS_APP_ID, BOT_TENANT_ID. NODE_ENV=production needs EVIDENCE_STORE=sharepoint and its SHAREPOINT_* settings (docs/sharepoint.md), or EVIDENCE_STORE=local to keep evidence on this server's disk deliberately.",
+      "NODE_ENV=production needs DATABASE_URL: the embedded database is for one machine only. AUTH_MODE=teams needs TEAMS_APP_ID, BOT_TENANT_ID. NODE_ENV=production needs EVIDENCE_STORE=sharepoint and its SHAREPOINT_* settings (docs/sharepoint.md), or EVIDENCE_STORE=local to keep evidence on this server's disk deliberately. NODE_ENV=production needs AUDIT_SIGNING_KEY, the key that signs the audit checkpoints (docs/audit.md).",
     );
+  });
+
+  test('production needs the audit signing key: unsigned checkpoints would prove nothing', () => {
+    const production = { DATA_DIR: ':memory:', ...TEAMS, NODE_ENV: 'production', DATABASE_URL: 'postgres://db/smc', EVIDENCE_STORE: 'local' };
+    expect(refusal(production)).toBe('NODE_ENV=production needs AUDIT_SIGNING_KEY, the key that signs the audit checkpoints (docs/audit.md).');
+    expect(loadConfig({ ...production, AUDIT_SIGNING_KEY: AUDIT_KEY }).production).toBe(true);
   });
 
   test('NODE_ENV is compared without regard to case', () => {

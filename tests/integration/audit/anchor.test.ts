@@ -4,7 +4,7 @@
  * kept beside the database, never in it.
  */
 import { generateKeyPairSync } from 'node:crypto';
-import { mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { copyFileSync, mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { anchorIfDue, createCheckpointSigner, folderCheckpointStore, keyIdOf, loadSigningKey, loadVerifyKeys, readPublished, type CheckpointSigner } from '../../../src/audit';
@@ -50,6 +50,29 @@ describe.each(STORE_BACKENDS)('anchoring on %s', (_backend, open) => {
     expect(again && createCheckpointSigner(again).keyId).toBe(signer.keyId);
     expect((await loadVerifyKeys({ dataDir: dir })).map(keyIdOf)).toEqual([signer.keyId]);
     expect(await loadSigningKey({ dataDir: path.join(dir, 'elsewhere') }, false)).toBeNull();
+  });
+
+  it('a checkpoint published by a clock running a year fast does not stop anchoring, and a file whose name disagrees with its content counts for nothing', async () => {
+    const chain = await open();
+    const signer = createCheckpointSigner(generateKeyPairSync('ed25519').privateKey);
+    const checkpoints = folderCheckpointStore(path.join(dir, 'skewed'));
+    await chain.read.audit.append(auditInput({ action: 'first' }));
+    expect(await anchorIfDue(chain.db, signer, checkpoints, new Date('2027-12-01T09:00:00Z'))).toMatchObject({ treeSize: 1 });
+    await chain.read.audit.append(auditInput({ action: 'second' }));
+    // Three days on by the right clock: before, the file dated 2027 was "less than a day old" until then.
+    expect(await anchorIfDue(chain.db, signer, checkpoints, new Date('2026-12-04T09:00:00Z'))).toMatchObject({ treeSize: 2 });
+
+    // A genuine checkpoint copied under another size's name.
+    const [first] = readdirSync(path.join(dir, 'skewed')).sort();
+    if (!first) throw new Error('nothing was published');
+    copyFileSync(path.join(dir, 'skewed', first), path.join(dir, 'skewed', first.replace('000000000001', '000000000999')));
+    const published = await readPublished(checkpoints);
+    expect(published.find((p) => p.name.includes('000000000999'))?.checkpoint).toBeNull();
+    expect(await verifyAuditChain(chain.db, { published, publicKeys: [signer.publicKey] })).toMatchObject({
+      ok: false,
+      firstBad: { problem: expect.stringMatching(/^the published checkpoint checkpoint-000000000999-.*\.json cannot be read: it was damaged or replaced$/) },
+    });
+    await chain.close();
   });
 
   it('after the signing key is rotated, AUDIT_PUBLIC_KEY holding the old and new public keys verifies every checkpoint', async () => {

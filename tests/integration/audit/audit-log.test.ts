@@ -163,6 +163,8 @@ describe.each(BACKENDS)('audit log on %s', (backend) => {
     while ((await count()) % 3 !== 0) await store.read.audit.append(auditInput({ action: 'filler' }));
     await linkPending(store.db);
     const before = await count();
+    // Multiples are counted from the last checkpoint written, whoever wrote it.
+    await writeCheckpoint(store.db, { signer });
     for (let i = 0; i < 7; i += 1) {
       await store.read.audit.append(auditInput({ action: `step-${i}` }));
       // Linked in runs of 1, 2, 1, 2, 1: the checkpoints fall on the head of the run that passes a multiple.
@@ -182,10 +184,28 @@ describe.each(BACKENDS)('audit log on %s', (backend) => {
     await linkPending(store.db);
     const at = new Date('2026-11-25T18:00:00.000Z');
     const head = { seq: before + 7, hash: heads[6]?.hash, at: at.toISOString() };
-    expect(await writeCheckpoint(store.db, { at })).toEqual(head);
-    expect(await writeCheckpoint(store.db, { at: new Date() })).toEqual(head);
+    expect(await writeCheckpoint(store.db, { at, signer })).toEqual(head);
+    expect(await writeCheckpoint(store.db, { at: new Date(), signer })).toEqual(head);
     expect((await newCheckpoints()).map((c) => c.seq)).toEqual([before + 3, before + 6, before + 7]);
-    expect(await verifyAuditChain(store.db, { publicKeys: [signer.publicKey] })).toEqual(ok(before + 7));
+    // Earlier tests on this store wrote unsigned checkpoints, which a check with keys refuses (below).
+    expect(await verifyAuditChain(store.db)).toEqual(ok(before + 7));
+  });
+
+  it('makes up a checkpoint that was due but never written (its write failed, or the process died after linking)', async () => {
+    const { privateKey } = generateKeyPairSync('ed25519');
+    const signer = createCheckpointSigner(privateKey);
+    await linkPending(store.db);
+    await writeCheckpoint(store.db, { signer });
+    const base = await count();
+    // Linking passed a multiple of 5 but no checkpoint was written: as if the process died in between.
+    while ((await count()) < base + 6) await store.read.audit.append(auditInput({ action: 'filler' }));
+    await linkPending(store.db, { checkpointEvery: 1_000_000 });
+    const missed = () => store.db.selectFrom('audit_checkpoints').select('seq').where('seq', '>', base).orderBy('seq').execute();
+    expect(await missed()).toEqual([]);
+    // The next run makes it up, though it passes no multiple itself.
+    await store.read.audit.append(auditInput({ action: 'later' }));
+    expect(await linkPending(store.db, { checkpointEvery: 5, signer })).toMatchObject({ linked: 1 });
+    expect(await missed()).toEqual([{ seq: base + 7 }]);
   });
 
   if (backend === 'PostgreSQL') {

@@ -111,7 +111,7 @@ describe.each(BACKENDS)('tampering on %s', (backend) => {
   }
 
   /** What someone who controls the database can do: edit entry `from`, then recompute every hash after it and the checkpoints. */
-  async function rewriteFrom(store: SqlStore, from: number): Promise<void> {
+  async function rewriteFrom(store: SqlStore, from: number, blank = false): Promise<void> {
     const rows = await store.db.selectFrom('audit_entries').selectAll().orderBy('seq').execute();
     const statements: RawBuilder<unknown>[] = [];
     let prevHash = '';
@@ -129,8 +129,12 @@ describe.each(BACKENDS)('tampering on %s', (backend) => {
       rewritten.set(entry.seq, hash);
       prevHash = hash;
     }
-    for (const [seq, hash] of rewritten) {
-      statements.push(sql`UPDATE audit_checkpoints SET hash = ${hash}, key_id = NULL, signature = NULL WHERE seq = ${seq}`);
+    // The checkpoints the rewrite contradicts cannot be re-signed, so whoever rewrites removes them
+    // (or, with `blank`, recomputes them unsigned).
+    if (blank) {
+      for (const [seq, hash] of rewritten) statements.push(sql`UPDATE audit_checkpoints SET hash = ${hash}, key_id = NULL, signature = NULL WHERE seq = ${seq}`);
+    } else {
+      statements.push(sql`DELETE FROM audit_checkpoints WHERE seq >= ${from}`);
     }
     await tamper(store, ...statements);
   }
@@ -224,6 +228,17 @@ describe.each(BACKENDS)('tampering on %s', (backend) => {
     const cli = await auditVerifyCli();
     expect(cli.code).toBe(1);
     expect(cli.stdout).toContain('Audit chain broken at seq 6: it does not match the checkpoint published at 2026-11-29T00:00:00.000Z');
+  });
+
+  it('detects a rewrite whose checkpoints in the database were recomputed without a signature, with no published checkpoint to compare', async () => {
+    const result = await withStore(async (store) => {
+      await rewriteFrom(store, 5, true);
+      return verifyAuditChain(store.db, { publicKeys: [publicKey] });
+    });
+    expect(result).toMatchObject({
+      ok: false,
+      firstBad: { seq: 6, problem: 'the checkpoint in the database at seq 6 carries no signature: checkpoints were rewritten, or written by a server without AUDIT_SIGNING_KEY' },
+    });
   });
 
   it('detects published checkpoints replaced with ones signed by another key', async () => {

@@ -5,6 +5,7 @@
  * leaves out).
  */
 import { execFile, spawn, type ChildProcess } from 'node:child_process';
+import { generateKeyPairSync } from 'node:crypto';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -78,6 +79,7 @@ describe('production start', () => {
       PUBLIC_URL: 'https://smc.example.org',
       // SharePoint cannot be reached here; the server's disk, chosen explicitly as production requires.
       EVIDENCE_STORE: 'local',
+      AUDIT_SIGNING_KEY: generateKeyPairSync('ed25519').privateKey.export({ type: 'pkcs8', format: 'der' }).toString('base64'),
       LOG_LEVEL: 'warn',
     };
     let output = '';

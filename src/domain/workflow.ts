@@ -221,8 +221,10 @@ const TRANSITIONS: { [A in WorkflowAction]: Transition<A> } = {
     const open = openDoubt(s.request);
     if (!open) throw invalidState('No doubt is open on this request.');
     if (open.serviceManagerView) throw invalidState(`The service manager's view was recorded on ${formatDate(open.serviceManagerView.at)}: a service director now resolves the doubt.`);
+    // As raise-doubt asks: the case's service manager when they play no other part on the request,
+    // else any service manager who does not (the policy refuses participants).
     const manager = s.facts.serviceManager;
-    if (manager && manager.id !== s.actor.id) {
+    if (manager && manager.id !== s.actor.id && !participantIds(s.request).includes(manager.id)) {
       throw ruleError('doubt_resolution', 'forbidden', `The service manager for this case’s team is ${manager.displayName}: they record the view on the doubt.`);
     }
     const view = { by: s.actor.id, at: s.at, note: s.reason ?? '' };

@@ -209,6 +209,23 @@ describe('one-off by default; monitoring only when asked for, with review dates'
   });
 });
 
+describe('a doubt is resolved: the service manager gives a view, then a director decides', () => {
+  test('the case’s service manager records the view; when they already play another part, another service manager may', () => {
+    const onHold = requestIn('on_hold');
+    const other = { ...PEOPLE.sm, id: 'sm2', displayName: 'Second Manager' };
+    // The case's manager is sm, free of the request: nobody else gives the view.
+    expect(refusal(() => decide('record-doubt-view', { version: 7, reason: 'Seen' }, onHold, other, NOW, { serviceManager: PEOPLE.sm })).message).toBe(
+      'The service manager for this case’s team is sm: they record the view on the doubt.',
+    );
+    expect(decide('record-doubt-view', { version: 7, reason: 'Seen' }, onHold, PEOPLE.sm, NOW, { serviceManager: PEOPLE.sm }).request.doubts.at(-1)?.serviceManagerView).toMatchObject({ by: 'sm' });
+    // The case's manager is the access worker on it: before, nobody could give the view, so the doubt could only end in cancellation.
+    const managerWorks = { ...onHold, accessWorkerId: 'sm', designatedAccessWorkerId: null };
+    const viewed = decide('record-doubt-view', { version: 7, reason: 'Seen' }, managerWorks, other, NOW, { serviceManager: PEOPLE.sm });
+    expect(viewed.request.doubts.at(-1)?.serviceManagerView).toMatchObject({ by: 'sm2' });
+    expect(decide('resolve-doubt', { version: viewed.request.version, outcome: 'resume', reason: 'Go on' }, viewed.request, PEOPLE.sd2, NOW).request.state).toBe('searching');
+  });
+});
+
 describe('access workers are a register of trained staff', () => {
   test('someone with no training recorded, or trained only later, may neither claim, be assigned, nor search', () => {
     const untrained = { ...PEOPLE.aaw, accessWorkerTrainedOn: null };

@@ -403,6 +403,20 @@ export type Decision = { ok: true; part: Part } | ({ ok: false } & (Refusal | { 
 
 export const NOT_VISIBLE = 'No request with that id is visible to you.';
 
+const CLAIMED_BY_ANOTHER = 'Another access worker has already taken this request.';
+
+/** An access worker, free of the request, who could have claimed it had another not claimed it first. */
+function lostClaim(person: Person, request: InvestigationRequest): boolean {
+  return (
+    hasRole(person, 'access_worker') &&
+    request.accessWorkerId !== null &&
+    request.accessWorkerId !== person.id &&
+    request.designatedAccessWorkerId === null &&
+    request.state === 'assigned' &&
+    !participants(request).has(person.id)
+  );
+}
+
 /**
  * May `person` use `ability` on `request` (null for an ability that concerns no request) now?
  * Checks, in order: that they may see the request at all (else "not found", so nothing is
@@ -418,7 +432,12 @@ function decide(ability: Ability, f: Facts): Decision {
   const rule = POLICY[ability];
   if (rule.from !== null) {
     if (!request) return { ok: false, code: 'not_found', message: NOT_VISIBLE };
-    if (ability !== 'view' && !(f.visible ??= decide('view', f).ok)) return { ok: false, code: 'not_found', message: NOT_VISIBLE };
+    if (ability !== 'view' && !(f.visible ??= decide('view', f).ok)) {
+      // The access worker who lost a race to claim saw the request on the register a moment ago:
+      // told it was taken, not that it does not exist (DESIGN §2, "the other is told what happened").
+      if (ability === 'claim' && lostClaim(person, request)) return { ok: false, code: 'invalid_state', message: CLAIMED_BY_ANOTHER };
+      return { ok: false, code: 'not_found', message: NOT_VISIBLE };
+    }
   }
   const chosen = grantFor(rule, f);
   if (!chosen.ok) return ability === 'view' ? { ok: false, code: 'not_found', message: NOT_VISIBLE } : chosen;

@@ -83,10 +83,12 @@ export async function takeAction(deps: AppDeps, caller: Caller, requestId: strin
   const body = parseForm(actionBodySchemas[action], input ?? {});
   const now = deps.clock.now();
   // The gate loads the request for `view` only: a lapsed authorisation is expired before the action is judged.
+  // A claim is judged at once: the access worker who came second can no longer see the request, and
+  // is told it was taken rather than that it is not found.
   const after = await throughGate(deps, caller, action, requestId, async (gate) => {
     const result = await deps.store.transaction(async (store) => {
       const today = londonDate(now);
-      const reads = await gate.loadForDecision(store, { people: peopleNamed(body), today, roles: ROLES_NOTIFIED[action] ?? [] }, 'view');
+      const reads = await gate.loadForDecision(store, { people: peopleNamed(body), today, roles: ROLES_NOTIFIED[action] ?? [] }, action === 'claim' ? 'claim' : 'view');
       const { request } = reads;
       const uow = withDecisionReads(store, reads, today);
       const due = dueExpiry(request, now);

@@ -154,6 +154,19 @@ describe.each(BACKENDS)('errors on %s', (backend) => {
     expect(final.body.state).toBe(a.status === 200 ? 'authorised' : 'refused');
   });
 
+  test('two access workers claim at once: one takes it, the other is told it was taken (not that it does not exist)', async () => {
+    const { id, version, tokens } = await requestAt('awaiting_service_director');
+    expect((await api.call('POST', `/api/requests/${id}/actions/authorise`, { token: tokens.sd, body: { version } })).status).toBe(200);
+    const other = await api.token('jack.turner');
+    const claims = await Promise.all([tokens.aaw, other].map((token) => api.call('POST', `/api/requests/${id}/actions/claim`, { token, body: { version: version + 1 } })));
+    expect(claims.map((c) => c.status).sort()).toEqual([200, 409]);
+    const lost = claims.find((c) => c.status === 409);
+    expect(lost?.body.error).toMatchObject({ code: 'invalid_state', message: 'Another access worker has already taken this request.' });
+    // Sent again with the version it now has, the same answer.
+    const again = await api.call('POST', `/api/requests/${id}/actions/claim`, { token: claims[0]?.status === 409 ? tokens.aaw : other, body: { version: version + 2 } });
+    expect(again.body.error).toMatchObject({ code: 'invalid_state', message: 'Another access worker has already taken this request.' });
+  });
+
   test('an authorisation unused for 28 days expires and can no longer be claimed', async () => {
     const { id, version, tokens } = await requestAt('awaiting_service_director');
     const authorised = await api.call('POST', `/api/requests/${id}/actions/authorise`, { token: tokens.sd, body: { version } });

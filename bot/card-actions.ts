@@ -15,7 +15,8 @@ type InvokeData = Record<string, unknown>;
 const text = (value: unknown): unknown => ((typeof value === 'string' && value.trim() === '') || value === null ? undefined : value);
 
 export function actionBody(action: CardAction, data: InvokeData): Record<string, unknown> {
-  const version = typeof data.version === 'number' ? data.version : Number(data.version);
+  // Only a number or its text is read as one; anything else goes on as it came, for the schema to refuse.
+  const version = typeof data.version === 'string' && data.version.trim() !== '' ? Number(data.version) : data.version;
   switch (action) {
     case 'agree':
       return { version, note: text(data.note) };

@@ -143,6 +143,12 @@ export class SmcTeamsBot extends TeamsActivityHandler {
     if (!action || typeof action !== 'object' || Array.isArray(action)) {
       return { status: 200, body: { statusCode: 400, type: 'application/vnd.microsoft.error', value: { code: 'BadRequest', message: 'The invoke value has no action.' } } };
     }
+    // Action.Execute's verb is a string and its data an object (Universal Actions, Action.Execute):
+    // anything else is a malformed invoke, not something to put in a message or a number.
+    const { verb, data } = action as { verb?: unknown; data?: unknown };
+    if ((verb !== undefined && typeof verb !== 'string') || (data !== undefined && data !== null && (typeof data !== 'object' || Array.isArray(data)))) {
+      return { status: 200, body: { statusCode: 400, type: 'application/vnd.microsoft.error', value: { code: 'BadRequest', message: 'The action’s verb must be text and its data an object.' } } };
+    }
     const response = await super.onInvokeActivity(context);
     return response.status === 200 ? response : { status: 200, body: response.body };
   }

@@ -11,6 +11,16 @@ import summaryTemplate from './summary.json';
 
 export type AdaptiveCard = { type: 'AdaptiveCard'; version: string } & Record<string, unknown>;
 
+/**
+ * Text for the one place a card shows typed text outside a TextRun: a choice's title, which
+ * renderers draw as a markdown TextBlock (adaptivecards' useMarkdownInRadioButtonAndCheckbox is on
+ * by default). Every character markdown gives a meaning is escaped with a backslash (CommonMark
+ * §2.4), so a name such as "[x](https://…)" stays text rather than becoming a link.
+ */
+export function inertMarkdown(text: string): string {
+  return text.replace(/[\\`*_{}[\]()#+\-.!|<>~]/g, (c) => `\\${c}`);
+}
+
 const TEMPLATES = {
   request: requestTemplate,
   summary: summaryTemplate,

@@ -8,7 +8,7 @@ import { CONCERN_LABELS, SUBJECT_KIND_LABELS, type ConcernCategory, type Subject
 import { REPEAT_MATCH_LABELS } from '../../src/domain/repeat-checks';
 import type { NotificationKind } from '../../src/domain/workflow';
 import type { RequestView } from '../../src/app/requests/view';
-import { clip, renderCard, type AdaptiveCard } from './render';
+import { clip, inertMarkdown, renderCard, type AdaptiveCard } from './render';
 import { TAB_ENTITY_ID, TEAMS_ENTITY_LINK, teamsTabLink } from '../tab-link';
 
 /** Actions a person can take on the card itself; the rest are done in the tab. */
@@ -242,8 +242,8 @@ export function buildRequestCard(input: RequestCardInput): AdaptiveCard {
     canRecordDoubtView: can('record-doubt-view'),
     isMonitoring: Boolean(monitoring),
     allSubjectIds: view.subjects.map((s) => s.id).join(','),
-    subjectChoices: view.subjects.map((s) => ({ title: subjectLabel(s), value: s.id })),
-    accessWorkerChoices: input.accessWorkers.map((w) => ({ title: w.displayName, value: w.id })),
+    subjectChoices: view.subjects.map((s) => ({ title: inertMarkdown(subjectLabel(s)), value: s.id })),
+    accessWorkerChoices: input.accessWorkers.map((w) => ({ title: inertMarkdown(w.displayName), value: w.id })),
     refreshUserIds: actions.length > 0 && input.viewerTeamsId ? [input.viewerTeamsId] : [],
     openTitle,
     requestUrl: requestUrl(input.tabUrl, view.id, view.state === 'with_originating_worker' ? 'assess' : undefined),

@@ -46,11 +46,21 @@ test.each([
   ['an action that is null', { action: null }],
   ['an action that is text', { action: 'x' }],
   ['an Action.Submit rather than Action.Execute', { action: { type: 'Action.Submit', verb: 'agree', data: {} } }],
+  // Before, these were HTTP 500: the verb was put into a message, the data read as a record.
+  ['a verb that is an object', { action: { type: 'Action.Execute', verb: { toString: 1 }, data: {} } }],
+  ['a verb that is a number', { action: { type: 'Action.Execute', verb: 7, data: {} } }],
+  ['data that is a list', { action: { type: 'Action.Execute', verb: 'agree', data: [1] } }],
 ])('a card action with %s is answered with HTTP 200 and the Universal Actions error, not an HTTP 400', async (_what, value) => {
   const answer = await h.post(h.activityFrom(h.people.tm, 'invoke', { name: 'adaptiveCard/action', ...(value === undefined ? {} : { value }) }));
   // "If the Bot did process an incoming adaptiveCard/action Invoke activity … the HTTP response's status code returned by the Bot must be equal to 200".
   expect(answer.status).toBe(200);
   expect(answer.body).toMatchObject({ statusCode: 400, type: 'application/vnd.microsoft.error', value: { code: expect.any(String), message: expect.any(String) } });
+});
+
+test('a version that is an object is refused as the API refuses it, not a 500', async () => {
+  const answer = await h.post(h.activityFrom(h.people.tm, 'invoke', { name: 'adaptiveCard/action', value: { action: { type: 'Action.Execute', verb: 'agree', data: { requestId: '11111111-1111-4111-8111-111111111111', version: { toString: 1 } } } } }));
+  expect(answer.status).toBe(200);
+  expect(answer.body).toMatchObject({ statusCode: 200, type: 'application/vnd.microsoft.card.adaptive' });
 });
 
 test('a reply the Bot Connector cannot take is a 503 in the error shape, not a 500', async () => {

@@ -30,6 +30,8 @@ beforeAll(() => {
   // A markdown processor as eager as Teams': **bold**, _italic_ and [links](…) would become HTML.
   AdaptiveCards.AdaptiveCard.onProcessMarkdown = (text, result) => {
     result.outputHtml = text
+      // Backslash escapes first, as CommonMark reads them: the character stands for itself.
+      .replace(/\\([\\`*_{}[\]()#+\-.!|<>~])/g, (_, c: string) => `&#${c.charCodeAt(0)};`)
       .replace(/\*\*(.+?)\*\*/g, '<strong>$1</strong>')
       .replace(/\[(.+?)\]\((.+?)\)/g, '<a href="$2">$1</a>');
     result.didProcess = true;
@@ -55,4 +57,23 @@ it('shows hostile user text as plain text in every part of the card', async () =
   expect([...element.querySelectorAll('strong')].map((s) => s.textContent)).not.toContain('bold');
   // The renderer itself is live: text written in the template does go through markdown.
   expect(text).toContain('The concern');
+});
+
+it('shows a typed name literally in the director’s choice of people in scope, which renderers draw as markdown', async () => {
+  const agreed = walk(false).find((r) => r.state === 'awaiting_service_director');
+  if (!agreed) throw new Error('no request waits for the director');
+  const [first, ...rest] = agreed.form.subjects;
+  if (!first) throw new Error('no subject');
+  const hostile = { ...agreed, form: { ...agreed.form, subjects: [{ ...first, name: 'Jane **Doe** [x](https://evil.example)' }, ...rest] } };
+  const json = buildRequestCard({ view: await viewFor(hostile, PEOPLE.sd), purpose: 'authorise_request', viewerTeamsId: '29:sd', accessWorkers: [], tabUrl: 'https://smc.example.gov.uk/' });
+  expect(JSON.stringify(json)).toContain('Input.ChoiceSet');
+  const card = new AdaptiveCards.AdaptiveCard();
+  card.parse(json);
+  const element = card.render();
+  if (!element) throw new Error('the card did not render');
+  document.body.appendChild(element);
+  // Before, the checkbox's label held a live link and bold text.
+  expect(element.querySelector('a[href*="evil.example"]')).toBeNull();
+  expect([...element.querySelectorAll('strong')].map((s) => s.textContent)).not.toContain('Doe');
+  expect(element.textContent).toContain('Jane **Doe** [x](https://evil.example) — Service user');
 });

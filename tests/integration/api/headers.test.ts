@@ -145,6 +145,37 @@ describe('rate limits', () => {
   });
 });
 
+describe('in production, behind App Service’s front end', () => {
+  test('a client cannot reset the per-address limit by naming its own address in X-Forwarded-For', async () => {
+    const { generateKeyPairSync } = await import('node:crypto');
+    const api = await startApi('PGlite', {
+      env: {
+        NODE_ENV: 'production',
+        DATABASE_URL: 'postgres://unused.invalid/smc',
+        EVIDENCE_STORE: 'local',
+        AUDIT_SIGNING_KEY: generateKeyPairSync('ed25519').privateKey.export({ type: 'pkcs8', format: 'der' }).toString('base64'),
+        RATE_LIMIT_ADDRESS_PER_MINUTE: '5',
+        AUTH_MODE: 'teams',
+        TEAMS_APP_ID: '00000000-0000-0000-0000-000000000003',
+        TEAMS_APP_CLIENT_ID: '00000000-0000-0000-0000-000000000001',
+        TEAMS_APP_ID_URI: 'api://smc.example.gov.uk/00000000-0000-0000-0000-000000000001',
+        TEAMS_ALLOWED_TENANT_IDS: '00000000-0000-0000-0000-000000000002',
+        BOT_APP_ID: '00000000-0000-0000-0000-000000000004',
+        BOT_APP_PASSWORD: 'not-a-real-secret',
+        BOT_TENANT_ID: '00000000-0000-0000-0000-000000000002',
+      },
+    });
+    try {
+      const statuses: number[] = [];
+      // The front end appends the address it saw (here always the same) after whatever the client sent.
+      for (let i = 0; i < 8; i += 1) statuses.push((await fetch(`${api.url}/api/health`, { headers: { 'x-forwarded-for': `10.0.0.${i}, 203.0.113.7` } })).status);
+      expect(statuses).toEqual([200, 200, 200, 200, 200, 429, 429, 429]);
+    } finally {
+      await api.close();
+    }
+  });
+});
+
 describe('outside local mode', () => {
   test('HSTS is sent', async () => {
     const api = await startApi('PGlite', {

@@ -52,9 +52,21 @@ export function parseUkDate(text: string): string | null {
   return isRealDate(iso) ? iso : null;
 }
 
+/**
+ * The years a date in this service may fall in: PostgreSQL's date refuses year 0, the London
+ * calendar cannot go past 9999, and no one checked or born falls outside these.
+ */
+export const FIRST_DATE = '1900-01-01';
+export const LAST_DATE = '2999-12-31';
+
+/** Whether a YYYY-MM-DD date is within FIRST_DATE and LAST_DATE. */
+export function inServiceRange(iso: string): boolean {
+  return iso >= FIRST_DATE && iso <= LAST_DATE;
+}
+
 function isRealDate(iso: string): boolean {
   const at = new Date(`${iso}T00:00:00Z`);
-  return !Number.isNaN(at.getTime()) && at.toISOString().slice(0, 10) === iso;
+  return !Number.isNaN(at.getTime()) && at.toISOString().slice(0, 10) === iso && inServiceRange(iso);
 }
 
 /**

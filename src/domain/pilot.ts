@@ -3,7 +3,7 @@
  * and the size of the access-worker register (six), which no further authorisation may exceed.
  */
 import { z } from 'zod';
-import { addDays } from './dates';
+import { addDays, inServiceRange } from './dates';
 
 export const PLATFORMS = ['facebook', 'instagram', 'x', 'tiktok', 'snapchat', 'linkedin'] as const;
 export type Platform = (typeof PLATFORMS)[number];
@@ -45,7 +45,7 @@ export function onPlatforms(link: string, platforms: readonly Platform[]): boole
 }
 
 export const pilotSettingsSchema = z.object({
-  startDate: z.iso.date({ error: 'Enter the pilot’s start date as a real date (YYYY-MM-DD).' }),
+  startDate: z.iso.date({ error: 'Enter the pilot’s start date as a real date (YYYY-MM-DD).' }).refine(inServiceRange, { error: 'Enter a start date between 1900 and 2999.' }),
   lengthMonths: z.number({ error: 'Enter the pilot’s length in months.' }).int().min(1, { error: 'The pilot lasts at least one month.' }).max(60, { error: 'The pilot lasts at most 60 months.' }),
   platforms: z
     .array(z.enum(PLATFORMS, { error: 'Choose a listed platform.' }), { error: 'Choose the platforms in scope.' })

@@ -26,7 +26,7 @@ export const DEMO_PEOPLE: Person[] = [
       roles: i === 0 ? ['access_worker', 'social_worker'] : ['access_worker'],
       managerId: i === 0 ? 'tom.reid' : null,
       team: 'Access worker register',
-      accessWorkerTrainedOn: '2026-09-01',
+      accessWorkerTrainedOn: '2025-09-01',
       accessWorkerAuthorisedUntil: '2027-09-01',
     }),
   ),

@@ -212,7 +212,7 @@ export async function buildServer(config: ServerConfig, options: BuildOptions = 
     bodyLimit: 1024 * 1024,
     // App Service's front end is the one proxy before the app and appends the address it saw to
     // X-Forwarded-For: trusting every hop let a client name its own address and escape the per-address limit.
-    trustProxy: config.production ? 1 : false,
+    trustProxy: config.production ? (_address: string, hop: number) => hop < 1 : false,
     // Errors Node's HTTP parser finds before Fastify sees a request (431 headers too large, 400 bad
     // request line) are answered in the API's error shape too.
     clientErrorHandler: answerClientErrors(securityHeaders({ local: config.localSignIn })),

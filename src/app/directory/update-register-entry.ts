@@ -11,9 +11,9 @@ import { hasRole } from '../../domain/roles';
 import type { AppDeps } from '../deps';
 import type { Caller } from '../ports';
 import { readRegister, registerStatus } from './register';
-import { londonDate } from '../../domain/dates';
+import { inServiceRange, londonDate } from '../../domain/dates';
 
-const date = (what: string) => z.iso.date({ error: `Enter ${what} as a real date (YYYY-MM-DD).` }).nullable();
+const date = (what: string) => z.iso.date({ error: `Enter ${what} as a real date (YYYY-MM-DD).` }).refine(inServiceRange, { error: `Enter ${what} between 1900 and 2999.` }).nullable();
 export const registerEntrySchema = z.object({
   trainedOn: date('the date of training'),
   authorisedUntil: date('the date the authorisation ends'),

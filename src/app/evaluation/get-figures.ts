@@ -1,5 +1,6 @@
 /** The pilot's evaluation figures for a period and, optionally, one team, counted in the database. */
 import { z } from 'zod';
+import { inServiceRange } from '../../domain/dates';
 import { evaluationFigures, tallyQuery, type EvaluationFigures } from '../../domain/evaluation';
 import { parseForm, safeString } from '../../domain/forms';
 import { DEFAULT_REMINDER_SETTINGS } from '../../domain/reminders';
@@ -10,8 +11,8 @@ import { assertMay } from '../gate';
 
 export const periodQuerySchema = z
   .object({
-    from: z.iso.date({ error: 'Enter the start of the period as YYYY-MM-DD.' }).describe('The first day of the period, YYYY-MM-DD'),
-    to: z.iso.date({ error: 'Enter the end of the period as YYYY-MM-DD.' }).describe('The last day of the period, YYYY-MM-DD'),
+    from: z.iso.date({ error: 'Enter the start of the period as YYYY-MM-DD.' }).refine(inServiceRange, { error: 'Enter a start between 1900 and 2999.' }).describe('The first day of the period, YYYY-MM-DD'),
+    to: z.iso.date({ error: 'Enter the end of the period as YYYY-MM-DD.' }).refine(inServiceRange, { error: 'Enter an end between 1900 and 2999.' }).describe('The last day of the period, YYYY-MM-DD'),
     team: safeString()
       .trim()
       .max(200, { error: 'The team name is too long.' })

@@ -1,4 +1,4 @@
-import { addCalendarDays, formatDate, fromLondonWallClock, londonDate, londonDayEnd, londonWallClock } from '../../../src/domain/dates';
+import { addCalendarDays, formatDate, parseUkDate, fromLondonWallClock, londonDate, londonDayEnd, londonWallClock } from '../../../src/domain/dates';
 
 const reference = new Intl.DateTimeFormat('en-CA', { timeZone: 'Europe/London', year: 'numeric', month: '2-digit', day: '2-digit' });
 
@@ -32,6 +32,16 @@ describe('formatDate', () => {
     expect(formatDate('2026-06-10')).toBe('10/06/2026');
     expect(formatDate('2026-06-10T23:30:00.000Z')).toBe('11/06/2026');
     expect(formatDate('2026-12-10T23:30:00.000Z')).toBe('10/12/2026');
+  });
+});
+
+describe('the years a date may fall in', () => {
+  it('refuses year 0 (PostgreSQL refuses it) and years past the London calendar, which were HTTP 500s', () => {
+    expect(parseUkDate('0000-01-01')).toBeNull();
+    expect(parseUkDate('31/12/9999')).toBeNull();
+    expect(parseUkDate('31/12/1899')).toBeNull();
+    expect(parseUkDate('01/01/1900')).toBe('1900-01-01');
+    expect(parseUkDate('31/12/2999')).toBe('2999-12-31');
   });
 });
 

@@ -42,6 +42,27 @@ export function oneOffWindowClosesAt(request: InvestigationRequest, settings: Pr
   return addDays(new Date(request.firstSearchStartedAt), settings.oneOffReviewDays).toISOString();
 }
 
+/** How far ahead of the server's clock a typed capture time may be (a device clock a little fast). */
+const CAPTURE_CLOCK_SKEW_MS = 5 * 60_000;
+
+/**
+ * A capture time the protocol allows: not in the future, and for a one-off check not after its
+ * review window closed (DESIGN §2, "searches and evidence outside that scope are refused": a session
+ * still open at the close, or none, let evidence captured days later be filed in the log).
+ */
+export function assertCaptureTimeAllowed(request: InvestigationRequest, capturedAt: string, now: Date, settings: ProtocolSettings): void {
+  const at = Date.parse(capturedAt);
+  if (at > now.getTime() + CAPTURE_CLOCK_SKEW_MS) {
+    throw new AppError('validation', 'Some answers need attention.', { 'metadata.capturedAt': 'The capture time is in the future: enter when the copy was made (UK time).' });
+  }
+  const closesAt = oneOffWindowClosesAt(request, settings);
+  if (closesAt && at > Date.parse(closesAt)) {
+    throw ruleError('one_off_review', 'forbidden', `${PROTOCOL_RULES.one_off_review} This check’s window closed at ${formatDateTime(closesAt)}: evidence captured after it cannot be recorded.`, {
+      'metadata.capturedAt': `Captured after the window closed (${formatDateTime(closesAt)}).`,
+    });
+  }
+}
+
 const PERIOD_DAYS = { weekly: 7, fortnightly: 14 } as const;
 
 /** The first date a new monitoring review may start after one that started on `lastReview` (YYYY-MM-DD). */

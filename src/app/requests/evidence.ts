@@ -11,7 +11,7 @@ import { assertSubjectInScope } from '../../domain/workflow';
 import type { AppDeps } from '../deps';
 import { throughGate, UUID, type RequestGate } from '../gate';
 import type { Caller, EvidenceItem, UnitOfWork } from '../ports';
-import { assertPilotPlatform } from '../../domain/protocol';
+import { assertCaptureTimeAllowed, assertPilotPlatform } from '../../domain/protocol';
 import { platformsInScope } from '../pilot/pilot-settings';
 import { auditEvent } from './shared';
 
@@ -38,9 +38,10 @@ function parseMetadata(input: unknown) {
   return parseForm(evidenceMetadataSchema, value, 'metadata');
 }
 
-/** What recording needs beyond the policy's `record-evidence`: a subject in scope and a session held. */
-async function assertMayRecord(uow: UnitOfWork, request: InvestigationRequest, subjectId: string): Promise<void> {
-  assertSubjectInScope(request, subjectId, 'metadata.subjectId');
+/** What recording needs beyond the policy's `record-evidence`: a subject in scope, a capture time the protocol allows, and a session held. */
+async function assertMayRecord(deps: AppDeps, uow: UnitOfWork, request: InvestigationRequest, metadata: { subjectId: string; capturedAt: string }): Promise<void> {
+  assertSubjectInScope(request, metadata.subjectId, 'metadata.subjectId');
+  assertCaptureTimeAllowed(request, metadata.capturedAt, deps.clock.now(), deps.settings.protocol);
   const sessions = await uow.searchSessions.listForRequest(request.id);
   if (sessions.length === 0) {
     throw new AppError('invalid_state', 'Start a timed search session before recording evidence.', { searchSession: 'No search session has been held.' });
@@ -53,7 +54,7 @@ export async function checkEvidenceUpload(deps: AppDeps, caller: Caller, request
   return throughGate(deps, caller, 'record-evidence', requestId, async (gate) => {
     assertPilotPlatform(metadata.sourceUrl, 'metadata.sourceUrl', await platformsInScope(deps));
     const { request } = await gate.load(deps.store.read);
-    await assertMayRecord(deps.store.read, request, metadata.subjectId);
+    await assertMayRecord(deps, deps.store.read, request, metadata);
     if (metadata.correctsEvidenceId) {
       const corrected = UUID.test(metadata.correctsEvidenceId) ? await deps.store.read.evidence.get(metadata.correctsEvidenceId) : null;
       if (!corrected || corrected.requestId !== requestId) throw notFound('The item to correct is not part of this request.');
@@ -80,7 +81,7 @@ export async function addEvidence(deps: AppDeps, caller: Caller, requestId: stri
   return throughGate(deps, caller, 'record-evidence', requestId, (gate) => deps.store.transaction(async (uow) => {
     // Checked again under the row lock: the request may have moved on while the file was stored.
     const { request: current, part } = await gate.load(uow, { lock: true });
-    await assertMayRecord(uow, current, metadata.subjectId);
+    await assertMayRecord(deps, uow, current, metadata);
     const item: EvidenceItem = {
       id,
       requestId,

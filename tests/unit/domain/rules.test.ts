@@ -1,5 +1,6 @@
 /** Each rule of DESIGN.md §2 that the engine and the forms enforce, one test (or more) per rule. */
 import { formatDate } from '../../../src/domain/dates';
+import { assertCaptureTimeAllowed } from '../../../src/domain/protocol';
 import { AppError } from '../../../src/domain/errors';
 import { actionBodySchemas, evidenceMetadataSchema, investigationRequestSchema, parseForm } from '../../../src/domain/forms';
 import { can, participants } from '../../../src/domain/policy';
@@ -223,6 +224,27 @@ describe('a doubt is resolved: the service manager gives a view, then a director
     const viewed = decide('record-doubt-view', { version: 7, reason: 'Seen' }, managerWorks, other, NOW, { serviceManager: PEOPLE.sm });
     expect(viewed.request.doubts.at(-1)?.serviceManagerView).toMatchObject({ by: 'sm2' });
     expect(decide('resolve-doubt', { version: viewed.request.version, outcome: 'resume', reason: 'Go on' }, viewed.request, PEOPLE.sd2, NOW).request.state).toBe('searching');
+  });
+});
+
+describe('evidence outside the authorised scope is refused: its capture time', () => {
+  const settings = { oneOffReviewDays: 7, followUpDays: 182 };
+  test('a capture time in the future is refused; a device clock a few minutes fast is not', () => {
+    const searching = requestIn('searching', { monitoring: false });
+    expect(refusal(() => assertCaptureTimeAllowed(searching, '2030-01-01T10:00:00Z', NOW, settings)).fields).toEqual({
+      'metadata.capturedAt': 'The capture time is in the future: enter when the copy was made (UK time).',
+    });
+    expect(() => assertCaptureTimeAllowed(searching, new Date(NOW.getTime() + 4 * 60_000).toISOString(), NOW, settings)).not.toThrow();
+  });
+  test('a one-off check refuses evidence captured after its window closed, whether or not a session is still open', () => {
+    // First session 20/11/2026 09:00 UTC: the window closes seven days later.
+    const searching = requestIn('searching', { monitoring: false });
+    const later = new Date('2026-12-05T10:00:00Z');
+    expect(() => assertCaptureTimeAllowed(searching, '2026-11-27T08:59:00Z', later, settings)).not.toThrow();
+    const error = refusal(() => assertCaptureTimeAllowed(searching, '2026-11-27T09:01:00Z', later, settings));
+    expect(error).toMatchObject({ code: 'forbidden', rule: 'one_off_review', fields: { 'metadata.capturedAt': 'Captured after the window closed (27/11/2026 09:00).' } });
+    // Monitoring keeps to its frequency through its sessions, not a window.
+    expect(() => assertCaptureTimeAllowed(requestIn('searching'), '2026-11-27T09:01:00Z', later, settings)).not.toThrow();
   });
 });
 

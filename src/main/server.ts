@@ -195,6 +195,7 @@ export function tabCacheControl(filePath: string): string {
 const PUBLIC_PATHS = ['/api/health', '/api/health/ready', '/api/host', '/api/openapi.json', '/api/dev/', '/api/messages'];
 
 export async function buildServer(config: ServerConfig, options: BuildOptions = {}): Promise<BuiltServer> {
+  const answerHeaders = securityHeaders({ local: config.localSignIn });
   const app = Fastify({
     // Every line written while a request is handled carries its id, also lines from the bot and
     // the use cases that log through app.log.
@@ -215,10 +216,14 @@ export async function buildServer(config: ServerConfig, options: BuildOptions = 
     trustProxy: config.production ? (_address: string, hop: number) => hop < 1 : false,
     // Errors Node's HTTP parser finds before Fastify sees a request (431 headers too large, 400 bad
     // request line) are answered in the API's error shape too.
-    clientErrorHandler: answerClientErrors(securityHeaders({ local: config.localSignIn })),
+    clientErrorHandler: answerClientErrors(answerHeaders),
     // A path Fastify cannot decode (bad percent-encoding, invalid UTF-8) is the client's error too.
-    frameworkErrors: (_error, _request, reply) => {
-      void (reply as FastifyReply).status(400).send(errorBody('validation', 'The address is not well-formed.', { '(path)': 'Encode the address as UTF-8.' }));
+    // Fastify answers these before any hook runs, so the headers every answer carries are set here.
+    frameworkErrors: (_error, request, reply) => {
+      void (reply as FastifyReply)
+        .status(400)
+        .headers({ ...answerHeaders, 'x-request-id': request.id, 'cache-control': 'no-store' })
+        .send(errorBody('validation', 'The address is not well-formed.', { '(path)': 'Check the address: a part of it is not properly encoded, or too long.' }));
     },
   });
   app.setErrorHandler(handleError);
@@ -247,7 +252,7 @@ export async function buildServer(config: ServerConfig, options: BuildOptions = 
   app.addHook('onRoute', (route) => {
     for (const method of [route.method].flat()) routes.push({ method, url: route.url });
   });
-  const headers = securityHeaders({ local: config.localSignIn });
+  const headers = answerHeaders;
   app.addHook('onSend', async (request, reply, payload) => {
     void reply.header('x-request-id', request.id);
     // Routes serving stored content set their own, stricter policy.

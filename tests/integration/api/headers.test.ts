@@ -83,12 +83,16 @@ describe('headers and errors in local mode', () => {
     await add('wrong media type', fetch(`${api.url}/api/requests`, { method: 'POST', headers: { authorization: `Bearer ${token}`, 'content-type': 'application/xml' }, body: '<request/>' }));
     await add('too large', fetch(`${api.url}/api/requests`, { method: 'POST', headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' }, body: JSON.stringify({ concernDetails: 'x'.repeat(2 * 1024 * 1024) }) }));
     await add('privacy page', fetch(`${api.url}/privacy`));
+    // Answered by Fastify before any hook: a path it cannot decode, and a path parameter over its length.
+    await add('bad percent-encoding', fetch(`${api.url}/api/requests/%zz`, { headers: { authorization: `Bearer ${token}` } }));
+    await add('over-long id', fetch(`${api.url}/api/requests/${'a'.repeat(150)}/audit`, { headers: { authorization: `Bearer ${token}` } }));
     const hugeHeaders = await raw(api.url, '/api/health', { 'x-padding': 'x'.repeat(64 * 1024) });
     answers.push([`headers too large ${hugeHeaders.status}`, hugeHeaders.headers]);
     for (const [what, headers] of answers) {
       expect([what, headers['content-security-policy'], headers['x-content-type-options'], typeof headers['x-request-id']]).toEqual([what, csp, 'nosniff', 'string']);
     }
-    expect(answers.map(([what]) => what)).toEqual(['JSON 200', 'not found 404', 'unauthenticated 401', 'wrong media type 415', 'too large 413', 'privacy page 200', 'headers too large 431']);
+    expect(answers.map(([what]) => what)).toEqual(['JSON 200', 'not found 404', 'unauthenticated 401', 'wrong media type 415', 'too large 413', 'privacy page 200', 'bad percent-encoding 400', 'over-long id 400', 'headers too large 431']);
+    expect(answers.filter(([what]) => what.endsWith(' 400')).map(([, headers]) => headers['cache-control'])).toEqual(['no-store', 'no-store']);
   });
 
   test('the manifest’s privacy and terms links are real pages, not the tab', async () => {

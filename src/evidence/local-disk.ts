@@ -5,7 +5,7 @@
  */
 import { createHash, randomUUID } from 'node:crypto';
 import { createReadStream, createWriteStream } from 'node:fs';
-import { mkdir, rename, rm, stat } from 'node:fs/promises';
+import { mkdir, readdir, rename, rm, stat } from 'node:fs/promises';
 import path from 'node:path';
 import type { Readable } from 'node:stream';
 import { Transform } from 'node:stream';
@@ -30,6 +30,32 @@ export function hashingStream(): { stream: Transform; digest: () => { sha256: st
     },
   });
   return { stream, digest: () => ({ sha256: hash.digest('hex'), size }) };
+}
+
+/**
+ * Removes the `.partial` files uploads were writing when the process died (kill -9, a power cut):
+ * nothing points at them and nothing else would ever delete them. Run at start-up, before uploads
+ * are accepted; evidence lies two folders deep (case, then request). Returns how many went.
+ */
+export async function removeUnfinishedEvidence(root: string): Promise<number> {
+  let removed = 0;
+  const entries = async (dir: string) => readdir(dir, { withFileTypes: true }).catch((error: NodeJS.ErrnoException) => {
+    if (error.code === 'ENOENT') return [];
+    throw error;
+  });
+  for (const caseDir of await entries(root)) {
+    if (!caseDir.isDirectory()) continue;
+    for (const requestDir of await entries(path.join(root, caseDir.name))) {
+      if (!requestDir.isDirectory()) continue;
+      const folder = path.join(root, caseDir.name, requestDir.name);
+      for (const file of await entries(folder)) {
+        if (!file.isFile() || !file.name.endsWith('.partial')) continue;
+        await rm(path.join(folder, file.name), { force: true });
+        removed += 1;
+      }
+    }
+  }
+  return removed;
 }
 
 export class LocalDiskEvidenceStore implements EvidenceStore {

@@ -27,6 +27,7 @@ import { askSurveysByBot } from '../app/surveys/ask-surveys-by-bot';
 import { withStandingIn } from '../app/deputies/standing-in';
 import { AppError, validationError } from '../domain/errors';
 import { createEvidenceStore } from '../evidence';
+import { removeUnfinishedEvidence } from '../evidence/local-disk';
 import { recordPendingUploadStored } from '../app/requests/evidence';
 import { createAuthenticator, type TeamsSsoVerifier } from '../identity/authenticate';
 import { cachedDirectory } from '../identity/cached-directory';
@@ -236,6 +237,10 @@ export async function buildServer(config: ServerConfig, options: BuildOptions = 
   const signIn = graphSignIn();
   const configured = createEvidenceStore(config.evidence, { pendingQueue: createPendingEvidenceQueue(store.db), signIn });
   const evidence = options.evidence ?? configured;
+  if (config.evidence.kind === 'local') {
+    const unfinished = await removeUnfinishedEvidence(config.evidence.dir);
+    if (unfinished > 0) app.log.warn({ files: unfinished }, 'Removed evidence files an upload was writing when the server stopped');
+  }
   const deps: AppDeps = {
     store,
     directory,

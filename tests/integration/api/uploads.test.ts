@@ -164,3 +164,18 @@ test('what a killed upload left in DATA_DIR/tmp is swept at start-up', async () 
   expect(readdirSync(join(dataDir, 'tmp'))).toEqual([]);
   rmSync(dataDir, { recursive: true, force: true });
 });
+
+test('a half-written evidence file a killed upload left in the evidence folder is removed when the server starts, and whole ones are kept', async () => {
+  const dataDir = mkdtempSync(join(tmpdir(), 'smc-sweep-'));
+  const folder = join(dataDir, 'evidence', 'CM-1001', 'SMC-2026-000001');
+  mkdirSync(folder, { recursive: true });
+  writeFileSync(join(folder, '1b2c-SMC-2026-000001-10480195.pdf.partial'), Buffer.alloc(4096));
+  writeFileSync(join(folder, '3d4e-SMC-2026-000001-2f9a0c11.png'), PNG_BYTES);
+  const api = await startApi('PGlite', { env: { DATA_DIR: dataDir } });
+  try {
+    expect(readdirSync(folder)).toEqual(['3d4e-SMC-2026-000001-2f9a0c11.png']);
+  } finally {
+    await api.close();
+    rmSync(dataDir, { recursive: true, force: true });
+  }
+});

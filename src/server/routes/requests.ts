@@ -101,7 +101,10 @@ export async function registerRequestRoutes(api: ApiRoutes, ctx: RouteContext): 
     if (!request.isMultipart()) {
       throw new AppError('unsupported_type', 'Send evidence as multipart/form-data with parts “metadata” and “file”.');
     }
-    const release = ctx.uploads.take(caller.person.id);
+    // A slot is taken only once the metadata and the caller's right to record on this request are
+    // checked: taken first, people with no part in any request could hold every slot by sending a
+    // byte now and then, and block every real upload.
+    let release: (() => void) | undefined;
     const stopIdleWatch = dropWhenIdle(request, ctx.uploadIdleMs);
     let metadata: string | undefined;
     let spooled: { file: string; type: EvidenceType; size: number } | undefined;
@@ -115,6 +118,7 @@ export async function registerRequestRoutes(api: ApiRoutes, ctx: RouteContext): 
             metadata = part.value as string;
             // Permission and metadata are settled before the file part is read at all.
             await checkEvidenceUpload(deps, caller, id, metadata);
+            release = ctx.uploads.take(caller.person.id);
             continue;
           }
           if (part.fieldname !== 'file' || spooled) throw uploadRule('Send one “metadata” part, then one “file” part, and nothing else.');
@@ -141,7 +145,7 @@ export async function registerRequestRoutes(api: ApiRoutes, ctx: RouteContext): 
         size: spooled.size,
       });
     } finally {
-      release();
+      release?.();
       // Removed before the answer goes out, so nothing of an upload outlives it.
       if (workDir) await rm(workDir, { recursive: true, force: true });
     }

@@ -106,6 +106,36 @@ describe.each(BACKENDS)('uploads on %s', (backend) => {
   });
 });
 
+describe('upload slots', () => {
+  let api: ApiHarness;
+  beforeAll(async () => {
+    api = await startApi('PGlite', { env: { MAX_UPLOADS_PER_PERSON: '1', MAX_UPLOADS_TOTAL: '2' } });
+  });
+  afterAll(async () => api.close());
+
+  test('are not held by people with no part in the request, however slowly they send: a real upload still goes through', async () => {
+    const { id, subjectId, tokens } = await searchingRequest(api);
+    const strangers = await Promise.all(['ben.okafor', 'jack.turner', 'kate.bishop'].map((who) => api.token(who)));
+    // Each opens an upload to a request that does not exist and sends only the start of its metadata.
+    const held = strangers.map((token) => {
+      const stalled = httpRequest(`${api.url}/api/requests/11111111-1111-4111-8111-111111111111/evidence`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${token}`, 'content-type': `multipart/form-data; boundary=${BOUNDARY}`, 'transfer-encoding': 'chunked' },
+      });
+      stalled.on('error', () => undefined);
+      stalled.write(`--${BOUNDARY}\r\ncontent-disposition: form-data; name="metadata"\r\n\r\n{`);
+      return stalled;
+    });
+    try {
+      await new Promise((resolve) => setTimeout(resolve, 200));
+      const real = await uploadEvidence(api, tokens.aaw, id, { subjectId }, PNG_BYTES, 'photo.png');
+      expect(real.status).toBe(201);
+    } finally {
+      for (const stalled of held) stalled.destroy();
+    }
+  });
+});
+
 // The idle limit is the server's own timer, not the database's: one backend is enough.
 describe('a stalled upload', () => {
   let api: ApiHarness;

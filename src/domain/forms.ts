@@ -165,6 +165,9 @@ export const periodSchema = z
 
 export const URGENCIES = ['routine', 'urgent'] as const;
 
+/** A list of choices names each at most once. */
+const eachOnce = (values: readonly string[]): boolean => new Set(values).size === values.length;
+
 export const investigationRequestSchema = z
   .object({
     caseReference: text('the case reference', 64),
@@ -173,7 +176,8 @@ export const investigationRequestSchema = z
     concernCategories: z
       .array(z.enum(CONCERN_CATEGORIES, { error: 'Choose a listed concern.' }), { error: 'Choose at least one concern.' })
       .min(1, { error: 'Choose at least one concern.' })
-      .max(CONCERN_CATEGORIES.length, { error: 'Choose each concern once.' }),
+      .max(CONCERN_CATEGORIES.length, { error: 'Choose each concern once.' })
+      .refine(eachOnce, { error: 'Choose each concern once.' }),
     concernOther: optionalText('the other concern', 1000),
     concernDetails: text('the concern'),
     justification: text('why a check is needed and proportionate'),
@@ -231,6 +235,7 @@ export const draftRequestSchema = z.object({
   concernCategories: z
     .array(z.enum(CONCERN_CATEGORIES, { error: 'Choose a listed concern.' }), { error: 'Send the concerns as a list.' })
     .max(CONCERN_CATEGORIES.length, { error: 'Choose each concern once.' })
+    .refine(eachOnce, { error: 'Choose each concern once.' })
     .nullable()
     .optional()
     .transform((v) => v ?? []),

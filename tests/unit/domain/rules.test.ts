@@ -2,7 +2,7 @@
 import { formatDate } from '../../../src/domain/dates';
 import { assertCaptureTimeAllowed } from '../../../src/domain/protocol';
 import { AppError } from '../../../src/domain/errors';
-import { actionBodySchemas, evidenceMetadataSchema, investigationRequestSchema, parseForm } from '../../../src/domain/forms';
+import { actionBodySchemas, draftRequestSchema, evidenceMetadataSchema, investigationRequestSchema, parseForm } from '../../../src/domain/forms';
 import { can, participants } from '../../../src/domain/policy';
 import { assertSubjectInScope, decide, dueExpiry, expire } from '../../../src/domain/workflow';
 import { NOW, PEOPLE, requestIn } from './fixtures';
@@ -324,5 +324,10 @@ describe('forms', () => {
     expect(error.fields?.['period.to']).toBe('The end of the period must be on or after its start.');
     const other = refusal(() => parseForm(investigationRequestSchema, { ...validRequest, concernCategories: ['other'] }));
     expect(other.fields).toEqual({ concernOther: 'Describe the other concern.' });
+  });
+  test('each concern is chosen once, in a request and in a draft (a repeat was stored)', () => {
+    const twice = { ...validRequest, concernCategories: ['risky_behaviour', 'risky_behaviour'] };
+    expect(refusal(() => parseForm(investigationRequestSchema, twice)).fields).toEqual({ concernCategories: 'Choose each concern once.' });
+    expect(refusal(() => parseForm(draftRequestSchema, twice)).fields).toEqual({ concernCategories: 'Choose each concern once.' });
   });
 });

@@ -10,6 +10,7 @@ import { CloudAdapter, type Activity, type InvokeResponse, type TurnContext } fr
 import { AuthenticationConstants, type AuthenticateRequestResult, type BotFrameworkAuthentication } from 'botframework-connector';
 import type { AppDeps } from '../src/app/deps';
 import type { AppInstaller, ConversationStore, NotificationSender } from '../src/notify/ports';
+import { isSafeText } from '../src/domain/forms';
 import { BotCredentialsFactory, createBotFrameworkAuthentication, isLoopbackUrl, isTokenRefusal, LocalBotFrameworkAuthentication, type BotAppType } from './auth';
 import { CardService } from './card-service';
 import { teamsTabLink } from './tab-link';
@@ -142,7 +143,13 @@ function asActivity(body: unknown): Activity | null {
     typeof a.conversation?.id === 'string' &&
     typeof a.from?.id === 'string' &&
     typeof a.recipient?.id === 'string' &&
-    [a.id, a.name, a.text, a.replyToId, a.locale, a.from.aadObjectId, a.from.name, a.conversation.conversationType, a.conversation.tenantId, a.recipient.name].every(textOrAbsent);
+    [a.id, a.name, a.text, a.replyToId, a.locale, a.from.aadObjectId, a.from.name, a.conversation.conversationType, a.conversation.tenantId, a.recipient.name].every(textOrAbsent) &&
+    // What the bot stores (ids, the tenant, where to reply) is held to the character rule as the API's text is: a NUL reached the database as a 500.
+    [a.channelId, a.serviceUrl, a.conversation.id, a.from.id, a.recipient.id, a.from.aadObjectId, a.conversation.tenantId].every((v) => typeof v !== 'string' || isSafeText(v)) &&
+    (a.conversation.isGroup === undefined || a.conversation.isGroup === null || typeof a.conversation.isGroup === 'boolean') &&
+    (a.channelData === undefined || a.channelData === null || (typeof a.channelData === 'object' && !Array.isArray(a.channelData))) &&
+    // botbuilder's Teams handler reads channelData.eventType of these without checking it is there; Teams always sends it.
+    (!['messageUpdate', 'messageDelete'].includes(a.type) || (typeof a.channelData === 'object' && a.channelData !== null));
   return ok ? (a as Activity) : null;
 }
 

@@ -27,6 +27,11 @@ test.each([
   ['a message whose text is a list', { text: ['help'] }],
   ['a conversation whose tenant id is a number', { conversation: { id: 'a:x', conversationType: 'personal', tenantId: 7 }, text: 'help' }],
   ['an activity whose id is a number', { id: 12, text: 'help' }],
+  // Before, these were HTTP 500s: a NUL reached the database, botbuilder read what was not there.
+  ['a sender whose aadObjectId holds a NUL', { from: { id: '29:x', aadObjectId: '\u0000' }, text: 'help' }],
+  ['a conversation whose isGroup is text', { conversation: { id: 'a:x', conversationType: 'personal', tenantId: 'x', isGroup: 'x' }, text: 'help' }],
+  ['a message update with no channelData', { type: 'messageUpdate', channelData: undefined }],
+  ['a message delete with no channelData', { type: 'messageDelete', channelData: undefined }],
 ])('%s is a 400 in the error shape, and the bot answers nothing', async (_what, fields) => {
   const before = h.connector.calls.length;
   const answer = await h.post(h.activityFrom(h.people.tm, 'message', fields));

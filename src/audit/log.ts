@@ -45,23 +45,29 @@ const ENTRY_COLUMNS = [
   'http_request_id', 'prev_hash', 'hash',
 ] as const;
 
+const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g;
+const asStored = (text: string): string => text.replace(LONE_SURROGATE, '\uFFFD');
+const asStoredOrNull = (text: string | null | undefined): string | null => (text === null || text === undefined ? null : asStored(text));
+
 /** The audit log on `db`: a transaction (the unit of work's) or the database itself. */
 export function createAuditLog(db: Kysely<Database>): AuditLog {
   return {
     async append(input, messages = []) {
+      // Hashed as the database will store it: absent as null, a lone surrogate as U+FFFD (as UTF-8
+      // encoding turns it); otherwise the verifier would read back something else and call it edited.
       const entry: AuditEntry = {
         id: randomUUID(),
         at: new Date(input.at).toISOString(),
-        actorId: input.actorId,
+        actorId: asStored(input.actorId),
         actorRole: input.actorRole,
-        action: input.action,
-        requestId: input.requestId,
-        fromState: input.fromState,
-        toState: input.toState,
-        reason: input.reason,
+        action: asStored(input.action),
+        requestId: asStoredOrNull(input.requestId),
+        fromState: input.fromState ?? null,
+        toState: input.toState ?? null,
+        reason: asStoredOrNull(input.reason),
         // Stored as jsonb stores it, so that what is hashed now is what the verifier reads back.
         detail: input.detail === null ? null : (JSON.parse(JSON.stringify(input.detail)) as Record<string, unknown>),
-        httpRequestId: input.httpRequestId,
+        httpRequestId: asStoredOrNull(input.httpRequestId),
         seq: null,
         prevHash: null,
         hash: null,

@@ -15,7 +15,7 @@ import {
   writeCheckpoint,
   type SignedCheckpoint,
 } from '../../../src/audit';
-import type { AuditEntry } from '../../../src/app/ports';
+import type { AuditEntry, AuditEntryInput } from '../../../src/app/ports';
 import type { SqlStore } from '../../../src/store';
 import { BACKENDS, freshDatabase, type TestDatabase } from '../../support/databases';
 import { auditInput } from '../../support/store-fixtures';
@@ -189,6 +189,17 @@ describe.each(BACKENDS)('audit log on %s', (backend) => {
     expect((await newCheckpoints()).map((c) => c.seq)).toEqual([before + 3, before + 6, before + 7]);
     // Earlier tests on this store wrote unsigned checkpoints, which a check with keys refuses (below).
     expect(await verifyAuditChain(store.db)).toEqual(ok(before + 7));
+  });
+
+  it('hashes what the database stores: a lone surrogate (stored as U+FFFD) and absent optional fields (stored as null) verify', async () => {
+    await linkPending(store.db);
+    const base = await count();
+    const { httpRequestId: _h, reason: _r, requestId: _q, ...bare } = auditInput({ action: 'bare' });
+    await store.read.audit.append(bare as AuditEntryInput);
+    await store.read.audit.append(auditInput({ actorId: 'tm-\uD800', reason: 'half a pair \uDC00 here' }));
+    await linkPending(store.db);
+    // Before, both committed and audit:verify then reported them edited.
+    expect(await verifyAuditChain(store.db)).toEqual(ok(base + 2));
   });
 
   it('makes up a checkpoint that was due but never written (its write failed, or the process died after linking)', async () => {

@@ -27,7 +27,7 @@ const COPY_ENTRIES = `copy (select seq, prev_hash, hash, redacted_at is not null
   action, actor_id, actor_role, at, detail, from_state, http_request_id, id, reason, request_id, to_state
   from audit_entries where seq >= 1 order by seq) to stdout (format binary)`;
 const FIELDS = 16;
-const [SEQ, PREV_HASH, HASH, REDACTED, BODY_HASH, ACTION, AT, DETAIL] = [0, 1, 2, 3, 4, 5, 8, 9];
+const [SEQ, PREV_HASH, HASH, REDACTED, BODY_HASH, ACTION, AT, DETAIL, REQUEST_ID] = [0, 1, 2, 3, 4, 5, 8, 9, 14];
 /** bodyText's members: the text before each field's value, from `action` (field 5) to `toState` (field 15). */
 const MEMBERS = ['{"action":', ',"actorId":', ',"actorRole":', ',"at":', ',"detail":', ',"fromState":', ',"httpRequestId":', ',"id":', ',"reason":', ',"requestId":', ',"toState":'].map(
   (member) => Buffer.from(member, 'latin1'),
@@ -180,7 +180,9 @@ export class EntryCopy {
     // jsonb's binary form: a version byte (1), then its text.
     if (detailLength === 0 || (detailLength > 0 && bytes[detailStart] !== 1)) return UNUSUAL;
     const detail: unknown = detailLength < 0 ? null : JSON.parse(bytes.toString('utf8', detailStart + 1, detailStart + detailLength));
-    if (spells(bytes, starts[ACTION] ?? 0, lengths[ACTION] ?? 0, DISPOSAL_ACTION)) walk.vouch(detail);
+    const requestIdLength = lengths[REQUEST_ID] ?? -1;
+    const requestId = requestIdLength < 0 ? null : bytes.toString('utf8', starts[REQUEST_ID] ?? 0, (starts[REQUEST_ID] ?? 0) + requestIdLength);
+    if (spells(bytes, starts[ACTION] ?? 0, lengths[ACTION] ?? 0, DISPOSAL_ACTION)) walk.vouch(detail, requestId);
     const redacted = bytes[starts[REDACTED] ?? 0] === 1;
     const bodyHashLength = lengths[BODY_HASH] ?? -1;
     const storedBodyHash = redacted && bodyHashLength >= 0 ? bytes.toString('utf8', starts[BODY_HASH] ?? 0, (starts[BODY_HASH] ?? 0) + bodyHashLength) : null;
@@ -194,7 +196,7 @@ export class EntryCopy {
       if (length < 0) return UNUSUAL;
       contentHash = sha256(new Uint8Array(this.body.buffer, this.body.byteOffset, length));
     }
-    if (redacted) walk.redactedEntry(storedBodyHash);
+    if (redacted) walk.redactedEntry(storedBodyHash, requestId);
     const hash = walk.linkHash(contentHash);
     const problem = spells(bytes, starts[HASH] ?? 0, lengths[HASH] ?? -1, hash) ? walk.linked(hash) : EDITED_PROBLEM;
     return problem ? walk.bad(seq, problem) : null;

@@ -96,8 +96,10 @@ export class ChainWalk {
   private latestAnchor: AuditVerification['latestAnchor'] = null;
   /** What each checkpoint says the entry at its tree size must be. */
   private readonly expected = new Map<number, Expectation[]>();
-  private readonly redacted = new Map<number, string>();
-  private readonly vouched = new Map<number, string>();
+  /** Redacted entries: what stands in for their contents, and the request they were about. */
+  private readonly redacted = new Map<number, { bodyHash: string; requestId: string | null }>();
+  /** Entries disposals name: the hash of what each held, and the disposal's seq and request. */
+  private readonly vouched = new Map<number, { bodyHash: string; bySeq: number; requestId: string | null }>();
 
   result(firstBad?: AuditVerification['firstBad']): AuditVerification {
     return {
@@ -160,14 +162,14 @@ export class ChainWalk {
     return null;
   }
 
-  /** A disposal's detail: the entries it redacted, each with the hash of what it held. */
-  vouch(detail: unknown): void {
-    for (const v of vouchedBy(detail)) this.vouched.set(v.seq, v.bodyHash);
+  /** Entry nextSeq is a disposal of `requestId`: its detail names the entries it redacted, each with the hash of what it held. */
+  vouch(detail: unknown, requestId: string | null): void {
+    for (const v of vouchedBy(detail)) this.vouched.set(v.seq, { bodyHash: v.bodyHash, bySeq: this.nextSeq, requestId });
   }
 
-  /** Entry nextSeq's contents were cleared on disposal, `storedBodyHash` standing in for them. */
-  redactedEntry(storedBodyHash: string | null): void {
-    this.redacted.set(this.nextSeq, storedBodyHash ?? '');
+  /** Entry nextSeq, about `requestId`, had its contents cleared on disposal, `storedBodyHash` standing in for them. */
+  redactedEntry(storedBodyHash: string | null, requestId: string | null): void {
+    this.redacted.set(this.nextSeq, { bodyHash: storedBodyHash ?? '', requestId });
   }
 
   /** The hash entry nextSeq must have, from its contents' hash and the previous entry's hash. */
@@ -189,9 +191,15 @@ export class ChainWalk {
 
   /** The verdict once every linked entry has been read and found sound. */
   finish(): AuditVerification {
-    for (const [seq, hash] of this.redacted) {
-      if (this.vouched.get(seq) !== hash) {
+    for (const [seq, entry] of this.redacted) {
+      const vouch = this.vouched.get(seq);
+      if (vouch?.bodyHash !== entry.bodyHash) {
         return this.bad(seq, 'its contents were cleared, but no disposal in the chain names it with the hash of what it held: the entry was edited');
+      }
+      // Only the disposal of the entry's own request, written after it, may vouch for it: otherwise a
+      // disposal entry appended for any request could make any entry look redacted.
+      if (entry.requestId === null || vouch.requestId !== entry.requestId || vouch.bySeq <= seq) {
+        return this.bad(seq, `its contents were cleared, but the disposal naming it (entry ${vouch.bySeq}) is not a later disposal of its own request: the entry was edited`);
       }
     }
     const lastSeq = this.nextSeq - 1;
@@ -231,7 +239,7 @@ export async function walkAuditChain(source: ChainSource, options: VerifyOptions
     if (row[1] !== walk.prevHash) return PREVIOUS_HASH_PROBLEM(seq);
     const action = text(row[5]);
     const detail: unknown = row[9] === null ? null : JSON.parse(text(row[9]));
-    if (action === DISPOSAL_ACTION) walk.vouch(detail);
+    if (action === DISPOSAL_ACTION) walk.vouch(detail, textOrNull(row[14]));
     const isRedacted = row[4] === true || row[4] === 't';
     const storedBodyHash = textOrNull(row[3]);
     // A redacted entry's contents were cleared on disposal: the hash of what it held stands in for
@@ -254,7 +262,7 @@ export async function walkAuditChain(source: ChainSource, options: VerifyOptions
               toState: textOrNull(row[15]) as AuditBody['toState'],
             }),
           );
-    if (isRedacted) walk.redactedEntry(storedBodyHash);
+    if (isRedacted) walk.redactedEntry(storedBodyHash, textOrNull(row[14]));
     const hash = text(row[2]);
     return walk.linkHash(contentHash) === hash ? walk.linked(hash) : EDITED_PROBLEM;
   };

@@ -26,6 +26,7 @@ import {
   type CheckpointSigner,
 } from '../../../src/audit';
 import { rowToAuditEntry } from '../../../src/audit/log';
+import { DISPOSAL_ACTION } from '../../../src/domain/disposal-action';
 import type { SqlStore } from '../../../src/store';
 import { BACKENDS, freshDatabase, type TestDatabase } from '../../support/databases';
 import { auditInput } from '../../support/store-fixtures';
@@ -268,6 +269,24 @@ describe.each(BACKENDS)('tampering on %s', (backend) => {
       ok: false,
       firstBad: { problem: 'the published checkpoint checkpoint-000000000012-20261130T120000000Z.json cannot be read: it was damaged or replaced' },
     });
+  });
+
+  it('refuses a redaction vouched for by a disposal of another request, or by one written before the entry', async () => {
+    const verdicts = await withStore(async (store) => {
+      // Entry 5 is about request-2. Someone appends a disposal of request-0 naming it, then clears it.
+      const [five] = (await sql<{ body_hash: string }>`select body_hash from audit_entries where seq = 5`.execute(store.db)).rows;
+      if (!five) throw new Error('no entry 5');
+      await store.transaction((uow) => uow.audit.append(auditInput({ action: DISPOSAL_ACTION, requestId: 'request-0', detail: { redacted: [{ seq: 5, bodyHash: five.body_hash }] } })));
+      await linkPending(store.db);
+      await tamper(store, sql`UPDATE audit_entries SET redacted_at = now(), reason = NULL, detail = NULL, actor_id = 'sd-9', action = 'refuse' WHERE seq = 5`);
+      return verifyAuditChain(store.db);
+    });
+    const problem = 'its contents were cleared, but the disposal naming it (entry 13) is not a later disposal of its own request: the entry was edited';
+    expect(verdicts).toMatchObject({ ok: false, firstBad: { seq: 5, problem } });
+    // The command (on PostgreSQL, its fast path over COPY) says the same.
+    const cli = await auditVerifyCli();
+    expect(cli.code).toBe(1);
+    expect(cli.stdout).toContain(`Audit chain broken at seq 5: ${problem}`);
   });
 
   describe('streamed in batches smaller than the chain', () => {

@@ -44,7 +44,7 @@ describe('audit:verify on PostgreSQL', () => {
     const row = redacted.rows[0];
     if (!row) throw new Error('no entry 2');
     await sql`select audit_redact(${[row.position]}::bigint[], ${[row.body_hash]}::text[], now())`.execute(store.db);
-    await append({ action: DISPOSAL_ACTION, detail: { redacted: [{ seq: 2, bodyHash: row.body_hash }] } });
+    await append({ action: DISPOSAL_ACTION, requestId: AWKWARD, detail: { redacted: [{ seq: 2, bodyHash: row.body_hash }] } });
     await linkPending(store.db);
     await writeCheckpoint(store.db, { signer: createCheckpointSigner(privateKey) });
   });

@@ -28,6 +28,7 @@ import { evaluationRefreshPlpgsql } from './083_evaluation_refresh_plpgsql';
 import { evaluationRefreshAtCommit } from './084_evaluation_refresh_at_commit';
 import { evaluationProjectedAfterCommit } from './085_evaluation_projected_after_commit';
 import { returnedBy } from './086_returned_by';
+import { redactionWithoutTableLock } from './087_redaction_without_table_lock';
 
 export const migrations: Record<string, Migration> = {
   '001_schema': schema,
@@ -55,4 +56,5 @@ export const migrations: Record<string, Migration> = {
   '084_evaluation_refresh_at_commit': evaluationRefreshAtCommit,
   '085_evaluation_projected_after_commit': evaluationProjectedAfterCommit,
   '086_returned_by': returnedBy,
+  '087_redaction_without_table_lock': redactionWithoutTableLock,
 };

@@ -4,7 +4,7 @@
  * shared, and the feedback's integrity. Each refusal names its rule (`error.rule` in the API).
  * No I/O: callers pass the facts.
  */
-import { addDays, formatDate, formatDateTime, londonDate } from './dates';
+import { addCalendarDays, addDays, formatDate, formatDateTime, fromLondonWallClock, londonDate, londonWallClock } from './dates';
 import { AppError, type ErrorCode } from './errors';
 import type { Feedback, FeedbackAnswers } from './forms';
 import { onPlatforms, PLATFORM_HOSTS, PLATFORM_LABELS, type Platform } from './pilot';
@@ -39,7 +39,12 @@ export const DEFAULT_PROTOCOL_SETTINGS: ProtocolSettings = { oneOffReviewDays: 7
 /** When a one-off check stops being searchable, once its first session has started. */
 export function oneOffWindowClosesAt(request: InvestigationRequest, settings: ProtocolSettings): string | null {
   if (request.authorisation?.scope.kind !== 'one_off' || !request.firstSearchStartedAt) return null;
-  return addDays(new Date(request.firstSearchStartedAt), settings.oneOffReviewDays).toISOString();
+  // The same London time that many days on: across a clock change, 7 × 24 hours is an hour off.
+  const first = new Date(request.firstSearchStartedAt);
+  const { date, time } = londonWallClock(first);
+  const sameTime = fromLondonWallClock(addCalendarDays(date, settings.oneOffReviewDays), time);
+  // The wall clock is read to the minute; London's offset is whole hours, so seconds carry over as they are.
+  return (sameTime ? new Date(sameTime.getTime() + (first.getTime() % 60_000)) : addDays(first, settings.oneOffReviewDays)).toISOString();
 }
 
 /** How far ahead of the server's clock a typed capture time may be (a device clock a little fast). */

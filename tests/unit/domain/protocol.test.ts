@@ -61,6 +61,13 @@ describe('one-off means one review', () => {
     },
   );
 
+  test('across the clock change the window closes at the same London time, not 7 × 24 hours on', () => {
+    const over = (first: string) => oneOffWindowClosesAt({ ...oneOff('searching'), firstSearchStartedAt: first }, settings);
+    // 10:00:30 GMT on 25/03/2026; the clocks go forward on 29/03: 10:00:30 BST on 01/04 is 09:00:30 UTC.
+    expect(over('2026-03-25T10:00:30.250Z')).toBe('2026-04-01T09:00:30.250Z');
+    // 10:00 BST on 21/10/2026; the clocks go back on 25/10: 10:00 GMT on 28/10.
+    expect(over('2026-10-21T09:00:00.000Z')).toBe('2026-10-28T10:00:00.000Z');
+  });
   test('the window opens at the first session and closes ONE_OFF_REVIEW_DAYS later, naming the rule', () => {
     const request = oneOff('searching');
     expect(oneOffWindowClosesAt({ ...request, firstSearchStartedAt: null }, settings)).toBeNull();

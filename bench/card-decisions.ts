@@ -22,7 +22,7 @@ import { LocalDiskEvidenceStore } from '../src/evidence/local-disk';
 import { DEMO_PEOPLE } from '../src/identity/demo-directory';
 import { createConversationStore, createStore } from '../src/store';
 import { startPostgres, stopPostgres } from '../tests/support/postgres';
-import { REQUEST_FORM } from './decisions';
+import { REQUEST_FORM, SUPERVISION_NOTE } from './decisions';
 import { httpClient, json } from './http-client';
 import { pool, stats, warmUp, type LatencyStats } from './support';
 
@@ -95,7 +95,7 @@ export async function benchCardDecisions(databaseUrl: string, requests: number):
   const latencies: number[] = [];
   const decide = async ({ id, subjectId }: { id: string; subjectId: string }, took: (ms: number) => void = () => undefined) => {
     let t0 = performance.now();
-    await invoke(tm, 'agree', { requestId: id, version: 2, note: '' });
+    await invoke(tm, 'agree', { requestId: id, version: 2, note: SUPERVISION_NOTE });
     took(performance.now() - t0);
     t0 = performance.now();
     await invoke(sd, 'authorise', { requestId: id, version: 3, subjectIds: subjectId, accessWorkerId: 'register', conditions: '' });

@@ -16,6 +16,9 @@ import { sampleBackgroundLag, worstLag, type BackgroundLag } from './background-
 import { httpClient, json, type HttpAnswer, type HttpClient } from './http-client';
 import { DATABASE_POOL_SIZE, pool, startServer, stats, type LatencyStats } from './support';
 
+/** The team manager's agreement carries a supervision note (DESIGN.md §3). */
+export const SUPERVISION_NOTE = 'Discussed in supervision: a proportionate way to triangulate.';
+
 const CONCURRENCY = 100;
 
 /** The Investigation Request every benchmark raises. */
@@ -69,7 +72,7 @@ async function decide(client: HttpClient, base: string, requests: number): Promi
     let version = 1;
     for (const [who, action] of steps) {
       const t0 = performance.now();
-      const r = await post(client, `${base}/api/requests/${id}/actions/${action}`, who, { version });
+      const r = await post(client, `${base}/api/requests/${id}/actions/${action}`, who, action === 'agree' ? { version, note: SUPERVISION_NOTE } : { version });
       latencies.push(performance.now() - t0);
       if (r.status !== 200) throw new Error(`${action} failed: ${r.status} ${r.body.toString()}`);
       version += 1;

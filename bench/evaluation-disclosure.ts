@@ -14,6 +14,7 @@ import { sql, type Kysely } from 'kysely';
 import { projectPendingEvaluation } from '../src/store';
 import type { Database } from '../src/store/schema';
 import { startApi, type ApiHarness } from '../tests/support/api-server';
+import { SUPERVISION_NOTE } from './decisions';
 
 export interface EvaluationDisclosureResults {
   requests: number;
@@ -53,7 +54,7 @@ export async function seedTemplates(api: ApiHarness): Promise<string[]> {
   const shareOne = async (name: string) => {
     const id = await create(name);
     await act(t['amelia.hart'], id, 'submit');
-    await act(t['tom.reid'], id, 'agree');
+    await act(t['tom.reid'], id, 'agree', { note: SUPERVISION_NOTE });
     await act(t['sarah.mitchell'], id, 'authorise');
     await act(t['imran.malik'], id, 'claim');
     await act(t['imran.malik'], id, 'confirm-legitimacy');

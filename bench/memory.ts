@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { startPostgres, stopPostgres } from '../tests/support/postgres';
-import { createDatabase, REQUEST_FORM } from './decisions';
+import { createDatabase, REQUEST_FORM, SUPERVISION_NOTE } from './decisions';
 import { httpClient, json, type HttpClient } from './http-client';
 import { startServer } from './support';
 
@@ -91,7 +91,7 @@ async function searchingRequest(client: HttpClient, base: string): Promise<{ id:
     [aaw, 'claim'],
     [aaw, 'confirm-legitimacy'],
   ] as const) {
-    const r = await call(client, `${base}/api/requests/${id}/actions/${action}`, who, 'POST', { version });
+    const r = await call(client, `${base}/api/requests/${id}/actions/${action}`, who, 'POST', action === 'agree' ? { version, note: SUPERVISION_NOTE } : { version });
     if (r.status !== 200) throw new Error(`${action} failed: ${r.status}`);
     version = r.body.version as number;
   }

@@ -20,7 +20,7 @@ import { DEMO_PEOPLE } from '../src/identity/demo-directory';
 import { createStore } from '../src/store';
 import { pageAndCountQuery } from '../src/store/repositories/requests';
 import { startPostgres, stopPostgres } from '../tests/support/postgres';
-import { createDatabase, median, REQUEST_FORM } from './decisions';
+import { createDatabase, median, REQUEST_FORM, SUPERVISION_NOTE } from './decisions';
 import { httpClient, json, type HttpClient } from './http-client';
 import { medianPgbench, pgbench, type PgbenchResult } from './pgbench';
 import { DATABASE_POOL_SIZE, machine, pool, processCpuMs, projectEvaluationBacklog, startServer, timed, warmUp, type LatencyStats, type RunningServer } from './support';
@@ -90,7 +90,7 @@ async function seed(api: Client, url: string, requests: number): Promise<void> {
   await pool(
     Array.from({ length: WAITING }, (_, i) => i),
     20,
-    async () => void (await raise(api, osw, [[osw, 'submit'], [tm, 'agree']])),
+    async () => void (await raise(api, osw, [[osw, 'submit'], [tm, 'agree', { note: SUPERVISION_NOTE }]])),
   );
   const templates = [
     await raise(api, other, []),

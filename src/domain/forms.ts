@@ -277,7 +277,8 @@ const reason = text('a reason', 4000);
 export const actionBodySchemas = {
   /** `teamManagerId` only when the directory's manager does not hold the team-manager role. */
   submit: z.object({ version, teamManagerId: safeString().max(64).nullable().transform((v) => v ?? undefined).optional() }),
-  agree: z.object({ version, note: optionalText('supervision note', 4000) }),
+  // DESIGN §3: "TM agreement with supervision note" — the agreement records what supervision found.
+  agree: z.object({ version, note: text('the supervision note') }),
   decline: z.object({ version, reason }),
   return: z.object({ version, reason }),
   authorise: z.object({

@@ -12,6 +12,7 @@ import type { Browser, Page } from 'playwright-core';
 import { startGraphServer, type GraphServer } from '../support/graph-server';
 import { PNG_BYTES, requestBody } from '../integration/api/helpers';
 import { ensureTabBuilt, launchBrowser, openInApp, type RunningServer, screenshotPath, seriousViolations, signInAs, startServer } from './support';
+import { withSupervisionNote } from '../support/action-body';
 
 jest.setTimeout(600_000);
 
@@ -76,7 +77,7 @@ async function failedWork(): Promise<{ reference: string; fileName: string }> {
     [aaw, 'confirm-legitimacy', {}],
   ];
   for (const [who, action, extra] of steps) {
-    const done = await call('POST', `/api/requests/${id}/actions/${action}`, who, { version, ...extra });
+    const done = await call('POST', `/api/requests/${id}/actions/${action}`, who, { version, ...withSupervisionNote(action, extra) });
     if (done.status !== 200) throw new Error(`${action}: ${done.status} ${JSON.stringify(done.body)}`);
     version = done.body.version as number;
   }

@@ -5,6 +5,7 @@
  */
 import type { Browser } from 'playwright-core';
 import { ensureTabBuilt, launchBrowser, screenshotPath, seriousViolations, startServer, type RunningServer } from './support';
+import { withSupervisionNote } from '../support/action-body';
 
 jest.setTimeout(600_000);
 
@@ -44,7 +45,7 @@ async function seed(): Promise<void> {
     ).id as string;
   const act = async (who: string, id: string, action: string, body: Record<string, unknown> = {}) => {
     const current = await call('GET', `/api/requests/${id}`, who);
-    return call('POST', `/api/requests/${id}/actions/${action}`, who, { version: current.version, ...body });
+    return call('POST', `/api/requests/${id}/actions/${action}`, who, { version: current.version, ...withSupervisionNote(action, body) });
   };
   const shared = await create();
   await act(osw, shared, 'submit');

@@ -12,6 +12,7 @@
 import type { Browser, Page } from 'playwright-core';
 import { formatDate } from '../../src/domain/dates';
 import { type AxeProblem, ensureTabBuilt, launchBrowser, type RunningServer, screenshotPath, seriousViolations, signInAs, startServer } from './support';
+import { withSupervisionNote } from '../support/action-body';
 
 jest.setTimeout(600_000);
 
@@ -32,7 +33,7 @@ async function api(method: string, path: string, person: string, body?: unknown)
 }
 async function act(id: string, person: string, action: string, body: Record<string, unknown> = {}): Promise<void> {
   const current = await api('GET', `/api/requests/${id}`, person);
-  await api('POST', `/api/requests/${id}/actions/${action}`, person, { version: current.version, ...body });
+  await api('POST', `/api/requests/${id}/actions/${action}`, person, { version: current.version, ...withSupervisionNote(action, body) });
 }
 
 const today = () => new Date().toISOString().slice(0, 10);

@@ -11,6 +11,7 @@
  */
 import type { Browser, Page } from 'playwright-core';
 import { type AxeProblem, ensureTabBuilt, launchBrowser, openInApp, type RunningServer, screenshotPath, seriousViolations, signInAs, startServer } from './support';
+import { withSupervisionNote } from '../support/action-body';
 
 jest.setTimeout(600_000);
 
@@ -34,7 +35,7 @@ async function api(method: string, path: string, person: string, body?: unknown)
 }
 async function act(person: string, action: string, body: Record<string, unknown> = {}): Promise<void> {
   const current = await api('GET', `/api/requests/${requestId}`, person);
-  await api('POST', `/api/requests/${requestId}/actions/${action}`, person, { version: current.version, ...body });
+  await api('POST', `/api/requests/${requestId}/actions/${action}`, person, { version: current.version, ...withSupervisionNote(action, body) });
 }
 async function upload(bytes: Buffer, name: string, subjectId: string, description: string): Promise<void> {
   const form = new FormData();

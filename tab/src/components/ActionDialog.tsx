@@ -236,7 +236,7 @@ function ActionForm({
             <DialogContent>
               <p id="action-explain">{EXPLAIN[action]}</p>
               {action === 'agree' && (
-                <FormField path="note" label="Supervision note" hint="Optional: what was discussed in supervision" error={errors.note}>
+                <FormField path="note" label="Supervision note" hint="What was discussed in supervision" required error={errors.note}>
                   <Textarea id={fieldId('note')} value={note} onChange={(_, d) => setNote(d.value)} rows={4} resize="vertical" />
                 </FormField>
               )}

@@ -6,6 +6,7 @@
  */
 import { startApi, type ApiHarness } from '../../support/api-server';
 import { PNG_BYTES, requestBody, uploadEvidence } from './helpers';
+import { withSupervisionNote } from '../../support/action-body';
 
 // Ahead of the wall clock, since the outbox stamps its messages with the database's own time.
 const START = new Date('2027-02-01T09:00:00Z');
@@ -22,7 +23,7 @@ describe('one-time links to evidence and filed documents', () => {
 
   const act = async (requestId: string, token: string, action: string, body: Record<string, unknown> = {}) => {
     const current = (await api.call('GET', `/api/requests/${requestId}`, { token })).body;
-    const r = await api.call('POST', `/api/requests/${requestId}/actions/${action}`, { token, body: { version: current.version, ...body } });
+    const r = await api.call('POST', `/api/requests/${requestId}/actions/${action}`, { token, body: { version: current.version, ...withSupervisionNote(action, body) } });
     expect({ action, status: r.status, error: r.body.error }).toEqual({ action, status: 200, error: undefined });
   };
   const searching = async () => {

@@ -12,6 +12,7 @@ import { sendDueReminders } from '../../../src/app/requests/send-reminders';
 import { DEFAULT_REMINDER_SETTINGS } from '../../../src/domain/reminders';
 import { startApi, type ApiBody, type ApiHarness } from '../../support/api-server';
 import { PNG_BYTES, requestBody, uploadEvidence } from './helpers';
+import { withSupervisionNote } from '../../support/action-body';
 
 const DAY = 86_400_000;
 // Ahead of the wall clock, since the outbox stamps its messages with the database's own time.
@@ -30,7 +31,7 @@ describe('doubts and the case record over HTTP', () => {
   const get = async (id: string, token = t['amelia.hart']) => (await api.call('GET', `/api/requests/${id}`, { token })).body;
   const act = async (id: string, token: string, action: string, body: Record<string, unknown> = {}) => {
     const current = await get(id, token);
-    return api.call('POST', `/api/requests/${id}/actions/${action}`, { token, body: { version: current.version, ...body } });
+    return api.call('POST', `/api/requests/${id}/actions/${action}`, { token, body: { version: current.version, ...withSupervisionNote(action, body) } });
   };
   const ok = async (id: string, token: string, action: string, body: Record<string, unknown> = {}): Promise<ApiBody> => {
     const r = await act(id, token, action, body);

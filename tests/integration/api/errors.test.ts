@@ -10,6 +10,7 @@ import { promisify } from 'node:util';
 import { BACKENDS } from '../../support/databases';
 import { startApi, type ApiHarness } from '../../support/api-server';
 import { PNG_BYTES, requestBody, uploadEvidence } from './helpers';
+import { withSupervisionNote } from '../../support/action-body';
 
 const run = promisify(execFile);
 
@@ -33,7 +34,7 @@ describe.each(BACKENDS)('errors on %s', (backend) => {
     if (state === 'searching') steps.push([sd, 'authorise', {}], [aaw, 'claim', {}], [aaw, 'confirm-legitimacy', {}]);
     let version = 1;
     for (const [token, action, body] of steps) {
-      const r = await api.call('POST', `/api/requests/${id}/actions/${action}`, { token, body: { version, ...body } });
+      const r = await api.call('POST', `/api/requests/${id}/actions/${action}`, { token, body: { version, ...withSupervisionNote(action, body) } });
       expect(r.status).toBe(200);
       version = r.body.version as number;
     }
@@ -114,7 +115,7 @@ describe.each(BACKENDS)('errors on %s', (backend) => {
     const stale = await api.call('POST', `/api/requests/${id}/actions/authorise`, { token: tokens.sd, body: { version: version - 1 } });
     expect(stale.status).toBe(409);
     expect(stale.body.error?.code).toBe('stale_version');
-    const wrong = await api.call('POST', `/api/requests/${id}/actions/agree`, { token: tokens.tm, body: { version } });
+    const wrong = await api.call('POST', `/api/requests/${id}/actions/agree`, { token: tokens.tm, body: { version, note: 'Discussed in supervision.' } });
     expect(wrong.status).toBe(409);
     expect(wrong.body.error?.code).toBe('invalid_state');
     await unchanged(id, tokens.osw, version);

@@ -65,7 +65,7 @@ describe.each(BACKENDS)('hardening on %s', (backend) => {
     const [osw, tm] = await Promise.all([api.token('amelia.hart'), api.token('tom.reid')]);
     const id = (await api.call('POST', '/api/requests', { token: osw, body: requestBody() })).body.id as string;
     expect((await api.call('POST', `/api/requests/${id}/actions/submit`, { token: osw, body: { version: 1 } })).status).toBe(200);
-    expect((await api.call('POST', `/api/requests/${id}/actions/agree`, { token: tm, body: { version: 2 } })).status).toBe(200);
+    expect((await api.call('POST', `/api/requests/${id}/actions/agree`, { token: tm, body: { version: 2, note: 'Discussed in supervision.' } })).status).toBe(200);
     const refusals = async () =>
       ((await api.call('GET', `/api/requests/${id}/audit`, { token: osw })).body as unknown as { action: string; detail: Record<string, unknown> }[]).filter((e) => e.action === 'refused:authorise');
     for (let i = 0; i < 10; i += 1) expect((await api.call('POST', `/api/requests/${id}/actions/authorise`, { token: osw, body: { version: 3 } })).status).toBe(403);
@@ -80,7 +80,7 @@ describe.each(BACKENDS)('hardening on %s', (backend) => {
   const agreedRequest = async (harness: ApiHarness, osw: string, tm: string): Promise<string> => {
     const id = (await harness.call('POST', '/api/requests', { token: osw, body: requestBody() })).body.id as string;
     expect((await harness.call('POST', `/api/requests/${id}/actions/submit`, { token: osw, body: { version: 1 } })).status).toBe(200);
-    expect((await harness.call('POST', `/api/requests/${id}/actions/agree`, { token: tm, body: { version: 2 } })).status).toBe(200);
+    expect((await harness.call('POST', `/api/requests/${id}/actions/agree`, { token: tm, body: { version: 2, note: 'Discussed in supervision.' } })).status).toBe(200);
     return id;
   };
   const refusalsIn = async (store: Pick<SqlStore, 'read'>, id: string, action: string) =>

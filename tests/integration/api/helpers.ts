@@ -1,4 +1,5 @@
 import type { ApiHarness } from '../../support/api-server';
+import { withSupervisionNote } from '../../support/action-body';
 
 export function requestBody(overrides: Record<string, unknown> = {}): Record<string, unknown> {
   return {
@@ -50,7 +51,7 @@ export async function searchingRequest(api: ApiHarness, accessWorker = 'imran.ma
   ];
   let version = 1;
   for (const [token, action, body] of steps) {
-    const r = await api.call('POST', `/api/requests/${id}/actions/${action}`, { token, body: { version, ...body } });
+    const r = await api.call('POST', `/api/requests/${id}/actions/${action}`, { token, body: { version, ...withSupervisionNote(action, body) } });
     if (r.status !== 200) throw new Error(`${action}: ${r.status} ${JSON.stringify(r.body)}`);
     version = r.body.version as number;
   }

@@ -46,7 +46,7 @@ describe.each(BACKENDS)('the inbox on %s', (backend) => {
 
     expect((await list(tm, 'waiting=true')).counts.waitingForMe).toBe(2);
     expect(refs(await list(tm, 'waiting=true'))).toEqual([first.reference, second.reference].sort());
-    await api.call('POST', `/api/requests/${second.id}/actions/agree`, { token: tm, body: { version: 2 } });
+    await api.call('POST', `/api/requests/${second.id}/actions/agree`, { token: tm, body: { version: 2, note: 'Discussed in supervision.' } });
     const tmWaiting = await list(tm, 'waiting=true&limit=1');
     expect(tmWaiting.counts.waitingForMe).toBe(1);
     expect(refs(tmWaiting)).toEqual([first.reference]);

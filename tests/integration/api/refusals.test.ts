@@ -5,6 +5,7 @@
 import { BACKENDS } from '../../support/databases';
 import { startApi, type ApiHarness } from '../../support/api-server';
 import { PNG_BYTES, requestBody, uploadEvidence } from './helpers';
+import { withSupervisionNote } from '../../support/action-body';
 
 describe.each(BACKENDS)('refusals on %s', (backend) => {
   let api: ApiHarness;
@@ -33,7 +34,7 @@ describe.each(BACKENDS)('refusals on %s', (backend) => {
     const id = created.body.id as string;
     let version = 1;
     for (const [token, action] of [[t.osw, 'submit'], [t.tm, 'agree'], [t.sd, 'authorise'], [t.aaw, 'claim'], [t.aaw, 'confirm-legitimacy']] as const) {
-      const r = await api.call('POST', `/api/requests/${id}/actions/${action}`, { token, body: { version } });
+      const r = await api.call('POST', `/api/requests/${id}/actions/${action}`, { token, body: withSupervisionNote(action, { version }) });
       expect(r.status).toBe(200);
       version = r.body.version as number;
     }

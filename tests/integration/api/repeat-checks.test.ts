@@ -6,6 +6,7 @@
 import { getRequest } from '../../../src/app/requests/get-request';
 import { startApi, type ApiHarness } from '../../support/api-server';
 import { requestBody } from './helpers';
+import { withSupervisionNote } from '../../support/action-body';
 
 interface EarlierCheckBody {
   subjectId: string;
@@ -28,7 +29,7 @@ describe('repeated checks over HTTP', () => {
 
   async function act(token: string, id: string, action: string, body: Record<string, unknown> = {}) {
     const current = await api.call('GET', `/api/requests/${id}`, { token });
-    const r = await api.call('POST', `/api/requests/${id}/actions/${action}`, { token, body: { version: current.body.version, ...body } });
+    const r = await api.call('POST', `/api/requests/${id}/actions/${action}`, { token, body: { version: current.body.version, ...withSupervisionNote(action, body) } });
     expect(r.status).toBe(200);
     return r.body;
   }

@@ -38,7 +38,7 @@ describe.each(BACKENDS)('the request list on %s', (backend) => {
       const created = await api.call('POST', '/api/requests', { token: t.osw, body: requestBody() });
       const id = created.body.id as string;
       const submitted = await api.call('POST', `/api/requests/${id}/actions/submit`, { token: t.osw, body: { version: 1 } });
-      const agreed = await api.call('POST', `/api/requests/${id}/actions/agree`, { token: t.tm, body: { version: submitted.body.version } });
+      const agreed = await api.call('POST', `/api/requests/${id}/actions/agree`, { token: t.tm, body: { version: submitted.body.version, note: 'Discussed in supervision.' } });
       expect(agreed.body.state).toBe('awaiting_service_director');
       waitingForDirector.push(id);
     }

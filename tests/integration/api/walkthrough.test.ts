@@ -7,6 +7,7 @@ import JSZip from 'jszip';
 import { BACKENDS } from '../../support/databases';
 import { startApi, type ApiHarness } from '../../support/api-server';
 import { PNG_BYTES, requestBody, uploadEvidence } from './helpers';
+import { withSupervisionNote } from '../../support/action-body';
 
 describe.each(BACKENDS)('walk-through on %s', (backend) => {
   let api: ApiHarness;
@@ -38,7 +39,7 @@ describe.each(BACKENDS)('walk-through on %s', (backend) => {
 
     const act = async (token: string, action: string, body: Record<string, unknown>) => {
       const current = await api.call('GET', `/api/requests/${id}`, { token });
-      const response = await api.call('POST', `/api/requests/${id}/actions/${action}`, { token, body: { version: current.body.version, ...body } });
+      const response = await api.call('POST', `/api/requests/${id}/actions/${action}`, { token, body: { version: current.body.version, ...withSupervisionNote(action, body) } });
       expect({ action, status: response.status, error: response.body.error }).toEqual({ action, status: 200, error: undefined });
       return response.body;
     };

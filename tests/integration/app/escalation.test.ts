@@ -58,7 +58,7 @@ describe.each(BACKENDS)('escalation on %s', (backend) => {
     ]);
 
     // The team manager agrees; the director's decision waits in its turn.
-    expect((await api.call('POST', `/api/requests/${id}/actions/agree`, { token: t['tom.reid'], body: { version: 2 } })).status).toBe(200);
+    expect((await api.call('POST', `/api/requests/${id}/actions/agree`, { token: t['tom.reid'], body: { version: 2, note: 'Discussed in supervision.' } })).status).toBe(200);
     now = new Date('2026-12-15T09:00:00Z');
     expect(await sweepTwice()).toBe(0);
     now = new Date('2026-12-16T09:00:00Z');

@@ -46,7 +46,7 @@ describe.each(STORE_BACKENDS)('dispatcher across a restart (%s)', (_backend, ope
     expect(postsAfter).toBe(1);
 
     // The agree step sends a status card to the social worker, whose connector fails every time.
-    const agreeData = { requestId: request.id, version: request.version, note: '' };
+    const agreeData = { requestId: request.id, version: request.version, note: 'Discussed in supervision.' };
     await h.invoke(h.people.tm, 'agree', agreeData);
     for (let i = 0; i < 4; i += 1) await restarted.drainOnce();
     const messages = await store.read.outbox.listForRequest(request.id);

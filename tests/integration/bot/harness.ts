@@ -22,6 +22,7 @@ import type { Person } from '../../../src/domain/roles';
 import { createDispatcher, type Dispatcher } from '../../../src/notify/dispatcher';
 import { createConversationStore, type SqlStore } from '../../../src/store';
 import { HOSTILE } from '../../support/bot-fixtures';
+import { withSupervisionNote } from '../../support/action-body';
 
 export interface ConnectorCall {
   method: 'POST' | 'PUT';
@@ -267,7 +268,8 @@ export function executeData(card: CardJson | null | undefined, verb: string, inp
   visit(card);
   const data = found[0];
   if (!data) throw new Error(`The card has no ${verb} button: ${JSON.stringify(card).slice(0, 400)}`);
-  return { ...data, ...inputs };
+  // The team manager types the supervision note the card asks for before agreeing.
+  return { ...data, ...withSupervisionNote(verb, inputs) };
 }
 
 export function verbs(card: CardJson | null | undefined): string[] {

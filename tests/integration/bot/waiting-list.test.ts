@@ -25,7 +25,7 @@ describe.each(STORE_BACKENDS)('the bot’s waiting for me (%s)', (_backend, open
     const references: string[] = [];
     for (let i = 0; i < 3; i += 1) {
       const submitted = await h.submittedRequest();
-      const agreed = await takeAction(h.deps, { person: h.people.tm, requestId: `agree-${i}` }, submitted.id, 'agree', { version: submitted.version });
+      const agreed = await takeAction(h.deps, { person: h.people.tm, requestId: `agree-${i}` }, submitted.id, 'agree', { version: submitted.version, note: 'Discussed in supervision.' });
       expect(agreed.state).toBe('awaiting_service_director');
       references.push(agreed.reference);
     }

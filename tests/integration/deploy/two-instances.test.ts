@@ -22,6 +22,7 @@ import { migrations } from '../../../src/store/migrations';
 import { freshDatabase, type TestDatabase } from '../../support/databases';
 import { startGraphServer, type GraphServer } from '../../support/graph-server';
 import { PNG_BYTES, requestBody } from '../api/helpers';
+import { withSupervisionNote } from '../../support/action-body';
 
 /** Forwards each request to the next instance in turn, and remembers which one answered. */
 function roundRobin(targets: string[]): Promise<{ url: string; served: number[]; server: Server }> {
@@ -135,7 +136,7 @@ describe('two instances on one PostgreSQL', () => {
     expect(edited.body).toMatchObject({ version: 2, concernDetails: 'Updated details' });
     const act = async (who: string, action: string, extra: Record<string, unknown> = {}) => {
       const current = await call('GET', `/api/requests/${id}`, who);
-      const done = await call('POST', `/api/requests/${id}/actions/${action}`, who, { version: current.body.version, ...extra });
+      const done = await call('POST', `/api/requests/${id}/actions/${action}`, who, { version: current.body.version, ...withSupervisionNote(action, extra) });
       expect({ action, status: done.status }).toEqual({ action, status: 200 });
       return done.body.state;
     };

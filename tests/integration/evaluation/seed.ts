@@ -6,6 +6,7 @@
 import { expireDueRequests } from '../../../src/app/requests/expire-due';
 import type { ApiHarness } from '../../support/api-server';
 import { PNG_BYTES, requestBody, uploadEvidence } from '../api/helpers';
+import { withSupervisionNote } from '../../support/action-body';
 
 export interface SeedClock {
   now: Date;
@@ -40,7 +41,7 @@ export async function seedWorkflows(api: ApiHarness, clock: SeedClock): Promise<
   const act = async (who: Who, id: string, action: string, when: string, body: Record<string, unknown> = {}) => {
     at(when);
     const current = await api.call('GET', `/api/requests/${id}`, { token: t[who] });
-    const response = await api.call('POST', `/api/requests/${id}/actions/${action}`, { token: t[who], body: { version: current.body.version, ...body } });
+    const response = await api.call('POST', `/api/requests/${id}/actions/${action}`, { token: t[who], body: { version: current.body.version, ...withSupervisionNote(action, body) } });
     if (response.status !== 200) throw new Error(`${action}: ${JSON.stringify(response.body)}`);
     return response.body;
   };
@@ -56,7 +57,10 @@ export async function seedWorkflows(api: ApiHarness, clock: SeedClock): Promise<
   const session = await api.call('POST', `/api/requests/${shared}/search-sessions`, { token: t['hannah.cole'], body: { corporateAccount: true } });
   const view = await api.call('GET', `/api/requests/${shared}`, { token: t['hannah.cole'] });
   const [jane, mark] = (view.body.subjects ?? []).map((s) => s.id);
-  await uploadEvidence(api, t['hannah.cole'], shared, { subjectId: jane, capturedAt: '2026-06-03T14:20:00Z' }, PNG_BYTES, 'jane.png');
+  // Captured, and recorded, twenty minutes into the session (a capture time ahead of the clock is refused).
+  at('2026-06-03T14:30:00Z');
+  const evidence = await uploadEvidence(api, t['hannah.cole'], shared, { subjectId: jane, capturedAt: '2026-06-03T14:20:00Z' }, PNG_BYTES, 'jane.png');
+  if (evidence.status !== 201) throw new Error(`evidence: ${JSON.stringify(evidence.body)}`);
   at('2026-06-03T14:55:00Z');
   await api.call('POST', `/api/requests/${shared}/search-sessions/${session.body.id as string}/end`, { token: t['hannah.cole'] });
   await api.call('PUT', `/api/requests/${shared}/log`, {

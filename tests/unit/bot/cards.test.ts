@@ -112,6 +112,8 @@ describe('Adaptive Cards', () => {
     if (!submitted) throw new Error('no submitted request');
     const tmCard = JSON.stringify(buildRequestCard({ view: await viewFor(submitted, PEOPLE.tm), purpose: 'agree_request', viewerTeamsId: '29:tm', accessWorkers: [], tabUrl: TAB }));
     expect(tmCard).toContain('"verb":"agree"');
+    // Agreeing asks for the supervision note first (DESIGN §3), in its own part of the card so that Return… and Decline… do not need it.
+    expect(tmCard).toContain('{"type":"Input.Text","id":"note","label":"Supervision note","isMultiline":true,"isRequired":true');
     expect(tmCard).toContain('"verb":"decline"');
     expect(tmCard).toContain('"verb":"return"');
     expect(tmCard).toContain('"userIds":["29:tm"]');

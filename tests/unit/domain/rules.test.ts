@@ -55,20 +55,20 @@ describe('one person never holds two roles on the same request', () => {
   });
   test('only the originator’s own line manager, or their named deputy, may agree', () => {
     const otherManager = { ...PEOPLE.tm, id: 'tm-other' };
-    expect(refusal(() => decide('agree', { version: 7 }, requestIn('awaiting_team_manager'), otherManager, NOW)).message).toBe(
+    expect(refusal(() => decide('agree', { version: 7, note: 'Discussed in supervision.' }, requestIn('awaiting_team_manager'), otherManager, NOW)).message).toBe(
       "Only the originating social worker's team manager or their named deputy may agree this request.",
     );
     // A deputy decides as the team manager, and then holds that part.
-    const agreed = decide('agree', { version: 7 }, requestIn('awaiting_team_manager'), PEOPLE.deputy, NOW);
+    const agreed = decide('agree', { version: 7, note: 'Discussed in supervision.' }, requestIn('awaiting_team_manager'), PEOPLE.deputy, NOW);
     expect(agreed.part).toBe('team_manager');
     expect(participants(agreed.request).get('deputy')).toBe('team_manager');
     // Once the period is over (nobody stood in for), the deputy cannot even see it.
-    expect(refusal(() => decide('agree', { version: 7 }, requestIn('awaiting_team_manager'), { ...PEOPLE.deputy, standsInFor: [] }, NOW)).code).toBe('not_found');
+    expect(refusal(() => decide('agree', { version: 7, note: 'Discussed in supervision.' }, requestIn('awaiting_team_manager'), { ...PEOPLE.deputy, standsInFor: [] }, NOW)).code).toBe('not_found');
   });
   test('a deputy who raised the request cannot agree it', () => {
     const raisedByDeputy = { ...requestIn('awaiting_team_manager'), originatingWorkerId: 'deputy' };
     const deputyWorker = { ...PEOPLE.deputy, roles: [...PEOPLE.deputy.roles, 'social_worker' as const] };
-    expect(refusal(() => decide('agree', { version: 7 }, raisedByDeputy, deputyWorker, NOW)).message).toBe(
+    expect(refusal(() => decide('agree', { version: 7, note: 'Discussed in supervision.' }, raisedByDeputy, deputyWorker, NOW)).message).toBe(
       'You cannot agree a request you raised: one person never holds two roles on the same request.',
     );
   });
@@ -78,14 +78,14 @@ describe('one person never holds two roles on the same request', () => {
     const returned = decide('return', { version: 7, reason: 'Say which posts.' }, requestIn('awaiting_team_manager', { monitoring: false }), deputyDirector, NOW).request;
     expect(returned.returnedBy).toEqual([{ personId: 'dd', role: 'team_manager' }]);
     const resubmitted = decide('submit', { version: returned.version }, returned, PEOPLE.osw, NOW, { teamManager: PEOPLE.tm }).request;
-    const agreed = decide('agree', { version: resubmitted.version }, resubmitted, PEOPLE.tm, NOW).request;
+    const agreed = decide('agree', { version: resubmitted.version, note: 'Discussed in supervision.' }, resubmitted, PEOPLE.tm, NOW).request;
     expect(refusal(() => decide('authorise', { version: agreed.version }, agreed, deputyDirector, NOW)).message).toMatch(/one person never holds two roles on the same request/);
     expect(decide('authorise', { version: agreed.version }, agreed, PEOPLE.sd, NOW).request.state).toBe('authorised');
 
     const returnedByDirector = decide('return', { version: 7, reason: 'Narrow the period.' }, requestIn('awaiting_service_director', { monitoring: false }), deputyDirector, NOW).request;
     expect(returnedByDirector.returnedBy).toEqual([{ personId: 'dd', role: 'service_director' }]);
     const again = decide('submit', { version: returnedByDirector.version }, returnedByDirector, PEOPLE.osw, NOW, { teamManager: PEOPLE.tm }).request;
-    expect(refusal(() => decide('agree', { version: again.version }, again, deputyDirector, NOW)).message).toMatch(/one person never holds two roles on the same request/);
+    expect(refusal(() => decide('agree', { version: again.version, note: 'Discussed in supervision.' }, again, deputyDirector, NOW)).message).toMatch(/one person never holds two roles on the same request/);
   });
   test('submitting without a line manager in the directory asks the worker to choose a team manager', () => {
     const error = refusal(() => decide('submit', { version: 7 }, requestIn('draft'), PEOPLE.osw, NOW, { teamManager: null }));
@@ -100,6 +100,12 @@ describe('decisions that return, decline, refuse, cancel or raise doubt require 
     expect(error.code).toBe('validation');
     expect(error.fields?.reason).toBe('Enter a reason.');
     expect(refusal(() => parseForm(actionBodySchemas[action], { version: 3, outcome: 'resume', reason: '   ' })).fields?.reason).toBe('Enter a reason.');
+  });
+  test('the team manager agrees with a supervision note (DESIGN §3): without one, or with only spaces, a 400 naming “note”', () => {
+    expect(refusal(() => parseForm(actionBodySchemas.agree, { version: 3 })).fields).toEqual({ note: 'Enter the supervision note.' });
+    expect(refusal(() => parseForm(actionBodySchemas.agree, { version: 3, note: '   ' })).fields).toEqual({ note: 'Enter the supervision note.' });
+    const agreed = decide('agree', parseForm(actionBodySchemas.agree, { version: 7, note: ' Seen in supervision on 24/11. ' }), requestIn('awaiting_team_manager'), PEOPLE.tm, NOW);
+    expect(agreed.request.agreement).toEqual({ by: 'tm', at: NOW.toISOString(), note: 'Seen in supervision on 24/11.' });
   });
   test('the reason is kept on the request and in the audit entry', () => {
     const outcome = decide('decline', { version: 7, reason: 'Not proportionate' }, requestIn('awaiting_team_manager'), PEOPLE.tm, NOW);

@@ -179,6 +179,8 @@ export interface SearchSession {
   durationSeconds: number | null;
   /** The access worker's own confirmation, sent with the session, that the corporate account is in use. */
   corporateAccount: boolean;
+  /** The people in scope the access worker searched in it; empty for sessions from before this was recorded. */
+  subjectIds: string[];
 }
 
 export interface SearchSessionRepository {

@@ -34,6 +34,8 @@ export const searchSessionSchema = z.object({
   durationSeconds: z.number().nullable(),
   /** The access worker's own confirmation that the corporate account is in use. */
   corporateAccount: z.boolean(),
+  /** The people in scope searched in the session; empty for sessions from before this was recorded. */
+  subjectIds: z.array(z.string()),
 });
 
 /** A filed record document (`GET /api/requests/{id}/documents`), never where the file is kept. */

@@ -130,11 +130,12 @@ export async function investigationLogDocx(input: RecordDocumentsInput): Promise
     ]),
     heading('Search sessions'),
     grid(
-      ['Started', 'Ended', 'Time taken', 'Corporate account'],
+      ['Started', 'Ended', 'Time taken', 'People searched', 'Corporate account'],
       sessions.map((s) => [
         formatDateTime(s.startedAt),
         s.endedAt ? formatDateTime(s.endedAt) : 'Not ended',
         s.durationSeconds === null ? '—' : duration(s.durationSeconds),
+        s.subjectIds.length > 0 ? s.subjectIds.map((id) => subjects.get(id) ?? id).join('; ') : 'Not recorded',
         s.corporateAccount ? 'Confirmed by the access worker' : 'Not confirmed',
       ]),
     ),

@@ -74,6 +74,7 @@ export interface SearchSessionsTable {
   ended_at: string | null;
   duration_seconds: number | null;
   corporate_account: boolean;
+  subject_ids: ColumnType<string[], string | undefined, string>;
 }
 
 export interface EvidenceItemsTable {

@@ -218,8 +218,11 @@ describe.each(VARIANTS)('the protocol in the tab ($name)', (variant) => {
     await page.getByLabel(/I will use the corporate account/).check();
     await act(page, 'Confirm legitimacy', 'confirm-legitimacy');
     await page.getByLabel(/signed in with the corporate account/).check();
+    // This session searches Jordan only: the log records who each session searched.
+    await page.getByRole('group', { name: 'People you will search in this session' }).getByLabel(/^Unknown associate/).uncheck();
     await page.getByRole('button', { name: 'Start search session' }).click();
     await page.getByRole('button', { name: 'Stop search session' }).waitFor();
+    await page.getByRole('list', { name: 'Sessions held' }).getByText(/searched: Jordan Smith · corporate account confirmed/).waitFor();
     await page.waitForTimeout(1500);
     await page.locator('[data-testid=evidence-input]').setInputFiles([
       { name: 'profile.png', mimeType: 'image/png', buffer: PNG },

@@ -154,6 +154,7 @@ export function fullSession(requestId: string, overrides: Partial<SearchSession>
     endedAt: '2026-11-05T09:15:30.000Z',
     durationSeconds: 2730,
     corporateAccount: true,
+    subjectIds: ['subject-1'],
     ...overrides,
   };
 }

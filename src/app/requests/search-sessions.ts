@@ -4,8 +4,9 @@
  */
 import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
-import { invalidState, notFound } from '../../domain/errors';
-import { fieldErrors } from '../../domain/forms';
+import { AppError, invalidState, notFound } from '../../domain/errors';
+import { fieldErrors, safeString } from '../../domain/forms';
+import { assertSubjectInScope } from '../../domain/workflow';
 import { assertSessionMayStart, PROTOCOL_RULES, ruleError } from '../../domain/protocol';
 import type { AppDeps } from '../deps';
 import { throughGate, UUID } from '../gate';
@@ -15,6 +16,13 @@ import { auditEvent } from './shared';
 
 export const startSearchSessionSchema = z.object({
   corporateAccount: z.literal(true, { error: 'Confirm that you are signed in with the corporate account, never a personal profile.' }),
+  /** Who this session searches (DESIGN §3, "subjects searched"); everyone in scope when not given. */
+  subjectIds: z
+    .array(safeString({ error: 'Choose people from the request.' }).max(64), { error: 'Send the people searched as a list.' })
+    .min(1, { error: 'Choose at least one person to search.' })
+    .max(20, { error: 'A request names at most 20 people.' })
+    .refine((ids) => new Set(ids).size === ids.length, { error: 'Choose each person once.' })
+    .optional(),
 });
 
 /**
@@ -28,7 +36,15 @@ export async function startSearchSession(deps: AppDeps, caller: Caller, requestI
     deps.store.transaction(async (uow) => {
       const { request, part } = await gate.load(uow, { lock: true });
       const result = startSearchSessionSchema.safeParse(input ?? {});
-      if (!result.success) throw ruleError('corporate_account', 'validation', PROTOCOL_RULES.corporate_account, fieldErrors(result.error));
+      if (!result.success) {
+        const fields = fieldErrors(result.error);
+        if ('corporateAccount' in fields) throw ruleError('corporate_account', 'validation', PROTOCOL_RULES.corporate_account, fields);
+        throw new AppError('validation', 'Some answers need attention.', fields);
+      }
+      const inScope = request.authorisation?.scope.subjectIds ?? [];
+      const subjectIds = result.data.subjectIds ?? inScope;
+      // Searches outside the authorised scope are refused (DESIGN §2): a further person needs a new, linked request.
+      for (const id of subjectIds) assertSubjectInScope(request, id, 'subjectIds');
       const sessions = await uow.searchSessions.listForRequest(requestId);
       if (sessions.some((s) => s.endedAt === null)) throw invalidState('A search session is already running: end it before starting another.');
       assertSessionMayStart(request, sessions.map((s) => s.startedAt), now, deps.settings.protocol);
@@ -40,13 +56,14 @@ export async function startSearchSession(deps: AppDeps, caller: Caller, requestI
         endedAt: null,
         durationSeconds: null,
         corporateAccount: true,
+        subjectIds,
       };
       await uow.searchSessions.insert(session);
       if (!request.firstSearchStartedAt) {
         // Recording first use stops the unused-authorisation clock and opens a one-off check's window; not a state change, so the version stays.
         await uow.requests.update({ ...request, firstSearchStartedAt: session.startedAt }, request);
       }
-      await auditEvent(uow, caller, request, 'start_search_session', part, now, { sessionId: session.id, corporateAccount: true });
+      await auditEvent(uow, caller, request, 'start_search_session', part, now, { sessionId: session.id, corporateAccount: true, subjectIds });
       return session;
     }),
   );

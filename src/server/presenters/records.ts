@@ -38,6 +38,7 @@ export function presentSearchSession(s: StoredSession): SearchSession {
     endedAt: s.endedAt,
     durationSeconds: s.durationSeconds,
     corporateAccount: s.corporateAccount,
+    subjectIds: s.subjectIds,
   };
 }
 

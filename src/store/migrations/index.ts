@@ -29,6 +29,7 @@ import { evaluationRefreshAtCommit } from './084_evaluation_refresh_at_commit';
 import { evaluationProjectedAfterCommit } from './085_evaluation_projected_after_commit';
 import { returnedBy } from './086_returned_by';
 import { redactionWithoutTableLock } from './087_redaction_without_table_lock';
+import { sessionSubjects } from './088_session_subjects';
 
 export const migrations: Record<string, Migration> = {
   '001_schema': schema,
@@ -57,4 +58,5 @@ export const migrations: Record<string, Migration> = {
   '085_evaluation_projected_after_commit': evaluationProjectedAfterCommit,
   '086_returned_by': returnedBy,
   '087_redaction_without_table_lock': redactionWithoutTableLock,
+  '088_session_subjects': sessionSubjects,
 };

@@ -11,6 +11,7 @@ function toSession(row: Selectable<SearchSessionsTable>): SearchSession {
     endedAt: row.ended_at,
     durationSeconds: row.duration_seconds,
     corporateAccount: row.corporate_account,
+    subjectIds: row.subject_ids,
   };
 }
 
@@ -27,6 +28,7 @@ export function createSearchSessionRepository(db: Kysely<Database>): SearchSessi
           ended_at: session.endedAt,
           duration_seconds: session.durationSeconds,
           corporate_account: session.corporateAccount,
+          subject_ids: JSON.stringify(session.subjectIds),
         })
         .execute();
     },

@@ -51,6 +51,9 @@ export function LogRecord({ request: r, refreshKey = 0 }: { request: ApiRequest;
               {sessions.data.map((s) => (
                 <li key={s.id}>
                   {formatDateTime(s.startedAt)} – {s.endedAt ? `${formatDateTime(s.endedAt)} (${duration(s.durationSeconds ?? 0)})` : 'running'}
+                  {s.subjectIds.length > 0
+                    ? ` · searched: ${s.subjectIds.map((id) => subjectName(r.subjects.find((x) => x.id === id) ?? { id, kind: 'unknown_associate', description: 'a person no longer on the request' }, 80)).join(', ')}`
+                    : ' · people searched not recorded'}
                   {s.corporateAccount ? ' · corporate account confirmed by the access worker' : ' · corporate account not confirmed for this session'}
                 </li>
               ))}

@@ -106,7 +106,7 @@ function Workspace({ request: r, onChanged, onReload }: { request: ApiRequest; o
 
       {r.state === 'searching' && (
         <>
-          <SearchSessions request={r} onHeld={setSessionHeld} onStarted={onReload} />
+          <SearchSessions request={r} subjects={inScope} onHeld={setSessionHeld} onStarted={onReload} />
           <EvidenceSection requestId={r.id} subjects={inScope} sessionHeld={sessionHeld} people={r.people} />
           <LogEditor
             request={r}
@@ -143,10 +143,13 @@ function Workspace({ request: r, onChanged, onReload }: { request: ApiRequest; o
 }
 
 /** Tells the page whether a session has started (running now or held before), which evidence needs. */
-function SearchSessions({ request, onHeld, onStarted }: { request: ApiRequest; onHeld(held: boolean): void; onStarted(): void }) {
+function SearchSessions({ request, subjects, onHeld, onStarted }: { request: ApiRequest; subjects: ApiRequest['subjects']; onHeld(held: boolean): void; onStarted(): void }) {
   const requestId = request.id;
   const styles = useStyles();
   const [corporate, setCorporate] = useState(false);
+  // Who the next session searches (the Investigation Log records it per session): everyone in scope until unticked.
+  const [searching, setSearching] = useState<string[]>(() => subjects.map((s) => s.id));
+  const names = new Map(subjects.map((s) => [s.id, subjectName(s, 80)]));
   const api = useApi();
   const path = `/api/requests/${encodeURIComponent(requestId)}/search-sessions`;
   const sessions = useLoad(() => api.get<SearchSession[]>(path), `sessions-${requestId}`);
@@ -168,7 +171,7 @@ function SearchSessions({ request, onHeld, onStarted }: { request: ApiRequest; o
     setBusy(true);
     setError(null);
     try {
-      const s = await api.send<SearchSession>('POST', path, { corporateAccount: true });
+      const s = await api.send<SearchSession>('POST', path, { corporateAccount: true, subjectIds: subjects.filter((x) => searching.includes(x.id)).map((x) => x.id) });
       setCorporate(false);
       setNow(Date.now());
       if (sessions.status === 'ready') sessions.set([...sessions.data, s]);
@@ -209,13 +212,26 @@ function SearchSessions({ request, onHeld, onStarted }: { request: ApiRequest; o
       {sessions.status === 'error' && <ErrorState error={sessions.error} onRetry={sessions.reload} />}
       {sessions.status === 'ready' && (
         <>
+          {!open && subjects.length > 1 && (
+            <Group legend="People you will search in this session">
+              {subjects.map((subject) => (
+                <Checkbox
+                  key={subject.id}
+                  checked={searching.includes(subject.id)}
+                  onChange={(_, d) => setSearching((now) => (d.checked === true ? [...now, subject.id] : now.filter((id) => id !== subject.id)))}
+                  label={names.get(subject.id)}
+                />
+              ))}
+              {searching.length === 0 && <p className={styles.meta}>Choose at least one person to start a session.</p>}
+            </Group>
+          )}
           <div className={styles.row}>
             <span className={styles.timer} role="timer" aria-label="Time in this session">
               {open ? duration((now - new Date(open.startedAt).getTime()) / 1000) : '0:00'}
             </span>
             {!open && <Checkbox checked={corporate} onChange={(_, d) => setCorporate(d.checked === true)} label="I am signed in with the corporate account, never a personal profile" />}
             {/* One button that changes its words, so focus stays on it when a session starts or stops. */}
-            <Button appearance="primary" disabledFocusable={busy || (!open && !corporate)} onClick={() => void (open ? stop(open) : start())}>
+            <Button appearance="primary" disabledFocusable={busy || (!open && (!corporate || searching.length === 0))} onClick={() => void (open ? stop(open) : start())}>
               {open ? 'Stop search session' : 'Start search session'}
             </Button>
           </div>
@@ -228,6 +244,7 @@ function SearchSessions({ request, onHeld, onStarted }: { request: ApiRequest; o
               {sessions.data.map((s) => (
                 <li key={s.id} className={styles.meta}>
                   {formatDateTime(s.startedAt)} – {s.endedAt ? `${formatDateTime(s.endedAt)} (${duration(s.durationSeconds ?? 0)})` : 'running'}
+                  {s.subjectIds.length > 0 ? ` · searched: ${s.subjectIds.map((id) => names.get(id) ?? 'a person no longer in scope').join(', ')}` : ''}
                   {s.corporateAccount ? ' · corporate account confirmed' : ''}
                 </li>
               ))}

@@ -109,6 +109,28 @@ describe('protocol fidelity over HTTP', () => {
     expect(audit).toMatchObject({ action: 'start_search_session', detail: { corporateAccount: true } });
   });
 
+  test('each session records the people it searched (DESIGN §3): everyone in scope unless named, and no one outside the scope', async () => {
+    now = START;
+    const { id } = await searching({ subjects: [{ kind: 'service_user', name: 'Jane Doe' }, { kind: 'family_member', name: 'John Doe' }] });
+    const view = await api.call('GET', `/api/requests/${id}`, { token: t['imran.malik'] });
+    const [jane, john] = (view.body.subjects as { id: string }[]).map((subject) => subject.id);
+    const post = (body: Record<string, unknown>) => api.call('POST', `/api/requests/${id}/search-sessions`, { token: t['imran.malik'], body: { corporateAccount: true, ...body } });
+    for (const [subjectIds, field] of [[[], 'Choose at least one person to search.'], [[jane, jane], 'Choose each person once.'], ['x', 'Send the people searched as a list.']] as const) {
+      const refused = await post({ subjectIds });
+      expect([refused.status, refused.body.error?.fields?.subjectIds]).toEqual([400, field]);
+    }
+    const outside = await post({ subjectIds: [jane, '11111111-1111-4111-8111-111111111111'] });
+    expect(outside.status).toBe(403);
+    expect(outside.body.error?.fields).toEqual({ subjectIds: 'Not in the authorised scope.' });
+    expect((await api.call('GET', `/api/requests/${id}/search-sessions`, { token: t['imran.malik'] })).body).toEqual([]);
+    const one = await post({ subjectIds: [john] });
+    expect([one.status, one.body.subjectIds]).toEqual([201, [john]]);
+    expect(await lastAudit(id)).toMatchObject({ action: 'start_search_session', detail: { subjectIds: [john] } });
+    await api.call('POST', `/api/requests/${id}/search-sessions/${one.body.id as string}/end`, { token: t['imran.malik'] });
+    const everyone = await post({});
+    expect(everyone.body.subjectIds).toEqual([jane, john]);
+  });
+
   test('the log is shared with the team manager, the case’s service manager and the director, and filed again saying so; the finalised version is kept', async () => {
     now = START;
     const { id, subjectId } = await searching({ subjects: [{ kind: 'service_user', name: 'Jane Doe' }] });

@@ -53,6 +53,14 @@ describe('record documents', () => {
     }
   });
 
+  test('the Investigation Log names the people each session searched (DESIGN §3), and says when a session from before did not record them', async () => {
+    const [, logDoc] = await recordDocuments({ ...input, searchSessions: [...sessions, { ...sessions[0]!, id: 'ss-0', startedAt: '2026-11-23T09:00:00Z', subjectIds: [] }] });
+    const text = await documentText(logDoc?.content ?? Buffer.alloc(0));
+    expect(text).toContain('People searched');
+    expect(text).toContain('Jane Example');
+    expect(text).toContain('Not recorded');
+  });
+
   test('the Investigation Log holds sessions, findings, evidence, further persons and the assessment', async () => {
     const [, logDoc] = await recordDocuments(input);
     const text = await documentText(logDoc?.content ?? Buffer.alloc(0));

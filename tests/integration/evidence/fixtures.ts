@@ -83,6 +83,6 @@ export const evidence: EvidenceItem[] = [
 ];
 
 export const sessions: SearchSession[] = [
-  { id: 'ss-1', requestId: 'req-1', accessWorkerId: 'aaw', startedAt: '2026-11-24T10:00:00Z', endedAt: '2026-11-24T10:42:30Z', durationSeconds: 2550, corporateAccount: true },
+  { id: 'ss-1', requestId: 'req-1', accessWorkerId: 'aaw', startedAt: '2026-11-24T10:00:00Z', endedAt: '2026-11-24T10:42:30Z', durationSeconds: 2550, corporateAccount: true, subjectIds: ['s1'] },
 ];
 

@@ -32,6 +32,7 @@ export function actionBody(action: CardAction, data: InvokeData): Record<string,
       const subjectIds = typeof chosen === 'string' ? chosen.split(',').map((s) => s.trim()).filter(Boolean) : chosen;
       const worker = text(data.accessWorkerId);
       const reviewDates = [text(data.reviewDate1), text(data.reviewDate2)].filter((d) => d !== undefined);
+      const useBy = text(data.useBy);
       return {
         version,
         // An empty choice means the director unticked everyone: send [] so the rule says so.
@@ -39,6 +40,7 @@ export function actionBody(action: CardAction, data: InvokeData): Record<string,
         conditions: text(data.conditions),
         accessWorkerId: worker === 'register' ? undefined : worker,
         ...(reviewDates.length > 0 ? { reviewDates } : {}),
+        ...(useBy !== undefined ? { useBy } : {}),
       };
     }
     case 'claim':

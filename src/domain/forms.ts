@@ -4,7 +4,7 @@
  */
 import { z } from 'zod';
 import { AppError, validationError } from './errors';
-import { parseUkDate } from './dates';
+import { inServiceRange, parseUkDate } from './dates';
 
 const required = (what: string) => ({ error: `Enter ${what}.` });
 
@@ -75,7 +75,7 @@ const optionalText = (what: string, max = 500) =>
 const isoDate = (what: string) =>
   z.preprocess(
     (v) => (typeof v === 'string' ? (parseUkDate(v) ?? v) : v),
-    z.iso.date({ error: `Enter ${what} as a real date, day/month/year, for example 14/03/2017.` }),
+    z.iso.date({ error: `Enter ${what} as a real date, day/month/year, for example 14/03/2017.` }).refine(inServiceRange, { error: `Enter ${what} between 1900 and 2999.` }),
   );
 const url = safeString({ error: 'Enter a full web address starting with https://' })
   .max(2000, { error: 'The web address is too long.' })
@@ -287,6 +287,8 @@ export const actionBodySchemas = {
     conditions: optionalText('conditions', 4000),
     accessWorkerId: id().nullable().transform((v) => v ?? undefined).optional(),
     reviewDates: z.array(isoDate('each review date')).max(26).optional(),
+    /** DESIGN §3, the director's "expiry" date: the authorisation's use-by, at most the service's limit; the limit when not given. */
+    useBy: isoDate('the use-by date').optional(),
   }),
   refuse: z.object({ version, reason }),
   claim: z.object({ version }),

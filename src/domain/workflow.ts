@@ -417,7 +417,11 @@ function authorisedScope(request: InvestigationRequest, b: Body<'authorise'>, to
     throw validationError({ subjectIds: 'Choose people named in this request: a further person needs a new, linked request.' });
   }
   // Through the whole London day it names: an exact instant 28 × 24 h on expired during the day shown as "use by".
-  const useBy = londonDayEnd(addCalendarDays(today, settings.authorisationValidDays)).toISOString();
+  const latest = addCalendarDays(today, settings.authorisationValidDays);
+  if (b.useBy !== undefined && (b.useBy < today || b.useBy > latest)) {
+    throw validationError({ useBy: `Choose a use-by date from today to ${formatDate(latest)} (${settings.authorisationValidDays} days at most).` });
+  }
+  const useBy = londonDayEnd(b.useBy ?? latest).toISOString();
   // Submitted forms are complete (submit checks it); the check keeps the scope from trusting that.
   if (!isComplete(request.form)) throw invalidState('This request is missing answers and cannot be authorised.');
   const monitoring = request.form.monitoring;

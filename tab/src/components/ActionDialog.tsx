@@ -120,6 +120,7 @@ function ActionForm({
   const [subjectIds, setSubjectIds] = useState<string[]>(request.subjects.map((s) => s.id));
   const [accessWorkerId, setAccessWorkerId] = useState('');
   const [reviewDates, setReviewDates] = useState<string[]>(request.monitoring ? [''] : []);
+  const [useBy, setUseBy] = useState('');
   const [outcome, setOutcome] = useState<'' | 'resume' | 'cancel'>('');
   const [decision, setDecision] = useState<'' | 'continue' | 'end'>('');
   const [nextReviewOn, setNextReviewOn] = useState('');
@@ -163,6 +164,7 @@ function ActionForm({
           conditions: conditions || undefined,
           accessWorkerId: accessWorkerId || undefined,
           ...(request.monitoring ? { reviewDates: reviewDates.filter(Boolean) } : {}),
+          ...(useBy ? { useBy } : {}),
         };
       case 'assign':
         return { ...base, accessWorkerId };
@@ -279,6 +281,9 @@ function ActionForm({
                     <Textarea id={fieldId('conditions')} value={conditions} onChange={(_, d) => setConditions(d.value)} rows={3} resize="vertical" />
                   </FormField>
                   {workerSelect(false)}
+                  <FormField path="useBy" label="Use by" hint="Optional: the last day the access worker may start searching. When empty, the longest the service allows." error={errors.useBy}>
+                    <UkDateInput id={fieldId('useBy')} value={useBy} onChange={setUseBy} />
+                  </FormField>
                   {request.monitoring &&
                     reviewDates.map((value, i) => (
                       <FormField key={i} path={`reviewDates.${i}`} label={`Review date ${i + 1}`} error={errors[`reviewDates.${i}`]}>

@@ -7,6 +7,7 @@ import type { SqlStore } from '../../../src/store';
 import { STORE_BACKENDS } from '../../support/databases';
 import { compileSharedSchema } from '../../support/json-schemas';
 import { conversationOf, executeData, startBotHarness, verbs, type BotHarness, type CardJson } from './harness';
+import { londonDate } from '../../../src/domain/dates';
 
 const validateCard = compileSharedSchema('adaptive-card-1.5.json');
 
@@ -91,8 +92,11 @@ describe.each(STORE_BACKENDS)('the bot over HTTP (%s)', (_backend, openStore) =>
     // Unticking everyone is refused by the same rule as the API, and nothing changes.
     expect(JSON.stringify(authorised.value)).toContain('Choose at least one person in scope');
     const subjectId = (await store.read.requests.get(request.id))?.form.subjects[0]?.id ?? '';
-    const authorisedOk = await h.invoke(h.people.sd, 'authorise', executeData(sdCard, 'authorise', { subjectIds: subjectId, accessWorkerId: 'register', conditions: 'Look at public posts only.' }));
+    // The director's own use-by date, from the card's date input (YYYY-MM-DD), at most the service's limit.
+    const useBy = new Date(Date.now() + 7 * 86_400_000).toISOString().slice(0, 10);
+    const authorisedOk = await h.invoke(h.people.sd, 'authorise', executeData(sdCard, 'authorise', { subjectIds: subjectId, accessWorkerId: 'register', conditions: 'Look at public posts only.', useBy }));
     expect(JSON.stringify(authorisedOk.value)).toContain('Authorised by Sarah Mitchell');
+    expect(londonDate(new Date((await store.read.requests.get(request.id))?.authorisation?.scope.useBy ?? ''))).toBe(useBy);
 
     await h.dispatcher.drainOnce();
     const claimCard1 = h.latestCard(h.people.aaw1, request.id);

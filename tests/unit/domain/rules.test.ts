@@ -199,6 +199,14 @@ describe('one-off by default; monitoring only when asked for, with review dates'
     const shorter = decide('authorise', { version: 7 }, requestIn('awaiting_service_director', { monitoring: false }), PEOPLE.sd, NOW, {}, { authorisationValidDays: 7 }).request;
     expect(shorter.authorisation?.scope.useBy).toBe('2026-12-02T23:59:59.999Z');
   });
+  test('the director may set an earlier use-by date (DESIGN §3, "review/expiry dates"), from today up to the service’s limit', () => {
+    const authorise = (useBy: string) => decide('authorise', parseForm(actionBodySchemas.authorise, { version: 7, useBy }), requestIn('awaiting_service_director', { monitoring: false }), PEOPLE.sd, NOW, {}, { authorisationValidDays: 28 });
+    expect(authorise('04/12/2026').request.authorisation?.scope.useBy).toBe('2026-12-04T23:59:59.999Z');
+    expect(authorise('2026-11-25').request.authorisation?.scope.useBy).toBe('2026-11-25T23:59:59.999Z');
+    expect(refusal(() => authorise('24/11/2026')).fields).toEqual({ useBy: 'Choose a use-by date from today to 23/12/2026 (28 days at most).' });
+    expect(refusal(() => authorise('24/12/2026')).fields).toEqual({ useBy: 'Choose a use-by date from today to 23/12/2026 (28 days at most).' });
+    expect(refusal(() => parseForm(actionBodySchemas.authorise, { version: 7, useBy: '31/02/2027' })).fields).toEqual({ useBy: 'Enter the use-by date as a real date, day/month/year, for example 14/03/2017.' });
+  });
   test('in British Summer Time the use-by day ends at 23:59 London time, and an authorisation given after midnight London time counts from that day', () => {
     const afterMidnight = new Date('2026-06-10T23:30:00Z'); // 00:30 BST on 11/06/2026
     const authorised = decide('authorise', { version: 7 }, requestIn('awaiting_service_director', { monitoring: false }), PEOPLE.sd, afterMidnight, {}, { authorisationValidDays: 28 }).request;

@@ -70,8 +70,10 @@ export async function fillForBench(databaseUrl: string, entries: number, checkpo
       }
       await store.db.insertInto('audit_entries').values(rows).execute();
     }
-    await linkPending(store.db, { batchSize: 10_000 });
-    await anchorCheckpoint(store.db, createCheckpointSigner(privateKey), folderCheckpointStore(checkpointDir));
+    // Linked as the server links, signing the checkpoints it writes: a verifier with keys refuses unsigned ones.
+    const signer = createCheckpointSigner(privateKey);
+    await linkPending(store.db, { batchSize: 10_000, signer });
+    await anchorCheckpoint(store.db, signer, folderCheckpointStore(checkpointDir));
     await sql`VACUUM ANALYZE audit_entries`.execute(store.db);
   } finally {
     await store.close();

@@ -30,7 +30,9 @@ export async function anchorCheckpoint(
   store: CheckpointStore,
   now: Date = new Date(),
 ): Promise<SignedCheckpoint | null> {
-  await linkPending(db);
+  // Signed like every checkpoint linking writes: one written unsigned here would stand (the signed
+  // one for the same head is not written over) and a verifier with keys refuses it.
+  await linkPending(db, { signer });
   const head = await chainHead(db);
   if (!head) return null;
   const checkpoint = signer.sign({ treeSize: head.seq, headHash: head.hash, timestamp: now.toISOString() });
@@ -55,7 +57,7 @@ export async function anchorIfDue(
 ): Promise<SignedCheckpoint | null> {
   const latest = await latestPublished(store, now);
   if (latest && now.getTime() - latest.at.getTime() < maxAgeMs) return null;
-  await linkPending(db);
+  await linkPending(db, { signer });
   const head = await chainHead(db);
   if (!head || (latest && head.seq <= latest.treeSize)) return null;
   return anchorCheckpoint(db, signer, store, now);

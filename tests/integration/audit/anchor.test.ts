@@ -52,6 +52,18 @@ describe.each(STORE_BACKENDS)('anchoring on %s', (_backend, open) => {
     expect(await loadSigningKey({ dataDir: path.join(dir, 'elsewhere') }, false)).toBeNull();
   });
 
+  it('anchoring links what waits with the signing key: the checkpoints it writes on the way verify with the public key', async () => {
+    const chain = await open();
+    const signer = createCheckpointSigner(generateKeyPairSync('ed25519').privateKey);
+    // 150 entries wait for the sequencer: linking them passes seq 100, so a checkpoint is written on the way.
+    for (let i = 0; i < 150; i += 1) await chain.read.audit.append(auditInput({ action: `step-${i}` }));
+    expect(await anchorIfDue(chain.db, signer, folderCheckpointStore(path.join(dir, 'pending')), new Date('2026-12-01T09:00:00Z'))).toMatchObject({ treeSize: 150 });
+    const written = await chain.db.selectFrom('audit_checkpoints').select(['seq', 'key_id']).orderBy('seq').execute();
+    expect(written).toEqual([{ seq: 150, key_id: signer.keyId }]);
+    expect(await verifyAuditChain(chain.db, { published: await readPublished(folderCheckpointStore(path.join(dir, 'pending'))), publicKeys: [signer.publicKey] })).toMatchObject({ ok: true, checked: 150, anchors: 1 });
+    await chain.close();
+  });
+
   it('a checkpoint published by a clock running a year fast does not stop anchoring, and a file whose name disagrees with its content counts for nothing', async () => {
     const chain = await open();
     const signer = createCheckpointSigner(generateKeyPairSync('ed25519').privateKey);

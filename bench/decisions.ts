@@ -15,9 +15,10 @@ import { startPostgres, stopPostgres } from '../tests/support/postgres';
 import { sampleBackgroundLag, worstLag, type BackgroundLag } from './background-lag';
 import { httpClient, json, type HttpAnswer, type HttpClient } from './http-client';
 import { DATABASE_POOL_SIZE, pool, startServer, stats, type LatencyStats } from './support';
+import { SUPERVISION_NOTE } from '../tests/support/action-body';
 
-/** The team manager's agreement carries a supervision note (DESIGN.md §3). */
-export const SUPERVISION_NOTE = 'Discussed in supervision: a proportionate way to triangulate.';
+/** The team manager's agreement carries a supervision note (DESIGN.md §3): the tests' own. */
+export { SUPERVISION_NOTE };
 
 const CONCURRENCY = 100;
 

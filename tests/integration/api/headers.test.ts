@@ -6,6 +6,7 @@
 import { request as httpRequest } from 'node:http';
 import { startApi, type ApiHarness } from '../../support/api-server';
 import { PNG_BYTES, searchingRequest, uploadEvidence } from './helpers';
+import { auditSigningKey } from '../../support/audit-key';
 
 const ERROR_SHAPE = { error: { code: expect.any(String), message: expect.any(String) } };
 
@@ -149,24 +150,28 @@ describe('rate limits', () => {
   });
 });
 
+/** Teams mode with made-up ids: what a server outside local mode needs to start. */
+const TEAMS_SETTINGS = {
+  AUTH_MODE: 'teams',
+  TEAMS_APP_ID: '00000000-0000-0000-0000-000000000003',
+  TEAMS_APP_CLIENT_ID: '00000000-0000-0000-0000-000000000001',
+  TEAMS_APP_ID_URI: 'api://smc.example.gov.uk/00000000-0000-0000-0000-000000000001',
+  TEAMS_ALLOWED_TENANT_IDS: '00000000-0000-0000-0000-000000000002',
+  BOT_APP_ID: '00000000-0000-0000-0000-000000000004',
+  BOT_APP_PASSWORD: 'not-a-real-secret',
+  BOT_TENANT_ID: '00000000-0000-0000-0000-000000000002',
+};
+
 describe('in production, behind App Service’s front end', () => {
   test('a client cannot reset the per-address limit by naming its own address in X-Forwarded-For', async () => {
-    const { generateKeyPairSync } = await import('node:crypto');
     const api = await startApi('PGlite', {
       env: {
         NODE_ENV: 'production',
         DATABASE_URL: 'postgres://unused.invalid/smc',
         EVIDENCE_STORE: 'local',
-        AUDIT_SIGNING_KEY: generateKeyPairSync('ed25519').privateKey.export({ type: 'pkcs8', format: 'der' }).toString('base64'),
+        AUDIT_SIGNING_KEY: auditSigningKey(),
         RATE_LIMIT_ADDRESS_PER_MINUTE: '5',
-        AUTH_MODE: 'teams',
-        TEAMS_APP_ID: '00000000-0000-0000-0000-000000000003',
-        TEAMS_APP_CLIENT_ID: '00000000-0000-0000-0000-000000000001',
-        TEAMS_APP_ID_URI: 'api://smc.example.gov.uk/00000000-0000-0000-0000-000000000001',
-        TEAMS_ALLOWED_TENANT_IDS: '00000000-0000-0000-0000-000000000002',
-        BOT_APP_ID: '00000000-0000-0000-0000-000000000004',
-        BOT_APP_PASSWORD: 'not-a-real-secret',
-        BOT_TENANT_ID: '00000000-0000-0000-0000-000000000002',
+        ...TEAMS_SETTINGS,
       },
     });
     try {
@@ -182,18 +187,7 @@ describe('in production, behind App Service’s front end', () => {
 
 describe('outside local mode', () => {
   test('HSTS is sent', async () => {
-    const api = await startApi('PGlite', {
-      env: {
-        AUTH_MODE: 'teams',
-        TEAMS_APP_ID: '00000000-0000-0000-0000-000000000003',
-        TEAMS_APP_CLIENT_ID: '00000000-0000-0000-0000-000000000001',
-        TEAMS_APP_ID_URI: 'api://smc.example.gov.uk/00000000-0000-0000-0000-000000000001',
-        TEAMS_ALLOWED_TENANT_IDS: '00000000-0000-0000-0000-000000000002',
-        BOT_APP_ID: '00000000-0000-0000-0000-000000000004',
-        BOT_APP_PASSWORD: 'not-a-real-secret',
-        BOT_TENANT_ID: '00000000-0000-0000-0000-000000000002',
-      },
-    });
+    const api = await startApi('PGlite', { env: TEAMS_SETTINGS });
     try {
       const health = await fetch(`${api.url}/api/health`);
       expect(health.headers.get('strict-transport-security')).toBe('max-age=31536000; includeSubDomains');

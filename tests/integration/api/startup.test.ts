@@ -1,6 +1,5 @@
 /** Local sign-in exists only in local mode and can never start in production. */
 import { execFile } from 'node:child_process';
-import { generateKeyPairSync } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -8,6 +7,7 @@ import { promisify } from 'node:util';
 import { buildServer } from '../../../src/main/server';
 import { ConfigError, loadConfig } from '../../../src/server/config';
 import { createStore } from '../../../src/store';
+import { auditSigningKey } from '../../support/audit-key';
 
 const run = promisify(execFile);
 
@@ -32,8 +32,7 @@ async function start(env: Record<string, string>): Promise<{ code: number; stder
 }
 
 /** A complete Teams mode for a single-tenant bot. */
-/** An Ed25519 private key, base64 PKCS#8 DER, as docs/audit.md allows for AUDIT_SIGNING_KEY. */
-const AUDIT_KEY = generateKeyPairSync('ed25519').privateKey.export({ type: 'pkcs8', format: 'der' }).toString('base64');
+const AUDIT_KEY = auditSigningKey();
 
 const TEAMS = {
   AUTH_MODE: 'teams',

@@ -5,13 +5,13 @@
  * leaves out).
  */
 import { execFile, spawn, type ChildProcess } from 'node:child_process';
-import { generateKeyPairSync } from 'node:crypto';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { freshDatabase, type TestDatabase } from '../../support/databases';
+import { auditSigningKey } from '../../support/audit-key';
 
 const run = promisify(execFile);
 const ROOT = path.resolve(__dirname, '../../..');
@@ -79,7 +79,7 @@ describe('production start', () => {
       PUBLIC_URL: 'https://smc.example.org',
       // SharePoint cannot be reached here; the server's disk, chosen explicitly as production requires.
       EVIDENCE_STORE: 'local',
-      AUDIT_SIGNING_KEY: generateKeyPairSync('ed25519').privateKey.export({ type: 'pkcs8', format: 'der' }).toString('base64'),
+      AUDIT_SIGNING_KEY: auditSigningKey(),
       LOG_LEVEL: 'warn',
     };
     let output = '';

@@ -115,7 +115,6 @@ var tenantId = tenant().tenantId
 var webAppName = '${resourceBaseName}-web'
 // Known before the deployment, so the SSO registration's URI needs no output of this deployment.
 var webAppDomain = '${webAppName}.azurewebsites.net'
-var teamsAppIdUri = 'api://${webAppDomain}/${teamsAppClientId}'
 var keyVaultName = '${resourceBaseName}-kv'
 var databaseName = 'smc'
 var kvSecretsUserRole = subscriptionResourceId('Microsoft.Authorization/roleDefinitions', '4633458b-17de-408a-b874-0445c86b69e6')
@@ -304,7 +303,6 @@ resource web 'Microsoft.Web/sites@2023-12-01' = {
         { name: 'DATABASE_POOL_SIZE', value: '20' }
         { name: 'AUTH_MODE', value: 'teams' }
         { name: 'TEAMS_APP_CLIENT_ID', value: teamsAppClientId }
-        { name: 'TEAMS_APP_ID_URI', value: teamsAppIdUri }
         { name: 'TEAMS_ALLOWED_TENANT_IDS', value: tenantId }
         { name: 'BOT_APP_ID', value: botAppId }
         { name: 'BOT_APP_PASSWORD', value: '@Microsoft.KeyVault(SecretUri=${botPasswordSecret.properties.secretUri})' }

@@ -37,7 +37,6 @@ const envSchema = z.object({
   PUBLIC_URL: z.string().optional(),
   TEAMS_APP_ID: z.string().optional(),
   TEAMS_APP_CLIENT_ID: z.string().optional(),
-  TEAMS_APP_ID_URI: z.string().optional(),
   TEAMS_ALLOWED_TENANT_IDS: z.string().optional(),
   TEAMS_JWKS_URI: z.string().optional(),
   BOT_APP_TYPE: z.enum(['SingleTenant', 'UserAssignedMSI']).default('SingleTenant'),
@@ -122,7 +121,7 @@ export interface ServerConfig {
   publicUrl: string;
   /** Teams mode: the Teams app's manifest id, for deep links to the personal tab. */
   teamsAppId?: string;
-  teamsSso?: { clientId: string; applicationIdUri?: string; allowedTenantIds: string[]; jwksUri?: string };
+  teamsSso?: { clientId: string; allowedTenantIds: string[]; jwksUri?: string };
   bot: { appType: 'SingleTenant' | 'UserAssignedMSI'; appId?: string; appPassword?: string; tenantId?: string; openIdMetadataUrl?: string; authorityHost?: string };
   /** Installing the app through Graph for people who have not (TEAMS_APP_CATALOG_ID and AZURE_* credentials). */
   appInstall?: { catalogAppId: string; graphBaseUrl?: string; credentials: AppCredentials };
@@ -177,8 +176,6 @@ function missingForTeams(e: z.output<typeof envSchema>): string[] {
   if (!e.TEAMS_APP_ID) missing.push('TEAMS_APP_ID');
   if (!e.TEAMS_APP_CLIENT_ID) missing.push('TEAMS_APP_CLIENT_ID');
   if (!e.TEAMS_ALLOWED_TENANT_IDS?.trim()) missing.push('TEAMS_ALLOWED_TENANT_IDS');
-  // Tokens Teams issues for the tab may be v1 ones, whose audience is the application id URI.
-  if (!e.TEAMS_APP_ID_URI) missing.push('TEAMS_APP_ID_URI');
   if (!e.BOT_APP_ID) missing.push(e.BOT_APP_TYPE === 'UserAssignedMSI' ? 'BOT_APP_ID (the managed identity’s client id)' : 'BOT_APP_ID');
   if (e.BOT_APP_TYPE === 'SingleTenant') {
     if (!e.BOT_APP_PASSWORD) missing.push('BOT_APP_PASSWORD');
@@ -221,7 +218,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): ServerConfig {
   if (e.TEAMS_APP_CLIENT_ID) {
     const tenants = (e.TEAMS_ALLOWED_TENANT_IDS ?? '').split(',').map((t) => t.trim()).filter(Boolean);
     if (tenants.length === 0) throw new ConfigError('TEAMS_ALLOWED_TENANT_IDS must list the tenant ids allowed to sign in.');
-    teamsSso = { clientId: e.TEAMS_APP_CLIENT_ID, allowedTenantIds: tenants, ...(e.TEAMS_APP_ID_URI ? { applicationIdUri: e.TEAMS_APP_ID_URI } : {}), ...(e.TEAMS_JWKS_URI ? { jwksUri: e.TEAMS_JWKS_URI } : {}) };
+    teamsSso = { clientId: e.TEAMS_APP_CLIENT_ID, allowedTenantIds: tenants, ...(e.TEAMS_JWKS_URI ? { jwksUri: e.TEAMS_JWKS_URI } : {}) };
   }
   const dataDir = e.DATA_DIR === ':memory:' ? e.DATA_DIR : path.resolve(e.DATA_DIR);
   const evidenceDir = e.EVIDENCE_DIR ? path.resolve(e.EVIDENCE_DIR) : path.join(dataDir === ':memory:' ? path.resolve('data') : dataDir, 'evidence');

@@ -38,7 +38,6 @@ const TEAMS = {
   AUTH_MODE: 'teams',
   TEAMS_APP_ID: 'teams-app',
   TEAMS_APP_CLIENT_ID: 'client',
-  TEAMS_APP_ID_URI: 'api://smc.example.gov.uk/client',
   TEAMS_ALLOWED_TENANT_IDS: 'tenant',
   BOT_APP_ID: 'bot-app',
   BOT_APP_PASSWORD: 'secret',
@@ -56,7 +55,7 @@ function refusal(env: Record<string, string>): string {
 }
 
 describe('configuration refuses what cannot work', () => {
-  test.each(['TEAMS_APP_ID', 'TEAMS_APP_ID_URI', 'BOT_APP_ID', 'BOT_APP_PASSWORD', 'BOT_TENANT_ID', 'TEAMS_APP_CLIENT_ID', 'TEAMS_ALLOWED_TENANT_IDS'])('Teams mode without %s names it', (name) => {
+  test.each(['TEAMS_APP_ID', 'BOT_APP_ID', 'BOT_APP_PASSWORD', 'BOT_TENANT_ID', 'TEAMS_APP_CLIENT_ID', 'TEAMS_ALLOWED_TENANT_IDS'])('Teams mode without %s names it', (name) => {
     const env: Record<string, string> = { ...TEAMS };
     delete env[name];
     expect(refusal(env)).toBe(`AUTH_MODE=teams needs ${name}.`);
@@ -140,7 +139,7 @@ describe('start-up', () => {
   test('refuses to start in production without Teams sign-in settings, naming each one', async () => {
     const result = await start({ NODE_ENV: 'production', DATABASE_URL: 'postgres://nobody@127.0.0.1:9/none' });
     expect(result.code).toBe(2);
-    expect(result.stderr).toContain('AUTH_MODE=teams needs TEAMS_APP_ID, TEAMS_APP_CLIENT_ID, TEAMS_ALLOWED_TENANT_IDS, TEAMS_APP_ID_URI, BOT_APP_ID, BOT_APP_PASSWORD, BOT_TENANT_ID.');
+    expect(result.stderr).toContain('AUTH_MODE=teams needs TEAMS_APP_ID, TEAMS_APP_CLIENT_ID, TEAMS_ALLOWED_TENANT_IDS, BOT_APP_ID, BOT_APP_PASSWORD, BOT_TENANT_ID.');
   });
 
   test('in Teams mode the dev sign-in endpoints do not exist and local tokens are refused', async () => {

@@ -7,7 +7,6 @@ const TEAMS = {
   AUTH_MODE: 'teams',
   TEAMS_APP_ID: 'teams-app',
   TEAMS_APP_CLIENT_ID: 'client',
-  TEAMS_APP_ID_URI: 'api://smc.example.gov.uk/client',
   TEAMS_ALLOWED_TENANT_IDS: 'tenant',
   BOT_APP_ID: 'bot-app',
   BOT_APP_PASSWORD: 'secret',

@@ -479,6 +479,16 @@ export interface OutboxQueue {
 
 export interface PeopleAdmin {
   upsert(person: Person): Promise<void>;
+  /** The person, their row locked until the transaction ends: a directory sync writing them waits. */
+  getForUpdate(id: string): Promise<Person | null>;
+  /**
+   * What the directory holds of a person (name, email, object id, roles, manager, active), adding
+   * them if new; their team and register dates are left as they are, so a sync never writes back an
+   * older copy of what an administrator changed meanwhile.
+   */
+  applyDirectory(person: Person): Promise<void>;
+  /** An access worker's register dates, and nothing else of theirs. */
+  setRegisterDates(id: string, dates: { trainedOn: string | null; authorisedUntil: string | null }): Promise<void>;
 }
 
 /** The evaluation's read model over the requests submitted in a period (London dates, inclusive), in one team if named. */

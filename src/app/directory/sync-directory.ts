@@ -158,7 +158,7 @@ async function apply(uow: UnitOfWork, source: DirectorySource, reading: Reading,
     lostRoles.push({ person: after, lost });
   }
 
-  for (const { after } of updated) await uow.people.upsert(after);
+  for (const { after } of updated) await uow.people.applyDirectory(after);
   for (const { before, after } of updated) {
     await audit(before ? 'directory_person_changed' : 'directory_person_added', null, {
       personId: after.id,

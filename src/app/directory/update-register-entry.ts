@@ -27,7 +27,9 @@ export async function updateRegisterEntry(deps: AppDeps, caller: Caller, personI
   }
   const now = deps.clock.now();
   return deps.store.transaction(async (uow) => {
-    const person = await uow.directory.get(personId);
+    // Locked: a directory sync that disables or removes this person meanwhile waits, or has already
+    // committed and is seen here.
+    const person = await uow.people.getForUpdate(personId);
     if (!person || !person.active || !hasRole(person, 'access_worker')) {
       throw notFound('No access worker with that id: people join the register through the access worker group in Entra ID.');
     }
@@ -37,7 +39,7 @@ export async function updateRegisterEntry(deps: AppDeps, caller: Caller, personI
     if (registerStatus(person, today) !== 'authorised' && registerStatus(after, today) === 'authorised' && register.authorised >= register.limit) {
       throw invalidState(`The register already has ${register.authorised} authorised access workers, its limit of ${register.limit}. End someone's authorisation or raise the limit first.`);
     }
-    await uow.people.upsert(after);
+    await uow.people.setRegisterDates(person.id, { trainedOn: input.trainedOn, authorisedUntil: input.authorisedUntil });
     await uow.audit.append({
       at: now.toISOString(),
       actorId: caller.person.id,

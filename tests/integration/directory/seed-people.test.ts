@@ -18,7 +18,7 @@ describe.each(BACKENDS)('seeding the demo people on %s', (backend) => {
     store = await openFreshStore(backend);
     const upsert = store.people.upsert.bind(store.people);
     // Every write the seeding makes, by person.
-    store = { ...store, people: { upsert: async (person) => (written.push(person.id), upsert(person)) } };
+    store = { ...store, people: { ...store.people, upsert: async (person) => (written.push(person.id), upsert(person)) } };
   });
   beforeEach(() => {
     written = [];

@@ -6,6 +6,7 @@ import { DEFAULT_PROTOCOL_SETTINGS } from '../../../src/domain/protocol';
 import { randomUUID } from 'node:crypto';
 import type { AppDeps } from '../../../src/app/deps';
 import { syncDirectory } from '../../../src/app/directory/sync-directory';
+import { updateRegisterEntry } from '../../../src/app/directory/update-register-entry';
 import { createTokenProvider } from '../../../src/graph/app-tokens';
 import { createGraphJsonClient, type GraphJsonClient } from '../../../src/graph/json-client';
 import { graphDirectorySource } from '../../../src/identity/graph-directory-source';
@@ -215,6 +216,57 @@ describe.each(BACKENDS)('directory sync on %s', (backend) => {
     expect(retried.status).toBe('succeeded');
     expect((await person(TM2))?.active).toBe(false);
     expect((await person(SW1))?.managerId).toBeNull();
+  });
+
+  /** `store`, whose transactions stop at `when` (a method of `uow.people` or `uow.directory`) until `release`. */
+  function pausedStore(at: { on: 'people' | 'directory'; method: 'getForUpdate' | 'all' }) {
+    let release!: () => void;
+    const gate = new Promise<void>((resolve) => (release = resolve));
+    let reached!: () => void;
+    const paused = new Promise<void>((resolve) => (reached = resolve));
+    const slow = Object.create(store) as SqlStore;
+    slow.transaction = (work) =>
+      store.transaction((uow) => {
+        const part = uow[at.on] as unknown as Record<string, (...args: unknown[]) => Promise<unknown>>;
+        const original = part[at.method]?.bind(part);
+        const wrapped = { ...part, [at.method]: async (...args: unknown[]) => { const result = await original?.(...args); reached(); await gate; return result; } };
+        return work({ ...uow, [at.on]: wrapped });
+      });
+    return { slow, paused, release };
+  }
+
+  test('a leaver disabled in Entra ID while an administrator edits their register entry stays removed', async () => {
+    await sync();
+    const admin = (await person(ADMIN))!;
+    const aw = (await person(AW))!;
+    const { slow, paused, release } = pausedStore({ on: 'people', method: 'getForUpdate' });
+    const edit = updateRegisterEntry({ ...deps, store: slow }, { person: admin, requestId: 'register-edit' }, aw.id, { trainedOn: '2026-01-01', authorisedUntil: null });
+    await paused;
+    graph.users.set(AW.id, { ...AW, accountEnabled: false });
+    const syncing = sync();
+    // Time for the sync to commit had it not to wait for the edit (on PGlite it queues anyway).
+    await Promise.race([syncing, new Promise((resolve) => setTimeout(resolve, 1000))]);
+    release();
+    await edit;
+    expect(await syncing).toMatchObject({ status: 'succeeded', removed: 1 });
+    expect(await person(AW)).toMatchObject({ roles: [], active: false, accessWorkerTrainedOn: '2026-01-01' });
+  });
+
+  test('a register edit made while a sync runs is not written over by the sync', async () => {
+    await sync();
+    const admin = (await person(ADMIN))!;
+    const aw = (await person(AW))!;
+    graph.users.set(AW.id, { ...AW, displayName: 'Alex Access-Smith' });
+    const { slow, paused, release } = pausedStore({ on: 'directory', method: 'all' });
+    const syncing = syncDirectory({ ...deps, store: slow }, graphDirectorySource(client, GROUPS), { trigger: 'schedule', requestedBy: null, bootstrapAdministrators: [] });
+    await paused;
+    const edit = updateRegisterEntry(deps, { person: admin, requestId: 'register-edit' }, aw.id, { trainedOn: '2026-01-01', authorisedUntil: '2027-01-01' });
+    // PGlite is one connection: the edit can only queue behind the sync. On PostgreSQL it commits
+    // while the sync holds its earlier reading of the person.
+    if (backend !== 'PGlite') await edit;
+    release();
+    await Promise.all([syncing, edit]);
+    expect(await person(AW)).toMatchObject({ displayName: 'Alex Access-Smith', roles: ['access_worker'], active: true, accessWorkerTrainedOn: '2026-01-01', accessWorkerAuthorisedUntil: '2027-01-01' });
   });
 
   test('a next link to another host is refused rather than sent the token', async () => {

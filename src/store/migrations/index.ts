@@ -30,6 +30,7 @@ import { evaluationProjectedAfterCommit } from './085_evaluation_projected_after
 import { returnedBy } from './086_returned_by';
 import { redactionWithoutTableLock } from './087_redaction_without_table_lock';
 import { sessionSubjects } from './088_session_subjects';
+import { tombstoneFreeText } from './089_tombstone_free_text';
 
 export const migrations: Record<string, Migration> = {
   '001_schema': schema,
@@ -59,4 +60,5 @@ export const migrations: Record<string, Migration> = {
   '086_returned_by': returnedBy,
   '087_redaction_without_table_lock': redactionWithoutTableLock,
   '088_session_subjects': sessionSubjects,
+  '089_tombstone_free_text': tombstoneFreeText,
 };

@@ -322,6 +322,7 @@ export function createRequestRepository(db: Kysely<Database>): RequestRepository
         .select(['c.request_id', 'r.reference', 'c.match_key', 'c.authorised_at'])
         .where('c.match_key', 'in', keys)
         .where('c.authorised_at', '>=', since)
+        .where('r.disposed_at', 'is', null)
         .orderBy('c.authorised_at', 'desc')
         .execute();
       return rows.map((r) => ({ requestId: r.request_id, reference: r.reference, key: r.match_key, authorisedAt: r.authorised_at }));

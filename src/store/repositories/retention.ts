@@ -12,6 +12,7 @@ import { invalidState } from '../../domain/errors';
 import { emptyRetentionRecord, type RetentionRecord } from '../../domain/retention';
 import type { RequestState } from '../../domain/states';
 import type { Database, RequestRetentionTable } from '../schema';
+import { TOMBSTONE_TEXT_CLEARED } from '../migrations/089_tombstone_free_text';
 
 function toRecord(requestId: string, row: Selectable<RequestRetentionTable> | undefined): RetentionRecord {
   if (!row) return emptyRetentionRecord(requestId);
@@ -119,6 +120,8 @@ export function createRetentionRepository(db: Kysely<Database>): RetentionReposi
       await db.deleteFrom('pending_evidence').where('request_id', '=', requestId).execute();
       await db.deleteFrom('outbox').where('request_id', '=', requestId).execute();
       await db.deleteFrom('disclosure_keys').where('request_id', '=', requestId).execute();
+      await db.deleteFrom('checked_subjects').where('request_id', '=', requestId).execute();
+      await db.deleteFrom('content_links').where('request_id', '=', requestId).execute();
       await sql`
         update investigation_requests set
           case_reference = '',
@@ -126,8 +129,7 @@ export function createRetentionRepository(db: Kysely<Database>): RetentionReposi
           agreement = case when agreement is null then null else jsonb_build_object('by', agreement -> 'by', 'at', agreement -> 'at') end,
           authorisation = case when authorisation is null then null else jsonb_build_object(
             'by', authorisation -> 'by', 'at', authorisation -> 'at', 'scope', jsonb_build_object('kind', authorisation -> 'scope' -> 'kind')) end,
-          last_reason = case when last_reason is null then null else jsonb_strip_nulls(jsonb_build_object(
-            'by', last_reason -> 'by', 'at', last_reason -> 'at', 'reason', last_reason -> 'reason')) end,
+          ${sql.raw(TOMBSTONE_TEXT_CLEARED)},
           log = case when log is null then null else jsonb_build_object('assessment', jsonb_strip_nulls(jsonb_build_object(
             'usefulPieces', log -> 'assessment' -> 'usefulPieces', 'uniquePieces', log -> 'assessment' -> 'uniquePieces',
             'contribution', log -> 'assessment' -> 'contribution'))) end,

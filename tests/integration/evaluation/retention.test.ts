@@ -174,6 +174,27 @@ describe.each(BACKENDS)('retention on %s', (backend) => {
     expect((await api.call('POST', `/api/retention/requests/${id}/disposal`, { token: t['sarah.mitchell'] })).status).toBe(409);
   });
 
+  test('disposing of a declined request takes its reason out of the figures, and still counts it', async () => {
+    const t = seeded.tokens;
+    const id = seeded.ids.declined;
+    at('2032-06-05T09:00:00Z');
+    const period = '/api/evaluation?from=2026-06-01&to=2026-07-31';
+    type Figures = { outcomes: { notProceeding: { outcome: string; requests: number; reasons: { reason: string | null }[] }[] } };
+    const declined = (body: unknown) => (body as Figures).outcomes.notProceeding.find((n) => n.outcome === 'declined');
+    const before = declined((await api.call('GET', period, { token: t['sarah.mitchell'] })).body);
+    expect(before?.reasons.map((r) => r.reason)).toContain('Not yet discussed in supervision');
+
+    expect((await api.call('POST', `/api/retention/requests/${id}/proposal`, { token: t['grace.lee'], body: {} })).status).toBe(200);
+    await api.server.sequencer.runOnce();
+    expect((await api.call('POST', `/api/retention/requests/${id}/disposal`, { token: t['sarah.mitchell'] })).status).toBe(200);
+
+    const after = declined((await api.call('GET', period, { token: t['sarah.mitchell'] })).body);
+    expect(after?.requests).toBe(before?.requests);
+    expect(after?.reasons.map((r) => r.reason)).not.toContain('Not yet discussed in supervision');
+    const row = await api.server.store.db.selectFrom('investigation_requests').select('last_reason').where('id', '=', id).executeTakeFirstOrThrow();
+    expect(JSON.stringify(row)).not.toContain('supervision');
+  });
+
   test('an entry cleared without a disposal naming it fails verification', async () => {
     const db = api.server.store.db;
     await sql`ALTER TABLE audit_entries DISABLE TRIGGER USER`.execute(db);

@@ -5,6 +5,7 @@
 import { z } from 'zod';
 import { safeString } from './forms';
 import type { InvestigationRequest, StoredSubject } from './request';
+import { normaliseDateOfBirth, normaliseName } from './repeat-checks';
 
 export const disclosureQuerySchema = z.object({
   name: safeString({ error: 'Enter the person’s name.' }).trim().min(2, { error: 'Enter the person’s name.' }).max(200, { error: 'The name must be 200 characters or fewer.' }),
@@ -28,15 +29,6 @@ export interface DisclosureRecord {
   matches: DisclosureMatch[];
 }
 
-export function normaliseName(name: string): string {
-  return name
-    .normalize('NFKD')
-    .replace(/[\u0300-\u036f]/g, '')
-    .toLowerCase()
-    .replace(/[^a-z0-9]+/g, ' ')
-    .trim();
-}
-
 export function normaliseLink(link: string): string {
   try {
     const url = new URL(link);
@@ -58,8 +50,9 @@ function namesOf(subject: StoredSubject): string[] {
 export function subjectIsPerson(subject: StoredSubject, query: DisclosureQuery): boolean {
   if (query.profileLink && subject.profileUrl && normaliseLink(subject.profileUrl) === normaliseLink(query.profileLink)) return true;
   if (!namesOf(subject).includes(normaliseName(query.name))) return false;
-  const dob = subject.dateOfBirth?.trim();
-  const conflicting = query.dateOfBirth && dob && /^\d{4}-\d{2}-\d{2}$/.test(dob) && dob !== query.dateOfBirth;
+  // The form takes a date of birth as typed (dd/mm/yyyy, or an age): only a date that is one conflicts.
+  const dob = subject.dateOfBirth ? normaliseDateOfBirth(subject.dateOfBirth) : '';
+  const conflicting = query.dateOfBirth && /^\d{4}-\d{2}-\d{2}$/.test(dob) && dob !== query.dateOfBirth;
   return !conflicting;
 }
 

@@ -63,12 +63,19 @@ function decodeURIComponentSafe(value: string): string {
   }
 }
 
-/** A name as one string: accents, case, punctuation and spacing set aside. */
+/** Letters Unicode does not decompose into a base letter and an accent, as they are commonly written without it. */
+const UNDECOMPOSED: Record<string, string> = { ł: 'l', ø: 'o', đ: 'd', ħ: 'h', ı: 'i', ŀ: 'l', ß: 'ss', æ: 'ae', œ: 'oe', þ: 'th', ð: 'd' };
+
+/**
+ * A name as one string, in any script: accents, case, punctuation and spacing set aside, so
+ * "Łukasz Żółć" is "lukasz zolc" and "محمد علي" stays Arabic letters.
+ */
 export function normaliseName(name: string): string {
   return name
     .normalize('NFKD')
     .replace(/\p{M}/gu, '')
     .toLowerCase()
+    .replace(/[łøđħıŀßæœþð]/gu, (letter) => UNDECOMPOSED[letter] ?? letter)
     .replace(/[^\p{L}\p{N}]+/gu, ' ')
     .trim();
 }

@@ -29,13 +29,18 @@ export async function disclosureZip(bundle: DisclosureBundle, readEvidence: (sto
     `Disclosure ${record.id}`,
     `Searched by ${people[record.requestedBy] ?? record.requestedBy} on ${formatDateTime(record.requestedAt)}; bundle made ${formatDateTime(bundle.generatedAt.toISOString())}.`,
     `Person: ${q.name}${q.dateOfBirth ? `, born ${formatDate(q.dateOfBirth)}` : ''}${q.profileLink ? `, profile ${q.profileLink}` : ''}.`,
-    'Searched: requests (subjects, other names, dates of birth), findings and profile links, evidence metadata and audit entries.',
+    'Searched: the names, other names and dates of birth of the people each request is about, their profile links, and the profile links recorded in findings.',
+    'Not searched: free text — concerns, notes, reasons, conditions, findings, further persons identified, evidence descriptions. Search it by hand before answering that nothing is held.',
     '',
   ];
   if (bundle.requests.length === 0) {
-    index.push('No records are held about this person: no request, finding, evidence item or audit entry matched.');
+    index.push('No request names this person among the people it is about, by name, other name or profile link.');
   } else {
-    index.push(`Records are held in ${bundle.requests.length} request${bundle.requests.length === 1 ? '' : 's'}. Other people named in them are withheld.`, '');
+    index.push(
+      `Records are held in ${bundle.requests.length} request${bundle.requests.length === 1 ? '' : 's'}. In the request and log documents the other people a request is about, and the children, are withheld.`,
+      'NOT withheld — review and redact by hand before release: free text in the documents (the concern, notes, conditions, findings, reasons) and the audit entries (audit-entries.json) are as recorded and may name other people.',
+      '',
+    );
   }
   for (const item of bundle.requests) {
     const ref = item.request.reference;

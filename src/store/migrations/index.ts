@@ -31,6 +31,7 @@ import { returnedBy } from './086_returned_by';
 import { redactionWithoutTableLock } from './087_redaction_without_table_lock';
 import { sessionSubjects } from './088_session_subjects';
 import { tombstoneFreeText } from './089_tombstone_free_text';
+import { rekeyNamesInEveryScript } from './090_rekey_names_in_every_script';
 
 export const migrations: Record<string, Migration> = {
   '001_schema': schema,
@@ -61,4 +62,5 @@ export const migrations: Record<string, Migration> = {
   '087_redaction_without_table_lock': redactionWithoutTableLock,
   '088_session_subjects': sessionSubjects,
   '089_tombstone_free_text': tombstoneFreeText,
+  '090_rekey_names_in_every_script': rekeyNamesInEveryScript,
 };

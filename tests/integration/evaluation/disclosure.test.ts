@@ -51,6 +51,7 @@ describe.each(BACKENDS)('subject access disclosure on %s', (backend) => {
     expect(png?.equals(PNG_BYTES)).toBe(true);
     expect(files['index.txt']).toContain(`sha256 ${createHash('sha256').update(PNG_BYTES).digest('hex')}`);
     expect(files['index.txt']).toContain('Records are held in 3 requests.');
+    expect(files['index.txt']).toContain('NOT withheld — review and redact by hand before release: free text in the documents');
     const all = Object.values(files).join('\n');
     expect(all).toContain('Jane Doe');
     expect(all).toContain('12 Acacia Avenue');
@@ -72,7 +73,9 @@ describe.each(BACKENDS)('subject access disclosure on %s', (backend) => {
     expect(none.body.requests).toEqual([]);
     const { files } = await bundle(api, none.body.id as string, t['grace.lee']);
     expect(Object.keys(files)).toEqual(['index.txt']);
-    expect(files['index.txt']).toContain('No records are held about this person');
+    expect(files['index.txt']).toContain('No request names this person among the people it is about, by name, other name or profile link.');
+    // It says what it did not search, rather than that nothing is held anywhere.
+    expect(files['index.txt']).toContain('Not searched: free text');
   });
 
   test('only administrators and service managers; every search and download audited without the person’s details', async () => {

@@ -3,6 +3,7 @@ import { randomUUID } from 'node:crypto';
 import type { SqlStore } from '../../../src/store';
 import { requestSubjectKeys } from '../../../src/domain/repeat-checks';
 import { BACKENDS, openFreshStore } from '../../support/databases';
+import { rekeyNamesInEveryScript } from '../../../src/store/migrations/090_rekey_names_in_every_script';
 import { fullRequest } from '../../support/store-fixtures';
 
 describe.each(BACKENDS)('checked subjects and deputies on %s', (backend) => {
@@ -46,6 +47,21 @@ describe.each(BACKENDS)('checked subjects and deputies on %s', (backend) => {
     expect(await store.transaction((uow) => uow.requests.update(authorised, request))).toBe(true);
     expect(await store.transaction((uow) => uow.requests.update({ ...authorised, version: 5 }, authorised))).toBe(true);
     expect(await store.read.requests.checkedSince([key], '2026-01-01T00:00:00.000Z')).toHaveLength(1);
+  });
+
+  it('migration 090 keys again requests keyed when names were reduced to a–z', async () => {
+    const request = fullRequest();
+    request.form = { ...request.form, subjects: [{ id: 's-ar', kind: 'service_user', name: 'محمد علي', dateOfBirth: '01/02/1990' }] };
+    request.authorisation = { ...request.authorisation!, scope: { ...request.authorisation!.scope, subjectIds: ['s-ar'] } };
+    await store.read.requests.insert(request);
+    // As the old normalisation left them: no name key at all, and the person key's name blank.
+    await store.db.deleteFrom('disclosure_keys').where('request_id', '=', request.id).execute();
+    await store.db.deleteFrom('checked_subjects').where('request_id', '=', request.id).execute();
+    await rekeyNamesInEveryScript.up(store.db as never);
+    const keys = await store.db.selectFrom('disclosure_keys').select('match_key').where('request_id', '=', request.id).execute();
+    expect(keys.map((k) => k.match_key)).toContain('name:محمد علي');
+    const found = await store.read.requests.checkedSince(['person:محمد علي|1990-02-01'], '2026-01-01T00:00:00.000Z');
+    expect(found.map((f) => f.requestId)).toEqual([request.id]);
   });
 
   it('keeps deputyships: those in force on a day, those to come, and ended ones left out', async () => {

@@ -22,4 +22,30 @@ describe('disclosure keys', () => {
     }
     expect(disclosureQueryKeys({ name: '!!' })).toEqual([]);
   });
+
+  test('names in any script are found, and letters typed without their accent', () => {
+    const people = fullRequest();
+    people.form = {
+      ...people.form,
+      subjects: [
+        { id: 's-ar', kind: 'service_user', name: 'محمد علي' },
+        { id: 's-ru', kind: 'family_member', name: 'Иван Петров' },
+        { id: 's-pl', kind: 'known_associate', name: 'Łukasz Żółć' },
+      ],
+    };
+    for (const [name, id] of [['محمد علي', 's-ar'], ['иван  петров', 's-ru'], ['Łukasz Żółć', 's-pl'], ['Lukasz Zolc', 's-pl']] as const) {
+      expect(disclosureQueryKeys({ name }).some((k) => disclosureKeys(people).includes(k))).toBe(true);
+      expect(matchingSubjects(people, { name })).toEqual([id]);
+    }
+  });
+
+  test('a date of birth typed the UK way is a date: another date is another person', () => {
+    const dated = fullRequest();
+    dated.form = { ...dated.form, subjects: [{ id: 's-zq', kind: 'service_user', name: 'Zelda Quist', dateOfBirth: '01/01/1990' }] };
+    expect(matchingSubjects(dated, { name: 'Zelda Quist', dateOfBirth: '1991-02-02' })).toEqual([]);
+    expect(matchingSubjects(dated, { name: 'Zelda Quist', dateOfBirth: '1990-01-01' })).toEqual(['s-zq']);
+    // An age is not a date: it conflicts with no date of birth.
+    dated.form = { ...dated.form, subjects: [{ id: 's-zq', kind: 'service_user', name: 'Zelda Quist', dateOfBirth: 'about 35' }] };
+    expect(matchingSubjects(dated, { name: 'Zelda Quist', dateOfBirth: '1991-02-02' })).toEqual(['s-zq']);
+  });
 });

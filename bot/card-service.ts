@@ -13,6 +13,7 @@ import { UUID } from '../src/app/gate';
 import { toView, type RequestView } from '../src/app/requests/view';
 import { londonDate } from '../src/domain/dates';
 import { AppError } from '../src/domain/errors';
+import { can } from '../src/domain/policy';
 import type { Person } from '../src/domain/roles';
 import { buildRequestCard, isTeamsLink, requestUrl, type CardPurpose } from './cards/request-card';
 import type { AdaptiveCard } from './cards/render';
@@ -33,21 +34,31 @@ export class CardService {
     return { person: await withStandingIn(deps.store.read, person, deps.clock.now()), requestId: activityId || `bot-${randomUUID()}` };
   }
 
-  /** The current card for this person, with an optional explanation on top. */
+  /**
+   * The current card for this person, with an optional explanation on top. Someone who was sent a
+   * card about the request but may no longer open it gets its outcome, and no refusal is written
+   * for them: refreshing their copy is the bot's doing, not an attempt of theirs to open it.
+   */
   async render(person: Person, requestId: string, purpose: CardPurpose, notice: string | null = null, teamsUserId: string | null = null): Promise<AdaptiveCard> {
     const { deps } = this.options;
+    const caller = await this.callerFor(person);
+    const request = UUID.test(requestId) ? await deps.store.read.requests.get(requestId) : null;
+    const hadCard = async () => (await this.options.conversations.cardsForRequest(requestId)).some((c) => c.personId === person.id);
+    if (request && !can(caller.person, 'view', request, deps.clock.now()).ok && (await hadCard())) {
+      const view = await toView(request, person, deps.clock.now(), deps.directory, deps.settings.protocol);
+      return this.cardFor(person, view, purpose, notice, true, teamsUserId);
+    }
     let view: RequestView;
     let statusOnly = false;
     try {
-      view = await getRequest(deps, await this.callerFor(person), requestId);
+      view = await getRequest(deps, caller, requestId);
     } catch (error) {
       if (!(error instanceof AppError) || error.code !== 'not_found' || !UUID.test(requestId)) throw error;
-      // Only someone who was sent a card about it learns how it ended; anyone else, nothing.
-      const copies = await this.options.conversations.cardsForRequest(requestId);
-      if (!copies.some((c) => c.personId === person.id)) throw error;
-      const request = await deps.store.read.requests.get(requestId);
-      if (!request) throw error;
-      view = await toView(request, person, deps.clock.now(), deps.directory, deps.settings.protocol);
+      // Disposed of or gone meanwhile: only someone who was sent a card about it learns how it ended.
+      if (!(await hadCard())) throw error;
+      const current = await deps.store.read.requests.get(requestId);
+      if (!current) throw error;
+      view = await toView(current, person, deps.clock.now(), deps.directory, deps.settings.protocol);
       statusOnly = true;
     }
     return this.cardFor(person, view, purpose, notice, statusOnly, teamsUserId);

@@ -120,6 +120,9 @@ describe.each(STORE_BACKENDS)('the bot over HTTP (%s)', (_backend, openStore) =>
     const loserCopy = h.latestCard(loser, request.id);
     expect(verbs(loserCopy)).toEqual([]);
     expect(JSON.stringify(loserCopy)).toContain(`Access worker: ${winner.displayName}`);
+    // Updating the loser's copy was the bot's doing: no refusal is written in their name.
+    const refusals = await store.db.selectFrom('audit_entries').select(['action', 'actor_id']).where('request_id', '=', request.id).where('action', '=', 'refused:view').execute();
+    expect(refusals).toEqual([]);
     // Every card that went out validates.
     for (const call of h.connector.calls) {
       for (const a of (call.activity.attachments ?? []) as { content: CardJson }[]) expectValidCard(a.content);

@@ -80,6 +80,7 @@ type Relation =
   | 'deputy' // a team manager standing in today, as named deputy, for the request's team manager
   | 'assigned_access_worker' // the access worker who holds the request
   | 'participant' // anyone already playing a part on the request
+  | 'participant_in_role' // a participant who still holds the directory role of their part
   | 'any_holder' // anyone holding the directory role
   | 'once_submitted' // anyone holding the directory role, once the request has been submitted
   | 'open_to_register'; // an access worker, while the request is authorised and no one was chosen
@@ -143,7 +144,8 @@ const ALL = REQUEST_STATES;
 
 /** Who may look at a request at all: deny by default. */
 const VIEWERS: readonly Grant[] = [
-  looks(null, 'participant'),
+  // A part taken once is no licence to look for ever: someone moved out of the role's group loses it.
+  looks(null, 'participant_in_role'),
   // A deputy sees what waits for the team manager they stand in for; acting makes them a participant.
   { ...looks('team_manager', 'deputy'), when: ['awaiting_team_manager'] },
   looks('service_director', 'once_submitted'),
@@ -391,6 +393,10 @@ function relationHolds(relation: Relation, f: Facts): boolean {
       return request.accessWorkerId === actor.id;
     case 'participant':
       return partsOf(f, request).has(actor.id);
+    case 'participant_in_role': {
+      const part = partsOf(f, request).get(actor.id);
+      return part !== undefined && hasRole(actor, DIRECTORY_ROLE[part]);
+    }
     case 'once_submitted':
       return request.submittedAt !== null;
     case 'open_to_register':
@@ -526,6 +532,8 @@ function relationWhere(relation: Relation, person: Person): Condition {
       return { field: 'accessWorkerId', is: me };
     case 'participant':
       return { any: partConditions(me).map(([c]) => c) };
+    case 'participant_in_role':
+      return { any: (Object.keys(DIRECTORY_ROLE) as RequestRole[]).filter((part) => hasRole(person, DIRECTORY_ROLE[part])).map((part) => partIs(me, part)) };
     case 'any_holder':
       return ALWAYS;
     case 'once_submitted':
@@ -641,6 +649,7 @@ function describe(grant: Grant): string {
     case 'assigned_access_worker':
       return 'the access worker assigned to it';
     case 'participant':
+    case 'participant_in_role':
       return 'the people playing a part in it';
     case 'open_to_register':
       return 'an access worker on the register, while it is open to the register';

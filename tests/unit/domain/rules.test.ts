@@ -280,6 +280,21 @@ describe('access workers are a register of trained staff', () => {
   });
 });
 
+describe('who may look at a request follows the directory', () => {
+  test('an access worker moved out of the access worker group loses sight of the request they searched, its evidence and personal details', () => {
+    const searched = { ...requestIn('closed'), accessWorkerId: PEOPLE.aaw2.id };
+    for (const ability of ['view', 'view-evidence', 'see-personal-details'] as const) {
+      expect(can(PEOPLE.aaw2, ability, searched, NOW)).toMatchObject({ ok: true });
+      expect(can({ ...PEOPLE.aaw2, roles: ['social_worker'] }, ability, searched, NOW)).toMatchObject({ ok: false, code: 'not_found' });
+    }
+  });
+  test('the originating worker who is no longer a social worker loses sight of the request they raised', () => {
+    const raised = requestIn('closed');
+    expect(can(PEOPLE.osw, 'view', raised, NOW)).toMatchObject({ ok: true });
+    expect(can({ ...PEOPLE.osw, roles: ['team_manager'] }, 'view', raised, NOW)).toMatchObject({ ok: false, code: 'not_found' });
+  });
+});
+
 describe('a further person is a new, linked request, flagged to the director', () => {
   test('submitting a linked request flags it to the service directors', () => {
     const linked = { ...requestIn('draft'), linkedFromRequestId: '22222222-2222-4222-8222-222222222222' };

@@ -315,8 +315,10 @@ export interface DirectoryUser {
   displayName: string;
   email: string | null;
   userPrincipalName: string | null;
-  /** False when the account is disabled in Entra ID: such a person holds no role in the app. */
-  accountEnabled: boolean;
+  /** False when the account is disabled in Entra ID, null when the directory did not say: either way the person holds no role in the app. */
+  accountEnabled: boolean | null;
+  /** A guest from another organisation (Entra ID `userType` "Guest"): holds no role in the app. */
+  guest: boolean;
 }
 
 /**
@@ -341,7 +343,7 @@ export type DirectorySyncTrigger = 'startup' | 'schedule' | 'on_demand';
  * not be combined (one role withheld), or a bootstrap administrator the directory does not know.
  */
 export interface SyncProblem {
-  kind: 'roles_not_combined' | 'bootstrap_administrator_not_found' | 'account_disabled';
+  kind: 'roles_not_combined' | 'bootstrap_administrator_not_found' | 'account_disabled' | 'account_state_unknown' | 'guest_account';
   aadObjectId: string | null;
   displayName: string;
   groups: Role[];

@@ -19,7 +19,7 @@ export const directorySyncRunSchema = z.object({
   flaggedRequests: z.number(),
   problems: z.array(
     z.object({
-      kind: z.enum(['roles_not_combined', 'bootstrap_administrator_not_found', 'account_disabled']),
+      kind: z.enum(['roles_not_combined', 'bootstrap_administrator_not_found', 'account_disabled', 'account_state_unknown', 'guest_account']),
       aadObjectId: z.string().nullable(),
       displayName: z.string(),
       groups: z.array(role),

@@ -6,7 +6,7 @@ import type { DirectorySource, DirectoryUser } from '../app/ports';
 import { ROLES, type Person } from '../domain/roles';
 import { DEMO_PEOPLE } from './demo-directory';
 
-const asUser = (p: Person): DirectoryUser => ({ aadObjectId: p.aadObjectId, displayName: p.displayName, email: p.email ?? null, userPrincipalName: p.email ?? null, accountEnabled: true });
+const asUser = (p: Person): DirectoryUser => ({ aadObjectId: p.aadObjectId, displayName: p.displayName, email: p.email ?? null, userPrincipalName: p.email ?? null, accountEnabled: true, guest: false });
 
 export function demoDirectorySource(people: readonly Person[] = DEMO_PEOPLE): DirectorySource {
   return {

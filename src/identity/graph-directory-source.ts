@@ -8,7 +8,8 @@
  * devices and service principals. The cast makes it an advanced query: "This header and $count are
  * required when using the $search, $filter, $orderby, or OData cast query parameters" (the
  * `ConsistencyLevel: eventual` header; group: list transitiveMembers). A member whose account is
- * disabled (`accountEnabled` false) is read too, so the sync can take their roles away and say why.
+ * disabled (`accountEnabled` false), or a guest (`userType` "Guest"), is read too, so the sync can take
+ * their roles away and say why.
  * Each person's manager is `GET /users/{id}/manager`.
  *
  * Why a full read rather than delta queries: `groups/delta` reports changes to a group's direct
@@ -22,7 +23,8 @@ import type { Role } from '../domain/roles';
 import { GraphHttpError } from '../graph/errors';
 import type { GraphJsonClient } from '../graph/json-client';
 
-const USER_FIELDS = 'id,displayName,mail,userPrincipalName,accountEnabled';
+/** `accountEnabled` and `userType` are "Returned only on $select" (user resource). */
+const USER_FIELDS = 'id,displayName,mail,userPrincipalName,accountEnabled,userType';
 const ADVANCED_QUERY = { ConsistencyLevel: 'eventual' } as const;
 
 function toUser(value: unknown, where: string): DirectoryUser {
@@ -34,8 +36,10 @@ function toUser(value: unknown, where: string): DirectoryUser {
     displayName: typeof v.displayName === 'string' && v.displayName ? v.displayName : (upn ?? v.id),
     email: typeof v.mail === 'string' ? v.mail : null,
     userPrincipalName: upn,
-    // Only a disabled account is refused: a property Graph leaves out (too few permissions) is not taken as one.
-    accountEnabled: v.accountEnabled !== false,
+    // Deny by default: an account Graph does not say is enabled (left out, or null with too few permissions) holds no role.
+    accountEnabled: typeof v.accountEnabled === 'boolean' ? v.accountEnabled : null,
+    // userType: "Member" or "Guest"; accounts from before it existed have none, and are members.
+    guest: v.userType === 'Guest',
   };
 }
 

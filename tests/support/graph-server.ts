@@ -58,8 +58,18 @@ export interface DirectoryUserFixture {
   userPrincipalName: string;
   /** The object id of the user's manager, or null for none. */
   managerId: string | null;
-  /** user resource: "accountEnabled — true if the account is enabled; otherwise, false". Enabled when left out. */
-  accountEnabled?: boolean;
+  /**
+   * user resource: "accountEnabled — true if the account is enabled; otherwise, false". Enabled when
+   * left out; null as Graph answers an app with too few permissions ("only the @odata.type property …
+   * and the id is returned, while other properties are indicated as null").
+   */
+  accountEnabled?: boolean | null;
+  /**
+   * user resource: "userType — A String value that can be used to classify user types in your
+   * directory. The possible values are Member and Guest. Returned only on $select." Member when left
+   * out; null for accounts made before the property existed.
+   */
+  userType?: 'Member' | 'Guest' | null;
 }
 
 export interface RecordedCall {
@@ -921,9 +931,16 @@ export class GraphServer {
 }
 
 function selected(user: DirectoryUserFixture, select: string | null): Record<string, unknown> {
-  const all: Record<string, unknown> = { id: user.id, displayName: user.displayName, mail: user.mail, userPrincipalName: user.userPrincipalName, accountEnabled: user.accountEnabled ?? true };
-  // accountEnabled is "Returned only on $select" (user resource), so it is left out of the default set.
-  if (!select) return { '@odata.type': '#microsoft.graph.user', ...all, accountEnabled: undefined };
+  const all: Record<string, unknown> = {
+    id: user.id,
+    displayName: user.displayName,
+    mail: user.mail,
+    userPrincipalName: user.userPrincipalName,
+    accountEnabled: user.accountEnabled === undefined ? true : user.accountEnabled,
+    userType: user.userType === undefined ? 'Member' : user.userType,
+  };
+  // accountEnabled and userType are "Returned only on $select" (user resource), so they are left out of the default set.
+  if (!select) return { '@odata.type': '#microsoft.graph.user', ...all, accountEnabled: undefined, userType: undefined };
   return Object.fromEntries(select.split(',').filter((f) => f in all).map((f) => [f, all[f]]));
 }
 

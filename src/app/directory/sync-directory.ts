@@ -33,17 +33,27 @@ interface Reading {
 /** Manager look-ups in flight at once: enough to be quick, few enough not to provoke throttling. */
 const MANAGER_LOOKUPS_AT_ONCE = 4;
 
+/** Why someone in a role group holds no role here, and what to do about it. */
+function exclusion(user: DirectoryUser): Pick<SyncProblem, 'kind' | 'reason'> {
+  if (user.accountEnabled === false) return { kind: 'account_disabled', reason: 'The account is disabled in Entra ID, so it holds no role here: enable it again, or take it out of the groups.' };
+  if (user.accountEnabled === null) {
+    return { kind: 'account_state_unknown', reason: 'Microsoft Graph did not say whether this account is enabled, so it holds no role here: grant the app User.Read.All (docs/tenant-setup.md).' };
+  }
+  return { kind: 'guest_account', reason: 'A guest account from another organisation holds no role here: take it out of the groups, or give the person an account of the council’s.' };
+}
+
 async function readDirectory(source: DirectorySource, bootstrap: readonly string[]): Promise<Reading> {
   const people: Reading['people'] = new Map();
   const problems: SyncProblem[] = [];
-  const disabled = new Map<string, { user: DirectoryUser; groups: Set<Role> }>();
+  const excluded = new Map<string, { user: DirectoryUser; groups: Set<Role> }>();
   const add = (user: DirectoryUser, role: Role) => {
     const key = user.aadObjectId.toLowerCase();
-    // A disabled account (a leaver, a suspension) stays in its groups until someone tidies them; it holds no role here.
-    if (!user.accountEnabled) {
-      const entry = disabled.get(key) ?? { user, groups: new Set<Role>() };
+    // A disabled account (a leaver, a suspension), one the directory does not say is enabled, and a
+    // guest from another organisation stay in their groups until someone tidies them; they hold no role here.
+    if (user.accountEnabled !== true || user.guest) {
+      const entry = excluded.get(key) ?? { user, groups: new Set<Role>() };
       entry.groups.add(role);
-      disabled.set(key, entry);
+      excluded.set(key, entry);
       return;
     }
     const entry = people.get(key) ?? { user, roles: new Set<Role>(), managerAadObjectId: null };
@@ -55,20 +65,13 @@ async function readDirectory(source: DirectorySource, bootstrap: readonly string
   }
   for (const name of bootstrap) {
     const wanted = name.toLowerCase();
-    const known = [...people.values(), ...disabled.values()].find((p) => p.user.aadObjectId.toLowerCase() === wanted || p.user.userPrincipalName?.toLowerCase() === wanted);
+    const known = [...people.values(), ...excluded.values()].find((p) => p.user.aadObjectId.toLowerCase() === wanted || p.user.userPrincipalName?.toLowerCase() === wanted);
     const user = known?.user ?? (await source.findUser(name));
     if (user) add(user, 'administrator');
     else problems.push({ kind: 'bootstrap_administrator_not_found', aadObjectId: null, displayName: name, groups: [], withheld: null, reason: 'BOOTSTRAP_ADMINISTRATORS names someone the directory does not know.' });
   }
-  for (const { user, groups } of disabled.values()) {
-    problems.push({
-      kind: 'account_disabled',
-      aadObjectId: user.aadObjectId,
-      displayName: user.displayName,
-      groups: [...groups],
-      withheld: null,
-      reason: 'The account is disabled in Entra ID, so it holds no role here: enable it again, or take it out of the groups.',
-    });
+  for (const { user, groups } of excluded.values()) {
+    problems.push({ ...exclusion(user), aadObjectId: user.aadObjectId, displayName: user.displayName, groups: [...groups], withheld: null });
   }
   const queue = [...people.values()];
   await Promise.all(

@@ -218,6 +218,24 @@ describe.each(BACKENDS)('directory sync on %s', (backend) => {
     expect((await person(SW1))?.managerId).toBeNull();
   });
 
+  test('a guest account in a role group, and an account Graph does not say is enabled, hold no role and are reported', async () => {
+    graph.users.set(NOBODY.id, { ...NOBODY, userType: 'Guest' });
+    graph.groups.get(GROUPS.service_director)?.add(NOBODY.id);
+    graph.users.set(SM.id, { ...SM, accountEnabled: null });
+    // An account from before userType existed has none: it is a member.
+    graph.users.set(TM2.id, { ...TM2, userType: null });
+    const run = await sync();
+    expect(run.status).toBe('succeeded');
+    expect(run.problems.map((p) => [p.kind, p.displayName, p.groups]).sort()).toEqual([
+      ['account_state_unknown', 'Sue Manager', ['service_manager']],
+      ['guest_account', 'Nora Outside', ['service_director']],
+    ]);
+    expect(await person(NOBODY)).toBeNull();
+    expect(await person(SM)).toBeNull();
+    expect((await person(TM2))?.roles).toEqual(['team_manager']);
+    expect(graph.callsTo('members').every((c) => c.path.includes('userType'))).toBe(true);
+  });
+
   /** `store`, whose transactions stop at `when` (a method of `uow.people` or `uow.directory`) until `release`. */
   function pausedStore(at: { on: 'people' | 'directory'; method: 'getForUpdate' | 'all' }) {
     let release!: () => void;

@@ -32,6 +32,7 @@ import { redactionWithoutTableLock } from './087_redaction_without_table_lock';
 import { sessionSubjects } from './088_session_subjects';
 import { tombstoneFreeText } from './089_tombstone_free_text';
 import { rekeyNamesInEveryScript } from './090_rekey_names_in_every_script';
+import { evaluationFeedbackFirst } from './091_evaluation_feedback_first';
 
 export const migrations: Record<string, Migration> = {
   '001_schema': schema,
@@ -63,4 +64,5 @@ export const migrations: Record<string, Migration> = {
   '088_session_subjects': sessionSubjects,
   '089_tombstone_free_text': tombstoneFreeText,
   '090_rekey_names_in_every_script': rekeyNamesInEveryScript,
+  '091_evaluation_feedback_first': evaluationFeedbackFirst,
 };

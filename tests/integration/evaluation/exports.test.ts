@@ -32,13 +32,13 @@ describe.each(BACKENDS)('evaluation exports on %s', (backend) => {
     const text = csv.bytes.toString('utf8');
     expectNoPersonalData(text);
     const [figures, requests] = text.trim().split('\r\n\r\n') as [string, string];
-    expect(figures.split('\r\n')).toEqual(expect.arrayContaining(['Requests,7', 'Outcome: Withdrawn,1', 'Outcome: Lapsed (authorisation expired),1', 'Time searching (minutes),45', 'Unique pieces (not otherwise available),2']));
+    expect(figures.split('\r\n')).toEqual(expect.arrayContaining(['Requests,7', 'Outcome: Withdrawn,1', 'Outcome: Lapsed (authorisation expired),1', 'Time searching (minutes),45', 'Unique pieces (not otherwise available),3']));
     const lines = requests.split('\r\n');
     expect(lines[0]).toBe(
       'Row,Team,Month submitted,Kind,Outcome,Hours submitted to agreed,Hours agreed to authorised,Hours authorised to claimed,Hours claimed to searched,Hours searched to finalised,Hours finalised to shared,Search sessions,Search minutes,Useful pieces,Unique pieces,Contribution,Feedback given,Six-month follow-up',
     );
     expect(lines.slice(1)).toEqual([
-      '1,Assessment Team North,2026-06,one_off,shared,2,24,3,1,4,0.5,1,45,3,2,considerable,yes,',
+      '1,Assessment Team North,2026-06,one_off,shared,2,24,3,1,4,0.5,1,45,4,3,significant,yes,',
       '2,Assessment Team North,2026-06,,withdrawn,,,,,,,0,0,,,,no,',
       '3,Assessment Team North,2026-06,,declined,,,,,,,0,0,,,,no,',
       '4,Assessment Team North,2026-06,,refused,1,,,,,,0,0,,,,no,',
@@ -62,7 +62,7 @@ describe.each(BACKENDS)('evaluation exports on %s', (backend) => {
     expect(values('Figures')).toEqual(expect.arrayContaining([['Requests', 7], ['Time searching (minutes)', 45]]));
     const requests = values('Requests');
     expect(requests).toHaveLength(8);
-    expect(requests[1]).toEqual([1, 'Assessment Team North', '2026-06', 'one_off', 'shared', 2, 24, 3, 1, 4, 0.5, 1, 45, 3, 2, 'considerable', 'yes', '']);
+    expect(requests[1]).toEqual([1, 'Assessment Team North', '2026-06', 'one_off', 'shared', 2, 24, 3, 1, 4, 0.5, 1, 45, 4, 3, 'significant', 'yes', '']);
     const zip = await JSZip.loadAsync(xlsx.bytes);
     const xml = (await Promise.all(Object.values(zip.files).map((f) => f.async('string')))).join('\n');
     expectNoPersonalData(xml);
@@ -75,8 +75,8 @@ describe.each(BACKENDS)('evaluation exports on %s', (backend) => {
     const zip = await JSZip.loadAsync(docx.bytes);
     const text = ((await zip.file('word/document.xml')?.async('string')) ?? '').replace(/<[^>]+>/g, ' ').replace(/\s+/g, ' ');
     expect(text).toContain('Requests submitted 01/06/2026 to 30/06/2026, all teams');
-    expect(text).toContain('1 of 1 assessed checks (100%) found 2 pieces not otherwise available.');
-    expect(text).toContain('Median search 45 minutes per check; 15 minutes per useful piece.');
+    expect(text).toContain('1 of 1 assessed checks (100%) found 3 pieces not otherwise available.');
+    expect(text).toContain('Median search 45 minutes per check; 11.3 minutes per useful piece.');
     expectNoPersonalData(text);
   });
 

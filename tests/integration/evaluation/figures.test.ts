@@ -50,14 +50,15 @@ describe.each(BACKENDS)('evaluation figures on %s', (backend) => {
       ['searched', 'finalised', 1, 4],
       ['finalised', 'shared', 1, 0.5],
     ]);
-    expect(body.value).toEqual({ assessed: 1, usefulPieces: 3, uniquePieces: 2, requestsWithUniquePieces: 1, contribution: { little: 0, some: 0, considerable: 1, significant: 0 } });
+    // The feedback form's answers (4, 3, significant) count over the log's assessment (3, 2, considerable).
+    expect(body.value).toEqual({ assessed: 1, usefulPieces: 4, uniquePieces: 3, requestsWithUniquePieces: 1, contribution: { little: 0, some: 0, considerable: 0, significant: 1 } });
     expect(body.criteria).toEqual({
-      notOtherwiseAvailable: { assessed: 1, withUniquePieces: 1, share: 1, uniquePieces: 2 },
+      notOtherwiseAvailable: { assessed: 1, withUniquePieces: 1, share: 1, uniquePieces: 3 },
       valueToAssessment: { assessed: 1, considerableOrSignificant: 1, share: 1 },
-      proportionateTime: { medianSearchMinutes: 45, minutesPerUsefulPiece: 15 },
+      proportionateTime: { medianSearchMinutes: 45, minutesPerUsefulPiece: 11.3 },
     });
     expect(body.followUp).toEqual({ due: 0, given: 0, outstanding: 0, longerTermUsefulness: { little: 0, some: 0, considerable: 0, significant: 0 } });
-    expect(body.byMonth).toEqual([{ month: '2026-06', requests: 7, completed: 1, searchMinutes: 45, uniquePieces: 2 }]);
+    expect(body.byMonth).toEqual([{ month: '2026-06', requests: 7, completed: 1, searchMinutes: 45, uniquePieces: 3 }]);
   });
 
   test('an empty period and a team with no requests give zeros', async () => {

@@ -81,7 +81,8 @@ export async function seedWorkflows(api: ApiHarness, clock: SeedClock): Promise<
   await act('amelia.hart', shared, 'finalise', '2026-06-03T19:00:00Z');
   await act('amelia.hart', shared, 'share', '2026-06-03T19:30:00Z');
   at('2026-06-05T09:00:00Z');
-  await api.call('PUT', `/api/requests/${shared}/feedback`, { token: t['amelia.hart'], body: { timesUsed: 1, usefulPieces: 3, uniquePieces: 2, contribution: 'considerable', comments: 'Jane Doe was open about it' } });
+  // The feedback form, given later, counts in the evaluation over the log's assessment (3, 2, considerable).
+  await api.call('PUT', `/api/requests/${shared}/feedback`, { token: t['amelia.hart'], body: { timesUsed: 1, usefulPieces: 4, uniquePieces: 3, contribution: 'significant', comments: 'Jane Doe was open about it' } });
 
   const withdrawn = await create([JANE], '2026-06-04T09:00:00Z');
   await act('amelia.hart', withdrawn, 'submit', '2026-06-04T09:30:00Z');

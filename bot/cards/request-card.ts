@@ -3,11 +3,11 @@
  * actions allowed to them now), or the status and the latest outcome for everyone else.
  * Only what the decision needs is shown — no dates of birth, addresses or descriptions.
  */
-import { formatDate, formatDateTime } from '../../src/domain/dates';
 import { CONCERN_LABELS, SUBJECT_KIND_LABELS, type ConcernCategory, type SubjectKind } from '../../src/domain/forms';
 import { REPEAT_MATCH_LABELS } from '../../src/domain/repeat-checks';
 import type { NotificationKind } from '../../src/domain/workflow';
 import type { RequestView } from '../../src/app/requests/view';
+import { cardDate, cardDateTime, NOT_GIVEN } from './card-dates';
 import { clip, inertMarkdown, renderCard, type AdaptiveCard } from './render';
 import { TAB_ENTITY_ID, TEAMS_ENTITY_LINK, teamsTabLink } from '../tab-link';
 
@@ -124,10 +124,15 @@ function name(view: RequestView, id: string | null | undefined): string {
   return view.people[id] ?? 'a former member of staff';
 }
 
+/** A period from–to; a draft may have neither end yet. */
+function period(p: { from?: string | null; to?: string | null } | null | undefined): string {
+  if (!p?.from && !p?.to) return NOT_GIVEN;
+  return `${cardDate(p.from)} to ${cardDate(p.to)}`;
+}
+
 /** The latest decision in one sentence, with who and when. */
 function outcome(view: RequestView): { text: string; style: 'good' | 'attention' | 'default' } | null {
-  const when = (at: string) => formatDateTime(at);
-  const by = (d: { by: string; at: string }) => `${name(view, d.by)} on ${when(d.at)}`;
+  const by = (d: { by: string; at: string }) => `${name(view, d.by)} on ${cardDateTime(d.at)}`;
   const last = view.lastReason;
   switch (view.state) {
     case 'draft':
@@ -161,25 +166,25 @@ export function buildRequestCard(input: RequestCardInput): AdaptiveCard {
   const facts: { label: string; value: string }[] = [
     { label: 'Case', value: view.caseReference },
     { label: 'Concern', value: view.concernCategories.map((c) => CONCERN_LABELS[c as ConcernCategory]).join('; ') },
-    { label: 'Period to look at', value: `${formatDate(view.period.from)} to ${formatDate(view.period.to)}` },
+    { label: 'Period to look at', value: period(view.period) },
     {
       label: 'Kind of check',
       value: monitoring
-        ? `Monitoring (${monitoring.frequency}) until ${formatDate(monitoring.endDate)}`
+        ? `Monitoring (${monitoring.frequency ?? `how often: ${NOT_GIVEN}`}) until ${cardDate(monitoring.endDate)}`
         : view.searchWindowClosesAt
-          ? `One-off review: searching closes ${formatDateTime(view.searchWindowClosesAt)}`
+          ? `One-off review: searching closes ${cardDateTime(view.searchWindowClosesAt)}`
           : `One-off review: searching closes ${view.oneOffReviewDays} days after the first session`,
     },
-    { label: 'Needed by', value: `${formatDate(view.neededBy)}${view.urgency === 'urgent' ? ' (urgent)' : ''}` },
+    { label: 'Needed by', value: `${cardDate(view.neededBy)}${view.urgency === 'urgent' ? ' (urgent)' : ''}` },
     { label: 'Social worker', value: name(view, view.originatingWorkerId) },
   ];
   // What the director decides on, and what every later copy keeps: the supervision note, the
   // authorised period and, for monitoring, the review dates.
   if (view.agreement?.note) facts.push({ label: `Supervision note (${name(view, view.agreement.by)})`, value: clip(view.agreement.note, CLIP).text });
-  if (scope) facts.push({ label: 'Authorised period', value: `${formatDate(scope.period.from)} to ${formatDate(scope.period.to)}` });
+  if (scope) facts.push({ label: 'Authorised period', value: period(scope.period) });
   if (scope?.monitoring) {
-    const reviews = scope.monitoring.reviewDates.map(formatDate).join(', ');
-    facts.push({ label: 'Review dates', value: `${reviews || 'none set'}; next review by ${formatDate(scope.monitoring.nextReviewOn)}` });
+    const reviews = scope.monitoring.reviewDates.map(cardDate).join(', ');
+    facts.push({ label: 'Review dates', value: `${reviews || 'none set'}; next review by ${cardDate(scope.monitoring.nextReviewOn)}` });
   }
   if (scope?.conditions) facts.push({ label: 'Conditions', value: clip(scope.conditions, CLIP).text });
   // An open doubt: what was raised and, once recorded, the case's service manager's view, which the director decides on.
@@ -222,7 +227,7 @@ export function buildRequestCard(input: RequestCardInput): AdaptiveCard {
       return {
         label: subject ? (subject.name ?? 'Unknown associate') : 'A person on this request',
         reference: c.reference,
-        detail: `authorised ${formatDate(c.authorisedAt)} (${REPEAT_MATCH_LABELS[c.matchedBy]})`,
+        detail: `authorised ${cardDate(c.authorisedAt)} (${REPEAT_MATCH_LABELS[c.matchedBy]})`,
         url: c.visible ? requestUrl(input.tabUrl, c.requestId) : null,
       };
     }),

@@ -93,3 +93,24 @@ export function walk(monitoring: boolean): InvestigationRequest[] {
 export function viewFor(request: InvestigationRequest, viewer: Person): Promise<RequestView> {
   return toView(request, viewer, NOW, directory, DEFAULT_PROTOCOL_SETTINGS);
 }
+
+/**
+ * The lines a reader sees on a card, in order: each TextBlock, each RichTextBlock's runs joined,
+ * each input's label and each button's title — for tests that assert what is shown.
+ */
+export function cardLines(card: unknown): string[] {
+  const lines: string[] = [];
+  const visit = (node: unknown): void => {
+    if (Array.isArray(node)) return node.forEach(visit);
+    if (!node || typeof node !== 'object') return;
+    const o = node as Record<string, unknown>;
+    if (o.type === 'TextBlock') lines.push(String(o.text));
+    if (o.type === 'RichTextBlock') lines.push((o.inlines as { text: string }[]).map((i) => i.text).join(''));
+    if (typeof o.type === 'string' && o.type.startsWith('Input.') && typeof o.label === 'string') lines.push(o.label);
+    if (typeof o.type === 'string' && o.type.startsWith('Action.') && typeof o.title === 'string') lines.push(o.title);
+    // refresh is Teams' own and never shown; everything else is read in order.
+    for (const [key, value] of Object.entries(o)) if (key !== 'refresh') visit(value);
+  };
+  visit(card);
+  return lines;
+}

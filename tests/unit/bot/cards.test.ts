@@ -6,7 +6,7 @@ import { NOTIFICATION_KINDS } from '../../../src/domain/workflow';
 import { buildRequestCard, type CardPurpose } from '../../../bot/cards/request-card';
 import { buildHelpCard, buildNoticeCard, buildSummaryCard } from '../../../bot/cards/summary-card';
 import type { AdaptiveCard } from '../../../bot/cards/render';
-import { HOSTILE, PEOPLE, viewFor, walk } from '../../support/bot-fixtures';
+import { cardLines, draft, HOSTILE, PEOPLE, viewFor, walk } from '../../support/bot-fixtures';
 import { compileSharedSchema } from '../../support/json-schemas';
 
 const validate = compileSharedSchema('adaptive-card-1.5.json');
@@ -224,4 +224,41 @@ test('the team manager’s and director’s cards say who was checked before, li
   }
   const none = JSON.stringify(buildRequestCard({ view: await viewFor(submitted, PEOPLE.tm), purpose: 'agree_request', viewerTeamsId: null, accessWorkers: [], tabUrl: TAB }));
   expect(none).not.toContain('Checked before');
+});
+
+describe('dates on a card', () => {
+  it('say "not given" for a draft’s missing dates, never "undefined"', async () => {
+    const d = draft(true);
+    const monitoring = { justification: 'Ongoing risk', frequency: undefined, endDate: '' };
+    const unfinished = { ...d, form: { ...d.form, period: { from: '2026-12-13', to: '' }, neededBy: '', monitoring } };
+    const view = await viewFor(unfinished, PEOPLE.osw);
+    const lines = cardLines(buildRequestCard({ view, purpose: 'current', viewerTeamsId: null, accessWorkers: [], tabUrl: TAB }));
+    expect(lines).toContain('Period to look at: 13/12/2026 to not given');
+    expect(lines).toContain('Needed by: not given (urgent)');
+    expect(lines).toContain('Kind of check: Monitoring (how often: not given) until not given');
+    expect(lines.join('\n')).not.toMatch(/undefined|Invalid|NaN/);
+    const summary = cardLines(buildSummaryCard('Your requests', 'You have no requests.', [view], TAB));
+    expect(summary).toContain('Case CASE-7781 · needed by not given · The originating social worker completes and submits the request.');
+  });
+
+  it('say "not given" for a malformed date or instant, rather than failing to build the card', async () => {
+    const searching = walk(true).find((r) => r.state === 'searching');
+    const authorisation = searching?.authorisation;
+    const monitoring = authorisation?.scope.monitoring;
+    if (!searching || !authorisation || !monitoring) throw new Error('the walk has no monitoring search');
+    const broken = {
+      ...searching,
+      firstSearchStartedAt: 'yesterday',
+      authorisation: {
+        ...authorisation,
+        at: 'not a time',
+        scope: { ...authorisation.scope, period: { from: '2026-02-31', to: '01/11/2026' }, monitoring: { ...monitoring, nextReviewOn: '20261220' } },
+      },
+    };
+    const lines = cardLines(buildRequestCard({ view: await viewFor(broken, PEOPLE.osw), purpose: 'request_updated', viewerTeamsId: null, accessWorkers: [], tabUrl: TAB }));
+    expect(lines.find((l) => l.startsWith('Authorised by'))).toMatch(/^Authorised by Sally Director on not given\./);
+    expect(lines.find((l) => l.startsWith('Authorised period'))).toBe('Authorised period: not given to not given');
+    expect(lines).toContain('Review dates: 20/12/2026; next review by not given');
+    expect(lines.join('\n')).not.toMatch(/undefined|Invalid|NaN/);
+  });
 });

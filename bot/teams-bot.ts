@@ -99,7 +99,9 @@ export class SmcTeamsBot extends TeamsActivityHandler {
     // Request cards go only to a person's own chat, never to a team's channel.
     if (!person || context.activity.conversation?.conversationType !== 'personal') return;
     const waiting = await listRequests(this.options.deps, await this.options.cards.callerFor(person, context.activity.id), { waiting: true });
-    for (const view of waiting.items) {
+    // A draft never submitted is the worker's own unfinished writing, not a step anyone waits on;
+    // only a returned one (submitted before) is theirs to act on again.
+    for (const view of waiting.items.filter((v) => v.state !== 'draft' || v.submittedAt !== null)) {
       const card = await this.options.cards.cardFor(person, view, 'current', null, false, context.activity.from.id);
       const sent = await context.sendActivity({ attachments: [CardFactory.adaptiveCard(card)] });
       if (sent?.id) await this.options.onCardPosted({ requestId: view.id, person, context, activityId: sent.id, kind: 'current' });

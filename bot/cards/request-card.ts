@@ -90,11 +90,12 @@ const PURPOSE_FIRST: readonly CardPurpose[] = [
   'linked_request_flag',
 ];
 
-function headline(purpose: CardPurpose, allowed: readonly string[]): string {
+function headline(purpose: CardPurpose, allowed: readonly string[], submittedBefore: boolean): string {
   if (PURPOSE_FIRST.includes(purpose)) return HEADLINES[purpose];
-  const step = allowed.map((a) => YOUR_STEP[a]).find(Boolean);
-  if (step) return step;
-  return HEADLINES[purpose];
+  const action = allowed.find((a) => YOUR_STEP[a]);
+  // Only a returned draft is submitted "again"; one never submitted is still being written.
+  if (action === 'submit' && !submittedBefore) return 'Your turn: finish the request and submit it';
+  return (action && YOUR_STEP[action]) ?? HEADLINES[purpose];
 }
 
 const CLIP = 600;
@@ -212,7 +213,7 @@ export function buildRequestCard(input: RequestCardInput): AdaptiveCard {
     version: view.version,
     reference: view.reference,
     stateLabel: view.stateLabel,
-    headline: headline(input.purpose, input.statusOnly ? [] : view.allowedActions.map((a) => a.action)),
+    headline: headline(input.purpose, input.statusOnly ? [] : view.allowedActions.map((a) => a.action), view.submittedAt !== null),
     notice: input.notice ?? null,
     outcome: result?.text ?? null,
     outcomeStyle: result?.style ?? 'default',

@@ -159,6 +159,17 @@ describe('what each reader sees on a card', () => {
     expect(JSON.stringify(osw)).toContain('A social media check you are part of has moved on');
   });
 
+  it('asks the social worker to submit "again" only a draft that was returned', async () => {
+    const [unsubmitted, , , , returned] = walk(false);
+    if (!unsubmitted || returned?.state !== 'draft') throw new Error('the walk has no returned draft');
+    // A card posted before a draft was ever submitted can still be refreshed in the worker's chat.
+    const fresh = cardLines(buildRequestCard({ view: await viewFor(unsubmitted, PEOPLE.osw), purpose: 'current', viewerTeamsId: '29:osw', accessWorkers: [], tabUrl: TAB }));
+    expect(fresh[0]).toBe('Your turn: finish the request and submit it');
+    const back = cardLines(buildRequestCard({ view: await viewFor(returned, PEOPLE.osw), purpose: 'status_changed', viewerTeamsId: '29:osw', accessWorkers: [], tabUrl: TAB }));
+    expect(back[0]).toBe('Your turn: edit the request and submit it again');
+    expect(back[2]).toBe('Returned to the social worker by Sally Director on 25/11/2026 10:00.');
+  });
+
   it('shows the director the team manager’s supervision note, as inert text', async () => {
     const agreed = walk(false)[2];
     if (!agreed) throw new Error('no agreed request');

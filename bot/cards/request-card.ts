@@ -183,6 +183,10 @@ export function buildRequestCard(input: RequestCardInput): AdaptiveCard {
   // authorised period and, for monitoring, the review dates.
   if (view.agreement?.note) facts.push({ label: `Supervision note (${name(view, view.agreement.by)})`, value: clip(view.agreement.note, CLIP).text });
   if (scope) facts.push({ label: 'Authorised period', value: period(scope.period) });
+  // The director's use-by matters until the first search: an authorisation not used by then lapses.
+  if (scope && !view.firstSearchStartedAt) {
+    facts.push({ label: 'Use by', value: `${cardDate(scope.useBy)} (the authorisation lapses if no search has started by the end of that day)` });
+  }
   if (scope?.monitoring) {
     const reviews = scope.monitoring.reviewDates.map(cardDate).join(', ');
     facts.push({ label: 'Review dates', value: `${reviews || 'none set'}; next review by ${cardDate(scope.monitoring.nextReviewOn)}` });

@@ -2,11 +2,11 @@
  * Every card the bot can send, for every state and every person, validates against the
  * Adaptive Card 1.5 schema, stays under 40 KB, and shows user text inert.
  */
-import { NOTIFICATION_KINDS } from '../../../src/domain/workflow';
+import { decide, NOTIFICATION_KINDS } from '../../../src/domain/workflow';
 import { buildRequestCard, type CardPurpose } from '../../../bot/cards/request-card';
 import { buildHelpCard, buildNoticeCard, buildSummaryCard } from '../../../bot/cards/summary-card';
 import type { AdaptiveCard } from '../../../bot/cards/render';
-import { cardLines, draft, HOSTILE, PEOPLE, viewFor, walk } from '../../support/bot-fixtures';
+import { cardLines, draft, HOSTILE, NOW, PEOPLE, viewFor, walk } from '../../support/bot-fixtures';
 import { compileSharedSchema } from '../../support/json-schemas';
 
 const validate = compileSharedSchema('adaptive-card-1.5.json');
@@ -168,6 +168,22 @@ describe('what each reader sees on a card', () => {
     const back = cardLines(buildRequestCard({ view: await viewFor(returned, PEOPLE.osw), purpose: 'status_changed', viewerTeamsId: '29:osw', accessWorkers: [], tabUrl: TAB }));
     expect(back[0]).toBe('Your turn: edit the request and submit it again');
     expect(back[2]).toBe('Returned to the social worker by Sally Director on 25/11/2026 10:00.');
+  });
+
+  it('gives the access worker the director’s use-by date beside the authorisation, until the first search', async () => {
+    const [, , agreed, , , , authorised, , searching] = walk(false);
+    if (!agreed || !authorised || !searching) throw new Error('the walk is short');
+    const lapse = '(the authorisation lapses if no search has started by the end of that day)';
+    // Open to the register with no date chosen: the service's limit, 28 days from 25/11/2026.
+    const claim = cardLines(buildRequestCard({ view: await viewFor(authorised, PEOPLE.aaw2), purpose: 'claim_request', viewerTeamsId: '29:aaw2', accessWorkers: [], tabUrl: TAB }));
+    expect(claim).toContain(`Use by: 23/12/2026 ${lapse}`);
+    const chosen = decide('authorise', { version: 3, subjectIds: ['s1'], accessWorkerId: PEOPLE.aaw2.id, useBy: '2026-12-05' }, agreed, PEOPLE.sd, NOW, { accessWorker: PEOPLE.aaw2 }).request;
+    const assigned = cardLines(buildRequestCard({ view: await viewFor(chosen, PEOPLE.aaw2), purpose: 'assigned', viewerTeamsId: '29:aaw2', accessWorkers: [], tabUrl: TAB }));
+    expect(assigned).toContain(`Use by: 05/12/2026 ${lapse}`);
+    expect(assigned.indexOf(`Use by: 05/12/2026 ${lapse}`)).toBe(assigned.findIndex((l) => l.startsWith('Authorised period')) + 1);
+    const started = { ...searching, firstSearchStartedAt: '2026-11-25T11:00:00.000Z' };
+    const later = cardLines(buildRequestCard({ view: await viewFor(started, PEOPLE.aaw1), purpose: 'request_updated', viewerTeamsId: null, accessWorkers: [], tabUrl: TAB }));
+    expect(later.some((l) => l.startsWith('Use by'))).toBe(false);
   });
 
   it('shows the director the team manager’s supervision note, as inert text', async () => {

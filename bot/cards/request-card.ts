@@ -131,26 +131,28 @@ function period(p: { from?: string | null; to?: string | null } | null | undefin
   return `${cardDate(p.from)} to ${cardDate(p.to)}`;
 }
 
-/** The latest decision in one sentence, with who and when. */
+const CLOSED_BY: Partial<Record<RequestView['state'], string>> = { declined: 'Declined', refused: 'Refused', cancelled: 'Cancelled', expired: 'Expired' };
+
+/**
+ * The latest decision in one sentence, with who and when. The state is already on the line above
+ * it, so this adds only what that line does not say.
+ */
 function outcome(view: RequestView): { text: string; style: 'good' | 'attention' | 'default' } | null {
-  const by = (d: { by: string; at: string }) => `${name(view, d.by)} on ${cardDateTime(d.at)}`;
+  const by = (d: { by: string; at: string }) => (d.by === 'system' ? `on ${cardDateTime(d.at)}` : `by ${name(view, d.by)} on ${cardDateTime(d.at)}`);
   const last = view.lastReason;
+  const closed = CLOSED_BY[view.state];
+  if (closed) return last ? { text: `${closed} ${by(last)}.`, style: 'attention' } : null;
   switch (view.state) {
     case 'draft':
-      return last ? { text: `Returned to the social worker by ${by(last)}.`, style: 'attention' } : null;
+      return last ? { text: `Returned to the social worker ${by(last)}.`, style: 'attention' } : null;
     case 'awaiting_team_manager':
       return null;
     case 'awaiting_service_director':
-      return view.agreement ? { text: `Agreed by ${by(view.agreement)}.`, style: 'good' } : null;
-    case 'declined':
-    case 'refused':
-    case 'cancelled':
-    case 'expired':
-      return { text: `${view.stateLabel}${last ? ` — ${by(last)}` : ''}.`, style: 'attention' };
+      return view.agreement ? { text: `Agreed ${by(view.agreement)}.`, style: 'good' } : null;
     default: {
-      if (!view.authorisation) return { text: `${view.stateLabel}.`, style: 'default' };
-      const taken = view.accessWorkerId ? ` Access worker: ${name(view, view.accessWorkerId)}.` : ' Open to the register.';
-      return { text: `Authorised by ${by(view.authorisation)}.${taken} Now: ${view.stateLabel.toLowerCase()}.`, style: 'good' };
+      if (!view.authorisation) return null;
+      const taken = view.accessWorkerId ? ` Access worker: ${name(view, view.accessWorkerId)}.` : '';
+      return { text: `Authorised ${by(view.authorisation)}.${taken}`, style: 'good' };
     }
   }
 }

@@ -186,6 +186,26 @@ describe('what each reader sees on a card', () => {
     expect(later.some((l) => l.startsWith('Use by'))).toBe(false);
   });
 
+  it('says each outcome once: who decided and when, under the state line, without repeating it', async () => {
+    const [, , , declined, , refused, authorised, claimed] = walk(false);
+    if (!declined || !refused || !authorised || !claimed) throw new Error('the walk is short');
+    const lines = async (request: typeof authorised, viewer: typeof PEOPLE.osw) =>
+      cardLines(buildRequestCard({ view: await viewFor(request, viewer), purpose: 'request_updated', viewerTeamsId: null, accessWorkers: [], tabUrl: TAB }));
+    const claim = await lines(authorised, PEOPLE.aaw2);
+    expect(claim.slice(1, 3)).toEqual(['SMC-2026-000042 · Authorised — open to the register', 'Authorised by Sally Director on 25/11/2026 10:00.']);
+    expect(claim.filter((l) => /open to the register/i.test(l))).toHaveLength(1);
+    expect((await lines(claimed, PEOPLE.osw)).slice(1, 3)).toEqual(['SMC-2026-000042 · Assigned to an access worker', 'Authorised by Sally Director on 25/11/2026 10:00. Access worker: Ann Access.']);
+    expect((await lines(declined, PEOPLE.osw)).slice(1, 3)).toEqual(['SMC-2026-000042 · Declined by team manager', 'Declined by Tom Manager on 25/11/2026 10:00.']);
+    expect((await lines(refused, PEOPLE.tm)).slice(1, 3)).toEqual(['SMC-2026-000042 · Refused by service director', 'Refused by Sally Director on 25/11/2026 10:00.']);
+    // The system lapses an unused authorisation: it is not a person who decided.
+    const expired = { ...authorised, state: 'expired' as const, lastReason: { by: 'system', at: '2026-12-24T00:00:00.000Z', reason: 'The authorisation was not used by 23/12/2026.' } };
+    expect((await lines(expired, PEOPLE.osw)).slice(1, 4)).toEqual([
+      'SMC-2026-000042 · Authorisation expired',
+      'Expired on 24/12/2026 00:00.',
+      'Reason given: The authorisation was not used by 23/12/2026.',
+    ]);
+  });
+
   it('shows the director the team manager’s supervision note, as inert text', async () => {
     const agreed = walk(false)[2];
     if (!agreed) throw new Error('no agreed request');

@@ -131,6 +131,9 @@ function period(p: { from?: string | null; to?: string | null } | null | undefin
   return `${cardDate(p.from)} to ${cardDate(p.to)}`;
 }
 
+/** States in which an authorisation not yet used still lapses at its use-by date. */
+const MAY_LAPSE_UNUSED: readonly RequestView['state'][] = ['authorised', 'assigned', 'searching', 'on_hold'];
+
 const CLOSED_BY: Partial<Record<RequestView['state'], string>> = { declined: 'Declined', refused: 'Refused', cancelled: 'Cancelled', expired: 'Expired' };
 
 /**
@@ -169,7 +172,8 @@ export function buildRequestCard(input: RequestCardInput): AdaptiveCard {
   const facts: { label: string; value: string }[] = [
     { label: 'Case', value: view.caseReference },
     { label: 'Concern', value: view.concernCategories.map((c) => CONCERN_LABELS[c as ConcernCategory]).join('; ') },
-    { label: 'Period to look at', value: period(view.period) },
+    // Once authorised, the authorised period below stands for it (the scope takes the request's period).
+    ...(scope ? [] : [{ label: 'Period to look at', value: period(view.period) }]),
     {
       label: 'Kind of check',
       value: monitoring
@@ -186,12 +190,14 @@ export function buildRequestCard(input: RequestCardInput): AdaptiveCard {
   if (view.agreement?.note) facts.push({ label: `Supervision note (${name(view, view.agreement.by)})`, value: clip(view.agreement.note, CLIP).text });
   if (scope) facts.push({ label: 'Authorised period', value: period(scope.period) });
   // The director's use-by matters until the first search: an authorisation not used by then lapses.
-  if (scope && !view.firstSearchStartedAt) {
+  if (scope && MAY_LAPSE_UNUSED.includes(view.state) && !view.firstSearchStartedAt) {
     facts.push({ label: 'Use by', value: `${cardDate(scope.useBy)} (the authorisation lapses if no search has started by the end of that day)` });
   }
   if (scope?.monitoring) {
-    const reviews = scope.monitoring.reviewDates.map(cardDate).join(', ');
-    facts.push({ label: 'Review dates', value: `${reviews || 'none set'}; next review by ${cardDate(scope.monitoring.nextReviewOn)}` });
+    const { reviewDates, nextReviewOn } = scope.monitoring;
+    // The next review is marked in the list rather than named again after it.
+    const reviews = reviewDates.map((d) => (d === nextReviewOn ? `${cardDate(d)} (next)` : cardDate(d))).join(', ');
+    facts.push({ label: 'Review dates', value: reviewDates.includes(nextReviewOn) ? reviews : `${reviews || 'none set'}; next review by ${cardDate(nextReviewOn)}` });
   }
   if (scope?.conditions) facts.push({ label: 'Conditions', value: clip(scope.conditions, CLIP).text });
   // An open doubt: what was raised and, once recorded, the case's service manager's view, which the director decides on.
@@ -223,7 +229,8 @@ export function buildRequestCard(input: RequestCardInput): AdaptiveCard {
     notice: input.notice ?? null,
     outcome: result?.text ?? null,
     outcomeStyle: result?.style ?? 'default',
-    lastReason: input.statusOnly ? null : last,
+    // On hold, the reason is the doubt, which its own line already shows with who raised it.
+    lastReason: input.statusOnly || doubt ? null : last,
     facts: input.statusOnly ? [] : facts,
     showSubjects: !input.statusOnly,
     subjectsHeading: scope ? 'People in the authorised scope' : 'People to check',

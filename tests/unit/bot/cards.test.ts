@@ -184,6 +184,9 @@ describe('what each reader sees on a card', () => {
     const started = { ...searching, firstSearchStartedAt: '2026-11-25T11:00:00.000Z' };
     const later = cardLines(buildRequestCard({ view: await viewFor(started, PEOPLE.aaw1), purpose: 'request_updated', viewerTeamsId: null, accessWorkers: [], tabUrl: TAB }));
     expect(later.some((l) => l.startsWith('Use by'))).toBe(false);
+    // Nor once the request has closed: the use-by can no longer lapse it.
+    const cancelled = cardLines(buildRequestCard({ view: await viewFor({ ...authorised, state: 'cancelled' }, PEOPLE.osw), purpose: 'request_updated', viewerTeamsId: null, accessWorkers: [], tabUrl: TAB }));
+    expect(cancelled.some((l) => l.startsWith('Use by'))).toBe(false);
   });
 
   it('says each outcome once: who decided and when, under the state line, without repeating it', async () => {
@@ -204,6 +207,25 @@ describe('what each reader sees on a card', () => {
       'Expired on 24/12/2026 00:00.',
       'Reason given: The authorisation was not used by 23/12/2026.',
     ]);
+  });
+
+  it('says the period and the next review date once', async () => {
+    const [submitted, authorised] = [walk(true)[1], walk(true)[6]];
+    if (!submitted || !authorised) throw new Error('the walk is short');
+    const before = cardLines(buildRequestCard({ view: await viewFor(submitted, PEOPLE.tm), purpose: 'agree_request', viewerTeamsId: null, accessWorkers: [], tabUrl: TAB }));
+    expect(before.filter((l) => l.includes('01/06/2026 to 01/11/2026'))).toEqual(['Period to look at: 01/06/2026 to 01/11/2026']);
+    // The authorisation takes the request's period: after it, one line says which it is.
+    const after = cardLines(buildRequestCard({ view: await viewFor(authorised, PEOPLE.aaw1), purpose: 'claim_request', viewerTeamsId: null, accessWorkers: [], tabUrl: TAB }));
+    expect(after.filter((l) => l.includes('01/06/2026 to 01/11/2026'))).toEqual(['Authorised period: 01/06/2026 to 01/11/2026']);
+    expect(after).toContain('Review dates: 20/12/2026 (next)');
+  });
+
+  it('gives the reason for a doubt once, on the doubt’s own line', async () => {
+    const onHold = walk(false).find((r) => r.state === 'on_hold');
+    if (!onHold) throw new Error('the walk has no request on hold');
+    const lines = cardLines(buildRequestCard({ view: await viewFor(onHold, PEOPLE.sm), purpose: 'resolve_doubt', viewerTeamsId: null, accessWorkers: [], tabUrl: TAB }));
+    expect(lines.filter((l) => l.includes('Boss'))).toEqual(expect.arrayContaining([`Doubt raised by the access worker (Ann Access): ${HOSTILE}`]));
+    expect(lines.some((l) => l.startsWith('Reason given:'))).toBe(false);
   });
 
   it('shows the director the team manager’s supervision note, as inert text', async () => {

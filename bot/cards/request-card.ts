@@ -167,11 +167,14 @@ export function buildRequestCard(input: RequestCardInput): AdaptiveCard {
   const scope = view.authorisation?.scope;
   const inScope = scope ? view.subjects.filter((s) => scope.subjectIds.includes(s.id)) : view.subjects;
   const subjectLabel = (s: RequestView['subjects'][number]) =>
-    s.kind === 'unknown_associate' ? 'Unknown associate (described in the request)' : `${s.name ?? ''} — ${SUBJECT_KIND_LABELS[s.kind as SubjectKind]}`;
+    s.kind === 'unknown_associate'
+      ? 'Unknown associate (described in the request)'
+      : `${s.name || `Name ${NOT_GIVEN}`} — ${s.kind ? SUBJECT_KIND_LABELS[s.kind as SubjectKind] : `kind ${NOT_GIVEN}`}`;
   const monitoring = view.monitoring;
   const facts: { label: string; value: string }[] = [
-    { label: 'Case', value: view.caseReference },
-    { label: 'Concern', value: view.concernCategories.map((c) => CONCERN_LABELS[c as ConcernCategory]).join('; ') },
+    // A draft may not have these yet; a blank after the label would look like a fault.
+    { label: 'Case', value: view.caseReference || NOT_GIVEN },
+    { label: 'Concern', value: view.concernCategories.map((c) => CONCERN_LABELS[c as ConcernCategory]).join('; ') || NOT_GIVEN },
     // Once authorised, the authorised period below stands for it (the scope takes the request's period).
     ...(scope ? [] : [{ label: 'Period to look at', value: period(view.period) }]),
     {

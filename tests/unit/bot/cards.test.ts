@@ -295,7 +295,7 @@ test('the team manager’s and director’s cards say who was checked before, li
   expect(none).not.toContain('Checked before');
 });
 
-describe('dates on a card', () => {
+describe('missing or malformed answers on a card', () => {
   it('say "not given" for a draft’s missing dates, never "undefined"', async () => {
     const d = draft(true);
     const monitoring = { justification: 'Ongoing risk', frequency: undefined, endDate: '' };
@@ -308,6 +308,17 @@ describe('dates on a card', () => {
     expect(lines.join('\n')).not.toMatch(/undefined|Invalid|NaN/);
     const summary = cardLines(buildSummaryCard('Your requests', 'You have no requests.', [view], TAB));
     expect(summary).toContain('Case CASE-7781 · needed by not given · The originating social worker completes and submits the request.');
+  });
+
+  it('say "not given" for a draft’s other missing answers, never a blank or "undefined"', async () => {
+    const d = draft(false);
+    const subjects = [{ id: 's1', kind: undefined, name: undefined }];
+    const blank = { ...d, form: { ...d.form, caseReference: '', concernCategories: [], subjects } };
+    const lines = cardLines(buildRequestCard({ view: await viewFor(blank, PEOPLE.osw), purpose: 'current', viewerTeamsId: null, accessWorkers: [], tabUrl: TAB }));
+    expect(lines).toContain('Case: not given');
+    expect(lines).toContain('Concern: not given');
+    expect(lines).toContain('• Name not given — kind not given');
+    expect(lines.join('\n')).not.toMatch(/undefined/);
   });
 
   it('say "not given" for a malformed date or instant, rather than failing to build the card', async () => {

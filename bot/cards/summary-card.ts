@@ -1,6 +1,6 @@
 /** The answers to the chat commands: a short list of requests, and help. */
 import type { RequestView } from '../../src/app/requests/view';
-import { cardDate } from './card-dates';
+import { cardDate, NOT_GIVEN } from './card-dates';
 import { requestUrl } from './request-card';
 import { renderCard, type AdaptiveCard } from './render';
 
@@ -11,7 +11,7 @@ export function buildSummaryCard(title: string, emptyText: string, views: Reques
   const items = views.slice(0, MAX_ITEMS).map((v) => ({
     reference: v.reference,
     stateLabel: v.stateLabel,
-    detail: `Case ${v.caseReference} · needed by ${cardDate(v.neededBy)} · ${v.nextStep}`,
+    detail: `Case ${v.caseReference || NOT_GIVEN} · needed by ${cardDate(v.neededBy)} · ${v.nextStep}`,
     url: requestUrl(tabUrl, v.id),
   }));
   return renderCard('summary', { title, emptyText, items, more: Math.max(0, total - items.length), tabUrl });

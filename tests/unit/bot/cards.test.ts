@@ -319,6 +319,8 @@ describe('missing or malformed answers on a card', () => {
     expect(lines).toContain('Concern: not given');
     expect(lines).toContain('• Name not given — kind not given');
     expect(lines.join('\n')).not.toMatch(/undefined/);
+    const summary = cardLines(buildSummaryCard('Your requests', 'You have no requests.', [await viewFor(blank, PEOPLE.osw)], TAB));
+    expect(summary).toContain('Case not given · needed by 10/12/2026 · The originating social worker completes and submits the request.');
   });
 
   it('say "not given" for a malformed date or instant, rather than failing to build the card', async () => {

@@ -75,6 +75,31 @@ function peopleNamed(body: ActionBodies[WorkflowAction]): string[] {
   return [named.teamManagerId, named.serviceManagerId, named.accessWorkerId].filter((id): id is string => typeof id === 'string');
 }
 
+/**
+ * A request leaving `searching` (a doubt raised, a withdrawal, a cancellation) ends any search
+ * session still running, at that moment: time on hold, or after the search stopped, is not time
+ * searching, and the evaluation reads the sessions' durations.
+ */
+async function endRunningSessions(uow: UnitOfWork, request: InvestigationRequest, action: WorkflowAction, now: Date): Promise<void> {
+  for (const session of await uow.searchSessions.listForRequest(request.id)) {
+    if (session.endedAt !== null) continue;
+    const durationSeconds = Math.max(0, Math.round((now.getTime() - new Date(session.startedAt).getTime()) / 1000));
+    await uow.searchSessions.end(session.id, now.toISOString(), durationSeconds);
+    await uow.audit.append({
+      at: now.toISOString(),
+      actorId: 'system',
+      actorRole: 'system',
+      action: 'end_search_session',
+      requestId: request.id,
+      fromState: request.state,
+      toState: request.state,
+      reason: null,
+      detail: { sessionId: session.id, durationSeconds, endedBy: action },
+      httpRequestId: null,
+    });
+  }
+}
+
 export async function takeAction(deps: AppDeps, caller: Caller, requestId: string, actionName: string, input: unknown) {
   if (!isWorkflowAction(actionName)) {
     throw new AppError('not_found', `There is no action “${actionName}”.`);
@@ -106,6 +131,7 @@ export async function takeAction(deps: AppDeps, caller: Caller, requestId: strin
           if (deputyId !== caller.person.id) outcome.notifications.push({ kind: 'agree_request', to: { personId: deputyId } });
         }
       }
+      if (request.state === 'searching' && outcome.request.state !== 'searching') await endRunningSessions(uow, request, action, now);
       await recordOutcome(uow, request, outcome, caller.person, caller.requestId);
       return outcome.request;
     });

@@ -112,6 +112,19 @@ describe('doubts and the case record over HTTP', () => {
     expect((await ok(id, t['imran.malik'], 'raise-doubt', { reason: 'Not sure the period is right' })).doubts).toHaveLength(2);
   });
 
+  test('a search session still running when a doubt is raised ends then: time on hold is not time searching', async () => {
+    now = START;
+    const { id } = await searching();
+    const session = await api.call('POST', `/api/requests/${id}/search-sessions`, { token: t['imran.malik'], body: { corporateAccount: true } });
+    expect(session.status).toBe(201);
+    now = new Date(START.getTime() + 30 * 60_000);
+    await ok(id, t['imran.malik'], 'raise-doubt', { reason: 'Two profiles could be hers' });
+    now = new Date(START.getTime() + 60 * 60_000);
+    const sessions = (await api.call('GET', `/api/requests/${id}/search-sessions`, { token: t['imran.malik'] })).body as unknown as { id: string; endedAt: string | null; durationSeconds: number | null }[];
+    expect(sessions).toEqual([expect.objectContaining({ id: session.body.id, endedAt: new Date(START.getTime() + 30 * 60_000).toISOString(), durationSeconds: 1800 })]);
+    expect((await audit(id)).find((e) => e.action === 'end_search_session')).toMatchObject({ actorId: 'system', detail: { sessionId: session.body.id, durationSeconds: 1800, endedBy: 'raise-doubt' } });
+  });
+
   test('a doubt that ends in cancellation after evidence files the log with both notes; the request closes when the worker records the placement, and she is reminded until then', async () => {
     now = START;
     const { id } = await withEvidence();

@@ -14,11 +14,13 @@ export async function reviewList(deps: AppDeps, caller: Caller) {
   const now = deps.clock.now();
   const today = londonDate(now);
   const settings = retentionSettings(deps);
-  // Nothing closed after the shortest period ago can be due yet: the database narrows to those.
+  // Nothing closed after the shortest period ago can be due yet: the database narrows to those. A
+  // month's end counts to the next month's last day (31 January + 1 month is 28 February), so the
+  // cut-off leaves four days' room; each request is then judged exactly by retentionView.
   const shortest = Math.min(...Object.values(settings.schedule));
   const cutoff = new Date(now);
   cutoff.setUTCMonth(cutoff.getUTCMonth() - shortest);
-  cutoff.setUTCDate(cutoff.getUTCDate() + 1);
+  cutoff.setUTCDate(cutoff.getUTCDate() + 4);
   const items = (await deps.store.read.retention.candidates(cutoff.toISOString()))
     .map(({ request, record }) => ({ request, retention: retentionView(request, record, settings, today), filesToRemove: record.filesToRemove.length }))
     .filter((item) => item.retention.status === 'due' || item.retention.status === 'proposed' || item.retention.status === 'on_hold' || item.filesToRemove > 0);

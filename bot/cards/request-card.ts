@@ -52,7 +52,7 @@ const HEADLINES: Record<CardPurpose, string> = {
   reminder_case_record_due: 'Reminder: record that the filed Investigation Request and Log are on the case record',
   record_documents: 'The Investigation Request and Log have been filed',
   grant_folder_readers: 'The request’s evidence folder is open to its social worker and team manager',
-  holder_lost_role: 'Someone holding this social media check no longer has the role in the directory',
+  holder_lost_role: 'Someone holding this social media check can no longer act in their part (their role or register authorisation ended)',
   survey_prompt: 'How was the authorisation process? Rate its ease and effectiveness in the tab (it takes a minute)',
   current: 'Social media check',
 };

@@ -10,11 +10,11 @@
  * the service managers (or, when there are none, the service directors), never left stranded.
  */
 import { randomUUID } from 'node:crypto';
-import { OPEN_STATES } from '../../domain/states';
-import type { InvestigationRequest } from '../../domain/request';
-import { ROLE_LABELS, ROLES_NOT_COMBINED, type Person, type Role } from '../../domain/roles';
+import { accessWorkerStanding, ROLES_NOT_COMBINED, type Person, type Role } from '../../domain/roles';
+import { addCalendarDays, londonDate } from '../../domain/dates';
+import { flagRequestsHeld } from './flag-requests-held';
 import type { AppDeps } from '../deps';
-import type { DirectorySource, DirectorySyncRun, DirectorySyncTrigger, DirectoryUser, OutboxMessageInput, SyncProblem, UnitOfWork } from '../ports';
+import type { DirectorySource, DirectorySyncRun, DirectorySyncTrigger, DirectoryUser, SyncProblem, UnitOfWork } from '../ports';
 
 export interface SyncDirectoryOptions {
   trigger: DirectorySyncTrigger;
@@ -92,24 +92,6 @@ async function readDirectory(source: DirectorySource, bootstrap: readonly string
 
 const sameRoles = (a: readonly Role[], b: readonly Role[]) => a.length === b.length && a.every((r) => b.includes(r));
 
-/** The requests a person holds in a part that needs the role they lost. */
-function heldInLostRole(request: InvestigationRequest, personId: string, lost: Role[]): Role | null {
-  if (request.state === 'draft') return null;
-  if (lost.includes('social_worker') && request.originatingWorkerId === personId) return 'social_worker';
-  if (lost.includes('team_manager') && request.state === 'awaiting_team_manager' && request.teamManagerId === personId) return 'team_manager';
-  if (
-    lost.includes('access_worker') &&
-    ['authorised', 'assigned', 'searching', 'on_hold'].includes(request.state) &&
-    (request.accessWorkerId === personId || request.designatedAccessWorkerId === personId)
-  ) {
-    return 'access_worker';
-  }
-  for (const role of ['service_manager', 'service_director'] as const) {
-    if (lost.includes(role) && request.state === 'on_hold' && request.doubtResolvers.some((r) => r.personId === personId && r.role === role)) return role;
-  }
-  return null;
-}
-
 async function apply(uow: UnitOfWork, source: DirectorySource, reading: Reading, run: DirectorySyncRun, options: SyncDirectoryOptions, at: string): Promise<DirectorySyncRun> {
   const managed = new Set<Role>([...source.roles, 'administrator']);
   const existing = await uow.directory.all();
@@ -120,10 +102,12 @@ async function apply(uow: UnitOfWork, source: DirectorySource, reading: Reading,
     if (!reading.people.has(key)) return null; // a manager outside every role group plays no part in the app
     return byOid.get(key)?.id ?? oid;
   };
+  const today = londonDate(new Date(at));
+  const yesterday = addCalendarDays(today, -1);
   const actorId = options.requestedBy ?? 'system';
   const actorRole = options.requestedBy ? 'administrator' : 'system';
-  const audit = (action: string, requestId: string | null, detail: Record<string, unknown>, state: InvestigationRequest['state'] | null = null) =>
-    uow.audit.append({ at, actorId, actorRole, action, requestId, fromState: state, toState: state, reason: null, detail, httpRequestId: options.httpRequestId ?? null });
+  const audit = (action: string, detail: Record<string, unknown>) =>
+    uow.audit.append({ at, actorId, actorRole, action, requestId: null, fromState: null, toState: null, reason: null, detail, httpRequestId: options.httpRequestId ?? null });
 
   const lostRoles: { person: Person; lost: Role[] }[] = [];
   const updated: { before: Person | null; after: Person }[] = [];
@@ -163,7 +147,7 @@ async function apply(uow: UnitOfWork, source: DirectorySource, reading: Reading,
 
   for (const { after } of updated) await uow.people.applyDirectory(after);
   for (const { before, after } of updated) {
-    await audit(before ? 'directory_person_changed' : 'directory_person_added', null, {
+    await audit(before ? 'directory_person_changed' : 'directory_person_added', {
       personId: after.id,
       before: before ? { displayName: before.displayName, roles: before.roles, managerId: before.managerId ?? null, active: before.active } : null,
       after: { displayName: after.displayName, roles: after.roles, managerId: after.managerId ?? null, active: after.active },
@@ -171,19 +155,13 @@ async function apply(uow: UnitOfWork, source: DirectorySource, reading: Reading,
   }
 
   // Whom to tell: read after the people were written, so it is the directory as it now stands.
-  const managers = await uow.directory.withRole('service_manager');
-  const flagTo = managers.length > 0 ? managers : await uow.directory.withRole('service_director');
   let flagged = 0;
   for (const { person, lost } of lostRoles) {
-    const requests = await uow.requests.list({ states: OPEN_STATES.filter((s) => s !== 'draft'), involving: person.id });
-    for (const request of requests) {
-      const role = heldInLostRole(request, person.id, lost);
-      if (!role) continue;
-      flagged += 1;
-      const payload = { reference: request.reference, personId: person.id, displayName: person.displayName, role, roleLabel: ROLE_LABELS[role], state: request.state, version: request.version };
-      const messages: OutboxMessageInput[] = flagTo.filter((p) => p.id !== person.id).map((p) => ({ requestId: request.id, recipientId: p.id, kind: 'holder_lost_role', payload }));
-      if (messages.length) await uow.outbox.add(messages);
-      await audit('holder_lost_role', request.id, { personId: person.id, role, toldPersonIds: messages.map((m) => m.recipientId) }, request.state);
+    flagged += await flagRequestsHeld(uow, person, lost, at, { actorId, actorRole, httpRequestId: options.httpRequestId ?? null });
+    // Out of the access worker group, out of the register: coming back takes an administrator's new date (and the limit).
+    if (lost.includes('access_worker') && person.accessWorkerTrainedOn && accessWorkerStanding(person, today) === null) {
+      await uow.people.setRegisterDates(person.id, { trainedOn: person.accessWorkerTrainedOn, authorisedUntil: yesterday });
+      await audit('register_entry_ended', { personId: person.id, before: { authorisedUntil: person.accessWorkerAuthorisedUntil ?? null }, after: { authorisedUntil: yesterday } });
     }
   }
 
@@ -191,7 +169,7 @@ async function apply(uow: UnitOfWork, source: DirectorySource, reading: Reading,
   const removed = updated.filter((u) => u.before?.active && !u.after.active).length;
   const done: DirectorySyncRun = { ...run, added, removed, changed: updated.length - added - removed, flaggedRequests: flagged, problems: reading.problems };
   await uow.directorySync.record(done);
-  await audit('directory_synced', null, { runId: done.id, trigger: done.trigger, added, changed: done.changed, removed, flaggedRequests: flagged, problems: done.problems });
+  await audit('directory_synced', { runId: done.id, trigger: done.trigger, added, changed: done.changed, removed, flaggedRequests: flagged, problems: done.problems });
   return done;
 }
 

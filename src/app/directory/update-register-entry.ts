@@ -11,6 +11,7 @@ import { hasRole } from '../../domain/roles';
 import type { AppDeps } from '../deps';
 import type { Caller } from '../ports';
 import { readRegister, registerStatus } from './register';
+import { flagRequestsHeld } from './flag-requests-held';
 import { inServiceRange, londonDate } from '../../domain/dates';
 
 const date = (what: string) => z.iso.date({ error: `Enter ${what} as a real date (YYYY-MM-DD).` }).refine(inServiceRange, { error: `Enter ${what} between 1900 and 2999.` }).nullable();
@@ -40,6 +41,8 @@ export async function updateRegisterEntry(deps: AppDeps, caller: Caller, personI
       throw invalidState(`The register already has ${register.authorised} authorised access workers, its limit of ${register.limit}. End someone's authorisation or raise the limit first.`);
     }
     await uow.people.setRegisterDates(person.id, { trainedOn: input.trainedOn, authorisedUntil: input.authorisedUntil });
+    // Requests this worker holds are no longer in hands that may act: the service managers are told.
+    const flagged = registerStatus(person, today) === 'authorised' && registerStatus(after, today) !== 'authorised' ? await flagRequestsHeld(uow, after, ['access_worker'], now.toISOString(), { actorId: caller.person.id, actorRole: 'administrator', httpRequestId: caller.requestId }) : 0;
     await uow.audit.append({
       at: now.toISOString(),
       actorId: caller.person.id,
@@ -53,6 +56,7 @@ export async function updateRegisterEntry(deps: AppDeps, caller: Caller, personI
         personId: person.id,
         before: { trainedOn: person.accessWorkerTrainedOn ?? null, authorisedUntil: person.accessWorkerAuthorisedUntil ?? null },
         after: { trainedOn: input.trainedOn, authorisedUntil: input.authorisedUntil },
+        flaggedRequests: flagged,
       },
       httpRequestId: caller.requestId,
     });

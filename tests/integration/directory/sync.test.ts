@@ -151,6 +151,37 @@ describe.each(BACKENDS)('directory sync on %s', (backend) => {
     expect((await store.read.audit.listForRequest(request.id)).map((e) => e.action)).toEqual(['holder_lost_role']);
   });
 
+  test('an administrator ending an access worker’s authorisation flags the requests they hold to the service manager', async () => {
+    await sync();
+    const admin = (await person(ADMIN))!;
+    const aw = (await person(AW))!;
+    await store.transaction((uow) => uow.people.setRegisterDates(aw.id, { trainedOn: '2026-01-01', authorisedUntil: null }));
+    const request = fullRequest({ state: 'searching', originatingWorkerId: (await person(SW1))?.id ?? '', accessWorkerId: aw.id, designatedAccessWorkerId: null, doubtResolvers: [] });
+    await store.transaction((uow) => uow.requests.insert(request));
+    // Ended yesterday (the clock is 30 November).
+    await updateRegisterEntry(deps, { person: admin, requestId: 'register-edit' }, aw.id, { trainedOn: '2026-01-01', authorisedUntil: '2026-11-29' });
+    expect(await store.read.outbox.listForRequest(request.id)).toEqual([
+      expect.objectContaining({ kind: 'holder_lost_role', recipientId: (await person(SM))?.id, payload: expect.objectContaining({ personId: aw.id, role: 'access_worker' }) }),
+    ]);
+    expect((await store.read.audit.listForRequest(request.id)).map((e) => [e.action, e.actorId])).toEqual([['holder_lost_role', admin.id]]);
+    // Changing the dates of someone still authorised flags nothing more.
+    await updateRegisterEntry(deps, { person: admin, requestId: 'register-edit' }, aw.id, { trainedOn: '2026-01-01', authorisedUntil: '2026-11-28' });
+    expect(await store.read.outbox.listForRequest(request.id)).toHaveLength(1);
+  });
+
+  test('leaving the access worker group ends the register authorisation: coming back needs an administrator', async () => {
+    await sync();
+    const aw = (await person(AW))!;
+    await store.transaction((uow) => uow.people.setRegisterDates(aw.id, { trainedOn: '2026-01-01', authorisedUntil: '2027-09-01' }));
+    graph.groups.get(GROUPS.access_worker)?.delete(AW.id);
+    await sync();
+    graph.groups.get(GROUPS.access_worker)?.add(AW.id);
+    await sync();
+    expect(await person(AW)).toMatchObject({ roles: ['access_worker'], active: true, accessWorkerTrainedOn: '2026-01-01', accessWorkerAuthorisedUntil: '2026-11-29' });
+    const ended = await store.db.selectFrom('audit_entries').select('detail').where('action', '=', 'register_entry_ended').execute();
+    expect(ended.map((e) => e.detail)).toEqual([{ personId: aw.id, before: { authorisedUntil: '2027-09-01' }, after: { authorisedUntil: '2026-11-29' } }]);
+  });
+
   test('bootstrap administrators by user principal name or object id; an unknown name is reported', async () => {
     const run = await sync([NOBODY.userPrincipalName.toUpperCase(), SM.id, 'ghost@council.example']);
     expect(await person(NOBODY)).toMatchObject({ roles: ['administrator'], active: true });

@@ -17,6 +17,8 @@ import { can } from '../src/domain/policy';
 import type { Person } from '../src/domain/roles';
 import { buildRequestCard, isTeamsLink, requestUrl, type CardPurpose } from './cards/request-card';
 import type { AdaptiveCard } from './cards/render';
+import { buildNoticeCard } from './cards/summary-card';
+import { cardDate } from './cards/card-dates';
 import type { ConversationStore } from '../src/notify/ports';
 
 export interface CardServiceOptions {
@@ -62,6 +64,18 @@ export class CardService {
       statusOnly = true;
     }
     return this.cardFor(person, view, purpose, notice, statusOnly, teamsUserId);
+  }
+
+  /**
+   * What every copy of a disposed request's card becomes: its reference and that it was disposed
+   * of, nothing of what it held (the chat history otherwise keeps names, the case and the concern).
+   */
+  disposedCard(reference: string, at: string): AdaptiveCard {
+    return buildNoticeCard(
+      `${reference}: disposed of`,
+      `This social media check was disposed of on ${cardDate(at)} under the council's retention schedule. Nothing of it is kept in Social Media Checks, and this card no longer shows what it held.`,
+      this.options.tabUrl,
+    );
   }
 
   async cardFor(person: Person, view: RequestView, purpose: CardPurpose, notice: string | null, statusOnly = false, teamsUserId: string | null = null): Promise<AdaptiveCard> {

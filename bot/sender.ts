@@ -11,6 +11,7 @@ import type { Person } from '../src/domain/roles';
 import { PermanentDeliveryError, type AppInstaller, type CardActivityRecord, type ConversationRecord, type ConversationStore, type DeliveryResult, type NotificationSender } from '../src/notify/ports';
 import type { CardService } from './card-service';
 import { purposeHeadline, type CardPurpose } from './cards/request-card';
+import type { AdaptiveCard } from './cards/render';
 
 export interface BotSenderOptions {
   deps: AppDeps;
@@ -51,6 +52,11 @@ export class BotNotificationSender implements NotificationSender {
   async deliver(message: OutboxMessage, signal?: AbortSignal): Promise<DeliveryResult> {
     if (!message.requestId) throw new PermanentDeliveryError('The notification names no request.');
     const delivery = new BotDelivery(this.options, signal);
+    if (message.kind === 'request_disposed') {
+      const reference = typeof message.payload.reference === 'string' ? message.payload.reference : 'A social media check';
+      const at = typeof message.payload.disposedAt === 'string' ? message.payload.disposedAt : null;
+      return delivery.replaceEveryCopy(message.requestId, this.options.cards.disposedCard(reference, at ?? ''));
+    }
     if (message.recipientId === null) return delivery.updateEveryCopy(message.requestId);
     return delivery.postCard(message, message.requestId, message.recipientId);
   }
@@ -138,6 +144,25 @@ class BotDelivery {
       if (!people.has(copy.personId)) people.set(copy.personId, await this.options.deps.directory.get(copy.personId));
       const person = people.get(copy.personId);
       if (person) await this.update(copy, person);
+    }
+    return { status: 'sent' };
+  }
+
+  /** Puts `card` into every card posted about the request, whoever it was for. */
+  async replaceEveryCopy(requestId: string, card: AdaptiveCard): Promise<DeliveryResult> {
+    const copies = (await this.options.conversations.cardsForRequest(requestId)).filter((c) => c.kind !== STATUS_LINE_KIND);
+    if (copies.length === 0) return { status: 'skipped', reason: 'no card posted about this request' };
+    for (const copy of copies) {
+      const person = await this.options.deps.directory.get(copy.personId);
+      const conversation = person ? await this.options.conversations.find(person.aadObjectId) : null;
+      if (!conversation || conversation.conversationId !== copy.conversationId) continue;
+      try {
+        await this.continue(conversation, async (context) => {
+          await context.updateActivity({ id: copy.activityId, type: 'message', attachments: [CardFactory.adaptiveCard(card)] });
+        });
+      } catch (error) {
+        if (!isGone(error)) throw error;
+      }
     }
     return { status: 'sent' };
   }

@@ -53,6 +53,7 @@ const HEADLINES: Record<CardPurpose, string> = {
   record_documents: 'The Investigation Request and Log have been filed',
   grant_folder_readers: 'The request’s evidence folder is open to its social worker and team manager',
   holder_lost_role: 'Someone holding this social media check can no longer act in their part (their role or register authorisation ended)',
+  request_disposed: 'This social media check has been disposed of',
   survey_prompt: 'How was the authorisation process? Rate its ease and effectiveness in the tab (it takes a minute)',
   current: 'Social media check',
 };

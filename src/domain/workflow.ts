@@ -38,6 +38,7 @@ export const NOTIFICATION_KINDS = [
   'reminder_case_record_due',
   'record_documents',
   'holder_lost_role',
+  'request_disposed',
   'grant_folder_readers',
   'survey_prompt',
 ] as const;

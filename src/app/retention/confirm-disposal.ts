@@ -33,6 +33,8 @@ export async function confirmDisposal(deps: AppDeps, caller: Caller, requestId: 
       const { redacted, files } = await uow.retention.dispose(requestId, at);
       const disposal: DisposalRecord = { proposedBy: record.proposal.by, proposedAt: record.proposal.at, confirmedBy: caller.person.id, confirmedAt: at };
       await uow.retention.put({ ...record, disposal, filesToRemove: files }, at);
+      // Every card already posted about it is replaced by one that says only that it was disposed of.
+      await uow.outbox.add([{ requestId, recipientId: null, kind: 'request_disposed', payload: { reference: request.reference, disposedAt: at } }]);
       await uow.audit.append({
         at,
         actorId: caller.person.id,

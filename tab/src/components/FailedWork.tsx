@@ -31,7 +31,8 @@ const KIND_LABELS: Record<NotificationKind, string> = {
   reminder_case_record_due: 'Reminder: documents to place on the case record',
   record_documents: 'Filing the request and log in SharePoint',
   grant_folder_readers: 'Opening the evidence folder',
-  holder_lost_role: 'Holder lost their role',
+  holder_lost_role: 'Holder can no longer act',
+  request_disposed: 'Cards emptied after disposal',
   survey_prompt: 'Survey invitation',
 };
 

@@ -143,6 +143,28 @@ describe.each(STORE_BACKENDS)('the bot over HTTP (%s)', (_backend, openStore) =>
     expect(oswLines.every((c) => !c.activity.attachments)).toBe(true);
   });
 
+  it('a disposed request’s cards are replaced, in every chat, by one saying only that it was disposed of', async () => {
+    for (const person of [h.people.osw, h.people.tm]) await h.install(person);
+    const request = await h.submittedRequest();
+    await h.dispatcher.drainOnce();
+    const copies = h.connector.calls.filter((c) => c.method === 'POST' && JSON.stringify(c.activity.attachments ?? []).includes(request.id));
+    expect(copies.length).toBeGreaterThan(0);
+    const reference = (await store.read.requests.get(request.id))?.reference ?? 'missing';
+    await store.transaction((uow) => uow.outbox.add([{ requestId: request.id, recipientId: null, kind: 'request_disposed', payload: { reference, disposedAt: '2032-06-04T09:00:00.000Z' } }]));
+    const before = h.connector.calls.length;
+    await h.dispatcher.drainOnce();
+    const replaced = h.connector.calls.slice(before);
+    expect(replaced.map((c) => [c.method, c.conversationId, c.activityId]).sort()).toEqual(copies.map((c) => ['PUT', c.conversationId, c.activityId]).sort());
+    for (const call of replaced) {
+      const card = ((call.activity.attachments ?? []) as { content: CardJson }[])[0]?.content;
+      expectValidCard(card as CardJson);
+      const text = JSON.stringify(card);
+      expect(text).toContain(`${reference}: disposed of`);
+      expect(text).toContain('disposed of on 04/06/2032');
+      for (const personal of ['Jane Doe', 'CASE-4411', 'Child B', 'Hidden Road', 'partner', request.id]) expect(text).not.toContain(personal);
+    }
+  });
+
   it('a repeated invoke (Teams retrying) and a stale card make no second transition', async () => {
     await installEveryone(h);
     const request = await h.submittedRequest();

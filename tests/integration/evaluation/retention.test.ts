@@ -153,6 +153,9 @@ describe.each(BACKENDS)('retention on %s', (backend) => {
     expect(done.status).toBe(200);
     expect(done.body.retention).toMatchObject({ status: 'disposed', disposal: { proposedBy: 'grace.lee', confirmedBy: 'sarah.mitchell' } });
     expect(done.body.filesToRemove).toBe(0);
+    // Its messages are gone; one is owed: every card posted about it replaced by a disposal notice.
+    const owed = await api.server.store.db.selectFrom('outbox').select(['kind', 'recipient_id']).where('request_id', '=', id).execute();
+    expect(owed).toEqual([{ kind: 'request_disposed', recipient_id: null }]);
 
     const after = await api.call('GET', period, { token: t['sarah.mitchell'] });
     expect(after.body).toEqual(before.body);

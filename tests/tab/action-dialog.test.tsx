@@ -83,6 +83,42 @@ describe('action dialogs', () => {
     expect(sent).toEqual([]);
   });
 
+  it('names every problem with the scope and dates before sending, not one at a time', async () => {
+    const { user, sent, dialog } = await setup('authorise', { ...request, today: '2026-11-10' });
+    await user.click(within(dialog).getByRole('checkbox', { name: /Jordan Smith/ }));
+    await user.click(within(dialog).getByRole('checkbox', { name: /Man with a red van/ }));
+    await user.type(within(dialog).getByLabelText(/Use by/), '09/11/2026');
+    await user.click(within(dialog).getByRole('button', { name: 'Authorise' }));
+    expect(await within(dialog).findByText('Choose at least one person in scope.')).toBeTruthy();
+    expect(within(dialog).getByText('Choose a use-by date from today (10/11/2026) on.')).toBeTruthy();
+    expect(sent).toEqual([]);
+  });
+
+  it('asks for a review date after today when monitoring is authorised', async () => {
+    const monitoring = { ...request, today: '2026-11-10', monitoring: { justification: 'z', frequency: 'weekly' as const, endDate: '2026-12-31' } };
+    const { user, sent, dialog } = await setup('authorise', monitoring);
+    await user.click(within(dialog).getByRole('button', { name: 'Authorise' }));
+    expect(await within(dialog).findByText('Monitoring needs at least one review date.')).toBeTruthy();
+    await user.type(within(dialog).getByLabelText('Review date 1'), '10/11/2026');
+    await user.click(within(dialog).getByRole('button', { name: 'Authorise' }));
+    expect(await within(dialog).findByText('Review dates must be after today.')).toBeTruthy();
+    expect(sent).toEqual([]);
+  });
+
+  it('shows what the server says about answers the dialog does not ask for', async () => {
+    const api = stubApi({
+      send: async () => {
+        throw new ApiError(400, 'validation', 'The log is not complete yet.', { searchSessions: 'End the search session that is still running.' });
+      },
+    });
+    const searching = { ...request, state: 'searching' as const, allowedActions: [{ action: 'complete-log' as const, reasonRequired: false }] };
+    const { user } = renderInTab(<ActionDialog action="complete-log" request={searching} onClose={() => undefined} onDone={() => undefined} onStale={() => undefined} />, { api });
+    const dialog = screen.getByRole('dialog');
+    await user.click(within(dialog).getByRole('button', { name: 'Complete the log' }));
+    expect(await within(dialog).findByText('The log is not complete yet.')).toBeTruthy();
+    expect(within(dialog).getByText('End the search session that is still running.')).toBeTruthy();
+  });
+
   function renderPage() {
     function Page() {
       const [action, setAction] = useState<WorkflowAction | null>(null);

@@ -175,12 +175,29 @@ function ActionForm({
     }
   };
 
+  // Which label the reason box carries in this dialog, if it shows one.
+  const reasonLabel =
+    action === 'record-doubt-view' ? 'Your view' : action === 'resolve-doubt' || needsReason ? 'Reason' : null;
+  // The fields this dialog shows: a message the server gives for any other is listed under the failure.
+  const shownFields = new Set<string>([
+    ...(reasonLabel ? ['reason'] : []),
+    ...(action === 'agree' ? ['note'] : []),
+    ...(action === 'resolve-doubt' ? ['outcome'] : []),
+    ...(action === 'authorise' ? ['subjectIds', 'conditions', 'accessWorkerId', 'useBy', ...reviewDates.map((_, i) => `reviewDates.${i}`)] : []),
+    ...(action === 'assign' ? ['accessWorkerId'] : []),
+    ...(action === 'review-monitoring' ? ['decision', 'nextReviewOn'] : []),
+  ]);
+  const otherErrors = Object.entries(errors).filter(([path]) => !shownFields.has(path));
+
   const confirm = async () => {
     setFailure(null);
     const payload = body();
     const check = actionBodySchemas[action].safeParse(payload);
-    if (!check.success) {
-      setErrors(fieldErrors(check.error));
+    // Every problem at once: the date rules the server applies after the schema are checked here
+    // too, so a past use-by date is not reported only after the missing scope has been fixed.
+    const found = { ...(action === 'authorise' ? authorisationDateErrors(useBy, reviewDates, request) : {}), ...(check.success ? {} : fieldErrors(check.error)) };
+    if (Object.keys(found).length > 0) {
+      setErrors(found);
       return;
     }
     setErrors({});
@@ -202,7 +219,7 @@ function ActionForm({
     }
   };
 
-  const reasonField = (label = 'Reason') => (
+  const reasonField = (label: string) => (
     <FormField path="reason" label={label} required error={errors.reason}>
       <Textarea id={fieldId('reason')} value={reason} onChange={(_, d) => setReason(d.value)} rows={4} resize="vertical" />
     </FormField>
@@ -242,8 +259,7 @@ function ActionForm({
                   <Textarea id={fieldId('note')} value={note} onChange={(_, d) => setNote(d.value)} rows={4} resize="vertical" />
                 </FormField>
               )}
-              {needsReason && !['resolve-doubt', 'record-doubt-view'].includes(action) && reasonField()}
-              {action === 'record-doubt-view' && reasonField('Your view')}
+              {reasonLabel && action !== 'resolve-doubt' && reasonField(reasonLabel)}
               {action === 'resolve-doubt' && (
                 <>
                   <Group legend="Outcome" error={errors.outcome} errorId="outcome-error">
@@ -252,7 +268,7 @@ function ActionForm({
                       <Radio value="cancel" label="Cancel the request" />
                     </RadioGroup>
                   </Group>
-                  {reasonField()}
+                  {reasonField('Reason')}
                 </>
               )}
               {action === 'authorise' && (
@@ -311,7 +327,20 @@ function ActionForm({
                   </FormField>
                 </>
               )}
-              <div aria-live="assertive">{failure && <Notice intent="error" title="Not done">{failure}</Notice>}</div>
+              <div aria-live="assertive">
+                {(failure || otherErrors.length > 0) && (
+                  <Notice intent="error" title="Not done">
+                    {failure}
+                    {otherErrors.length > 0 && (
+                      <ul>
+                        {otherErrors.map(([path, message]) => (
+                          <li key={path}>{message}</li>
+                        ))}
+                      </ul>
+                    )}
+                  </Notice>
+                )}
+              </div>
             </DialogContent>
             <DialogActions>
               {!stale && (
@@ -326,4 +355,25 @@ function ActionForm({
           </DialogBody>
     </form>
   );
+}
+
+/**
+ * The date rules of an authorisation the tab can check without asking the server: a use-by date
+ * from today on, and for monitoring at least one review date, each after today and not after the
+ * end of monitoring. (The latest use-by the service allows is not in the request view, so the
+ * server alone checks that.) Dates not yet real are left to the schema's own message.
+ */
+function authorisationDateErrors(useBy: string, reviewDates: string[], request: ApiRequest): Record<string, string> {
+  const found: Record<string, string> = {};
+  const isIso = (v: string) => /^\d{4}-\d{2}-\d{2}$/.test(v);
+  if (isIso(useBy) && useBy < request.today) found.useBy = `Choose a use-by date from today (${formatDate(request.today)}) on.`;
+  const monitoring = request.monitoring;
+  if (!monitoring) return found;
+  if (reviewDates.every((d) => d === '')) found['reviewDates.0'] = 'Monitoring needs at least one review date.';
+  reviewDates.forEach((d, i) => {
+    if (!isIso(d)) return;
+    if (d <= request.today) found[`reviewDates.${i}`] = 'Review dates must be after today.';
+    else if (d > monitoring.endDate) found[`reviewDates.${i}`] = `Review dates must fall on or before the end of monitoring (${formatDate(monitoring.endDate)}).`;
+  });
+  return found;
 }

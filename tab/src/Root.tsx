@@ -1,5 +1,5 @@
 /** Theme, host and sign-in around the app. */
-import { lazy, Suspense, useEffect, useMemo, useState } from 'react';
+import { lazy, Suspense, useEffect, useMemo, useState, type ReactNode } from 'react';
 import { FluentProvider, teamsDarkTheme, teamsHighContrastTheme, teamsLightTheme, makeStyles, tokens, type Theme } from '@fluentui/react-components';
 import { ApiContext, createApi } from './api';
 import { readLocalSession, writeLocalSession, type Host, type LocalSession, type ThemeName } from './host';
@@ -11,9 +11,9 @@ const App = lazy(() => import('./App'));
 const THEMES: Record<ThemeName, Theme> = { light: teamsLightTheme, dark: teamsDarkTheme, contrast: teamsHighContrastTheme };
 
 const useStyles = makeStyles({
+  // Fluent copies the provider's class onto every portal (dialogs, toasts), which it lays over the
+  // whole page: only what a dialog also needs goes here, and the page's own layout goes on `page`.
   provider: {
-    minHeight: '100vh',
-    backgroundColor: tokens.colorNeutralBackground2,
     color: tokens.colorNeutralForeground1,
     // A 200-character name with no spaces, or a long link, wraps rather than running off a phone's
     // screen and cutting off what follows it, such as the "Checked before" warning (WCAG 1.4.10).
@@ -30,10 +30,22 @@ const useStyles = makeStyles({
       outlineOffset: tokens.strokeWidthThin,
     },
   },
+  // On the provider, a portal the height of the window with this opaque background hid the page
+  // and took its clicks while a toast was up, and hid the request behind a dialog's backdrop.
+  page: { minHeight: '100vh', backgroundColor: tokens.colorNeutralBackground2 },
 });
 
-export function Root({ host }: { host: Host }) {
+/** The Teams theme around the page and, through Fluent's portals, around its dialogs and toasts. */
+export function ThemedPage({ theme, children }: { theme: ThemeName; children: ReactNode }) {
   const styles = useStyles();
+  return (
+    <FluentProvider theme={THEMES[theme]} className={styles.provider} data-theme={theme}>
+      <div className={styles.page}>{children}</div>
+    </FluentProvider>
+  );
+}
+
+export function Root({ host }: { host: Host }) {
   const [theme, setTheme] = useState<ThemeName>(host.theme);
   const [local, setLocal] = useState<LocalSession | null>(() => (host.kind === 'local' ? readLocalSession() : null));
   useEffect(() => host.onThemeChange(setTheme), [host]);
@@ -50,7 +62,7 @@ export function Root({ host }: { host: Host }) {
 
   const signedIn = host.kind === 'teams' || local !== null;
   return (
-    <FluentProvider theme={THEMES[theme]} className={styles.provider} data-theme={theme}>
+    <ThemedPage theme={theme}>
       <ApiContext.Provider value={api}>
         {signedIn ? (
           <Suspense fallback={<Loading />}>
@@ -60,6 +72,6 @@ export function Root({ host }: { host: Host }) {
           <SignIn onSignedIn={signIn} />
         )}
       </ApiContext.Provider>
-    </FluentProvider>
+    </ThemedPage>
   );
 }

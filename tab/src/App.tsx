@@ -1,7 +1,7 @@
 /** The signed-in shell: header, navigation and the pages, each loaded on demand. */
-import { lazy, Suspense, useEffect } from 'react';
+import { lazy, Suspense, useEffect, useMemo, useState } from 'react';
 import { Button, makeStyles, tokens } from '@fluentui/react-components';
-import { useApi } from './api';
+import { ApiContext, useApi, type Api } from './api';
 import { Link, matchRoute, Router, useRouter } from './router';
 import { SessionContext } from './session';
 import type { Me, RequestPage } from './types';
@@ -58,6 +58,20 @@ export default function App(props: AppProps) {
 function Shell({ hostKind, deepLinkRequestId, signOut }: AppProps) {
   const styles = useStyles();
   const api = useApi();
+  // Every change a person makes (an action, a saved log, a retry) goes through `send`: counting
+  // them lets the header ask again what waits for them, whichever page made the change.
+  const [writes, setWrites] = useState(0);
+  const counted = useMemo<Api>(
+    () => ({
+      ...api,
+      send: async <T,>(method: 'POST' | 'PUT' | 'DELETE', path: string, body?: unknown) => {
+        const answer = await api.send<T>(method, path, body);
+        setWrites((n) => n + 1);
+        return answer;
+      },
+    }),
+    [api],
+  );
   const me = useLoad(() => api.get<Me>('/api/me'), 'me');
   const { navigate } = useRouter();
 
@@ -75,48 +89,65 @@ function Shell({ hostKind, deepLinkRequestId, signOut }: AppProps) {
     );
   }
   return (
-    <SessionContext.Provider value={{ me: me.data, hostKind, signOut }}>
-      <a href="#main" className={styles.skip}>
-        Skip to content
-      </a>
-      <header className={styles.header}>
-        <span className={styles.brand}>Social Media Checks</span>
-        <nav aria-label="Main" className={styles.nav}>
-          <Link to="/">Requests</Link>
-          <WaitingCount />
-          {me.data.roles.includes('social_worker') && <Link to="/new">New request</Link>}
-          {me.data.roles.includes('team_manager') && <Link to="/deputy">Deputy</Link>}
-          {me.data.roles.includes('administrator') && <Link to="/admin">Administration</Link>}
-          {(me.data.roles.includes('service_manager') || me.data.roles.includes('service_director')) && <Link to="/evaluation">Pilot evaluation</Link>}
-          {(me.data.roles.includes('service_manager') || me.data.roles.includes('service_director')) && <Link to="/retention">Retention</Link>}
-        </nav>
-        <div className={styles.who}>
-          <span>{me.data.displayName}</span>
-          {hostKind === 'local' && (
-            <Button size="small" onClick={signOut}>
-              Switch person
-            </Button>
-          )}
-        </div>
-      </header>
-      <AppToaster />
-      <main id="main" className={styles.main}>
-        <Suspense fallback={<Loading />}>
-          <Page />
-        </Suspense>
-      </main>
-    </SessionContext.Provider>
+    <ApiContext.Provider value={counted}>
+      <SessionContext.Provider value={{ me: me.data, hostKind, signOut }}>
+        <a href="#main" className={styles.skip}>
+          Skip to content
+        </a>
+        <header className={styles.header}>
+          <span className={styles.brand}>Social Media Checks</span>
+          <nav aria-label="Main" className={styles.nav}>
+            <Link to="/">Requests</Link>
+            <WaitingCount writes={writes} />
+            {me.data.roles.includes('social_worker') && <Link to="/new">New request</Link>}
+            {me.data.roles.includes('team_manager') && <Link to="/deputy">Deputy</Link>}
+            {me.data.roles.includes('administrator') && <Link to="/admin">Administration</Link>}
+            {(me.data.roles.includes('service_manager') || me.data.roles.includes('service_director')) && <Link to="/evaluation">Pilot evaluation</Link>}
+            {(me.data.roles.includes('service_manager') || me.data.roles.includes('service_director')) && <Link to="/retention">Retention</Link>}
+          </nav>
+          <div className={styles.who}>
+            <span>{me.data.displayName}</span>
+            {hostKind === 'local' && (
+              <Button size="small" onClick={signOut}>
+                Switch person
+              </Button>
+            )}
+          </div>
+        </header>
+        <AppToaster />
+        <main id="main" className={styles.main}>
+          <Suspense fallback={<Loading />}>
+            <Page />
+          </Suspense>
+        </main>
+      </SessionContext.Provider>
+    </ApiContext.Provider>
   );
 }
 
-/** How many requests wait for the person, in the navigation; asked again on every navigation. */
-function WaitingCount() {
+/** Asked again this often while the tab is open, for steps others take (a request sent to this person). */
+const WAITING_REFRESH_MS = 60_000;
+
+/**
+ * How many requests wait for the person, linking to that list; asked again on every navigation,
+ * after every change they make, when the window regains focus, and every minute.
+ */
+function WaitingCount({ writes }: { writes: number }) {
   const api = useApi();
   const { seq } = useRouter();
-  const counts = useLoad(() => api.get<RequestPage>('/api/requests?waiting=true&limit=1'), `waiting-${seq}`);
-  if (counts.status !== 'ready' || counts.data.counts.waitingForMe === 0) return null;
-  const n = counts.data.counts.waitingForMe;
-  return <span role="status">{n === 1 ? '1 waiting for you' : `${n} waiting for you`}</span>;
+  const counts = useLoad(() => api.get<RequestPage>('/api/requests?waiting=true&limit=1'), `waiting-${seq}-${writes}`);
+  const { reload } = counts;
+  useEffect(() => {
+    window.addEventListener('focus', reload);
+    const timer = window.setInterval(reload, WAITING_REFRESH_MS);
+    return () => {
+      window.removeEventListener('focus', reload);
+      window.clearInterval(timer);
+    };
+  }, [reload]);
+  const n = counts.status === 'ready' ? counts.data.counts.waitingForMe : 0;
+  // The live region stays in place so a change of count, to none included, is announced.
+  return <span role="status">{n > 0 && <Link to="/?view=waiting">{n === 1 ? '1 waiting for you' : `${n} waiting for you`}</Link>}</span>;
 }
 
 function Page() {
@@ -124,7 +155,8 @@ function Page() {
   const route = matchRoute(path, search);
   switch (route.page) {
     case 'requests':
-      return <RequestsPage />;
+      // Keyed by the navigation: the header's "waiting for you" opens that tab even from this page.
+      return <RequestsPage key={`requests-${seq}`} view={route.view} />;
     case 'new':
       // A saved draft rewrites the address without a navigation; "New request" must still start afresh.
       return <RequestFormPage key={`new-${seq}`} linkedFrom={route.linkedFrom} describe={route.describe} />;

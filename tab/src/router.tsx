@@ -62,8 +62,12 @@ export function Link({ to, children }: { to: string; children: ReactNode }) {
   );
 }
 
+/** The tabs of the requests page, any of which an address may name (`/?view=waiting`). */
+export const REQUESTS_VIEWS = ['mine', 'waiting', 'shared', 'all'] as const;
+export type RequestsView = (typeof REQUESTS_VIEWS)[number];
+
 export type Route =
-  | { page: 'requests' }
+  | { page: 'requests'; view: RequestsView | null }
   | { page: 'new'; linkedFrom: string | null; describe: string | null }
   | { page: 'edit'; id: string }
   | { page: 'request'; id: string }
@@ -78,7 +82,10 @@ export type Route =
 
 export function matchRoute(path: string, search: string): Route {
   const parts = path.split('/').filter(Boolean).map(decodeURIComponent);
-  if (parts.length === 0) return { page: 'requests' };
+  if (parts.length === 0) {
+    const view = new URLSearchParams(search).get('view');
+    return { page: 'requests', view: REQUESTS_VIEWS.find((v) => v === view) ?? null };
+  }
   if (parts[0] === 'admin' && parts.length === 1) return { page: 'admin' };
   if (parts[0] === 'evaluation' && parts.length === 1) return { page: 'evaluation' };
   if (parts[0] === 'retention' && parts.length === 1) return { page: 'retention' };

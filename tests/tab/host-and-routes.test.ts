@@ -35,7 +35,9 @@ describe('host', () => {
 
 describe('routes', () => {
   it.each([
-    ['/', '', { page: 'requests' }],
+    ['/', '', { page: 'requests', view: null }],
+    ['/', '?view=waiting', { page: 'requests', view: 'waiting' }],
+    ['/', '?view=other', { page: 'requests', view: null }],
     ['/new', '?linkedFrom=r1&describe=Woman%20tagged', { page: 'new', linkedFrom: 'r1', describe: 'Woman tagged' }],
     ['/requests/r1', '', { page: 'request', id: 'r1' }],
     ['/requests/r1/edit', '', { page: 'edit', id: 'r1' }],

@@ -9,7 +9,7 @@ import { CLOSED_STATES, REQUEST_STATES, STATE_LABELS } from '../../../src/domain
 import { UkDateInput } from '../components/UkDateInput';
 import { formatDate } from '../../../src/domain/dates';
 import { useApi } from '../api';
-import { Link } from '../router';
+import { Link, type RequestsView } from '../router';
 import { useSession } from '../session';
 import type { RequestPage } from '../types';
 import { age, NEXT_STEP } from '../format';
@@ -41,7 +41,7 @@ const useStyles = makeStyles({
   count: { color: tokens.colorNeutralForeground2, margin: `0 0 ${tokens.spacingVerticalS}` },
 });
 
-type View = 'mine' | 'waiting' | 'shared' | 'all';
+type View = RequestsView;
 
 const ISO_DATE = /^\d{4}-\d{2}-\d{2}$/;
 
@@ -64,13 +64,15 @@ interface Filters {
   raisedTo: string;
 }
 
-export default function RequestsPage() {
+/** `view`: the tab the address names (the header's "waiting for you" link); otherwise where work waits. */
+export default function RequestsPage({ view = null }: { view?: View | null }) {
   const api = useApi();
   const { me } = useSession();
   // "Waiting for me" is where anyone with work waiting lands. The list waits for the count rather
   // than opening on another tab and jumping once it arrives.
   const inbox = useLoad(() => api.get<RequestPage>('/api/requests?waiting=true&limit=1'), 'requests-count');
   const fallback: View = me.roles.includes('social_worker') ? 'mine' : 'all';
+  if (view) return <RequestList landing={view} />;
   if (inbox.status === 'loading') {
     return (
       <>

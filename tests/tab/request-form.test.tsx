@@ -125,6 +125,14 @@ describe('New Investigation Request form', () => {
     await waitFor(() => expect(screen.queryByText('Describe the unknown associate in as much detail as you can.')).toBeNull());
   });
 
+  it('says in the summary which person a message is about', async () => {
+    const draft = complete();
+    draft.subjects = [draft.subjects[0]!, { ...draft.subjects[0]!, key: 's2', kind: 'family_member', name: 'Sam Jones', profileUrl: 'facebook.com/sam' }];
+    const { user } = renderForm(draft);
+    await user.click(submitButton());
+    expect(await screen.findByRole('link', { name: 'Person 2 (Sam Jones), known profile link: Enter a full web address starting with https://' })).toBeTruthy();
+  });
+
   it('asks for a name for every other kind of person', async () => {
     const draft = complete();
     draft.subjects = [{ ...draft.subjects[0]!, kind: 'family_member', name: '' }];

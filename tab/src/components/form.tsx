@@ -71,7 +71,8 @@ export function Group({ legend, error, errorId, children, id }: { legend: string
 }
 
 /** Lists every problem with a link to its field; takes focus when it appears after a failed submit. */
-export function ErrorSummary({ errors, labels, focusKey }: { errors: Record<string, string>; labels?: (path: string) => string; focusKey: number }) {
+/** `labels` names the field a message is about, where the message alone does not (undefined: it does). */
+export function ErrorSummary({ errors, labels, focusKey }: { errors: Record<string, string>; labels?: (path: string) => string | undefined; focusKey: number }) {
   const styles = useStyles();
   const ref = useRef<HTMLDivElement>(null);
   const entries = Object.entries(errors);
@@ -94,7 +95,7 @@ export function ErrorSummary({ errors, labels, focusKey }: { errors: Record<stri
                 target?.scrollIntoView({ block: 'center' });
               }}
             >
-              {labels ? `${labels(path)}: ${message}` : message}
+              {summaryLine(labels?.(path), message)}
             </FluentLink>
           </li>
         ))}
@@ -102,3 +103,5 @@ export function ErrorSummary({ errors, labels, focusKey }: { errors: Record<stri
     </div>
   );
 }
+
+const summaryLine = (label: string | undefined, message: string): string => (label ? `${label}: ${message}` : message);

@@ -19,6 +19,30 @@ import { CaseFieldset, ConcernFieldset, ScopeFieldset, SubjectsFieldset, Urgency
 import { emptyChild, emptyDraft, emptySubject, fromRequest, validateDraft, type RequestDraft } from '../requestDraft';
 import { useDraftAutosave } from '../useDraftAutosave';
 
+const SUBJECT_FIELD_LABELS: Record<string, string> = {
+  kind: 'kind of person',
+  name: 'name',
+  otherNames: 'other names',
+  description: 'description',
+  dateOfBirth: 'date of birth or age',
+  area: 'address or area',
+  relationshipToChild: 'relationship to the child',
+  profileUrl: 'known profile link',
+};
+
+/**
+ * In the error summary, which person a message is about ("Person 2 (Jordan Smith), known profile
+ * link"): a form naming several people otherwise lists the same words once for each.
+ */
+function personFieldLabel(path: string, subjects: RequestDraft['subjects']): string | undefined {
+  const match = /^subjects\.(\d+)\.(\w+)$/.exec(path);
+  if (!match) return undefined;
+  const index = Number(match[1]);
+  const name = subjects[index]?.name.trim();
+  const field = match[2] ?? '';
+  return `Person ${index + 1}${name ? ` (${name})` : ''}, ${SUBJECT_FIELD_LABELS[field] ?? field}`;
+}
+
 const useStyles = makeStyles({
   form: { maxWidth: '760px' },
   actions: { display: 'flex', flexWrap: 'wrap', gap: tokens.spacingHorizontalM, alignItems: 'center', margin: `${tokens.spacingVerticalL} 0` },
@@ -202,7 +226,7 @@ export function RequestForm({ initialDraft, initialId, initialVersion, initialRe
           This request is about a further person found during another check. The service director is told specifically about it.
         </Notice>
       )}
-      <ErrorSummary errors={visibleErrors} focusKey={summaryFocus} />
+      <ErrorSummary errors={visibleErrors} labels={(path) => personFieldLabel(path, draft.subjects)} focusKey={summaryFocus} />
 
       <CaseFieldset
         editor={editor}

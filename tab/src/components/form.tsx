@@ -1,5 +1,7 @@
 /** Form helpers: every control gets a visible label, an id the error summary can link to, and its message beside it. */
 import { useEffect, useRef, type ReactNode } from 'react';
+import type { z } from 'zod';
+import { fieldErrors } from '../../../src/domain/forms';
 import { Field, Link as FluentLink, makeStyles, tokens } from '@fluentui/react-components';
 
 export const fieldId = (path: string): string => `f-${path.replace(/[^a-zA-Z0-9]+/g, '-')}`;
@@ -105,3 +107,19 @@ export function ErrorSummary({ errors, labels, focusKey }: { errors: Record<stri
 }
 
 const summaryLine = (label: string | undefined, message: string): string => (label ? `${label}: ${message}` : message);
+
+/**
+ * The schema's messages by field, with zod's own words for a count out of range ("Too small:
+ * expected number to be >=0") put plainly, as the service's other messages are.
+ */
+export function countFieldErrors(error: z.ZodError): Record<string, string> {
+  const fields = fieldErrors(error);
+  for (const issue of error.issues) {
+    const path = issue.path.map(String).join('.');
+    if (fields[path] !== issue.message) continue;
+    if (issue.code === 'too_small' && issue.origin === 'number') fields[path] = `Enter ${String(issue.minimum)} or more.`;
+    else if (issue.code === 'too_big' && issue.origin === 'number') fields[path] = `Enter ${String(issue.maximum)} or fewer.`;
+    else if (issue.code === 'invalid_type' && issue.expected === 'int') fields[path] = 'Enter a whole number.';
+  }
+  return fields;
+}

@@ -1,7 +1,7 @@
 /** The originating worker reads the log and evidence, records the assessment, finalises, then shares. */
 import { useState } from 'react';
 import { Button, Input, Select, Textarea, makeStyles, tokens } from '@fluentui/react-components';
-import { assessmentSchema, CONTRIBUTIONS, fieldErrors } from '../../../src/domain/forms';
+import { assessmentSchema, CONTRIBUTIONS } from '../../../src/domain/forms';
 import type { WorkflowAction } from '../../../src/domain/states';
 import { ApiError, errorMessage, useApi } from '../api';
 import { Link } from '../router';
@@ -11,9 +11,17 @@ import { EmptyState, ErrorState, Loading, Notice, PageHeading, SectionHeading, u
 import { StateBadge } from '../components/StateBadge';
 import { ActionDialog } from '../components/ActionDialog';
 import { Card, Details, subjectName } from '../components/details';
-import { FormField, fieldId } from '../components/form';
+import { ErrorSummary, FormField, countFieldErrors, fieldId } from '../components/form';
 import { EvidenceList } from '../components/Evidence';
 import { CONTRIBUTION_LABELS } from '../format';
+
+const ASSESSMENT_LABELS: Record<string, string> = {
+  summary: 'What the information adds',
+  usefulPieces: 'Useful pieces of information',
+  uniquePieces: 'Pieces not otherwise available',
+  contribution: 'Contribution',
+  actionsTaken: 'Actions taken',
+};
 
 const VISIBILITY_LABELS = { public: 'Public profile', restricted: 'Restricted profile', not_found: 'No profile found' } as const;
 
@@ -43,6 +51,8 @@ function Assess({ request: r, onChanged, onReload }: { request: ApiRequest; onCh
   const [contribution, setContribution] = useState<string>(a?.contribution ?? '');
   const [actionsTaken, setActionsTaken] = useState(a?.actionsTaken ?? '');
   const [errors, setErrors] = useState<Record<string, string>>({});
+  // Bumped on each failed save, so the error summary takes focus again.
+  const [summaryFocus, setSummaryFocus] = useState(0);
   const [failure, setFailure] = useState<string | null>(null);
   const [saved, setSaved] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
@@ -67,8 +77,8 @@ function Assess({ request: r, onChanged, onReload }: { request: ApiRequest; onCh
     const assessment = { summary, usefulPieces: number(useful), uniquePieces: number(unique), contribution: contribution || undefined, actionsTaken };
     const check = assessmentSchema.safeParse(assessment);
     if (!check.success) {
-      setErrors(fieldErrors(check.error));
-      setFailure('Some answers need attention.');
+      setErrors(countFieldErrors(check.error));
+      setSummaryFocus((n) => n + 1);
       return;
     }
     setErrors({});
@@ -81,6 +91,7 @@ function Assess({ request: r, onChanged, onReload }: { request: ApiRequest; onCh
     } catch (e) {
       if (e instanceof ApiError && e.fields) {
         setErrors(Object.fromEntries(Object.entries(e.fields).map(([k, v]) => [k.replace(/^assessment\./, ''), v])));
+        setSummaryFocus((n) => n + 1);
       }
       setFailure(errorMessage(e));
     }
@@ -94,6 +105,7 @@ function Assess({ request: r, onChanged, onReload }: { request: ApiRequest; onCh
         <StateBadge state={r.state} /> <Link to={`/requests/${r.id}`}>See the whole request and timeline</Link>
       </div>
       <div aria-live="polite">{saved && <Notice intent="success">{saved}</Notice>}</div>
+      <ErrorSummary errors={errors} labels={(path) => ASSESSMENT_LABELS[path] ?? 'Your assessment'} focusKey={summaryFocus} />
 
       <Card labelledBy="as-findings">
         <SectionHeading id="as-findings">What the access worker found</SectionHeading>

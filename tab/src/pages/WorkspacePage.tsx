@@ -11,7 +11,7 @@ import type { WorkflowAction } from '../../../src/domain/states';
 import { ApiError, errorMessage, useApi } from '../api';
 import { Link } from '../router';
 import { useSession } from '../session';
-import type { ApiFinding, ApiLog, ApiRequest, EvidenceItem, SearchSession } from '../types';
+import type { ApiFinding, ApiLog, ApiRequest, ApiScope, EvidenceItem, SearchSession } from '../types';
 import { ACTION_LABELS, duration } from '../format';
 import { EmptyState, ErrorState, Loading, Notice, PageHeading, SectionHeading, useLoad } from '../components/common';
 import { StateBadge } from '../components/StateBadge';
@@ -38,6 +38,18 @@ export default function WorkspacePage({ id }: { id: string }) {
   if (request.status === 'loading') return <Loading label="Loading the workspace…" />;
   if (request.status === 'error') return <ErrorState error={request.error} onRetry={request.reload} />;
   return <Workspace request={request.data} onChanged={request.set} onReload={request.reload} />;
+}
+
+/** The last day the authorisation may first be used: once searching has begun it has done its work. */
+function useByText(useBy: string, firstSearchStartedAt: string | null): string {
+  return firstSearchStartedAt ? `${formatDate(useBy)}: searching began in time, on ${formatDate(firstSearchStartedAt)}` : `Start searching by ${formatDate(useBy)}`;
+}
+
+/** When searching must stop: a one-off check's window from its first session, or the end of monitoring. */
+function endsText(scope: ApiScope, r: ApiRequest): string {
+  if (scope.monitoring) return `Monitoring ends ${formatDate(scope.monitoring.endDate)}; next review ${formatDate(scope.monitoring.nextReviewOn)}`;
+  if (r.searchWindowClosesAt) return `Searching closes ${formatDateTime(r.searchWindowClosesAt)}, or when you complete the log`;
+  return `${r.oneOffReviewDays === 1 ? '1 day' : `${r.oneOffReviewDays} days`} after the first search session starts, or when you complete the log`;
 }
 
 function Workspace({ request: r, onChanged, onReload }: { request: ApiRequest; onChanged(r: ApiRequest): void; onReload(): void }) {
@@ -75,7 +87,12 @@ function Workspace({ request: r, onChanged, onReload }: { request: ApiRequest; o
             ['Period', scope ? `${formatDate(scope.period.from)} to ${formatDate(scope.period.to)}` : ''],
             ['Kind', scope?.kind === 'monitoring' ? 'Monitoring' : 'One-off review'],
             ['Conditions', scope?.conditions],
+            // The access worker judges whether the reason makes sense: the concern alone is not the reason.
             ['Concern', r.concernDetails],
+            ['Why a check is needed and proportionate', r.justification],
+            ...(r.monitoring ? ([['Why monitoring is needed', r.monitoring.justification]] as [string, string][]) : []),
+            ['Use by', scope ? useByText(scope.useBy, r.firstSearchStartedAt) : ''],
+            ['Ends', scope ? endsText(scope, r) : ''],
           ]}
         />
         {/* Every detail the worker gave, in full: the access worker finds the right profile from these. */}

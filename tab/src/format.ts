@@ -83,3 +83,13 @@ export const CONTRIBUTION_LABELS: Record<(typeof CONTRIBUTIONS)[number], string>
   considerable: 'Considerable',
   significant: 'Significant',
 };
+
+/** A count with its noun: "1 timed session", "6 timed sessions" (`many` for irregular plurals). */
+export function counted(n: number, one: string, many = `${one}s`): string {
+  return `${n} ${n === 1 ? one : many}`;
+}
+
+/** A month as the API names it (YYYY-MM) in words: "December 2026". */
+export function monthInWords(month: string): string {
+  return new Intl.DateTimeFormat('en-GB', { month: 'long', year: 'numeric', timeZone: 'UTC' }).format(new Date(`${month}-01T00:00:00Z`));
+}

@@ -10,6 +10,7 @@ import { OUTCOMES, OUTCOME_LABELS } from '../../../src/domain/evaluation';
 import { CONTRIBUTIONS } from '../../../src/domain/forms';
 import { errorMessage, useApi } from '../api';
 import { BarChart } from '../components/BarChart';
+import { counted, monthInWords } from '../format';
 import { UkDateInput } from '../components/UkDateInput';
 import { ErrorState, Loading, Notice, PageHeading, SectionHeading, useLoad } from '../components/common';
 import type { Evaluation as Figures } from '../types';
@@ -173,7 +174,7 @@ function Dashboard({ f, onDownload }: { f: Figures; onDownload(format: 'csv' | '
         <section aria-labelledby="time">
           <SectionHeading id="time">Time searching</SectionHeading>
           <p className={styles.small}>
-            {f.time.totalSearchMinutes} minutes in {f.time.sessions} timed sessions; median {f.time.perRequestMinutes.median ?? '—'} minutes per request.
+            {counted(f.time.totalSearchMinutes, 'minute')} in {counted(f.time.sessions, 'timed session')}; median {f.time.perRequestMinutes.median ?? '—'} minutes per request.
           </p>
           <BarChart title="Requests by time searched" valueHeading="Requests" bars={f.time.buckets.map((b) => ({ label: b.label, value: b.requests }))} />
         </section>
@@ -188,17 +189,17 @@ function Dashboard({ f, onDownload }: { f: Figures; onDownload(format: 'csv' | '
         </section>
         <section aria-labelledby="months">
           <SectionHeading id="months">Trend by month</SectionHeading>
-          <BarChart title="Requests submitted by month" valueHeading="Requests" bars={f.byMonth.map((m) => ({ label: m.month, value: m.requests, display: `${m.requests} (${m.completed} completed)` }))} />
+          <BarChart title="Requests submitted by month" valueHeading="Requests" bars={f.byMonth.map((m) => ({ label: monthInWords(m.month), value: m.requests, display: `${m.requests} (${m.completed} completed)` }))} />
         </section>
         <section aria-labelledby="teams">
           <SectionHeading id="teams">By team</SectionHeading>
-          <BarChart title="Requests by team" valueHeading="Requests" bars={f.byTeam.map((t) => ({ label: t.team, value: t.requests, display: `${t.requests} (${t.uniquePieces} unique pieces)` }))} />
+          <BarChart title="Requests by team" valueHeading="Requests" bars={f.byTeam.map((t) => ({ label: t.team, value: t.requests, display: `${t.requests} (${counted(t.uniquePieces, 'unique piece')})` }))} />
           <BarChart title="Requests by access worker" valueHeading="Requests (minutes searched)" bars={f.uses.byAccessWorker.map((w) => ({ label: w.displayName, value: w.requests, display: `${w.requests} (${w.searchMinutes} min)` }))} />
         </section>
         <section aria-labelledby="followup">
           <SectionHeading id="followup">Six-month follow-up and survey</SectionHeading>
           <p className={styles.small}>
-            Follow-ups: {f.followUp.given} given, {f.followUp.outstanding} outstanding of {f.followUp.due} due. Survey: {f.survey.answers} answers; median ease {f.survey.medianEase ?? '—'}, median effectiveness {f.survey.medianEffectiveness ?? '—'} (out of 5).
+            Follow-ups: {f.followUp.given} given, {f.followUp.outstanding} outstanding of {f.followUp.due} due. Survey: {counted(f.survey.answers, 'answer')}; median ease {f.survey.medianEase ?? '—'}, median effectiveness {f.survey.medianEffectiveness ?? '—'} (out of 5).
           </p>
           <BarChart title="Longer-term usefulness at follow-up" valueHeading="Requests" bars={CONTRIBUTIONS.map((k) => ({ label: CONTRIBUTION_WORDS[k] ?? k, value: f.followUp.longerTermUsefulness[k] }))} />
         </section>

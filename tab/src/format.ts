@@ -42,11 +42,11 @@ export const ACTION_LABELS: Record<WorkflowAction, string> = {
   'record-placement': 'Record placement on the case record',
 };
 
-/** "today", "1 day", "12 days" — how long since an instant. */
+/** "today", "1 day ago", "12 days ago" — how long since an instant. */
 export function age(iso: string, now: Date = new Date()): string {
   const days = Math.floor((now.getTime() - new Date(iso).getTime()) / 86_400_000);
   if (days <= 0) return 'today';
-  return days === 1 ? '1 day' : `${days} days`;
+  return days === 1 ? '1 day ago' : `${days} days ago`;
 }
 
 /** mm:ss or h:mm:ss for the search timer. */

@@ -46,6 +46,19 @@ describe('the requests list', () => {
     expect(last()?.get('state')?.split(',')).toEqual(['draft', 'awaiting_team_manager', 'awaiting_service_director', 'authorised', 'assigned', 'searching', 'on_hold', 'with_originating_worker', 'finalised', 'shared']);
   });
 
+  it('says a draft was started, not raised, and tells requests on one case apart', async () => {
+    const draft = { ...apiRequest({ id: 'd1', reference: 'SMC-2026-000008', state: 'draft', submittedAt: null, updatedAt: '2026-11-03T09:00:00Z', children: [{ name: 'Riley Smith' }, { name: 'Ash Smith' }], subjects: [] }), overdue: false };
+    const raised = { ...apiRequest({ createdAt: '2026-10-30T10:00:00Z', subjects: [{ id: 's1', kind: 'service_user', name: 'Jordan Smith' }, { id: 's2', kind: 'family_member', name: 'Sam Jones' }] }), overdue: false };
+    const api = stubApi({ get: async <T,>() => ({ items: [draft, raised], nextCursor: null, counts: { waitingForMe: 0 } }) as T });
+    renderInTab(<RequestsPage view="mine" />, { api, me: signedIn('amelia', 'Amelia Hart', ['social_worker']) });
+    const [first, second] = within(await screen.findByRole('list', { name: 'Requests' })).getAllByRole('listitem') as [HTMLElement, HTMLElement];
+    expect(within(first).getByText(/^Draft started 01\/11\/2026, last saved 03\/11\/2026/)).toBeTruthy();
+    expect(within(first).queryByText(/Raised/)).toBeNull();
+    expect(within(first).getByText('About Riley Smith and 1 other child')).toBeTruthy();
+    expect(within(second).getByText(/^Raised 30\/10\/2026, \d+ days ago/)).toBeTruthy();
+    expect(within(second).getByText('About Riley Smith · 2 people to check')).toBeTruthy();
+  });
+
   it('sends the state chosen, and no state for "All"', async () => {
     const { user, last } = setup();
     await screen.findByRole('list', { name: 'Requests' });

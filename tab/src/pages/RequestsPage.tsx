@@ -11,8 +11,8 @@ import { formatDate } from '../../../src/domain/dates';
 import { useApi } from '../api';
 import { Link, type RequestsView } from '../router';
 import { useSession } from '../session';
-import type { RequestPage } from '../types';
-import { age, NEXT_STEP } from '../format';
+import type { ApiRequest, RequestPage } from '../types';
+import { age, counted, NEXT_STEP } from '../format';
 import { EmptyState, ErrorState, Loading, PageHeading, useLoad } from '../components/common';
 import { SurveyPrompt } from '../components/SurveyPrompt';
 import { StateBadge } from '../components/StateBadge';
@@ -65,6 +65,18 @@ interface Filters {
 }
 
 /** `view`: the tab the address names (the header's "waiting for you" link); otherwise where work waits. */
+/**
+ * What tells one request from another on the same case: the first child and how many people are
+ * to be checked, as the list already gives them to this person (nothing more is asked for).
+ */
+function about(r: ApiRequest): string {
+  const [child] = r.children;
+  const others = r.children.length - 1;
+  const children = child?.name ? `About ${child.name}${others > 0 ? ` and ${counted(others, 'other child', 'other children')}` : ''}` : '';
+  const people = r.subjects.length > 0 ? counted(r.subjects.length, 'person', 'people') + ' to check' : '';
+  return [children, people].filter(Boolean).join(' · ');
+}
+
 export default function RequestsPage({ view = null }: { view?: View | null }) {
   const api = useApi();
   const { me } = useSession();
@@ -195,8 +207,12 @@ function RequestList({ landing }: { landing: View }) {
                       {r.caseReference || 'not given yet'}
                       {r.overdue && <span className={styles.overdue}> · Overdue</span>}
                     </div>
+                    {about(r) && <p className={styles.meta}>{about(r)}</p>}
                     <p className={styles.meta}>
-                      Raised {formatDate(r.createdAt)} · age {age(r.createdAt)}
+                      {/* A draft has not been raised: it says when it was begun and last saved. */}
+                      {r.state === 'draft'
+                        ? `Draft started ${formatDate(r.createdAt)}, last saved ${formatDate(r.updatedAt)}`
+                        : `Raised ${formatDate(r.createdAt)}, ${age(r.createdAt)}`}
                       {r.neededBy ? ` · needed by ${formatDate(r.neededBy)}` : ''}
                       {r.urgency === 'urgent' ? ' · urgent' : ''}
                     </p>

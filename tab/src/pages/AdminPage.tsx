@@ -3,11 +3,9 @@
  * are changed in the Entra ID groups), the access worker register (editable), the pilot settings,
  * the sync itself, and the notifications and uploads that failed, with retry.
  */
-import { useEffect, useState } from 'react';
+import { useState } from 'react';
 import {
   Button,
-  Field,
-  Input,
   Table,
   TableBody,
   TableCell,
@@ -180,9 +178,6 @@ function LastSync({ view }: { view: DirectoryView }) {
 function Register({ view, onSaved }: { view: RegisterView; onSaved(view: RegisterView): void }) {
   const styles = useStyles();
   const api = useApi();
-  const [limit, setLimit] = useState(String(view.limit));
-  // The pilot settings form changes the same limit: show what is now saved.
-  useEffect(() => setLimit(String(view.limit)), [view.limit]);
   const [message, setMessage] = useState<{ ok: boolean; text: string } | null>(null);
 
   /** `who`: the person a row's save is for, named in a refusal with the server's reason for each field. */
@@ -199,17 +194,11 @@ function Register({ view, onSaved }: { view: RegisterView; onSaved(view: Registe
 
   return (
     <>
+      {/* The limit is one of the pilot's settings and is changed there only: two forms for one number disagreed. */}
       <p>
-        {view.authorised} of {view.limit} places on the register are taken by authorised access workers.
+        {view.authorised} of {view.limit} places on the register are taken by authorised access workers. The number of places is
+        set in the pilot settings below.
       </p>
-      <div className={styles.row}>
-        <Field label="Register limit">
-          <Input type="number" min={1} max={100} value={limit} onChange={(_, d) => setLimit(d.value)} />
-        </Field>
-        <Button onClick={() => void save(() => api.send<RegisterView>('PUT', '/api/admin/register/limit', { limit: Number(limit) }), 'The register limit is saved.')}>
-          Save limit
-        </Button>
-      </div>
       {/* Announced, whichever row or button it answers. */}
       <div role="status" aria-live="polite">
         {message && (

@@ -119,6 +119,19 @@ describe('action dialogs', () => {
     expect(within(dialog).getByText('End the search session that is still running.')).toBeTruthy();
   });
 
+  it('names who the log will be shared with', async () => {
+    const finalised = {
+      ...request,
+      state: 'finalised' as const,
+      allowedActions: [{ action: 'share' as const, reasonRequired: false }],
+      authorisation: { by: 'sarah', at: '2026-11-02T10:00:00Z', scope: { subjectIds: ['s1'], period: request.period, kind: 'one_off' as const, useBy: '2026-11-30T23:59:59.999Z' } },
+      people: { amelia: 'Amelia Hart', tom: 'Tom Reid', sarah: 'Sarah Mitchell' },
+    };
+    const { dialog } = await setup('share', finalised);
+    const recipients = within(dialog).getAllByRole('listitem').map((li) => li.textContent);
+    expect(recipients).toEqual(['Tom Reid, team manager', 'The service manager for the case’s team', 'Sarah Mitchell, service director who authorised the check']);
+  });
+
   function renderPage() {
     function Page() {
       const [action, setAction] = useState<WorkflowAction | null>(null);

@@ -254,6 +254,7 @@ function ActionForm({
             </DialogTitle>
             <DialogContent>
               <p id="action-explain">{EXPLAIN[action]}</p>
+              {action === 'share' && <ShareRecipients request={request} />}
               {action === 'agree' && (
                 <FormField path="note" label="Supervision note" hint="What was discussed in supervision" required error={errors.note}>
                   <Textarea id={fieldId('note')} value={note} onChange={(_, d) => setNote(d.value)} rows={4} resize="vertical" />
@@ -354,6 +355,27 @@ function ActionForm({
             </DialogActions>
           </DialogBody>
     </form>
+  );
+}
+
+/**
+ * Who the log goes to, by name where the request view names them. The service manager is the one
+ * the directory gives for the case's team when the log is shared; the view does not carry them.
+ */
+function ShareRecipients({ request }: { request: ApiRequest }) {
+  const named = (id: string | null | undefined, role: string) => {
+    const name = id ? request.people[id] : undefined;
+    return name ? `${name}, ${role}` : `The ${role}`;
+  };
+  return (
+    <>
+      <p>It goes to:</p>
+      <ul>
+        <li>{named(request.teamManagerId, 'team manager')}</li>
+        <li>The service manager for the case’s team</li>
+        <li>{named(request.authorisation?.by, 'service director who authorised the check')}</li>
+      </ul>
+    </>
   );
 }
 

@@ -332,10 +332,18 @@ export const findingSchema = z.object({
   summary: text('what was seen', 8000),
 });
 
+/** A count of pieces of information, each way it can be wrong said in words (not zod's "Too small: expected number to be >=0"). */
+const pieces = (missing: string) =>
+  z
+    .number({ error: missing })
+    .int({ error: 'Enter a whole number.' })
+    .min(0, { error: 'Enter 0 or more.' })
+    .max(1000, { error: 'Enter 1,000 or fewer.' });
+
 export const assessmentSchema = z.object({
   summary: text('what the information adds', 8000),
-  usefulPieces: z.number({ error: 'Enter how many useful pieces of information were found.' }).int().min(0).max(1000),
-  uniquePieces: z.number({ error: 'Enter how many pieces were not otherwise available.' }).int().min(0).max(1000),
+  usefulPieces: pieces('Enter how many useful pieces of information were found.'),
+  uniquePieces: pieces('Enter how many pieces were not otherwise available.'),
   contribution: z.enum(CONTRIBUTIONS, { error: 'Choose how much the information contributed.' }),
   actionsTaken: text('the actions taken', 8000),
 });
@@ -382,8 +390,8 @@ const followUpSchema = z.object({
  * from the search sessions. Each save may answer some questions; earlier answers are kept.
  */
 export const feedbackSchema = z.object({
-  usefulPieces: z.number({ error: 'Enter how many useful pieces of information were found.' }).int().min(0).max(1000).optional(),
-  uniquePieces: z.number({ error: 'Enter how many pieces were not otherwise available.' }).int().min(0).max(1000).optional(),
+  usefulPieces: pieces('Enter how many useful pieces of information were found.').optional(),
+  uniquePieces: pieces('Enter how many pieces were not otherwise available.').optional(),
   contribution: z.enum(CONTRIBUTIONS, { error: 'Choose how much the information contributed.' }).optional(),
   comments: optionalText('comments', 4000),
   followUp: followUpSchema.optional(),

@@ -2,7 +2,7 @@
 import { formatDate } from '../../../src/domain/dates';
 import { assertCaptureTimeAllowed } from '../../../src/domain/protocol';
 import { AppError } from '../../../src/domain/errors';
-import { actionBodySchemas, draftRequestSchema, evidenceMetadataSchema, investigationRequestSchema, parseForm } from '../../../src/domain/forms';
+import { actionBodySchemas, draftRequestSchema, evidenceMetadataSchema, feedbackSchema, investigationLogSchema, investigationRequestSchema, parseForm } from '../../../src/domain/forms';
 import { can, participants } from '../../../src/domain/policy';
 import { assertSubjectInScope, decide, dueExpiry, expire } from '../../../src/domain/workflow';
 import { NOW, PEOPLE, requestIn } from './fixtures';
@@ -277,6 +277,18 @@ describe('access workers are a register of trained staff', () => {
     expect(assign(untrained).fields).toEqual({ accessWorkerId: 'No access worker training is recorded for aaw on the register: an administrator records it first.' });
     expect(assign(later).fields).toEqual({ accessWorkerId: "aaw's access worker training is recorded as on 01/06/2027: acting as an access worker starts then." });
     expect(decide('assign', { version: 7, accessWorkerId: 'aaw' }, requestIn('authorised'), PEOPLE.sd2, NOW, { accessWorker: PEOPLE.aaw }).request.accessWorkerId).toBe('aaw');
+  });
+});
+
+describe('counts of pieces of information are refused in words', () => {
+  test.each([
+    [-2, 'Enter 0 or more.'],
+    [1.5, 'Enter a whole number.'],
+    [1001, 'Enter 1,000 or fewer.'],
+  ])('%s useful pieces: “%s”, in the assessment and in the feedback', (usefulPieces, message) => {
+    const assessment = { summary: 'Adds a recent address', usefulPieces, uniquePieces: 0, contribution: 'some', actionsTaken: 'Visit' };
+    expect(refusal(() => parseForm(investigationLogSchema, { assessment })).fields).toEqual({ 'assessment.usefulPieces': message });
+    expect(refusal(() => parseForm(feedbackSchema, { usefulPieces })).fields).toEqual({ usefulPieces: message });
   });
 });
 

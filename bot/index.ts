@@ -230,6 +230,7 @@ export function createTeamsBot(options: CreateTeamsBotOptions): TeamsBot {
         { requestId, personId: person.id, conversationId: context.activity.conversation.id, serviceUrl: context.activity.serviceUrl, activityId, outboxMessageId: null, kind },
         options.deps.clock.now(),
       );
+      await conversations.settleOwedCards(requestId, person.id, options.deps.clock.now());
     },
   });
   const sender = new BotNotificationSender({ deps: options.deps, adapter, appId, conversations, cards, installer: options.installer ?? null });

@@ -71,6 +71,11 @@ export interface ConversationStore {
   forDelivery(outboxMessageId: string, aadObjectId: string, requestId: string): Promise<DeliveryLookup>;
   cardsForRequest(requestId: string): Promise<CardActivityRecord[]>;
   touchCard(conversationId: string, activityId: string, at: Date): Promise<void>;
+  /**
+   * The person's notifications about the request that failed because they had no chat with the bot,
+   * settled as delivered: on install the bot has just posted the request's current card to them.
+   */
+  settleOwedCards(requestId: string, personId: string, at: Date): Promise<void>;
 }
 
 /**

@@ -93,5 +93,11 @@ export function createConversationStore(db: QueryExecutorProvider): Conversation
     async touchCard(conversationId, activityId, at) {
       await sql`UPDATE bot_card_activities SET updated_at = ${at.toISOString()} WHERE conversation_id = ${conversationId} AND activity_id = ${activityId}`.execute(db);
     },
+    async settleOwedCards(requestId, personId, at) {
+      // Said in last_error, which the tab shows beside a notification, so the record says how it was delivered.
+      await sql`
+        UPDATE outbox SET status = 'sent', sent_at = ${at.toISOString()}, last_error = 'Delivered when they installed the app: its current card was posted then.'
+        WHERE request_id = ${requestId} AND recipient_id = ${personId} AND status = 'failed'`.execute(db);
+    },
   };
 }

@@ -239,5 +239,8 @@ describe.each(STORE_BACKENDS)('the bot over HTTP (%s)', (_backend, openStore) =>
     expect(forTm?.lastError).toContain('has not installed');
     await h.install(h.people.tm);
     expect(verbs(h.latestCard(h.people.tm, request.id))).toContain('agree');
+    // The request then says the card reached them, rather than asking someone to chase or retry it.
+    const settled = (await store.read.outbox.listForRequest(request.id)).find((m) => m.id === forTm?.id);
+    expect(settled).toMatchObject({ status: 'sent', lastError: 'Delivered when they installed the app: its current card was posted then.' });
   });
 });

@@ -13,6 +13,7 @@ import { randomUUID } from 'node:crypto';
 import { accessWorkerStanding, ROLES_NOT_COMBINED, type Person, type Role } from '../../domain/roles';
 import { addCalendarDays, londonDate } from '../../domain/dates';
 import { flagRequestsHeld } from './flag-requests-held';
+import { followLineManagers } from './follow-line-manager';
 import type { AppDeps } from '../deps';
 import type { DirectorySource, DirectorySyncRun, DirectorySyncTrigger, DirectoryUser, SyncProblem, UnitOfWork } from '../ports';
 
@@ -153,6 +154,10 @@ async function apply(uow: UnitOfWork, source: DirectorySource, reading: Reading,
       after: { displayName: after.displayName, roles: after.roles, managerId: after.managerId ?? null, active: after.active },
     });
   }
+
+  // A worker's new line manager takes over what waits for their agreement.
+  const managerChanges = updated.filter((u) => u.before && (u.before.managerId ?? null) !== u.after.managerId).map((u) => ({ person: u.after, from: u.before?.managerId ?? null, to: u.after.managerId ?? null }));
+  await followLineManagers(uow, managerChanges, at, { actorId, actorRole, httpRequestId: options.httpRequestId ?? null });
 
   // Whom to tell: read after the people were written, so it is the directory as it now stands.
   let flagged = 0;

@@ -151,6 +151,31 @@ describe.each(BACKENDS)('directory sync on %s', (backend) => {
     expect((await store.read.audit.listForRequest(request.id)).map((e) => e.action)).toEqual(['holder_lost_role']);
   });
 
+  test('a request waiting for its team manager follows the worker to their new line manager', async () => {
+    await sync();
+    const sw = (await person(SW1))!;
+    const tm1 = (await person(TM1))!;
+    const tm2 = (await person(TM2))!;
+    const waiting = fullRequest({ state: 'awaiting_team_manager', originatingWorkerId: sw.id, teamManagerId: tm1.id, agreement: null, authorisation: null, accessWorkerId: null, designatedAccessWorkerId: null, doubtResolvers: [] });
+    const agreed = fullRequest({ state: 'awaiting_service_director', originatingWorkerId: sw.id, teamManagerId: tm1.id, authorisation: null, accessWorkerId: null, designatedAccessWorkerId: null, doubtResolvers: [] });
+    await store.transaction(async (uow) => {
+      await uow.requests.insert(waiting);
+      await uow.requests.insert(agreed);
+    });
+    graph.users.set(SW1.id, { ...SW1, managerId: TM2.id });
+    await sync();
+    expect(await store.read.requests.get(waiting.id)).toMatchObject({ teamManagerId: tm2.id, version: waiting.version + 1, state: 'awaiting_team_manager' });
+    expect((await store.read.outbox.listForRequest(waiting.id)).map((m) => [m.kind, m.recipientId]).sort()).toEqual([
+      ['agree_request', tm2.id],
+      ['request_updated', null],
+    ]);
+    expect((await store.read.audit.listForRequest(waiting.id)).map((e) => [e.action, e.detail])).toEqual([
+      ['team_manager_changed', { from: tm1.id, to: tm2.id, why: 'The originating worker’s line manager changed in the directory.' }],
+    ]);
+    // Agreed already: the team manager who agreed it keeps that part.
+    expect(await store.read.requests.get(agreed.id)).toMatchObject({ teamManagerId: tm1.id, version: agreed.version });
+  });
+
   test('an administrator ending an access worker’s authorisation flags the requests they hold to the service manager', async () => {
     await sync();
     const admin = (await person(ADMIN))!;

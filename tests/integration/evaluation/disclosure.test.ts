@@ -88,7 +88,7 @@ describe.each(BACKENDS)('subject access disclosure on %s', (backend) => {
     expect((await bundle(api, found.body.id as string, t['nina.shaw'])).status).toBe(200);
     const bad = await api.call('POST', '/api/disclosures', { token: t['grace.lee'], body: { name: '', profileLink: 'facebook' } });
     expect(Object.keys(bad.body.error?.fields ?? {}).sort()).toEqual(['name', 'profileLink']);
-    const entries = await api.server.store.db.selectFrom('audit_entries').select(['action', 'actor_id', 'detail']).where('action', 'in', ['search_disclosure', 'download_disclosure']).execute();
+    const entries = await api.server.store.db.selectFrom('audit_entries').select(['action', 'actor_id', 'detail']).where('action', 'in', ['search_disclosure', 'download_disclosure']).orderBy('position').execute();
     expect(entries.filter((e) => e.detail?.disclosureId === found.body.id).map((e) => [e.action, e.actor_id])).toEqual([
       ['search_disclosure', 'grace.lee'],
       ['download_disclosure', 'nina.shaw'],
